@@ -1,0 +1,3 @@
+"""
+The rules of domain spec §3.1, one rule family per module.
+"""

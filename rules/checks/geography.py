@@ -1,0 +1,306 @@
+"""
+Address rules (domain spec §3.1): province, district, subdistrict and postcode agree.
+
+Lookup dicts are built once, on first use, from geothai's own data, and names are compared
+after geothai's own `normalize`, so each row costs a few dict look-ups instead of a
+`geothai.match` call; a test proves the look-ups agree with `geothai.match` on every
+subdistrict of the data set. Address data: GeoThai (CC BY 4.0).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from typing import NamedTuple
+
+import geothai
+
+from rules.clean import pre_clean
+from rules.findings import Finding, error, warning
+
+PROVINCE_UNKNOWN = "ไม่พบชื่อจังหวัดนี้"
+DISTRICT_NOT_IN_PROVINCE = "ไม่พบเขต/อำเภอนี้ในจังหวัดที่ระบุ"
+SUBDISTRICT_NOT_IN_DISTRICT = "ไม่พบแขวง/ตำบลนี้ในเขต/อำเภอที่ระบุ"
+SUBDISTRICT_NOT_IN_PROVINCE = "ไม่พบแขวง/ตำบลนี้ในจังหวัดที่ระบุ"
+SUBDISTRICT_AMBIGUOUS = "มีแขวง/ตำบลชื่อนี้หลายแห่งในจังหวัด กรุณาระบุเขต/อำเภอ"
+POSTCODE_FORMAT = "ต้องเป็นตัวเลข 5 หลัก"
+POSTCODE_NOT_IN_PROVINCE = "รหัสไปรษณีย์ไม่ตรงกับจังหวัด"
+POSTCODE_NOT_IN_DISTRICT = "รหัสไปรษณีย์ไม่ตรงกับเขต/อำเภอ"
+POSTCODE_NOT_IN_SUBDISTRICT = "รหัสไปรษณีย์ไม่ตรงกับแขวง/ตำบล (แต่อยู่ในเขต/อำเภอเดียวกัน) กรุณาตรวจสอบ"
+
+BANGKOK = "10"
+_POSTCODE = re.compile(r"\d{5}")
+# Names geothai does not know but people type (its own aliases are added from its data).
+_EXTRA_PROVINCE_ALIASES = {
+    "กรุงเทพฯ": BANGKOK,
+    "กรุงเทพมหานครฯ": BANGKOK,
+    "กทม": BANGKOK,
+    "กรุงเทพ": BANGKOK,
+    "bangkok": BANGKOK,
+    "อยุธยา": "14",
+    "ayutthaya": "14",
+}
+_CAPITAL_DISTRICT_NAMES = ("เมือง", "mueang")
+
+
+def name_key(text: str) -> str:
+    """
+    Return the comparison key of a place name: pre-cleaned, `ฯ` dropped, then geothai's form.
+    """
+    return geothai.normalize(pre_clean(text).replace("ฯ", ""))
+
+
+@dataclass
+class _Index:
+    """
+    Dict look-ups over geothai's data, built once.
+    """
+
+    province_by_key: dict[str, str] = field(default_factory=dict)
+    district_by_key: dict[tuple[str, str], str] = field(default_factory=dict)
+    subdistricts_by_key: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    postcodes_of_subdistrict: dict[str, frozenset[str]] = field(default_factory=dict)
+    postcodes_of_district: dict[str, frozenset[str]] = field(default_factory=dict)
+    postcodes_of_province: dict[str, frozenset[str]] = field(default_factory=dict)
+
+
+def _add(mapping: dict[tuple[str, str], list[str]], key: tuple[str, str], code: str) -> None:
+    """
+    Append a code under a key once, keeping codes sorted on insertion order of the data.
+    """
+    codes = mapping.setdefault(key, [])
+    if code not in codes:
+        codes.append(code)
+
+
+@cache
+def index() -> _Index:
+    """
+    Build the look-up dicts from geothai's data (once per process).
+    """
+    built = _Index()
+    for province in geothai.provinces():
+        for name in (province.name_th, province.name_en):
+            built.province_by_key[geothai.normalize(name)] = province.code
+    for alias, code in _EXTRA_PROVINCE_ALIASES.items():
+        built.province_by_key[name_key(alias)] = code
+    subdistricts: dict[tuple[str, str], list[str]] = {}
+    district_postcodes: dict[str, set[str]] = {}
+    province_postcodes: dict[str, set[str]] = {}
+    for province in geothai.provinces():
+        for district in geothai.districts(province.code):
+            for name in (district.name_th, district.name_en):
+                built.district_by_key[(province.code, geothai.normalize(name))] = district.code
+            if district.code.endswith("01") and province.code != BANGKOK:
+                for name in _CAPITAL_DISTRICT_NAMES:
+                    built.district_by_key.setdefault((province.code, name), district.code)
+            for sub in geothai.subdistricts(district.code):
+                for name in (sub.name_th, sub.name_en):
+                    _add(subdistricts, (district.code, geothai.normalize(name)), sub.code)
+                    _add(subdistricts, (province.code, geothai.normalize(name)), sub.code)
+                codes = frozenset(sub.postal_codes)
+                built.postcodes_of_subdistrict[sub.code] = codes
+                district_postcodes.setdefault(district.code, set()).update(codes)
+                province_postcodes.setdefault(province.code, set()).update(codes)
+    built.subdistricts_by_key = {k: tuple(sorted(v)) for k, v in subdistricts.items()}
+    built.postcodes_of_district = {k: frozenset(v) for k, v in district_postcodes.items()}
+    built.postcodes_of_province = {k: frozenset(v) for k, v in province_postcodes.items()}
+    return built
+
+
+@lru_cache(maxsize=4096)
+def province_code(name: str) -> str | None:
+    """
+    Return the DOPA code of a province as people write it (`จ.`, `กทม`, `กรุงเทพฯ`), or None.
+    """
+    return index().province_by_key.get(name_key(name))
+
+
+@lru_cache(maxsize=16384)
+def district_code(province: str, name: str) -> str | None:
+    """
+    Return the code of a district of a province (`อ.`/`เขต`/`เมือง` understood), or None.
+    """
+    return index().district_by_key.get((province, name_key(name)))
+
+
+@lru_cache(maxsize=65536)
+def subdistrict_codes(parent: str, name: str) -> tuple[str, ...]:
+    """
+    Return the codes of the subdistricts with this name in a district or province code.
+    """
+    return index().subdistricts_by_key.get((parent, name_key(name)), ())
+
+
+def locate(
+    subdistrict: str, district: str = "", province: str = "", postcode: str = ""
+) -> tuple[str, ...]:
+    """
+    Return the subdistrict codes that fit an address, like `geothai.match` (empty = no fit).
+    """
+    built = index()
+    province_c = province_code(province) if province else None
+    if province and province_c is None:
+        return ()
+    key = name_key(subdistrict)
+    candidates = [
+        code
+        for codes in (
+            built.subdistricts_by_key.get((p.code, key), ()) for p in _provinces(province_c)
+        )
+        for code in codes
+    ]
+    if district:
+        candidates = [c for c in candidates if district_code(c[:2], district) == c[:4]]
+    if postcode:
+        candidates = [c for c in candidates if postcode in built.postcodes_of_subdistrict[c]]
+    return tuple(sorted(candidates))
+
+
+def _provinces(code: str | None) -> Iterable[geothai.Province]:
+    """
+    Return the one province with this code, or every province when no code is given.
+    """
+    if code is not None:
+        found = geothai.province(code)
+        return (found,) if found else ()
+    return geothai.provinces()
+
+
+def postcode_text(raw: object) -> str:
+    """
+    Return a postcode cell as text: an API number becomes its digits, Thai digits become ASCII.
+    """
+    if isinstance(raw, bool):
+        return str(raw)
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    if isinstance(raw, int):
+        return str(raw)
+    return pre_clean(str(raw)).replace(" ", "")
+
+
+def check_province_name(header: str, raw: object) -> tuple[str | None, tuple[Finding, ...]]:
+    """
+    Check a province cell: it must name one of the 77 provinces (value: its official name).
+    """
+    code = province_code(pre_clean(raw)) if isinstance(raw, str) else None
+    found = geothai.province(code) if code is not None else None
+    if found is None:
+        return None, (error("province_unknown", header, PROVINCE_UNKNOWN),)
+    return found.name_th, ()
+
+
+class AddressColumns(NamedTuple):
+    """
+    The headers of one address group; blank header means the group has no such column.
+    """
+
+    province: str
+    postcode: str
+    district: str = ""
+    subdistrict: str = ""
+
+
+def check_address(
+    columns: AddressColumns,
+    province: object,
+    district: object,
+    subdistrict: object,
+    postcode: object,
+) -> tuple[Finding, ...]:
+    """
+    Check that district, subdistrict and postcode belong to the province (and to each other).
+
+    Blank parts are not checked (a blank province is reported by the required-cell rule).
+    """
+    if not isinstance(province, str):
+        return ()
+    try:
+        return _check_address_cells(columns, province, district, subdistrict, postcode)
+    except TypeError:  # an unhashable odd value: check it uncached
+        return _check_address_cells.__wrapped__(columns, province, district, subdistrict, postcode)
+
+
+@lru_cache(maxsize=65536, typed=True)
+def _check_address_cells(
+    columns: AddressColumns,
+    province: str,
+    district: object,
+    subdistrict: object,
+    postcode: object,
+) -> tuple[Finding, ...]:
+    """
+    Clean one address's cells and check them; cached because the same addresses recur.
+    """
+    province_text = pre_clean(province)
+    if not province_text:
+        return ()
+    return _check_address_text(
+        columns,
+        province_text,
+        pre_clean(district) if isinstance(district, str) else "",
+        pre_clean(subdistrict) if isinstance(subdistrict, str) else "",
+        "" if postcode is None else postcode_text(postcode),
+    )
+
+
+def _check_address_text(
+    columns: AddressColumns, province: str, district: str, subdistrict: str, postcode: str
+) -> tuple[Finding, ...]:
+    """
+    Check one cleaned address against the look-up dicts.
+    """
+    built = index()
+    prov = province_code(province)
+    if prov is None:
+        return (error("province_unknown", columns.province, PROVINCE_UNKNOWN),)
+    findings: list[Finding] = []
+    dist: str | None = None
+    if district and columns.district:
+        dist = district_code(prov, district)
+        if dist is None:
+            return (error("district_not_in_province", columns.district, DISTRICT_NOT_IN_PROVINCE),)
+    subs: tuple[str, ...] = ()
+    if subdistrict and columns.subdistrict:
+        subs = subdistrict_codes(dist or prov, subdistrict)
+        if not subs:
+            code, message = (
+                ("subdistrict_not_in_district", SUBDISTRICT_NOT_IN_DISTRICT)
+                if dist
+                else ("subdistrict_not_in_province", SUBDISTRICT_NOT_IN_PROVINCE)
+            )
+            return (error(code, columns.subdistrict, message),)
+    if not postcode:
+        if len(subs) > 1:
+            findings.append(
+                warning("subdistrict_ambiguous", columns.subdistrict, SUBDISTRICT_AMBIGUOUS)
+            )
+        return tuple(findings)
+    if _POSTCODE.fullmatch(postcode) is None or not postcode.isascii():
+        return (error("postcode_format", columns.postcode, POSTCODE_FORMAT),)
+    if postcode not in built.postcodes_of_province.get(prov, frozenset()):
+        return (error("postcode_not_in_province", columns.postcode, POSTCODE_NOT_IN_PROVINCE),)
+    if subs:
+        districts_of_subs = {code[:4] for code in subs}
+        in_district = [
+            d for d in districts_of_subs if postcode in built.postcodes_of_district.get(d, ())
+        ]
+        if not in_district:
+            return (error("postcode_not_in_district", columns.postcode, POSTCODE_NOT_IN_DISTRICT),)
+        fitting = [c for c in subs if postcode in built.postcodes_of_subdistrict[c]]
+        if not fitting:
+            findings.append(
+                warning(
+                    "postcode_not_in_subdistrict", columns.postcode, POSTCODE_NOT_IN_SUBDISTRICT
+                )
+            )
+        elif len({c[:4] for c in fitting}) > 1:
+            findings.append(
+                warning("subdistrict_ambiguous", columns.subdistrict, SUBDISTRICT_AMBIGUOUS)
+            )
+    elif dist and postcode not in built.postcodes_of_district.get(dist, ()):
+        return (error("postcode_not_in_district", columns.postcode, POSTCODE_NOT_IN_DISTRICT),)
+    return tuple(findings)

@@ -1,0 +1,318 @@
+"""
+Check one row of a regional tab: every cell rule of its column's kind, then the cross-field
+rules of domain spec §3.1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date
+from types import MappingProxyType
+
+from rules import headers as h
+from rules.checks import choices, dates, emails, geography, ids, numbers, phones, text
+from rules.findings import Finding, error
+from rules.parse import is_blank
+from rules.status import status_for
+from rules.template import TEMPLATE, Kind, Template
+from rules.types import CellCheck, Cells, Options
+
+REQUIRED_BLANK = "ยังไม่ได้กรอก"
+
+CELL_CHECKS: Mapping[Kind, CellCheck] = MappingProxyType(
+    {
+        Kind.TEXT: text.check_text,
+        Kind.NAME: text.check_full_name,
+        Kind.DATE: dates.check_date,
+        Kind.PROVINCE: geography.check_province_name,
+        Kind.NATIONAL_ID: ids.check_national_id,
+        Kind.MOBILE: phones.check_mobile,
+        Kind.PHONE: phones.check_phone,
+        Kind.EMAIL: emails.check_email,
+        Kind.ADDRESS: text.check_text,
+        Kind.MOO: numbers.check_moo,
+        Kind.AGE: numbers.check_age,
+        Kind.TAX_ID: ids.check_tax_id,
+        Kind.TSIC: text.check_tsic,
+        Kind.AMOUNT: numbers.check_amount,
+        Kind.SCORE: numbers.check_score,
+        Kind.PERCENT: numbers.check_percent,
+        Kind.CHECKBOX: choices.check_checkbox,
+    }
+)
+"""The cell rule of each kind (dropdowns are checked against the row's options instead)."""
+
+PERSON_ADDRESS = geography.AddressColumns(h.PROVINCE, h.POSTCODE, h.DISTRICT, h.SUBDISTRICT)
+ENTERPRISE_ADDRESS = geography.AddressColumns(h.ENTERPRISE_PROVINCE, h.ENTERPRISE_POSTCODE)
+
+
+@dataclass(frozen=True)
+class RowResult:
+    """
+    The outcome of checking one row: status, findings and the values parsed on the way.
+    """
+
+    status: str
+    """`ผ่าน`, `คำเตือน` or `ไม่ผ่าน`; blank for a blank row (skipped)."""
+    findings: tuple[Finding, ...]
+    values: Mapping[str, object] = field(default_factory=dict)
+    """Parsed value per header, for cells that parsed (Decimal, int, date, bool or str)."""
+    national_id: str | None = None
+    """The 13 digits of the national ID, or None when blank or not 13 digits."""
+    tax_id: str | None = None
+    """The tax ID's 13 digits or the registration text, or None when blank."""
+    cancelled: bool = False
+    """`สถานะ` is `ยกเลิก`: checked but not counted."""
+    is_blank: bool = False
+    """Every input cell is blank: the row is skipped and its worker cells cleared."""
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        """
+        Return the findings' codes in order, for the `รหัสข้อผิดพลาด` cell.
+        """
+        return tuple(f.code for f in self.findings)
+
+    @property
+    def details(self) -> str:
+        """
+        Return the findings as shown in the `รายละเอียด` cell, one per line.
+        """
+        return "\n".join(f.text for f in self.findings)
+
+
+BLANK_ROW = RowResult(status="", findings=(), values=MappingProxyType({}), is_blank=True)
+
+
+_EDGE_BLANKS = frozenset(" \t\r\n\v\f\u00a0\u202f\u2007\u3000\u200b\u200c\u200d\u2060\ufeff")
+_HASHABLE = frozenset({str, int, float, bool})
+
+
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """
+    A template compiled for speed: each header's cell rule, resolved once instead of per row.
+    """
+
+    checks: dict[str, tuple[CellCheck | None, str]]
+    required: tuple[str, ...]
+    checkboxes: frozenset[str]
+    order: dict[str, int]
+    memo: dict[tuple[str, type, object], tuple[object, tuple[Finding, ...]]]
+    """Cell results per (header, value type, value): each distinct value is validated once."""
+
+
+_PLANS: dict[int, tuple[Template, _Plan]] = {}
+
+
+def _plan(template: Template) -> _Plan:
+    """
+    Return the compiled plan of a template (built on first use).
+    """
+    cached = _PLANS.get(id(template))
+    if cached is not None and cached[0] is template:
+        return cached[1]
+    plan = _Plan(
+        checks={
+            c.header: (
+                None if c.kind is Kind.DROPDOWN else CELL_CHECKS[c.kind],
+                c.options or c.header,
+            )
+            for c in template.columns
+        },
+        required=tuple(c.header for c in template.columns if c.required),
+        checkboxes=frozenset(c.header for c in template.columns if c.kind is Kind.CHECKBOX),
+        order={c.header: i for i, c in enumerate(template.columns)},
+        memo={},
+    )
+    _PLANS[id(template)] = (template, plan)
+    return plan
+
+
+MEMO_LIMIT = 200_000
+"""Cached cell results kept per template before the cache starts afresh (bounds memory)."""
+
+
+def check_row(
+    cells: Cells,
+    *,
+    region: str,
+    options: Options,
+    fiscal_year: int,
+    as_of: date | None = None,
+    template: Template = TEMPLATE,
+) -> RowResult:
+    """
+    Check one row against every rule of domain spec §3.1.
+
+    Args:
+        cells: Raw cells keyed by canonical header; a header absent from the mapping (the tab
+            has no such column) is not reported as blank. Unknown headers are ignored.
+        region: The tab's region name (e.g. `ศก.3`), compared with `หน่วยงาน`.
+        options: Dropdown lists from the `ตัวเลือก` tab; a list not given is not checked.
+        fiscal_year: Thai fiscal year (BE) of the activity, e.g. 2567.
+        as_of: Today's date for "in the future" and for age when the start date is blank.
+        template: The tab layout (defaults to the reporting form).
+    """
+    plan = _plan(template)
+    checks = plan.checks
+    checkboxes = plan.checkboxes
+    memo = plan.memo
+    given: dict[str, object] = {}
+    findings: list[Finding] = []
+    values: dict[str, object] = {}
+    for header, raw in cells.items():
+        if raw is None or raw == "":
+            continue
+        cls = raw.__class__
+        if isinstance(raw, str):
+            if (raw[0] in _EDGE_BLANKS or raw[-1] in _EDGE_BLANKS) and is_blank(raw):
+                continue
+        elif raw is False and header in checkboxes:
+            values[header] = False  # unticked: a value, but not something a person typed
+            continue
+        given[header] = raw
+        spec = checks.get(header)
+        if spec is None:
+            continue
+        check, list_name = spec
+        result: tuple[object, tuple[Finding, ...]]
+        if check is None:
+            result = choices.check_choice(header, raw, list_name, options.get(list_name))
+        elif cls in _HASHABLE:
+            key = (header, cls, raw)
+            cached = memo.get(key)
+            if cached is None:
+                if len(memo) >= MEMO_LIMIT:
+                    memo.clear()
+                cached = memo[key] = check(header, raw)
+            result = cached
+        else:
+            result = check(header, raw)
+        value, found = result
+        if found:
+            findings.extend(found)
+        if value is not None:
+            values[header] = value
+    if not given:
+        return BLANK_ROW
+    for header in plan.required:
+        if header not in given and header in cells:
+            findings.append(error("required_blank", header, REQUIRED_BLANK))
+    context = _Context(given, values, region, fiscal_year, as_of)
+    for rule in CROSS_FIELD_RULES:
+        findings.extend(rule(context))
+    if len(findings) > 1:
+        order = plan.order
+        findings.sort(key=lambda f: order.get(f.column, len(order)))
+    national_id = values.get(h.NATIONAL_ID)
+    tax_id = values.get(h.TAX_ID)
+    status_value = values.get(h.STATUS)
+    return RowResult(
+        status=status_for(findings),
+        findings=tuple(findings),
+        values=values,
+        national_id=national_id if isinstance(national_id, str) else None,
+        tax_id=tax_id if isinstance(tax_id, str) else None,
+        cancelled=isinstance(status_value, str) and status_value == h.CANCELLED,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Context:
+    """
+    What a cross-field rule sees of the row.
+    """
+
+    given: Mapping[str, object]
+    values: Mapping[str, object]
+    region: str
+    fiscal_year: int
+    as_of: date | None
+
+
+def _date(ctx: _Context, header: str) -> date | None:
+    """
+    Return a parsed date value of the row, or None.
+    """
+    value = ctx.values.get(header)
+    return value if isinstance(value, date) else None
+
+
+def _activity_dates(ctx: _Context) -> list[Finding]:
+    """
+    Check end ≥ start, duration and fiscal year.
+    """
+    return dates.check_activity_dates(
+        _date(ctx, h.START_DATE), _date(ctx, h.END_DATE), ctx.fiscal_year
+    )
+
+
+def _birth_and_age(ctx: _Context) -> list[Finding]:
+    """
+    Check the birth date and the typed age against it.
+    """
+    age = ctx.values.get(h.AGE)
+    return dates.check_birth_and_age(
+        _date(ctx, h.BIRTH_DATE),
+        age if isinstance(age, int) else None,
+        _date(ctx, h.START_DATE),
+        ctx.as_of,
+    )
+
+
+def _addresses(ctx: _Context) -> list[Finding]:
+    """
+    Check both address groups (the person's and the enterprise's).
+    """
+    found = list(
+        geography.check_address(
+            PERSON_ADDRESS,
+            ctx.given.get(h.PROVINCE),
+            ctx.given.get(h.DISTRICT),
+            ctx.given.get(h.SUBDISTRICT),
+            ctx.given.get(h.POSTCODE),
+        )
+    )
+    if h.ENTERPRISE_PROVINCE not in ctx.given and h.ENTERPRISE_POSTCODE in ctx.given:
+        found.append(error("required_blank", h.ENTERPRISE_PROVINCE, REQUIRED_BLANK))
+    found.extend(
+        geography.check_address(
+            ENTERPRISE_ADDRESS,
+            ctx.given.get(h.ENTERPRISE_PROVINCE),
+            None,
+            None,
+            ctx.given.get(h.ENTERPRISE_POSTCODE),
+        )
+    )
+    return found
+
+
+def _numbers(ctx: _Context) -> list[Finding]:
+    """
+    Check before/after pairs, waste ≤ production and the satisfaction group.
+    """
+    found = numbers.check_pairs(ctx.given, ctx.values)
+    items = [item for item in h.SATISFACTION_ITEMS if item in ctx.given]
+    found.extend(numbers.check_satisfaction(items))
+    return found
+
+
+def _people_and_enterprise(ctx: _Context) -> list[Finding]:
+    """
+    Check the agency against the region and the enterprise name against the tax ID.
+    """
+    found = text.check_agency(ctx.given.get(h.AGENCY), ctx.region)
+    found.extend(text.check_enterprise_name(h.TAX_ID in ctx.given, h.ENTERPRISE_NAME in ctx.given))
+    return found
+
+
+CROSS_FIELD_RULES: tuple[Callable[[_Context], list[Finding]], ...] = (
+    _activity_dates,
+    _birth_and_age,
+    _addresses,
+    _numbers,
+    _people_and_enterprise,
+)
+"""Rules that look at several cells of the row."""

@@ -1,0 +1,194 @@
+"""
+Address rules (domain spec §3.1) and the look-up dicts that replace `geothai.match` per row.
+"""
+
+from __future__ import annotations
+
+import random
+
+import geothai
+import pytest
+
+from rules.checks.geography import (
+    AddressColumns,
+    check_address,
+    check_province_name,
+    locate,
+    province_code,
+)
+from rules.headers import ACTIVITY_PROVINCE, DISTRICT, POSTCODE, PROVINCE, SUBDISTRICT
+
+COLUMNS = AddressColumns(PROVINCE, POSTCODE, DISTRICT, SUBDISTRICT)
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [
+        ("กรุงเทพมหานคร", "10"),
+        ("กรุงเทพฯ", "10"),
+        ("กรุงเทพ", "10"),
+        ("กทม", "10"),
+        ("กทม.", "10"),
+        ("Bangkok", "10"),
+        ("จ.ชลบุรี", "20"),
+        ("จังหวัดชลบุรี", "20"),
+        (" ชลบุรี\u200b", "20"),
+        ("พระนครศรีอยุธยา", "14"),
+        ("อยุธยา", "14"),
+        ("กำแพงเพชร", "62"),
+        ("กําแพงเพชร", "62"),
+        ("แพร่", "54"),
+        ("เเพร่", "54"),
+        ("สุราษฎร์ธานี", "84"),
+        ("สุราษฏร์ธานี", None),
+        ("ชลบุรีย์", None),
+    ],
+)
+def test_province_names(typed: str, expected: str | None) -> None:
+    """Province names are found with prefixes, ฯ, SARA AM as two characters and doubled SARA E."""
+    assert expected == province_code(typed)
+
+
+def test_activity_province_value_and_finding() -> None:
+    """The activity province is one of the 77, its value the official name."""
+    assert ("กรุงเทพมหานคร", ()) == check_province_name(ACTIVITY_PROVINCE, "กทม.")
+    assert ["province_unknown"] == [
+        f.code for f in check_province_name(ACTIVITY_PROVINCE, "เมืองลับแล")[1]
+    ]
+
+
+@pytest.mark.parametrize(
+    ("province", "district", "subdistrict", "postcode", "expected"),
+    [
+        ("กรุงเทพฯ", "เขตพระนคร", "แขวงพระบรมมหาราชวัง", "10200", []),
+        ("กทม", "พระนคร", "พระบรมมหาราชวัง", 10200, []),
+        ("สุราษฎร์ธานี", "อ.เมือง", "ต.ตลาด", "84000", []),
+        ("สุราษฎร์ธานี", "อำเภอเมืองสุราษฎร์ธานี", "ตำบลตลาด", "๘๔๐๐๐", []),
+        ("จ.สุราษฎร์ธานี", "อ.เกาะพะงัน", "ต.เกาะเต่า", "84360", []),
+        ("สุราษฎร์ธานี", "", "", "", []),
+        ("สุราษฎร์ธานี", "", "", 84000.0, []),
+        ("พิษณุโลก", "", "วังทอง", "", []),
+        ("ไม่มีจังหวัดนี้", "", "", "", [("province_unknown", PROVINCE)]),
+        ("ชลบุรี", "อ.เกาะพะงัน", "", "", [("district_not_in_province", DISTRICT)]),
+        (
+            "สุราษฎร์ธานี",
+            "อ.เกาะพะงัน",
+            "ต.ตลาด",
+            "",
+            [("subdistrict_not_in_district", SUBDISTRICT)],
+        ),
+        (
+            "สุราษฎร์ธานี",
+            "",
+            "ต.ไม่มีจริง",
+            "",
+            [("subdistrict_not_in_province", SUBDISTRICT)],
+        ),
+        ("สุราษฎร์ธานี", "อ.เมือง", "ต.ตลาด", "8400", [("postcode_format", POSTCODE)]),
+        ("สุราษฎร์ธานี", "อ.เมือง", "ต.ตลาด", "84 00x", [("postcode_format", POSTCODE)]),
+        ("สุราษฎร์ธานี", "อ.เมือง", "ต.ตลาด", "10200", [("postcode_not_in_province", POSTCODE)]),
+        (
+            "สุราษฎร์ธานี",
+            "อ.เกาะพะงัน",
+            "ต.เกาะเต่า",
+            "84000",
+            [("postcode_not_in_district", POSTCODE)],
+        ),
+        (
+            "สุราษฎร์ธานี",
+            "อ.เกาะพะงัน",
+            "ต.เกาะเต่า",
+            "84280",
+            [("postcode_not_in_subdistrict", POSTCODE)],
+        ),
+        ("สุราษฎร์ธานี", "อ.เกาะพะงัน", "", "84000", [("postcode_not_in_district", POSTCODE)]),
+        ("เชียงราย", "", "เวียง", "", [("subdistrict_ambiguous", SUBDISTRICT)]),
+    ],
+)
+def test_address(
+    province: str, district: str, subdistrict: str, postcode: object, expected: list[object]
+) -> None:
+    """District, subdistrict and postcode must belong to the province and to each other."""
+    findings = check_address(COLUMNS, province, district, subdistrict, postcode)
+    assert expected == [(f.code, f.column) for f in findings]
+
+
+def test_severities_follow_the_spec() -> None:
+    """A postcode of the district but not of the subdistrict is only a warning."""
+    findings = check_address(COLUMNS, "สุราษฎร์ธานี", "อ.เกาะพะงัน", "ต.เกาะเต่า", "84280")
+    assert ["warning"] == [f.severity.value for f in findings]
+
+
+def all_addresses() -> list[geothai.Address]:
+    """
+    Return every current subdistrict of the data set with its district and province.
+    """
+    return [
+        address
+        for province in geothai.provinces()
+        for district in geothai.districts(province.code)
+        for sub in geothai.subdistricts(district.code)
+        if (address := geothai.address(sub.code)) is not None
+    ]
+
+
+def codes(addresses: list[geothai.Address]) -> tuple[str, ...]:
+    """
+    Return the sorted subdistrict codes of `geothai.match` results.
+    """
+    return tuple(sorted(a.subdistrict.code for a in addresses))
+
+
+@pytest.mark.slow
+def test_lookup_agrees_with_geothai_on_every_subdistrict() -> None:
+    """For every subdistrict, its own names and postcodes locate like `geothai.match`."""
+    mismatches = []
+    for address in all_addresses():
+        sub, dist, prov = address.subdistrict, address.district, address.province
+        for postcode in (*sub.postal_codes, ""):
+            for names in ((sub.name_th, dist.name_th, prov.name_th), (sub.name_en, "", "")):
+                expected = codes(
+                    geothai.match(
+                        names[0], district=names[1], province=names[2], postal_code=postcode
+                    )
+                )
+                if expected != locate(names[0], names[1], names[2], postcode):
+                    mismatches.append((names, postcode))
+    assert [] == mismatches
+
+
+@pytest.mark.slow
+def test_lookup_agrees_with_geothai_on_mixed_addresses() -> None:
+    """On 20,000 random mixes of subdistrict, district, province and postcode, both agree."""
+    rng = random.Random(7436)
+    addresses = all_addresses()
+    mismatches = []
+    for _ in range(20000):
+        a, b, c, d = (rng.choice(addresses) for _ in range(4))
+        district = rng.choice([b.district.name_th, a.district.name_th, "เมือง", ""])
+        province = rng.choice([c.province.name_th, a.province.name_th, ""])
+        postcode = rng.choice([d.subdistrict.postal_codes[0], a.subdistrict.postal_codes[0], ""])
+        expected = codes(
+            geothai.match(
+                a.subdistrict.name_th, district=district, province=province, postal_code=postcode
+            )
+        )
+        if expected != locate(a.subdistrict.name_th, district, province, postcode):
+            mismatches.append((a.subdistrict.code, district, province, postcode))
+    assert [] == mismatches
+
+
+def test_every_full_address_passes() -> None:
+    """Every subdistrict of the data set, with its own district, province and postcode, passes."""
+    failures = [
+        a.subdistrict.code
+        for a in all_addresses()
+        if check_address(
+            COLUMNS,
+            a.province.name_th,
+            a.district.name_th,
+            a.subdistrict.name_th,
+            a.subdistrict.postal_codes[0],
+        )
+    ]
+    assert [] == failures

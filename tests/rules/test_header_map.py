@@ -1,0 +1,145 @@
+"""
+Finding the template's columns in a tab's header row (domain spec §3).
+"""
+
+from __future__ import annotations
+
+from rules import headers as h
+from rules import map_headers
+from rules.header_map import DuplicateHeader, UnknownHeader, header_key
+
+FORM = [h.AGENCY, h.ACTIVITY_NAME, h.START_DATE, h.NATIONAL_ID, h.FULL_NAME, h.PROVINCE]
+
+
+def test_headers_by_text_not_position() -> None:
+    """Columns are found by header text in any order, 0-based."""
+    reordered = list(reversed(FORM))
+    result = map_headers(reordered)
+    assert {header: 5 - i for i, header in enumerate(FORM)} == dict(result.columns)
+    assert ((), (), ()) == (result.missing_required, result.duplicates, result.unknown)
+
+
+def test_inserted_unknown_columns_are_ignored() -> None:
+    """Columns people insert shift indexes and are listed as unknown, not errors."""
+    row = [h.AGENCY, "ตรอก", "", h.ACTIVITY_NAME, "ซอย", h.START_DATE, h.NATIONAL_ID, h.FULL_NAME]
+    result = map_headers(row)
+    assert (0, 3, 5) == (
+        result.columns[h.AGENCY],
+        result.columns[h.ACTIVITY_NAME],
+        result.columns[h.START_DATE],
+    )
+    assert (UnknownHeader(1, "ตรอก"), UnknownHeader(4, "ซอย")) == result.unknown
+    assert result.is_processable
+
+
+def test_normalised_text_and_aliases() -> None:
+    """Spacing, NFC, invisible characters, a `*` marker and aliases do not matter."""
+    row = [
+        "  ชื่อกิจกรรม  (ตามแผนงานโครงการ) ",
+        "วันที่เริ่ม\u200bกิจกรรม",
+        "เลขที่บัตรประชาชน *",
+        "ชื่อ - นามสกุล",
+        "E-mail",
+        "เบอร์โทรศัพท์มือถือ",
+        "ตำบล/แขวง",
+        "อำเภอ/เขต",
+        "รหัส TSIC",
+    ]
+    result = map_headers(row)
+    expected = [
+        h.ACTIVITY_NAME,
+        h.START_DATE,
+        h.NATIONAL_ID,
+        h.FULL_NAME,
+        h.EMAIL,
+        h.MOBILE,
+        h.SUBDISTRICT,
+        h.DISTRICT,
+        h.TSIC,
+    ]
+    assert {header: i for i, header in enumerate(expected)} == dict(result.columns)
+
+
+def test_same_header_in_two_sections() -> None:
+    """A bare `จังหวัด` under the enterprise section is the enterprise's province."""
+    row = [
+        *FORM[1:5],
+        h.PROVINCE,
+        h.POSTCODE,
+        h.EMAIL,
+        h.PROVINCE,
+        h.POSTCODE,
+        "อีเมล",
+        "เบอร์ติดต่อ",
+    ]
+    sections = ["A01: ข้อมูลสมาชิก", "", "", "", "", "", "", "E01: ข้อมูลสถานประกอบการ"]
+    result = map_headers(row, sections)
+    assert (4, 5, 6, 7, 8, 10) == (
+        result.columns[h.PROVINCE],
+        result.columns[h.POSTCODE],
+        result.columns[h.EMAIL],
+        result.columns[h.ENTERPRISE_PROVINCE],
+        result.columns[h.ENTERPRISE_POSTCODE],
+        result.columns[h.ENTERPRISE_PHONE],
+    )
+    assert ((UnknownHeader(9, "อีเมล"),), ()) == (result.unknown, result.duplicates)
+
+
+def test_section_label_spreads_until_next_label() -> None:
+    """A section label covers its column and the following ones until the next label."""
+    row = ["สถานประกอบการ", h.PROVINCE, h.PROVINCE]
+    sections = ["D01: ข้อมูลสถานประกอบการ", "", "F01: ข้อมูลบุคคล"]
+    result = map_headers(row, sections)
+    assert {h.ENTERPRISE_NAME: 0, h.ENTERPRISE_PROVINCE: 1, h.PROVINCE: 2} == dict(result.columns)
+
+
+def test_missing_required() -> None:
+    """Without a national ID, name, activity name or start date the tab is not processable."""
+    result = map_headers([h.AGENCY, h.FULL_NAME, h.MOBILE])
+    assert (h.ACTIVITY_NAME, h.START_DATE, h.NATIONAL_ID) == result.missing_required
+    assert False is result.is_processable
+
+
+def test_duplicated_header_first_wins() -> None:
+    """A header found twice maps to the first column and is reported."""
+    result = map_headers([*FORM, h.NATIONAL_ID, "เลขบัตรประชาชน"])
+    assert 3 == result.columns[h.NATIONAL_ID]
+    assert (
+        DuplicateHeader(h.NATIONAL_ID, 3, 6),
+        DuplicateHeader(h.NATIONAL_ID, 3, 7),
+    ) == result.duplicates
+
+
+def test_worker_block() -> None:
+    """The worker block's columns are found under their section label; missing ones listed."""
+    row = [*FORM, h.CHECK_STATUS, h.DETAILS, h.ERROR_CODES]
+    sections = [""] * len(FORM) + [h.WORKER_SECTION_LABEL]
+    result = map_headers(row, sections)
+    assert {h.CHECK_STATUS: 6, h.DETAILS: 7, h.ERROR_CODES: 8} == dict(result.worker)
+    assert h.DUPLICATE_OF in result.missing_worker
+    assert h.CHECK_STATUS not in result.columns
+
+
+def test_row_cells_pads_short_rows() -> None:
+    """API rows drop trailing blanks; missing cells read as None."""
+    result = map_headers(FORM)
+    expected = {h.AGENCY: "ศก.1", h.ACTIVITY_NAME: "อบรม"} | {header: None for header in FORM[2:]}
+    assert expected == result.row_cells(["ศก.1", "อบรม"])
+
+
+def test_header_key() -> None:
+    """Header keys ignore spacing around marks, case and a trailing required marker."""
+    assert header_key("ชื่อ-นามสกุล") == header_key(" ชื่อ - นามสกุล * ")
+    assert header_key("ประเภทของผลิตภัณฑ์ (TSIC)") == header_key("ประเภทของผลิตภัณฑ์(tsic)")
+    assert "" == header_key(None)
+
+
+def test_worker_column_under_its_label_wins() -> None:
+    """A person's column named like a worker column does not take the worker block's place."""
+    row = [*FORM, h.CHECK_STATUS, "หมายเหตุ", h.CHECK_STATUS]
+    sections = [""] * 8 + [h.WORKER_SECTION_LABEL]
+    result = map_headers(row, sections)
+    assert (8, (DuplicateHeader(h.CHECK_STATUS, 8, 6),)) == (
+        result.worker[h.CHECK_STATUS],
+        result.duplicates,
+    )
