@@ -1,0 +1,233 @@
+"""
+Transport-free entry point of the Sheets v4 / Drive v3 emulator: parsed request in, JSON out.
+
+The HTTP layer parses the socket request into an ``ApiRequest`` and serialises the ``ApiResponse``;
+everything Google-specific (routing, permissions, error bodies) happens here, under the store lock.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qs, unquote
+
+from sync.emulator.errors import ApiError, not_found, permission_denied
+from sync.emulator.fields import apply_mask, parse_mask
+from sync.emulator.store import Spreadsheet, Store
+
+
+@dataclass(frozen=True)
+class ApiRequest:
+    """
+    One API call as received; the raw percent-encoded path keeps method colons apart from ranges.
+    """
+
+    method: str
+    raw_path: str
+    query: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    body: Any = None
+    principal: str | None = None
+
+
+@dataclass
+class ApiResponse:
+    """
+    One API answer; a ``None`` body means an empty response (Drive's 204 on delete).
+    """
+
+    status: int
+    body: Any = None
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Call:
+    """
+    A routed request: the spreadsheet it targets plus the decoded pieces its handler needs.
+    """
+
+    request: ApiRequest
+    spreadsheet: Spreadsheet
+    range_text: str | None = None
+    suffix: str | None = None
+
+    def param(self, name: str) -> str | None:
+        """
+        Return the last value of a query parameter, as requests repeats or drops them.
+        """
+        values = self.request.query.get(name)
+        return values[-1] if values else None
+
+    def params(self, name: str) -> list[str]:
+        """
+        Return every value of a repeated query parameter such as ``ranges``.
+        """
+        return list(self.request.query.get(name, ()))
+
+    @property
+    def body(self) -> dict[str, Any]:
+        """
+        Return the JSON body as a dict with explicit ``null`` fields removed (null means absent).
+        """
+        body = self.request.body
+        if not isinstance(body, dict):
+            return {}
+        return {k: v for k, v in body.items() if v is not None}
+
+
+Handler = Callable[[Store, Call], Any]
+
+# Method suffixes Google puts after a literal colon at the end of the path, see
+# https://developers.google.com/sheets/api/reference/rest/v4/spreadsheets.values
+_VALUES_RANGE_SUFFIXES = ("append", "clear")
+_PATH = re.compile(r"^/v4/spreadsheets/(?P<id>[^/:]+)(?P<rest>.*)$")
+
+
+class SheetsApi:
+    """
+    Serves the Sheets v4 and Drive v3 subset gspread uses, over a shared ``Store``.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+
+    def handle(self, request: ApiRequest) -> ApiResponse:
+        """
+        Route one request and convert any ``ApiError`` into Google's error envelope.
+        """
+        with self.store.lock:
+            try:
+                return self._route(request)
+            except ApiError as exc:
+                return ApiResponse(exc.code, exc.body())
+
+    def call(
+        self,
+        method: str,
+        url: str,
+        body: Any = None,
+        *,
+        principal: str | None = None,
+    ) -> ApiResponse:
+        """
+        Convenience for in-process callers: split ``url`` ("/v4/...?a=b") and ``handle`` it.
+        """
+        path, _, query = url.partition("?")
+        return self.handle(
+            ApiRequest(method, path, parse_qs(query, keep_blank_values=True), body, principal)
+        )
+
+    def _route(self, request: ApiRequest) -> ApiResponse:
+        from sync.emulator import drive
+
+        path = request.raw_path
+        if path.startswith("/drive/v3/files"):
+            return drive.handle(self.store, request)
+        if path in ("/v4/spreadsheets", "/v4/spreadsheets/") and request.method == "POST":
+            return ApiResponse(200, _create(self.store, request))
+        match = _PATH.match(path)
+        if match is None:
+            raise not_found(f"Requested path {path} was not found.")
+        spreadsheet = self._open(unquote(match["id"]), request.principal)
+        rest = match["rest"]
+        handler, call = _dispatch(request, spreadsheet, rest)
+        result = handler(self.store, call)
+        if isinstance(result, ApiResponse):
+            return result
+        fields = call.param("fields")
+        if fields and handler not in _self_masking():
+            # ``fields`` is a system parameter valid on every method:
+            # https://cloud.google.com/apis/docs/system-parameters
+            result = apply_mask(result, parse_mask(fields))
+        return ApiResponse(200, result)
+
+    def _open(self, spreadsheet_id: str, principal: str | None) -> Spreadsheet:
+        spreadsheet = self.store.find(spreadsheet_id)
+        if spreadsheet is None:
+            raise not_found()
+        if not spreadsheet.can_access(principal):
+            raise permission_denied()
+        return spreadsheet
+
+
+def _self_masking() -> tuple[Handler, ...]:
+    """
+    Return the handlers that apply ``fields`` themselves (for spreadsheets.get it drives grid data).
+    """
+    from sync.emulator.sheets_get import handle_get, handle_get_by_data_filter
+
+    return (handle_get, handle_get_by_data_filter)
+
+
+def _create(store: Store, request: ApiRequest) -> dict[str, Any]:
+    """
+    Implement spreadsheets.create with the properties and sheet titles of the body.
+    """
+    from sync.emulator.sheets_get import render_spreadsheet
+
+    body = request.body if isinstance(request.body, dict) else {}
+    props = body.get("properties") or {}
+    titles = [
+        (s.get("properties") or {}).get("title") or f"Sheet{i + 1}"
+        for i, s in enumerate(body.get("sheets") or [])
+    ] or ["Sheet1"]
+    shared = None if request.principal is None else {request.principal}
+    spreadsheet = store.create_spreadsheet(
+        props.get("title") or "Untitled spreadsheet",
+        sheets=tuple(titles),
+        time_zone=props.get("timeZone") or "Asia/Bangkok",
+        shared_with=shared,
+    )
+    if props.get("locale"):
+        spreadsheet.locale = props["locale"]
+    return render_spreadsheet(spreadsheet, include_grid_data=False)
+
+
+def _dispatch(request: ApiRequest, spreadsheet: Spreadsheet, rest: str) -> tuple[Handler, Call]:
+    """
+    Pick the handler for the part of the path after the spreadsheet ID.
+    """
+    from sync.emulator import datafilter, sheets_get, values
+    from sync.emulator.requests import batch_update
+
+    method = request.method.upper()
+    call = Call(request, spreadsheet)
+    routes: dict[tuple[str, str], Handler] = {
+        ("GET", ""): sheets_get.handle_get,
+        ("POST", ":batchUpdate"): batch_update,
+        ("POST", ":getByDataFilter"): sheets_get.handle_get_by_data_filter,
+        ("GET", "/values:batchGet"): values.batch_get,
+        ("POST", "/values:batchUpdate"): values.batch_update,
+        ("POST", "/values:batchClear"): values.batch_clear,
+        ("POST", "/values:batchGetByDataFilter"): datafilter.batch_get,
+        ("POST", "/values:batchUpdateByDataFilter"): datafilter.batch_update,
+        ("POST", "/values:batchClearByDataFilter"): datafilter.batch_clear,
+        ("POST", "/developerMetadata:search"): datafilter.search_metadata,
+    }
+    if (method, rest) in routes:
+        return routes[(method, rest)], call
+    if rest.startswith("/values/"):
+        encoded = rest[len("/values/") :]
+        suffix = None
+        head, sep, tail = encoded.rpartition(":")
+        if sep and tail in _VALUES_RANGE_SUFFIXES:
+            encoded, suffix = head, tail
+        call = Call(request, spreadsheet, unquote(encoded), suffix)
+        value_routes: dict[tuple[str, str | None], Handler] = {
+            ("GET", None): values.get,
+            ("PUT", None): values.update,
+            ("POST", "append"): values.append,
+            ("POST", "clear"): values.clear,
+        }
+        if (method, suffix) in value_routes:
+            return value_routes[(method, suffix)], call
+    copy_to = re.fullmatch(r"/sheets/(\d+):copyTo", rest)
+    if copy_to and method == "POST":
+        from sync.emulator.requests.sheets import copy_sheet_to
+
+        return copy_sheet_to, Call(request, spreadsheet, copy_to[1])
+    if rest.startswith("/developerMetadata/") and method == "GET":
+        return datafilter.get_metadata, Call(request, spreadsheet, unquote(rest.split("/")[-1]))
+    raise not_found(f"Requested path {request.raw_path} was not found.")

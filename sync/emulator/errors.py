@@ -1,0 +1,88 @@
+"""
+Google-shaped API errors, so every failure reaches gspread with the real service's JSON body.
+
+Envelope per https://cloud.google.com/apis/design/errors:
+``{"error": {"code", "message", "status"}}``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+_STATUS_NAMES = {
+    400: "INVALID_ARGUMENT",
+    403: "PERMISSION_DENIED",
+    404: "NOT_FOUND",
+    409: "ABORTED",
+    429: "RESOURCE_EXHAUSTED",
+    500: "INTERNAL",
+}
+
+
+class ApiError(Exception):
+    """
+    Raised anywhere below the HTTP layer; the API boundary turns it into an error response.
+    """
+
+    def __init__(self, code: int, message: str, status: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+        self.status = status or _STATUS_NAMES.get(code, "UNKNOWN")
+
+    def body(self) -> dict[str, Any]:
+        """
+        Render the Sheets v4 error envelope that gspread's ``APIError`` parses.
+        """
+        return {"error": {"code": self.code, "message": self.message, "status": self.status}}
+
+
+class RequestInvalid(Exception):
+    """
+    Raised by a batchUpdate request handler; the dispatcher prefixes ``Invalid requests[N].name:``.
+    """
+
+
+def invalid_argument(message: str) -> ApiError:
+    """
+    Build the 400 used for every malformed request.
+    """
+    return ApiError(400, message, "INVALID_ARGUMENT")
+
+
+def not_found(message: str = "Requested entity was not found.") -> ApiError:
+    """
+    Build the 404 Google answers for unknown spreadsheets and paths.
+    """
+    return ApiError(404, message, "NOT_FOUND")
+
+
+def permission_denied() -> ApiError:
+    """
+    Build the 403 Google answers when the caller's account has no access.
+    """
+    return ApiError(403, "The caller does not have permission", "PERMISSION_DENIED")
+
+
+def unable_to_parse_range(range_text: str) -> ApiError:
+    """
+    Build the 400 Google answers for a range naming no sheet or an invalid reference.
+    """
+    return invalid_argument(f"Unable to parse range: {range_text}")
+
+
+def bad_enum(field: str, enum_type: str, value: Any) -> ApiError:
+    """
+    Build the 400 Google answers for an enum value it does not know, e.g. majorDimension=DIAGONAL.
+    """
+    return invalid_argument(
+        f"Invalid value at '{field}' "
+        f'(type.googleapis.com/google.apps.sheets.v4.{enum_type}), "{value}"'
+    )
+
+
+def required(field: str) -> ApiError:
+    """
+    Build the 400 Google answers when a required parameter is missing.
+    """
+    return invalid_argument(f"'{field}' is required but not specified")

@@ -1,0 +1,74 @@
+"""
+``spreadsheets.batchUpdate``: a registry of request handlers applied atomically.
+
+Per https://developers.google.com/sheets/api/reference/rest/v4/spreadsheets/batchUpdate, "if any
+request is not valid then the entire request will fail and nothing will be applied": requests run
+against a copy of the spreadsheet that replaces the stored one only when every request succeeded.
+Request types outside the registry fail with ``Unsupported request type`` rather than being ignored.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from sync.emulator.errors import ApiError, RequestInvalid, invalid_argument
+from sync.emulator.requests import cells, dimensions, metadata, objects, ranges, sheets
+from sync.emulator.requests._common import Context, Handler, public, strip_nulls
+from sync.emulator.store import Store
+
+if TYPE_CHECKING:
+    from sync.emulator.api import Call
+
+REGISTRY: dict[str, Handler] = {
+    **sheets.HANDLERS,
+    **dimensions.HANDLERS,
+    **cells.HANDLERS,
+    **ranges.HANDLERS,
+    **objects.HANDLERS,
+    **metadata.HANDLERS,
+}
+
+
+def batch_update(store: Store, call: Call) -> dict[str, Any]:
+    """
+    Serve spreadsheets.batchUpdate: replies map 1:1 to requests; any failure changes nothing.
+    """
+    from sync.emulator.sheets_get import render_spreadsheet
+
+    body = call.body
+    requests = body.get("requests")
+    if not requests:
+        raise invalid_argument("Must specify at least one request.")
+    if not isinstance(requests, list):
+        raise invalid_argument("Invalid value at 'requests'")
+    ctx = Context(store, call.spreadsheet.clone(sheets=False), call.request.principal)
+    replies: list[dict[str, Any]] = []
+    for i, request in enumerate(requests):
+        if not isinstance(request, dict):
+            raise invalid_argument(f"Invalid requests[{i}]: Request must be an object")
+        request = strip_nulls(request)
+        if len(request) != 1:
+            kinds = ", ".join(sorted(request)) or "none"
+            raise invalid_argument(
+                f"Invalid requests[{i}]: Exactly one request kind expected, got {kinds}"
+            )
+        ((name, payload),) = request.items()
+        handler = REGISTRY.get(name)
+        if handler is None:
+            raise invalid_argument(f"Invalid requests[{i}]: Unsupported request type {name}")
+        try:
+            reply = handler(ctx, payload if isinstance(payload, dict) else {})
+        except (RequestInvalid, ApiError) as exc:
+            message = exc.message if isinstance(exc, ApiError) else str(exc)
+            raise invalid_argument(f"Invalid requests[{i}].{name}: {message}") from exc
+        replies.append(public(reply or {}))
+    ctx.spreadsheet.touch()
+    committed = store.commit(ctx.spreadsheet)
+    out: dict[str, Any] = {"spreadsheetId": committed.spreadsheet_id, "replies": replies}
+    if body.get("includeSpreadsheetInResponse") in (True, "true", "True"):
+        grid = body.get("responseIncludeGridData") in (True, "true", "True")
+        out["updatedSpreadsheet"] = render_spreadsheet(committed, include_grid_data=grid)
+    return out
+
+
+SUPPORTED_REQUESTS = tuple(sorted(REGISTRY))

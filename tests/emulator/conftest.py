@@ -1,0 +1,56 @@
+"""
+Fixtures that run the emulator on a real socket and point the real gspread client at it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import gspread
+import pytest
+import requests
+
+from sync.emulator.client import make_gspread_client, sheets_session
+from sync.emulator.server import EmulatorHandle, run_emulator
+
+SPREADSHEET_ID = "1emulatorTestSpreadsheet000000000000000000"
+
+
+@pytest.fixture
+def emulator() -> Iterator[EmulatorHandle]:
+    """
+    A fresh emulator in plain mode (no auth) on a free loopback port.
+    """
+    with run_emulator() as handle:
+        yield handle
+
+
+@pytest.fixture
+def spreadsheet_id(emulator: EmulatorHandle) -> str:
+    """
+    A spreadsheet with tabs ``Sheet1`` and ``ศก.1`` in the emulator.
+    """
+    emulator.store.create_spreadsheet(
+        "โครงการทดสอบ", spreadsheet_id=SPREADSHEET_ID, sheets=("Sheet1", "ศก.1")
+    )
+    return SPREADSHEET_ID
+
+
+@pytest.fixture
+def gc(emulator: EmulatorHandle) -> Iterator[gspread.Client]:
+    """
+    The real gspread client bound to the emulator, closed afterwards.
+    """
+    client = make_gspread_client(emulator.base_url)
+    yield client
+    client.http_client.session.close()
+
+
+@pytest.fixture
+def raw(emulator: EmulatorHandle) -> Iterator[requests.Session]:
+    """
+    A requests session that reaches the emulator through Google's URLs.
+    """
+    session = sheets_session(emulator.base_url)
+    yield session
+    session.close()

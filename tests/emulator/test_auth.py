@@ -1,0 +1,315 @@
+"""
+Auth mode: google-auth's real service-account flow against the emulator's token endpoint.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import gspread
+import pytest
+import requests
+from google.auth import crypt, jwt
+from google.auth.exceptions import RefreshError
+from google.oauth2 import service_account
+
+from sync.emulator.auth import (
+    GOOGLE_TOKEN_URI,
+    UNAUTHENTICATED_BODY,
+    AuthConfig,
+    TokenAuthority,
+    load_service_accounts,
+    make_service_account_key,
+)
+from sync.emulator.client import make_gspread_client, sheets_session
+from sync.emulator.server import EmulatorHandle, run_emulator
+
+WORKER = "worker@sheetsync-test.iam.gserviceaccount.com"
+STRANGER = "stranger@sheetsync-test.iam.gserviceaccount.com"
+SCOPES = ["https://www.googleapis.com/auth/spreadsheets"]
+SHEETS = "https://sheets.googleapis.com/v4/spreadsheets"
+
+
+def _credentials(key: dict[str, str]) -> service_account.Credentials:
+    return service_account.Credentials.from_service_account_info(key, scopes=SCOPES)
+
+
+@pytest.fixture(scope="module")
+def keys() -> dict[str, tuple[dict[str, str], str]]:
+    """
+    Fresh RSA keys for two accounts, generated per test run and never written to disk.
+    """
+    return {
+        WORKER: make_service_account_key(WORKER, GOOGLE_TOKEN_URI),
+        STRANGER: make_service_account_key(STRANGER, GOOGLE_TOKEN_URI),
+    }
+
+
+@pytest.fixture
+def secured(keys: dict[str, tuple[dict[str, str], str]]) -> Iterator[EmulatorHandle]:
+    """
+    An emulator with auth on, trusting both accounts, holding one sheet shared with the worker only.
+    """
+    config = AuthConfig(enabled=True, service_accounts={e: k[1] for e, k in keys.items()})
+    with run_emulator(auth=config) as handle:
+        handle.store.create_spreadsheet("secured", spreadsheet_id="sec1", shared_with=[WORKER])
+        yield handle
+
+
+def _client(handle: EmulatorHandle, key: dict[str, str]) -> gspread.Client:
+    return make_gspread_client(handle.base_url, _credentials(key))
+
+
+def test_service_account_gets_a_token_and_reads(
+    secured: EmulatorHandle, keys: dict[str, tuple[dict[str, str], str]]
+) -> None:
+    """
+    The key file's token_uri (Google's) is routed to the emulator, which issues a working token.
+    """
+    client = _client(secured, keys[WORKER][0])
+    try:
+        assert client.open_by_key("sec1").title == "secured"
+        assert secured.counters.count("token") == 1
+    finally:
+        client.http_client.session.close()
+
+
+def test_token_uri_may_point_at_the_emulator(
+    secured: EmulatorHandle, keys: dict[str, tuple[dict[str, str], str]]
+) -> None:
+    """
+    A key file whose token_uri is the emulator's own /token works too.
+    """
+    key = dict(keys[WORKER][0], token_uri=secured.token_uri)
+    client = _client(secured, key)
+    try:
+        assert client.open_by_key("sec1").title == "secured"
+    finally:
+        client.http_client.session.close()
+
+
+def test_key_signed_by_another_private_key_is_refused(secured: EmulatorHandle) -> None:
+    """
+    An assertion for a known account signed with the wrong key fails google-auth's refresh.
+    """
+    forged, _ = make_service_account_key(WORKER, GOOGLE_TOKEN_URI)
+    client = _client(secured, forged)
+    try:
+        with pytest.raises(RefreshError, match="Invalid JWT Signature"):
+            client.open_by_key("sec1")
+    finally:
+        client.http_client.session.close()
+
+
+def test_short_lived_tokens_are_refreshed_transparently(
+    keys: dict[str, tuple[dict[str, str], str]],
+) -> None:
+    """
+    With tokens that expire quickly, google-auth fetches new ones and every read still succeeds.
+    """
+    config = AuthConfig(
+        enabled=True, service_accounts={WORKER: keys[WORKER][1]}, token_lifetime_s=1
+    )
+    with run_emulator(auth=config) as handle:
+        handle.store.create_spreadsheet("s", spreadsheet_id="s1", shared_with=[WORKER])
+        client = _client(handle, keys[WORKER][0])
+        try:
+            spreadsheet = client.open_by_key("s1")
+            time.sleep(1.1)
+            spreadsheet.fetch_sheet_metadata()
+            assert handle.counters.count("token") >= 2
+            assert 401 not in handle.counters.by_status
+        finally:
+            client.http_client.session.close()
+
+
+def test_token_expired_server_side_is_refreshed_after_401(
+    secured: EmulatorHandle, keys: dict[str, tuple[dict[str, str], str]]
+) -> None:
+    """
+    A token the client still trusts but the server expired gets a 401, a refresh and a retry.
+    """
+    client = _client(secured, keys[WORKER][0])
+    try:
+        spreadsheet = client.open_by_key("sec1")
+        secured.auth.expire_all()
+        spreadsheet.fetch_sheet_metadata()
+        assert secured.counters.by_status[401] == 1
+        assert secured.counters.count("token") == 2
+    finally:
+        client.http_client.session.close()
+
+
+def test_spreadsheet_not_shared_raises_permission_error(
+    secured: EmulatorHandle, keys: dict[str, tuple[dict[str, str], str]]
+) -> None:
+    """
+    An account the sheet is not shared with gets 403, which gspread raises as PermissionError.
+    """
+    client = _client(secured, keys[STRANGER][0])
+    try:
+        with pytest.raises(PermissionError):
+            client.open_by_key("sec1")
+    finally:
+        client.http_client.session.close()
+
+
+def test_missing_bearer_is_a_401_with_google_body(secured: EmulatorHandle) -> None:
+    """
+    In auth mode a request without a valid bearer answers Google's UNAUTHENTICATED body.
+    """
+    with requests.Session() as session:
+        response = session.get(f"{secured.base_url}/v4/spreadsheets/sec1")
+        forged = session.get(
+            f"{secured.base_url}/v4/spreadsheets/sec1",
+            headers={"Authorization": "Bearer not-a-token"},
+        )
+    assert (response.status_code, response.json()) == (401, UNAUTHENTICATED_BODY)
+    assert forged.status_code == 401
+
+
+@pytest.mark.parametrize("authorization", [None, "Bearer anything", "Basic Zm9vOmJhcg=="])
+def test_plain_mode_never_answers_401(emulator: EmulatorHandle, authorization: str | None) -> None:
+    """
+    With auth off, any or no credentials reach the API (unknown IDs answer 404, not 401).
+    """
+    headers = {"Authorization": authorization} if authorization else {}
+    with requests.Session() as session:
+        response = session.get(f"{emulator.base_url}/v4/spreadsheets/none", headers=headers)
+    assert response.status_code == 404
+
+
+def test_read_only_scope_cannot_write(
+    keys: dict[str, tuple[dict[str, str], str]],
+) -> None:
+    """
+    A token with only the read-only scope may read but a write answers 403 insufficient scopes.
+    """
+    config = AuthConfig(enabled=True, service_accounts={WORKER: keys[WORKER][1]})
+    with run_emulator(auth=config) as handle:
+        handle.store.create_spreadsheet("s", spreadsheet_id="s1", shared_with=[WORKER])
+        creds = service_account.Credentials.from_service_account_info(
+            keys[WORKER][0], scopes=["https://www.googleapis.com/auth/spreadsheets.readonly"]
+        )
+        session = sheets_session(handle.base_url, creds)
+        try:
+            read = session.get(f"{SHEETS}/s1")
+            write = session.post(f"{SHEETS}/s1/values:batchClear", json={"ranges": ["A1"]})
+        finally:
+            session.close()
+    assert read.status_code == 200
+    assert write.status_code == 403
+    assert write.json()["error"]["message"] == "Request had insufficient authentication scopes."
+
+
+# -- the token endpoint on its own -----------------------------------------------------------
+
+
+def _assertion(key: dict[str, str], **overrides: Any) -> str:
+    now = int(time.time())
+    claims: dict[str, Any] = {
+        "iss": key["client_email"],
+        "aud": GOOGLE_TOKEN_URI,
+        "scope": " ".join(SCOPES),
+        "iat": now,
+        "exp": now + 3600,
+    }
+    claims.update(overrides)
+    claims = {k: v for k, v in claims.items() if v is not None}
+    signer = crypt.RSASigner.from_service_account_info(key)
+    return jwt.encode(signer, claims).decode("ascii")
+
+
+def _exchange(authority: TokenAuthority, assertion: str, grant: str | None = None) -> Any:
+    grant = grant or "urn:ietf:params:oauth:grant-type:jwt-bearer"
+    body = f"grant_type={grant}&assertion={assertion}".encode()
+    return authority.token_endpoint(body)
+
+
+@pytest.fixture
+def authority(keys: dict[str, tuple[dict[str, str], str]]) -> TokenAuthority:
+    """
+    A token authority trusting the worker account.
+    """
+    return TokenAuthority(AuthConfig(enabled=True, service_accounts={WORKER: keys[WORKER][1]}))
+
+
+def test_token_endpoint_issues_bearer_tokens(
+    authority: TokenAuthority, keys: dict[str, tuple[dict[str, str], str]]
+) -> None:
+    """
+    A valid assertion yields Google's token response shape.
+    """
+    status, body = _exchange(authority, _assertion(keys[WORKER][0]))
+    assert status == 200
+    assert (body["token_type"], body["expires_in"]) == ("Bearer", 3600)
+    assert authority.authenticate("Bearer " + body["access_token"]).principal == WORKER
+
+
+@pytest.mark.parametrize(
+    ("overrides", "error", "description"),
+    [
+        ({"aud": "https://example.com/token"}, "invalid_grant", "Failed audience check"),
+        (
+            {"exp": int(time.time()) - 4000, "iat": int(time.time()) - 7000},
+            "invalid_grant",
+            "short-lived",
+        ),
+        ({"exp": int(time.time()) + 7200}, "invalid_grant", "short-lived"),
+        ({"scope": None}, "invalid_scope", "Invalid OAuth scope"),
+    ],
+)
+def test_token_endpoint_checks_claims(
+    authority: TokenAuthority,
+    keys: dict[str, tuple[dict[str, str], str]],
+    overrides: dict[str, Any],
+    error: str,
+    description: str,
+) -> None:
+    """
+    Audience, lifetime and scope are checked and refused with Google's OAuth error codes.
+    """
+    status, body = _exchange(authority, _assertion(keys[WORKER][0], **overrides))
+    assert (status, body["error"]) == (400, error)
+    assert description in body["error_description"]
+
+
+def test_token_endpoint_refuses_unknown_accounts_and_grants(
+    authority: TokenAuthority, keys: dict[str, tuple[dict[str, str], str]]
+) -> None:
+    """
+    An account that is not registered, or another grant type, is refused.
+    """
+    _, unknown = _exchange(authority, _assertion(keys[STRANGER][0]))
+    status, grant = _exchange(authority, _assertion(keys[WORKER][0]), grant="password")
+    assert unknown["error"] == "invalid_grant"
+    assert (status, grant["error"]) == (400, "unsupported_grant_type")
+
+
+def test_service_accounts_load_from_a_folder(
+    tmp_path: Path, keys: dict[str, tuple[dict[str, str], str]]
+) -> None:
+    """
+    A folder of ``<e-mail>.pem`` public keys and JSON key files yields the trusted accounts.
+    """
+    (tmp_path / f"{STRANGER}.pem").write_text(keys[STRANGER][1], encoding="ascii")
+    (tmp_path / "worker.json").write_text(json.dumps(keys[WORKER][0]), encoding="utf-8")
+    (tmp_path / "notes.txt").write_text("ignored", encoding="utf-8")
+    accounts = load_service_accounts(tmp_path)
+    assert accounts == {STRANGER: keys[STRANGER][1], WORKER: keys[WORKER][1]}
+
+
+def test_delegated_tokens_act_as_the_subject(
+    authority: TokenAuthority, keys: dict[str, tuple[dict[str, str], str]]
+) -> None:
+    """
+    An assertion with "sub" (domain-wide delegation) yields a token acting as that user.
+    """
+    _, body = _exchange(authority, _assertion(keys[WORKER][0], sub="officer@example.go.th"))
+    assert authority.authenticate("Bearer " + body["access_token"]).principal == (
+        "officer@example.go.th"
+    )

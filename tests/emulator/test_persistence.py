@@ -1,0 +1,98 @@
+"""
+State files: atomic saves, debouncing, and restarting with the same data.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from pathlib import Path
+
+import gspread
+import requests
+
+from sync.emulator.client import make_gspread_client
+from sync.emulator.persistence import StatePersister, load_store, save_store
+from sync.emulator.server import run_emulator
+from sync.emulator.store import Store
+
+
+def _client_round(base_url: str, action: str) -> list[list[str]]:
+    client: gspread.Client = make_gspread_client(base_url)
+    try:
+        sheet = client.open_by_key("persist1").worksheet("ศก.1")
+        if action == "write":
+            sheet.update([["ชื่อ", "ยอด"], ["ก", 10]], "A1")
+        return sheet.get_all_values()
+    finally:
+        client.http_client.session.close()
+
+
+def test_restart_with_the_same_state_file_keeps_the_data(tmp_path: Path) -> None:
+    """
+    Data written through gspread is there again after the emulator stops and starts again.
+    """
+    state = tmp_path / "state.json"
+    with run_emulator(state_file=state) as handle:
+        handle.store.create_spreadsheet("p", spreadsheet_id="persist1", sheets=("ศก.1",))
+        written = _client_round(handle.base_url, "write")
+    with run_emulator(state_file=state) as handle:
+        assert _client_round(handle.base_url, "read") == written == [["ชื่อ", "ยอด"], ["ก", "10"]]
+
+
+def test_save_is_atomic_and_leaves_no_temporary_files(tmp_path: Path) -> None:
+    """
+    A save replaces the file in one step and cleans up its temporary file.
+    """
+    store = Store()
+    store.create_spreadsheet("a", spreadsheet_id="a1")
+    path = tmp_path / "nested" / "state.json"
+    save_store(store, path)
+    save_store(store, path)
+    assert [p.name for p in path.parent.iterdir()] == ["state.json"]
+    assert json.loads(path.read_text(encoding="utf-8"))["spreadsheets"][0]["title"] == "a"
+
+
+def test_missing_state_file_means_a_fresh_store(tmp_path: Path) -> None:
+    """
+    Starting with a state file that does not exist yet starts empty.
+    """
+    assert load_store(tmp_path / "absent.json") is None
+    with run_emulator(state_file=tmp_path / "absent.json") as handle:
+        assert handle.store.list() == []
+
+
+def test_saves_are_debounced_and_flushed_on_close(tmp_path: Path) -> None:
+    """
+    A burst of changes saves once at once, once more within the interval, and the rest on close.
+    """
+    store = Store()
+    store.create_spreadsheet("d", spreadsheet_id="d1")
+    persister = StatePersister(store, tmp_path / "s.json", min_interval_s=0.3)
+    for _ in range(20):
+        persister.mark_dirty()
+        time.sleep(0.01)
+    assert persister.saves == 1
+    time.sleep(0.5)
+    assert persister.saves == 2
+    store.create_spreadsheet("e", spreadsheet_id="e1")
+    persister.mark_dirty()
+    persister.close()
+    reloaded = load_store(tmp_path / "s.json")
+    assert reloaded is not None
+    assert [s.spreadsheet_id for s in reloaded.list()] == ["d1", "e1"]
+
+
+def test_people_edits_and_admin_changes_are_saved(tmp_path: Path) -> None:
+    """
+    Spreadsheets created through the test controls survive a restart too.
+    """
+    state = tmp_path / "state.json"
+    with run_emulator(state_file=state) as handle, requests.Session() as session:
+        session.post(
+            handle.base_url + "/__emulator/spreadsheets",
+            json={"title": "seeded", "spreadsheetId": "seed1"},
+        )
+    reloaded = load_store(state)
+    assert reloaded is not None
+    assert reloaded.get("seed1").title == "seeded"

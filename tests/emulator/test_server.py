@@ -1,0 +1,231 @@
+"""
+The emulator over a real socket, driven by the real gspread client.
+"""
+
+from __future__ import annotations
+
+import signal
+import threading
+import time
+from pathlib import Path
+
+import gspread
+import pytest
+import requests
+
+from sync.emulator import xlsx
+from sync.emulator.auth import make_service_account_key
+from sync.emulator.client import make_gspread_client
+from sync.emulator.persistence import load_store
+from sync.emulator.server import EmulatorHandle, EmulatorServer, run_emulator, serve_forever
+from sync.emulator.store import Store
+
+SHEETS = "https://sheets.googleapis.com/v4/spreadsheets"
+
+
+def test_open_update_get_round_trip(gc: gspread.Client, spreadsheet_id: str) -> None:
+    """
+    Values written with gspread's update() read back unchanged through get_all_values().
+    """
+    sheet = gc.open_by_key(spreadsheet_id).sheet1
+    sheet.update([["name", "amount"], ["a", 1], ["b", 2.5]], "A1")
+    assert sheet.get_all_values() == [["name", "amount"], ["a", "1"], ["b", "2.5"]]
+
+
+def test_spreadsheet_properties_reach_gspread(gc: gspread.Client, spreadsheet_id: str) -> None:
+    """
+    open_by_key exposes the title, time zone and tabs the store holds.
+    """
+    spreadsheet = gc.open_by_key(spreadsheet_id)
+    assert spreadsheet.title == "โครงการทดสอบ"
+    assert spreadsheet.timezone == "Asia/Bangkok"
+    assert [ws.title for ws in spreadsheet.worksheets()] == ["Sheet1", "ศก.1"]
+
+
+def test_thai_title_travels_percent_encoded(
+    emulator: EmulatorHandle, gc: gspread.Client, spreadsheet_id: str
+) -> None:
+    """
+    A Thai tab title arrives percent-encoded in the raw path and is served correctly.
+    """
+    sheet = gc.open_by_key(spreadsheet_id).worksheet("ศก.1")
+    sheet.update([["ศูนย์ภาค 1", "๑๒๓"]], "A4")
+    assert sheet.get("A4:B4") == [["ศูนย์ภาค 1", "๑๒๓"]]
+    paths = [r.raw_path for r in emulator.counters.log if r.kind == "values.update"]
+    assert paths == [f"/v4/spreadsheets/{spreadsheet_id}/values/%27%E0%B8%A8%E0%B8%81.1%27%21A4"]
+
+
+def test_unknown_spreadsheet_raises_spreadsheet_not_found(gc: gspread.Client) -> None:
+    """
+    A 404 from the emulator becomes gspread's SpreadsheetNotFound.
+    """
+    with pytest.raises(gspread.exceptions.SpreadsheetNotFound):
+        gc.open_by_key("no-such-spreadsheet")
+
+
+def test_json_answers_carry_google_headers(raw: requests.Session, spreadsheet_id: str) -> None:
+    """
+    JSON answers are UTF-8 JSON with an exact Content-Length, as Google sends them.
+    """
+    response = raw.get(f"{SHEETS}/{spreadsheet_id}", params={"includeGridData": "false"})
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "application/json; charset=UTF-8"
+    assert int(response.headers["Content-Length"]) == len(response.content)
+    assert response.json()["properties"]["title"] == "โครงการทดสอบ"
+
+
+def test_errors_use_google_envelope(raw: requests.Session) -> None:
+    """
+    A missing spreadsheet answers 404 with Google's error envelope (code, message, status).
+    """
+    response = raw.get(f"{SHEETS}/missing")
+    assert response.status_code == 404
+    assert response.json() == {
+        "error": {"code": 404, "message": "Requested entity was not found.", "status": "NOT_FOUND"}
+    }
+
+
+def test_invalid_json_body_is_a_400(raw: requests.Session, spreadsheet_id: str) -> None:
+    """
+    A body that is not JSON is refused with INVALID_ARGUMENT rather than crashing.
+    """
+    response = raw.post(
+        f"{SHEETS}/{spreadsheet_id}:batchUpdate",
+        data=b"{not json",
+        headers={"Content-Type": "application/json"},
+    )
+    assert response.status_code == 400
+    assert response.json()["error"]["status"] == "INVALID_ARGUMENT"
+
+
+def test_paths_outside_the_api_are_404(raw: requests.Session) -> None:
+    """
+    Paths that are neither Sheets nor Drive answer 404 with an error code gspread can read.
+    """
+    response = raw.get("https://www.googleapis.com/nothing/here")
+    assert (response.status_code, response.json()["error"]["code"]) == (404, 404)
+
+
+def test_keep_alive_reuses_one_connection(
+    emulator: EmulatorHandle, gc: gspread.Client, spreadsheet_id: str
+) -> None:
+    """
+    gspread's session keeps one HTTP/1.1 connection open across requests.
+    """
+    sheet = gc.open_by_key(spreadsheet_id).sheet1
+    for i in range(5):
+        sheet.update([[i]], "A1")
+    assert emulator.server.connections_accepted == 1
+
+
+def test_stop_ends_idle_keep_alive_connections(spreadsheet_id: str) -> None:
+    """
+    stop() returns promptly even while a client holds an idle keep-alive connection.
+    """
+    server = EmulatorServer()
+    handle = server.start()
+    server.store.create_spreadsheet("x", spreadsheet_id="k1")
+    client = make_gspread_client(handle.base_url)
+    try:
+        client.open_by_key("k1")
+        started = time.monotonic()
+        handle.stop()
+        assert time.monotonic() - started < 5
+    finally:
+        client.http_client.session.close()
+
+
+def test_requests_are_served_concurrently(emulator: EmulatorHandle, spreadsheet_id: str) -> None:
+    """
+    A slow request does not hold up another client's request (one thread per connection).
+    """
+    emulator.faults.set_latency(1.0, kind="values.update")
+    slow = make_gspread_client(emulator.base_url)
+    fast = make_gspread_client(emulator.base_url)
+    try:
+        slow_sheet = slow.open_by_key(spreadsheet_id).sheet1
+        fast_sheet = fast.open_by_key(spreadsheet_id).sheet1
+        worker = threading.Thread(target=lambda: slow_sheet.update([["slow"]], "A1"))
+        worker.start()
+        time.sleep(0.1)
+        started = time.monotonic()
+        fast_sheet.get("B1")
+        assert time.monotonic() - started < 0.8
+        worker.join()
+    finally:
+        slow.http_client.session.close()
+        fast.http_client.session.close()
+
+
+def test_admin_seeds_and_lists_spreadsheets(emulator: EmulatorHandle) -> None:
+    """
+    Spreadsheets can be created and listed through the test controls over HTTP.
+    """
+    with requests.Session() as session:
+        created = session.post(
+            emulator.base_url + "/__emulator/spreadsheets",
+            json={"title": "seeded", "spreadsheetId": "seed1", "sheets": ["ศก.1", "ศก.2"]},
+        )
+        listed = session.get(emulator.base_url + "/__emulator/spreadsheets").json()
+    assert created.json() == {"spreadsheetId": "seed1"}
+    assert [s["spreadsheetId"] for s in listed["spreadsheets"]] == ["seed1"]
+    assert [s.title for s in emulator.store.get("seed1").sheets] == ["ศก.1", "ศก.2"]
+
+
+def test_run_emulator_uses_a_given_store(tmp_path: Path) -> None:
+    """
+    A store passed in is the one served, and the handle exposes it.
+    """
+    store = Store()
+    store.create_spreadsheet("given", spreadsheet_id="given1")
+    with run_emulator(store) as handle:
+        assert handle.store is store
+        assert handle.base_url.startswith("http://127.0.0.1:")
+
+
+def test_serve_forever_stops_on_sigterm_and_saves(tmp_path: Path) -> None:
+    """
+    The foreground server imports .xlsx files, trusts a key folder, serves until SIGTERM, saves.
+    """
+    source = Store()
+    source.create_spreadsheet("นำเข้า", spreadsheet_id="imp1", sheets=("ศก.1",))
+    workbook = tmp_path / "copy.xlsx"
+    xlsx.export_xlsx(source, "imp1", workbook)
+    state = tmp_path / "state.json"
+    seen: dict[str, object] = {}
+
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    (keys / "worker@example.iam.gserviceaccount.com.pem").write_text(
+        make_service_account_key("worker@example.iam.gserviceaccount.com")[1], encoding="ascii"
+    )
+
+    def ready(handle: EmulatorHandle) -> None:
+        with requests.Session() as session:
+            seen["health"] = session.get(handle.base_url + "/__emulator/health").json()
+            seen["anonymous"] = session.get(handle.base_url + "/v4/spreadsheets/imp1").status_code
+        signal.raise_signal(signal.SIGTERM)
+
+    serve_forever("127.0.0.1", 0, state, auth_keys=keys, import_xlsx=[workbook], on_ready=ready)
+    assert seen == {"health": {"ok": True, "spreadsheets": 1}, "anonymous": 401}
+    saved = load_store(state)
+    assert saved is not None
+    assert saved.get("imp1").title == "นำเข้า"
+
+
+def test_drive_create_and_delete(
+    emulator: EmulatorHandle, gc: gspread.Client, raw: requests.Session
+) -> None:
+    """
+    gspread's create() and del_spreadsheet() work; delete answers 204, empty, text/html.
+    """
+    created = gc.create("ใหม่")
+    assert created.title == "ใหม่"
+    gc.del_spreadsheet(created.id)
+    other = gc.create("another")
+    response = raw.delete(
+        f"https://www.googleapis.com/drive/v3/files/{other.id}", params={"supportsAllDrives": True}
+    )
+    assert (response.status_code, response.content) == (204, b"")
+    assert response.headers["Content-Type"] == "text/html"
+    assert emulator.store.list() == []
