@@ -1,0 +1,134 @@
+"""
+The one I/O seam of the worker: three calls against a spreadsheet.
+
+The pipeline never imports gspread. Google (through gspread), the emulator in-process and
+tests all provide this protocol, so the same run logic works against each.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+Grid = list[list[Any]]
+"""Values of one range as the API returns them: ragged rows, trailing empties trimmed."""
+
+
+@dataclass(frozen=True)
+class SheetInfo:
+    """What the worker needs to know about one tab."""
+
+    sheet_id: int
+    title: str
+    index: int
+    row_count: int
+    column_count: int
+    conditional_formats: tuple[Mapping[str, Any], ...] = ()
+    protected_ranges: tuple[Mapping[str, Any], ...] = ()
+    charts: tuple[Mapping[str, Any], ...] = ()
+
+
+@dataclass(frozen=True)
+class SpreadsheetInfo:
+    """Title, time zone and tabs of one spreadsheet."""
+
+    spreadsheet_id: str
+    title: str
+    time_zone: str
+    sheets: tuple[SheetInfo, ...]
+
+    def by_title(self) -> dict[str, SheetInfo]:
+        """Tabs keyed by their exact title."""
+        return {s.title: s for s in self.sheets}
+
+
+@dataclass(frozen=True)
+class ApiCall:
+    """One request made to the service, as reported to a tracer."""
+
+    kind: str  # "read" or "write"
+    method: str  # e.g. "values.batchGet"
+    detail: str = ""
+
+
+Tracer = Callable[[ApiCall], None]
+"""Receives every API call a backend makes; used for the run report and call-budget tests."""
+
+
+class SheetsBackend(Protocol):
+    """Three requests are all a run needs."""
+
+    def read_ranges(self, spreadsheet_id: str, ranges: Sequence[str]) -> list[Grid]:
+        """One values:batchGet with UNFORMATTED_VALUE and SERIAL_NUMBER, in request order."""
+        ...
+
+    def read_info(self, spreadsheet_id: str) -> SpreadsheetInfo:
+        """One spreadsheets.get of properties, tabs, conditional formats, protections, charts."""
+        ...
+
+    def batch_update(
+        self, spreadsheet_id: str, requests: Sequence[Mapping[str, Any]]
+    ) -> list[Mapping[str, Any]]:
+        """One atomic spreadsheets:batchUpdate; returns its replies."""
+        ...
+
+
+@dataclass
+class CallLog:
+    """A tracer that keeps every call, for run reports and tests."""
+
+    calls: list[ApiCall] = field(default_factory=list)
+
+    def __call__(self, call: ApiCall) -> None:
+        self.calls.append(call)
+
+    @property
+    def reads(self) -> int:
+        """Number of read requests so far."""
+        return sum(1 for c in self.calls if c.kind == "read")
+
+    @property
+    def writes(self) -> int:
+        """Number of write requests so far."""
+        return sum(1 for c in self.calls if c.kind == "write")
+
+
+INFO_FIELDS = (
+    "spreadsheetId,properties(title,timeZone),"
+    "sheets(properties(sheetId,title,index,gridProperties(rowCount,columnCount)),"
+    "conditionalFormats,protectedRanges,charts(chartId,spec(title)))"
+)
+"""Field mask of the metadata read: only what the worker uses (smaller, faster responses)."""
+
+
+def quote_title(title: str) -> str:
+    """Quote a tab title for an A1 range the way gspread does (embedded quotes doubled)."""
+    return "'" + title.replace("'", "''") + "'"
+
+
+def parse_info(spreadsheet_id: str, body: Mapping[str, Any]) -> SpreadsheetInfo:
+    """Turn a spreadsheets.get response (masked by INFO_FIELDS) into SpreadsheetInfo."""
+    props = body.get("properties", {})
+    sheets = []
+    for sheet in body.get("sheets", []):
+        p = sheet.get("properties", {})
+        grid = p.get("gridProperties", {})
+        sheets.append(
+            SheetInfo(
+                sheet_id=int(p.get("sheetId", 0)),
+                title=str(p.get("title", "")),
+                index=int(p.get("index", 0)),
+                row_count=int(grid.get("rowCount", 0)),
+                column_count=int(grid.get("columnCount", 0)),
+                conditional_formats=tuple(sheet.get("conditionalFormats", ())),
+                protected_ranges=tuple(sheet.get("protectedRanges", ())),
+                charts=tuple(sheet.get("charts", ())),
+            )
+        )
+    return SpreadsheetInfo(
+        spreadsheet_id=spreadsheet_id,
+        title=str(props.get("title", "")),
+        time_zone=str(props.get("timeZone", "Asia/Bangkok")),
+        sheets=tuple(sorted(sheets, key=lambda s: s.index)),
+    )

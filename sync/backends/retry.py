@@ -1,0 +1,72 @@
+"""
+Retrying 429 and 5xx answers with exponential backoff and jitter, within a total time.
+
+Google's limits page asks for truncated exponential backoff (wait 2^n s plus up to 1 s of
+random jitter, capped at 32–64 s): https://developers.google.com/sheets/api/limits.
+Google does not document `Retry-After` for the Sheets API, so it is honoured when present
+but never required.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TypeVar
+
+import tenacity
+
+T = TypeVar("T")
+
+
+class RetryableError(Exception):
+    """A failure worth another try; carries the server's Retry-After if it sent one."""
+
+    def __init__(self, message: str, *, status: int | None, retry_after: float | None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.retry_after = retry_after
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How long and how often to retry; tests shrink these, operators rarely need to."""
+
+    max_attempts: int = 8
+    max_total_seconds: float = 120.0
+    initial_wait: float = 1.0
+    max_wait: float = 32.0
+    jitter: float = 1.0
+    sleep: Callable[[float], None] | None = None
+
+    def wait_for(self, attempt: int, retry_after: float | None, rng: random.Random) -> float:
+        """Seconds to wait before attempt number `attempt + 1` (attempt counts from 1)."""
+        if retry_after is not None:
+            return min(max(retry_after, 0.0), self.max_wait)
+        base = min(self.initial_wait * (2 ** (attempt - 1)), self.max_wait)
+        return min(base + rng.uniform(0, self.jitter), self.max_wait)
+
+
+def call_with_retry(
+    policy: RetryPolicy, fn: Callable[[], T], *, rng: random.Random | None = None
+) -> T:
+    """Run `fn`, retrying RetryableError per the policy; the last error propagates."""
+    rng = rng or random.Random()
+
+    def wait(state: tenacity.RetryCallState) -> float:
+        exc = state.outcome.exception() if state.outcome else None
+        retry_after = exc.retry_after if isinstance(exc, RetryableError) else None
+        return policy.wait_for(state.attempt_number, retry_after, rng)
+
+    kwargs = {}
+    if policy.sleep is not None:
+        kwargs["sleep"] = policy.sleep
+    retrying = tenacity.Retrying(
+        retry=tenacity.retry_if_exception_type(RetryableError),
+        stop=tenacity.stop_after_attempt(policy.max_attempts)
+        | tenacity.stop_after_delay(policy.max_total_seconds),
+        wait=wait,
+        reraise=True,
+        **kwargs,  # type: ignore[arg-type]
+    )
+    return retrying(fn)

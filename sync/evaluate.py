@@ -1,0 +1,171 @@
+"""
+From what was read to what every worker cell should hold: pure, no I/O, no clock.
+
+Runs the rules and the KPI formulas on every non-blank row of every regional tab, marks
+repeats across tabs (domain spec §5), and derives the worker block's values (§3.2).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import kpi
+import rules
+from rules import headers as h
+from rules.header_map import HeaderMap
+from sync.cells import CellValue
+from sync.layout import column_key
+
+DETAILS_SEPARATOR = "; "
+CODES_SEPARATOR = ", "
+
+
+@dataclass(frozen=True)
+class RegionTab:
+    """One regional tab as read: configured region name, actual title, grid and columns."""
+
+    region: str
+    title: str
+    grid: list[list[Any]]
+    headers: HeaderMap
+    worker_columns: Mapping[str, int]
+    """Worker header -> column index, including columns the setup is about to append."""
+    first_data_row: int
+
+
+@dataclass(frozen=True)
+class RowEvaluation:
+    """Everything decided about one non-blank row."""
+
+    region: str
+    row: int
+    cells: Mapping[str, object]
+    check: rules.RowResult
+    kpis: Mapping[str, Any]
+    findings: tuple[rules.Finding, ...]
+    status: str
+    pointer: str
+
+    def outcome(self) -> kpi.RowOutcome:
+        """The row as the summary counts it."""
+        return kpi.RowOutcome(
+            region=self.region,
+            row=self.row,
+            status=self.status,
+            cancelled=self.check.cancelled,
+            national_id=self.check.national_id,
+            tax_id=self.check.tax_id,
+            kpis=self.kpis,
+            codes=tuple(finding_token(f) for f in self.findings),
+        )
+
+
+def finding_token(finding: rules.Finding) -> str:
+    """Stable machine token of a finding: severity letter, code and column key."""
+    letter = "E" if finding.severity == rules.Severity.ERROR else "W"
+    return f"{letter}:{finding.code}@{column_key(finding.column)}"
+
+
+@dataclass(frozen=True)
+class Evaluation:
+    """Every evaluated row in tab-then-row order, and the blank rows whose cells to clear."""
+
+    rows: tuple[RowEvaluation, ...]
+    blank_rows: Mapping[str, tuple[int, ...]]
+
+
+def options_from_grid(grid: Sequence[Sequence[Any]]) -> dict[str, list[str]]:
+    """The `ตัวเลือก` tab's lists: names in row 1, values down each column."""
+    if not grid:
+        return {}
+    names = grid[0]
+    lists: dict[str, list[str]] = {}
+    for col, name in enumerate(names):
+        if rules.is_blank(name):
+            continue
+        values = []
+        for row in grid[1:]:
+            if col < len(row) and not rules.is_blank(row[col]):
+                value = row[col]
+                if isinstance(value, float) and value.is_integer():
+                    value = int(value)
+                values.append(str(value).strip())
+        lists[str(name).strip()] = values
+    return lists
+
+
+def evaluate(
+    tabs: Sequence[RegionTab],
+    *,
+    options: Mapping[str, Sequence[str]],
+    fiscal_year: int,
+    as_of: date,
+) -> Evaluation:
+    """Check, compute and de-duplicate every row of every processable tab."""
+    provisional: list[tuple[str, int, Mapping[str, object], rules.RowResult, kpi.KpiResult]] = []
+    blank: dict[str, tuple[int, ...]] = {}
+    for tab in tabs:
+        blanks = []
+        for row_number in range(tab.first_data_row, len(tab.grid) + 1):
+            cells = tab.headers.row_cells(tab.grid[row_number - 1])
+            if all(rules.is_blank(v) for v in cells.values()):
+                blanks.append(row_number)
+                continue
+            check = rules.check_row(
+                cells, region=tab.region, options=options, fiscal_year=fiscal_year, as_of=as_of
+            )
+            if check.is_blank:
+                blanks.append(row_number)
+                continue
+            provisional.append((tab.region, row_number, cells, check, kpi.evaluate_row(cells)))
+        blank[tab.region] = tuple(blanks)
+
+    statuses = []
+    candidates = []
+    for region, row_number, _cells, check, result in provisional:
+        findings = check.findings + result.findings
+        status = rules.status_for(findings)
+        statuses.append((findings, status))
+        candidates.append(
+            rules.DuplicateCandidate(
+                ref=rules.RowRef(region, row_number),
+                national_id=check.national_id,
+                status=status,
+                cancelled=check.cancelled,
+            )
+        )
+    marks = rules.resolve_duplicates(candidates)
+
+    rows = []
+    for (region, row_number, row_cells, check, result), (findings, status) in zip(
+        provisional, statuses, strict=True
+    ):
+        mark = marks.get(rules.RowRef(region, row_number))
+        rows.append(
+            RowEvaluation(
+                region=region,
+                row=row_number,
+                cells=row_cells,
+                check=check,
+                kpis=result.values,
+                findings=findings,
+                status=mark.status if mark else status,
+                pointer=mark.pointer if mark else "",
+            )
+        )
+    return Evaluation(rows=tuple(rows), blank_rows=blank)
+
+
+def worker_values(row: RowEvaluation) -> dict[str, CellValue]:
+    """The worker block of one row, except `ตรวจสอบล่าสุด` (set only when the row changes)."""
+    values: dict[str, CellValue] = {}
+    for header in h.KPI_HEADERS:
+        values[header] = row.kpis.get(header)
+    values[h.CHECK_STATUS] = row.status
+    values[h.DETAILS] = DETAILS_SEPARATOR.join(f.text for f in row.findings) or None
+    values[h.ERROR_CODES] = CODES_SEPARATOR.join(finding_token(f) for f in row.findings) or None
+    values[h.DUPLICATE_OF] = row.pointer or None
+    return values

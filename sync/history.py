@@ -1,0 +1,121 @@
+"""
+Run history in an embedded SQLite file: what every run did, for `sheetsync status`.
+
+Run times live here, not in the spreadsheet: a run that changes nothing must write nothing
+to the sheet (domain spec §7), yet operators still need to see that it ran.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sync.report import RunReport
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    run_id TEXT PRIMARY KEY,
+    spreadsheet_id TEXT NOT NULL,
+    label TEXT NOT NULL DEFAULT '',
+    trigger TEXT NOT NULL DEFAULT 'manual',
+    started_at TEXT NOT NULL,
+    finished_at TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    error TEXT,
+    reads INTEGER NOT NULL,
+    writes INTEGER NOT NULL,
+    cells_written INTEGER NOT NULL,
+    report_json TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS runs_by_sheet ON runs (spreadsheet_id, started_at);
+"""
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One recorded run."""
+
+    run_id: str
+    spreadsheet_id: str
+    label: str
+    trigger: str
+    started_at: str
+    finished_at: str
+    outcome: str
+    error: str | None
+    reads: int
+    writes: int
+    cells_written: int
+    report: dict[str, Any]
+
+
+class RunHistory:
+    """Append-only log of runs; safe to share between processes (SQLite locking)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as db:
+            db.executescript(SCHEMA)
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        with closing(sqlite3.connect(self.path, timeout=30)) as db, db:
+            yield db
+
+    def record(self, report: RunReport, *, label: str = "", trigger: str = "manual") -> None:
+        """Store one finished run."""
+        with self._connect() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO runs VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    report.run_id,
+                    report.spreadsheet_id,
+                    label,
+                    trigger,
+                    report.started_at,
+                    report.finished_at,
+                    report.outcome,
+                    report.error,
+                    report.reads,
+                    report.writes,
+                    report.cells_written,
+                    json.dumps(report.to_json(), ensure_ascii=False),
+                ),
+            )
+
+    def last_runs(self, *, per_spreadsheet: int = 1) -> list[HistoryRow]:
+        """The newest runs of every spreadsheet, newest first within each."""
+        with self._connect() as db:
+            rows = db.execute(
+                """
+                SELECT * FROM (
+                    SELECT *, ROW_NUMBER() OVER (
+                        PARTITION BY spreadsheet_id ORDER BY started_at DESC, rowid DESC
+                    ) AS n FROM runs
+                ) WHERE n <= ? ORDER BY spreadsheet_id, started_at DESC
+                """,
+                (per_spreadsheet,),
+            ).fetchall()
+        return [
+            HistoryRow(
+                run_id=row[0],
+                spreadsheet_id=row[1],
+                label=row[2],
+                trigger=row[3],
+                started_at=row[4],
+                finished_at=row[5],
+                outcome=row[6],
+                error=row[7],
+                reads=row[8],
+                writes=row[9],
+                cells_written=row[10],
+                report=json.loads(row[11]),
+            )
+            for row in rows
+        ]

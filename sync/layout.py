@@ -1,0 +1,70 @@
+"""
+Where things are in a regional tab: column keys, worker block placement, tab-name matching.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+import zlib
+from collections.abc import Iterable, Mapping, Sequence
+from functools import cache
+from typing import Any
+
+from rules import headers as h
+
+
+@cache
+def _keys() -> dict[str, str]:
+    keys: dict[str, str] = {}
+    for name, value in vars(h).items():
+        if name.isupper() and isinstance(value, str) and value not in keys:
+            keys[value] = name.lower()
+    for i, header in enumerate(h.SATISFACTION_ITEMS, start=1):
+        keys[header] = f"satisfaction_{i}"
+    return keys
+
+
+def column_key(header: str) -> str:
+    """A stable ASCII key for a canonical header (used in finding tokens and formulas)."""
+    return _keys().get(header) or f"col_{zlib.crc32(header.encode()):08x}"
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def normalise_title(title: str) -> str:
+    """Tab titles compare after NFC and whitespace normalisation (domain spec §2)."""
+    return _SPACES.sub("", unicodedata.normalize("NFC", title)).casefold()
+
+
+def match_titles(wanted: Iterable[str], actual: Iterable[str]) -> dict[str, str | None]:
+    """Configured tab name -> the actual title it names, or None when no tab matches."""
+    by_key: dict[str, str] = {}
+    for title in actual:
+        by_key.setdefault(normalise_title(title), title)
+    return {name: by_key.get(normalise_title(name)) for name in wanted}
+
+
+def last_used_column(grid: Sequence[Sequence[Any]]) -> int:
+    """Number of columns that hold anything in any row (the block goes after them)."""
+    width = 0
+    for row in grid:
+        for col in range(len(row) - 1, -1, -1):
+            value = row[col]
+            if value is not None and value != "":
+                width = max(width, col + 1)
+                break
+    return width
+
+
+def place_worker_block(
+    grid: Sequence[Sequence[Any]], found: Mapping[str, int]
+) -> tuple[dict[str, int], tuple[str, ...]]:
+    """Worker column positions: found ones stay, missing ones go after the last used column."""
+    columns = dict(found)
+    missing = tuple(header for header in h.WORKER_HEADERS if header not in columns)
+    start = last_used_column(grid)
+    for offset, header in enumerate(missing):
+        columns[header] = start + offset
+    return columns, missing

@@ -1,0 +1,77 @@
+"""
+Structured logs: JSON when not on a terminal, readable when on one; personal data masked.
+
+Thailand's Personal Data Protection Act B.E. 2562 covers national IDs, phones and e-mails,
+so every string in every event (keys' values and the message) passes through
+`rules.mask_pii` before it is rendered — whoever logs what.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+from collections.abc import MutableMapping
+from typing import Any, TextIO
+
+import structlog
+
+from rules import mask_pii
+
+SECRET_KEYS = frozenset({"private_key", "access_token", "token", "assertion", "authorization"})
+
+
+def _mask(value: Any) -> Any:
+    if isinstance(value, str):
+        return mask_pii(value)
+    if isinstance(value, dict):
+        return {k: ("[redacted]" if k in SECRET_KEYS else _mask(v)) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(_mask(v) for v in value)
+    if isinstance(value, BaseException):
+        return mask_pii(f"{type(value).__name__}: {value}")
+    return value
+
+
+def mask_event(
+    _logger: Any, _method: str, event_dict: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
+    """structlog processor: redact secrets and mask personal data in every value."""
+    for key in list(event_dict):
+        if key in SECRET_KEYS:
+            event_dict[key] = "[redacted]"
+        else:
+            event_dict[key] = _mask(event_dict[key])
+    return event_dict
+
+
+def configure_logging(
+    *, level: str = "INFO", json: bool | None = None, stream: TextIO | None = None
+) -> None:
+    """Set up structlog once per process; `json=None` picks JSON unless on a terminal."""
+    out = stream or sys.stderr
+    use_json = (not out.isatty()) if json is None else json
+    renderer: Any = (
+        structlog.processors.JSONRenderer(ensure_ascii=False)
+        if use_json
+        else structlog.dev.ConsoleRenderer(colors=False)
+    )
+    structlog.configure(
+        processors=[
+            structlog.contextvars.merge_contextvars,
+            structlog.processors.add_log_level,
+            structlog.processors.TimeStamper(fmt="iso", utc=False),
+            structlog.processors.format_exc_info,
+            mask_event,
+            renderer,
+        ],
+        wrapper_class=structlog.make_filtering_bound_logger(
+            logging.getLevelNamesMapping().get(level.upper(), logging.INFO)
+        ),
+        logger_factory=structlog.PrintLoggerFactory(file=out),
+        cache_logger_on_first_use=False,
+    )
+
+
+def get_logger(**initial: Any) -> Any:
+    """A bound logger; bind `run_id` so every line of a run carries it."""
+    return structlog.get_logger("sheetsync").bind(**initial)

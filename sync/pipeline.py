@@ -1,0 +1,636 @@
+"""
+One run over one spreadsheet: read, check, compute, write back, summarise.
+
+The run is a small convergence loop, because people keep editing while it runs:
+
+1. read every tab it needs in ONE values:batchGet;
+2. decide every worker cell (pure: `sync.evaluate`, `sync.summary`) and diff it against
+   what was read — nothing to change means the run ends here, having made one request;
+3. write all changes (and any set-up) in ONE atomic spreadsheets:batchUpdate, addressed by
+   position, with typed values so text is never run as a formula;
+4. read again and re-plan: if rows were inserted, deleted or sorted between 1 and 3, some
+   values landed beside their row; the re-plan finds exactly those cells and the loop writes
+   them again. Worker cells are derived data, so a misplaced value is repaired, not lost,
+   and none survives the run. People's cells are never in any write.
+
+A steady-state run with changes therefore costs three requests (read, write, verify); a run
+with no changes costs one. Row metadata (developer metadata) was not used for addressing:
+Google does not document whether it follows a sort, and the verify read is needed anyway.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import kpi
+import rules
+from rules import headers as h
+from rules.template import TEMPLATE
+from sync import setup as setup_mod
+from sync.backends.base import (
+    Grid,
+    SheetInfo,
+    SheetsBackend,
+    SpreadsheetInfo,
+    quote_title,
+)
+from sync.cells import CellValue, column_letter, hyperlink
+from sync.errors import BadRequest, SheetLayoutError, WriteOutcomeUnknown
+from sync.evaluate import Evaluation, RegionTab, evaluate, options_from_grid, worker_values
+from sync.layout import column_key, match_titles, place_worker_block
+from sync.meta import SheetMeta
+from sync.plan import CellChange, diff_tab, group_blocks, update_requests
+from sync.report import RegionCounts, RunReport
+from sync.summary import (
+    META_LABEL,
+    SYNC_NOW_CELL,
+    TIMESTAMP_CELL,
+    CompiledRow,
+    SummaryInputs,
+    build_compiled,
+    build_summary,
+    chart_request,
+    grid_cells,
+)
+
+BANGKOK = ZoneInfo("Asia/Bangkok")
+
+
+def bangkok_now() -> datetime:
+    """The default clock: now, in the department's time zone."""
+    return datetime.now(BANGKOK)
+
+
+def thai_timestamp(moment: datetime) -> str:
+    """`22/11/2569 09:15:03`: day/month/Buddhist-Era year, Bangkok time."""
+    local = moment.astimezone(BANGKOK)
+    return f"{local:%d/%m}/{local.year + 543} {local:%H:%M:%S}"
+
+
+@dataclass(frozen=True)
+class SyncSettings:
+    """What one run needs to know about one spreadsheet."""
+
+    spreadsheet_id: str
+    regions: tuple[str, ...] = h.DEFAULT_REGION_TABS
+    fiscal_year: int = 2567
+    profile: kpi.TargetProfile = field(default_factory=lambda: kpi.PROFILES["manual-2567"])
+    options_tab: str = h.OPTIONS_TAB
+    summary_tab: str = h.SUMMARY_TAB
+    compiled_tab: str = h.COMPILED_TAB
+    dry_run: bool = False
+    max_rounds: int = 4
+    """Write/verify rounds before giving up on rows people keep moving (next run finishes)."""
+
+
+@dataclass
+class Snapshot:
+    """What one read returned, with the titles it used."""
+
+    grids: dict[str, Grid]
+    regions: dict[str, str]
+    """Configured region name -> actual title."""
+    options_title: str
+    summary_title: str | None
+    compiled_title: str | None
+    info: SpreadsheetInfo | None
+    meta: SheetMeta | None
+
+
+@dataclass
+class Plan:
+    """Everything one round decided."""
+
+    changes: list[CellChange]
+    setup_requests: list[dict[str, Any]]
+    evaluation: Evaluation
+    summary: kpi.Summary
+    layout_problems: list[str]
+    meta: SheetMeta
+    title: str
+
+
+class Counter:
+    """Counts the requests a run makes (each backend call is one API request)."""
+
+    def __init__(self, backend: SheetsBackend) -> None:
+        self.backend = backend
+        self.reads = 0
+        self.writes = 0
+
+    def read_ranges(self, spreadsheet_id: str, ranges: Sequence[str]) -> list[Grid]:
+        self.reads += 1
+        return self.backend.read_ranges(spreadsheet_id, ranges)
+
+    def read_info(self, spreadsheet_id: str) -> SpreadsheetInfo:
+        self.reads += 1
+        return self.backend.read_info(spreadsheet_id)
+
+    def batch_update(
+        self, spreadsheet_id: str, requests: Sequence[Mapping[str, Any]]
+    ) -> list[Mapping[str, Any]]:
+        self.writes += 1
+        return self.backend.batch_update(spreadsheet_id, requests)
+
+
+def _find_meta(grid: Grid | None) -> SheetMeta | None:
+    for row in grid or []:
+        if row and row[0] == META_LABEL and len(row) > 1:
+            return SheetMeta.from_json(row[1])
+    return None
+
+
+@dataclass(frozen=True)
+class Titles:
+    """The actual tab titles a run reads: regions by configured name, and the other tabs."""
+
+    regions: Mapping[str, str]
+    options: str
+    summary: str | None
+    compiled: str | None
+
+    def all(self) -> list[str]:
+        """Every title to read, in request order."""
+        extra = [t for t in (self.summary, self.compiled) if t is not None]
+        return [*self.regions.values(), self.options, *extra]
+
+
+def read_snapshot(
+    backend: Counter,
+    settings: SyncSettings,
+    titles: Titles | None = None,
+    info: SpreadsheetInfo | None = None,
+) -> Snapshot:
+    """One batchGet of every needed tab; a metadata read only when a title does not resolve."""
+    if info is not None:
+        titles = _resolve(info, settings)
+    elif titles is None:
+        titles = Titles(
+            regions={r: r for r in settings.regions},
+            options=settings.options_tab,
+            summary=settings.summary_tab,
+            compiled=settings.compiled_tab,
+        )
+    wanted = titles.all()
+    try:
+        grids = backend.read_ranges(settings.spreadsheet_id, [quote_title(t) for t in wanted])
+    except BadRequest:
+        if info is not None:
+            raise
+        return read_snapshot(backend, settings, info=backend.read_info(settings.spreadsheet_id))
+    by_title = dict(zip(wanted, grids, strict=True))
+    return Snapshot(
+        grids=by_title,
+        regions=dict(titles.regions),
+        options_title=titles.options,
+        summary_title=titles.summary,
+        compiled_title=titles.compiled,
+        info=info,
+        meta=_find_meta(by_title.get(titles.summary)) if titles.summary else None,
+    )
+
+
+def _resolve(info: SpreadsheetInfo, settings: SyncSettings) -> Titles:
+    actual = [s.title for s in info.sheets]
+    wanted = [*settings.regions, settings.options_tab, settings.summary_tab, settings.compiled_tab]
+    found = match_titles(wanted, actual)
+    missing = [name for name in (*settings.regions, settings.options_tab) if found[name] is None]
+    if missing:
+        raise SheetLayoutError(
+            f"Spreadsheet {info.title!r} has no tab named {', '.join(repr(m) for m in missing)} "
+            f"(its tabs: {', '.join(actual)}) — rename the tab or fix the region list in the "
+            "configuration."
+        )
+    return Titles(
+        regions={r: found[r] or r for r in settings.regions},
+        options=found[settings.options_tab] or settings.options_tab,
+        summary=found[settings.summary_tab],
+        compiled=found[settings.compiled_tab],
+    )
+
+
+def _region_tabs(
+    snapshot: Snapshot,
+) -> tuple[list[RegionTab], list[str], dict[str, tuple[str, ...]]]:
+    tabs = []
+    problems = []
+    missing_worker: dict[str, tuple[str, ...]] = {}
+    header_row = TEMPLATE.header_row
+    section_row = TEMPLATE.section_row
+    for region, title in snapshot.regions.items():
+        grid = snapshot.grids.get(title, [])
+        header = grid[header_row - 1] if len(grid) >= header_row else []
+        sections = grid[section_row - 1] if len(grid) >= section_row else []
+        mapping = rules.map_headers(header, sections)
+        if not mapping.is_processable:
+            names = ", ".join(repr(m) for m in mapping.missing_required)
+            problems.append(
+                f"Tab {title!r} has no column {names} in header row {header_row} — "
+                "the tab was not written; restore the header."
+            )
+            continue
+        columns, missing = place_worker_block(grid, mapping.worker)
+        missing_worker[title] = missing
+        tabs.append(
+            RegionTab(
+                region=region,
+                title=title,
+                grid=grid,
+                headers=mapping,
+                worker_columns=columns,
+                first_data_row=TEMPLATE.first_data_row,
+            )
+        )
+    return tabs, problems, missing_worker
+
+
+def _row_changes(tab: RegionTab, evaluation: Evaluation, stamp: str) -> list[CellChange]:
+    """Cells of one tab to write; `ตรวจสอบล่าสุด` moves only on rows whose results changed."""
+    changes: list[CellChange] = []
+    checked_col = tab.worker_columns[h.CHECKED_AT]
+    for row in evaluation.rows:
+        if row.region != tab.region:
+            continue
+        desired = {
+            (row.row, tab.worker_columns[header]): value
+            for header, value in worker_values(row).items()
+        }
+        row_changes = diff_tab(tab.title, tab.grid, desired)
+        if row_changes:
+            changes.extend(row_changes)
+            changes.append(CellChange(tab.title, row.row, checked_col, stamp))
+    for row_number in evaluation.blank_rows.get(tab.region, ()):
+        desired_blank: dict[tuple[int, int], CellValue] = {
+            (row_number, col): None for col in tab.worker_columns.values()
+        }
+        changes.extend(diff_tab(tab.title, tab.grid, desired_blank))
+    return changes
+
+
+def _grid_changes(
+    title: str,
+    current: Grid,
+    wanted: Mapping[tuple[int, int], CellValue],
+    skip: set[tuple[int, int]],
+) -> list[CellChange]:
+    desired: dict[tuple[int, int], CellValue] = {k: v for k, v in wanted.items() if k not in skip}
+    for r, row in enumerate(current, start=1):
+        for c, value in enumerate(row):
+            if (r, c) not in desired and (r, c) not in skip and value not in (None, ""):
+                desired[(r, c)] = None
+    return diff_tab(title, current, desired)
+
+
+def make_plan(
+    backend: Counter,
+    settings: SyncSettings,
+    snapshot: Snapshot,
+    now: datetime,
+) -> tuple[Plan, Snapshot]:
+    """Decide every cell; fetch metadata first when the set-up has to be checked."""
+    tabs, problems, missing_worker = _region_tabs(snapshot)
+    options = options_from_grid(snapshot.grids.get(snapshot.options_title, []))
+    evaluation = evaluate(tabs, options=options, fiscal_year=settings.fiscal_year, as_of=now.date())
+    outcomes = [row.outcome() for row in evaluation.rows]
+    summary = kpi.summarise(outcomes, regions=list(settings.regions), profile=settings.profile)
+    stamp = thai_timestamp(now)
+
+    layouts_key = setup_mod.fingerprint(
+        [
+            setup_mod.TabLayout(
+                title=t.title,
+                info=SheetInfo(0, t.title, 0, 0, 0),
+                input_columns=t.headers.columns,
+                worker_columns=t.worker_columns,
+                missing_worker=(),
+                header_row=TEMPLATE.header_row,
+                first_data_row=t.first_data_row,
+            )
+            for t in tabs
+        ],
+        extra=[settings.summary_tab, settings.compiled_tab, len(settings.regions)],
+    )
+    meta = snapshot.meta
+    needs_setup = (
+        meta is None
+        or meta.setup != layouts_key
+        or snapshot.summary_title is None
+        or snapshot.compiled_title is None
+        or any(missing_worker.values())
+        or any(t.title not in meta.sheet_ids for t in tabs)
+        or meta.regions != snapshot.regions
+    )
+    info = snapshot.info
+    if needs_setup and info is None:
+        info = backend.read_info(settings.spreadsheet_id)
+        snapshot = Snapshot(**{**snapshot.__dict__, "info": info})
+
+    # Sheet ids: from the metadata read when there was one, else from the worker's record.
+    if info is not None:
+        sheet_ids = {s.title: s.sheet_id for s in info.sheets}
+    else:
+        assert meta is not None
+        sheet_ids = dict(meta.sheet_ids)
+    summary_title = snapshot.summary_title or settings.summary_tab
+    compiled_title = snapshot.compiled_title or settings.compiled_tab
+
+    column_of = {t.region: t.headers.columns for t in tabs}
+    headers_by_key = {column_key(x): x for t in tabs for x in t.headers.columns}
+    headers_by_key.update({column_key(x): x for x in h.KPI_HEADERS})
+
+    def header_of(token: str) -> str:
+        return headers_by_key.get(token.rsplit("@", 1)[-1], token.rsplit("@", 1)[-1])
+
+    def link(region: str, row: int, token: str) -> CellValue:
+        title = snapshot.regions.get(region, region)
+        col = column_of.get(region, {}).get(header_of(token), 0)
+        label = f"{region} แถว {row}"
+        gid = sheet_ids.get(title)
+        return hyperlink(gid, f"{column_letter(col)}{row}", label) if gid is not None else label
+
+    compiled_rows = [
+        CompiledRow(
+            region=row.region,
+            row=row.row,
+            cells=row.cells,
+            national_id=row.check.national_id,
+            tax_id=row.check.tax_id,
+            status=row.status,
+        )
+        for row in evaluation.rows
+        if row.status in (h.STATUS_PASS, h.STATUS_WARN) and not row.check.cancelled
+    ]
+    compiled_grid = build_compiled(compiled_rows)
+
+    def summary_grid(meta_json: str) -> list[list[CellValue]]:
+        return build_summary(
+            summary,
+            SummaryInputs(
+                title=info.title if info else _title_from(snapshot),
+                profile_name=settings.profile.name,
+                fiscal_year=settings.fiscal_year,
+                updated_at=stamp,
+                meta_json=meta_json,
+            ),
+            link=link,
+            column_label=header_of,
+        )
+
+    draft = summary_grid("")
+    summary_size = (len(draft) + 50, 24)
+    compiled_size = (len(compiled_grid) + 200, len(compiled_grid[0]))
+    setup_requests: list[dict[str, Any]] = []
+    if needs_setup:
+        assert info is not None
+        setup_requests, sheet_ids, grid_sizes = _setup(
+            info,
+            settings,
+            tabs,
+            missing_worker,
+            summary_title,
+            compiled_title,
+            summary_size,
+            compiled_size,
+        )
+    else:
+        assert meta is not None
+        grid_sizes = dict(meta.grid)
+        for title, size in ((summary_title, summary_size), (compiled_title, compiled_size)):
+            have = grid_sizes.get(title, (0, 0))
+            if have[0] < size[0] or have[1] < size[1]:
+                # The tab must grow: resize it from what the record says it is.
+                grown = (max(have[0], size[0] + size[0] // 2), max(have[1], size[1]))
+                setup_requests.append(
+                    {
+                        "updateSheetProperties": {
+                            "properties": {
+                                "sheetId": sheet_ids[title],
+                                "gridProperties": {"rowCount": grown[0], "columnCount": grown[1]},
+                            },
+                            "fields": "gridProperties(rowCount,columnCount)",
+                        }
+                    }
+                )
+                grid_sizes[title] = grown
+
+    new_meta = SheetMeta(
+        sheet_ids={
+            t: sheet_ids[t]
+            for t in (*[x.title for x in tabs], summary_title, compiled_title)
+            if t in sheet_ids
+        },
+        regions=dict(snapshot.regions),
+        grid=grid_sizes,
+        setup=layouts_key,
+    )
+    final_summary = summary_grid(new_meta.to_json())
+
+    changes: list[CellChange] = []
+    for tab in tabs:
+        changes.extend(_row_changes(tab, evaluation, stamp))
+    skip = {TIMESTAMP_CELL, SYNC_NOW_CELL}
+    summary_current = snapshot.grids.get(summary_title, []) if snapshot.summary_title else []
+    compiled_current = snapshot.grids.get(compiled_title, []) if snapshot.compiled_title else []
+    wanted_summary = grid_cells(final_summary)
+    changes.extend(_grid_changes(summary_title, summary_current, wanted_summary, skip))
+    changes.extend(
+        _grid_changes(compiled_title, compiled_current, grid_cells(compiled_grid), set())
+    )
+    # The on-demand checkbox: a ticked box is answered by this run, so it is unticked.
+    from sync.cells import cell_at
+
+    if cell_at(summary_current, *SYNC_NOW_CELL[:1], SYNC_NOW_CELL[1]) is not False:
+        changes.append(CellChange(summary_title, SYNC_NOW_CELL[0], SYNC_NOW_CELL[1], False))
+    if changes or setup_requests:
+        changes.append(CellChange(summary_title, TIMESTAMP_CELL[0], TIMESTAMP_CELL[1], stamp))
+
+    plan = Plan(
+        changes=changes,
+        setup_requests=setup_requests,
+        evaluation=evaluation,
+        summary=summary,
+        layout_problems=problems,
+        meta=new_meta,
+        title=info.title if info else _title_from(snapshot),
+    )
+    return plan, snapshot
+
+
+def _title_from(snapshot: Snapshot) -> str:
+    grid = snapshot.grids.get(snapshot.summary_title or "", [])
+    if len(grid) >= 2 and len(grid[1]) >= 2 and isinstance(grid[1][1], str):
+        return grid[1][1]
+    return ""
+
+
+def _setup(
+    info: SpreadsheetInfo,
+    settings: SyncSettings,
+    tabs: Sequence[RegionTab],
+    missing_worker: Mapping[str, tuple[str, ...]],
+    summary_title: str,
+    compiled_title: str,
+    summary_size: tuple[int, int],
+    compiled_size: tuple[int, int],
+) -> tuple[list[dict[str, Any]], dict[str, int], dict[str, tuple[int, int]]]:
+    by_title = info.by_title()
+    sheet_ids = {s.title: s.sheet_id for s in info.sheets}
+    requests: list[dict[str, Any]] = []
+    sizes: dict[str, tuple[int, int]] = {}
+    used_ids = set(sheet_ids.values())
+    next_index = len(info.sheets)
+    for title, size in ((summary_title, summary_size), (compiled_title, compiled_size)):
+        existing = by_title.get(title)
+        if existing is None:
+            new_id = _new_sheet_id(title, used_ids)
+            used_ids.add(new_id)
+            sheet_ids[title] = new_id
+            requests.append(setup_mod.add_sheet_request(new_id, title, next_index, *size))
+            next_index += 1
+            sizes[title] = size
+        else:
+            resize = setup_mod.resize_request(existing, *size)
+            if resize is not None:
+                requests.append(resize)
+            sizes[title] = (max(existing.row_count, size[0]), max(existing.column_count, size[1]))
+    for tab in tabs:
+        layout = setup_mod.TabLayout(
+            title=tab.title,
+            info=by_title[tab.title],
+            input_columns=tab.headers.columns,
+            worker_columns=tab.worker_columns,
+            missing_worker=missing_worker.get(tab.title, ()),
+            header_row=TEMPLATE.header_row,
+            first_data_row=tab.first_data_row,
+        )
+        requests.extend(setup_mod.block_requests(layout))
+        requests.extend(setup_mod.rule_requests(layout))
+    summary_id = sheet_ids[summary_title]
+    summary_info = by_title.get(summary_title)
+    has_chart = summary_info is not None and any(
+        c.get("spec", {}).get("title") == setup_mod.CHART_TITLE for c in summary_info.charts
+    )
+    if not has_chart:
+        requests.append(chart_request(summary_id, len(settings.regions), setup_mod.CHART_TITLE))
+    if summary_info is None:
+        from sync.summary import SYNC_NOW_CELL as cell
+
+        requests.append(setup_mod.checkbox_request(summary_id, cell[0], cell[1]))
+    return requests, sheet_ids, sizes
+
+
+def _new_sheet_id(title: str, used: set[int]) -> int:
+    import zlib
+
+    candidate = zlib.crc32(title.encode()) % 2_000_000_000 + 1
+    while candidate in used:
+        candidate += 1
+    return candidate
+
+
+def _count(report: RunReport, plan: Plan, settings: SyncSettings) -> None:
+    report.regions = {}
+    for region in settings.regions:
+        counts = RegionCounts()
+        figures = plan.summary.regions.get(region)
+        if figures is not None:
+            counts.rows = figures.rows_read
+            counts.passed = figures.passed
+            counts.warned = figures.warned
+            counts.failed = figures.failed
+            counts.duplicates = figures.duplicates
+            counts.counted = figures.counted
+        report.regions[region] = counts
+    report.targets = [
+        {"name": t.name, "label": t.label, "actual": t.actual, "target": t.target, "met": t.met}
+        for t in plan.summary.targets
+    ]
+    report.layout_problems = list(plan.layout_problems)
+    report.title = plan.title
+
+
+def run_sync(
+    backend: SheetsBackend,
+    settings: SyncSettings,
+    *,
+    clock: Callable[[], datetime] = bangkok_now,
+    run_id: str | None = None,
+    on_plan: Callable[[Plan], None] | None = None,
+    report_sink: dict[str, RunReport] | None = None,
+    pause: Callable[[int], None] = lambda attempt: time.sleep(min(0.5 * 2**attempt, 8.0)),
+) -> RunReport:
+    """Bring one spreadsheet's worker cells and summary up to date; see the module docstring."""
+    counter = Counter(backend)
+    report = RunReport(
+        run_id=run_id or uuid.uuid4().hex[:12],
+        spreadsheet_id=settings.spreadsheet_id,
+        started_at=clock().isoformat(timespec="seconds"),
+        dry_run=settings.dry_run,
+    )
+    if report_sink is not None:
+        report_sink["report"] = report
+    try:
+        snapshot = read_snapshot(counter, settings)
+        for round_number in range(1, settings.max_rounds + 1):
+            report.rounds = round_number
+            plan, snapshot = make_plan(counter, settings, snapshot, clock())
+            if on_plan is not None:
+                on_plan(plan)
+            _count(report, plan, settings)
+            if settings.dry_run:
+                report.planned = plan.changes
+                report.setup_performed = bool(plan.setup_requests)
+                break
+            if not plan.changes and not plan.setup_requests:
+                break
+            sheet_ids = dict(plan.meta.sheet_ids)
+            requests = list(plan.setup_requests) + update_requests(
+                group_blocks(plan.changes), sheet_ids
+            )
+            try:
+                counter.batch_update(settings.spreadsheet_id, requests)
+            except (BadRequest, WriteOutcomeUnknown):
+                # The grid changed under the plan (a tab or rows went away), or the write may
+                # or may not have landed: look again, with fresh metadata, and re-plan.
+                if round_number == settings.max_rounds:
+                    raise
+                pause(round_number)
+                snapshot = read_snapshot(
+                    counter, settings, info=counter.read_info(settings.spreadsheet_id)
+                )
+                continue
+            report.cells_written += len(plan.changes)
+            report.setup_performed = report.setup_performed or bool(plan.setup_requests)
+            if round_number == settings.max_rounds:
+                report.unconverged_cells = len(plan.changes)
+                break
+            # Verify: read again with the titles just used (the worker tabs exist now); metadata
+            # read before the write is stale, so the fresh plan relies on the record it wrote.
+            snapshot = read_snapshot(
+                counter,
+                settings,
+                Titles(
+                    regions=snapshot.regions,
+                    options=snapshot.options_title,
+                    summary=snapshot.summary_title or settings.summary_tab,
+                    compiled=snapshot.compiled_title or settings.compiled_tab,
+                ),
+            )
+        if report.layout_problems:
+            report.outcome = "failed"
+            report.error = report.layout_problems[0]
+    except Exception as exc:
+        report.outcome = "failed"
+        report.error = f"{type(exc).__name__}: {exc}"
+        raise
+    finally:
+        report.reads = counter.reads
+        report.writes = counter.writes
+        report.finished_at = clock().isoformat(timespec="seconds")
+    return report

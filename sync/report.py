@@ -1,0 +1,83 @@
+"""
+What a run did, as data: the CLI's `--json` contract and the run history's row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sync.plan import CellChange
+
+
+@dataclass
+class RegionCounts:
+    """Rows of one regional tab by status."""
+
+    rows: int = 0
+    passed: int = 0
+    warned: int = 0
+    failed: int = 0
+    duplicates: int = 0
+    counted: int = 0
+
+    def to_json(self) -> dict[str, int]:
+        """Keys as the JSON contract names them (Thai status words)."""
+        return {
+            "rows": self.rows,
+            "ผ่าน": self.passed,
+            "คำเตือน": self.warned,
+            "ไม่ผ่าน": self.failed,
+            "ซ้ำ": self.duplicates,
+            "counted": self.counted,
+        }
+
+
+@dataclass
+class RunReport:
+    """The outcome of one run over one spreadsheet."""
+
+    run_id: str
+    spreadsheet_id: str
+    started_at: str
+    finished_at: str = ""
+    outcome: str = "ok"
+    error: str | None = None
+    title: str = ""
+    reads: int = 0
+    writes: int = 0
+    cells_written: int = 0
+    rounds: int = 0
+    setup_performed: bool = False
+    dry_run: bool = False
+    regions: dict[str, RegionCounts] = field(default_factory=dict)
+    targets: list[dict[str, Any]] = field(default_factory=list)
+    layout_problems: list[str] = field(default_factory=list)
+    planned: list[CellChange] = field(default_factory=list)
+    unconverged_cells: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        """The documented `sheetsync run --json` object."""
+        return {
+            "run_id": self.run_id,
+            "spreadsheet_id": self.spreadsheet_id,
+            "title": self.title,
+            "started_at": self.started_at,
+            "finished_at": self.finished_at,
+            "outcome": self.outcome,
+            "error": self.error,
+            "requests": {"read": self.reads, "write": self.writes},
+            "cells_written": self.cells_written,
+            "cells_planned": len(self.planned),
+            "dry_run": self.dry_run,
+            "setup_performed": self.setup_performed,
+            "rounds": self.rounds,
+            "unconverged_cells": self.unconverged_cells,
+            "layout_problems": list(self.layout_problems),
+            "regions": {name: counts.to_json() for name, counts in self.regions.items()},
+            "targets": [
+                {k: (float(v) if isinstance(v, Decimal) else v) for k, v in t.items()}
+                for t in self.targets
+            ],
+        }

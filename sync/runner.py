@@ -1,0 +1,157 @@
+"""
+One on-demand run as the CLI and the scheduler start it: config in, report and history out.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from sync.backends.base import SheetsBackend
+from sync.backends.gspread_backend import GspreadBackend, load_credentials
+from sync.backends.retry import RetryPolicy
+from sync.config import Config
+from sync.errors import ConfigError
+from sync.history import RunHistory
+from sync.logconfig import get_logger
+from sync.pipeline import Plan, SyncSettings, bangkok_now, run_sync
+from sync.report import RunReport
+
+
+@dataclass(frozen=True)
+class RunRequest:
+    """Which spreadsheet, with which per-run overrides of the configuration."""
+
+    spreadsheet_id: str
+    fiscal_year: int | None = None
+    profile: str | None = None
+    dry_run: bool = False
+    trigger: str = "manual"
+
+
+def settings_for(config: Config, request: RunRequest) -> SyncSettings:
+    """Merge the spreadsheet's entry, the defaults and the request's overrides."""
+    sheet = config.spreadsheet(request.spreadsheet_id)
+    defaults = config.defaults
+    profile_name = request.profile or sheet.profile or defaults.profile
+    return SyncSettings(
+        spreadsheet_id=request.spreadsheet_id,
+        regions=tuple(sheet.regions or defaults.regions),
+        fiscal_year=request.fiscal_year or sheet.fiscal_year or defaults.fiscal_year,
+        profile=config.profile(profile_name),
+        dry_run=request.dry_run,
+    )
+
+
+def check_key_permissions(path: Path) -> str | None:
+    """A warning when others may read the key file (it grants access to every shared sheet)."""
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return None
+    if os.name == "posix" and mode & (stat.S_IRWXG | stat.S_IRWXO):
+        return (
+            f"Credentials file {path} is readable by other users (mode {stat.filemode(mode)}); "
+            f"run: chmod 600 {path}"
+        )
+    return None
+
+
+@contextmanager
+def open_backend(config: Config) -> Iterator[SheetsBackend]:
+    """The gspread backend for the configured endpoint (Google, or the emulator)."""
+    from sync.emulator.client import make_gspread_client
+
+    service = config.service
+    credentials: Any = None
+    if service.credentials is not None:
+        warning = check_key_permissions(service.credentials)
+        if warning:
+            get_logger().warning("credentials_permissions", message=warning)
+        credentials = load_credentials(service.credentials)
+    elif service.endpoint is None:
+        raise ConfigError(
+            "No credentials: set service.credentials in the config, pass --credentials, or set "
+            "GOOGLE_APPLICATION_CREDENTIALS (only an emulator --endpoint works without a key)."
+        )
+    client = make_gspread_client(service.endpoint, credentials, timeout=service.timeout_seconds)
+    try:
+        yield GspreadBackend(client, retry=RetryPolicy(max_total_seconds=service.retry_seconds))
+    finally:
+        client.http_client.session.close()
+
+
+def run_once(
+    config: Config,
+    request: RunRequest,
+    *,
+    backend: SheetsBackend | None = None,
+    clock: Callable[[], datetime] = bangkok_now,
+    on_plan: Callable[[Plan], None] | None = None,
+    history: RunHistory | None = None,
+) -> RunReport:
+    """Run one spreadsheet, log it, record it in the history; errors propagate after recording."""
+    settings = settings_for(config, request)
+    label = config.spreadsheet(request.spreadsheet_id).label
+    log = get_logger(spreadsheet=request.spreadsheet_id, trigger=request.trigger)
+    history = history or RunHistory(config.service.history)
+    report: RunReport | None = None
+    try:
+        if backend is None:
+            with open_backend(config) as opened:
+                report = _run(opened, settings, clock, on_plan, log)
+        else:
+            report = _run(backend, settings, clock, on_plan, log)
+        return report
+    except Exception as exc:
+        failed = getattr(exc, "report", None)
+        if isinstance(failed, RunReport):
+            report = failed
+        else:
+            now = clock().isoformat(timespec="seconds")
+            report = RunReport(
+                run_id="-",
+                spreadsheet_id=request.spreadsheet_id,
+                started_at=now,
+                finished_at=now,
+                outcome="failed",
+                error=f"{type(exc).__name__}: {exc}",
+            )
+        log.error("run_failed", run_id=report.run_id, error=report.error)
+        raise
+    finally:
+        if report is not None and not request.dry_run:
+            history.record(report, label=label, trigger=request.trigger)
+
+
+def _run(
+    backend: SheetsBackend,
+    settings: SyncSettings,
+    clock: Callable[[], datetime],
+    on_plan: Callable[[Plan], None] | None,
+    log: Any,
+) -> RunReport:
+    holder: dict[str, RunReport] = {}
+    try:
+        report = run_sync(backend, settings, clock=clock, on_plan=on_plan, report_sink=holder)
+    except Exception as exc:
+        if "report" in holder:
+            exc.report = holder["report"]  # type: ignore[attr-defined]
+        raise
+    log.info(
+        "run_finished",
+        run_id=report.run_id,
+        outcome=report.outcome,
+        reads=report.reads,
+        writes=report.writes,
+        cells_written=report.cells_written,
+        rounds=report.rounds,
+        error=report.error,
+    )
+    return report

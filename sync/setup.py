@@ -1,0 +1,284 @@
+"""
+First-run and repair set-up, as batchUpdate requests: worker block, tabs, rules, chart.
+
+Pure: given the spreadsheet's metadata and where each block goes, return the requests that
+make the spreadsheet ready, and nothing when it already is. Everything the worker installs
+is recognisable as its own (formula marker, protection description, chart title) so it is
+never confused with people's rules and is never installed twice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from rules import headers as h
+from sync.backends.base import SheetInfo
+from sync.cells import column_letter, to_extended
+from sync.layout import column_key
+
+SETUP_VERSION = 1
+MARKER = 'N("sheetsync")=0'
+"""Appended to every conditional-format formula the worker installs, to recognise them."""
+PROTECTION_DESCRIPTION = "sheetsync: " + h.WORKER_SECTION_LABEL
+CHART_TITLE = "สถานประกอบการที่นับได้ ต่อภูมิภาค"
+
+RED = {"red": 0.96, "green": 0.8, "blue": 0.8}
+YELLOW = {"red": 1.0, "green": 0.95, "blue": 0.7}
+GREEN = {"red": 0.85, "green": 0.94, "blue": 0.85}
+GREY = {"red": 0.85, "green": 0.85, "blue": 0.85}
+HEADER_GREY = {"red": 0.9, "green": 0.9, "blue": 0.9}
+STATUS_COLOURS = (
+    (h.STATUS_FAIL, RED),
+    (h.STATUS_WARN, YELLOW),
+    (h.STATUS_DUPLICATE, GREY),
+    (h.STATUS_PASS, GREEN),
+)
+
+
+@dataclass(frozen=True)
+class TabLayout:
+    """Where one regional tab's columns are, as the setup needs them."""
+
+    title: str
+    info: SheetInfo
+    input_columns: Mapping[str, int]
+    worker_columns: Mapping[str, int]
+    missing_worker: tuple[str, ...]
+    header_row: int
+    first_data_row: int
+
+
+def _grid_range(sheet_id: int, col: int, first_row: int) -> dict[str, int]:
+    return {
+        "sheetId": sheet_id,
+        "startRowIndex": first_row - 1,
+        "startColumnIndex": col,
+        "endColumnIndex": col + 1,
+    }
+
+
+def conditional_rules(tab: TabLayout) -> list[dict[str, Any]]:
+    """The worker's conditional formats for one tab: problem cells and status colours."""
+    codes = column_letter(tab.worker_columns[h.ERROR_CODES])
+    status = column_letter(tab.worker_columns[h.CHECK_STATUS])
+    first = tab.first_data_row
+    rules: list[dict[str, Any]] = []
+    for value, colour in STATUS_COLOURS:
+        rules.append(
+            {
+                "ranges": [
+                    _grid_range(tab.info.sheet_id, tab.worker_columns[h.CHECK_STATUS], first)
+                ],
+                "booleanRule": {
+                    "condition": {
+                        "type": "CUSTOM_FORMULA",
+                        "values": [
+                            {"userEnteredValue": f'=AND(${status}{first}="{value}",{MARKER})'}
+                        ],
+                    },
+                    "format": {"backgroundColor": colour},
+                },
+            }
+        )
+    for header, col in sorted(tab.input_columns.items(), key=lambda item: item[1]):
+        key = column_key(header)
+        for letter, colour in (("E", RED), ("W", YELLOW)):
+            pattern = f"(^|, ){letter}:[a-z0-9_]+@{key}(,|$)"
+            formula = f'=AND(REGEXMATCH(${codes}{first}&"","{pattern}"),{MARKER})'
+            rules.append(
+                {
+                    "ranges": [_grid_range(tab.info.sheet_id, col, first)],
+                    "booleanRule": {
+                        "condition": {
+                            "type": "CUSTOM_FORMULA",
+                            "values": [{"userEnteredValue": formula}],
+                        },
+                        "format": {"backgroundColor": colour},
+                    },
+                }
+            )
+    return rules
+
+
+def _is_ours(rule: Mapping[str, Any]) -> bool:
+    values = rule.get("booleanRule", {}).get("condition", {}).get("values", [])
+    return any(MARKER in str(v.get("userEnteredValue", "")) for v in values)
+
+
+def _normalised(rule: Mapping[str, Any], sheet_id: int) -> str:
+    """Rules compare after the API's proto3 omissions (sheetId 0, zero colour parts)."""
+    ranges = [{"sheetId": sheet_id, **r} if "sheetId" not in r else dict(r) for r in rule["ranges"]]
+    boolean = rule.get("booleanRule", {})
+    colour = {k: v for k, v in boolean.get("format", {}).get("backgroundColor", {}).items() if v}
+    formula = [v.get("userEnteredValue") for v in boolean.get("condition", {}).get("values", [])]
+    return json.dumps(
+        [ranges, formula, {k: round(float(v), 2) for k, v in colour.items()}], sort_keys=True
+    )
+
+
+def rule_requests(tab: TabLayout) -> list[dict[str, Any]]:
+    """Delete and re-add the worker's rules of a tab only when they differ from the wanted set."""
+    wanted = conditional_rules(tab)
+    existing = list(tab.info.conditional_formats)
+    ours = [(i, r) for i, r in enumerate(existing) if _is_ours(r)]
+    sheet_id = tab.info.sheet_id
+    if [_normalised(r, sheet_id) for _, r in ours] == [_normalised(r, sheet_id) for r in wanted]:
+        return []
+    requests: list[dict[str, Any]] = [
+        {"deleteConditionalFormatRule": {"sheetId": sheet_id, "index": i}}
+        for i, _ in sorted(ours, key=lambda item: item[0], reverse=True)
+    ]
+    base = len(existing) - len(ours)
+    for offset, rule in enumerate(wanted):
+        requests.append({"addConditionalFormatRule": {"rule": rule, "index": base + offset}})
+    return requests
+
+
+def block_requests(tab: TabLayout) -> list[dict[str, Any]]:
+    """Append the missing worker columns (labels, headers, warning-only protection)."""
+    requests: list[dict[str, Any]] = []
+    sheet_id = tab.info.sheet_id
+    if tab.missing_worker:
+        needed = max(tab.worker_columns.values()) + 1
+        if needed > tab.info.column_count:
+            requests.append(
+                {
+                    "appendDimension": {
+                        "sheetId": sheet_id,
+                        "dimension": "COLUMNS",
+                        "length": needed - tab.info.column_count,
+                    }
+                }
+            )
+        first_col = min(tab.worker_columns[x] for x in tab.missing_worker)
+        if tab.header_row >= 2:
+            requests.append(
+                {
+                    "updateCells": {
+                        "start": {
+                            "sheetId": sheet_id,
+                            "rowIndex": tab.header_row - 2,
+                            "columnIndex": first_col,
+                        },
+                        "rows": [{"values": [to_extended(h.WORKER_SECTION_LABEL)]}],
+                        "fields": "userEnteredValue",
+                    }
+                }
+            )
+        for header in tab.missing_worker:
+            requests.append(
+                {
+                    "updateCells": {
+                        "start": {
+                            "sheetId": sheet_id,
+                            "rowIndex": tab.header_row - 1,
+                            "columnIndex": tab.worker_columns[header],
+                        },
+                        "rows": [
+                            {
+                                "values": [
+                                    {
+                                        **to_extended(header),
+                                        "userEnteredFormat": {"backgroundColor": HEADER_GREY},
+                                    }
+                                ]
+                            }
+                        ],
+                        "fields": "userEnteredValue,userEnteredFormat.backgroundColor",
+                    }
+                }
+            )
+    protected = any(
+        p.get("description") == PROTECTION_DESCRIPTION for p in tab.info.protected_ranges
+    )
+    if not protected or tab.missing_worker:
+        for p in tab.info.protected_ranges:
+            if p.get("description") == PROTECTION_DESCRIPTION and "protectedRangeId" in p:
+                requests.append(
+                    {"deleteProtectedRange": {"protectedRangeId": p["protectedRangeId"]}}
+                )
+        start = min(tab.worker_columns.values())
+        end = max(tab.worker_columns.values()) + 1
+        requests.append(
+            {
+                "addProtectedRange": {
+                    "protectedRange": {
+                        "range": {
+                            "sheetId": sheet_id,
+                            "startRowIndex": tab.header_row - 1,
+                            "startColumnIndex": start,
+                            "endColumnIndex": end,
+                        },
+                        "description": PROTECTION_DESCRIPTION,
+                        "warningOnly": True,
+                    }
+                }
+            }
+        )
+    return requests
+
+
+def add_sheet_request(
+    sheet_id: int, title: str, index: int, rows: int, cols: int
+) -> dict[str, Any]:
+    """A worker-owned tab, with an id chosen here so later requests of the batch can use it."""
+    return {
+        "addSheet": {
+            "properties": {
+                "sheetId": sheet_id,
+                "title": title,
+                "index": index,
+                "gridProperties": {"rowCount": rows, "columnCount": cols},
+            }
+        }
+    }
+
+
+def resize_request(info: SheetInfo, rows: int, cols: int) -> dict[str, Any] | None:
+    """Grow (never shrink) a worker tab's grid to hold `rows` × `cols`."""
+    new_rows = max(info.row_count, rows)
+    new_cols = max(info.column_count, cols)
+    if (new_rows, new_cols) == (info.row_count, info.column_count):
+        return None
+    return {
+        "updateSheetProperties": {
+            "properties": {
+                "sheetId": info.sheet_id,
+                "gridProperties": {"rowCount": new_rows, "columnCount": new_cols},
+            },
+            "fields": "gridProperties(rowCount,columnCount)",
+        }
+    }
+
+
+def checkbox_request(sheet_id: int, row: int, col: int) -> dict[str, Any]:
+    """The on-demand `ซิงก์ทันที` checkbox on the summary tab."""
+    return {
+        "setDataValidation": {
+            "range": {
+                "sheetId": sheet_id,
+                "startRowIndex": row - 1,
+                "endRowIndex": row,
+                "startColumnIndex": col,
+                "endColumnIndex": col + 1,
+            },
+            "rule": {"condition": {"type": "BOOLEAN"}, "showCustomUi": True},
+        }
+    }
+
+
+def fingerprint(layouts: Sequence[TabLayout], extra: Sequence[object] = ()) -> str:
+    """Changes whenever what the setup installs would change (column moves, regions, version)."""
+    data = [
+        SETUP_VERSION,
+        [
+            (t.title, sorted(t.input_columns.items()), sorted(t.worker_columns.items()))
+            for t in layouts
+        ],
+        list(extra),
+    ]
+    return hashlib.sha256(json.dumps(data, ensure_ascii=False).encode()).hexdigest()[:16]

@@ -1,0 +1,78 @@
+"""Configuration: defaults for the common case, one-line explanations of every problem."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sync.config import load_config
+from sync.errors import ConfigError
+
+EXAMPLE = Path(__file__).resolve().parents[2] / "sheetsync.example.toml"
+
+
+def test_example_config_is_valid() -> None:
+    """The commented example that ships with the project loads as is."""
+    config = load_config(EXAMPLE, environ={})
+    assert 2 == len(config.spreadsheets)
+    assert "tor-2569" == config.spreadsheets[1].profile
+    assert "manual-2567" == config.defaults.profile
+
+
+def test_three_lines_are_enough(tmp_path: Path) -> None:
+    """A spreadsheet entry with only an id takes every default."""
+    path = tmp_path / "c.toml"
+    path.write_text('[[spreadsheets]]\nid = "abc"\n', encoding="utf-8")
+    config = load_config(path, environ={})
+    assert ["abc"] == [s.id for s in config.spreadsheets]
+    assert 7 == len(config.defaults.regions)
+    assert config.service.endpoint is None
+
+
+def test_environment_overrides_the_file(tmp_path: Path) -> None:
+    """SHEETSYNC_SECTION__FIELD and GOOGLE_APPLICATION_CREDENTIALS win over the file."""
+    path = tmp_path / "c.toml"
+    path.write_text('[service]\nendpoint = "http://127.0.0.1:1"\n', encoding="utf-8")
+    config = load_config(
+        path,
+        environ={
+            "SHEETSYNC_SERVICE__ENDPOINT": "http://127.0.0.1:9/",
+            "SHEETSYNC_DEFAULTS__FISCAL_YEAR": "2569",
+            "SHEETSYNC_DEFAULTS__REGIONS": "ศก.1, ศก.2",
+            "GOOGLE_APPLICATION_CREDENTIALS": "/k.json",
+        },
+    )
+    assert "http://127.0.0.1:9" == config.service.endpoint
+    assert 2569 == config.defaults.fiscal_year
+    assert ["ศก.1", "ศก.2"] == config.defaults.regions
+    assert Path("/k.json") == config.service.credentials
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[service]\nendpoint = 'ftp://x'\n", "service.endpoint: Value error, must start with"),
+        ("[defaults]\nfiscal_year = 1999\n", "defaults.fiscal_year: Input should be greater"),
+        ("[defaults]\nprofile = 'nope'\n", "defaults.profile: unknown profile 'nope'"),
+        ("[[spreadsheets]]\nlabel = 'x'\n", "spreadsheets.0.id: Field required"),
+        ("[[spreadsheets]]\nid='a'\n[[spreadsheets]]\nid='a'\n", "id 'a' is listed twice"),
+        ("[servce]\n", "servce: Extra inputs are not permitted"),
+        ("not toml = = 1", "not valid TOML"),
+    ],
+)
+def test_each_problem_is_one_line(tmp_path: Path, text: str, expected: str) -> None:
+    """Every configuration problem is explained on one line naming the field."""
+    path = tmp_path / "c.toml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(path, environ={})
+    lines = str(caught.value).splitlines()
+    assert any(expected in line for line in lines), lines
+    assert all(line.startswith(str(path)) for line in lines)
+
+
+def test_missing_file_says_so(tmp_path: Path) -> None:
+    """A missing file is named."""
+    with pytest.raises(ConfigError, match="file not found"):
+        load_config(tmp_path / "nope.toml", environ={})
