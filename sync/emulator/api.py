@@ -7,6 +7,7 @@ everything Google-specific (routing, permissions, error bodies) happens here, un
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -78,6 +79,7 @@ class Call:
 
 
 Handler = Callable[[Store, Call], Any]
+log = logging.getLogger(__name__)
 
 # Method suffixes Google puts after a literal colon at the end of the path, see
 # https://developers.google.com/sheets/api/reference/rest/v4/spreadsheets.values
@@ -102,6 +104,11 @@ class SheetsApi:
                 return self._route(request)
             except ApiError as exc:
                 return ApiResponse(exc.code, exc.body())
+            except (ValueError, TypeError, KeyError, AttributeError) as exc:
+                # Malformed input that slipped past validation; Google answers 400, not 500.
+                log.warning("invalid request %s %s: %r", request.method, request.raw_path, exc)
+                error = ApiError(400, f"Invalid JSON payload received. {exc}", "INVALID_ARGUMENT")
+                return ApiResponse(400, error.body())
 
     def call(
         self,

@@ -66,6 +66,35 @@ def locate(spreadsheet: Spreadsheet) -> dict[int, Location]:
     return found
 
 
+class MetadataIndex:
+    """
+    Where every metadata entry is now, plus key/value lookups; built once per request.
+    """
+
+    def __init__(self, spreadsheet: Spreadsheet) -> None:
+        self.where = locate(spreadsheet)
+        self.by_key: dict[Any, list[int]] = {}
+        self.by_pair: dict[tuple[Any, Any], list[int]] = {}
+        for mid, meta in spreadsheet.developer_metadata.items():
+            key, value = meta.get("metadataKey"), meta.get("metadataValue")
+            self.by_key.setdefault(key, []).append(mid)
+            self.by_pair.setdefault((key, value), []).append(mid)
+
+    def candidates(self, spreadsheet: Spreadsheet, lookup: dict[str, Any]) -> list[int]:
+        """
+        Narrow a lookup to the IDs that can match, before the full comparison.
+        """
+        if lookup.get("metadataId") is not None:
+            mid = int(lookup["metadataId"])
+            return [mid] if mid in spreadsheet.developer_metadata else []
+        key = lookup.get("metadataKey")
+        if key is not None and lookup.get("metadataValue") is not None:
+            return self.by_pair.get((key, lookup["metadataValue"]), [])
+        if key is not None:
+            return self.by_key.get(key, [])
+        return list(spreadsheet.developer_metadata)
+
+
 def location_json(location: Location) -> dict[str, Any]:
     """
     Render a DeveloperMetadataLocation (proto3: a ROW on sheet 0 omits ``sheetId``).
@@ -122,7 +151,7 @@ def _intersects(a: Grid, b: Grid) -> bool:
 
 
 def _lookup_matches(
-    spreadsheet: Spreadsheet, lookup: dict[str, Any], where: dict[int, Location]
+    spreadsheet: Spreadsheet, lookup: dict[str, Any], index: MetadataIndex
 ) -> list[int]:
     strategy = _STRATEGIES.get(lookup.get("locationMatchingStrategy") or "INTERSECTING_LOCATION")
     if strategy is None:
@@ -136,7 +165,9 @@ def _lookup_matches(
     if wanted_location:
         target = _location_request_grid(spreadsheet, wanted_location)
     out = []
-    for mid, meta in spreadsheet.developer_metadata.items():
+    where = index.where
+    for mid in index.candidates(spreadsheet, lookup):
+        meta = spreadsheet.developer_metadata[mid]
         if lookup.get("metadataId") is not None and int(lookup["metadataId"]) != mid:
             continue
         if lookup.get("metadataKey") is not None and lookup["metadataKey"] != meta.get(
@@ -231,28 +262,37 @@ def _check_filter(data_filter: Any) -> dict[str, Any]:
     return data_filter
 
 
-def filter_grids(spreadsheet: Spreadsheet, data_filter: dict[str, Any]) -> list[Grid]:
+def filter_grids(
+    spreadsheet: Spreadsheet, data_filter: dict[str, Any], index: MetadataIndex | None = None
+) -> list[Grid]:
     """
-    Resolve one DataFilter to the grid ranges it selects now.
+    Resolve one DataFilter to the grid ranges it selects now (sheet order, then position).
     """
     data_filter = _check_filter(data_filter)
     lookup = data_filter.get("developerMetadataLookup")
     if lookup is None:
         return [_filter_grid(spreadsheet, data_filter)]
-    where = locate(spreadsheet)
-    grids = [_location_grid(where[mid]) for mid in _lookup_matches(spreadsheet, lookup, where)]
-    return [g for g in grids if g is not None]
+    index = index or MetadataIndex(spreadsheet)
+    found = [
+        _location_grid(index.where[mid]) for mid in _lookup_matches(spreadsheet, lookup, index)
+    ]
+    grids = [g for g in found if g is not None]
+    order = {id(s): i for i, s in enumerate(spreadsheet.sheets)}
+    return sorted(grids, key=lambda g: (order.get(id(g.sheet), 0), g.r0, g.c0))
 
 
-def matching_metadata(spreadsheet: Spreadsheet, data_filter: dict[str, Any]) -> list[int]:
+def matching_metadata(
+    spreadsheet: Spreadsheet, data_filter: dict[str, Any], index: MetadataIndex | None = None
+) -> list[int]:
     """
     Return the IDs of metadata selected by a DataFilter (range filters select what they intersect).
     """
     data_filter = _check_filter(data_filter)
-    where = locate(spreadsheet)
+    index = index or MetadataIndex(spreadsheet)
+    where = index.where
     lookup = data_filter.get("developerMetadataLookup")
     if lookup is not None:
-        return _lookup_matches(spreadsheet, lookup, where)
+        return _lookup_matches(spreadsheet, lookup, index)
     grid = _filter_grid(spreadsheet, data_filter)
     return [
         mid
@@ -273,9 +313,10 @@ def batch_get(store: Store, call: Call) -> dict[str, Any]:
     render = render_option(body.get("valueRenderOption"))
     dtr = datetime_option(body.get("dateTimeRenderOption"))
     out: list[dict[str, Any]] = []
+    index = MetadataIndex(call.spreadsheet)
     for i, data_filter in enumerate(body.get("dataFilters") or []):
         try:
-            grids = filter_grids(call.spreadsheet, data_filter)
+            grids = filter_grids(call.spreadsheet, data_filter, index)
         except ApiError as exc:
             raise invalid_argument(f"Invalid dataFilters[{i}]: {exc.message}") from exc
         for grid in grids:
@@ -303,13 +344,14 @@ def batch_update(store: Store, call: Call) -> dict[str, Any]:
     spreadsheet = call.spreadsheet
     plans: list[WritePlan] = []
     filters: list[dict[str, Any]] = []
+    index = MetadataIndex(spreadsheet)
     for i, entry in enumerate(body.get("data") or []):
         try:
             if not isinstance(entry, dict) or entry.get("dataFilter") is None:
                 raise invalid_argument("dataFilter is required")
             major = major_dimension(entry.get("majorDimension"))
             rows = rows_of(entry.get("values"), major, "data.values")
-            for grid in filter_grids(spreadsheet, entry["dataFilter"]):
+            for grid in filter_grids(spreadsheet, entry["dataFilter"], index):
                 limit = parse_range(spreadsheet, grid.a1())
                 plans.append(
                     plan_write(
@@ -341,9 +383,10 @@ def batch_clear(store: Store, call: Call) -> dict[str, Any]:
     Serve values:batchClearByDataFilter.
     """
     grids: list[Grid] = []
+    index = MetadataIndex(call.spreadsheet)
     for i, data_filter in enumerate(call.body.get("dataFilters") or []):
         try:
-            grids.extend(filter_grids(call.spreadsheet, data_filter))
+            grids.extend(filter_grids(call.spreadsheet, data_filter, index))
         except ApiError as exc:
             raise invalid_argument(f"Invalid dataFilters[{i}]: {exc.message}") from exc
     for grid in grids:
@@ -361,11 +404,12 @@ def search_metadata(store: Store, call: Call) -> dict[str, Any]:
     Serve developerMetadata:search.
     """
     spreadsheet = call.spreadsheet
-    where = locate(spreadsheet)
+    index = MetadataIndex(spreadsheet)
+    where = index.where
     matched: dict[int, list[dict[str, Any]]] = {}
     for i, data_filter in enumerate(call.body.get("dataFilters") or []):
         try:
-            for mid in matching_metadata(spreadsheet, data_filter):
+            for mid in matching_metadata(spreadsheet, data_filter, index):
                 matched.setdefault(mid, []).append(data_filter)
         except ApiError as exc:
             raise invalid_argument(f"Invalid dataFilters[{i}]: {exc.message}") from exc

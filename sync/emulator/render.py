@@ -354,7 +354,7 @@ _TOKEN = re.compile(
     r"""\s*(?:
     (?P<str>"(?:[^"]|"")*")
    |(?P<ref>(?:(?:'(?:[^']|'')+'|[A-Za-z_][\w.]*)!)?
-        (?:\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}\$?\d+)?|\$?[A-Za-z]{1,3}:\$?[A-Za-z]{1,3}))
+        (?:\$?[A-Za-z]{1,3}\$?\d+(?::\$?[A-Za-z]{1,3}(?:\$?\d+)?)?|\$?[A-Za-z]{1,3}:\$?[A-Za-z]{1,3}))
         (?![\w(])
    |(?P<num>(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)
    |(?P<func>[A-Za-z_][A-Za-z0-9_.]*)\s*\(
@@ -506,6 +506,8 @@ class _Parser:
             return value
         if kind == "name" and text.upper() in ("TRUE", "FALSE"):
             return text.upper() == "TRUE"
+        if kind == "name" and any(n.get("name") == text for n in self.spreadsheet.named_ranges):
+            return self.reference(text)
         if kind == "ref":
             return self.reference(text)
         if kind == "func":
@@ -515,7 +517,8 @@ class _Parser:
     def reference(self, text: str) -> Any:
         from sync.emulator.a1 import parse_range
 
-        if "!" not in text:
+        named = any(n.get("name") == text for n in self.spreadsheet.named_ranges)
+        if "!" not in text and not named:
             text = "'" + self.sheet.title.replace("'", "''") + "'!" + text
         try:
             ref = parse_range(self.spreadsheet, text.replace("$", ""))

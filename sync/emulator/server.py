@@ -90,6 +90,9 @@ class _Handler(BaseHTTPRequestHandler):
     """
 
     protocol_version = "HTTP/1.1"
+    # Headers and body leave in two writes; with Nagle's algorithm on, the body waits for
+    # the client's delayed ACK (~40 ms per request on Linux). Google's front ends do not.
+    disable_nagle_algorithm = True
     server_version = "ESF"
     sys_version = ""
     # Idle keep-alive connections are closed after this many seconds.

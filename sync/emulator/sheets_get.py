@@ -15,7 +15,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from sync.emulator.a1 import Grid, clamp, parse_range
-from sync.emulator.datafilter import filter_grids, locate, metadata_json
+from sync.emulator.datafilter import MetadataIndex, filter_grids, locate, metadata_json
 from sync.emulator.errors import ApiError, invalid_argument
 from sync.emulator.fields import Mask, apply_mask, parse_mask
 from sync.emulator.render import effective_json, render_value, user_entered_json
@@ -364,9 +364,10 @@ def handle_get_by_data_filter(store: Store, call: Call) -> dict[str, Any]:
     body = call.body
     include = option_bool(body.get("includeGridData"), "include_grid_data")
     grids: list[Grid] = []
+    index = MetadataIndex(call.spreadsheet)
     for i, data_filter in enumerate(body.get("dataFilters") or []):
         try:
-            grids.extend(filter_grids(call.spreadsheet, data_filter))
+            grids.extend(filter_grids(call.spreadsheet, data_filter, index))
         except ApiError as exc:
             raise invalid_argument(f"Invalid dataFilters[{i}]: {exc.message}") from exc
     return _respond(call.spreadsheet, include, grids or None, call.param("fields"))

@@ -21,7 +21,7 @@ import datetime as dt
 import random
 import string
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Container, Iterable, Iterator, KeysView, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -363,11 +363,13 @@ class Store:
 
     # -- IDs -------------------------------------------------------------------------------
 
-    def new_int_id(self, taken: Iterable[int] = ()) -> int:
+    def new_int_id(self, taken: Iterable[Any] = ()) -> int:
         """
         Draw a large pseudo-random positive ID (sheetId, protectedRangeId, chartId...).
         """
-        used = set(taken)
+        used: Container[Any] = (
+            taken if isinstance(taken, (set, frozenset, dict, KeysView)) else set(taken)
+        )
         while True:
             value = self._rng.randint(1, 2_147_483_646)
             if value not in used:

@@ -1008,3 +1008,24 @@ def test_insert_and_delete_range_shift_a_band(api: SheetsApi) -> None:
         api, {"deleteRange": {"range": {**band, "endColumnIndex": 2}, "shiftDimension": "COLUMNS"}}
     )
     assert values(api, "Sheet1!A2:D2") == [["2", "x"]]
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [
+        {"addSheet": "not an object"},
+        {"deleteDimension": {"range": {"sheetId": 0, "dimension": "ROWS", "startIndex": "x"}}},
+        {"updateCells": {"range": {"sheetId": 0}, "fields": "note", "rows": "nope"}},
+        {
+            "insertDimension": {
+                "range": {"sheetId": 0, "dimension": "DIAGONAL", "startIndex": 0, "endIndex": 1}
+            }
+        },
+    ],
+)
+def test_malformed_requests_are_400_not_500(api: SheetsApi, request_: dict[str, Any]) -> None:
+    """
+    Wrong JSON types fail the batch with INVALID_ARGUMENT and change nothing.
+    """
+    (name,) = request_
+    assert failing(api, request_).startswith(f"Invalid requests[0].{name}: ")

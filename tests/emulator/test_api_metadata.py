@@ -374,3 +374,77 @@ def test_metadata_validation_and_visibility_in_get(api: SheetsApi) -> None:
         grid["sheets"][0]["data"][0]["rowMetadata"][0]["developerMetadata"][0]["metadataValue"]
         == "k1"
     )
+
+
+def test_get_by_data_filter_returns_the_matched_rows_grid_data(api: SheetsApi) -> None:
+    """
+    spreadsheets:getByDataFilter limits sheets and grid data to the ranges the filters select.
+    """
+    tag_row(api, 3, "k3")
+    body = post(
+        api,
+        f"{BASE}:getByDataFilter",
+        {
+            "dataFilters": [{"developerMetadataLookup": {"metadataValue": "k3"}}],
+            "includeGridData": True,
+        },
+    )
+    data = body["sheets"][0]["data"][0]
+    assert data["startRow"] == 3
+    assert data["rowData"][0]["values"][0]["formattedValue"] == "k3"
+
+
+@pytest.mark.slow
+def test_a_full_size_tab_with_row_keys_stays_fast() -> None:
+    """
+    10,000 x 83 cells, 10,000 row keys, a sort, an insert and 500 keyed writes finish quickly.
+    """
+    import time
+
+    store = Store()
+    book = store.create_spreadsheet("big", spreadsheet_id=SID)
+    book.sheets[0].rows.extend([None] * 9_000)
+    book.sheets[0].columns.extend([None] * 57)
+    api = SheetsApi(store)
+    started = time.monotonic()
+    block = [[f"r{r}c{c}" if c else r for c in range(83)] for r in range(1_000)]
+    for k in range(10):
+        url = f"{BASE}/values/%27Sheet1%27%21A{k * 1000 + 1}?valueInputOption=RAW"
+        assert api.call("PUT", url, {"values": block}).status == 200
+    keys = [
+        {
+            "createDeveloperMetadata": {
+                "developerMetadata": {
+                    "metadataKey": "rowKey",
+                    "metadataValue": f"k{i}",
+                    "location": {"dimensionRange": rows(i, i + 1)},
+                }
+            }
+        }
+        for i in range(10_000)
+    ]
+    batch(api, *keys)
+    batch(
+        api,
+        {
+            "sortRange": {
+                "range": {"sheetId": 0},
+                "sortSpecs": [{"dimensionIndex": 0, "sortOrder": "DESCENDING"}],
+            }
+        },
+    )
+    batch(api, {"insertDimension": {"range": rows(0, 1)}})
+    data = [
+        {
+            "dataFilter": {
+                "developerMetadataLookup": {"metadataKey": "rowKey", "metadataValue": f"k{i}"}
+            },
+            "values": [["x"]],
+        }
+        for i in range(500)
+    ]
+    result = post(
+        api, f"{BASE}/values:batchUpdateByDataFilter", {"valueInputOption": "RAW", "data": data}
+    )
+    assert result["totalUpdatedCells"] == 500
+    assert time.monotonic() - started < 60

@@ -542,3 +542,32 @@ def test_raw_writes_read_back_unformatted(rows: list[list[Any]]) -> None:
     while expected and not expected[-1]:
         expected.pop()
     assert body.get("values", []) == expected
+
+
+@pytest.mark.parametrize(
+    ("formula", "expected"),
+    [
+        ("=SUM(Sheet1!A1:A)", "6"),
+        ("=SUM(Sheet1!A:A)", "6"),
+        ("='Sheet1'!A2*10", "20"),
+        ("=AVERAGE(Sheet1!A1:A3)", "2"),
+        ('=IF(Sheet1!A1>0,"pos","neg")', "pos"),
+        ('=CONCATENATE("a",Sheet1!A3)&"!"', "a3!"),
+        ("=ROUND(2/3,2)", "0.67"),
+        ("=1/3", "0.3333333333"),
+        ("=2^10-24", "1000"),
+        ("=Sheet1!A1=1", "TRUE"),
+        ("=VLOOKUP(1,Sheet1!A:B,2,FALSE)", None),
+    ],
+)
+def test_formula_evaluator_subset(api: SheetsApi, formula: str, expected: str | None) -> None:
+    """
+    The documented formula subset evaluates; anything else renders as an empty cell.
+    """
+    put(api, "'Sheet1'!A1", [[1], [2], [3]])
+    put(api, "'ศก.1'!A1", [[formula]], "USER_ENTERED")
+    got = ok(api, "GET", values_url("'ศก.1'!A1")).get("values", [[None]])[0][0]
+    assert got == expected
+    assert ok(api, "GET", values_url("'ศก.1'!A1", query="valueRenderOption=FORMULA"))["values"] == [
+        [formula]
+    ]

@@ -56,11 +56,16 @@ def batch_update(store: Store, call: Call) -> dict[str, Any]:
         handler = REGISTRY.get(name)
         if handler is None:
             raise invalid_argument(f"Invalid requests[{i}]: Unsupported request type {name}")
+        if not isinstance(payload, dict):
+            raise invalid_argument(f"Invalid requests[{i}].{name}: the request must be an object")
         try:
-            reply = handler(ctx, payload if isinstance(payload, dict) else {})
+            reply = handler(ctx, payload)
         except (RequestInvalid, ApiError) as exc:
             message = exc.message if isinstance(exc, ApiError) else str(exc)
             raise invalid_argument(f"Invalid requests[{i}].{name}: {message}") from exc
+        except (ValueError, TypeError, KeyError, AttributeError) as exc:
+            # A field of the wrong JSON type (e.g. a string where an index belongs).
+            raise invalid_argument(f"Invalid requests[{i}].{name}: invalid value ({exc})") from exc
         replies.append(public(reply or {}))
     ctx.spreadsheet.touch()
     committed = store.commit(ctx.spreadsheet)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sync.emulator.datafilter import locate, matching_metadata, metadata_json
+from sync.emulator.datafilter import Location, locate, matching_metadata, metadata_json
 from sync.emulator.errors import ApiError, RequestInvalid
 from sync.emulator.fields import merge_masked, parse_mask
 from sync.emulator.requests._common import Context, Handler, need
@@ -39,17 +39,17 @@ def _detach(ctx: Context, mid: int) -> None:
                         holder.metadata = None
 
 
-def _attach(ctx: Context, mid: int, location: Any) -> dict[str, Any]:
+def _attach(ctx: Context, mid: int, location: Any) -> tuple[dict[str, Any], Location]:
     """
-    Place metadata at a location; returns the stored location (type + sheetId for sheets).
+    Place metadata at a location; returns the stored location and where it now sits.
     """
     if not isinstance(location, dict):
         raise RequestInvalid("developerMetadata.location is required.")
     if location.get("spreadsheet"):
-        return {"locationType": "SPREADSHEET"}
+        return {"locationType": "SPREADSHEET"}, ("SPREADSHEET", None, None)
     if location.get("sheetId") is not None and location.get("dimensionRange") is None:
         sheet = ctx.sheet(location["sheetId"])
-        return {"locationType": "SHEET", "sheetId": sheet.sheet_id}
+        return {"locationType": "SHEET", "sheetId": sheet.sheet_id}, ("SHEET", sheet, None)
     dim = location.get("dimensionRange")
     if not isinstance(dim, dict):
         raise RequestInvalid(
@@ -76,7 +76,7 @@ def _attach(ctx: Context, mid: int, location: Any) -> dict[str, Any]:
     else:
         raise RequestInvalid(f"Invalid dimension: {dim.get('dimension')}")
     holder.metadata = [*(holder.metadata or []), mid]
-    return {"locationType": kind, "sheetId": sheet.sheet_id}
+    return {"locationType": kind, "sheetId": sheet.sheet_id}, (kind, sheet, index)
 
 
 def create_developer_metadata(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
@@ -98,15 +98,15 @@ def create_developer_metadata(ctx: Context, body: dict[str, Any]) -> dict[str, A
         if mid in store:
             raise RequestInvalid(f"Developer metadata with ID {mid} already exists.")
     else:
-        mid = ctx.new_id(store)
-    location = _attach(ctx, mid, data.get("location"))
+        mid = ctx.new_id(store.keys())
+    location, where = _attach(ctx, mid, data.get("location"))
     store[mid] = {
         "metadataKey": str(data["metadataKey"]),
         "metadataValue": data.get("metadataValue"),
         "visibility": visibility,
         "location": location,
     }
-    reply = metadata_json(ctx.spreadsheet, mid, locate(ctx.spreadsheet))
+    reply = metadata_json(ctx.spreadsheet, mid, {mid: where})
     return {"createDeveloperMetadata": {"developerMetadata": reply}}
 
 
@@ -139,7 +139,7 @@ def update_developer_metadata(ctx: Context, body: dict[str, Any]) -> dict[str, A
             raise RequestInvalid(f"Invalid visibility: {merged.get('visibility')}")
         if "location" in mask:
             _detach(ctx, mid)
-            merged["location"] = _attach(ctx, mid, data.get("location"))
+            merged["location"], _ = _attach(ctx, mid, data.get("location"))
         ctx.spreadsheet.developer_metadata[mid] = merged
         updated.append(mid)
     where = locate(ctx.spreadsheet)
