@@ -8,7 +8,7 @@ repeats across tabs (domain spec §5), and derives the worker block's values (§
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
@@ -97,14 +97,41 @@ def options_from_grid(grid: Sequence[Sequence[Any]]) -> dict[str, list[str]]:
     return lists
 
 
+@dataclass
+class RowCache:
+    """Results of rows already checked in this run, valid while the dropdown lists hold."""
+
+    options: object = None
+    rows: dict[tuple[object, ...], tuple[rules.RowResult, kpi.KpiResult]] = field(
+        default_factory=dict
+    )
+
+    def for_options(
+        self, options_grid: object
+    ) -> dict[tuple[object, ...], tuple[rules.RowResult, kpi.KpiResult]]:
+        """The cached rows, emptied first when the `ตัวเลือก` lists changed."""
+        if options_grid != self.options:
+            self.rows = {}
+            self.options = options_grid
+        return self.rows
+
+
 def evaluate(
     tabs: Sequence[RegionTab],
     *,
     options: Mapping[str, Sequence[str]],
     fiscal_year: int,
     as_of: date,
+    cache: dict[tuple[object, ...], tuple[rules.RowResult, kpi.KpiResult]] | None = None,
 ) -> Evaluation:
-    """Check, compute and de-duplicate every row of every processable tab."""
+    """
+    Check, compute and de-duplicate every row of every processable tab.
+
+    A run evaluates twice (plan, then verify after its write); `cache` lets the verify round
+    skip rows whose cells did not change. Only a row's own results are cached: duplicates
+    depend on the other rows and are always resolved afresh.
+    """
+    cache = {} if cache is None else cache
     provisional: list[tuple[str, int, Mapping[str, object], rules.RowResult, kpi.KpiResult]] = []
     blank: dict[str, tuple[int, ...]] = {}
     for tab in tabs:
@@ -114,13 +141,18 @@ def evaluate(
             if all(rules.is_blank(v) for v in cells.values()):
                 blanks.append(row_number)
                 continue
-            check = rules.check_row(
-                cells, region=tab.region, options=options, fiscal_year=fiscal_year, as_of=as_of
-            )
+            key = (tab.region, fiscal_year, as_of, *cells.items())
+            cached = cache.get(key)
+            if cached is None:
+                check = rules.check_row(
+                    cells, region=tab.region, options=options, fiscal_year=fiscal_year, as_of=as_of
+                )
+                cached = cache[key] = (check, kpi.evaluate_row(cells))
+            check, result = cached
             if check.is_blank:
                 blanks.append(row_number)
                 continue
-            provisional.append((tab.region, row_number, cells, check, kpi.evaluate_row(cells)))
+            provisional.append((tab.region, row_number, cells, check, result))
         blank[tab.region] = tuple(blanks)
 
     statuses = []

@@ -42,7 +42,14 @@ from sync.backends.base import (
 )
 from sync.cells import CellValue, column_letter, hyperlink
 from sync.errors import BadRequest, SheetLayoutError, WriteOutcomeUnknown
-from sync.evaluate import Evaluation, RegionTab, evaluate, options_from_grid, worker_values
+from sync.evaluate import (
+    Evaluation,
+    RegionTab,
+    RowCache,
+    evaluate,
+    options_from_grid,
+    worker_values,
+)
 from sync.layout import column_key, match_titles, place_worker_block
 from sync.meta import SheetMeta
 from sync.plan import CellChange, diff_tab, group_blocks, update_requests
@@ -292,11 +299,18 @@ def make_plan(
     settings: SyncSettings,
     snapshot: Snapshot,
     now: datetime,
+    cache: RowCache | None = None,
 ) -> tuple[Plan, Snapshot]:
     """Decide every cell; fetch metadata first when the set-up has to be checked."""
     tabs, problems, missing_worker = _region_tabs(snapshot)
-    options = options_from_grid(snapshot.grids.get(snapshot.options_title, []))
-    evaluation = evaluate(tabs, options=options, fiscal_year=settings.fiscal_year, as_of=now.date())
+    options_grid = snapshot.grids.get(snapshot.options_title, [])
+    evaluation = evaluate(
+        tabs,
+        options=options_from_grid(options_grid),
+        fiscal_year=settings.fiscal_year,
+        as_of=now.date(),
+        cache=cache.for_options(options_grid) if cache is not None else None,
+    )
     outcomes = [row.outcome() for row in evaluation.rows]
     summary = kpi.summarise(outcomes, regions=list(settings.regions), profile=settings.profile)
     stamp = thai_timestamp(now)
@@ -577,9 +591,10 @@ def run_sync(
         report_sink["report"] = report
     try:
         snapshot = read_snapshot(counter, settings)
+        row_cache = RowCache()
         for round_number in range(1, settings.max_rounds + 1):
             report.rounds = round_number
-            plan, snapshot = make_plan(counter, settings, snapshot, clock())
+            plan, snapshot = make_plan(counter, settings, snapshot, clock(), row_cache)
             if on_plan is not None:
                 on_plan(plan)
             _count(report, plan, settings)

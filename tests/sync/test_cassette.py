@@ -1,0 +1,106 @@
+"""
+The exact HTTP conversation of a first and a second run, pinned in a vcrpy cassette.
+
+Any change in what the worker sends (an extra request, another range, a different body)
+fails this test and shows up in review. After an intended change, re-record with
+`SHEETSYNC_RECORD_CASSETTES=1 scripts/test tests/sync/test_cassette.py` and review the diff.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+import vcr
+from vcr.request import Request
+
+from sync.backends.gspread_backend import GspreadBackend
+from sync.demodata import generate_spreadsheet
+from sync.emulator.client import make_gspread_client
+from sync.emulator.server import run_emulator
+from sync.emulator.store import Store
+from sync.pipeline import SyncSettings, run_sync
+from sync.testing import load_demo
+from tests.sync.conftest import FAST_RETRY, FIXED_NOW
+
+CASSETTE = Path(__file__).parent / "cassettes" / "first_and_second_run.json"
+RECORD = os.environ.get("SHEETSYNC_RECORD_CASSETTES") == "1"
+SPREADSHEET = "1cassetteSpreadsheet00000000000000000000000"
+HOST = "sheets.emulator.invalid"
+
+
+def _stable_host(request: Request) -> Request:
+    """The emulator listens on a free port; the cassette names one fixed host instead."""
+    parts = urlsplit(request.uri)
+    request.uri = urlunsplit(parts._replace(netloc=HOST, scheme="http"))
+    return request
+
+
+def _recorder() -> vcr.VCR:
+    return vcr.VCR(
+        serializer="json",
+        record_mode="all" if RECORD else "none",
+        match_on=["method", "uri", "body"],
+        before_record_request=_stable_host,
+        decode_compressed_response=True,
+        filter_headers=["authorization"],
+    )
+
+
+@pytest.fixture
+def base_url() -> Iterator[str]:
+    """A live emulator with the data when recording; a placeholder when replaying."""
+    if not RECORD:
+        yield f"http://{HOST}"
+        return
+    store = Store()
+    load_demo(store, generate_spreadsheet(rows_per_region=4, seed=3), spreadsheet_id=SPREADSHEET)
+    with run_emulator(store) as emulator:
+        yield emulator.base_url
+
+
+def test_conversation_is_pinned(base_url: str) -> None:
+    """A first run (set-up, write, verify) then a no-change run make exactly the recorded calls."""
+    settings = SyncSettings(spreadsheet_id=SPREADSHEET, regions=("ศก.1", "ศก.2"))
+    with _recorder().use_cassette(str(CASSETTE), allow_playback_repeats=False) as cassette:
+        client = make_gspread_client(base_url)
+        try:
+            backend = GspreadBackend(client, retry=FAST_RETRY)
+            first = run_sync(backend, settings, clock=lambda: FIXED_NOW)
+            second = run_sync(backend, settings, clock=lambda: FIXED_NOW)
+        finally:
+            client.http_client.session.close()
+        if not RECORD:
+            assert cassette.all_played, "the worker made fewer requests than recorded"
+    assert "ok" == first.outcome and (1, 0) == (second.reads, second.writes)
+    methods = [_describe(r) for r in _load()["interactions"]]
+    assert [
+        "GET values:batchGet",  # 1st run: the worker tabs do not exist yet -> 400
+        "GET spreadsheets.get",  # ... so one metadata read resolves the tabs
+        "GET values:batchGet",  # read
+        "POST spreadsheets:batchUpdate",  # set-up and values, one atomic write
+        "GET values:batchGet",  # verify
+        "GET values:batchGet",  # 2nd run: nothing changed, nothing written
+    ] == methods
+
+
+def _load() -> dict[str, Any]:
+    data: dict[str, Any] = json.loads(CASSETTE.read_text(encoding="utf-8"))
+    return data
+
+
+def _describe(interaction: dict[str, Any]) -> str:
+    request = interaction["request"]
+    path = urlsplit(request["uri"]).path
+    if path.endswith(":batchGet"):
+        name = "values:batchGet"
+    elif path.endswith(":batchUpdate"):
+        name = "spreadsheets:batchUpdate"
+    else:
+        name = "spreadsheets.get"
+    return f"{request['method']} {name}"
