@@ -74,4 +74,5 @@ def configure_logging(
 
 def get_logger(**initial: Any) -> Any:
     """A bound logger; bind `run_id` so every line of a run carries it."""
-    return structlog.get_logger("sheetsync").bind(**initial)
+    # A lazy proxy: module-level loggers pick up the configuration in force when they log.
+    return structlog.get_logger("sheetsync", **initial)

@@ -51,6 +51,7 @@ from sync.evaluate import (
     worker_values,
 )
 from sync.layout import column_key, match_titles, place_worker_block
+from sync.logconfig import get_logger
 from sync.meta import SheetMeta
 from sync.plan import CellChange, diff_tab, group_blocks, update_requests
 from sync.report import RegionCounts, RunReport
@@ -67,6 +68,7 @@ from sync.summary import (
 )
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
+log = get_logger()
 
 
 def bangkok_now() -> datetime:
@@ -598,6 +600,13 @@ def run_sync(
             if on_plan is not None:
                 on_plan(plan)
             _count(report, plan, settings)
+            log.info(
+                "planned",
+                round=round_number,
+                rows=len(plan.evaluation.rows),
+                cells=len(plan.changes),
+                setup_requests=len(plan.setup_requests),
+            )
             if settings.dry_run:
                 report.planned = plan.changes
                 report.setup_performed = bool(plan.setup_requests)
@@ -610,7 +619,8 @@ def run_sync(
             )
             try:
                 counter.batch_update(settings.spreadsheet_id, requests)
-            except (BadRequest, WriteOutcomeUnknown):
+            except (BadRequest, WriteOutcomeUnknown) as exc:
+                log.warning("write_not_confirmed", round=round_number, error=str(exc))
                 # The grid changed under the plan (a tab or rows went away), or the write may
                 # or may not have landed: look again, with fresh metadata, and re-plan.
                 if round_number == settings.max_rounds:

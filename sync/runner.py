@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import os
 import stat
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+import structlog
 
 from sync.backends.base import SheetsBackend
 from sync.backends.gspread_backend import GspreadBackend, load_credentials
@@ -99,15 +102,18 @@ def run_once(
     """Run one spreadsheet, log it, record it in the history; errors propagate after recording."""
     settings = settings_for(config, request)
     label = config.spreadsheet(request.spreadsheet_id).label
-    log = get_logger(spreadsheet=request.spreadsheet_id, trigger=request.trigger)
+    run_id = uuid.uuid4().hex[:12]
+    # Every line logged during the run, by any module, carries the run id.
+    structlog.contextvars.bind_contextvars(run_id=run_id, spreadsheet=request.spreadsheet_id)
+    log = get_logger(trigger=request.trigger)
     history = history or RunHistory(config.service.history)
     report: RunReport | None = None
     try:
         if backend is None:
             with open_backend(config) as opened:
-                report = _run(opened, settings, clock, on_plan, log)
+                report = _run(opened, settings, clock, on_plan, log, run_id)
         else:
-            report = _run(backend, settings, clock, on_plan, log)
+            report = _run(backend, settings, clock, on_plan, log, run_id)
         return report
     except Exception as exc:
         failed = getattr(exc, "report", None)
@@ -116,18 +122,19 @@ def run_once(
         else:
             now = clock().isoformat(timespec="seconds")
             report = RunReport(
-                run_id="-",
+                run_id=run_id,
                 spreadsheet_id=request.spreadsheet_id,
                 started_at=now,
                 finished_at=now,
                 outcome="failed",
                 error=f"{type(exc).__name__}: {exc}",
             )
-        log.error("run_failed", run_id=report.run_id, error=report.error)
+        log.error("run_failed", error=report.error)
         raise
     finally:
         if report is not None and not request.dry_run:
             history.record(report, label=label, trigger=request.trigger)
+        structlog.contextvars.unbind_contextvars("run_id", "spreadsheet")
 
 
 def _run(
@@ -136,17 +143,19 @@ def _run(
     clock: Callable[[], datetime],
     on_plan: Callable[[Plan], None] | None,
     log: Any,
+    run_id: str,
 ) -> RunReport:
     holder: dict[str, RunReport] = {}
     try:
-        report = run_sync(backend, settings, clock=clock, on_plan=on_plan, report_sink=holder)
+        report = run_sync(
+            backend, settings, clock=clock, on_plan=on_plan, report_sink=holder, run_id=run_id
+        )
     except Exception as exc:
         if "report" in holder:
             exc.report = holder["report"]  # type: ignore[attr-defined]
         raise
     log.info(
         "run_finished",
-        run_id=report.run_id,
         outcome=report.outcome,
         reads=report.reads,
         writes=report.writes,

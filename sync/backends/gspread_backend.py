@@ -65,6 +65,19 @@ def _retry_after(response: requests.Response | None) -> float | None:
             return None
 
 
+def _log_retry(method: str) -> Any:
+    from sync.logconfig import get_logger
+
+    log = get_logger()
+
+    def on_retry(attempt: int, wait: float, error: BaseException) -> None:
+        log.warning(
+            "retrying", method=method, attempt=attempt, wait_s=round(wait, 2), error=str(error)
+        )
+
+    return on_retry
+
+
 def _never_sent(exc: requests.ConnectionError) -> bool:
     """A refused or unreachable connection: the request never reached the server."""
     text = str(exc)
@@ -183,7 +196,7 @@ class GspreadBackend:
                 raise RetryableError(str(exc), status=None, retry_after=None) from exc
 
         with translate_errors(spreadsheet_id):
-            return call_with_retry(self._retry, attempt)
+            return call_with_retry(self._retry, attempt, on_retry=_log_retry(method))
 
     def read_ranges(self, spreadsheet_id: str, ranges: Sequence[str]) -> list[Grid]:
         """One values:batchGet, in request order."""

@@ -48,7 +48,11 @@ class RetryPolicy:
 
 
 def call_with_retry(
-    policy: RetryPolicy, fn: Callable[[], T], *, rng: random.Random | None = None
+    policy: RetryPolicy,
+    fn: Callable[[], T],
+    *,
+    rng: random.Random | None = None,
+    on_retry: Callable[[int, float, BaseException], None] | None = None,
 ) -> T:
     """Run `fn`, retrying RetryableError per the policy; the last error propagates."""
     rng = rng or random.Random()
@@ -56,7 +60,10 @@ def call_with_retry(
     def wait(state: tenacity.RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
         retry_after = exc.retry_after if isinstance(exc, RetryableError) else None
-        return policy.wait_for(state.attempt_number, retry_after, rng)
+        seconds = policy.wait_for(state.attempt_number, retry_after, rng)
+        if on_retry is not None and exc is not None:
+            on_retry(state.attempt_number, seconds, exc)
+        return seconds
 
     kwargs = {}
     if policy.sleep is not None:

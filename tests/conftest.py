@@ -1,0 +1,21 @@
+"""Global state every test starts without: logging configuration, run context, environment."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+import structlog
+
+
+@pytest.fixture(autouse=True)
+def _clean_global_state(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """No test sees another's structlog setup, bound run id, or credentials in the environment."""
+    for name in list(os.environ):
+        if name.startswith(("GOOGLE_", "SHEETSYNC_")):
+            monkeypatch.delenv(name)
+    structlog.contextvars.clear_contextvars()
+    yield
+    structlog.reset_defaults()
+    structlog.contextvars.clear_contextvars()

@@ -1,0 +1,75 @@
+"""Logs: one JSON object per line off a terminal, the run id on every line, personal data masked."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections.abc import Iterator
+
+import pytest
+import structlog
+
+from sync.config import Config, ServiceConfig
+from sync.demodata import DemoSpreadsheet
+from sync.emulator.server import EmulatorHandle
+from sync.history import RunHistory
+from sync.logconfig import configure_logging, get_logger
+from sync.runner import RunRequest, run_once
+
+
+@pytest.fixture
+def log_stream() -> Iterator[io.StringIO]:
+    """Logs captured as the service writes them when not on a terminal (JSON lines)."""
+    stream = io.StringIO()
+    configure_logging(json=True, stream=stream)
+    yield stream
+    structlog.reset_defaults()
+    structlog.contextvars.clear_contextvars()
+
+
+def test_personal_data_is_masked_in_any_field(log_stream: io.StringIO) -> None:
+    """IDs, phones and e-mails are masked wherever they appear, even in free text."""
+    get_logger().warning(
+        "row_problem",
+        detail="เลขบัตร 1103702071838 โทร 081-234-5678 อีเมล somchai@example.com",
+        nested={"phone": "0812345678", "private_key": "-----BEGIN PRIVATE KEY-----abc"},
+    )
+    line = log_stream.getvalue()
+    for secret in ("1103702071838", "081-234-5678", "0812345678", "somchai@", "BEGIN PRIVATE"):
+        assert secret not in line
+    record = json.loads(line)
+    assert "[redacted]" == record["nested"]["private_key"]
+
+
+def test_every_line_of_a_run_carries_its_run_id(
+    log_stream: io.StringIO,
+    emulator: EmulatorHandle,
+    loaded: str,
+    small_demo: DemoSpreadsheet,
+    tmp_path: object,
+) -> None:
+    """A run's lines (pipeline, backend, runner) all name the same run id; no PII leaks."""
+    from pathlib import Path
+
+    assert isinstance(tmp_path, Path)
+    config = Config(service=ServiceConfig(endpoint=emulator.base_url))
+    emulator.faults.fail_next(1, 503)  # a retry line too
+    report = run_once(
+        config,
+        RunRequest(spreadsheet_id=loaded),
+        history=RunHistory(tmp_path / "h.sqlite3"),
+    )
+    lines = [json.loads(x) for x in log_stream.getvalue().splitlines()]
+    assert len(lines) >= 3
+    assert {report.run_id} == {x.get("run_id") for x in lines}
+    events = {x["event"] for x in lines}
+    assert {"planned", "retrying", "run_finished"} <= events
+    text = log_stream.getvalue()
+    pins = {
+        str(v).replace("-", "").replace(" ", "")
+        for grid in small_demo.tabs.values()
+        for row in grid[3:]
+        for v in row
+        if isinstance(v, str | int) and len(str(v).replace("-", "").replace(" ", "")) == 13
+    }
+    assert pins and not any(pin in text for pin in pins)
