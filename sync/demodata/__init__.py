@@ -99,6 +99,7 @@ PEOPLE_TAB = "สรุปโครงการ"
 # domain spec §3 reads a 4-digit year up to 2400 as CE and cleans Thai digits first.
 EXPECTED_STATUS: dict[str, str] = {
     **{kind: h.STATUS_FAIL for kind in m.INJECTORS},
+    **{kind: h.STATUS_WARN for kind in m.WARNING_KINDS},
     m.CE_YEAR_VALID: h.STATUS_PASS,
     m.THAI_DIGITS_VALID: h.STATUS_PASS,
     m.DUPLICATE: h.STATUS_DUPLICATE,

@@ -27,7 +27,11 @@ INVALID_EMAIL = "invalid_email"
 DROPDOWN_NOT_IN_LIST = "dropdown_not_in_list"
 SATISFACTION_OUT_OF_RANGE = "satisfaction_out_of_range"
 BLANK_NAME = "blank_name"
+NAME_NO_SPACE = "name_no_space"
+MOO_OUT_OF_RANGE = "moo_out_of_range"
 DUPLICATE = "duplicate"
+WARNING_KINDS = frozenset({NAME_NO_SPACE, MOO_OUT_OF_RANGE})
+"""Kinds the rules flag as warnings only: the row stays counted, with a note to check."""
 
 Injector = Callable[[Record, RowMeta, f.Draw], bool]
 """Alters a record in place and says whether the mistake could be made in that row."""
@@ -164,6 +168,21 @@ def _blank_name(record: Record, meta: RowMeta, draw: f.Draw) -> bool:
     return True
 
 
+def _name_no_space(record: Record, meta: RowMeta, draw: f.Draw) -> bool:
+    # Given and family name typed together, as happens on phones.
+    name = str(record.get(h.FULL_NAME) or "")
+    if " " not in name:
+        return False
+    record[h.FULL_NAME] = name.replace(" ", "")
+    return True
+
+
+def _moo_out_of_range(record: Record, meta: RowMeta, draw: f.Draw) -> bool:
+    # A house number typed into the village-number column.
+    record[h.MOO] = 100 + int(draw() * 400)
+    return True
+
+
 INJECTORS: dict[str, Injector] = {
     PIN_CHECK_DIGIT: _pin_check_digit,
     PIN_LOST_LEADING_ZERO: _pin_lost_leading_zero,
@@ -179,6 +198,8 @@ INJECTORS: dict[str, Injector] = {
     DROPDOWN_NOT_IN_LIST: _dropdown_not_in_list,
     SATISFACTION_OUT_OF_RANGE: _satisfaction_six,
     BLANK_NAME: _blank_name,
+    NAME_NO_SPACE: _name_no_space,
+    MOO_OUT_OF_RANGE: _moo_out_of_range,
 }
 """Every mistake kind and how it is made, in the order kinds are drawn."""
 

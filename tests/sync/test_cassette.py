@@ -67,6 +67,8 @@ def base_url() -> Iterator[str]:
 def test_conversation_is_pinned(base_url: str) -> None:
     """A first run (set-up, write, verify) then a no-change run make exactly the recorded calls."""
     settings = SyncSettings(spreadsheet_id=SPREADSHEET, regions=("ศก.1", "ศก.2"))
+    if RECORD:
+        CASSETTE.unlink(missing_ok=True)  # a new recording replaces the old one entirely
     with _recorder().use_cassette(str(CASSETTE), allow_playback_repeats=False) as cassette:
         client = make_gspread_client(base_url)
         try:

@@ -198,8 +198,13 @@ def _problems(record: dict[str, object]) -> set[str]:
     elif not th_pin.is_valid(_text(pin)):
         found.add("pin_check_digit")
     name = _text(record[h.FULL_NAME])
-    if not name or " " not in name or re.search(r"\d", name):
+    if not name or re.search(r"\d", name):
         found.add("blank_name")
+    elif " " not in name:
+        found.add("name_no_space")
+    moo = record.get(h.MOO, "")
+    if moo != "" and not (isinstance(moo, int) and 1 <= moo <= 99):
+        found.add("moo_out_of_range")
     if not _phone(record[h.MOBILE], mobile=True):
         found.add("invalid_phone")
     if record[h.EMAIL] != "" and not _email(record[h.EMAIL]):
