@@ -62,6 +62,9 @@ class SheetDefaults(BaseModel):
     regions: list[str] = Field(default_factory=lambda: list(h.DEFAULT_REGION_TABS))
     profile: str = "manual-2567"
     fiscal_year: int = Field(default=2567, ge=2500, le=2700)
+    header_row: int = Field(default=3, ge=2)
+    """Row of the column headers (the row above holds section labels)."""
+    first_data_row: int = Field(default=4, ge=3)
     schedule: str = "*/15 7-18 * * mon-fri"
     """Cron (minute hour day month weekday), Asia/Bangkok: every 15 min, 07:00–19:00, Mon–Fri."""
     nightly: str | None = "30 1 * * *"
@@ -78,6 +81,8 @@ class SpreadsheetConfig(BaseModel):
     regions: list[str] | None = None
     profile: str | None = None
     fiscal_year: int | None = Field(default=None, ge=2500, le=2700)
+    header_row: int | None = Field(default=None, ge=2)
+    first_data_row: int | None = Field(default=None, ge=3)
     schedule: str | None = None
     nightly: str | None = None
 

@@ -31,7 +31,6 @@ from zoneinfo import ZoneInfo
 import kpi
 import rules
 from rules import headers as h
-from rules.template import TEMPLATE
 from sync import setup as setup_mod
 from sync.backends.base import (
     Grid,
@@ -93,6 +92,9 @@ class SyncSettings:
     options_tab: str = h.OPTIONS_TAB
     summary_tab: str = h.SUMMARY_TAB
     compiled_tab: str = h.COMPILED_TAB
+    header_row: int = 3
+    """Row of the column headers; the row above it holds the section labels (domain spec §3)."""
+    first_data_row: int = 4
     dry_run: bool = False
     max_rounds: int = 4
     """Write/verify rounds before giving up on rows people keep moving (next run finishes)."""
@@ -225,13 +227,13 @@ def _resolve(info: SpreadsheetInfo, settings: SyncSettings) -> Titles:
 
 
 def _region_tabs(
-    snapshot: Snapshot,
+    snapshot: Snapshot, settings: SyncSettings
 ) -> tuple[list[RegionTab], list[str], dict[str, tuple[str, ...]]]:
     tabs = []
     problems = []
     missing_worker: dict[str, tuple[str, ...]] = {}
-    header_row = TEMPLATE.header_row
-    section_row = TEMPLATE.section_row
+    header_row = settings.header_row
+    section_row = header_row - 1
     for region, title in snapshot.regions.items():
         grid = snapshot.grids.get(title, [])
         header = grid[header_row - 1] if len(grid) >= header_row else []
@@ -253,7 +255,7 @@ def _region_tabs(
                 grid=grid,
                 headers=mapping,
                 worker_columns=columns,
-                first_data_row=TEMPLATE.first_data_row,
+                first_data_row=settings.first_data_row,
             )
         )
     return tabs, problems, missing_worker
@@ -304,7 +306,7 @@ def make_plan(
     cache: RowCache | None = None,
 ) -> tuple[Plan, Snapshot]:
     """Decide every cell; fetch metadata first when the set-up has to be checked."""
-    tabs, problems, missing_worker = _region_tabs(snapshot)
+    tabs, problems, missing_worker = _region_tabs(snapshot, settings)
     options_grid = snapshot.grids.get(snapshot.options_title, [])
     evaluation = evaluate(
         tabs,
@@ -325,7 +327,7 @@ def make_plan(
                 input_columns=t.headers.columns,
                 worker_columns=t.worker_columns,
                 missing_worker=(),
-                header_row=TEMPLATE.header_row,
+                header_row=settings.header_row,
                 first_data_row=t.first_data_row,
             )
             for t in tabs
@@ -522,7 +524,7 @@ def _setup(
             input_columns=tab.headers.columns,
             worker_columns=tab.worker_columns,
             missing_worker=missing_worker.get(tab.title, ()),
-            header_row=TEMPLATE.header_row,
+            header_row=settings.header_row,
             first_data_row=tab.first_data_row,
         )
         requests.extend(setup_mod.block_requests(layout))

@@ -48,6 +48,8 @@ def settings_for(config: Config, request: RunRequest) -> SyncSettings:
         regions=tuple(sheet.regions or defaults.regions),
         fiscal_year=request.fiscal_year or sheet.fiscal_year or defaults.fiscal_year,
         profile=config.profile(profile_name),
+        header_row=sheet.header_row or defaults.header_row,
+        first_data_row=sheet.first_data_row or defaults.first_data_row,
         dry_run=request.dry_run,
     )
 

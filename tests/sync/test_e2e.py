@@ -245,3 +245,27 @@ def test_empty_regional_tabs_still_summarise(
     assert "ok" == report.outcome
     assert all(0 == c.rows for c in report.regions.values())
     assert report.targets[0]["met"] is False
+
+
+def test_header_row_is_configuration(
+    emulator: EmulatorHandle,
+    loaded: str,
+    small_demo: DemoSpreadsheet,
+    backend: GspreadBackend,
+    clock: Callable[[], datetime],
+) -> None:
+    """A form with two more title rows works once header and first data rows are configured."""
+    from sync.emulator import people
+
+    for tab in h.DEFAULT_REGION_TABS:
+        people.insert_rows(emulator.store, loaded, tab, 1, 2, values=[["ชื่อแบบฟอร์ม"], []])
+    report = _run(backend, loaded, clock, header_row=5, first_data_row=6)
+    assert "ok" == report.outcome
+    grid = _values(emulator, loaded, "ศก.2")
+    cols = {str(v): c for c, v in enumerate(grid[4]) if v not in (None, "")}
+    for number, row in enumerate(grid[5:], start=6):
+        kinds = small_demo.truth.get(("ศก.2", number - 2), ())
+        if ("ศก.2", number - 2) not in small_demo.truth:
+            continue
+        expected = EXPECTED_STATUS[kinds[0]] if kinds else h.STATUS_PASS
+        assert expected == _cell(row, cols[h.CHECK_STATUS]), number
