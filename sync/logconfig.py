@@ -55,11 +55,34 @@ def configure_logging(
         if use_json
         else structlog.dev.ConsoleRenderer(colors=False)
     )
+    shared: list[Any] = [
+        structlog.contextvars.merge_contextvars,
+        structlog.processors.add_log_level,
+        structlog.processors.TimeStamper(fmt="iso", utc=False),
+    ]
+    # Libraries log through the standard logging module (apscheduler, urllib3, the emulator's
+    # server): their lines get the same format, run id and masking as the worker's own.
+    handler = logging.StreamHandler(out)
+    handler.setFormatter(
+        structlog.stdlib.ProcessorFormatter(
+            foreign_pre_chain=shared,
+            processors=[
+                structlog.stdlib.ProcessorFormatter.remove_processors_meta,
+                structlog.processors.format_exc_info,
+                mask_event,
+                renderer,
+            ],
+        )
+    )
+    root = logging.getLogger()
+    for old in [h for h in root.handlers if getattr(h, "_sheetsync", False)]:
+        root.removeHandler(old)
+    handler._sheetsync = True  # type: ignore[attr-defined]
+    root.addHandler(handler)
+    root.setLevel(logging.getLevelNamesMapping().get(level.upper(), logging.INFO))
     structlog.configure(
         processors=[
-            structlog.contextvars.merge_contextvars,
-            structlog.processors.add_log_level,
-            structlog.processors.TimeStamper(fmt="iso", utc=False),
+            *shared,
             structlog.processors.format_exc_info,
             mask_event,
             renderer,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Iterator
 
@@ -19,3 +20,6 @@ def _clean_global_state(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
     structlog.reset_defaults()
     structlog.contextvars.clear_contextvars()
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if getattr(h, "_sheetsync", False)]:
+        root.removeHandler(handler)

@@ -73,3 +73,14 @@ def test_every_line_of_a_run_carries_its_run_id(
         if isinstance(v, str | int) and len(str(v).replace("-", "").replace(" ", "")) == 13
     }
     assert pins and not any(pin in text for pin in pins)
+
+
+def test_library_log_lines_are_masked_too(log_stream: io.StringIO) -> None:
+    """A standard-logging line from a library gets the same JSON format and masking."""
+    import logging
+
+    structlog.contextvars.bind_contextvars(run_id="r1")
+    logging.getLogger("some.library").warning("retrying for somchai@example.com 0812345678")
+    record = json.loads(log_stream.getvalue().splitlines()[-1])
+    assert "r1" == record["run_id"]
+    assert "somchai@" not in record["event"] and "0812345678" not in record["event"]
