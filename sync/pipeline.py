@@ -46,6 +46,7 @@ from sync.evaluate import (
     RegionTab,
     RowCache,
     evaluate,
+    finding_token,
     options_from_grid,
     worker_values,
 )
@@ -362,6 +363,11 @@ def make_plan(
     headers_by_key = {column_key(x): x for t in tabs for x in t.headers.columns}
     headers_by_key.update({column_key(x): x for x in h.KPI_HEADERS})
 
+    messages: dict[str, str] = {}
+    for evaluated in evaluation.rows:
+        for finding in evaluated.findings:
+            messages.setdefault(finding_token(finding), finding.message)
+
     def header_of(token: str) -> str:
         return headers_by_key.get(token.rsplit("@", 1)[-1], token.rsplit("@", 1)[-1])
 
@@ -398,6 +404,7 @@ def make_plan(
             ),
             link=link,
             column_label=header_of,
+            message=lambda token: messages.get(token, ""),
         )
 
     draft = summary_grid("")

@@ -103,9 +103,15 @@ def build_summary(
     *,
     link: LinkMaker,
     column_label: Callable[[str], str],
+    message: Callable[[str], str] = lambda token: "",
     sync_now: bool = False,
 ) -> SummaryGrid:
-    """The summary tab's content; `column_label` names the column a finding token points at."""
+    """
+    The summary tab's content.
+
+    `column_label` names the column a finding token points at and `message` says in Thai
+    what the problem is, so headquarters need not read machine codes.
+    """
     grid: SummaryGrid = [
         ["สรุปผลอัตโนมัติ (ระบบ — ห้ามแก้ไข)", None, None, SYNC_NOW_LABEL, sync_now],
         ["กิจกรรม", inputs.title],
@@ -124,12 +130,13 @@ def build_summary(
         actual: CellValue = target.actual
         grid.append([target.label, actual, target.target, _met_text(target.met)])
     grid.append([])
-    grid.append(["ปัญหาที่พบบ่อย (รหัส)", "คอลัมน์", "ภูมิภาค", "จำนวนแถว", "แถวแรก"])
+    grid.append(["ปัญหาที่พบบ่อย (รหัส)", "คอลัมน์", "ปัญหา", "ภูมิภาค", "จำนวนแถว", "แถวแรก"])
     for problem in summary.problems[:PROBLEM_LIMIT]:
         grid.append(
             [
                 problem.code,
                 column_label(problem.code),
+                message(problem.code),
                 problem.region,
                 problem.count,
                 link(problem.region, problem.first_row, problem.code),
