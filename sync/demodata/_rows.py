@@ -12,6 +12,7 @@ from datetime import date, timedelta
 from stdnum.th import moa as th_moa
 
 from rules import headers as h
+from rules.checks.numbers import BEFORE_AFTER_PAIRS
 from sync.demodata import _forms as f
 from sync.demodata import _geo as geo
 from sync.demodata import _vocab as v
@@ -47,18 +48,8 @@ PERSON_HEADERS: tuple[str, ...] = (
 )
 """Cells that describe the person and their enterprise, copied when a person reappears."""
 
-PAIRS: tuple[tuple[str, str], ...] = (
-    (h.WASTE_BEFORE, h.WASTE_AFTER),
-    (h.PRODUCED_BEFORE, h.PRODUCED_AFTER),
-    (h.WASTE_VALUE_BEFORE, h.WASTE_VALUE_AFTER),
-    (h.COST_BEFORE, h.COST_AFTER),
-    (h.SALES_BEFORE, h.SALES_AFTER),
-    (h.INCOME_BEFORE, h.INCOME_AFTER),
-    (h.PRICE_BEFORE, h.PRICE_AFTER),
-    (h.UNIT_COST_BEFORE, h.UNIT_COST_AFTER),
-    (h.CARBON_BEFORE, h.CARBON_AFTER),
-)
-"""Before/after columns that must be given together (domain spec §3.1)."""
+PAIRS = BEFORE_AFTER_PAIRS
+"""Before/after columns that must be given together: the rules' own list."""
 
 FIGURE_HEADERS: tuple[str, ...] = (
     *(c for pair in PAIRS for c in pair),
