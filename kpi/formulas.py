@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
+from decimal import ROUND_HALF_UP, Context, Decimal
 
 PRECISION = 28
 """Significant digits of every KPI computation (Decimal's default, set explicitly)."""
@@ -37,11 +37,15 @@ PRODUCTIVITY_THRESHOLD = Decimal(10)
 """Productivity counts as improved at 10 % or more (manual §7 and Milestone level 3)."""
 
 
-def _context() -> Context:
-    """
-    Build the arithmetic context explicitly so results never depend on the caller's context.
-    """
-    return Context(prec=PRECISION, rounding=ROUND_HALF_UP)
+# Its methods are called directly (`_CONTEXT.multiply`) rather than through `localcontext`,
+# which would copy a context on every operation; only its flags ever change.
+_CONTEXT = Context(prec=PRECISION, rounding=ROUND_HALF_UP)
+"""The arithmetic context, explicit so results never depend on the caller's context."""
+
+_ADD = _CONTEXT.add
+_SUBTRACT = _CONTEXT.subtract
+_MULTIPLY = _CONTEXT.multiply
+_DIVIDE = _CONTEXT.divide
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +74,9 @@ def round_half_up(value: Decimal | None) -> Decimal | None:
     if value is None:
         return None
     # Enough digits for the integer part plus the two decimals, so quantize never overflows.
-    digits = max(PRECISION, value.adjusted() + 4)
+    digits = value.adjusted() + 4
+    if digits <= PRECISION:
+        return value.quantize(CENT, context=_CONTEXT)
     return value.quantize(CENT, context=Context(prec=digits, rounding=ROUND_HALF_UP))
 
 
@@ -78,16 +84,14 @@ def _percent_of(difference: Decimal, base: Decimal) -> Decimal:
     """
     Return difference ÷ base × 100 with one division, so exact results stay exact.
     """
-    with localcontext(_context()):
-        return difference * HUNDRED / base
+    return _DIVIDE(_MULTIPLY(difference, HUNDRED), base)
 
 
 def _yearly(monthly_difference: Decimal) -> Decimal:
     """
     Turn a monthly baht difference into a yearly one ("X ๑๒ เดือน").
     """
-    with localcontext(_context()):
-        return monthly_difference * MONTHS_PER_YEAR
+    return _MULTIPLY(monthly_difference, MONTHS_PER_YEAR)
 
 
 def _difference(first: Decimal | None, second: Decimal | None) -> Decimal | None:
@@ -96,8 +100,7 @@ def _difference(first: Decimal | None, second: Decimal | None) -> Decimal | None
     """
     if first is None or second is None:
         return None
-    with localcontext(_context()):
-        return first - second
+    return _SUBTRACT(first, second)
 
 
 def _reduction(before: Decimal | None, after: Decimal | None, base_name: str) -> Change:
@@ -166,9 +169,8 @@ def waste_reduction(
         if amount == 0:
             return Change(None, baht, zero_input=name)
     # (wb/pb − wa/pa) ÷ (wb/pb) × 100 = (wb·pa − wa·pb) × 100 ÷ (wb·pa): one division.
-    with localcontext(_context()):
-        numerator = waste_before * produced_after - waste_after * produced_before
-        denominator = waste_before * produced_after
+    denominator = _MULTIPLY(waste_before, produced_after)
+    numerator = _SUBTRACT(denominator, _MULTIPLY(waste_after, produced_before))
     return Change(_percent_of(numerator, denominator), baht)
 
 
@@ -220,8 +222,7 @@ def product_value_increase(
     difference = _difference(price_after, price_before)
     baht = None
     if difference is not None and units_sold_after is not None:
-        with localcontext(_context()):
-            baht = difference * units_sold_after * MONTHS_PER_YEAR
+        baht = _MULTIPLY(_MULTIPLY(difference, units_sold_after), MONTHS_PER_YEAR)
     return Change(increase.percent, baht, increase.zero_input)
 
 
@@ -241,8 +242,7 @@ def unit_cost_reduction(
         return BLANK
     baht = None
     if units_produced_12m is not None:
-        with localcontext(_context()):
-            baht = difference * units_produced_12m
+        baht = _MULTIPLY(difference, units_produced_12m)
     if unit_cost_before == 0:
         return Change(None, baht, zero_input="unit_cost_before")
     return Change(_percent_of(difference, unit_cost_before), baht)
@@ -310,8 +310,10 @@ def economic_value(*baht_per_year: Decimal | None) -> Decimal | None:
     present = [value for value in baht_per_year if value is not None]
     if not present:
         return None
-    with localcontext(_context()):
-        return sum(present, Decimal(0))
+    total = Decimal(0)
+    for value in present:
+        total = _ADD(total, value)
+    return total
 
 
 def productivity_improved(*percents: Decimal | None) -> bool | None:

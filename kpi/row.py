@@ -56,14 +56,72 @@ class KpiResult:
     findings: tuple[Finding, ...]
 
 
-def _number(cells: Cells, header: str) -> Decimal | None:
+_NUMBER_MEMO_LIMIT = 100_000
+"""Parsed inputs kept per value type before the cache starts afresh (bounds memory)."""
+
+_NUMBERS: dict[type, dict[object, Decimal | None]] = {str: {}, int: {}}
+"""Parsed inputs by exact type, then raw value: the same amounts recur down a sheet."""
+
+_MISSING = Decimal("NaN")
+"""Marks a value not in the cache (never stored: a cached input is finite or None)."""
+
+_INPUT_HEADERS: tuple[str, ...] = (
+    h.WASTE_BEFORE,
+    h.PRODUCED_BEFORE,
+    h.WASTE_AFTER,
+    h.PRODUCED_AFTER,
+    h.WASTE_VALUE_BEFORE,
+    h.WASTE_VALUE_AFTER,
+    h.PRICE_BEFORE,
+    h.PRICE_AFTER,
+    h.COST_BEFORE,
+    h.COST_AFTER,
+    h.UNIT_COST_BEFORE,
+    h.UNIT_COST_AFTER,
+    h.UNITS_PRODUCED_12M,
+    h.SALES_BEFORE,
+    h.SALES_AFTER,
+    h.INCOME_BEFORE,
+    h.INCOME_AFTER,
+    h.UNITS_SOLD_AFTER,
+    h.CARBON_BEFORE,
+    h.CARBON_AFTER,
+    *h.SATISFACTION_ITEMS,
+)
+"""Every numeric input of the KPIs, in the order `evaluate_row` unpacks them."""
+
+
+def _number(raw: object) -> Decimal | None:
     """
     Read one numeric input, treating blank, unparseable and negative values as missing.
     """
-    value = parse_number(cells.get(header))
+    value = parse_number(raw)
     if value is None or not value.is_finite() or value < 0:
         return None
     return value
+
+
+def _inputs(cells: Cells) -> list[Decimal | None]:
+    """
+    Read every numeric input of a row once, through a cache of text and whole-number values.
+    """
+    numbers: list[Decimal | None] = []
+    append = numbers.append
+    for raw in map(cells.get, _INPUT_HEADERS):
+        if raw is None:
+            append(None)
+            continue
+        memo = _NUMBERS.get(raw.__class__)  # exact type: True and 1.0 must not hit 1
+        if memo is None:
+            append(_number(raw))
+            continue
+        value = memo.get(raw, _MISSING)
+        if value is _MISSING:
+            if len(memo) >= _NUMBER_MEMO_LIMIT:
+                memo.clear()
+            value = memo[raw] = _number(raw)
+        append(value)
+    return numbers
 
 
 def _zero_finding(change: Change) -> Finding | None:
@@ -119,38 +177,51 @@ def evaluate_row(cells: Cells) -> KpiResult:
     produced after); the baht value, which needs no division, is still filled. Negative
     results are kept. Numbers are rounded half-up to 2 places here, and only here.
     """
+    (
+        waste_before,
+        produced_before,
+        waste_after,
+        produced_after,
+        waste_value_before,
+        waste_value_after,
+        price_before,
+        price_after,
+        cost_before,
+        cost_after,
+        unit_cost_before,
+        unit_cost_after,
+        units_produced_12m,
+        sales_before,
+        sales_after,
+        income_before,
+        income_after,
+        units_sold_after,
+        carbon_before,
+        carbon_after,
+        *scores,
+    ) = _inputs(cells)
     waste = formulas.waste_reduction(
-        waste_before=_number(cells, h.WASTE_BEFORE),
-        produced_before=_number(cells, h.PRODUCED_BEFORE),
-        waste_after=_number(cells, h.WASTE_AFTER),
-        produced_after=_number(cells, h.PRODUCED_AFTER),
-        value_before=_number(cells, h.WASTE_VALUE_BEFORE),
-        value_after=_number(cells, h.WASTE_VALUE_AFTER),
+        waste_before=waste_before,
+        produced_before=produced_before,
+        waste_after=waste_after,
+        produced_after=produced_after,
+        value_before=waste_value_before,
+        value_after=waste_value_after,
     )
-    price_before = _number(cells, h.PRICE_BEFORE)
-    price_after = _number(cells, h.PRICE_AFTER)
     cost = formulas.cost_reduction_columns(
-        cost_before=_number(cells, h.COST_BEFORE),
-        cost_after=_number(cells, h.COST_AFTER),
+        cost_before=cost_before,
+        cost_after=cost_after,
         price_before=price_before,
         price_after=price_after,
-        unit_cost_before=_number(cells, h.UNIT_COST_BEFORE),
-        unit_cost_after=_number(cells, h.UNIT_COST_AFTER),
-        units_produced_12m=_number(cells, h.UNITS_PRODUCED_12M),
+        unit_cost_before=unit_cost_before,
+        unit_cost_after=unit_cost_after,
+        units_produced_12m=units_produced_12m,
     )
-    sales = formulas.sales_increase(_number(cells, h.SALES_BEFORE), _number(cells, h.SALES_AFTER))
-    income = formulas.income_increase(
-        _number(cells, h.INCOME_BEFORE), _number(cells, h.INCOME_AFTER)
-    )
-    product = formulas.product_value_increase(
-        price_before, price_after, _number(cells, h.UNITS_SOLD_AFTER)
-    )
-    carbon = formulas.carbon_reduction(
-        _number(cells, h.CARBON_BEFORE), _number(cells, h.CARBON_AFTER)
-    )
-    satisfaction = formulas.satisfaction_percent(
-        [_number(cells, header) for header in h.SATISFACTION_ITEMS]
-    )
+    sales = formulas.sales_increase(sales_before, sales_after)
+    income = formulas.income_increase(income_before, income_after)
+    product = formulas.product_value_increase(price_before, price_after, units_sold_after)
+    carbon = formulas.carbon_reduction(carbon_before, carbon_after)
+    satisfaction = formulas.satisfaction_percent(scores)
     economic = formulas.economic_value(
         waste.baht_per_year, cost.baht_per_year, sales.baht_per_year, product.baht_per_year
     )

@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
+from typing import TypeAlias
 
 from rules import headers as h
 from rules.checks import choices, dates, emails, geography, ids, numbers, phones, text
@@ -86,21 +87,93 @@ BLANK_ROW = RowResult(status="", findings=(), values=MappingProxyType({}), is_bl
 
 
 _EDGE_BLANKS = frozenset(" \t\r\n\v\f\u00a0\u202f\u2007\u3000\u200b\u200c\u200d\u2060\ufeff")
-_HASHABLE = frozenset({str, int, float, bool})
+
+_Entry: TypeAlias = tuple[object, tuple[Finding, ...]]
+"""What one checked cell adds to its row: the parsed value (None if none) and its findings."""
+
+_SKIP: _Entry = (object(), ())
+"""A blank cell: not given, no value, no finding (told apart from results by identity)."""
+_UNTICKED: _Entry = (object(), ())
+"""An unticked checkbox: a value, but not something a person typed."""
+_CHOICE: _Entry = (object(), ())
+"""A typed dropdown cell: checked per row, because the allowed lists come with the call."""
 
 
-@dataclass(frozen=True, slots=True)
+class _Column:
+    """
+    One column's cell rule resolved once, with the results of the values already seen in it.
+    """
+
+    __slots__ = ("check", "checkbox", "header", "list_name", "memo")
+
+    def __init__(self, header: str, check: CellCheck | None, list_name: str, checkbox: bool):
+        """
+        Keep what a cell of this column needs, so a row looks each cell up in one dict.
+        """
+        self.header = header
+        self.check = check
+        self.list_name = list_name
+        self.checkbox = checkbox
+        # Text and whole numbers are keys as themselves (no str equals an int); booleans and
+        # floats as (value, type), since True == 1 == 1.0.
+        self.memo: dict[object, _Entry] = {}
+
+    def entry(self, raw: object) -> _Entry:
+        """
+        Classify and check one non-None cell (blank, unticked, typed into a dropdown, or checked).
+        """
+        if raw == "":
+            return _SKIP
+        if isinstance(raw, str):
+            if (raw[0] in _EDGE_BLANKS or raw[-1] in _EDGE_BLANKS) and is_blank(raw):
+                return _SKIP
+        elif raw is False and self.checkbox:
+            return _UNTICKED
+        if self.check is None:
+            return _CHOICE
+        return self.check(self.header, raw)
+
+
 class _Plan:
     """
     A template compiled for speed: each header's cell rule, resolved once instead of per row.
     """
 
-    checks: dict[str, tuple[CellCheck | None, str]]
-    required: tuple[str, ...]
-    checkboxes: frozenset[str]
-    order: dict[str, int]
-    memo: dict[tuple[str, type, object], tuple[object, tuple[Finding, ...]]]
-    """Cell results per (header, value type, value): each distinct value is validated once."""
+    __slots__ = ("columns", "memo_size", "order", "required")
+
+    def __init__(self, template: Template) -> None:
+        """
+        Resolve every column's rule and the required-cell findings of a template.
+        """
+        self.columns = {
+            c.header: _Column(
+                c.header,
+                None if c.kind is Kind.DROPDOWN else CELL_CHECKS[c.kind],
+                c.options or c.header,
+                c.kind is Kind.CHECKBOX,
+            )
+            for c in template.columns
+        }
+        self.required = tuple(
+            (c.header, error("required_blank", c.header, REQUIRED_BLANK))
+            for c in template.columns
+            if c.required
+        )
+        self.order = {c.header: i for i, c in enumerate(template.columns)}
+        self.memo_size = 0
+        """Cell results cached over all columns (each distinct value is validated once)."""
+
+    def resolve(self, column: _Column, raw: object, key: object) -> _Entry:
+        """
+        Check a cell not yet in its column's cache and cache the result under `key`.
+        """
+        if self.memo_size >= MEMO_LIMIT:
+            for each in self.columns.values():
+                each.memo.clear()
+            self.memo_size = 0
+        entry = column.memo[key] = column.entry(raw)
+        self.memo_size += 1
+        return entry
 
 
 _PLANS: dict[int, tuple[Template, _Plan]] = {}
@@ -113,25 +186,24 @@ def _plan(template: Template) -> _Plan:
     cached = _PLANS.get(id(template))
     if cached is not None and cached[0] is template:
         return cached[1]
-    plan = _Plan(
-        checks={
-            c.header: (
-                None if c.kind is Kind.DROPDOWN else CELL_CHECKS[c.kind],
-                c.options or c.header,
-            )
-            for c in template.columns
-        },
-        required=tuple(c.header for c in template.columns if c.required),
-        checkboxes=frozenset(c.header for c in template.columns if c.kind is Kind.CHECKBOX),
-        order={c.header: i for i, c in enumerate(template.columns)},
-        memo={},
-    )
+    plan = _Plan(template)
     _PLANS[id(template)] = (template, plan)
     return plan
 
 
 MEMO_LIMIT = 200_000
 """Cached cell results kept per template before the cache starts afresh (bounds memory)."""
+
+
+def _is_given(raw: object) -> bool:
+    """
+    Tell whether a cell of a column the template does not know holds something typed.
+    """
+    if raw is None or raw == "":
+        return False
+    if isinstance(raw, str):
+        return not ((raw[0] in _EDGE_BLANKS or raw[-1] in _EDGE_BLANKS) and is_blank(raw))
+    return True
 
 
 def check_row(
@@ -156,50 +228,53 @@ def check_row(
         template: The tab layout (defaults to the reporting form).
     """
     plan = _plan(template)
-    checks = plan.checks
-    checkboxes = plan.checkboxes
-    memo = plan.memo
+    columns = plan.columns
     given: dict[str, object] = {}
     findings: list[Finding] = []
     values: dict[str, object] = {}
     for header, raw in cells.items():
-        if raw is None or raw == "":
+        if raw is None:
+            continue
+        column = columns.get(header)
+        if column is None:
+            if _is_given(raw):
+                given[header] = raw
             continue
         cls = raw.__class__
-        if isinstance(raw, str):
-            if (raw[0] in _EDGE_BLANKS or raw[-1] in _EDGE_BLANKS) and is_blank(raw):
-                continue
-        elif raw is False and header in checkboxes:
-            values[header] = False  # unticked: a value, but not something a person typed
+        if cls is str or cls is int:
+            entry = column.memo.get(raw)
+            if entry is None:
+                entry = plan.resolve(column, raw, raw)
+        elif cls is bool or (cls is float and raw and raw == raw):
+            # Never cached as themselves: True == 1 == 1.0; -0.0 == 0.0 and NaN are not cached.
+            key = (raw, cls)
+            entry = column.memo.get(key)
+            if entry is None:
+                entry = plan.resolve(column, raw, key)
+        else:
+            entry = column.entry(raw)
+        if entry is _SKIP:
+            continue
+        if entry is _UNTICKED:
+            values[header] = False
             continue
         given[header] = raw
-        spec = checks.get(header)
-        if spec is None:
-            continue
-        check, list_name = spec
-        result: tuple[object, tuple[Finding, ...]]
-        if check is None:
-            result = choices.check_choice(header, raw, list_name, options.get(list_name))
-        elif cls in _HASHABLE:
-            key = (header, cls, raw)
-            cached = memo.get(key)
-            if cached is None:
-                if len(memo) >= MEMO_LIMIT:
-                    memo.clear()
-                cached = memo[key] = check(header, raw)
-            result = cached
-        else:
-            result = check(header, raw)
-        value, found = result
+        if entry is _CHOICE:
+            allowed = options.get(column.list_name)
+            if allowed and cls is str and raw in allowed:
+                values[header] = raw
+                continue
+            entry = choices.check_choice(header, raw, column.list_name, allowed)
+        value, found = entry
         if found:
-            findings.extend(found)
+            findings += found
         if value is not None:
             values[header] = value
     if not given:
         return BLANK_ROW
-    for header in plan.required:
+    for header, blank in plan.required:
         if header not in given and header in cells:
-            findings.append(error("required_blank", header, REQUIRED_BLANK))
+            findings.append(blank)
     context = _Context(given, values, region, fiscal_year, as_of)
     for rule in CROSS_FIELD_RULES:
         findings.extend(rule(context))

@@ -36,6 +36,8 @@ def _fast_accept(text: str) -> bool:
     if len(text) > _MAX_ADDRESS or FAST_EMAIL.fullmatch(text) is None:
         return False
     local, _, domain = text.rpartition("@")
+    if "--" in domain:  # `ab--c` is reserved for IDNA labels (`xn--`): the library decides
+        return False
     return len(local) <= _MAX_LOCAL and domain.rsplit(".", 1)[-1].lower() not in _SPECIAL_USE
 
 

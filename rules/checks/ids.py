@@ -45,6 +45,7 @@ def _digits_of_number(raw: int | float) -> str | None:
 
 
 _WEIGHTS = tuple(range(13, 1, -1))
+_ZERO_WEIGHTED = ord("0") * sum(_WEIGHTS)
 
 
 def is_pin_checksum_valid(digits: str) -> bool:
@@ -55,7 +56,11 @@ def is_pin_checksum_valid(digits: str) -> bool:
     agree): the weighted sum of the first 12 digits with weights 13…2, check = (11 − sum mod 11)
     mod 10.
     """
-    total = sum(map(int.__mul__, map(int, digits[:12]), _WEIGHTS))
+    head = digits[:12]
+    if head.isascii() and head.isdigit():  # each byte is a digit's code: subtract code of 0
+        total = sum(map(int.__mul__, head.encode(), _WEIGHTS)) - _ZERO_WEIGHTED
+    else:
+        total = sum(map(int.__mul__, map(int, head), _WEIGHTS))
     return str((11 - total % 11) % 10) == digits[12]
 
 

@@ -91,19 +91,42 @@ def _matches(national: str, desc: tuple[re.Pattern[str], tuple[int, ...]] | None
     return pattern.fullmatch(national) is not None
 
 
+def _combined(length: int) -> re.Pattern[str] | None:
+    """
+    Compile one pattern trying every number type of a given length in `classify_national`'s order.
+    """
+    general_lengths = _GENERAL[1] if _GENERAL else ()
+    kinds: list[tuple[PhoneKind, tuple[re.Pattern[str], tuple[int, ...]] | None]] = [
+        (PhoneKind.OTHER, desc) for desc in _OTHER_TYPES
+    ]
+    kinds += [(PhoneKind.FIXED_LINE, _FIXED), (PhoneKind.MOBILE, _MOBILE)]
+    alternatives = [
+        f"(?P<{kind.name}{index}>(?:{desc[0].pattern}))"
+        for index, (kind, desc) in enumerate(kinds)
+        if desc is not None and length in (desc[1] or general_lengths)
+    ]
+    return re.compile("|".join(alternatives)) if alternatives else None
+
+
+_BY_LENGTH: dict[int, re.Pattern[str] | None] = {
+    length: _combined(length) for length in (_GENERAL[1] if _GENERAL else ())
+}
+"""Per valid length, the types' patterns as one alternation: one regex call per number."""
+
+
 def classify_national(national: str) -> PhoneKind | None:
     """
     Classify a Thai national significant number with the metadata's patterns (None = invalid).
     """
     if not _matches(national, _GENERAL):
         return None
-    if any(_matches(national, desc) for desc in _OTHER_TYPES):
-        return PhoneKind.OTHER
-    if _matches(national, _FIXED):
-        return PhoneKind.FIXED_LINE
-    if _matches(national, _MOBILE):
-        return PhoneKind.MOBILE
-    return None
+    pattern = _BY_LENGTH.get(len(national))
+    match = pattern.fullmatch(national) if pattern is not None else None
+    if match is None:
+        return None
+    # The first alternative that matches the whole number is the type the checks would pick.
+    name = next(name for name, text in match.groupdict().items() if text is not None)
+    return PhoneKind[name.rstrip("0123456789")]
 
 
 def _classify_with_library(text: str) -> PhoneKind | None:

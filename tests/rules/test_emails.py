@@ -71,3 +71,9 @@ def test_fast_path_accepts_only_what_the_library_accepts(text: str) -> None:
     """Every address the fast pattern accepts, email-validator accepts too."""
     if _fast_accept(text):
         assert True is library_accepts(text)
+
+
+@pytest.mark.parametrize("text", ["0@00--0.AA", "somchai@ab--cd.com", "somchai@xn--abc.com"])
+def test_fast_path_leaves_reserved_hyphens_to_the_library(text: str) -> None:
+    """A domain label with `--` (reserved for IDNA) gets the library's verdict, not the fast one."""
+    assert library_accepts(text) is (check_email(EMAIL, text)[1] == ())

@@ -1,0 +1,169 @@
+"""
+Domain-core throughput: check and compute generated rows (default 7 × 10,000), as a run does.
+
+Goal (issue: domain core): ≥ 25,000 rows/s on a 2-core machine. Prints, per measurement:
+
+- cold: the first pass over the rows in a fresh process (every row seen for the first time),
+  the figure the goal is judged by;
+- warm: a second pass over the same, unchanged rows (the worker's steady state, when it
+  re-checks a sheet nobody edited);
+- peak memory as resident-set size (`ru_maxrss`) before and after the passes, and the peak
+  allocated while checking a small sample under tracemalloc (measured separately, because
+  tracemalloc itself slows allocation-heavy code several times over).
+
+With `--runs N` (default 3) each measurement runs in its own fresh process and the best and
+median are printed, so a passing load from other work on the machine shows as spread.
+
+Run: .venv/bin/python benchmarks/bench_domain.py [--rows-per-region N] [--runs N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+import kpi
+import rules
+from sync.demodata import generate_spreadsheet, options_lists
+
+FISCAL_YEAR = 2567
+AS_OF = date(2024, 10, 1)
+TRACED_SAMPLE = 2_000
+"""Rows checked under tracemalloc for the allocation peak (kept small: tracing is slow)."""
+
+
+def _rows(rows_per_region: int, seed: int) -> list[tuple[str, dict[str, object]]]:
+    """
+    Return every generated data row as (region, cells), as the pipeline reads them.
+    """
+    demo = generate_spreadsheet(rows_per_region=rows_per_region, seed=seed)
+    rows: list[tuple[str, dict[str, object]]] = []
+    for region in (t for t in demo.tabs if t.startswith("ศก.")):
+        grid = demo.tabs[region]
+        mapping = rules.map_headers(grid[2], grid[1])
+        for values in grid[3:]:
+            rows.append((region, mapping.row_cells(values)))
+    return rows
+
+
+def _pass(
+    rows: Sequence[tuple[str, dict[str, object]]], options: dict[str, list[str]]
+) -> tuple[float, dict[str, int]]:
+    """
+    Check and compute every row once; return the seconds taken and the count of each status.
+    """
+    statuses: dict[str, int] = {}
+    start = time.perf_counter()
+    for region, cells in rows:
+        result = rules.check_row(
+            cells, region=region, options=options, fiscal_year=FISCAL_YEAR, as_of=AS_OF
+        )
+        kpi_result = kpi.evaluate_row(cells)
+        status = rules.status_for(result.findings + kpi_result.findings)
+        statuses[status] = statuses.get(status, 0) + 1
+    return time.perf_counter() - start, statuses
+
+
+def _rss_mib() -> float:
+    """
+    Return this process's peak resident-set size so far, in MiB (Linux reports KiB).
+    """
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def measure(rows_per_region: int, seed: int) -> dict[str, Any]:
+    """
+    Run the cold pass, the warm pass and the traced sample in this process; return the figures.
+    """
+    rows = _rows(rows_per_region, seed)
+    options = options_lists()
+    rss_before = _rss_mib()
+    cold, statuses = _pass(rows, options)
+    rss_cold = _rss_mib()
+    warm, warm_statuses = _pass(rows, options)
+    if warm_statuses != statuses:
+        raise SystemExit(f"warm pass disagrees with cold pass: {warm_statuses} != {statuses}")
+    rss_warm = _rss_mib()
+    # A fresh sample (another seed) so the traced peak includes first-sight work, not hits.
+    sample = _rows(max(1, TRACED_SAMPLE // 7), seed + 1)
+    tracemalloc.start()
+    _pass(sample, options)
+    _, traced_peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return {
+        "rows": len(rows),
+        "cold_rows_per_s": len(rows) / cold,
+        "warm_rows_per_s": len(rows) / warm,
+        "rss_before_mib": rss_before,
+        "rss_after_cold_mib": rss_cold,
+        "rss_after_warm_mib": rss_warm,
+        "traced_rows": len(sample),
+        "traced_peak_mib": traced_peak / 2**20,
+        "statuses": dict(sorted(statuses.items())),
+    }
+
+
+def _summary(label: str, figures: list[float]) -> str:
+    """
+    Format the best and median of one figure over the runs.
+    """
+    return (
+        f"{label}: best {max(figures):>9,.0f} rows/s   median {statistics.median(figures):>9,.0f}"
+        f" rows/s   ({', '.join(f'{f:,.0f}' for f in figures)})"
+    )
+
+
+def main() -> None:
+    """
+    Run the measurement in fresh processes and print the best and median figures.
+    """
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows-per-region", type=int, default=10_000)
+    parser.add_argument("--seed", type=int, default=2567)
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        print(json.dumps(measure(args.rows_per_region, args.seed)))
+        return
+
+    results: list[dict[str, Any]] = []
+    for run in range(1, args.runs + 1):
+        command = [sys.executable, __file__, "--child"]
+        command += ["--rows-per-region", str(args.rows_per_region), "--seed", str(args.seed)]
+        output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+        result = json.loads(output)
+        results.append(result)
+        print(
+            f"run {run}: cold {result['cold_rows_per_s']:,.0f} rows/s, "
+            f"warm {result['warm_rows_per_s']:,.0f} rows/s",
+            flush=True,
+        )
+    first = results[0]
+    print(f"rows per pass             : {first['rows']:,} (check_row + evaluate_row)")
+    print(_summary("cold (first sight)       ", [float(r["cold_rows_per_s"]) for r in results]))
+    print(_summary("warm (unchanged rows)    ", [float(r["warm_rows_per_s"]) for r in results]))
+    print("goal                      : cold ≥ 25,000 rows/s")
+    print(
+        f"peak RSS (MiB)            : {first['rss_before_mib']:.0f} before, "
+        f"{first['rss_after_cold_mib']:.0f} after cold, "
+        f"{first['rss_after_warm_mib']:.0f} after warm"
+    )
+    print(
+        f"peak allocated while checking {first['traced_rows']:,} fresh rows: "
+        f"{first['traced_peak_mib']:.1f} MiB (tracemalloc, separate untimed pass)"
+    )
+    print(f"statuses                  : {first['statuses']}")
+
+
+if __name__ == "__main__":
+    main()
