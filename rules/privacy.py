@@ -11,7 +11,8 @@ import re
 
 _D = "[0-9๐-๙]"
 _SEP = r"[\s\-]?"
-_EMAIL = re.compile(r"(?<![\w.+\-])[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
+# Invalid addresses are personal data too: `somchai@hotmail` (no TLD), `a@@b`, `a@`.
+_EMAIL = re.compile(r"(?<![\w.+\-])[\w.+\-]+@+[\w\-]*(?:\.[\w\-]+)*")
 _NUMBERS = re.compile(
     rf"""
       (?<![0-9๐-๙])(?P<pin>{_D}{_SEP}{_D}{{4}}{_SEP}{_D}{{5}}{_SEP}{_D}{{2}}{_SEP}{_D})(?![0-9๐-๙])

@@ -66,7 +66,7 @@ class RowEvaluation:
 def finding_token(finding: rules.Finding) -> str:
     """Stable machine token of a finding: severity letter, code and column key."""
     letter = "E" if finding.severity == rules.Severity.ERROR else "W"
-    return f"{letter}:{finding.code}@{column_key(finding.column)}"
+    return f"{letter}:{finding.code}/{column_key(finding.column)}"
 
 
 @dataclass(frozen=True)

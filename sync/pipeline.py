@@ -369,7 +369,7 @@ def make_plan(
             messages.setdefault(finding_token(finding), finding.message)
 
     def header_of(token: str) -> str:
-        return headers_by_key.get(token.rsplit("@", 1)[-1], token.rsplit("@", 1)[-1])
+        return headers_by_key.get(token.rsplit("/", 1)[-1], token.rsplit("/", 1)[-1])
 
     def link(region: str, row: int, token: str) -> CellValue:
         title = snapshot.regions.get(region, region)

@@ -87,7 +87,7 @@ def conditional_rules(tab: TabLayout) -> list[dict[str, Any]]:
     for header, col in sorted(tab.input_columns.items(), key=lambda item: item[1]):
         key = column_key(header)
         for letter, colour in (("E", RED), ("W", YELLOW)):
-            pattern = f"(^|, ){letter}:[a-z0-9_]+@{key}(,|$)"
+            pattern = f"(^|, ){letter}:[a-z0-9_]+/{key}(,|$)"
             formula = f'=AND(REGEXMATCH(${codes}{first}&"","{pattern}"),{MARKER})'
             rules.append(
                 {

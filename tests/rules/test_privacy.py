@@ -87,3 +87,17 @@ def test_ids_inside_text_are_always_masked(before: str, national_id: str, after:
         national_id in masked,
         masked[len(before) : len(before) + 13],
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "hidden"),
+    [
+        ("อีเมล sudarat_jaidee@hotmail ผิด", "sudarat_jaidee"),
+        ("a.b@@mail.com", "a.b"),
+        ("somchai@", "somchai"),
+        ("เมล: somchai@example.com,", "somchai"),
+    ],
+)
+def test_invalid_email_addresses_are_masked_too(text: str, hidden: str) -> None:
+    """A mistyped address is still the person's: its local part never reaches a log."""
+    assert hidden not in mask_pii(text)
