@@ -34,16 +34,18 @@ def _config(args: argparse.Namespace) -> object:
 def cmd_run(args: argparse.Namespace) -> int:
     """One on-demand run of one spreadsheet (or every configured one)."""
     from sync.config import Config
+    from sync.errors import ConfigError
     from sync.logconfig import configure_logging
     from sync.mask import mask_changes
-    from sync.runner import RunRequest, run_once
+    from sync.runner import RunRequest
+    from sync.service import progress_for, run_locked
 
     config = _config(args)
     assert isinstance(config, Config)
     configure_logging(level=config.service.log_level)
     ids = [args.spreadsheet] if args.spreadsheet else [s.id for s in config.spreadsheets]
     if not ids:
-        raise SyncError(
+        raise ConfigError(
             "No spreadsheet: pass --spreadsheet ID or list [[spreadsheets]] in --config."
         )
     status = 0
@@ -54,7 +56,9 @@ def cmd_run(args: argparse.Namespace) -> int:
             profile=args.profile,
             dry_run=args.dry_run,
         )
-        report = run_once(config, request)
+        # A manual run takes the same lock as the service: never two writers on one sheet.
+        progress = None if args.json else progress_for(sys.stdout)
+        report = run_locked(config, request, progress=progress)
         if args.json:
             print(json.dumps(report.to_json(), ensure_ascii=False))
         else:
@@ -97,6 +101,50 @@ def cmd_emulator(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Run every configured spreadsheet on its schedule and on its checkbox until stopped."""
+    from sync.config import load_config
+    from sync.logconfig import configure_logging
+    from sync.service import SyncService
+
+    config = load_config(args.config)
+    configure_logging(level=config.service.log_level)
+    return SyncService(config).serve()
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    """Show the last run of every spreadsheet from the run history."""
+    from sync.config import load_config
+    from sync.history import RunHistory
+    from sync.service import format_status, status_entries
+
+    config = load_config(args.config)
+    path = config.service.history
+    # Looking must not create an empty history where the service never ran.
+    entries = status_entries(RunHistory(path) if path.exists() else None, config)
+    if args.json:
+        print(json.dumps(entries, ensure_ascii=False))
+    else:
+        print(format_status(entries))
+    return 0
+
+
+def cmd_check_config(args: argparse.Namespace) -> int:
+    """Validate a configuration file: OK and a summary, or each problem on its own line."""
+    from sync.errors import ConfigError
+    from sync.service import check_config
+
+    try:
+        lines = check_config(args.config)
+    except ConfigError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_FAILED
+    print("OK")
+    for line in lines:
+        print(line)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command line, shared by `main` and the documentation test."""
     parser = argparse.ArgumentParser(
@@ -115,6 +163,23 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--dry-run", action="store_true", help="print planned changes, write nothing")
     run.add_argument("--json", action="store_true", help="print one JSON object per spreadsheet")
     run.set_defaults(func=cmd_run)
+
+    serve = sub.add_parser("serve", help="run the scheduled service", description=cmd_serve.__doc__)
+    serve.add_argument("--config", type=Path, help="TOML configuration file")
+    serve.set_defaults(func=cmd_serve)
+
+    status = sub.add_parser(
+        "status", help="last run of every spreadsheet", description=cmd_status.__doc__
+    )
+    status.add_argument("--config", type=Path, help="TOML configuration file")
+    status.add_argument("--json", action="store_true", help="print one JSON list")
+    status.set_defaults(func=cmd_status)
+
+    check = sub.add_parser(
+        "check-config", help="validate a configuration file", description=cmd_check_config.__doc__
+    )
+    check.add_argument("--config", type=Path, required=True, help="TOML configuration file")
+    check.set_defaults(func=cmd_check_config)
 
     demo = sub.add_parser(
         "demo", help="run the demo on the embedded emulator", description=cmd_demo.__doc__

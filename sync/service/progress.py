@@ -1,0 +1,125 @@
+"""
+Phase lines for a long on-demand run at a terminal: someone is watching, so say what happens.
+
+A run is one read, a plan, one write and one verify read; each phase gets one line, and the
+plan gets one line per tab. Nothing is printed unless the output is a terminal, so pipes,
+`--json`, cron mails and the service's logs stay as they were.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TextIO
+
+from sync.backends.base import Grid, SheetsBackend, SpreadsheetInfo
+from sync.pipeline import Plan
+
+
+class ProgressPrinter:
+    """
+    Prints one line per phase of a run, with the time since the run started.
+    """
+
+    def __init__(self, stream: TextIO, *, clock: Callable[[], float] = time.monotonic) -> None:
+        self.stream = stream
+        self._clock = clock
+        self._started = clock()
+        self._reads = 0
+        self._plans = 0
+        self._cells = 0
+        self._setup = 0
+
+    def line(self, text: str) -> None:
+        """
+        Print one progress line and show it now.
+        """
+        elapsed = self._clock() - self._started
+        self.stream.write(f"[{elapsed:5.1f}s] {text}\n")
+        self.stream.flush()
+
+    def on_read(self, tabs: int) -> None:
+        """
+        A values read finished: the first is the run's read, later ones verify a write.
+        """
+        self._reads += 1
+        if self._reads == 1:
+            self.line(f"read {tabs} tabs")
+        else:
+            self.line(f"verified (read {tabs} tabs again)")
+
+    def on_plan(self, plan: Plan) -> None:
+        """
+        The rows were checked: the first time, rows and cells per tab; later, what is left.
+        """
+        self._plans += 1
+        self._cells = len(plan.changes)
+        self._setup = len(plan.setup_requests)
+        if self._plans > 1:
+            left = f"{self._cells:,} cells still to write" if self._cells else "nothing left"
+            self.line(f"re-checked after the write: {left}")
+            return
+        rows = Counter(row.region for row in plan.evaluation.rows)
+        cells = Counter(change.tab for change in plan.changes)
+        for region, count in rows.items():
+            written = cells.pop(region, 0)
+            self.line(f"  {region}: checked {count:,} rows, {written:,} cells to write")
+        for tab, count in cells.items():
+            self.line(f"  {tab}: {count:,} cells to write")
+        self.line(
+            f"checked {sum(rows.values()):,} rows; "
+            + (f"{self._cells:,} cells to write" if self._cells else "nothing to write")
+        )
+
+    def on_write(self) -> None:
+        """
+        The atomic write is about to go out.
+        """
+        setup = f" and {self._setup:,} set-up requests" if self._setup else ""
+        self.line(f"writing {self._cells:,} cells{setup} in one atomic batch…")
+
+
+class ProgressBackend:
+    """
+    A SheetsBackend that tells a ProgressPrinter about each request it passes on.
+    """
+
+    def __init__(self, backend: SheetsBackend, printer: ProgressPrinter) -> None:
+        self.backend = backend
+        self.printer = printer
+
+    def read_ranges(self, spreadsheet_id: str, ranges: Sequence[str]) -> list[Grid]:
+        """
+        One values:batchGet, then a progress line.
+        """
+        grids = self.backend.read_ranges(spreadsheet_id, ranges)
+        self.printer.on_read(len(ranges))
+        return grids
+
+    def read_info(self, spreadsheet_id: str) -> SpreadsheetInfo:
+        """
+        One spreadsheets.get, then a progress line.
+        """
+        info = self.backend.read_info(spreadsheet_id)
+        self.printer.line(f"read the layout of {len(info.sheets)} tabs")
+        return info
+
+    def batch_update(
+        self, spreadsheet_id: str, requests: Sequence[Mapping[str, Any]]
+    ) -> list[Mapping[str, Any]]:
+        """
+        A progress line, then one atomic spreadsheets:batchUpdate.
+        """
+        self.printer.on_write()
+        replies = self.backend.batch_update(spreadsheet_id, requests)
+        self.printer.line("written")
+        return replies
+
+
+def progress_for(stream: TextIO) -> ProgressPrinter | None:
+    """
+    A printer when the stream is a terminal, otherwise None (no progress output at all).
+    """
+    isatty = getattr(stream, "isatty", None)
+    return ProgressPrinter(stream) if isatty is not None and isatty() else None

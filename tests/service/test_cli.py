@@ -1,0 +1,233 @@
+"""The service's commands: check-config, status, and run's lock and progress display."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from sync.cli import main
+from sync.config import Config
+from sync.emulator.server import EmulatorHandle
+from sync.history import RunHistory
+from sync.report import RegionCounts, RunReport
+from sync.runner import RunRequest
+from sync.service import ProgressPrinter, progress_for, run_locked, spreadsheet_lock
+
+VALID = """
+[service]
+endpoint = "http://127.0.0.1:8765"
+history = "{tmp}/history.sqlite3"
+lock_dir = "{tmp}/locks"
+
+[[spreadsheets]]
+id = "1sheetA"
+label = "กิจกรรม ก"
+
+[[spreadsheets]]
+id = "1sheetB"
+label = "Cluster B"
+profile = "tor-2569"
+schedule = "0 8 * * mon"
+"""
+
+
+class Terminal(io.StringIO):
+    """A text stream that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def _write(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "sheetsync.toml"
+    path.write_text(text.replace("{tmp}", str(tmp_path)), encoding="utf-8")
+    return path
+
+
+def test_check_config_says_ok_and_summarises(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A valid file: exit 0, `OK`, then one line per spreadsheet with its schedule."""
+    code = main(["check-config", "--config", str(_write(tmp_path, VALID))])
+    out = capsys.readouterr().out.splitlines()
+    assert 0 == code
+    assert "OK" == out[0]
+    assert "  Cluster B (1sheetB): 0 8 * * mon + 30 1 * * *; tor-2569; fiscal year 2567" == out[-1]
+
+
+KEY_OPEN = "open"
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            ('schedule = "0 8 * * mon"', 'schedule = "0 8 * *"'),
+            "spreadsheets[1sheetB].schedule: '0 8 * *' has 4 fields; a schedule needs 5",
+        ),
+        (
+            ('profile = "tor-2569"', 'profile = "tor-2570"'),
+            "spreadsheets[1sheetB].profile: unknown profile 'tor-2570'",
+        ),
+        (('id = "1sheetB"', 'id = "1sheetA"'), "spreadsheets: id '1sheetA' is listed twice"),
+        (('lock_dir = "', 'colour = "blue"\nlock_dir = "'), "service.colour: Extra inputs"),
+        (
+            ('endpoint = "http://127.0.0.1:8765"', 'credentials = "{tmp}/missing.json"'),
+            "service.credentials: {tmp}/missing.json does not exist",
+        ),
+        (
+            ('endpoint = "http://127.0.0.1:8765"', 'credentials = "{tmp}/key.json"'),
+            "service.credentials: Credentials file {tmp}/key.json is readable by other users",
+        ),
+        (('endpoint = "http://127.0.0.1:8765"', ""), "service.credentials: not set"),
+        (("[[spreadsheets]]", "[[nothing]]"), "nothing: Extra inputs are not permitted"),
+    ],
+)
+def test_each_config_problem_is_one_explained_line(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    change: tuple[str, str],
+    expected: str,
+) -> None:
+    """A broken file: exit 1 and one line per problem naming the file and the field."""
+    key = tmp_path / "key.json"
+    key.write_text("{}", encoding="utf-8")
+    os.chmod(key, 0o644)
+    path = _write(tmp_path, VALID.replace(*change))
+    code = main(["check-config", "--config", str(path)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert 1 == code
+    assert 1 == len(err), err
+    assert err[0].startswith(f"{path}: {expected.replace('{tmp}', str(tmp_path))}"), err
+
+
+def test_check_config_of_a_missing_file_says_so(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """No file at the path: one line saying so."""
+    code = main(["check-config", "--config", str(tmp_path / "nope.toml")])
+    assert 1 == code
+    assert f"{tmp_path / 'nope.toml'}: file not found" in capsys.readouterr().err
+
+
+def _report(sid: str, outcome: str, error: str | None = None) -> RunReport:
+    return RunReport(
+        run_id=f"run-{sid}",
+        spreadsheet_id=sid,
+        started_at="2024-10-02T09:30:00+07:00",
+        finished_at="2024-10-02T09:30:04+07:00",
+        outcome=outcome,
+        error=error,
+        reads=2,
+        writes=1,
+        cells_written=40,
+        regions={"ศก.1": RegionCounts(rows=10, passed=7, warned=1, failed=1, duplicates=1)},
+    )
+
+
+def test_status_prints_one_line_per_spreadsheet(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Header, then each configured spreadsheet: its last run, or `never run`."""
+    path = _write(tmp_path, VALID)
+    history = RunHistory(tmp_path / "history.sqlite3")
+    history.record(_report("1sheetA", "ok"), label="กิจกรรม ก", trigger="schedule")
+    code = main(["status", "--config", str(path)])
+    lines = capsys.readouterr().out.splitlines()
+    assert 0 == code
+    assert 3 == len(lines)
+    assert lines[0].startswith("spreadsheet")
+    assert lines[1].split() == [
+        "กิจกรรม",
+        "ก",
+        "2024-10-02",
+        "09:30:04",
+        "schedule",
+        "ok",
+        "10",
+        "7",
+        "1",
+        "1",
+        "1",
+        "2r+1w",
+        "4s",
+    ]
+    assert ["Cluster", "B", "-", "-", "never", "run"] == lines[2].split()
+
+
+def test_status_json_parses(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--json` prints one list of entries with rows by status and the error."""
+    path = _write(tmp_path, VALID)
+    history = RunHistory(tmp_path / "history.sqlite3")
+    history.record(_report("1sheetB", "failed", "QuotaExceeded: 429"), label="Cluster B")
+    main(["status", "--config", str(path), "--json"])
+    entries = json.loads(capsys.readouterr().out)
+    assert ["1sheetA", "1sheetB"] == [e["spreadsheet_id"] for e in entries]
+    assert "never run" == entries[0]["outcome"]
+    assert {"rows": 10, "ผ่าน": 7, "คำเตือน": 1, "ไม่ผ่าน": 1, "ซ้ำ": 1} == entries[1]["rows"]
+    assert "QuotaExceeded: 429" == entries[1]["error"]
+
+
+def test_run_is_refused_while_the_service_holds_the_lock(
+    emulator: EmulatorHandle,
+    sheet_ids: list[str],
+    make_config: Callable[..., Config],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`sheetsync run` on a locked sheet: exit 1, `SpreadsheetBusy: …`, no request made."""
+    config = make_config(sheet_ids[:1])
+    with spreadsheet_lock(config.service.lock_dir, sheet_ids[0]):
+        code = main(
+            [
+                "run",
+                "--spreadsheet",
+                sheet_ids[0],
+                "--endpoint",
+                emulator.base_url,
+                "--config",
+                str(_write(tmp_path, f'[service]\nlock_dir = "{config.service.lock_dir}"\n')),
+            ]
+        )
+    assert 1 == code
+    assert capsys.readouterr().err.startswith("SpreadsheetBusy: ")
+    assert 0 == emulator.counters.count("read")
+
+
+def test_progress_on_a_terminal_names_each_phase(
+    emulator: EmulatorHandle, sheet_ids: list[str], make_config: Callable[..., Config]
+) -> None:
+    """A first run at a terminal: read, one line per tab, the write, the verify read."""
+    terminal = Terminal()
+    printer = progress_for(terminal)
+    assert isinstance(printer, ProgressPrinter)
+    run_locked(
+        make_config(sheet_ids[:1]), RunRequest(spreadsheet_id=sheet_ids[0]), progress=printer
+    )
+    lines = [line.split("] ", 1)[1] for line in terminal.getvalue().splitlines()]
+    assert ["read the layout of 9 tabs", "read 8 tabs"] == lines[:2]
+    assert lines[2].startswith("  ศก.1: checked 5 rows, ")
+    assert lines[-4].startswith("writing ")
+    assert ["written", "verified (read 10 tabs again)"] == lines[-3:-1]
+    assert "re-checked after the write: nothing left" == lines[-1]
+
+
+def test_no_progress_when_not_a_terminal() -> None:
+    """Pipes, files and --json get no progress lines at all."""
+    assert progress_for(io.StringIO()) is None
+
+
+def test_status_before_any_run_creates_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With no history yet, every spreadsheet is `never run` and no history file appears."""
+    code = main(["status", "--config", str(_write(tmp_path, VALID))])
+    lines = capsys.readouterr().out.splitlines()
+    assert (0, 3) == (code, len(lines))
+    assert all(line.endswith("never run") for line in lines[1:])
+    assert not (tmp_path / "history.sqlite3").exists()
