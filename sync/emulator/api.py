@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, unquote
 
 from sync.emulator.errors import ApiError, not_found, permission_denied
 from sync.emulator.fields import apply_mask, parse_mask
+from sync.emulator.gcpause import gc_paused
 from sync.emulator.store import Spreadsheet, Store
 
 
@@ -94,12 +95,19 @@ class SheetsApi:
 
     def __init__(self, store: Store) -> None:
         self.store = store
+        # The handler modules are imported lazily (they import this module's types); loading
+        # them now keeps their import off the first request's latency.
+        import sync.emulator.datafilter
+        import sync.emulator.drive
+        import sync.emulator.requests
+        import sync.emulator.sheets_get
+        import sync.emulator.values  # noqa: F401
 
     def handle(self, request: ApiRequest) -> ApiResponse:
         """
         Route one request and convert any ``ApiError`` into Google's error envelope.
         """
-        with self.store.lock:
+        with self.store.lock, gc_paused():
             try:
                 return self._route(request)
             except ApiError as exc:

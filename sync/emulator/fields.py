@@ -79,11 +79,11 @@ def merge_masked(target: dict[str, Any], source: dict[str, Any], mask: Mask) -> 
     """
     out = dict(target)
     if "*" in mask:
-        return copy.deepcopy(source)
+        return copy_json(source)
     for key, sub in mask.items():
         if not sub:
             if key in source and source[key] is not None:
-                out[key] = copy.deepcopy(source[key])
+                out[key] = copy_json(source[key])
             else:
                 out.pop(key, None)
             continue
@@ -95,6 +95,25 @@ def merge_masked(target: dict[str, Any], source: dict[str, Any], mask: Mask) -> 
         else:
             out.pop(key, None)
     return out
+
+
+def copy_json(value: Any) -> Any:
+    """
+    Deep-copy a parsed JSON value: only dicts and lists are copied, strings and numbers are shared.
+
+    ``copy.deepcopy`` gives the same result but pays for its memo and dispatch on every scalar.
+    """
+    kind = type(value)
+    if kind is dict:
+        return {k: copy_json(v) for k, v in value.items()}
+    if kind is list:
+        return [copy_json(v) for v in value]
+    if kind in _SCALARS:
+        return value
+    return copy.deepcopy(value)
+
+
+_SCALARS = frozenset({str, int, float, bool, type(None)})
 
 
 def mask_paths(mask: Mask, prefix: str = "") -> list[str]:

@@ -269,6 +269,25 @@ def render_value(
     return str(result)
 
 
+def _bool_text(value: bool) -> str:
+    return "TRUE" if value else "FALSE"
+
+
+# Stored values that render as themselves, per render option, then plain values with a direct
+# conversion (what ``render_value`` computes for them); formulas and typed numbers take
+# ``render_value``.
+_AS_IS: dict[str, frozenset[type]] = {
+    "UNFORMATTED_VALUE": frozenset({str, int, bool}),
+    "FORMATTED_VALUE": frozenset({str}),
+    "FORMULA": frozenset({str, int, bool}),
+}
+_DIRECT: dict[str, dict[type, Callable[[Any], Any]]] = {
+    "UNFORMATTED_VALUE": {float: json_number},
+    "FORMATTED_VALUE": {int: str, float: format_number, bool: _bool_text},
+    "FORMULA": {float: json_number},
+}
+
+
 def read_block(
     spreadsheet: Spreadsheet,
     grid: Grid,
@@ -280,16 +299,37 @@ def read_block(
     Read a grid block as ``values`` with Google's trimming (trailing empty cells and rows dropped).
     """
     sheet = grid.sheet
+    as_is = _AS_IS.get(render, frozenset())
+    direct = _DIRECT.get(render, {})
+    # Unformatted, a fractional (or infinite) float is its own JSON; integral ones become ints.
+    fractions_as_is = render in ("UNFORMATTED_VALUE", "FORMULA")
+
+    def slow(v: CellValue) -> Any:
+        convert = direct.get(type(v))
+        if convert is not None:
+            return convert(v)
+        return render_value(spreadsheet, sheet, v, render, datetime_render)
+
     rows: list[list[Any]] = []
+    c0, c1 = grid.c0, grid.c1
     for r in range(grid.r0, grid.r1):
         row = sheet.rows[r]
         if row is None or not row.values:
             rows.append([])
             continue
+        stored = row.values if c0 == 0 and len(row.values) <= c1 else row.values[c0:c1]
+        # A cheap membership test per cell keeps text and integers (most of a tab) off the
+        # per-value call, which dominated reading a whole tab.
         rows.append(
             [
-                render_value(spreadsheet, sheet, v, render, datetime_render)
-                for v in row.values[grid.c0 : grid.c1]
+                v
+                if type(v) in as_is
+                else ""
+                if v is None
+                else v
+                if fractions_as_is and type(v) is float and not v.is_integer()
+                else slow(v)
+                for v in stored
             ]
         )
     if major == "COLUMNS":

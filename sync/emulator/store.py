@@ -311,7 +311,10 @@ class Spreadsheet:
         """
         Find a tab by sheetId.
         """
-        return next((s for s in self.sheets if s.sheet_id == sheet_id), None)
+        for sheet in self.sheets:
+            if sheet.sheet_id == sheet_id:
+                return sheet
+        return None
 
     def first_visible_sheet(self) -> Sheet:
         """

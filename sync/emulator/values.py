@@ -176,9 +176,12 @@ class WritePlan:
             if len(row.values) < end:
                 row.values.extend([None] * (end - len(row.values)))
             target = row.values
-            for j, value in enumerate(values):
-                if value is not _SKIP:
-                    target[c0 + j] = value
+            if _SKIP in values:
+                for j, value in enumerate(values):
+                    if value is not _SKIP:
+                        target[c0 + j] = value
+            else:
+                target[c0 : c0 + len(values)] = values
             while target and target[-1] is None:
                 target.pop()
             if row.is_blank():
@@ -281,13 +284,18 @@ def plan_write(
             if kind is str:
                 if len(raw) > MAX_CELL_CHARS:
                     raise invalid_argument(CELL_TOO_LONG)
+                # RAW text is stored as sent ("" empties the cell), as parse_input would.
+                parsed.append(parse_input(raw, user_entered=True) if user_entered else raw or None)
+            elif kind is int or kind is float or kind is bool:
+                parsed.append(raw)  # numbers and booleans are always taken as they are
             elif kind is dict or kind is list:
                 raise invalid_argument(
                     "Invalid values[{}][{}]: {}".format(
                         i, j, "struct_value" if kind is dict else "list_value"
                     )
                 )
-            parsed.append(parse_input(raw, user_entered=user_entered))
+            else:
+                parsed.append(parse_input(raw, user_entered=user_entered))
             columns.add(j)
         count = len(parsed) - parsed.count(_SKIP)
         if count:

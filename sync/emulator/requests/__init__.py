@@ -27,6 +27,10 @@ REGISTRY: dict[str, Handler] = {
     **objects.HANDLERS,
     **metadata.HANDLERS,
 }
+# Request kinds whose handler gets the payload as sent and treats nulls as absent itself: an
+# updateCells can carry thousands of cells, and copying them all just to drop nulls cost more
+# than writing them.
+RAW_PAYLOAD = frozenset({"updateCells"})
 
 
 def batch_update(store: Store, call: Call) -> dict[str, Any]:
@@ -43,30 +47,13 @@ def batch_update(store: Store, call: Call) -> dict[str, Any]:
         raise invalid_argument("Invalid value at 'requests'")
     ctx = Context(store, call.spreadsheet.clone(sheets=False), call.request.principal)
     replies: list[dict[str, Any]] = []
-    for i, request in enumerate(requests):
-        if not isinstance(request, dict):
-            raise invalid_argument(f"Invalid requests[{i}]: Request must be an object")
-        request = strip_nulls(request)
-        if len(request) != 1:
-            kinds = ", ".join(sorted(request)) or "none"
-            raise invalid_argument(
-                f"Invalid requests[{i}]: Exactly one request kind expected, got {kinds}"
-            )
-        ((name, payload),) = request.items()
-        handler = REGISTRY.get(name)
-        if handler is None:
-            raise invalid_argument(f"Invalid requests[{i}]: Unsupported request type {name}")
-        if not isinstance(payload, dict):
-            raise invalid_argument(f"Invalid requests[{i}].{name}: the request must be an object")
-        try:
-            reply = handler(ctx, payload)
-        except (RequestInvalid, ApiError) as exc:
-            message = exc.message if isinstance(exc, ApiError) else str(exc)
-            raise invalid_argument(f"Invalid requests[{i}].{name}: {message}") from exc
-        except (ValueError, TypeError, KeyError, AttributeError) as exc:
-            # A field of the wrong JSON type (e.g. a string where an index belongs).
-            raise invalid_argument(f"Invalid requests[{i}].{name}: invalid value ({exc})") from exc
-        replies.append(public(reply or {}))
+    try:
+        for i, request in enumerate(requests):
+            replies.append(_apply(ctx, i, request))
+    except BaseException:
+        # Tabs changed in place are put back; cloned ones are simply dropped with ``ctx``.
+        ctx.rollback()
+        raise
     ctx.spreadsheet.touch()
     committed = store.commit(ctx.spreadsheet)
     out: dict[str, Any] = {"spreadsheetId": committed.spreadsheet_id, "replies": replies}
@@ -74,6 +61,38 @@ def batch_update(store: Store, call: Call) -> dict[str, Any]:
         grid = body.get("responseIncludeGridData") in (True, "true", "True")
         out["updatedSpreadsheet"] = render_spreadsheet(committed, include_grid_data=grid)
     return out
+
+
+def _apply(ctx: Context, i: int, request: Any) -> dict[str, Any]:
+    """
+    Validate and run the ``i``-th request of a batch and return its public reply.
+    """
+    if not isinstance(request, dict):
+        raise invalid_argument(f"Invalid requests[{i}]: Request must be an object")
+    if len(request) != 1 or next(iter(request.values())) is None:
+        request = {k: v for k, v in request.items() if v is not None}
+    if len(request) != 1:
+        kinds = ", ".join(sorted(request)) or "none"
+        raise invalid_argument(
+            f"Invalid requests[{i}]: Exactly one request kind expected, got {kinds}"
+        )
+    ((name, payload),) = request.items()
+    handler = REGISTRY.get(name)
+    if handler is None:
+        raise invalid_argument(f"Invalid requests[{i}]: Unsupported request type {name}")
+    if not isinstance(payload, dict):
+        raise invalid_argument(f"Invalid requests[{i}].{name}: the request must be an object")
+    if name not in RAW_PAYLOAD:
+        payload = strip_nulls(payload)
+    try:
+        reply = handler(ctx, payload)
+    except (RequestInvalid, ApiError) as exc:
+        message = exc.message if isinstance(exc, ApiError) else str(exc)
+        raise invalid_argument(f"Invalid requests[{i}].{name}: {message}") from exc
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:
+        # A field of the wrong JSON type (e.g. a string where an index belongs).
+        raise invalid_argument(f"Invalid requests[{i}].{name}: invalid value ({exc})") from exc
+    return public(reply) if reply else {}
 
 
 SUPPORTED_REQUESTS = tuple(sorted(REGISTRY))

@@ -11,19 +11,59 @@ from typing import Any
 from sync.emulator.a1 import Grid, grid_from_range
 from sync.emulator.errors import ApiError, RequestInvalid
 from sync.emulator.sheets_get import public as public
-from sync.emulator.store import MAX_CELLS, Sheet, Spreadsheet, Store
+from sync.emulator.store import MAX_CELLS, CellValue, Row, Sheet, Spreadsheet, Store
 
 
 @dataclass
 class Context:
     """
     One batchUpdate transaction: handlers mutate ``spreadsheet`` (a clone) and may draw new IDs.
+
+    Tabs are cloned on first modification (``writable``), except for in-place value writes,
+    which are journaled (``save_row``) and undone by ``rollback`` when the batch fails.
     """
 
     store: Store
     spreadsheet: Spreadsheet
     principal: str | None
     cloned: set[int] = field(default_factory=set)
+    # Rows of shared (not cloned) tabs whose values were changed in place, with their prior state
+    # (the Row or None, and a copy of its values), so a failing batch can put them back.
+    journal: list[tuple[Sheet, int, Row | None, list[CellValue]]] = field(default_factory=list)
+    journaled: set[tuple[int, int]] = field(default_factory=set)
+    # sheetId -> (position, tab) of the last lookup, rechecked against the live list on use.
+    found: dict[int, tuple[int, Sheet]] = field(default_factory=dict, init=False, repr=False)
+
+    def shared(self, sheet: Sheet) -> bool:
+        """
+        Tell whether a tab is still the stored one (changing it in place needs ``save_row``).
+        """
+        return sheet.sheet_id not in self.cloned
+
+    def save_row(self, sheet: Sheet, index: int) -> None:
+        """
+        Remember a shared tab's row before its values change in place; a no-op after the first.
+
+        Cloning a whole tab for a handful of changed rows cost more than the change itself, so
+        plain value writes go straight into the stored tab and ``rollback`` undoes them.
+        """
+        key = (id(sheet), index)
+        if key in self.journaled:
+            return
+        self.journaled.add(key)
+        row = sheet.rows[index]
+        self.journal.append((sheet, index, row, list(row.values) if row is not None else []))
+
+    def rollback(self) -> None:
+        """
+        Undo every in-place change recorded by ``save_row``, newest first.
+        """
+        for sheet, index, row, values in reversed(self.journal):
+            if row is not None:
+                row.values[:] = values
+            sheet.rows[index] = row
+        self.journal.clear()
+        self.journaled.clear()
 
     def writable(self, sheet: Sheet) -> Sheet:
         """
@@ -51,22 +91,44 @@ class Context:
         """
         return self.store.new_int_id(taken)
 
+    def find(self, sheet_id: Any) -> Sheet:
+        """
+        Find a sheet by ID as the transaction sees it (no copy) or fail the way Google does.
+
+        A batch addresses the same few tabs tens of thousands of times, so the last position of
+        each ID is remembered and used while that slot still holds that tab.
+        """
+        key = int(sheet_id or 0)
+        sheets = self.spreadsheet.sheets
+        hit = self.found.get(key)
+        if hit is not None:
+            index, sheet = hit
+            if index < len(sheets) and sheets[index] is sheet and sheet.sheet_id == key:
+                return sheet
+        for index, sheet in enumerate(sheets):
+            if sheet.sheet_id == key:
+                self.found[key] = (index, sheet)
+                return sheet
+        raise RequestInvalid(f"No grid with id: {key}")
+
     def sheet(self, sheet_id: Any) -> Sheet:
         """
-        Find a sheet by ID or fail the request the way Google does.
+        Find a sheet by ID, made writable, or fail the request the way Google does.
         """
-        sheet = self.spreadsheet.sheet_by_id(int(sheet_id or 0))
-        if sheet is None:
-            raise RequestInvalid(f"No grid with id: {int(sheet_id or 0)}")
-        return self.writable(sheet)
+        return self.writable(self.find(sheet_id))
 
-    def grid(self, data: Any, *, name: str = "range") -> Grid:
+    def grid(self, data: Any, *, name: str = "range", writable: bool = True) -> Grid:
         """
         Resolve a GridRange from a request body, turning API errors into request errors.
+
+        With ``writable=False`` the tab is not cloned (the caller journals what it changes).
         """
         if not isinstance(data, dict):
             raise RequestInvalid(f"Missing {name}")
-        self.sheet(data.get("sheetId"))
+        if writable:
+            self.sheet(data.get("sheetId"))
+        else:
+            self.find(data.get("sheetId"))
         try:
             return grid_from_range(self.spreadsheet, data)
         except ApiError as exc:
@@ -91,9 +153,13 @@ def strip_nulls(value: Any) -> Any:
     Drop explicit JSON nulls recursively: for the API a null field is an absent field.
     """
     if isinstance(value, dict):
-        return {k: strip_nulls(v) for k, v in value.items() if v is not None}
+        return {
+            k: strip_nulls(v) if isinstance(v, (dict, list)) else v
+            for k, v in value.items()
+            if v is not None
+        }
     if isinstance(value, list):
-        return [strip_nulls(v) for v in value]
+        return [strip_nulls(v) if isinstance(v, (dict, list)) else v for v in value]
     return value
 
 

@@ -16,7 +16,7 @@ from sync.emulator.a1 import Grid
 from sync.emulator.errors import RequestInvalid
 from sync.emulator.fields import Mask, merge_masked, parse_mask
 from sync.emulator.render import user_entered_json
-from sync.emulator.requests._common import Context, Handler, need, stored_range
+from sync.emulator.requests._common import Context, Handler, need, stored_range, strip_nulls
 from sync.emulator.store import MAX_CELL_CHARS, CellValue, Formula, Sheet
 from sync.emulator.values import CELL_TOO_LONG
 
@@ -100,8 +100,35 @@ def write_cell(sheet: Sheet, r: int, c: int, source: dict[str, Any], mask: Mask)
             sheet.set_extra(kind, r, c, merged.get(part))
 
 
+# A first sync sends tens of thousands of updateCells with the same one or two masks; parsed
+# masks are only read, never changed, so each distinct text is parsed and validated once.
+_MASKS: dict[str, Mask] = {}
+_MASK_CACHE_SIZE = 256
+# The mask of plain value writes, served without building and merging a JSON view per cell.
+_VALUE_ONLY: Mask = {"userEnteredValue": {}}
+_PLAIN = frozenset({str, int, float, bool})
+_NESTED = (dict, list)
+
+
 def _mask(body: dict[str, Any]) -> Mask:
-    mask = parse_mask(str(need(body, "fields")))
+    fields = body.get("fields")
+    if type(fields) is str:
+        known = _MASKS.get(fields)
+        if known is not None:
+            return known
+    fields = need(body, "fields")
+    text = str(strip_nulls(fields) if isinstance(fields, (dict, list)) else fields)
+    mask = _MASKS.get(text)
+    if mask is None:
+        mask = _parse_cell_mask(text)
+        if len(_MASKS) >= _MASK_CACHE_SIZE:
+            _MASKS.clear()
+        _MASKS[text] = mask
+    return mask
+
+
+def _parse_cell_mask(text: str) -> Mask:
+    mask = parse_mask(text)
     unknown = [
         k
         for k in mask
@@ -124,33 +151,179 @@ def _mask(body: dict[str, Any]) -> Mask:
 def update_cells(ctx: Context, body: dict[str, Any]) -> None:
     """
     Write rows of CellData into a range (or from a start coordinate), honouring the field mask.
+
+    The body arrives with its explicit nulls (``RAW_PAYLOAD`` in the batchUpdate registry): every
+    field is read null-safely, nested objects are stripped where read, and cells one by one,
+    which for the ``userEnteredValue`` mask needs no copy at all.
     """
     mask = _mask(body)
+    values_only = mask == _VALUE_ONLY
     rows = body.get("rows") or []
+    if type(rows) is not list:
+        rows = strip_nulls(rows)
     if body.get("range") is not None:
-        grid = ctx.grid(body["range"])
+        grid = ctx.grid(strip_nulls(body["range"]), writable=not values_only)
+        sheet, r0, c0, height, width = grid.sheet, grid.r0, grid.c0, grid.rows, grid.columns
+        if len(rows) > height:
+            raise RequestInvalid("The rows provided do not fit in the requested range.")
+        row_values = _all_row_values(rows)
+        if max(map(len, row_values), default=0) > width:
+            raise RequestInvalid("The rows provided do not fit in the requested range.")
     elif body.get("start") is not None:
         start = body["start"]
-        sheet = ctx.sheet(start.get("sheetId"))
-        r0, c0 = int(start.get("rowIndex") or 0), int(start.get("columnIndex") or 0)
+        if type(start) is not dict:
+            start = strip_nulls(start)
+        sheet_id, r0, c0 = start.get("sheetId"), start.get("rowIndex"), start.get("columnIndex")
+        if isinstance(sheet_id, _NESTED) or isinstance(r0, _NESTED) or isinstance(c0, _NESTED):
+            start = strip_nulls(start)
+            sheet_id, r0, c0 = start.get("sheetId"), start.get("rowIndex"), start.get("columnIndex")
+        sheet = ctx.find(sheet_id)
+        if not values_only:
+            sheet = ctx.writable(sheet)
+        r0, c0 = int(r0 or 0), int(c0 or 0)
+        row_values = _all_row_values(rows)
         height = len(rows)
-        width = max((len(r.get("values") or []) for r in rows), default=0)
-        if r0 + height > sheet.row_count or c0 + width > sheet.column_count:
+        width = max(map(len, row_values), default=0)
+        if r0 + height > len(sheet.rows) or c0 + width > len(sheet.columns):
             raise RequestInvalid(
                 "Range exceeds grid limits. "
                 f"Max rows: {sheet.row_count}, max columns: {sheet.column_count}"
             )
-        grid = Grid(sheet, r0, c0, r0 + height, c0 + width)
     else:
         raise RequestInvalid("One of range or start must be set.")
-    sheet = grid.sheet
-    if len(rows) > grid.rows or any(len(r.get("values") or []) > grid.columns for r in rows):
-        raise RequestInvalid("The rows provided do not fit in the requested range.")
-    for i in range(grid.rows):
-        values = (rows[i].get("values") or []) if i < len(rows) else []
-        for j in range(grid.columns):
-            source = values[j] if j < len(values) else {}
-            write_cell(sheet, grid.r0 + i, grid.c0 + j, source or {}, mask)
+    if values_only:
+        _write_values(ctx, sheet, r0, c0, height, width, row_values, mask)
+        return
+    for i in range(height):
+        values = row_values[i] if i < len(row_values) else []
+        _write_row(sheet, r0 + i, c0, width, values, mask)
+
+
+def _write_row(sheet: Sheet, r: int, c0: int, width: int, values: Any, mask: Mask) -> None:
+    """
+    Apply one RowData's cells (nulls dropped) under any mask; cells past its end are cleared.
+    """
+    for j in range(width):
+        source = strip_nulls(values[j]) if j < len(values) else {}
+        write_cell(sheet, r, c0 + j, source or {}, mask)
+
+
+def _all_row_values(rows: list[Any]) -> list[Any]:
+    """
+    Return the ``values`` of each RowData; only a malformed (non-list) one is stripped of nulls.
+    """
+    out = [r.get("values") or [] for r in rows]
+    for i, values in enumerate(out):
+        if type(values) is not list:
+            out[i] = strip_nulls(values)
+    return out
+
+
+def _write_values(
+    ctx: Context,
+    sheet: Sheet,
+    r0: int,
+    c0: int,
+    height: int,
+    width: int,
+    row_values: list[Any],
+    mask: Mask,
+) -> None:
+    """
+    Apply updateCells with ``fields=userEnteredValue``, the bulk of a sync's writes, cell by cell.
+
+    Same outcome as ``write_cell``, without a JSON view and a merge per cell: a cell is rewritten
+    only when the new ExtendedValue differs from the stored value's JSON (so ``numberValue: 5``
+    over a typed date keeps the date), and an absent or null value clears the cell.  Anything but
+    one plain typed value per cell takes ``write_cell``, after its nulls are dropped.  Cells are
+    visited in the same row-major order, so a bad cell fails the request at the same point.
+
+    A tab the batch has not cloned is written in place, each row journaled before its first
+    change (``Context.save_row``); the generic path clones the tab first, as every handler does.
+    """
+    plain = _PLAIN
+    shared = ctx.shared(sheet)
+    rows = sheet.rows
+    end = c0 + width
+    for i in range(height):
+        r = r0 + i
+        values = row_values[i] if i < len(row_values) else []
+        if type(values) is not list:
+            sheet = ctx.writable(sheet)
+            shared, rows = False, sheet.rows
+            _write_row(sheet, r, c0, width, values, mask)
+            continue
+        row = rows[r]
+        # The row's stored values and their count; ``set_cell`` trims this list in place (so
+        # ``size`` is re-read after it), it never replaces it.
+        stored_values: list[CellValue] = row.values if row is not None else []
+        size = len(stored_values)
+        saved = not shared
+        c = c0
+        for source in values:
+            if type(source) is dict:
+                new = source.get("userEnteredValue")
+                if type(new) is dict and len(new) == 1:
+                    ((kind, value),) = new.items()
+                else:
+                    kind, value = "", new
+            elif source:
+                kind, value = "", source
+            else:
+                kind, value = "", None
+            if kind and type(value) in plain:
+                stored = stored_values[c] if c < size else None
+                if stored is None or new != user_entered_json(stored):
+                    converted: CellValue
+                    if kind == "stringValue" and type(value) is str:
+                        if len(value) > MAX_CELL_CHARS:
+                            raise RequestInvalid(CELL_TOO_LONG)
+                        converted = value or None
+                    elif kind == "numberValue" and (type(value) is int or type(value) is float):
+                        converted = value
+                    else:
+                        converted = extended_to_value(new)
+                    if not saved:
+                        ctx.save_row(sheet, r)
+                        saved = True
+                    if converted is None:
+                        sheet.set_cell(r, c, None)
+                        size = len(stored_values)
+                    elif c < size:
+                        stored_values[c] = converted
+                    else:
+                        if row is None:
+                            row = sheet.row(r)
+                            stored_values = row.values
+                        if c > size:
+                            stored_values.extend([None] * (c - size))
+                        stored_values.append(converted)
+                        size = c + 1
+            elif value is None and not kind:
+                # No value (or a null one): the cell is cleared.
+                if c < size and stored_values[c] is not None:
+                    if not saved:
+                        ctx.save_row(sheet, r)
+                        saved = True
+                    sheet.set_cell(r, c, None)
+                    size = len(stored_values)
+            else:
+                sheet = ctx.writable(sheet)
+                shared, saved, rows = False, True, sheet.rows
+                write_cell(sheet, r, c, strip_nulls(source), mask)
+                row = rows[r]
+                stored_values = row.values if row is not None else []
+                size = len(stored_values)
+            c += 1
+        # Cells of the range that ``rows`` does not reach are cleared.
+        while c < end and c < size:
+            if stored_values[c] is not None:
+                if not saved:
+                    ctx.save_row(sheet, r)
+                    saved = True
+                sheet.set_cell(r, c, None)
+                size = len(stored_values)
+            c += 1
 
 
 def repeat_cell(ctx: Context, body: dict[str, Any]) -> None:
