@@ -53,7 +53,14 @@ from sync.evaluate import (
 from sync.layout import column_key, match_titles, place_worker_block
 from sync.logconfig import get_logger
 from sync.meta import SheetMeta
-from sync.plan import CellChange, diff_tab, group_blocks, update_requests
+from sync.plan import (
+    CellChange,
+    batches,
+    diff_tab,
+    group_blocks,
+    padding_for,
+    update_requests,
+)
 from sync.report import RegionCounts, RunReport
 from sync.summary import (
     META_LABEL,
@@ -97,6 +104,8 @@ class SyncSettings:
     """Row of the column headers; the row above it holds the section labels (domain spec §3)."""
     first_data_row: int = 4
     dry_run: bool = False
+    max_write_bytes: int = 2_000_000
+    """Split writes into calls of about this much JSON (Google recommends at most 2 MB)."""
     max_rounds: int = 4
     """Write/verify rounds before giving up on rows people keep moving (next run finishes)."""
 
@@ -120,6 +129,9 @@ class Plan:
     """Everything one round decided."""
 
     changes: list[CellChange]
+    """Exactly the cells whose value differs (what the report counts)."""
+    padding: list[CellChange]
+    """Unchanged worker cells of changed rows, rewritten so writes stay rectangular."""
     setup_requests: list[dict[str, Any]]
     evaluation: Evaluation
     summary: kpi.Summary
@@ -262,9 +274,16 @@ def _region_tabs(
     return tabs, problems, missing_worker
 
 
-def _row_changes(tab: RegionTab, evaluation: Evaluation, stamp: str) -> list[CellChange]:
-    """Cells of one tab to write; `ตรวจสอบล่าสุด` moves only on rows whose results changed."""
+def _row_changes(
+    tab: RegionTab, evaluation: Evaluation, stamp: str
+) -> tuple[list[CellChange], list[CellChange]]:
+    """
+    Cells of one tab to write, and the padding that keeps the write rectangular.
+
+    `ตรวจสอบล่าสุด` moves only on rows whose results changed.
+    """
     changes: list[CellChange] = []
+    padding: list[CellChange] = []
     checked_col = tab.worker_columns[h.CHECKED_AT]
     for row in evaluation.rows:
         if row.region != tab.region:
@@ -275,14 +294,17 @@ def _row_changes(tab: RegionTab, evaluation: Evaluation, stamp: str) -> list[Cel
         }
         row_changes = diff_tab(tab.title, tab.grid, desired)
         if row_changes:
+            row_changes.append(CellChange(tab.title, row.row, checked_col, stamp))
             changes.extend(row_changes)
-            changes.append(CellChange(tab.title, row.row, checked_col, stamp))
+            padding.extend(padding_for(row_changes, desired, tab.title))
     for row_number in evaluation.blank_rows.get(tab.region, ()):
         desired_blank: dict[tuple[int, int], CellValue] = {
             (row_number, col): None for col in tab.worker_columns.values()
         }
-        changes.extend(diff_tab(tab.title, tab.grid, desired_blank))
-    return changes
+        cleared = diff_tab(tab.title, tab.grid, desired_blank)
+        changes.extend(cleared)
+        padding.extend(padding_for(cleared, desired_blank, tab.title))
+    return changes, padding
 
 
 def _grid_changes(
@@ -290,13 +312,20 @@ def _grid_changes(
     current: Grid,
     wanted: Mapping[tuple[int, int], CellValue],
     skip: set[tuple[int, int]],
-) -> list[CellChange]:
+) -> tuple[list[CellChange], list[CellChange]]:
+    """Changes to a worker-owned tab, and the padding that fills out each changed row."""
     desired: dict[tuple[int, int], CellValue] = {k: v for k, v in wanted.items() if k not in skip}
     for r, row in enumerate(current, start=1):
         for c, value in enumerate(row):
             if (r, c) not in desired and (r, c) not in skip and value not in (None, ""):
                 desired[(r, c)] = None
-    return diff_tab(title, current, desired)
+    changes = diff_tab(title, current, desired)
+    width = 1 + max((c for _, c in desired), default=0)
+    rows = {change.row for change in changes}
+    fillable = {
+        (r, c): desired.get((r, c)) for r in rows for c in range(width) if (r, c) not in skip
+    }
+    return changes, padding_for(changes, fillable, title)
 
 
 def make_plan(
@@ -457,16 +486,21 @@ def make_plan(
     final_summary = summary_grid(new_meta.to_json())
 
     changes: list[CellChange] = []
+    padding: list[CellChange] = []
     for tab in tabs:
-        changes.extend(_row_changes(tab, evaluation, stamp))
+        tab_changes, tab_padding = _row_changes(tab, evaluation, stamp)
+        changes.extend(tab_changes)
+        padding.extend(tab_padding)
     skip = {TIMESTAMP_CELL, SYNC_NOW_CELL}
     summary_current = snapshot.grids.get(summary_title, []) if snapshot.summary_title else []
     compiled_current = snapshot.grids.get(compiled_title, []) if snapshot.compiled_title else []
-    wanted_summary = grid_cells(final_summary)
-    changes.extend(_grid_changes(summary_title, summary_current, wanted_summary, skip))
-    changes.extend(
-        _grid_changes(compiled_title, compiled_current, grid_cells(compiled_grid), set())
-    )
+    for title, current, wanted, skipped in (
+        (summary_title, summary_current, grid_cells(final_summary), skip),
+        (compiled_title, compiled_current, grid_cells(compiled_grid), set()),
+    ):
+        grid_changes, grid_padding = _grid_changes(title, current, wanted, skipped)
+        changes.extend(grid_changes)
+        padding.extend(grid_padding)
     # The on-demand checkbox: a ticked box is answered by this run, so it is unticked.
     from sync.cells import cell_at
 
@@ -477,6 +511,7 @@ def make_plan(
 
     plan = Plan(
         changes=changes,
+        padding=padding,
         setup_requests=setup_requests,
         evaluation=evaluation,
         summary=summary,
@@ -624,10 +659,11 @@ def run_sync(
                 break
             sheet_ids = dict(plan.meta.sheet_ids)
             requests = list(plan.setup_requests) + update_requests(
-                group_blocks(plan.changes), sheet_ids
+                group_blocks(plan.changes + plan.padding), sheet_ids
             )
             try:
-                counter.batch_update(settings.spreadsheet_id, requests)
+                for batch in batches(requests, settings.max_write_bytes):
+                    counter.batch_update(settings.spreadsheet_id, batch)
             except (BadRequest, WriteOutcomeUnknown) as exc:
                 log.warning("write_not_confirmed", round=round_number, error=str(exc))
                 # The grid changed under the plan (a tab or rows went away), or the write may

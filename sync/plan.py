@@ -7,6 +7,7 @@ changes and the `updateCells` requests that carry them in one atomic batchUpdate
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -53,7 +54,11 @@ class Block:
     values: tuple[tuple[CellValue, ...], ...]
 
 
-def group_blocks(changes: Iterable[CellChange]) -> list[Block]:
+MAX_BLOCK_ROWS = 500
+"""Rows per updateCells at most, so one request never outgrows a write batch on its own."""
+
+
+def group_blocks(changes: Iterable[CellChange], *, max_rows: int = MAX_BLOCK_ROWS) -> list[Block]:
     """Runs of adjacent columns per row, then identical runs on consecutive rows, merged."""
     by_tab: dict[str, list[CellChange]] = {}
     for change in changes:
@@ -74,6 +79,7 @@ def group_blocks(changes: Iterable[CellChange]) -> list[Block]:
                 and current[0] + len(current[3]) == row
                 and current[1] == col
                 and current[2] == len(values)
+                and len(current[3]) < max_rows
             ):
                 current[3].append(tuple(values))
                 continue
@@ -83,6 +89,47 @@ def group_blocks(changes: Iterable[CellChange]) -> list[Block]:
         if current is not None:
             blocks.append(Block(tab, current[0], current[1], tuple(current[3])))
     return blocks
+
+
+def padding_for(
+    changes: Sequence[CellChange], fillable: Mapping[tuple[int, int], CellValue], tab: str
+) -> list[CellChange]:
+    """
+    Cells of changed rows rewritten with the value they already hold, to close gaps.
+
+    Writing a row's whole worker span, not just its changed cells, lets consecutive rows
+    merge into one rectangle: a first run then sends a few large updateCells instead of tens
+    of thousands of small ones. `fillable` holds only worker-owned cells and their wanted
+    (= current) values, so people's cells can never be part of a write.
+    """
+    rows = {c.row for c in changes}
+    taken = {(c.row, c.col) for c in changes}
+    return [
+        CellChange(tab, row, col, value)
+        for (row, col), value in fillable.items()
+        if row in rows and (row, col) not in taken
+    ]
+
+
+def batches(requests: Sequence[dict[str, Any]], max_bytes: int) -> list[list[dict[str, Any]]]:
+    """
+    Requests split into batchUpdate calls of about `max_bytes` of JSON each, in order.
+
+    Google recommends payloads of at most 2 MB (https://developers.google.com/sheets/api/limits).
+    Each call is atomic on its own; if a later one fails, the run re-reads and re-plans, and
+    since worker cells are derived data the earlier ones are simply part of the result.
+    """
+    out: list[list[dict[str, Any]]] = []
+    size = 0
+    for request in requests:
+        cost = len(json.dumps(request, ensure_ascii=True, separators=(",", ":")))
+        if out and size + cost <= max_bytes:
+            out[-1].append(request)
+            size += cost
+        else:
+            out.append([request])
+            size = cost
+    return out
 
 
 def update_requests(blocks: Sequence[Block], sheet_ids: Mapping[str, int]) -> list[dict[str, Any]]:

@@ -87,3 +87,35 @@ def test_update_requests_are_typed_and_zero_based() -> None:
             }
         }
     ] == requests
+
+
+def test_padding_makes_changed_rows_rectangular() -> None:
+    """Unchanged worker cells of changed rows fill the gaps, so rows merge into one block."""
+    from sync.plan import padding_for
+
+    desired = {(r, c): f"v{r}{c}" for r in (5, 6) for c in (10, 11, 12)}
+    changes = [CellChange("t", 5, 10, "v510"), CellChange("t", 6, 12, "v612")]
+    padding = padding_for(changes, desired, "t")
+    blocks = group_blocks(changes + padding)
+    assert [Block("t", 5, 10, (("v510", "v511", "v512"), ("v610", "v611", "v612")))] == blocks
+    assert 4 == len(padding)
+
+
+def test_padding_never_reaches_people_columns() -> None:
+    """Only cells given as fillable (worker-owned) pad a row; a person's column splits it."""
+    from sync.plan import padding_for
+
+    desired = {(5, 10): "a", (5, 12): "c"}  # column 11 belongs to a person
+    changes = [CellChange("t", 5, 10, "a"), CellChange("t", 5, 12, "c")]
+    blocks = group_blocks(changes + padding_for(changes, desired, "t"))
+    assert [Block("t", 5, 10, (("a",),)), Block("t", 5, 12, (("c",),))] == blocks
+
+
+def test_batches_stay_under_the_size_limit_in_order() -> None:
+    """Writes are split into calls of bounded size without reordering requests."""
+    from sync.plan import batches
+
+    requests = [{"updateCells": {"n": i, "pad": "x" * 100}} for i in range(50)]
+    split = batches(requests, 1_000)
+    assert requests == [r for batch in split for r in batch]
+    assert all(len(str(batch)) < 1_500 for batch in split) and len(split) > 5
