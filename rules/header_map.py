@@ -157,21 +157,16 @@ def map_headers(
     worker: dict[str, int] = {}
     duplicates: list[DuplicateHeader] = []
     unknown: list[UnknownHeader] = []
-    labelled: set[str] = set()
     for index, cell in enumerate(header_row):
         key = header_key(cell)
         if not key:
             continue
         section = sections[index]
         in_worker_section = header_key(section) == worker_label
-        if key in names.worker and (in_worker_section or names.worker[key] not in worker):
+        if key in names.worker and in_worker_section:
+            # Only under the worker's own section label: a person's column that happens to be
+            # titled like one (`รายละเอียด`, `หมายเหตุ`…) must never be taken and written over.
             target, header = worker, names.worker[key]
-            if in_worker_section and header in worker and header not in labelled:
-                # The block's own column wins over a same-named column a person made elsewhere.
-                duplicates.append(DuplicateHeader(header, index, worker[header]))
-                del worker[header]
-            if in_worker_section:
-                labelled.add(header)
         else:
             column = _match(names, key, template.enterprise_section_marker in section)
             if column is None:

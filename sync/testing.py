@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
+import rules
 from rules import headers as h
 from sync.demodata import DemoSpreadsheet
 from sync.emulator.store import Store
@@ -38,10 +39,11 @@ def snapshot(store: Store, spreadsheet_id: str) -> dict[str, list[list[Any]]]:
 
 
 def _worker_columns(grid: list[list[Any]], header_row: int) -> set[int]:
+    """The worker's columns exactly as the worker finds them (under its section label)."""
     if len(grid) < header_row:
         return set()
-    worker = set(h.WORKER_HEADERS)
-    return {c for c, value in enumerate(grid[header_row - 1]) if value in worker}
+    sections = grid[header_row - 2] if header_row >= 2 else []
+    return set(rules.map_headers(grid[header_row - 1], sections).worker.values())
 
 
 def _trim(row: list[Any]) -> list[Any]:

@@ -139,7 +139,14 @@ def test_worker_column_under_its_label_wins() -> None:
     row = [*FORM, h.CHECK_STATUS, "หมายเหตุ", h.CHECK_STATUS]
     sections = [""] * 8 + [h.WORKER_SECTION_LABEL]
     result = map_headers(row, sections)
-    assert (8, (DuplicateHeader(h.CHECK_STATUS, 8, 6),)) == (
-        result.worker[h.CHECK_STATUS],
-        result.duplicates,
-    )
+    assert (8, ()) == (result.worker[h.CHECK_STATUS], result.duplicates)
+    assert 6 in {u.index for u in result.unknown}  # the person's own column, left alone
+
+
+def test_worker_header_without_its_label_is_a_persons_column() -> None:
+    """Before the block exists, a column titled like a worker column is a person's column."""
+    row = [*FORM, h.DETAILS, h.CHECK_STATUS]
+    result = map_headers(row, [""] * len(row))
+    assert {} == dict(result.worker)
+    assert set(h.WORKER_HEADERS) == set(result.missing_worker)
+    assert {len(FORM), len(FORM) + 1} <= {u.index for u in result.unknown}
