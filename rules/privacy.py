@@ -73,7 +73,14 @@ def _mask_candidate(match: re.Match[str]) -> str:
     """
     Mask the IDs and phones inside one run of digits and separators.
     """
-    return _NUMBERS.sub(_mask_number, match[0])
+    masked = _NUMBERS.sub(_mask_number, match[0])
+    clear = sum(ch in _DIGITS for ch in masked)
+    phone_like = masked[:1] in ("0", "๐", "+", "(")
+    if (clear >= 9 and phone_like) or clear >= 12:
+        # A mistyped phone or ID (`086-884-61594`, 12 or 14 digits) is the person's all the
+        # same. Dates, times, sheet ids and amounts (under 12 digits) stay readable.
+        return _mask_digits(masked, 2, 2)
+    return masked
 
 
 def mask_pii(text: str) -> str:

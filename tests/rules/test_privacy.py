@@ -101,3 +101,17 @@ def test_ids_inside_text_are_always_masked(before: str, national_id: str, after:
 def test_invalid_email_addresses_are_masked_too(text: str, hidden: str) -> None:
     """A mistyped address is still the person's: its local part never reaches a log."""
     assert hidden not in mask_pii(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "hidden"),
+    [
+        ("โทร 086-884-61594", "884-6159"),  # one digit too many
+        ("มือถือ 08123456789", "1234567"),
+        ("บัตร 1-1037-02071-83", "037-0207"),  # one digit short
+        ("บัตร 110370207183838", "0370207183"),  # two too many
+    ],
+)
+def test_mistyped_phones_and_ids_are_masked_too(text: str, hidden: str) -> None:
+    """A phone or ID with a typo is still the person's: its middle never reaches a log."""
+    assert hidden not in mask_pii(text)
