@@ -9,6 +9,7 @@ text goes out as `stringValue`, which Sheets never runs as a formula whatever it
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeAlias
@@ -41,8 +42,22 @@ def to_extended(value: CellValue) -> dict[str, Any]:
     if isinstance(value, bool):
         return {"userEnteredValue": {"boolValue": value}}
     if isinstance(value, int | Decimal):
-        return {"userEnteredValue": {"numberValue": float(value)}}
+        number = _as_double(value)
+        if number is None:
+            # Beyond a double's range a sheet has no number for it, and JSON no token for the
+            # infinity float() would give: show the figure as text rather than fail the write.
+            return {"userEnteredValue": {"stringValue": str(value)}}
+        return {"userEnteredValue": {"numberValue": number}}
     return {"userEnteredValue": {"stringValue": str(value)}}
+
+
+def _as_double(value: int | Decimal) -> float | None:
+    """The IEEE double a sheet stores for a number; None when the number is out of its range."""
+    try:
+        number = float(value)
+    except OverflowError:
+        return None
+    return number if math.isfinite(number) else None
 
 
 def _as_decimal(value: object) -> Decimal | None:
@@ -63,8 +78,13 @@ def same_value(current: object, desired: CellValue) -> bool:
     if isinstance(desired, bool):
         return current is desired
     if isinstance(desired, int | Decimal):
+        stored = _as_double(desired)
+        if stored is None:
+            return current == str(desired)
         got = _as_decimal(current)
-        return got is not None and got == Decimal(desired)
+        # A sheet keeps a number as an IEEE double (it is written as one, see `to_extended`),
+        # so a value with more digits than a double holds reads back rounded: compare both.
+        return got is not None and (got == Decimal(desired) or got == _as_decimal(stored))
     return isinstance(current, str) and current == desired
 
 

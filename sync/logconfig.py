@@ -23,6 +23,10 @@ SECRET_KEYS = frozenset({"private_key", "access_token", "token", "assertion", "a
 def _mask(value: Any) -> Any:
     if isinstance(value, str):
         return mask_pii(value)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        # A national ID typed as a number reaches the log as one; JSON would print its digits.
+        shown = mask_pii(str(value))
+        return value if shown == str(value) else shown
     if isinstance(value, dict):
         return {k: ("[redacted]" if k in SECRET_KEYS else _mask(v)) for k, v in value.items()}
     if isinstance(value, list | tuple):

@@ -17,7 +17,7 @@ from typing import Any
 import structlog
 
 from sync.backends.base import SheetsBackend
-from sync.backends.gspread_backend import GspreadBackend, load_credentials
+from sync.backends.gspread_backend import PROCESSING_LIMIT_S, GspreadBackend, load_credentials
 from sync.backends.retry import RetryPolicy
 from sync.config import Config
 from sync.errors import ConfigError
@@ -87,7 +87,11 @@ def open_backend(config: Config) -> Iterator[SheetsBackend]:
         )
     client = make_gspread_client(service.endpoint, credentials, timeout=service.timeout_seconds)
     try:
-        yield GspreadBackend(client, retry=RetryPolicy(max_total_seconds=service.retry_seconds))
+        yield GspreadBackend(
+            client,
+            retry=RetryPolicy(max_total_seconds=service.retry_seconds),
+            write_settle_s=PROCESSING_LIMIT_S,
+        )
     finally:
         client.http_client.session.close()
 

@@ -8,6 +8,7 @@ Only gspread's low-level HTTP client is used: `Client.open_by_key` and
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from email.utils import parsedate_to_datetime
@@ -41,6 +42,13 @@ from sync.errors import (
 
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
 """The worker reads and writes sheets only; it never needs Drive."""
+
+PROCESSING_LIMIT_S = 180.0
+"""
+Google stops processing a request after 180 s (https://developers.google.com/sheets/api/limits):
+a write whose answer never came may still be applied until then, so that is how long it takes
+before a read shows the write's fate for sure.
+"""
 
 READ_PARAMS = {
     "valueRenderOption": "UNFORMATTED_VALUE",
@@ -81,7 +89,11 @@ def _log_retry(method: str) -> Any:
 def _never_sent(exc: requests.ConnectionError) -> bool:
     """A refused or unreachable connection: the request never reached the server."""
     text = str(exc)
-    return "Connection refused" in text or "Failed to establish a new connection" in text
+    return (
+        isinstance(exc, requests.ConnectTimeout)
+        or "Connection refused" in text
+        or "Failed to establish a new connection" in text
+    )
 
 
 def _now() -> float:
@@ -147,10 +159,21 @@ class GspreadBackend:
         *,
         tracer: Tracer | None = None,
         retry: RetryPolicy | None = None,
+        write_settle_s: float = 0.0,
     ) -> None:
         self._http = client.http_client
         self._tracer = tracer
         self._retry = retry or RetryPolicy()
+        self._write_settle_s = write_settle_s
+        """How long after sending a write whose answer never came its fate is settled."""
+
+    def _settle(self, sent: float) -> None:
+        # The server may still be working on a write the client gave up on; had the run read
+        # and re-planned now, the late write could land after people moved rows, beside the
+        # wrong row and after the run had verified the sheet.
+        wait = sent + self._write_settle_s - time.monotonic()
+        if wait > 0:
+            (self._retry.sleep or time.sleep)(wait)
 
     def _call(self, kind: str, method: str, spreadsheet_id: str, fn: Any) -> Any:
         # Reads are retried on any transient failure. A write is retried only when it surely
@@ -162,6 +185,7 @@ class GspreadBackend:
         def attempt() -> Any:
             if self._tracer is not None:
                 self._tracer(ApiCall(kind=kind, method=method))
+            sent = time.monotonic()
             try:
                 return fn()
             except gspread.exceptions.APIError as exc:
@@ -182,6 +206,7 @@ class GspreadBackend:
                 raise
             except requests.ConnectionError as exc:
                 if uncertain_write and not _never_sent(exc):
+                    self._settle(sent)
                     raise WriteOutcomeUnknown(
                         f"Spreadsheet {spreadsheet_id}: the connection dropped during a write "
                         f"({type(exc).__name__}); it may or may not have been applied."
@@ -189,6 +214,8 @@ class GspreadBackend:
                 raise RetryableError(str(exc), status=None, retry_after=None) from exc
             except (requests.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
                 if uncertain_write:
+                    if isinstance(exc, requests.Timeout):
+                        self._settle(sent)
                     raise WriteOutcomeUnknown(
                         f"Spreadsheet {spreadsheet_id}: no complete answer to a write "
                         f"({type(exc).__name__}); it may or may not have been applied."
