@@ -28,6 +28,7 @@ from types import FrameType
 from typing import Any
 
 from apscheduler.executors.pool import ThreadPoolExecutor
+from apscheduler.jobstores.base import JobLookupError
 from apscheduler.schedulers.background import BackgroundScheduler
 from apscheduler.triggers.base import BaseTrigger
 from apscheduler.triggers.combining import OrTrigger
@@ -198,6 +199,24 @@ class RunRecord:
     outcome: str
 
 
+class _Scheduler(BackgroundScheduler):
+    """
+    APScheduler's loop, made to survive a one-shot job that vanished while it was run.
+
+    Seen while stopping with a `run_now` job in flight: `_process_jobs` runs the job, then
+    fails to remove it (JobLookupError), and the exception ends the scheduler's thread.
+    The job has already been handed to the executor, so nothing is lost by going on.
+    """
+
+    def _process_jobs(self) -> float | None:
+        try:
+            result: float | None = super()._process_jobs()
+        except JobLookupError as exc:
+            self._logger.debug("one-shot job already gone: %s", exc)
+            return 1.0  # look again shortly instead of dying
+        return result
+
+
 class SyncService:
     """
     The long-running service: scheduled runs, checkbox polls, one limiter, a clean stop.
@@ -265,7 +284,7 @@ class SyncService:
         self._poll_error = ""
         # The service logs each run itself; APScheduler's per-job lines would double them.
         logging.getLogger("apscheduler").setLevel(logging.WARNING)
-        self.scheduler = BackgroundScheduler(
+        self.scheduler = _Scheduler(
             timezone=BANGKOK,
             executors={"default": ThreadPoolExecutor(max_workers)},
             job_defaults={
