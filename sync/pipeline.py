@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import time
 import uuid
+import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -39,7 +40,7 @@ from sync.backends.base import (
     SpreadsheetInfo,
     quote_title,
 )
-from sync.cells import CellValue, column_letter, hyperlink
+from sync.cells import CellValue, cell_at, column_letter, hyperlink
 from sync.errors import BadRequest, SheetLayoutError, WriteOutcomeUnknown
 from sync.evaluate import (
     Evaluation,
@@ -502,9 +503,7 @@ def make_plan(
         changes.extend(grid_changes)
         padding.extend(grid_padding)
     # The on-demand checkbox: a ticked box is answered by this run, so it is unticked.
-    from sync.cells import cell_at
-
-    if cell_at(summary_current, *SYNC_NOW_CELL[:1], SYNC_NOW_CELL[1]) is not False:
+    if cell_at(summary_current, *SYNC_NOW_CELL) is not False:
         changes.append(CellChange(summary_title, SYNC_NOW_CELL[0], SYNC_NOW_CELL[1], False))
     if changes or setup_requests:
         changes.append(CellChange(summary_title, TIMESTAMP_CELL[0], TIMESTAMP_CELL[1], stamp))
@@ -579,15 +578,11 @@ def _setup(
     if not has_chart:
         requests.append(chart_request(summary_id, len(settings.regions), setup_mod.CHART_TITLE))
     if summary_info is None:
-        from sync.summary import SYNC_NOW_CELL as cell
-
-        requests.append(setup_mod.checkbox_request(summary_id, cell[0], cell[1]))
+        requests.append(setup_mod.checkbox_request(summary_id, *SYNC_NOW_CELL))
     return requests, sheet_ids, sizes
 
 
 def _new_sheet_id(title: str, used: set[int]) -> int:
-    import zlib
-
     candidate = zlib.crc32(title.encode()) % 2_000_000_000 + 1
     while candidate in used:
         candidate += 1
