@@ -199,21 +199,8 @@ def duplicate_sheet(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
         raise RequestInvalid(f"A sheet with the id {new_id} already exists.")
     sheet_id = int(new_id) if new_id is not None else ctx.new_id(taken)
     title = _check_title(ctx, body.get("newSheetName") or f"Copy of {source.title}")
-    twin = source.clone()
-    twin.sheet_id = sheet_id
-    twin.title = title
-    twin.rows = [_without_metadata(r) for r in twin.rows]
-    twin.columns = [_without_column_metadata(c) for c in twin.columns]
-    twin.protected_ranges = []
-    twin.charts = []
-    for obj in (
-        twin.merges,
-        twin.conditional_formats,
-        twin.basic_filter,
-        twin.row_groups,
-        twin.column_groups,
-    ):
-        _retarget(obj, source.sheet_id, sheet_id)
+    twin = _copy_sheet(source, sheet_id, title)
+    twin.hidden = source.hidden  # duplicateSheet keeps visibility; copyTo shows the copy
     index = body.get("insertSheetIndex")
     sheets = ctx.spreadsheet.sheets
     sheets.insert(len(sheets) if index is None else max(0, min(int(index), len(sheets))), twin)
