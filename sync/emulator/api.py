@@ -31,6 +31,8 @@ class ApiRequest:
     query: Mapping[str, Sequence[str]] = field(default_factory=dict)
     body: Any = None
     principal: str | None = None
+    body_has_nulls: bool = True
+    """False when the body is known to hold no JSON null, so handlers need not look for any."""
 
 
 @dataclass

@@ -24,7 +24,7 @@ from types import FrameType
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from sync.emulator import xlsx
+from sync.emulator import jsoncodec, xlsx
 from sync.emulator.api import ApiRequest, ApiResponse, SheetsApi
 from sync.emulator.auth import AuthConfig, TokenAuthority, load_service_accounts
 from sync.emulator.faults import (
@@ -79,12 +79,8 @@ class _Reply:
             self.payload = b""
             self.headers.setdefault("Content-Type", "text/html")
         else:
-            # Compact output keeps json's C encoder (indent falls back to pure Python, which is
-            # slow for a whole 10,000-row tab); clients do not care about Google's indentation.
-            # Answers are trees built for this request, so the cycle check per list is skipped.
-            self.payload = json.dumps(
-                body, ensure_ascii=False, separators=(",", ":"), check_circular=False
-            ).encode()
+            # Compact output: clients do not care about Google's indentation.
+            self.payload = jsoncodec.dumps(body)
             self.headers.setdefault("Content-Type", JSON_TYPE)
 
 
@@ -390,7 +386,7 @@ class EmulatorServer(ThreadingHTTPServer):
         drop: DropMode | None,
     ) -> _Reply:
         try:
-            payload = json.loads(body) if body.strip() else None
+            payload = jsoncodec.loads(body) if body.strip() else None
         except ValueError as exc:
             error = google_error(400)
             error["error"]["message"] = f"Invalid JSON payload received. {exc}."
@@ -402,6 +398,9 @@ class EmulatorServer(ThreadingHTTPServer):
                 query=parse_qs(query, keep_blank_values=True),
                 body=payload,
                 principal=principal,
+                # The bytes hold no `null` token, so the tree holds no None (a string that
+                # merely contains "null" only costs the check).
+                body_has_nulls=b"null" in body,
             )
         )
         if method != "GET" and 200 <= response.status < 300:

@@ -45,7 +45,12 @@ def batch_update(store: Store, call: Call) -> dict[str, Any]:
         raise invalid_argument("Must specify at least one request.")
     if not isinstance(requests, list):
         raise invalid_argument("Invalid value at 'requests'")
-    ctx = Context(store, call.spreadsheet.clone(sheets=False), call.request.principal)
+    ctx = Context(
+        store,
+        call.spreadsheet.clone(sheets=False),
+        call.request.principal,
+        body_has_nulls=call.request.body_has_nulls,
+    )
     replies: list[dict[str, Any]] = []
     try:
         for i, request in enumerate(requests):
@@ -82,7 +87,8 @@ def _apply(ctx: Context, i: int, request: Any) -> dict[str, Any]:
         raise invalid_argument(f"Invalid requests[{i}]: Unsupported request type {name}")
     if not isinstance(payload, dict):
         raise invalid_argument(f"Invalid requests[{i}].{name}: the request must be an object")
-    if name not in RAW_PAYLOAD:
+    if ctx.body_has_nulls and name not in RAW_PAYLOAD:
+        # Also a copy: an in-process caller's dicts must not end up inside the store.
         payload = strip_nulls(payload)
     try:
         reply = handler(ctx, payload)

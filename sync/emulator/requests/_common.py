@@ -26,6 +26,8 @@ class Context:
     store: Store
     spreadsheet: Spreadsheet
     principal: str | None
+    body_has_nulls: bool = True
+    """False when the request bytes held no JSON null: payloads are then used as decoded."""
     cloned: set[int] = field(default_factory=set)
     # Rows of shared (not cloned) tabs whose values were changed in place, with their prior state
     # (the Row or None, and a copy of its values), so a failing batch can put them back.
