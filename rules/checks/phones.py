@@ -113,6 +113,14 @@ _BY_LENGTH: dict[int, re.Pattern[str] | None] = {
 }
 """Per valid length, the types' patterns as one alternation: one regex call per number."""
 
+_KIND_OF_GROUP: dict[str, PhoneKind] = {
+    name: PhoneKind[name.rstrip("0123456789")]
+    for pattern in _BY_LENGTH.values()
+    if pattern is not None
+    for name in pattern.groupindex
+}
+"""Each alternative's group name -> the number type it stands for."""
+
 
 def classify_national(national: str) -> PhoneKind | None:
     """
@@ -124,9 +132,10 @@ def classify_national(national: str) -> PhoneKind | None:
     match = pattern.fullmatch(national) if pattern is not None else None
     if match is None:
         return None
-    # The first alternative that matches the whole number is the type the checks would pick.
-    name = next(name for name, text in match.groupdict().items() if text is not None)
-    return PhoneKind[name.rstrip("0123456789")]
+    # The first alternative that matches the whole number is the type the checks would pick;
+    # its named group is the last one closed (an inner group closes before it).
+    name = match.lastgroup or next(n for n, t in match.groupdict().items() if t is not None)
+    return _KIND_OF_GROUP[name]
 
 
 def _classify_with_library(text: str) -> PhoneKind | None:
@@ -174,9 +183,26 @@ def phone_parts(raw: object) -> list[str]:
         return [str(raw)]
     if isinstance(raw, float):
         return [str(int(raw)) if raw.is_integer() else repr(raw)]
-    text = pre_clean(str(raw))
-    if text.isdigit():
+    return _parts_of_text(pre_clean(str(raw)))
+
+
+_DIGITS_SPACES_DASHES = str.maketrans("", "", "0123456789 -")
+
+
+def _parts_of_text(text: str) -> list[str]:
+    """
+    Split cleaned phone text into its numbers, dropping extensions.
+    """
+    if text.isdigit() or (text and text.isascii() and not text.translate(_DIGITS_SPACES_DASHES)):
+        # Digits, spaces and dashes only: nothing to split on and no extension marker.
         return [text]
+    return split_parts(text)
+
+
+def split_parts(text: str) -> list[str]:
+    """
+    Split cleaned phone text at separators and drop extensions (the general path).
+    """
     parts = [_EXTENSION.sub("", part) for part in _SEPARATOR.split(text)]
     return [part for part in parts if part] or [text]
 
@@ -185,20 +211,32 @@ def check_mobile(header: str, raw: object) -> tuple[str | None, tuple[Finding, .
     """
     Check a mobile-phone cell: every number in it must be a valid Thai mobile number.
     """
-    for part in phone_parts(raw):
+    text, parts = _cleaned_parts(raw)
+    for part in parts:
         kind = classify_phone(part)
         if kind is None:
             return None, (error("mobile_invalid", header, MOBILE_INVALID),)
         if kind is not PhoneKind.MOBILE:
             return None, (error("mobile_not_mobile", header, MOBILE_NOT_MOBILE),)
-    return pre_clean(str(raw)), ()
+    return text, ()
 
 
 def check_phone(header: str, raw: object) -> tuple[str | None, tuple[Finding, ...]]:
     """
     Check an enterprise phone cell: every number in it must be a valid Thai number.
     """
-    for part in phone_parts(raw):
+    text, parts = _cleaned_parts(raw)
+    for part in parts:
         if classify_phone(part) is None:
             return None, (error("phone_invalid", header, PHONE_INVALID),)
-    return pre_clean(str(raw)), ()
+    return text, ()
+
+
+def _cleaned_parts(raw: object) -> tuple[str, list[str]]:
+    """
+    Return a phone cell's cleaned text (the value kept) and its numbers, cleaning text once.
+    """
+    if isinstance(raw, str):
+        text = pre_clean(raw)
+        return text, _parts_of_text(text)
+    return pre_clean(str(raw)), phone_parts(raw)

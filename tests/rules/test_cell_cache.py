@@ -7,10 +7,13 @@ from __future__ import annotations
 from datetime import date
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from rules import RowResult, check_row
 from rules import headers as h
 from rules.checks import phones
+from rules.clean import pre_clean
 
 from ._rows import AS_OF, OPTIONS
 
@@ -82,3 +85,10 @@ def test_one_pattern_per_length_classifies_like_each_type_in_turn(prefix: str) -
         for fill in "0123456789":
             national = (prefix + fill * length)[:length]
             assert _classify_each_type(national) == phones.classify_national(national)
+
+
+@given(st.text(alphabet="0123456789 -,;/#x+ต่อหรือ\n", max_size=30))
+def test_plain_phone_text_splits_like_the_general_path(text: str) -> None:
+    """Skipping the split for digits, spaces and dashes gives the general path's parts."""
+    cleaned = pre_clean(text)
+    assert phones.split_parts(cleaned) == phones.phone_parts(text)
