@@ -185,7 +185,7 @@ def build_parser() -> argparse.ArgumentParser:
         "demo", help="run the demo on the embedded emulator", description=cmd_demo.__doc__
     )
     demo.add_argument("--out", type=Path, default=Path("out"), help="folder for demo.xlsx")
-    demo.add_argument("--rows", type=int, default=40, help="rows per regional tab")
+    demo.add_argument("--rows", type=int, default=None, help="rows per regional tab (default 40)")
     demo.add_argument("--seed", type=int, default=2567, help="seed of the generated data")
     demo.set_defaults(func=cmd_demo)
 

@@ -32,10 +32,14 @@ class DemoResult:
     spreadsheet_id: str
 
 
+DEMO_ROWS_PER_REGION = 40
+"""Rows per regional tab of the demo spreadsheet."""
+
+
 def run_demo(
     *,
     out_dir: Path = Path("out"),
-    rows_per_region: int = 40,
+    rows_per_region: int | None = None,
     seed: int = 2567,
     error_rate: float = 0.15,
     fiscal_year: int = 2567,
@@ -43,7 +47,10 @@ def run_demo(
     """Generate, sync twice, export; see the module docstring."""
     out_dir.mkdir(parents=True, exist_ok=True)
     demo = generate_spreadsheet(
-        rows_per_region=rows_per_region, seed=seed, fiscal_year=fiscal_year, error_rate=error_rate
+        rows_per_region=rows_per_region or DEMO_ROWS_PER_REGION,
+        seed=seed,
+        fiscal_year=fiscal_year,
+        error_rate=error_rate,
     )
     with run_emulator() as emulator:
         spreadsheet = emulator.store.create_spreadsheet(demo.title, sheets=tuple(demo.tabs))

@@ -288,6 +288,13 @@ _DIRECT: dict[str, dict[type, Callable[[Any], Any]]] = {
 }
 
 
+_EXACT = 2**53
+"""Integral floats below this magnitude read as ints (what `json_number` decides, inlined)."""
+
+_BLANK_AS_TEXT: dict[object, str] = {None: ""}
+"""An empty cell inside a row reads as ""; every other value maps to itself (the default)."""
+
+
 def read_block(
     spreadsheet: Spreadsheet,
     grid: Grid,
@@ -300,6 +307,7 @@ def read_block(
     """
     sheet = grid.sheet
     as_is = _AS_IS.get(render, frozenset())
+    as_is_or_blank = as_is | {type(None)}
     direct = _DIRECT.get(render, {})
     # Unformatted, a fractional (or infinite) float is its own JSON; integral ones become ints.
     fractions_as_is = render in ("UNFORMATTED_VALUE", "FORMULA")
@@ -318,10 +326,15 @@ def read_block(
             rows.append([])
             continue
         stored = row.values if c0 == 0 and len(row.values) <= c1 else row.values[c0:c1]
-        if as_is.issuperset(map(type, stored)):
+        kinds = set(map(type, stored))
+        if as_is.issuperset(kinds):
             # Only text, integers and booleans as stored: the row is its own answer (checked
             # at C speed, and most rows of a regional tab qualify).
             rows.append(list(stored))
+            continue
+        if as_is_or_blank.issuperset(kinds):
+            # The same with empty cells among them, which read as "" (also at C speed).
+            rows.append(list(map(_BLANK_AS_TEXT.get, stored, stored)))
             continue
         # A cheap membership test per cell keeps text and integers (most of a tab) off the
         # per-value call, which dominated reading a whole tab.
@@ -333,6 +346,8 @@ def read_block(
                 if v is None
                 else v
                 if fractions_as_is and type(v) is float and not v.is_integer()
+                else int(v)
+                if fractions_as_is and type(v) is float and -_EXACT < v < _EXACT
                 else slow(v)
                 for v in stored
             ]
