@@ -16,8 +16,8 @@ from urllib.parse import parse_qs, unquote
 
 from sync.emulator.errors import ApiError, not_found, permission_denied
 from sync.emulator.fields import apply_mask, parse_mask
-from sync.emulator.gcpause import gc_paused
 from sync.emulator.store import Spreadsheet, Store
+from sync.gcpause import gc_paused
 
 
 @dataclass(frozen=True)

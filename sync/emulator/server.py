@@ -36,9 +36,9 @@ from sync.emulator.faults import (
     handle_admin,
     is_read,
 )
-from sync.emulator.gcpause import gc_paused
 from sync.emulator.persistence import StatePersister, load_store
 from sync.emulator.store import Store
+from sync.gcpause import gc_paused
 
 __all__ = ["EmulatorHandle", "EmulatorServer", "run_emulator", "serve_forever"]
 

@@ -19,7 +19,6 @@ from hypothesis import strategies as st
 
 from sync.emulator.a1 import Grid
 from sync.emulator.api import SheetsApi
-from sync.emulator.gcpause import gc_paused
 from sync.emulator.render import read_block, render_value
 from sync.emulator.requests._common import strip_nulls
 from sync.emulator.requests.cells import write_cell
@@ -475,26 +474,6 @@ def test_reading_a_block_matches_rendering_each_value(
         expected.pop()
     got = read_block(spreadsheet, grid, render, datetime_render, "ROWS")
     assert [typed(r) for r in got] == [typed(r) for r in expected]
-
-
-def test_gc_paused_nests_and_restores_the_collector() -> None:
-    """
-    The collector is off inside (nested) blocks, back on after, and left off if it was off.
-    """
-    assert gc.isenabled()
-    with gc_paused():
-        assert not gc.isenabled()
-        with gc_paused():
-            assert not gc.isenabled()
-        assert not gc.isenabled()
-    assert gc.isenabled()
-    gc.disable()
-    try:
-        with gc_paused():
-            assert not gc.isenabled()
-        assert not gc.isenabled()
-    finally:
-        gc.enable()
 
 
 def test_gc_is_back_on_after_a_failing_request() -> None:
