@@ -72,6 +72,11 @@ def cmd_run(args: argparse.Namespace) -> int:
                     print("  " + line)
             for problem in report.layout_problems:
                 print(f"  problem: {problem}")
+            if report.unconverged_cells:
+                print(
+                    f"  note: {report.unconverged_cells} cells written in the last round were not "
+                    "read back (people kept editing); the next run checks them"
+                )
         if report.outcome != "ok":
             status = EXIT_FAILED
             if not args.json:

@@ -677,7 +677,10 @@ def run_sync(
                 report.cells_written += len(plan.changes)
                 report.setup_performed = report.setup_performed or bool(plan.setup_requests)
                 if round_number == settings.max_rounds:
+                    # People kept moving rows under every round: these cells were written but
+                    # not read back; the next run checks and, if needed, sets them.
                     report.unconverged_cells = len(plan.changes)
+                    log.warning("unverified_cells", cells=len(plan.changes), rounds=round_number)
                     break
                 # Verify: read again with the titles just used (the worker tabs exist now); metadata
                 # read before the write is stale, so the fresh plan relies on the record it wrote.

@@ -9,11 +9,13 @@ from collections.abc import Iterator
 import pytest
 import structlog
 
+from sync.backends.memory import MemoryBackend
 from sync.config import Config, ServiceConfig
 from sync.demodata import DemoSpreadsheet
 from sync.emulator.server import EmulatorHandle
 from sync.history import RunHistory
 from sync.logconfig import configure_logging, get_logger
+from sync.pipeline import SyncSettings, run_sync
 from sync.runner import RunRequest, run_once
 
 
@@ -85,3 +87,16 @@ def test_library_log_lines_are_masked_too(log_stream: io.StringIO) -> None:
     record = json.loads(log_stream.getvalue().splitlines()[-1])
     assert "r1" == record["run_id"]
     assert "somchai@" not in record["event"] and "0812345678" not in record["event"]
+
+
+def test_cells_left_unverified_after_the_last_round_are_logged(
+    log_stream: io.StringIO, emulator: EmulatorHandle, loaded: str
+) -> None:
+    """A run cut short of its verify read says how many written cells it did not read back."""
+    report = run_sync(
+        MemoryBackend(emulator.store), SyncSettings(spreadsheet_id=loaded, max_rounds=1)
+    )
+    assert report.unconverged_cells > 0
+    records = [json.loads(line) for line in log_stream.getvalue().splitlines()]
+    warned = [r for r in records if r.get("event") == "unverified_cells"]
+    assert [report.unconverged_cells] == [r["cells"] for r in warned]
