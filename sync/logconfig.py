@@ -19,6 +19,13 @@ from rules import mask_pii
 
 SECRET_KEYS = frozenset({"private_key", "access_token", "token", "assertion", "authorization"})
 
+IDENTIFIER_KEYS = frozenset({"run_id", "spreadsheet_id"})
+"""Fields that hold the system's own identifiers, never personal data: shown as they are.
+
+A random run id such as `7c616098030e` holds nine digits in a row, which the masker would
+take for a phone number typed without its 0, and the log line would no longer name its run.
+"""
+
 
 def _mask(value: Any) -> Any:
     if isinstance(value, str):
@@ -43,7 +50,7 @@ def mask_event(
     for key in list(event_dict):
         if key in SECRET_KEYS:
             event_dict[key] = "[redacted]"
-        else:
+        elif key not in IDENTIFIER_KEYS or not isinstance(event_dict[key], str):
             event_dict[key] = _mask(event_dict[key])
     return event_dict
 

@@ -100,3 +100,15 @@ def test_cells_left_unverified_after_the_last_round_are_logged(
     records = [json.loads(line) for line in log_stream.getvalue().splitlines()]
     warned = [r for r in records if r.get("event") == "unverified_cells"]
     assert [report.unconverged_cells] == [r["cells"] for r in warned]
+
+
+def test_run_and_spreadsheet_ids_are_never_taken_for_phone_numbers(
+    log_stream: io.StringIO,
+) -> None:
+    """IDs with long digit runs stay whole; the same digits in free text are masked."""
+    get_logger(run_id="7c616098030e").info(
+        "started", spreadsheet_id="1x0812345678abc", detail="โทร 0812345678"
+    )
+    record = json.loads(log_stream.getvalue())
+    assert ("7c616098030e", "1x0812345678abc") == (record["run_id"], record["spreadsheet_id"])
+    assert "0812345678" not in record["detail"]
