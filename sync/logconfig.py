@@ -19,7 +19,7 @@ from rules import mask_pii
 
 SECRET_KEYS = frozenset({"private_key", "access_token", "token", "assertion", "authorization"})
 
-IDENTIFIER_KEYS = frozenset({"run_id", "spreadsheet_id"})
+IDENTIFIER_KEYS = frozenset({"run_id", "spreadsheet", "spreadsheet_id"})
 """Fields that hold the system's own identifiers, never personal data: shown as they are.
 
 A random run id such as `7c616098030e` holds nine digits in a row, which the masker would

@@ -107,8 +107,8 @@ def test_run_and_spreadsheet_ids_are_never_taken_for_phone_numbers(
 ) -> None:
     """IDs with long digit runs stay whole; the same digits in free text are masked."""
     get_logger(run_id="7c616098030e").info(
-        "started", spreadsheet_id="1x0812345678abc", detail="โทร 0812345678"
+        "started", spreadsheet="1x0812345678abc", detail="โทร 0812345678"
     )
     record = json.loads(log_stream.getvalue())
-    assert ("7c616098030e", "1x0812345678abc") == (record["run_id"], record["spreadsheet_id"])
+    assert ("7c616098030e", "1x0812345678abc") == (record["run_id"], record["spreadsheet"])
     assert "0812345678" not in record["detail"]
