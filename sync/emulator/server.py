@@ -101,33 +101,11 @@ class _Handler(BaseHTTPRequestHandler):
 
     def do_GET(self) -> None:
         """
-        Serve a GET.
+        Serve any method: routing by method happens in the API, not in the HTTP layer.
         """
         self._serve()
 
-    def do_POST(self) -> None:
-        """
-        Serve a POST.
-        """
-        self._serve()
-
-    def do_PUT(self) -> None:
-        """
-        Serve a PUT.
-        """
-        self._serve()
-
-    def do_PATCH(self) -> None:
-        """
-        Serve a PATCH.
-        """
-        self._serve()
-
-    def do_DELETE(self) -> None:
-        """
-        Serve a DELETE.
-        """
-        self._serve()
+    do_POST = do_PUT = do_PATCH = do_DELETE = do_GET
 
     def log_message(self, format: str, *args: Any) -> None:
         """
