@@ -12,7 +12,7 @@ four; the shared limiter caps them the same way, so the figures are the slower c
 spreadsheets are synced once before the hour starts, as on a service that has been running.
 
 During the hour people keep working: every spreadsheet gets an edited row about every 20
-minutes (so some scheduled runs write, 3 requests, instead of finding nothing, 1 request), and
+minutes (so some scheduled runs write, 4 requests, instead of finding nothing, 1 request), and
 someone ticks the `ซิงก์ทันที` checkbox of a random spreadsheet every few minutes.
 
 Printed: total requests, peak requests in any 60-second window against the quota, 429
@@ -112,6 +112,12 @@ class Recorder:
     ) -> list[Mapping[str, Any]]:
         with self._request("write"):
             return self.backend.batch_update(spreadsheet_id, requests)
+
+    def write_values(
+        self, spreadsheet_id: str, data: Sequence[Mapping[str, Any]], *, input_option: str
+    ) -> Mapping[str, Any]:
+        with self._request("write"):
+            return self.backend.write_values(spreadsheet_id, data, input_option=input_option)
 
 
 class SimulatedService(SyncService):

@@ -1,10 +1,10 @@
 """
-Typed cell values the worker writes, and how they compare with what the API reads back.
+Cell values the worker writes, and how they compare with what the API reads back.
 
-Every value is written as a typed `ExtendedValue`
-(https://developers.google.com/sheets/api/reference/rest/v4/spreadsheets/other#ExtendedValue):
-text goes out as `stringValue`, which Sheets never runs as a formula whatever it starts with
-(`=`, `+`, `-`, `@`). Only the worker's own `Formula` objects become `formulaValue`.
+Values go out with `valueInputOption=RAW` (`to_raw`), under which Sheets stores text as text
+whatever it starts with (`=`, `+`, `-`, `@`) and never parses dates or numbers out of it.
+Only the worker's own `Formula` objects are sent with `USER_ENTERED`. Set-up cells (headers)
+go in a spreadsheets:batchUpdate as a typed `ExtendedValue` (`to_extended`): `stringValue`.
 """
 
 from __future__ import annotations
@@ -49,6 +49,25 @@ def to_extended(value: CellValue) -> dict[str, Any]:
             return {"userEnteredValue": {"stringValue": str(value)}}
         return {"userEnteredValue": {"numberValue": number}}
     return {"userEnteredValue": {"stringValue": str(value)}}
+
+
+def to_raw(value: CellValue) -> str | float | bool:
+    """
+    The JSON value for a `values:batchUpdate` with `RAW` input: stored as given, never parsed.
+
+    Text starting with `=` stays text under RAW. An empty string clears the cell (`null`
+    would mean "leave it alone"). Formulas are never sent this way: see `plan.value_writes`.
+    """
+    if value is None:
+        return ""
+    if isinstance(value, Formula):
+        raise ValueError("a formula is written with USER_ENTERED, not RAW")
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int | Decimal):
+        number = _as_double(value)
+        return str(value) if number is None else number
+    return str(value)
 
 
 def _as_double(value: int | Decimal) -> float | None:

@@ -1,8 +1,8 @@
 """
 The worker's memory of a spreadsheet, kept in the spreadsheet itself (last row of the summary).
 
-Holding tab ids and the setup fingerprint there lets a steady-state run address cells with
-one read and one write, on any machine, with no local cache to go stale. When the record is
+Holding tab ids and the setup fingerprint there lets a steady-state run write without a
+metadata read, on any machine, with no local cache to go stale. When the record is
 missing or does not match, the run falls back to one metadata read and re-checks the setup.
 """
 

@@ -6,16 +6,19 @@ The run is a small convergence loop, because people keep editing while it runs:
 1. read every tab it needs in ONE values:batchGet;
 2. decide every worker cell (pure: `sync.evaluate`, `sync.summary`) and diff it against
    what was read — nothing to change means the run ends here, having made one request;
-3. write all changes (and any set-up) in ONE atomic spreadsheets:batchUpdate, addressed by
-   position, with typed values so text is never run as a formula;
+3. write the changes: the worker's own tabs (and any set-up) in one atomic
+   spreadsheets:batchUpdate, then the regional worker cells in one values:batchUpdate (RAW,
+   so text stays text) through column anchors — named ranges that Google moves with their
+   column, so a column people insert or delete meanwhile cannot shift the write into theirs;
 4. read again and re-plan: if rows were inserted, deleted or sorted between 1 and 3, some
    values landed beside their row; the re-plan finds exactly those cells and the loop writes
    them again. Worker cells are derived data, so a misplaced value is repaired, not lost,
    and none survives the run. People's cells are never in any write.
 
-A steady-state run with changes therefore costs three requests (read, write, verify); a run
-with no changes costs one. Row metadata (developer metadata) was not used for addressing:
-Google does not document whether it follows a sort, and the verify read is needed anyway.
+A steady-state run with changes therefore costs four requests (read, two writes, verify); a
+run with no changes costs one. Rows are addressed by position, not by row metadata (developer
+metadata): Google does not document whether it follows a sort, and the verify read is needed
+anyway.
 """
 
 from __future__ import annotations
@@ -26,6 +29,7 @@ import zlib
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -62,6 +66,7 @@ from sync.plan import (
     group_blocks,
     padding_for,
     update_requests,
+    value_writes,
 )
 from sync.report import RegionCounts, RunReport
 from sync.summary import (
@@ -133,13 +138,17 @@ class Plan:
     changes: list[CellChange]
     """Exactly the cells whose value differs (what the report counts)."""
     padding: list[CellChange]
-    """Unchanged worker cells of changed rows, rewritten so writes stay rectangular."""
+    """Unchanged cells of changed summary/compiled rows, rewritten so writes stay rectangular."""
+    anchors: dict[tuple[str, int], str]
+    """(regional tab, worker column) -> the named range its cells are written through."""
     setup_requests: list[dict[str, Any]]
     evaluation: Evaluation
     summary: kpi.Summary
     layout_problems: list[str]
     meta: SheetMeta
     title: str
+    confirm_anchors: dict[str, str] = field(default_factory=dict)
+    """Anchors the set-up puts on existing columns by position -> the header they must top."""
 
 
 class Counter:
@@ -163,6 +172,12 @@ class Counter:
     ) -> list[Mapping[str, Any]]:
         self.writes += 1
         return self.backend.batch_update(spreadsheet_id, requests)
+
+    def write_values(
+        self, spreadsheet_id: str, data: Sequence[Mapping[str, Any]], *, input_option: str
+    ) -> Mapping[str, Any]:
+        self.writes += 1
+        return self.backend.write_values(spreadsheet_id, data, input_option=input_option)
 
 
 def _find_meta(grid: Grid | None) -> SheetMeta | None:
@@ -276,16 +291,13 @@ def _region_tabs(
     return tabs, problems, missing_worker
 
 
-def _row_changes(
-    tab: RegionTab, evaluation: Evaluation, stamp: str
-) -> tuple[list[CellChange], list[CellChange]]:
+def _row_changes(tab: RegionTab, evaluation: Evaluation, stamp: str) -> list[CellChange]:
     """
-    Cells of one tab to write, and the padding that keeps the write rectangular.
+    Worker cells of one regional tab to write; `ตรวจสอบล่าสุด` moves only on changed rows.
 
-    `ตรวจสอบล่าสุด` moves only on rows whose results changed.
+    No padding here: these cells go through column anchors, where unchanged rows are skipped.
     """
     changes: list[CellChange] = []
-    padding: list[CellChange] = []
     checked_col = tab.worker_columns[h.CHECKED_AT]
     for row in evaluation.rows:
         if row.region != tab.region:
@@ -298,15 +310,12 @@ def _row_changes(
         if row_changes:
             row_changes.append(CellChange(tab.title, row.row, checked_col, stamp))
             changes.extend(row_changes)
-            padding.extend(padding_for(row_changes, desired, tab.title))
     for row_number in evaluation.blank_rows.get(tab.region, ()):
         desired_blank: dict[tuple[int, int], CellValue] = {
             (row_number, col): None for col in tab.worker_columns.values()
         }
-        cleared = diff_tab(tab.title, tab.grid, desired_blank)
-        changes.extend(cleared)
-        padding.extend(padding_for(cleared, desired_blank, tab.title))
-    return changes, padding
+        changes.extend(diff_tab(tab.title, tab.grid, desired_blank))
+    return changes
 
 
 def _grid_changes(
@@ -377,6 +386,13 @@ def make_plan(
         or meta.regions != snapshot.regions
     )
     info = snapshot.info
+    if not needs_setup and info is not None:
+        # Metadata was read (a write failed): a column anchor may be gone or point elsewhere.
+        needs_setup = bool(
+            setup_mod.anchor_requests(
+                _layouts(info, settings, tabs, missing_worker), info.named_ranges
+            )
+        )
     if needs_setup and info is None:
         info = backend.read_info(settings.spreadsheet_id)
         snapshot = Snapshot(**{**snapshot.__dict__, "info": info})
@@ -442,9 +458,10 @@ def make_plan(
     summary_size = (len(draft) + 50, 24)
     compiled_size = (len(compiled_grid) + 200, len(compiled_grid[0]))
     setup_requests: list[dict[str, Any]] = []
+    confirm: dict[str, str] = {}
     if needs_setup:
         assert info is not None
-        setup_requests, sheet_ids, grid_sizes = _setup(
+        setup_requests, sheet_ids, grid_sizes, confirm = _setup(
             info,
             settings,
             tabs,
@@ -490,9 +507,7 @@ def make_plan(
     changes: list[CellChange] = []
     padding: list[CellChange] = []
     for tab in tabs:
-        tab_changes, tab_padding = _row_changes(tab, evaluation, stamp)
-        changes.extend(tab_changes)
-        padding.extend(tab_padding)
+        changes.extend(_row_changes(tab, evaluation, stamp))
     skip = {TIMESTAMP_CELL, SYNC_NOW_CELL}
     summary_current = snapshot.grids.get(summary_title, []) if snapshot.summary_title else []
     compiled_current = snapshot.grids.get(compiled_title, []) if snapshot.compiled_title else []
@@ -509,9 +524,17 @@ def make_plan(
     if changes or setup_requests:
         changes.append(CellChange(summary_title, TIMESTAMP_CELL[0], TIMESTAMP_CELL[1], stamp))
 
+    anchors = {
+        (t.title, col): setup_mod.anchor_name(sheet_ids[t.title], header)
+        for t in tabs
+        if t.title in sheet_ids
+        for header, col in t.worker_columns.items()
+    }
     plan = Plan(
         changes=changes,
         padding=padding,
+        anchors=anchors,
+        confirm_anchors=confirm,
         setup_requests=setup_requests,
         evaluation=evaluation,
         summary=summary,
@@ -538,7 +561,7 @@ def _setup(
     compiled_title: str,
     summary_size: tuple[int, int],
     compiled_size: tuple[int, int],
-) -> tuple[list[dict[str, Any]], dict[str, int], dict[str, tuple[int, int]]]:
+) -> tuple[list[dict[str, Any]], dict[str, int], dict[str, tuple[int, int]], dict[str, str]]:
     by_title = info.by_title()
     sheet_ids = {s.title: s.sheet_id for s in info.sheets}
     requests: list[dict[str, Any]] = []
@@ -559,18 +582,13 @@ def _setup(
             if resize is not None:
                 requests.append(resize)
             sizes[title] = (max(existing.row_count, size[0]), max(existing.column_count, size[1]))
-    for tab in tabs:
-        layout = setup_mod.TabLayout(
-            title=tab.title,
-            info=by_title[tab.title],
-            input_columns=tab.headers.columns,
-            worker_columns=tab.worker_columns,
-            missing_worker=missing_worker.get(tab.title, ()),
-            header_row=settings.header_row,
-            first_data_row=tab.first_data_row,
-        )
+    layouts = _layouts(info, settings, tabs, missing_worker)
+    for layout in layouts:
         requests.extend(setup_mod.block_requests(layout))
         requests.extend(setup_mod.rule_requests(layout))
+    # After the block requests: an anchor can only name a column the grid already has.
+    anchoring = setup_mod.anchor_requests(layouts, info.named_ranges)
+    requests.extend(anchoring)
     summary_id = sheet_ids[summary_title]
     summary_info = by_title.get(summary_title)
     has_chart = summary_info is not None and any(
@@ -580,7 +598,118 @@ def _setup(
         requests.append(chart_request(summary_id, len(settings.regions), setup_mod.CHART_TITLE))
     if summary_info is None:
         requests.append(setup_mod.checkbox_request(summary_id, *SYNC_NOW_CELL))
-    return requests, sheet_ids, sizes
+    return requests, sheet_ids, sizes, setup_mod.anchors_to_confirm(layouts, anchoring)
+
+
+def _write(counter: Counter, settings: SyncSettings, plan: Plan) -> None:
+    """
+    One round's writes: set-up and the worker's own tabs, then regional cells by anchor.
+
+    The first call is one atomic spreadsheets:batchUpdate (tabs, columns, anchors, rules,
+    summary). Regional worker cells follow through their column anchors: plain values RAW
+    (text stays text), then the worker's own formulas USER_ENTERED. A call whose outcome is
+    unknown does not stop the others — values are idempotent, and an anchor the set-up did
+    not create makes its write fail cleanly — and the caller looks again after the round.
+    """
+    anchored = [c for c in plan.changes if (c.tab, c.col) in plan.anchors]
+    positional = [c for c in plan.changes + plan.padding if (c.tab, c.col) not in plan.anchors]
+    requests = list(plan.setup_requests) + update_requests(
+        group_blocks(positional), plan.meta.sheet_ids
+    )
+    writes = value_writes(anchored, plan.anchors)
+    setup_calls = [
+        partial(counter.batch_update, settings.spreadsheet_id, batch)
+        for batch in batches(requests, settings.max_write_bytes)
+    ]
+    value_calls = [
+        partial(counter.write_values, settings.spreadsheet_id, batch, input_option=option)
+        for option, data in (("RAW", writes.raw), ("USER_ENTERED", writes.formulas))
+        for batch in batches(data, settings.max_write_bytes)
+    ]
+    unknown: WriteOutcomeUnknown | None = None
+    replies: list[Any] = []
+    for calls in (setup_calls, value_calls):
+        for call in calls:
+            try:
+                replies.append(call())
+            except WriteOutcomeUnknown as exc:
+                unknown = unknown or exc
+        if calls is setup_calls and plan.confirm_anchors:
+            _confirm_anchors(counter, settings, plan, replies)
+    if unknown is not None:
+        raise unknown
+
+
+def _confirm_anchors(
+    counter: Counter, settings: SyncSettings, plan: Plan, replies: Sequence[Any]
+) -> None:
+    """
+    Read anchors just set on existing columns: each must top its worker header.
+
+    One read shows where each name points now; an anchor moves with its column from then on,
+    so one that tops the right header is right for good. A wrong one (people moved columns
+    between the plan's read and the set-up) is deleted at once — nothing is ever written
+    through it, in this run or a later one — and the round looks again to set it anew.
+    """
+    anchors = plan.confirm_anchors
+    names = list(anchors)
+    grids = counter.read_ranges(settings.spreadsheet_id, names)
+    wrong = [
+        name
+        for name, grid in zip(names, grids, strict=True)
+        if cell_at(grid, settings.header_row, 0) != anchors[name]
+    ]
+    if not wrong:
+        return
+    ids = _named_range_ids(plan.setup_requests, replies)
+    deletes = [{"deleteNamedRange": {"namedRangeId": ids[name]}} for name in wrong if name in ids]
+    if deletes:
+        counter.batch_update(settings.spreadsheet_id, deletes)
+    raise BadRequest(
+        f"Column anchors {', '.join(wrong)} did not land on their columns (columns moved "
+        "during set-up); removed them, looking again.",
+        status=400,
+    )
+
+
+def _named_range_ids(
+    requests: Sequence[Mapping[str, Any]], replies: Sequence[Any]
+) -> dict[str, str]:
+    """Name -> id of every named range the set-up re-pointed (request) or added (reply)."""
+    ids = {
+        str(r["updateNamedRange"]["namedRange"]["name"]): str(
+            r["updateNamedRange"]["namedRange"]["namedRangeId"]
+        )
+        for r in requests
+        if "updateNamedRange" in r
+    }
+    for batch in replies:
+        for reply in batch if isinstance(batch, list) else ():
+            added = reply.get("addNamedRange", {}).get("namedRange", {})
+            if "name" in added and "namedRangeId" in added:
+                ids[str(added["name"])] = str(added["namedRangeId"])
+    return ids
+
+
+def _layouts(
+    info: SpreadsheetInfo,
+    settings: SyncSettings,
+    tabs: Sequence[RegionTab],
+    missing_worker: Mapping[str, tuple[str, ...]],
+) -> list[setup_mod.TabLayout]:
+    by_title = info.by_title()
+    return [
+        setup_mod.TabLayout(
+            title=tab.title,
+            info=by_title[tab.title],
+            input_columns=tab.headers.columns,
+            worker_columns=tab.worker_columns,
+            missing_worker=missing_worker.get(tab.title, ()),
+            header_row=settings.header_row,
+            first_data_row=tab.first_data_row,
+        )
+        for tab in tabs
+    ]
 
 
 def _new_sheet_id(title: str, used: set[int]) -> int:
@@ -656,13 +785,8 @@ def run_sync(
                     break
                 if not plan.changes and not plan.setup_requests:
                     break
-                sheet_ids = dict(plan.meta.sheet_ids)
-                requests = list(plan.setup_requests) + update_requests(
-                    group_blocks(plan.changes + plan.padding), sheet_ids
-                )
                 try:
-                    for batch in batches(requests, settings.max_write_bytes):
-                        counter.batch_update(settings.spreadsheet_id, batch)
+                    _write(counter, settings, plan)
                 except (BadRequest, WriteOutcomeUnknown) as exc:
                     log.warning("write_not_confirmed", round=round_number, error=str(exc))
                     # The grid changed under the plan (a tab or rows went away), or the write may

@@ -2,7 +2,8 @@
 Planning a write: the exact worker cells whose value differs, grouped into few requests.
 
 Pure functions: the pipeline hands in what it read and what it wants, and gets back cell
-changes and the `updateCells` requests that carry them in one atomic batchUpdate.
+changes and what carries them: `values:batchUpdate` data through column anchors for regional
+worker cells (`value_writes`), `updateCells` requests for the worker's own tabs.
 """
 
 from __future__ import annotations
@@ -10,9 +11,9 @@ from __future__ import annotations
 import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
-from sync.cells import CellValue, cell_at, column_letter, same_value, to_extended
+from sync.cells import CellValue, Formula, cell_at, column_letter, same_value, to_extended, to_raw
 
 
 @dataclass(frozen=True, order=True)
@@ -46,7 +47,7 @@ def diff_tab(tab: str, current: list[list[Any]], desired: DesiredCells) -> list[
 
 @dataclass(frozen=True)
 class Block:
-    """A rectangle of changed cells in one tab, written by one updateCells request."""
+    """A rectangle of changed cells in one worker-owned tab, written by one updateCells."""
 
     tab: str
     row: int
@@ -55,7 +56,7 @@ class Block:
 
 
 MAX_BLOCK_ROWS = 500
-"""Rows per updateCells at most, so one request never outgrows a write batch on its own."""
+"""Rows per rectangle at most, so one data entry never outgrows a write call on its own."""
 
 
 def group_blocks(changes: Iterable[CellChange], *, max_rows: int = MAX_BLOCK_ROWS) -> list[Block]:
@@ -150,3 +151,86 @@ def update_requests(blocks: Sequence[Block], sheet_ids: Mapping[str, int]) -> li
             }
         )
     return requests
+
+
+@dataclass(frozen=True)
+class ValueWrites:
+    """The `values:batchUpdate` data of one round: plain values (RAW) and formulas."""
+
+    raw: list[dict[str, Any]]
+    formulas: list[dict[str, Any]]
+    """Sent with USER_ENTERED; only the worker's own `Formula` cells, everything else null."""
+
+
+CHUNK_BYTES = 400_000
+"""An anchored column is sent in pieces of about this much JSON, so calls stay under 2 MB."""
+
+
+def _json_size(value: CellValue) -> int:
+    # An upper bound of the value's JSON (non-ASCII text is \uXXXX-escaped on the wire).
+    if isinstance(value, str):
+        return len(value) + 3 if value.isascii() else 6 * len(value) + 3
+    if isinstance(value, Formula):
+        return 6 * len(value.text) + 3
+    return 25
+
+
+_SKIP = object()
+"""A cell of an anchored column that is not written (sent as `null`)."""
+
+
+def _split(values: Sequence[object], formula: bool) -> list[Any]:
+    # One side of a row: formulas only (others null), or plain values only (formulas null).
+    if formula:
+        return [v.text if isinstance(v, Formula) else None for v in values]
+    return [_raw_or_null(v) for v in values]
+
+
+def _raw_or_null(value: object) -> Any:
+    if value is _SKIP or isinstance(value, Formula):
+        return None
+    return to_raw(cast(CellValue, value))
+
+
+def value_writes(
+    changes: Iterable[CellChange],
+    anchors: Mapping[tuple[str, int], str],
+    *,
+    chunk_bytes: int = CHUNK_BYTES,
+) -> ValueWrites:
+    """
+    The data entries that write `changes` through their columns' anchors (named ranges).
+
+    An anchor spans its whole column, so an entry lists the column from row 1, with `null`
+    (leave the cell alone) for every row not changed: nothing else in the column is touched.
+    `None` values (clear the cell) become `""`. Every change must have an anchor.
+    """
+    by_anchor: dict[str, dict[int, CellValue]] = {}
+    for change in changes:
+        by_anchor.setdefault(anchors[(change.tab, change.col)], {})[change.row] = change.value
+    raw: list[dict[str, Any]] = []
+    formulas: list[dict[str, Any]] = []
+
+    def emit(name: str, column: list[object]) -> None:
+        for formula, out in ((False, raw), (True, formulas)):
+            values = _split(column, formula)
+            while values and values[-1] is None:
+                values.pop()
+            if values:
+                out.append({"range": name, "majorDimension": "COLUMNS", "values": [values]})
+
+    for name, cells in by_anchor.items():
+        rows = sorted(cells)
+        size = 0
+        column: list[object] = []
+        for row in rows:
+            if size > chunk_bytes:
+                emit(name, column)
+                column = [_SKIP] * len(column)
+                size = 0
+            column.extend([_SKIP] * (row - 1 - len(column)))
+            value = cells[row]
+            column.append(value)
+            size += _json_size(value) + 1
+        emit(name, column)
+    return ValueWrites(raw=raw, formulas=formulas)

@@ -3,7 +3,8 @@ Random "people editing" between a run's requests: the proof that nothing lands m
 
 Shipped in the package (not only in tests) so operators can rehearse the same scenario on
 a copy of a live sheet. A trial schedules seeded edits — insert, delete, sort (whole rows or
-only people's columns), move, type — before chosen requests of a run, then checks:
+only people's columns), move, type, insert a column among people's — before chosen requests
+of a run, then checks:
 
 - no misplaced value: a second run right after, with nobody editing, has nothing to write;
 - no lost edit: people's cells equal the same edits replayed on a copy the worker never saw.
@@ -17,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rules import headers as h
+from sync.cells import column_letter
 from sync.emulator import people
 from sync.emulator.store import Store
 
@@ -48,8 +50,20 @@ def random_edit(rng: random.Random, store: Store, sid: str, tabs: list[str]) -> 
     grid = _grid(store, sid, tab)
     last = max(len(grid), 5)
     people_cols = _block_start(grid)
-    kind = rng.choice(["insert", "delete", "sort", "sort_people_columns", "move", "type"])
+    kind = rng.choice(
+        ["insert", "delete", "sort", "sort_people_columns", "move", "type", "insert_column"]
+    )
     row = rng.randint(4, last)
+    if kind == "insert_column":
+        at = rng.randint(1, max(people_cols, 1))
+        note = rng.choice([None, "หมายเหตุ"])
+
+        def insert_column(s: Store) -> None:
+            people.insert_columns(s, sid, tab, at)
+            if note is not None:
+                people.type_value(s, sid, tab, f"{column_letter(at - 1)}{row}", note)
+
+        return f"insert a column at {tab}!{at} (typing {note!r} in row {row})", insert_column
     if kind == "insert":
         count = rng.randint(1, 2)
         source = grid[rng.randint(3, len(grid) - 1)][:people_cols] if len(grid) > 3 else []
@@ -97,8 +111,6 @@ def random_edit(rng: random.Random, store: Store, sid: str, tabs: list[str]) -> 
     value = rng.choice(["", "แก้ไขแล้ว", 123, "0812345678", "=1+1", "ไม่ทราบ"])
 
     def type_(s: Store) -> None:
-        from sync.cells import column_letter
-
         people.type_value(s, sid, tab, f"{column_letter(col)}{row}", value)
 
     return f"type {value!r} into {tab}!{col}:{row}", type_

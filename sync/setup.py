@@ -1,10 +1,10 @@
 """
-First-run and repair set-up, as batchUpdate requests: worker block, tabs, rules, chart.
+First-run and repair set-up, as batchUpdate requests: worker block, anchors, tabs, rules, chart.
 
 Pure: given the spreadsheet's metadata and where each block goes, return the requests that
 make the spreadsheet ready, and nothing when it already is. Everything the worker installs
-is recognisable as its own (formula marker, protection description, chart title) so it is
-never confused with people's rules and is never installed twice.
+is recognisable as its own (formula marker, protection description, chart title, name
+prefix) so it is never confused with people's rules and is never installed twice.
 """
 
 from __future__ import annotations
@@ -20,11 +20,14 @@ from sync.backends.base import SheetInfo
 from sync.cells import column_letter, to_extended
 from sync.layout import column_key
 
-SETUP_VERSION = 1
+SETUP_VERSION = 2
+"""Bumped whenever the set-up installs something new (2: column anchors), so old sheets get it."""
 MARKER = 'N("sheetsync")=0'
 """Appended to every conditional-format formula the worker installs, to recognise them."""
 PROTECTION_DESCRIPTION = "sheetsync: " + h.WORKER_SECTION_LABEL
 CHART_TITLE = "สถานประกอบการที่นับได้ ต่อภูมิภาค"
+ANCHOR_PREFIX = "sheetsync_"
+"""Names of the worker's column anchors (named ranges) start with this."""
 
 RED = {"red": 0.96, "green": 0.8, "blue": 0.8}
 YELLOW = {"red": 1.0, "green": 0.95, "blue": 0.7}
@@ -139,22 +142,42 @@ def rule_requests(tab: TabLayout) -> list[dict[str, Any]]:
 
 
 def block_requests(tab: TabLayout) -> list[dict[str, Any]]:
-    """Append the missing worker columns (labels, headers, warning-only protection)."""
+    """
+    Insert the missing worker columns (labels, headers, warning-only protection).
+
+    The columns are *inserted*, never written into existing empty ones: within this atomic
+    batch the new columns are fresh and empty wherever people moved columns since the read,
+    so the headers and anchors that follow them cannot land in a person's column.
+    """
     requests: list[dict[str, Any]] = []
     sheet_id = tab.info.sheet_id
     if tab.missing_worker:
-        needed = max(tab.worker_columns.values()) + 1
-        if needed > tab.info.column_count:
+        first_col = min(tab.worker_columns[x] for x in tab.missing_worker)
+        count = len(tab.missing_worker)
+        if first_col >= tab.info.column_count:
+            # Insert "inheriting from after" needs a column after: add spare ones at the end.
             requests.append(
                 {
                     "appendDimension": {
                         "sheetId": sheet_id,
                         "dimension": "COLUMNS",
-                        "length": needed - tab.info.column_count,
+                        "length": first_col - tab.info.column_count + 1,
                     }
                 }
             )
-        first_col = min(tab.worker_columns[x] for x in tab.missing_worker)
+        requests.append(
+            {
+                "insertDimension": {
+                    "range": {
+                        "sheetId": sheet_id,
+                        "dimension": "COLUMNS",
+                        "startIndex": first_col,
+                        "endIndex": first_col + count,
+                    },
+                    "inheritFromBefore": False,
+                }
+            }
+        )
         if tab.header_row >= 2:
             requests.append(
                 {
@@ -220,6 +243,108 @@ def block_requests(tab: TabLayout) -> list[dict[str, Any]]:
             }
         )
     return requests
+
+
+def anchor_name(sheet_id: int, header: str) -> str:
+    """
+    The named range over one worker column of one tab.
+
+    Regional worker cells are written through these names, never by position: Google moves a
+    named range with its column when people insert, delete or move columns, so a column
+    inserted between a run's read and its write cannot turn the write into a person's column.
+    A name whose column was deleted no longer resolves, and the write fails instead.
+    """
+    return f"{ANCHOR_PREFIX}{sheet_id}_{column_key(header)}"
+
+
+def _anchor_range(sheet_id: int, col: int) -> dict[str, int]:
+    # Whole column, no row bounds: inserting or deleting rows never moves or shrinks it.
+    return {"sheetId": sheet_id, "startColumnIndex": col, "endColumnIndex": col + 1}
+
+
+def _same_range(got: Mapping[str, Any] | None, wanted: Mapping[str, int]) -> bool:
+    """Compare after the API's omissions (sheetId 0 and zero start indexes are left out)."""
+    if not got:
+        return False
+    norm = {k: int(v) for k, v in got.items() if v is not None}
+    norm.setdefault("sheetId", 0)
+    if norm.get("startRowIndex") == 0:
+        del norm["startRowIndex"]
+    return norm == dict(wanted)
+
+
+def wanted_anchors(tab: TabLayout) -> dict[str, dict[str, int]]:
+    """Anchor name -> whole-column range, for every worker column of a tab."""
+    sheet_id = tab.info.sheet_id
+    return {
+        anchor_name(sheet_id, header): _anchor_range(sheet_id, col)
+        for header, col in tab.worker_columns.items()
+    }
+
+
+def anchor_requests(
+    tabs: Sequence[TabLayout], existing: Sequence[Mapping[str, Any]]
+) -> list[dict[str, Any]]:
+    """
+    Add missing anchors, re-point wrong ones, drop the worker's anchors nothing uses any more.
+
+    `existing` is every named range of the spreadsheet; people's own names are left alone.
+    A tab not in `tabs` (not processable this run) keeps its anchors.
+    """
+    wanted: dict[str, dict[str, int]] = {}
+    for tab in tabs:
+        wanted.update(wanted_anchors(tab))
+    kept_sheets = {str(t.info.sheet_id) for t in tabs}
+    by_name = {str(n.get("name", "")): n for n in existing}
+    requests: list[dict[str, Any]] = []
+    for name, named in by_name.items():
+        if not name.startswith(ANCHOR_PREFIX) or name in wanted:
+            continue
+        sheet_part = name[len(ANCHOR_PREFIX) :].split("_", 1)[0]
+        if sheet_part in kept_sheets and "namedRangeId" in named:
+            requests.append({"deleteNamedRange": {"namedRangeId": named["namedRangeId"]}})
+    for name, grid_range in wanted.items():
+        found = by_name.get(name)
+        if found is None:
+            requests.append({"addNamedRange": {"namedRange": {"name": name, "range": grid_range}}})
+        elif not _same_range(found.get("range"), grid_range):
+            requests.append(
+                {
+                    "updateNamedRange": {
+                        "namedRange": {
+                            "namedRangeId": found["namedRangeId"],
+                            "name": name,
+                            "range": grid_range,
+                        },
+                        "fields": "range",
+                    }
+                }
+            )
+    return requests
+
+
+def anchors_to_confirm(
+    tabs: Sequence[TabLayout], requests: Sequence[Mapping[str, Any]]
+) -> dict[str, str]:
+    """
+    Anchors these requests put on columns that already existed: name -> header they must top.
+
+    A column inserted in the same batch is certainly the planned one; an existing column may
+    have moved since the read, so an anchor set on it by position is checked before any value
+    is written through it.
+    """
+    touched = {
+        str(body["namedRange"]["name"])
+        for request in requests
+        for kind, body in request.items()
+        if kind in ("addNamedRange", "updateNamedRange")
+    }
+    return {
+        anchor_name(tab.info.sheet_id, header): header
+        for tab in tabs
+        for header in tab.worker_columns
+        if header not in tab.missing_worker and anchor_name(tab.info.sheet_id, header) in touched
+    }
 
 
 def add_sheet_request(

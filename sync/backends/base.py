@@ -1,5 +1,5 @@
 """
-The one I/O seam of the worker: three calls against a spreadsheet.
+The one I/O seam of the worker: four calls against a spreadsheet.
 
 The pipeline never imports gspread. Google (through gspread), the emulator in-process and
 tests all provide this protocol, so the same run logic works against each.
@@ -37,6 +37,7 @@ class SpreadsheetInfo:
     title: str
     time_zone: str
     sheets: tuple[SheetInfo, ...]
+    named_ranges: tuple[Mapping[str, Any], ...] = ()
 
     def by_title(self) -> dict[str, SheetInfo]:
         """Tabs keyed by their exact title."""
@@ -57,7 +58,7 @@ Tracer = Callable[[ApiCall], None]
 
 
 class SheetsBackend(Protocol):
-    """Three requests are all a run needs."""
+    """Four requests are all a run needs."""
 
     def read_ranges(self, spreadsheet_id: str, ranges: Sequence[str]) -> list[Grid]:
         """One values:batchGet with UNFORMATTED_VALUE and SERIAL_NUMBER, in request order."""
@@ -71,6 +72,12 @@ class SheetsBackend(Protocol):
         self, spreadsheet_id: str, requests: Sequence[Mapping[str, Any]]
     ) -> list[Mapping[str, Any]]:
         """One atomic spreadsheets:batchUpdate; returns its replies."""
+        ...
+
+    def write_values(
+        self, spreadsheet_id: str, data: Sequence[Mapping[str, Any]], *, input_option: str
+    ) -> Mapping[str, Any]:
+        """One values:batchUpdate (`RAW` or `USER_ENTERED`); returns the response body."""
         ...
 
 
@@ -97,7 +104,8 @@ class CallLog:
 INFO_FIELDS = (
     "spreadsheetId,properties(title,timeZone),"
     "sheets(properties(sheetId,title,index,gridProperties(rowCount,columnCount)),"
-    "conditionalFormats,protectedRanges,charts(chartId,spec(title)))"
+    "conditionalFormats,protectedRanges,charts(chartId,spec(title))),"
+    "namedRanges(namedRangeId,name,range)"
 )
 """Field mask of the metadata read: only what the worker uses (smaller, faster responses)."""
 
@@ -131,4 +139,5 @@ def parse_info(spreadsheet_id: str, body: Mapping[str, Any]) -> SpreadsheetInfo:
         title=str(props.get("title", "")),
         time_zone=str(props.get("timeZone", "Asia/Bangkok")),
         sheets=tuple(sorted(sheets, key=lambda s: s.index)),
+        named_ranges=tuple(body.get("namedRanges", ())),
     )

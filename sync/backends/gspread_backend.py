@@ -259,6 +259,19 @@ class GspreadBackend:
         )
         return list(reply.get("replies", []))
 
+    def write_values(
+        self, spreadsheet_id: str, data: Sequence[Mapping[str, Any]], *, input_option: str
+    ) -> Mapping[str, Any]:
+        """One values:batchUpdate; a 5xx is reported as unknown outcome, like any write."""
+        body = {"valueInputOption": input_option, "data": list(data)}
+        reply: Mapping[str, Any] = self._call(
+            "write",
+            "values.batchUpdate",
+            spreadsheet_id,
+            lambda: self._http.values_batch_update(spreadsheet_id, body),
+        )
+        return reply
+
 
 def load_credentials(path: Path) -> Any:
     """Read a service-account key file, with a clear error when it is unusable."""

@@ -114,3 +114,17 @@ class MemoryBackend:
             {"requests": list(requests)},
         )
         return list(body.get("replies", []))
+
+    def write_values(
+        self, spreadsheet_id: str, data: Sequence[Mapping[str, Any]], *, input_option: str
+    ) -> Mapping[str, Any]:
+        """One values:batchUpdate."""
+        body: Mapping[str, Any] = self._call(
+            "write",
+            "values.batchUpdate",
+            "POST",
+            f"/v4/spreadsheets/{quote(spreadsheet_id, safe='')}/values:batchUpdate",
+            {},
+            {"valueInputOption": input_option, "data": list(data)},
+        )
+        return body

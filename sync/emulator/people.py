@@ -128,6 +128,49 @@ def insert_rows(
         type_values(store, spreadsheet_id, tab, f"A{at_row}", values)
 
 
+def insert_columns(
+    store: Store, spreadsheet_id: str, tab: str, at_col: int, count: int = 1
+) -> None:
+    """
+    Insert ``count`` columns so the first new one is column ``at_col`` (1-based: A is 1).
+
+    Like "Insert column left"; everything right of it (and whatever is anchored there) moves.
+    """
+    sheet_id, _ = _sheet_id(store, spreadsheet_id, tab)
+    _batch(
+        store,
+        spreadsheet_id,
+        [
+            {
+                "insertDimension": {
+                    "range": {
+                        "sheetId": sheet_id,
+                        "dimension": "COLUMNS",
+                        "startIndex": at_col - 1,
+                        "endIndex": at_col - 1 + count,
+                    },
+                    "inheritFromBefore": at_col > 1,
+                }
+            }
+        ],
+    )
+
+
+def delete_named_range(store: Store, spreadsheet_id: str, name: str) -> None:
+    """
+    Remove a named range by its name, as Data → Named ranges → Remove does.
+    """
+    with store.lock:
+        ids = [
+            n.get("namedRangeId")
+            for n in store.get(spreadsheet_id).named_ranges
+            if n.get("name") == name
+        ]
+    if not ids:
+        raise KeyError(f"spreadsheet {spreadsheet_id} has no named range {name!r}")
+    _batch(store, spreadsheet_id, [{"deleteNamedRange": {"namedRangeId": ids[0]}}])
+
+
 def delete_rows(
     store: Store, spreadsheet_id: str, tab: str, start_row: int, count: int = 1
 ) -> None:

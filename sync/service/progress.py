@@ -1,7 +1,7 @@
 """
 Phase lines for a long on-demand run at a terminal: someone is watching, so say what happens.
 
-A run is one read, a plan, one write and one verify read; each phase gets one line, and the
+A run is one read, a plan, its writes and one verify read; each phase gets one line, and the
 plan gets one line per tab. Nothing is printed unless the output is a terminal, so pipes,
 `--json`, cron mails and the service's logs stay as they were.
 """
@@ -29,7 +29,6 @@ class ProgressPrinter:
         self._reads = 0
         self._plans = 0
         self._cells = 0
-        self._setup = 0
 
     def line(self, text: str) -> None:
         """
@@ -55,7 +54,6 @@ class ProgressPrinter:
         """
         self._plans += 1
         self._cells = len(plan.changes)
-        self._setup = len(plan.setup_requests)
         if self._plans > 1:
             left = f"{self._cells:,} cells still to write" if self._cells else "nothing left"
             self.line(f"re-checked after the write: {left}")
@@ -72,12 +70,11 @@ class ProgressPrinter:
             + (f"{self._cells:,} cells to write" if self._cells else "nothing to write")
         )
 
-    def on_write(self) -> None:
+    def on_write(self, what: str) -> None:
         """
-        The atomic write is about to go out.
+        A write is about to go out.
         """
-        setup = f" and {self._setup:,} set-up requests" if self._setup else ""
-        self.line(f"writing {self._cells:,} cells{setup} in one atomic batch…")
+        self.line(f"writing {what}…")
 
 
 class ProgressBackend:
@@ -111,10 +108,21 @@ class ProgressBackend:
         """
         A progress line, then one atomic spreadsheets:batchUpdate.
         """
-        self.printer.on_write()
+        self.printer.on_write(f"the worker's tabs and set-up ({len(requests):,} requests)")
         replies = self.backend.batch_update(spreadsheet_id, requests)
         self.printer.line("written")
         return replies
+
+    def write_values(
+        self, spreadsheet_id: str, data: Sequence[Mapping[str, Any]], *, input_option: str
+    ) -> Mapping[str, Any]:
+        """
+        A progress line, then one values:batchUpdate.
+        """
+        self.printer.on_write(f"regional cells through {len(data):,} column anchors")
+        reply = self.backend.write_values(spreadsheet_id, data, input_option=input_option)
+        self.printer.line("written")
+        return reply
 
 
 def progress_for(stream: TextIO) -> ProgressPrinter | None:

@@ -156,3 +156,12 @@ class ThrottledBackend:
         """
         with self.limiter.slot("write"):
             return self.backend.batch_update(spreadsheet_id, requests)
+
+    def write_values(
+        self, spreadsheet_id: str, data: Sequence[Mapping[str, Any]], *, input_option: str
+    ) -> Mapping[str, Any]:
+        """
+        One values:batchUpdate, once a write slot is free.
+        """
+        with self.limiter.slot("write"):
+            return self.backend.write_values(spreadsheet_id, data, input_option=input_option)

@@ -8,8 +8,8 @@ busy or asleep collapse into one (`coalesce`) if they are less than `MISFIRE_GRA
 late. Every run takes the spreadsheet's file lock (so a manual `sheetsync run` and the
 service never write at the same time) and goes through one shared `RateLimiter`. A poll
 thread looks at each spreadsheet's `ซิงก์ทันที` checkbox about once a minute and starts a run
-when it is ticked. `stop()` lets the runs in flight finish — each writes in one atomic
-batchUpdate, so a sheet is either fully written or untouched — and starts no new ones.
+when it is ticked. `stop()` lets the runs in flight finish — their writes and verify read,
+so a stop never leaves a sheet half written — and starts no new ones.
 """
 
 from __future__ import annotations

@@ -285,6 +285,13 @@ class StopBefore:
         self._tick("write")
         return self.inner.batch_update(spreadsheet_id, requests)
 
+    def write_values(
+        self, spreadsheet_id: str, data: Sequence[Mapping[str, Any]], *, input_option: str
+    ) -> Mapping[str, Any]:
+        """Forward one values:batchUpdate."""
+        self._tick("write")
+        return self.inner.write_values(spreadsheet_id, data, input_option=input_option)
+
 
 PATIENT = RetryPolicy(
     max_attempts=8, max_total_seconds=10, initial_wait=0.1, max_wait=0.4, jitter=0

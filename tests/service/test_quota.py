@@ -50,6 +50,12 @@ class StubBackend:
         self._call("write")
         return []
 
+    def write_values(
+        self, spreadsheet_id: str, data: Sequence[Mapping[str, Any]], *, input_option: str
+    ) -> Mapping[str, Any]:
+        self._call("write")
+        return {}
+
 
 def most_in_any_window(times: Sequence[float], window: float = 60.0) -> int:
     """The largest number of times falling in one window of the given length."""

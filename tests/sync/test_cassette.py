@@ -85,7 +85,9 @@ def test_conversation_is_pinned(base_url: str) -> None:
         "GET values:batchGet",  # 1st run: the worker tabs do not exist yet -> 400
         "GET spreadsheets.get",  # ... so one metadata read resolves the tabs
         "GET values:batchGet",  # read
-        "POST spreadsheets:batchUpdate",  # set-up and values, one atomic write
+        "POST spreadsheets:batchUpdate",  # set-up, anchors and worker tabs, one atomic write
+        "POST values:batchUpdate RAW",  # regional worker cells through their column anchors
+        # (a USER_ENTERED call would follow only if a regional worker cell held a formula)
         "GET values:batchGet",  # verify
         "GET values:batchGet",  # 2nd run: nothing changed, nothing written
     ] == methods
@@ -101,6 +103,9 @@ def _describe(interaction: dict[str, Any]) -> str:
     path = urlsplit(request["uri"]).path
     if path.endswith(":batchGet"):
         name = "values:batchGet"
+    elif path.endswith("/values:batchUpdate"):
+        body = json.loads(request["body"])
+        name = f"values:batchUpdate {body['valueInputOption']}"
     elif path.endswith(":batchUpdate"):
         name = "spreadsheets:batchUpdate"
     else:

@@ -21,7 +21,7 @@ from sync.backends.gspread_backend import GspreadBackend
 from sync.demodata import EXPECTED_STATUS, DemoSpreadsheet
 from sync.emulator.server import EmulatorHandle
 from sync.pipeline import SyncSettings, run_sync, thai_timestamp
-from sync.setup import CHART_TITLE, MARKER, PROTECTION_DESCRIPTION
+from sync.setup import CHART_TITLE, MARKER, PROTECTION_DESCRIPTION, anchor_name
 from sync.summary import REGION_COLUMNS, REGION_HEADER_ROW
 from sync.testing import people_view, snapshot
 from tests.sync.conftest import FIXED_NOW
@@ -147,8 +147,23 @@ def test_setup_installs_block_rules_protection_and_chart(
         ]
         assert 1 == len(protections) and protections[0].get("warningOnly") is True
         grid = _values(emulator, loaded, tab)
-        block = _columns(grid)[h.WORKER_HEADERS[0]]
+        columns = _columns(grid)
+        block = columns[h.WORKER_HEADERS[0]]
         assert h.WORKER_SECTION_LABEL == grid[1][block]
+        # One anchor (named range over the whole column) per worker column of the tab.
+        anchors = {
+            n["name"]: n["range"]
+            for n in info.named_ranges
+            if n["name"].startswith(f"sheetsync_{sheet.sheet_id}_")
+        }
+        assert {
+            anchor_name(sheet.sheet_id, x): {
+                "sheetId": sheet.sheet_id,
+                "startColumnIndex": columns[x],
+                "endColumnIndex": columns[x] + 1,
+            }
+            for x in h.WORKER_HEADERS
+        } == anchors
     charts = by_title[h.SUMMARY_TAB].charts
     assert [CHART_TITLE] == [c["spec"]["title"] for c in charts]
     assert h.COMPILED_TAB in by_title
@@ -194,7 +209,8 @@ def test_changed_row_moves_only_its_own_timestamp(
     assert "ชื่อ-นามสกุล: ชื่อมีตัวเลขปนอยู่" in after[4][cols[h.DETAILS]]
     assert thai_timestamp(later) == after[4][cols[h.CHECKED_AT]]
     assert thai_timestamp(FIXED_NOW) == after[5][cols[h.CHECKED_AT]]
-    assert (2, 1) == (report.reads, report.writes)
+    # Read, summary (one batchUpdate), the row's cells through their column anchors, verify.
+    assert (2, 2) == (report.reads, report.writes)
     summary = _values(emulator, loaded, h.SUMMARY_TAB)
     assert thai_timestamp(later) == summary[2][1]
 

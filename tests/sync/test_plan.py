@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from sync.cells import Formula, hyperlink, same_value, to_extended
-from sync.plan import Block, CellChange, diff_tab, group_blocks, update_requests
+from sync.cells import Formula, hyperlink, same_value, to_extended, to_raw
+from sync.plan import Block, CellChange, diff_tab, group_blocks, update_requests, value_writes
 
 
 @pytest.mark.parametrize(
@@ -38,6 +38,36 @@ def test_same_value(current: object, desired: object, same: bool) -> None:
 def test_person_text_goes_out_as_string_value(text: str) -> None:
     """Text that looks like a formula is sent as stringValue, which Sheets never evaluates."""
     assert {"userEnteredValue": {"stringValue": text}} == to_extended(text)
+
+
+@pytest.mark.parametrize(
+    "text", ['=IMPORTXML("http://x","//a")', "+66812345678", "-5", "@SUM(A1)", "'quoted"]
+)
+def test_text_goes_out_raw_and_only_in_the_raw_write(text: str) -> None:
+    """Text, whatever it looks like, is a RAW string and never part of the USER_ENTERED data."""
+    writes = value_writes([CellChange("t", 5, 3, text)], {("t", 3): "sheetsync_7_details"})
+    column = [None] * 4 + [text]
+    assert [
+        {"range": "sheetsync_7_details", "majorDimension": "COLUMNS", "values": [column]}
+    ] == writes.raw
+    assert [] == writes.formulas
+
+
+@pytest.mark.parametrize(
+    ("value", "raw"),
+    [
+        (None, ""),  # clears the cell; null would leave it alone
+        ("", ""),
+        (True, True),
+        (Decimal("12.50"), 12.5),
+        (7, 7.0),
+        (Decimal("1E+400"), "1E+400"),  # beyond a double: shown as text, not an infinity
+    ],
+)
+def test_raw_values(value: object, raw: object) -> None:
+    """What each kind of worker value becomes in a RAW write."""
+    got = to_raw(value)  # type: ignore[arg-type]
+    assert raw == got and type(raw) is type(got)
 
 
 def test_only_worker_formulas_are_formulas() -> None:
@@ -73,6 +103,53 @@ def test_grouping_merges_runs_and_rectangles() -> None:
         Block("t", 6, 13, (("e",),)),
         Block("u", 4, 0, ((1,),)),
     ] == group_blocks(changes)
+
+
+def test_anchored_columns_skip_every_row_not_written() -> None:
+    """A worker column goes by its anchor from row 1: unchanged rows are null, clears are ""."""
+    link = hyperlink(42, "B12", "ศก.3 แถว 12")
+    changes = [
+        CellChange("t", 4, 10, "ผ่าน"),
+        CellChange("t", 6, 10, None),
+        CellChange("t", 4, 11, link),
+        CellChange("t", 5, 11, "x"),
+    ]
+    anchors = {("t", 10): "sheetsync_7_check_status", ("t", 11): "sheetsync_7_duplicate_of"}
+    writes = value_writes(changes, anchors)
+    assert [
+        {
+            "range": "sheetsync_7_check_status",
+            "majorDimension": "COLUMNS",
+            "values": [[None, None, None, "ผ่าน", None, ""]],
+        },
+        {
+            "range": "sheetsync_7_duplicate_of",
+            "majorDimension": "COLUMNS",
+            "values": [[None, None, None, None, "x"]],
+        },
+    ] == writes.raw
+    assert [
+        {
+            "range": "sheetsync_7_duplicate_of",
+            "majorDimension": "COLUMNS",
+            "values": [[None, None, None, link.text]],
+        }
+    ] == writes.formulas
+
+
+def test_long_anchored_columns_are_sent_in_pieces() -> None:
+    """A column too big for one call is split; each piece skips the rows of the others."""
+    changes = [CellChange("t", r, 3, "ข้อความยาว" * 10) for r in range(1, 101)]
+    writes = value_writes(changes, {("t", 3): "n"}, chunk_bytes=10_000)
+    assert len(writes.raw) > 1
+    merged: dict[int, object] = {}
+    for entry in writes.raw:
+        for row, value in enumerate(entry["values"][0], start=1):
+            if value is not None:
+                assert row not in merged, "two pieces write the same cell"
+                merged[row] = value
+    assert {c.row: c.value for c in changes} == merged
+    assert all(len(str(entry)) < 20_000 for entry in writes.raw)
 
 
 def test_update_requests_are_typed_and_zero_based() -> None:

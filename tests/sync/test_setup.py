@@ -1,4 +1,4 @@
-"""The conditional formats the worker installs colour exactly the cells its codes name."""
+"""Set-up: colour rules that colour exactly the cells codes name, column anchors, the block."""
 
 from __future__ import annotations
 
@@ -8,7 +8,16 @@ import rules
 from rules import headers as h
 from sync.backends.base import SheetInfo
 from sync.evaluate import CODES_SEPARATOR, finding_token
-from sync.setup import MARKER, TabLayout, conditional_rules, rule_requests
+from sync.setup import (
+    MARKER,
+    TabLayout,
+    anchor_name,
+    anchor_requests,
+    anchors_to_confirm,
+    block_requests,
+    conditional_rules,
+    rule_requests,
+)
 
 
 def _layout(existing: tuple[dict[str, object], ...] = ()) -> TabLayout:
@@ -54,3 +63,105 @@ def test_rules_are_installed_once() -> None:
     echoed = tuple(dict(rule) for rule in wanted)
     assert [] == rule_requests(_layout(echoed))
     assert all(MARKER in str(rule) for rule in wanted)
+
+
+def _tab(
+    sheet_id: int, first_worker: int, missing: tuple[str, ...] = (), cols: int = 100
+) -> TabLayout:
+    return TabLayout(
+        title=f"t{sheet_id}",
+        info=SheetInfo(sheet_id, f"t{sheet_id}", 1, 1000, cols),
+        input_columns={h.NATIONAL_ID: 8},
+        worker_columns={x: first_worker + i for i, x in enumerate(h.WORKER_HEADERS)},
+        missing_worker=missing,
+        header_row=3,
+        first_data_row=4,
+    )
+
+
+def _whole_column(sheet_id: int, col: int) -> dict[str, int]:
+    return {"sheetId": sheet_id, "startColumnIndex": col, "endColumnIndex": col + 1}
+
+
+def test_anchors_are_added_once_per_worker_column() -> None:
+    """A tab without anchors gets one whole-column named range per worker column."""
+    requests = anchor_requests([_tab(7, 60)], [])
+    added = {r["addNamedRange"]["namedRange"]["name"]: r for r in requests}
+    assert len(h.WORKER_HEADERS) == len(requests) == len(added)
+    status = added[anchor_name(7, h.CHECK_STATUS)]["addNamedRange"]["namedRange"]
+    assert "sheetsync_7_check_status" == status["name"]
+    col = 60 + h.WORKER_HEADERS.index(h.CHECK_STATUS)
+    assert _whole_column(7, col) == status["range"]
+
+
+def test_anchors_in_place_need_nothing_even_as_the_api_echoes_them() -> None:
+    """Sheet 0 and zero indexes are omitted in echoes; that is still the same range."""
+    tab = _tab(0, 60)
+    echoed = [
+        {
+            "namedRangeId": str(i),
+            "name": anchor_name(0, x),
+            "range": {"startColumnIndex": 60 + i, "endColumnIndex": 61 + i},
+        }
+        for i, x in enumerate(h.WORKER_HEADERS)
+    ]
+    assert [] == anchor_requests([tab], echoed)
+
+
+def test_misplaced_stale_and_foreign_named_ranges() -> None:
+    """A moved anchor is re-pointed, a stale one of the tab removed, people's names kept."""
+    tab = _tab(7, 60)
+    existing = [
+        {"namedRangeId": f"id{i}", "name": anchor_name(7, x), "range": _whole_column(7, 60 + i)}
+        for i, x in enumerate(h.WORKER_HEADERS)
+    ]
+    existing[0]["range"] = _whole_column(7, 12)  # points at somebody's column
+    existing += [
+        {
+            "namedRangeId": "old",
+            "name": "sheetsync_7_retired_column",
+            "range": _whole_column(7, 99),
+        },
+        {"namedRangeId": "other", "name": "sheetsync_8_check_status", "range": _whole_column(8, 5)},
+        {"namedRangeId": "mine", "name": "ยอดรวม", "range": _whole_column(7, 3)},
+    ]
+    assert [
+        {"deleteNamedRange": {"namedRangeId": "old"}},
+        {
+            "updateNamedRange": {
+                "namedRange": {
+                    "namedRangeId": "id0",
+                    "name": anchor_name(7, h.WORKER_HEADERS[0]),
+                    "range": _whole_column(7, 60),
+                },
+                "fields": "range",
+            }
+        },
+    ] == anchor_requests([tab], existing)
+    assert {anchor_name(7, h.WORKER_HEADERS[0]): h.WORKER_HEADERS[0]} == anchors_to_confirm(
+        [tab], anchor_requests([tab], existing)
+    )
+
+
+def test_anchors_on_new_columns_need_no_check() -> None:
+    """Columns inserted by the same batch are the planned ones; existing ones get checked."""
+    missing = h.WORKER_HEADERS[10:]
+    tab = _tab(7, 60, missing)
+    requests = anchor_requests([tab], [])
+    assert {anchor_name(7, x): x for x in h.WORKER_HEADERS[:10]} == anchors_to_confirm(
+        [tab], requests
+    )
+
+
+def test_missing_worker_columns_are_inserted_never_written_over() -> None:
+    """The block goes into freshly inserted columns; spare ones are added first at the end."""
+    inside = block_requests(_tab(7, 60, h.WORKER_HEADERS, cols=100))
+    assert {
+        "insertDimension": {
+            "range": {"sheetId": 7, "dimension": "COLUMNS", "startIndex": 60, "endIndex": 79},
+            "inheritFromBefore": False,
+        }
+    } == inside[0]
+    at_end = block_requests(_tab(7, 60, h.WORKER_HEADERS, cols=60))
+    assert {"appendDimension": {"sheetId": 7, "dimension": "COLUMNS", "length": 1}} == at_end[0]
+    assert "insertDimension" in at_end[1]
