@@ -148,7 +148,13 @@ class Plan:
     meta: SheetMeta
     title: str
     confirm_anchors: dict[str, str] = field(default_factory=dict)
-    """Anchors the set-up puts on existing columns by position -> the header they must top."""
+    """Anchors to read back before any write through them -> the header they must top."""
+    anchor_ids: dict[str, str] = field(default_factory=dict)
+    """Ids of the worker's anchors as the metadata read saw them (to remove a wrong one)."""
+
+
+class AnchorsMoved(Exception):
+    """Anchors read back off their columns: nothing was written through them; look again."""
 
 
 class Counter:
@@ -388,10 +394,10 @@ def make_plan(
     info = snapshot.info
     if not needs_setup and info is not None:
         # Metadata was read (a write failed): a column anchor may be gone or point elsewhere.
-        needs_setup = bool(
-            setup_mod.anchor_requests(
-                _layouts(info, settings, tabs, missing_worker), info.named_ranges
-            )
+        layouts = _layouts(info, settings, tabs, missing_worker)
+        anchoring = setup_mod.anchor_requests(layouts, info.named_ranges)
+        needs_setup = bool(anchoring) or bool(
+            setup_mod.anchors_to_confirm(layouts, info.named_ranges, anchoring)
         )
     if needs_setup and info is None:
         info = backend.read_info(settings.spreadsheet_id)
@@ -535,6 +541,11 @@ def make_plan(
         padding=padding,
         anchors=anchors,
         confirm_anchors=confirm,
+        anchor_ids={
+            str(n.get("name")): str(n.get("namedRangeId"))
+            for n in (info.named_ranges if info is not None else ())
+            if str(n.get("name", "")).startswith(setup_mod.ANCHOR_PREFIX)
+        },
         setup_requests=setup_requests,
         evaluation=evaluation,
         summary=summary,
@@ -598,7 +609,8 @@ def _setup(
         requests.append(chart_request(summary_id, len(settings.regions), setup_mod.CHART_TITLE))
     if summary_info is None:
         requests.append(setup_mod.checkbox_request(summary_id, *SYNC_NOW_CELL))
-    return requests, sheet_ids, sizes, setup_mod.anchors_to_confirm(layouts, anchoring)
+    confirm = setup_mod.anchors_to_confirm(layouts, info.named_ranges, anchoring)
+    return requests, sheet_ids, sizes, confirm
 
 
 def _write(counter: Counter, settings: SyncSettings, plan: Plan) -> None:
@@ -661,28 +673,19 @@ def _confirm_anchors(
     ]
     if not wrong:
         return
-    ids = _named_range_ids(plan.setup_requests, replies)
+    ids = {**plan.anchor_ids, **_named_range_ids(replies)}
     deletes = [{"deleteNamedRange": {"namedRangeId": ids[name]}} for name in wrong if name in ids]
     if deletes:
         counter.batch_update(settings.spreadsheet_id, deletes)
-    raise BadRequest(
-        f"Column anchors {', '.join(wrong)} did not land on their columns (columns moved "
-        "during set-up); removed them, looking again.",
-        status=400,
+    raise AnchorsMoved(
+        f"Column anchors {', '.join(wrong)} do not top their columns (columns moved during "
+        "set-up); removed them, looking again."
     )
 
 
-def _named_range_ids(
-    requests: Sequence[Mapping[str, Any]], replies: Sequence[Any]
-) -> dict[str, str]:
-    """Name -> id of every named range the set-up re-pointed (request) or added (reply)."""
-    ids = {
-        str(r["updateNamedRange"]["namedRange"]["name"]): str(
-            r["updateNamedRange"]["namedRange"]["namedRangeId"]
-        )
-        for r in requests
-        if "updateNamedRange" in r
-    }
+def _named_range_ids(replies: Sequence[Any]) -> dict[str, str]:
+    """Name -> id of every named range the set-up added (from the batchUpdate replies)."""
+    ids: dict[str, str] = {}
     for batch in replies:
         for reply in batch if isinstance(batch, list) else ():
             added = reply.get("addNamedRange", {}).get("namedRange", {})
@@ -787,10 +790,18 @@ def run_sync(
                     break
                 try:
                     _write(counter, settings, plan)
-                except (BadRequest, WriteOutcomeUnknown) as exc:
+                except (BadRequest, WriteOutcomeUnknown, AnchorsMoved) as exc:
                     log.warning("write_not_confirmed", round=round_number, error=str(exc))
                     # The grid changed under the plan (a tab or rows went away), or the write may
                     # or may not have landed: look again, with fresh metadata, and re-plan.
+                    if round_number == settings.max_rounds and isinstance(exc, AnchorsMoved):
+                        # People kept moving columns under every round: like rows that keep
+                        # moving, the next run finishes these cells.
+                        report.unconverged_cells = len(plan.changes)
+                        log.warning(
+                            "unverified_cells", cells=len(plan.changes), rounds=round_number
+                        )
+                        break
                     if round_number == settings.max_rounds:
                         raise
                     pause(round_number)

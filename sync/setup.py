@@ -273,78 +273,75 @@ def _same_range(got: Mapping[str, Any] | None, wanted: Mapping[str, int]) -> boo
     return norm == dict(wanted)
 
 
-def wanted_anchors(tab: TabLayout) -> dict[str, dict[str, int]]:
-    """Anchor name -> whole-column range, for every worker column of a tab."""
-    sheet_id = tab.info.sheet_id
-    return {
-        anchor_name(sheet_id, header): _anchor_range(sheet_id, col)
-        for header, col in tab.worker_columns.items()
-    }
+def _names_a_column(got: Mapping[str, Any] | None) -> bool:
+    # Google keeps a named range whose cells were all deleted, with no usable range.
+    return got is not None and "endColumnIndex" in got
 
 
 def anchor_requests(
     tabs: Sequence[TabLayout], existing: Sequence[Mapping[str, Any]]
 ) -> list[dict[str, Any]]:
     """
-    Add missing anchors, re-point wrong ones, drop the worker's anchors nothing uses any more.
+    Name every worker column that has no anchor; drop the worker's anchors nothing uses.
 
-    `existing` is every named range of the spreadsheet; people's own names are left alone.
-    A tab not in `tabs` (not processable this run) keeps its anchors.
+    An existing anchor is never re-pointed by position: it moves with its column, so where it
+    disagrees with the read the read may be the stale one (`anchors_to_confirm` checks it).
+    Replaced are only the anchor of a column this batch inserts and one that names no column.
+    People's own names, and anchors of tabs not processed this run, are left alone.
     """
-    wanted: dict[str, dict[str, int]] = {}
-    for tab in tabs:
-        wanted.update(wanted_anchors(tab))
     kept_sheets = {str(t.info.sheet_id) for t in tabs}
     by_name = {str(n.get("name", "")): n for n in existing}
-    requests: list[dict[str, Any]] = []
+    wanted = {anchor_name(t.info.sheet_id, x) for t in tabs for x in t.worker_columns}
+    deletes: list[dict[str, Any]] = []
+    adds: list[dict[str, Any]] = []
     for name, named in by_name.items():
-        if not name.startswith(ANCHOR_PREFIX) or name in wanted:
-            continue
         sheet_part = name[len(ANCHOR_PREFIX) :].split("_", 1)[0]
-        if sheet_part in kept_sheets and "namedRangeId" in named:
-            requests.append({"deleteNamedRange": {"namedRangeId": named["namedRangeId"]}})
-    for name, grid_range in wanted.items():
-        found = by_name.get(name)
-        if found is None:
-            requests.append({"addNamedRange": {"namedRange": {"name": name, "range": grid_range}}})
-        elif not _same_range(found.get("range"), grid_range):
-            requests.append(
-                {
-                    "updateNamedRange": {
-                        "namedRange": {
-                            "namedRangeId": found["namedRangeId"],
-                            "name": name,
-                            "range": grid_range,
-                        },
-                        "fields": "range",
-                    }
-                }
-            )
-    return requests
+        if name.startswith(ANCHOR_PREFIX) and name not in wanted and sheet_part in kept_sheets:
+            deletes.append({"deleteNamedRange": {"namedRangeId": named["namedRangeId"]}})
+    for tab in tabs:
+        for header, col in tab.worker_columns.items():
+            name = anchor_name(tab.info.sheet_id, header)
+            found = by_name.get(name)
+            if found is not None and (
+                header in tab.missing_worker or not _names_a_column(found.get("range"))
+            ):
+                deletes.append({"deleteNamedRange": {"namedRangeId": found["namedRangeId"]}})
+                found = None
+            if found is None:
+                grid_range = _anchor_range(tab.info.sheet_id, col)
+                adds.append({"addNamedRange": {"namedRange": {"name": name, "range": grid_range}}})
+    return deletes + adds
 
 
 def anchors_to_confirm(
-    tabs: Sequence[TabLayout], requests: Sequence[Mapping[str, Any]]
+    tabs: Sequence[TabLayout],
+    existing: Sequence[Mapping[str, Any]],
+    requests: Sequence[Mapping[str, Any]],
 ) -> dict[str, str]:
     """
-    Anchors these requests put on columns that already existed: name -> header they must top.
+    Anchors to read back before writing through them: name -> the header they must top.
 
-    A column inserted in the same batch is certainly the planned one; an existing column may
-    have moved since the read, so an anchor set on it by position is checked before any value
-    is written through it.
+    Those the requests put on columns that already existed (the column may have moved since
+    the read), and existing ones that disagree with the read (the anchor or the read is
+    stale). An anchor on a column inserted by the same batch is certainly right.
     """
-    touched = {
-        str(body["namedRange"]["name"])
-        for request in requests
-        for kind, body in request.items()
-        if kind in ("addNamedRange", "updateNamedRange")
+    added = {
+        str(r["addNamedRange"]["namedRange"]["name"]) for r in requests if "addNamedRange" in r
     }
-    return {
-        anchor_name(tab.info.sheet_id, header): header
-        for tab in tabs
-        for header in tab.worker_columns
-        if header not in tab.missing_worker and anchor_name(tab.info.sheet_id, header) in touched
-    }
+    by_name = {str(n.get("name", "")): n for n in existing}
+    out: dict[str, str] = {}
+    for tab in tabs:
+        for header, col in tab.worker_columns.items():
+            if header in tab.missing_worker:
+                continue
+            name = anchor_name(tab.info.sheet_id, header)
+            found = by_name.get(name)
+            moved = found is not None and not _same_range(
+                found.get("range"), _anchor_range(tab.info.sheet_id, col)
+            )
+            if name in added or moved:
+                out[name] = header
+    return out
 
 
 def add_sheet_request(

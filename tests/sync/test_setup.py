@@ -108,39 +108,42 @@ def test_anchors_in_place_need_nothing_even_as_the_api_echoes_them() -> None:
     assert [] == anchor_requests([tab], echoed)
 
 
-def test_misplaced_stale_and_foreign_named_ranges() -> None:
-    """A moved anchor is re-pointed, a stale one of the tab removed, people's names kept."""
+def test_moved_stale_broken_and_foreign_named_ranges() -> None:
+    """
+    A disagreeing anchor is checked, not moved; a stale one goes; a broken one is replaced.
+
+    An anchor follows its column, so when it disagrees with the read either may be stale:
+    re-pointing it by position could move it onto somebody's column. People's names stay.
+    """
     tab = _tab(7, 60)
-    existing = [
+    existing: list[dict[str, object]] = [
         {"namedRangeId": f"id{i}", "name": anchor_name(7, x), "range": _whole_column(7, 60 + i)}
         for i, x in enumerate(h.WORKER_HEADERS)
     ]
-    existing[0]["range"] = _whole_column(7, 12)  # points at somebody's column
+    existing[0]["range"] = _whole_column(7, 12)  # disagrees with the read
+    existing[1]["range"] = {"sheetId": 7}  # its column was deleted
     existing += [
-        {
-            "namedRangeId": "old",
-            "name": "sheetsync_7_retired_column",
-            "range": _whole_column(7, 99),
-        },
-        {"namedRangeId": "other", "name": "sheetsync_8_check_status", "range": _whole_column(8, 5)},
+        {"namedRangeId": "old", "name": "sheetsync_7_retired", "range": _whole_column(7, 99)},
+        {"namedRangeId": "other", "name": "sheetsync_8_details", "range": _whole_column(8, 5)},
         {"namedRangeId": "mine", "name": "ยอดรวม", "range": _whole_column(7, 3)},
     ]
+    requests = anchor_requests([tab], existing)
     assert [
         {"deleteNamedRange": {"namedRangeId": "old"}},
+        {"deleteNamedRange": {"namedRangeId": "id1"}},
         {
-            "updateNamedRange": {
+            "addNamedRange": {
                 "namedRange": {
-                    "namedRangeId": "id0",
-                    "name": anchor_name(7, h.WORKER_HEADERS[0]),
-                    "range": _whole_column(7, 60),
-                },
-                "fields": "range",
+                    "name": anchor_name(7, h.WORKER_HEADERS[1]),
+                    "range": _whole_column(7, 61),
+                }
             }
         },
-    ] == anchor_requests([tab], existing)
-    assert {anchor_name(7, h.WORKER_HEADERS[0]): h.WORKER_HEADERS[0]} == anchors_to_confirm(
-        [tab], anchor_requests([tab], existing)
-    )
+    ] == requests
+    assert {
+        anchor_name(7, h.WORKER_HEADERS[0]): h.WORKER_HEADERS[0],
+        anchor_name(7, h.WORKER_HEADERS[1]): h.WORKER_HEADERS[1],
+    } == anchors_to_confirm([tab], existing, requests)
 
 
 def test_anchors_on_new_columns_need_no_check() -> None:
@@ -149,7 +152,7 @@ def test_anchors_on_new_columns_need_no_check() -> None:
     tab = _tab(7, 60, missing)
     requests = anchor_requests([tab], [])
     assert {anchor_name(7, x): x for x in h.WORKER_HEADERS[:10]} == anchors_to_confirm(
-        [tab], requests
+        [tab], [], requests
     )
 
 
