@@ -151,6 +151,10 @@ class Plan:
     """Anchors to read back before any write through them -> the header they must top."""
     anchor_ids: dict[str, str] = field(default_factory=dict)
     """Ids of the worker's anchors as the metadata read saw them (to remove a wrong one)."""
+    setup_together: tuple[tuple[int, int], ...] = ()
+    """Spans of `setup_requests` that must go in one call (a tab's new columns and anchors)."""
+    fresh_columns: frozenset[tuple[str, int]] = frozenset()
+    """(tab, column) the set-up of this round inserts: written by position in the same batch."""
 
 
 class AnchorsMoved(Exception):
@@ -464,10 +468,11 @@ def make_plan(
     summary_size = (len(draft) + 50, 24)
     compiled_size = (len(compiled_grid) + 200, len(compiled_grid[0]))
     setup_requests: list[dict[str, Any]] = []
+    together: tuple[tuple[int, int], ...] = ()
     confirm: dict[str, str] = {}
     if needs_setup:
         assert info is not None
-        setup_requests, sheet_ids, grid_sizes, confirm = _setup(
+        setup_requests, together, sheet_ids, grid_sizes, confirm = _setup(
             info,
             settings,
             tabs,
@@ -541,6 +546,13 @@ def make_plan(
         padding=padding,
         anchors=anchors,
         confirm_anchors=confirm,
+        setup_together=together,
+        fresh_columns=frozenset(
+            (t.title, t.worker_columns[x])
+            for t in tabs
+            for x in missing_worker.get(t.title, ())
+            if setup_requests
+        ),
         anchor_ids={
             str(n.get("name")): str(n.get("namedRangeId"))
             for n in (info.named_ranges if info is not None else ())
@@ -572,7 +584,13 @@ def _setup(
     compiled_title: str,
     summary_size: tuple[int, int],
     compiled_size: tuple[int, int],
-) -> tuple[list[dict[str, Any]], dict[str, int], dict[str, tuple[int, int]], dict[str, str]]:
+) -> tuple[
+    list[dict[str, Any]],
+    tuple[tuple[int, int], ...],
+    dict[str, int],
+    dict[str, tuple[int, int]],
+    dict[str, str],
+]:
     by_title = info.by_title()
     sheet_ids = {s.title: s.sheet_id for s in info.sheets}
     requests: list[dict[str, Any]] = []
@@ -594,12 +612,18 @@ def _setup(
                 requests.append(resize)
             sizes[title] = (max(existing.row_count, size[0]), max(existing.column_count, size[1]))
     layouts = _layouts(info, settings, tabs, missing_worker)
+    anchoring: list[dict[str, Any]] = []
+    together: list[tuple[int, int]] = []
     for layout in layouts:
+        # A tab's new columns, their labels and their anchors go in one call (see `batches`);
+        # an anchor can only name a column the grid already has, so it comes after the block.
+        start = len(requests)
         requests.extend(setup_mod.block_requests(layout))
+        tab_anchors = setup_mod.anchor_requests([layout], info.named_ranges)
+        requests.extend(tab_anchors)
+        anchoring.extend(tab_anchors)
+        together.append((start, len(requests)))
         requests.extend(setup_mod.rule_requests(layout))
-    # After the block requests: an anchor can only name a column the grid already has.
-    anchoring = setup_mod.anchor_requests(layouts, info.named_ranges)
-    requests.extend(anchoring)
     summary_id = sheet_ids[summary_title]
     summary_info = by_title.get(summary_title)
     has_chart = summary_info is not None and any(
@@ -610,7 +634,7 @@ def _setup(
     if summary_info is None:
         requests.append(setup_mod.checkbox_request(summary_id, *SYNC_NOW_CELL))
     confirm = setup_mod.anchors_to_confirm(layouts, info.named_ranges, anchoring)
-    return requests, sheet_ids, sizes, confirm
+    return requests, tuple(together), sheet_ids, sizes, confirm
 
 
 def _write(counter: Counter, settings: SyncSettings, plan: Plan) -> None:
@@ -618,20 +642,31 @@ def _write(counter: Counter, settings: SyncSettings, plan: Plan) -> None:
     One round's writes: set-up and the worker's own tabs, then regional cells by anchor.
 
     The first call is one atomic spreadsheets:batchUpdate (tabs, columns, anchors, rules,
-    summary). Regional worker cells follow through their column anchors: plain values RAW
-    (text stays text), then the worker's own formulas USER_ENTERED. A call whose outcome is
-    unknown does not stop the others — values are idempotent, and an anchor the set-up did
-    not create makes its write fail cleanly — and the caller looks again after the round.
+    summary). When everything fits in that one call, cells of the worker columns it inserts
+    go in it by position: inside one atomic batch a column inserted at an index is fresh and
+    empty there, wherever people moved columns before (so a small first run is one write).
+    Other regional worker cells follow through their column anchors: plain values RAW (text
+    stays text), then the worker's own formulas USER_ENTERED. A call whose outcome is unknown
+    does not stop the others — values are idempotent, and an anchor the set-up did not
+    create makes its write fail cleanly — and the caller looks again after the round.
     """
-    anchored = [c for c in plan.changes if (c.tab, c.col) in plan.anchors]
-    positional = [c for c in plan.changes + plan.padding if (c.tab, c.col) not in plan.anchors]
-    requests = list(plan.setup_requests) + update_requests(
-        group_blocks(positional), plan.meta.sheet_ids
-    )
-    writes = value_writes(anchored, plan.anchors)
+
+    def split(fresh: frozenset[tuple[str, int]]) -> tuple[list[Any], dict[Any, str]]:
+        by_name = {cell: name for cell, name in plan.anchors.items() if cell not in fresh}
+        positional = [c for c in plan.changes + plan.padding if (c.tab, c.col) not in by_name]
+        requests = list(plan.setup_requests) + update_requests(
+            group_blocks(positional), plan.meta.sheet_ids
+        )
+        return batches(requests, settings.max_write_bytes, together=plan.setup_together), by_name
+
+    request_batches, by_name = split(plan.fresh_columns)
+    if len(request_batches) > 1:
+        # Split calls are not one atomic batch: fresh columns are written by anchor too.
+        request_batches, by_name = split(frozenset())
+    anchored = [c for c in plan.changes if (c.tab, c.col) in by_name]
+    writes = value_writes(anchored, by_name)
     setup_calls = [
-        partial(counter.batch_update, settings.spreadsheet_id, batch)
-        for batch in batches(requests, settings.max_write_bytes)
+        partial(counter.batch_update, settings.spreadsheet_id, batch) for batch in request_batches
     ]
     value_calls = [
         partial(counter.write_values, settings.spreadsheet_id, batch, input_option=option)

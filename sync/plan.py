@@ -112,23 +112,37 @@ def padding_for(
     ]
 
 
-def batches(requests: Sequence[dict[str, Any]], max_bytes: int) -> list[list[dict[str, Any]]]:
+def batches(
+    requests: Sequence[dict[str, Any]],
+    max_bytes: int,
+    *,
+    together: Sequence[tuple[int, int]] = (),
+) -> list[list[dict[str, Any]]]:
     """
     Requests split into batchUpdate calls of about `max_bytes` of JSON each, in order.
 
     Google recommends payloads of at most 2 MB (https://developers.google.com/sheets/api/limits).
     Each call is atomic on its own; if a later one fails, the run re-reads and re-plans, and
     since worker cells are derived data the earlier ones are simply part of the result.
+    Each `together` span `[start, end)` of requests goes in one call whatever its size: what
+    it writes by position is only sure inside the atomic call that inserted the columns.
     """
+    starts = {start: end for start, end in together}
+    units: list[list[dict[str, Any]]] = []
+    i = 0
+    while i < len(requests):
+        end = max(starts.get(i, i + 1), i + 1)
+        units.append(list(requests[i:end]))
+        i = end
     out: list[list[dict[str, Any]]] = []
     size = 0
-    for request in requests:
-        cost = len(json.dumps(request, ensure_ascii=True, separators=(",", ":")))
+    for unit in units:
+        cost = sum(len(json.dumps(r, ensure_ascii=True, separators=(",", ":"))) for r in unit)
         if out and size + cost <= max_bytes:
-            out[-1].append(request)
+            out[-1].extend(unit)
             size += cost
         else:
-            out.append([request])
+            out.append(unit)
             size = cost
     return out
 

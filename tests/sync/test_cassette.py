@@ -1,5 +1,9 @@
 """
-The exact HTTP conversation of a first and a second run, pinned in a vcrpy cassette.
+The exact HTTP conversation of three runs, pinned in a vcrpy cassette.
+
+A first run (set-up and every value in one atomic write), a run with nothing to do, and a
+run after a person fixed a row (the summary by position, the row's cells through their
+column anchors in a RAW values:batchUpdate).
 
 Any change in what the worker sends (an extra request, another range, a different body)
 fails this test and shows up in review. After an intended change, re-record with
@@ -11,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -19,8 +24,11 @@ import pytest
 import vcr
 from vcr.request import Request
 
+from rules import headers as h
 from sync.backends.gspread_backend import GspreadBackend
+from sync.cells import column_letter
 from sync.demodata import generate_spreadsheet
+from sync.emulator import people
 from sync.emulator.client import make_gspread_client
 from sync.emulator.server import run_emulator
 from sync.emulator.store import Store
@@ -28,7 +36,9 @@ from sync.pipeline import SyncSettings, run_sync
 from sync.testing import load_demo
 from tests.sync.conftest import FAST_RETRY, FIXED_NOW
 
-CASSETTE = Path(__file__).parent / "cassettes" / "first_and_second_run.json"
+LATER = FIXED_NOW + timedelta(days=1)
+
+CASSETTE = Path(__file__).parent / "cassettes" / "three_runs.json"
 RECORD = os.environ.get("SHEETSYNC_RECORD_CASSETTES") == "1"
 SPREADSHEET = "1cassetteSpreadsheet00000000000000000000000"
 HOST = "sheets.emulator.invalid"
@@ -53,19 +63,28 @@ def _recorder() -> vcr.VCR:
 
 
 @pytest.fixture
-def base_url() -> Iterator[str]:
+def served() -> Iterator[tuple[str, Store | None]]:
     """A live emulator with the data when recording; a placeholder when replaying."""
     if not RECORD:
-        yield f"http://{HOST}"
+        yield f"http://{HOST}", None
         return
     store = Store()
     load_demo(store, generate_spreadsheet(rows_per_region=4, seed=3), spreadsheet_id=SPREADSHEET)
     with run_emulator(store) as emulator:
-        yield emulator.base_url
+        yield emulator.base_url, store
 
 
-def test_conversation_is_pinned(base_url: str) -> None:
-    """A first run (set-up, write, verify) then a no-change run make exactly the recorded calls."""
+def _fix_a_row(store: Store | None) -> None:
+    """A person types a name with a digit in it (only needed when the emulator is live)."""
+    if store is not None:
+        header = store.get_values(SPREADSHEET, "ศก.1", render="FORMULA")[2]
+        a1 = f"{column_letter(header.index(h.FULL_NAME))}5"
+        people.type_value(store, SPREADSHEET, "ศก.1", a1, "สมชาย1 ใจดี")
+
+
+def test_conversation_is_pinned(served: tuple[str, Store | None]) -> None:
+    """First run, no-change run, run after an edit: exactly the recorded calls."""
+    base_url, store = served
     settings = SyncSettings(spreadsheet_id=SPREADSHEET, regions=("ศก.1", "ศก.2"))
     if RECORD:
         CASSETTE.unlink(missing_ok=True)  # a new recording replaces the old one entirely
@@ -75,22 +94,34 @@ def test_conversation_is_pinned(base_url: str) -> None:
             backend = GspreadBackend(client, retry=FAST_RETRY)
             first = run_sync(backend, settings, clock=lambda: FIXED_NOW)
             second = run_sync(backend, settings, clock=lambda: FIXED_NOW)
+            _fix_a_row(store)
+            third = run_sync(backend, settings, clock=lambda: LATER)
         finally:
             client.http_client.session.close()
         if not RECORD:
             assert cassette.all_played, "the worker made fewer requests than recorded"
     assert "ok" == first.outcome and (1, 0) == (second.reads, second.writes)
+    assert "ok" == third.outcome and (2, 2) == (third.reads, third.writes)
     methods = [_describe(r) for r in _load()["interactions"]]
     assert [
         "GET values:batchGet",  # 1st run: the worker tabs do not exist yet -> 400
         "GET spreadsheets.get",  # ... so one metadata read resolves the tabs
         "GET values:batchGet",  # read
-        "POST spreadsheets:batchUpdate",  # set-up, anchors and worker tabs, one atomic write
-        "POST values:batchUpdate RAW",  # regional worker cells through their column anchors
-        # (a USER_ENTERED call would follow only if a regional worker cell held a formula)
+        "POST spreadsheets:batchUpdate",  # set-up, anchors and all values, one atomic write
         "GET values:batchGet",  # verify
         "GET values:batchGet",  # 2nd run: nothing changed, nothing written
+        "GET values:batchGet",  # 3rd run, after a person's edit: read
+        "POST spreadsheets:batchUpdate",  # the summary, by position (a worker-owned tab)
+        "POST values:batchUpdate RAW",  # the row's cells, through their column anchors
+        "GET values:batchGet",  # verify
     ] == methods
+    anchored = [
+        json.loads(r["request"]["body"])
+        for r in _load()["interactions"]
+        if urlsplit(r["request"]["uri"]).path.endswith("/values:batchUpdate")
+    ]
+    ranges = [entry["range"] for entry in anchored[0]["data"]]
+    assert ranges and all(r.startswith("sheetsync_") for r in ranges)
 
 
 def _load() -> dict[str, Any]:

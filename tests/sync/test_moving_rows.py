@@ -239,3 +239,37 @@ def test_an_anchor_set_while_columns_move_is_never_written_through(
     assert methods.count("spreadsheets.get") >= 2, methods  # looked again after the check
     check = run_sync(MemoryBackend(store), _settings(dry_run=True), clock=lambda: FIXED_NOW)
     assert [] == check.planned
+
+
+def test_a_first_run_too_big_for_one_call_writes_new_columns_through_anchors() -> None:
+    """
+    Split calls are not atomic: a new column is then written by name, never by position.
+
+    Between two calls of a split set-up a person inserts a column to the left of the new
+    block; their column must come through untouched and every worker cell land right.
+    """
+    store = Store()
+    load_demo(store, generate_spreadsheet(rows_per_region=10, seed=11), spreadsheet_id=SPREADSHEET)
+    log = CallLog()
+    seen: list[dict[str, list[list[object]]]] = []
+
+    def before(number: int, s: Store) -> None:
+        methods = [c.method for c in log.calls]
+        if methods.count("spreadsheets.batchUpdate") == 1 and not seen:
+            people.insert_columns(s, SPREADSHEET, REGIONS[0], 2)
+            people.type_value(s, SPREADSHEET, REGIONS[0], "B6", "หมายเหตุของคน")
+            seen.append(people_view(snapshot(s, SPREADSHEET)))
+
+    report = run_sync(
+        MemoryBackend(store, before_request=before, tracer=log),
+        _settings(max_write_bytes=3_000),
+        clock=lambda: FIXED_NOW,
+        pause=lambda attempt: None,
+    )
+    methods = [c.method for c in log.calls]
+    assert methods.count("spreadsheets.batchUpdate") > 1, methods  # the set-up was split
+    assert "values.batchUpdate" in methods
+    assert "ok" == report.outcome
+    assert seen and seen[0] == people_view(snapshot(store, SPREADSHEET))
+    check = run_sync(MemoryBackend(store), _settings(dry_run=True), clock=lambda: FIXED_NOW)
+    assert [] == check.planned

@@ -196,3 +196,14 @@ def test_batches_stay_under_the_size_limit_in_order() -> None:
     split = batches(requests, 1_000)
     assert requests == [r for batch in split for r in batch]
     assert all(len(str(batch)) < 1_500 for batch in split) and len(split) > 5
+
+
+def test_requests_kept_together_are_never_split() -> None:
+    """A span that must stay in one call does, even when it alone is over the limit."""
+    from sync.plan import batches
+
+    requests = [{"r": i, "pad": "x" * 100} for i in range(20)]
+    split = batches(requests, 1_000, together=[(3, 15)])
+    assert requests == [r for batch in split for r in batch]
+    holding = [batch for batch in split if requests[3] in batch]
+    assert 1 == len(holding) and all(r in holding[0] for r in requests[3:15])
