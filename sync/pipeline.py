@@ -138,7 +138,7 @@ class Plan:
     changes: list[CellChange]
     """Exactly the cells whose value differs (what the report counts)."""
     padding: list[CellChange]
-    """Unchanged cells of changed summary/compiled rows, rewritten so writes stay rectangular."""
+    """Unchanged worker cells of changed rows, rewritten so positional writes stay rectangular."""
     anchors: dict[tuple[str, int], str]
     """(regional tab, worker column) -> the named range its cells are written through."""
     setup_requests: list[dict[str, Any]]
@@ -301,13 +301,17 @@ def _region_tabs(
     return tabs, problems, missing_worker
 
 
-def _row_changes(tab: RegionTab, evaluation: Evaluation, stamp: str) -> list[CellChange]:
+def _row_changes(
+    tab: RegionTab, evaluation: Evaluation, stamp: str
+) -> tuple[list[CellChange], list[CellChange]]:
     """
-    Worker cells of one regional tab to write; `ตรวจสอบล่าสุด` moves only on changed rows.
+    Cells of one tab to write, and the padding that keeps a positional write rectangular.
 
-    No padding here: these cells go through column anchors, where unchanged rows are skipped.
+    `ตรวจสอบล่าสุด` moves only on rows whose results changed. Padding is used only where
+    cells go by position (columns inserted by the same batch); anchored writes skip it.
     """
     changes: list[CellChange] = []
+    padding: list[CellChange] = []
     checked_col = tab.worker_columns[h.CHECKED_AT]
     for row in evaluation.rows:
         if row.region != tab.region:
@@ -320,12 +324,15 @@ def _row_changes(tab: RegionTab, evaluation: Evaluation, stamp: str) -> list[Cel
         if row_changes:
             row_changes.append(CellChange(tab.title, row.row, checked_col, stamp))
             changes.extend(row_changes)
+            padding.extend(padding_for(row_changes, desired, tab.title))
     for row_number in evaluation.blank_rows.get(tab.region, ()):
         desired_blank: dict[tuple[int, int], CellValue] = {
             (row_number, col): None for col in tab.worker_columns.values()
         }
-        changes.extend(diff_tab(tab.title, tab.grid, desired_blank))
-    return changes
+        cleared = diff_tab(tab.title, tab.grid, desired_blank)
+        changes.extend(cleared)
+        padding.extend(padding_for(cleared, desired_blank, tab.title))
+    return changes, padding
 
 
 def _grid_changes(
@@ -518,7 +525,9 @@ def make_plan(
     changes: list[CellChange] = []
     padding: list[CellChange] = []
     for tab in tabs:
-        changes.extend(_row_changes(tab, evaluation, stamp))
+        tab_changes, tab_padding = _row_changes(tab, evaluation, stamp)
+        changes.extend(tab_changes)
+        padding.extend(tab_padding)
     skip = {TIMESTAMP_CELL, SYNC_NOW_CELL}
     summary_current = snapshot.grids.get(summary_title, []) if snapshot.summary_title else []
     compiled_current = snapshot.grids.get(compiled_title, []) if snapshot.compiled_title else []

@@ -484,3 +484,44 @@ def test_gc_is_back_on_after_a_failing_request() -> None:
     response = SheetsApi(store).call("POST", f"{BASE}:batchUpdate", {"requests": [{"x": {}}]})
     assert response.status == 400
     assert gc.isenabled()
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    rows=st.lists(st.lists(st.sampled_from([None, "a", 1, 2.5, True]), max_size=8), max_size=6),
+    start=st.integers(min_value=0, max_value=9),
+    count=st.integers(min_value=1, max_value=3),
+)
+def test_inserting_columns_matches_the_generic_remap(
+    rows: list[list[CellValue]], start: int, count: int
+) -> None:
+    """Inserting columns by slicing leaves every value where the generic remap puts it."""
+    from sync.emulator.requests.shift import _remap_columns, insert_dimension
+
+    def sheet_of(values: list[list[CellValue]]) -> tuple[Any, Sheet]:
+        spreadsheet = Store().create_spreadsheet("t")
+        sheet = spreadsheet.sheets[0]
+        for i, row_values in enumerate(values):
+            row = Row()
+            row.values = list(row_values)
+            while row.values and row.values[-1] is None:
+                row.values.pop()
+            row.notes = {c: f"n{c}" for c, v in enumerate(row_values) if v == "a"} or None
+            sheet.rows[i] = row
+        return spreadsheet, sheet
+
+    spreadsheet, fast = sheet_of(rows)
+    insert_dimension(spreadsheet, fast, "COLUMNS", start, start + count, inherit_before=False)
+    _, slow = sheet_of(rows)
+    _remap_columns(slow, lambda c: c + count if c >= start else c, slow.column_count + count)
+
+    def shown(sheet: Sheet) -> list[tuple[list[CellValue], Any]]:
+        out = []
+        for _, row in sheet.used_rows():
+            values = list(row.values)
+            while values and values[-1] is None:
+                values.pop()
+            out.append((values, row.notes))
+        return out
+
+    assert shown(slow) == shown(fast)

@@ -273,8 +273,9 @@ def _check_name(ctx: Context, name: Any, own: str | None = None) -> str:
         or name.upper() in ("TRUE", "FALSE")
     ):
         raise RequestInvalid(f"Invalid name for a named range: {name}")
+    wanted = name.lower()
     for n in ctx.spreadsheet.named_ranges:
-        if n.get("name", "").lower() == name.lower() and n.get("namedRangeId") != own:
+        if n.get("name", "").lower() == wanted and n.get("namedRangeId") != own:
             raise RequestInvalid(f"A named range with the name {name} already exists.")
     return name
 
@@ -286,9 +287,10 @@ def add_named_range(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
     data = need(body, "namedRange")
     name = _check_name(ctx, data.get("name"))
     grid = ctx.grid(need(data, "range"))
-    taken = {n.get("namedRangeId") for n in ctx.spreadsheet.named_ranges}
     nid = data.get("namedRangeId")
-    if nid is not None and str(nid) in taken:
+    if nid is not None and any(
+        n.get("namedRangeId") == str(nid) for n in ctx.spreadsheet.named_ranges
+    ):
         raise RequestInvalid(f"A named range with id {nid} already exists.")
     stored = {
         "namedRangeId": str(nid) if nid is not None else str(ctx.new_id()),

@@ -222,8 +222,19 @@ def insert_dimension(
                 new_rows.append(None)
         sheet.rows[start:start] = new_rows
     else:
-        width = sheet.column_count + count
-        _remap_columns(sheet, lambda c: c + count if c >= start else c, width)
+        gap: list[Any] = [None] * count
+
+        def shift(c: int) -> int | None:
+            return c + count if c >= start else c
+
+        for _, row in sheet.used_rows():
+            # What `_remap_columns` does for a shift, at slice speed (every set-up inserts
+            # the worker's columns into each regional tab).
+            if start < len(row.values):
+                row.values = row.values[:start] + gap + row.values[start:]
+            row.notes = _shift_keys(row.notes, shift)
+            row.formats = _shift_keys(row.formats, shift)
+            row.validations = _shift_keys(row.validations, shift)
         if 0 <= source < sheet.column_count:
             original = source if source < start else source + count
             for _, row in sheet.used_rows():
