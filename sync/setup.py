@@ -64,8 +64,26 @@ def _grid_range(sheet_id: int, col: int, first_row: int) -> dict[str, int]:
     }
 
 
+def _runs(columns: Sequence[int]) -> list[tuple[int, int]]:
+    """Contiguous runs [start, end) of sorted column indexes."""
+    runs: list[tuple[int, int]] = []
+    for col in sorted(columns):
+        if runs and runs[-1][1] == col:
+            runs[-1] = (runs[-1][0], col + 1)
+        else:
+            runs.append((col, col + 1))
+    return runs
+
+
 def conditional_rules(tab: TabLayout) -> list[dict[str, Any]]:
-    """The worker's conditional formats for one tab: problem cells and status colours."""
+    """
+    The worker's conditional formats for one tab: status colours, then problem cells.
+
+    Problem cells take one rule per severity for all input columns: `CHOOSE(COLUMN(), …)`
+    gives the key of the column being coloured (columns are where this set-up saw them; a
+    layout change re-runs the set-up), and the rule colours the cell when the row's codes
+    name that key. Two rules instead of two per column keep the Sheets UI quick.
+    """
     codes = column_letter(tab.worker_columns[h.ERROR_CODES])
     status = column_letter(tab.worker_columns[h.CHECK_STATUS])
     first = tab.first_data_row
@@ -87,23 +105,31 @@ def conditional_rules(tab: TabLayout) -> list[dict[str, Any]]:
                 },
             }
         )
-    for header, col in sorted(tab.input_columns.items(), key=lambda item: item[1]):
-        key = column_key(header)
-        for letter, colour in (("E", RED), ("W", YELLOW)):
-            pattern = f"(^|, ){letter}:[a-z0-9_]+/{key}(,|$)"
-            formula = f'=AND(REGEXMATCH(${codes}{first}&"","{pattern}"),{MARKER})'
-            rules.append(
-                {
-                    "ranges": [_grid_range(tab.info.sheet_id, col, first)],
-                    "booleanRule": {
-                        "condition": {
-                            "type": "CUSTOM_FORMULA",
-                            "values": [{"userEnteredValue": formula}],
-                        },
-                        "format": {"backgroundColor": colour},
+    if not tab.input_columns:
+        return rules
+    keys = ["-"] * (max(tab.input_columns.values()) + 1)  # "-" is never a key: no match
+    for header, col in tab.input_columns.items():
+        keys[col] = column_key(header)
+    choose = "CHOOSE(COLUMN()," + ",".join(f'"{k}"' for k in keys) + ")"
+    ranges = [
+        {**_grid_range(tab.info.sheet_id, start, first), "endColumnIndex": end}
+        for start, end in _runs(list(tab.input_columns.values()))
+    ]
+    for letter, colour in (("E", RED), ("W", YELLOW)):
+        pattern = f'"(^|, ){letter}:[a-z0-9_]+/"&{choose}&"(,|$)"'
+        formula = f'=AND(REGEXMATCH(${codes}{first}&"",{pattern}),{MARKER})'
+        rules.append(
+            {
+                "ranges": ranges,
+                "booleanRule": {
+                    "condition": {
+                        "type": "CUSTOM_FORMULA",
+                        "values": [{"userEnteredValue": formula}],
                     },
-                }
-            )
+                    "format": {"backgroundColor": colour},
+                },
+            }
+        )
     return rules
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import rules
 from rules import headers as h
@@ -32,12 +33,23 @@ def _layout(existing: tuple[dict[str, object], ...] = ()) -> TabLayout:
     )
 
 
-def _pattern(rule: dict[str, object]) -> tuple[int, str]:
-    """The column a rule colours and its REGEXMATCH pattern, as Sheets would evaluate it."""
-    formula = rule["booleanRule"]["condition"]["values"][0]["userEnteredValue"]  # type: ignore[index]
-    found = re.search(r'REGEXMATCH\([^,]+,"(.*?)"\)', str(formula))
-    assert found is not None
-    return rule["ranges"][0]["startColumnIndex"], found.group(1)  # type: ignore[index]
+def _patterns(rule: dict[str, Any]) -> list[tuple[int, str]]:
+    """
+    Each column a rule colours with the REGEXMATCH pattern Sheets evaluates there.
+
+    The formula builds its pattern as `"prefix"&CHOOSE(COLUMN(),"k1","k2",…)&"suffix"`;
+    this does what Sheets does: COLUMN() is the 1-based column of the cell being coloured.
+    """
+    formula = str(rule["booleanRule"]["condition"]["values"][0]["userEnteredValue"])
+    found = re.search(r'REGEXMATCH\([^,]+,"(.*?)"&CHOOSE\(COLUMN\(\),(.*?)\)&"(.*?)"\)', formula)
+    assert found is not None, formula
+    prefix, choices, suffix = found.groups()
+    keys = re.findall(r'"([^"]*)"', choices)
+    out = []
+    for grid_range in rule["ranges"]:
+        for col in range(grid_range["startColumnIndex"], grid_range["endColumnIndex"]):
+            out.append((col, prefix + keys[col] + suffix))
+    return out
 
 
 def test_codes_cell_drives_the_colour_of_each_input_cell() -> None:
@@ -45,15 +57,33 @@ def test_codes_cell_drives_the_colour_of_each_input_cell() -> None:
     error = rules.Finding("pin_checksum", rules.Severity.ERROR, h.NATIONAL_ID, "x")
     warning = rules.Finding("name_no_space", rules.Severity.WARNING, h.FULL_NAME, "y")
     codes = CODES_SEPARATOR.join(finding_token(f) for f in (error, warning))
-    hits = {
-        (column, pattern.split(":")[0][-1])
-        for column, pattern in map(_pattern, conditional_rules(_layout())[4:])
-        if re.search(pattern, codes)
-    }
+    colouring = conditional_rules(_layout())[4:]
+    assert 2 == len(colouring)  # one rule per severity, whatever the number of columns
+    hits = set()
+    for rule, letter in zip(colouring, ("E", "W"), strict=True):
+        for column, pattern in _patterns(rule):
+            if re.search(pattern, codes):
+                hits.add((column, letter))
     assert {(8, "E"), (9, "W")} == hits
     fixed = finding_token(warning)
-    still = [p for c, p in map(_pattern, conditional_rules(_layout())[4:]) if re.search(p, fixed)]
-    assert 1 == len(still)
+    still = [c for rule in colouring for c, p in _patterns(rule) if re.search(p, fixed)]
+    assert [9] == still
+
+
+def test_every_input_column_and_nothing_else_is_coloured() -> None:
+    """The rules cover exactly the input columns, in runs, around columns people added."""
+    layout = TabLayout(
+        title="ศก.1",
+        info=SheetInfo(7, "ศก.1", 1, 1000, 100),
+        input_columns={h.NATIONAL_ID: 2, h.FULL_NAME: 3, h.MOBILE: 6},
+        worker_columns={header: 60 + i for i, header in enumerate(h.WORKER_HEADERS)},
+        missing_worker=(),
+        header_row=3,
+        first_data_row=4,
+    )
+    rule = conditional_rules(layout)[4]
+    assert [2, 3, 6] == [c for c, _ in _patterns(rule)]
+    assert all(r["startRowIndex"] == 3 for r in rule["ranges"])
 
 
 def test_rules_are_installed_once() -> None:
