@@ -718,6 +718,10 @@ def _confirm_anchors(
     if not wrong:
         return
     ids = {**plan.anchor_ids, **_named_range_ids(replies)}
+    if any(name not in ids for name in wrong):
+        # A set-up call whose answer was lost added it: its id is in the metadata.
+        info = counter.read_info(settings.spreadsheet_id)
+        ids.update({str(n.get("name")): str(n.get("namedRangeId")) for n in info.named_ranges})
     deletes = [{"deleteNamedRange": {"namedRangeId": ids[name]}} for name in wrong if name in ids]
     if deletes:
         counter.batch_update(settings.spreadsheet_id, deletes)

@@ -8,7 +8,7 @@ and no person's edit is lost (people's cells equal the edits replayed without th
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -24,6 +24,7 @@ from sync.emulator import people
 from sync.emulator.client import make_gspread_client
 from sync.emulator.server import run_emulator
 from sync.emulator.store import Store
+from sync.errors import WriteOutcomeUnknown
 from sync.pipeline import SyncSettings, run_sync
 from sync.rehearsal import Trial, plan_trial
 from sync.testing import load_demo, people_view, snapshot
@@ -195,14 +196,31 @@ def test_a_deleted_anchor_is_put_back_and_the_run_still_writes(
     assert [] == check.planned  # the row's new status was written
 
 
+class _LostReply(MemoryBackend):
+    """The set-up that adds anchors is applied, but its answer never reaches the worker."""
+
+    lost = False
+
+    def batch_update(
+        self, spreadsheet_id: str, requests: Sequence[Mapping[str, Any]]
+    ) -> list[Mapping[str, Any]]:
+        replies = super().batch_update(spreadsheet_id, requests)
+        if not self.lost and any("addNamedRange" in r for r in requests):
+            self.lost = True
+            raise WriteOutcomeUnknown("the answer was lost")
+        return replies
+
+
+@pytest.mark.parametrize("lost_reply", [False, True], ids=["answered", "answer-lost"])
 def test_an_anchor_set_while_columns_move_is_never_written_through(
-    synced_base: dict[str, object],
+    synced_base: dict[str, object], lost_reply: bool
 ) -> None:
     """
     Anchors restored by position while a person inserts a column: checked, dropped, redone.
 
     The restore's set-up is planned from a read; the person's column goes in just before it
-    is sent, so the positions are one column off. The worker must notice before writing.
+    is sent, so the positions are one column off. The worker must notice before writing, and
+    remove the wrong anchors even when the set-up's answer (with their ids) was lost.
     """
     store = Store.from_json(synced_base)
     wanted = _anchor_headers(store)
@@ -224,8 +242,9 @@ def test_an_anchor_set_while_columns_move_is_never_written_through(
             people.insert_columns(s, SPREADSHEET, REGIONS[0], 3)
             seen.append(people_view(snapshot(s, SPREADSHEET)))
 
+    backend_type = _LostReply if lost_reply else MemoryBackend
     report = run_sync(
-        MemoryBackend(store, before_request=before, tracer=log),
+        backend_type(store, before_request=before, tracer=log),
         _settings(),
         clock=lambda: FIXED_NOW,
         pause=lambda attempt: None,
@@ -233,8 +252,7 @@ def test_an_anchor_set_while_columns_move_is_never_written_through(
     assert seen, "the column was never inserted"
     assert "ok" == report.outcome
     assert seen[0] == people_view(snapshot(store, SPREADSHEET))
-    assert set(wanted.values()) == set(_anchor_headers(store).values())
-    assert all(name.split("_", 2)[2] for name in _anchor_headers(store))
+    assert wanted == _anchor_headers(store)
     methods = [c.method for c in log.calls]
     assert methods.count("spreadsheets.get") >= 2, methods  # looked again after the check
     check = run_sync(MemoryBackend(store), _settings(dry_run=True), clock=lambda: FIXED_NOW)
@@ -273,3 +291,42 @@ def test_a_first_run_too_big_for_one_call_writes_new_columns_through_anchors() -
     assert seen and seen[0] == people_view(snapshot(store, SPREADSHEET))
     check = run_sync(MemoryBackend(store), _settings(dry_run=True), clock=lambda: FIXED_NOW)
     assert [] == check.planned
+
+
+def test_wrong_anchors_never_outlive_a_run_that_ends_on_them(
+    synced_base: dict[str, object],
+) -> None:
+    """
+    The check fails on the last round, with the set-up's answer lost: still nothing wrong stays.
+
+    A later run trusts the anchors it finds without reading the layout, so a wrong one that
+    survived would send its values into a person's column for good.
+    """
+    store = Store.from_json(synced_base)
+    wanted = _anchor_headers(store)
+    for name in list(wanted):
+        people.delete_named_range(store, SPREADSHEET, name)
+    header = store.get_values(SPREADSHEET, REGIONS[0], render="FORMULA")[2]
+    people.type_value(
+        store, SPREADSHEET, REGIONS[0], f"{column_letter(header.index(h.WASTE_BEFORE))}5", 400
+    )
+    log = CallLog()
+    moved: list[bool] = []
+
+    def before(number: int, s: Store) -> None:
+        methods = [c.method for c in log.calls]
+        if "spreadsheets.get" in methods and methods[-1] == "values.batchGet" and not moved:
+            people.insert_columns(s, SPREADSHEET, REGIONS[0], 3)
+            moved.append(True)
+
+    report = run_sync(
+        _LostReply(store, before_request=before, tracer=log),
+        _settings(max_rounds=2),
+        clock=lambda: FIXED_NOW,
+        pause=lambda attempt: None,
+    )
+    assert moved and "ok" == report.outcome and report.unconverged_cells > 0
+    left = _anchor_headers(store)
+    assert all(wanted[name] == top for name, top in left.items()), "a wrong anchor survived"
+    run_sync(MemoryBackend(store), _settings(), clock=lambda: FIXED_NOW)
+    assert wanted == _anchor_headers(store)
