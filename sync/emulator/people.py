@@ -171,6 +171,22 @@ def delete_named_range(store: Store, spreadsheet_id: str, name: str) -> None:
     _batch(store, spreadsheet_id, [{"deleteNamedRange": {"namedRangeId": ids[0]}}])
 
 
+def delete_columns(
+    store: Store, spreadsheet_id: str, tab: str, at_col: int, count: int = 1
+) -> None:
+    """
+    Delete ``count`` columns starting at column ``at_col`` (1-based: A is 1), as "Delete column".
+    """
+    sheet_id, _ = _sheet_id(store, spreadsheet_id, tab)
+    span = {
+        "sheetId": sheet_id,
+        "dimension": "COLUMNS",
+        "startIndex": at_col - 1,
+        "endIndex": at_col - 1 + count,
+    }
+    _batch(store, spreadsheet_id, [{"deleteDimension": {"range": span}}])
+
+
 def delete_rows(
     store: Store, spreadsheet_id: str, tab: str, start_row: int, count: int = 1
 ) -> None:

@@ -27,6 +27,7 @@ from sync.emulator.store import Store
 from sync.errors import WriteOutcomeUnknown
 from sync.pipeline import SyncSettings, run_sync
 from sync.rehearsal import Trial, plan_trial
+from sync.setup import anchor_name
 from sync.testing import load_demo, people_view, snapshot
 from tests.sync.conftest import FAST_RETRY, FIXED_NOW
 
@@ -330,3 +331,36 @@ def test_wrong_anchors_never_outlive_a_run_that_ends_on_them(
     assert all(wanted[name] == top for name, top in left.items()), "a wrong anchor survived"
     run_sync(MemoryBackend(store), _settings(), clock=lambda: FIXED_NOW)
     assert wanted == _anchor_headers(store)
+
+
+def test_a_worker_column_deleted_mid_run_comes_back_and_nothing_else_moves(
+    synced_base: dict[str, object],
+) -> None:
+    """Someone deletes `สถานะการตรวจสอบ` just before the write: the run puts the column back."""
+    store = Store.from_json(synced_base)
+    header = store.get_values(SPREADSHEET, REGIONS[2], render="FORMULA")[2]
+    nid = header.index("เลขบัตรประจำตัวประชาชน")
+    people.type_value(store, SPREADSHEET, REGIONS[2], f"{column_letter(nid)}7", "123")
+    status = header.index(h.CHECK_STATUS)
+    seen: list[dict[str, list[list[object]]]] = []
+
+    def before(number: int, s: Store) -> None:
+        if number == 2:  # the first write: the run has read and planned
+            people.delete_columns(s, SPREADSHEET, REGIONS[2], status + 1)
+            seen.append(people_view(snapshot(s, SPREADSHEET)))
+
+    report = run_sync(
+        MemoryBackend(store, before_request=before),
+        _settings(),
+        clock=lambda: FIXED_NOW,
+        pause=lambda attempt: None,
+    )
+    assert seen and "ok" == report.outcome
+    assert seen[0] == people_view(snapshot(store, SPREADSHEET))
+    grid = store.get_values(SPREADSHEET, REGIONS[2], render="FORMULA")
+    assert h.CHECK_STATUS in grid[2]
+    sheet_ids = [s.sheet_id for s in store.get(SPREADSHEET).sheets if s.title in REGIONS]
+    wanted = {anchor_name(i, x): x for i in sheet_ids for x in h.WORKER_HEADERS}
+    assert wanted == _anchor_headers(store)  # every anchor tops its own column again
+    check = run_sync(MemoryBackend(store), _settings(dry_run=True), clock=lambda: FIXED_NOW)
+    assert [] == check.planned
