@@ -668,10 +668,12 @@ def _write(counter: Counter, settings: SyncSettings, plan: Plan) -> None:
         )
         return batches(requests, settings.max_write_bytes, together=plan.setup_together), by_name
 
-    request_batches, by_name = split(plan.fresh_columns)
-    if len(request_batches) > 1:
-        # Split calls are not one atomic batch: fresh columns are written by anchor too.
-        request_batches, by_name = split(frozenset())
+    request_batches, by_name = split(frozenset())
+    if plan.fresh_columns and len(request_batches) == 1:
+        # Split calls would not be one atomic batch: only then do fresh columns go by anchor.
+        fresh_batches, fresh_by_name = split(plan.fresh_columns)
+        if len(fresh_batches) == 1:
+            request_batches, by_name = fresh_batches, fresh_by_name
     anchored = [c for c in plan.changes if (c.tab, c.col) in by_name]
     writes = value_writes(anchored, by_name)
     setup_calls = [
