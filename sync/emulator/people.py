@@ -93,6 +93,34 @@ def type_value(store: Store, spreadsheet_id: str, tab: str, a1: str, value: Any)
     type_values(store, spreadsheet_id, tab, a1, [[value]])
 
 
+def _span(
+    store: Store, spreadsheet_id: str, tab: str, dimension: str, first: int, count: int
+) -> dict[str, Any]:
+    """The DimensionRange of ``count`` rows/columns from 1-based ``first``."""
+    sheet_id, _ = _sheet_id(store, spreadsheet_id, tab)
+    return {
+        "sheetId": sheet_id,
+        "dimension": dimension,
+        "startIndex": first - 1,
+        "endIndex": first - 1 + count,
+    }
+
+
+def _insert(
+    store: Store, spreadsheet_id: str, tab: str, dimension: str, first: int, count: int
+) -> None:
+    span = _span(store, spreadsheet_id, tab, dimension, first, count)
+    request = {"insertDimension": {"range": span, "inheritFromBefore": first > 1}}
+    _batch(store, spreadsheet_id, [request])
+
+
+def _delete(
+    store: Store, spreadsheet_id: str, tab: str, dimension: str, first: int, count: int
+) -> None:
+    span = _span(store, spreadsheet_id, tab, dimension, first, count)
+    _batch(store, spreadsheet_id, [{"deleteDimension": {"range": span}}])
+
+
 def insert_rows(
     store: Store,
     spreadsheet_id: str,
@@ -106,24 +134,7 @@ def insert_rows(
 
     Like "Insert row above", the new rows take their formatting from the row above them.
     """
-    sheet_id, _ = _sheet_id(store, spreadsheet_id, tab)
-    _batch(
-        store,
-        spreadsheet_id,
-        [
-            {
-                "insertDimension": {
-                    "range": {
-                        "sheetId": sheet_id,
-                        "dimension": "ROWS",
-                        "startIndex": at_row - 1,
-                        "endIndex": at_row - 1 + count,
-                    },
-                    "inheritFromBefore": at_row > 1,
-                }
-            }
-        ],
-    )
+    _insert(store, spreadsheet_id, tab, "ROWS", at_row, count)
     if values:
         type_values(store, spreadsheet_id, tab, f"A{at_row}", values)
 
@@ -136,24 +147,25 @@ def insert_columns(
 
     Like "Insert column left"; everything right of it (and whatever is anchored there) moves.
     """
-    sheet_id, _ = _sheet_id(store, spreadsheet_id, tab)
-    _batch(
-        store,
-        spreadsheet_id,
-        [
-            {
-                "insertDimension": {
-                    "range": {
-                        "sheetId": sheet_id,
-                        "dimension": "COLUMNS",
-                        "startIndex": at_col - 1,
-                        "endIndex": at_col - 1 + count,
-                    },
-                    "inheritFromBefore": at_col > 1,
-                }
-            }
-        ],
-    )
+    _insert(store, spreadsheet_id, tab, "COLUMNS", at_col, count)
+
+
+def delete_rows(
+    store: Store, spreadsheet_id: str, tab: str, start_row: int, count: int = 1
+) -> None:
+    """
+    Delete ``count`` rows starting at row ``start_row`` (1-based), as "Delete row" does.
+    """
+    _delete(store, spreadsheet_id, tab, "ROWS", start_row, count)
+
+
+def delete_columns(
+    store: Store, spreadsheet_id: str, tab: str, at_col: int, count: int = 1
+) -> None:
+    """
+    Delete ``count`` columns starting at column ``at_col`` (1-based: A is 1), as "Delete column".
+    """
+    _delete(store, spreadsheet_id, tab, "COLUMNS", at_col, count)
 
 
 def delete_named_range(store: Store, spreadsheet_id: str, name: str) -> None:
@@ -169,47 +181,6 @@ def delete_named_range(store: Store, spreadsheet_id: str, name: str) -> None:
     if not ids:
         raise KeyError(f"spreadsheet {spreadsheet_id} has no named range {name!r}")
     _batch(store, spreadsheet_id, [{"deleteNamedRange": {"namedRangeId": ids[0]}}])
-
-
-def delete_columns(
-    store: Store, spreadsheet_id: str, tab: str, at_col: int, count: int = 1
-) -> None:
-    """
-    Delete ``count`` columns starting at column ``at_col`` (1-based: A is 1), as "Delete column".
-    """
-    sheet_id, _ = _sheet_id(store, spreadsheet_id, tab)
-    span = {
-        "sheetId": sheet_id,
-        "dimension": "COLUMNS",
-        "startIndex": at_col - 1,
-        "endIndex": at_col - 1 + count,
-    }
-    _batch(store, spreadsheet_id, [{"deleteDimension": {"range": span}}])
-
-
-def delete_rows(
-    store: Store, spreadsheet_id: str, tab: str, start_row: int, count: int = 1
-) -> None:
-    """
-    Delete ``count`` rows starting at row ``start_row`` (1-based), as "Delete row" does.
-    """
-    sheet_id, _ = _sheet_id(store, spreadsheet_id, tab)
-    _batch(
-        store,
-        spreadsheet_id,
-        [
-            {
-                "deleteDimension": {
-                    "range": {
-                        "sheetId": sheet_id,
-                        "dimension": "ROWS",
-                        "startIndex": start_row - 1,
-                        "endIndex": start_row - 1 + count,
-                    }
-                }
-            }
-        ],
-    )
 
 
 def sort_rows(

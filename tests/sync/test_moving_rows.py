@@ -128,6 +128,14 @@ def test_trials_really_move_rows(synced_base: dict[str, object]) -> None:
     )
 
 
+def _type_into(store: Store, tab: str, header: str, row: int, value: object) -> list[object]:
+    """A person types into the column under `header`; returns the tab's header row."""
+    headers: list[object] = store.get_values(SPREADSHEET, tab, render="FORMULA")[2]
+    a1 = f"{column_letter(headers.index(header))}{row}"
+    people.type_value(store, SPREADSHEET, tab, a1, value)
+    return headers
+
+
 Clock = Callable[[], datetime]
 
 
@@ -136,9 +144,7 @@ def test_column_inserted_between_read_and_write_leaves_people_cells_alone(
 ) -> None:
     """A person inserts a column while the run is about to write: nobody's cell changes."""
     store = Store.from_json(synced_base)
-    header = store.get_values(SPREADSHEET, REGIONS[0], render="FORMULA")[2]
-    nid = header.index("เลขบัตรประจำตัวประชาชน")
-    people.type_value(store, SPREADSHEET, REGIONS[0], f"{column_letter(nid)}5", "123")
+    _type_into(store, REGIONS[0], h.NATIONAL_ID, 5, "123")
     seen: list[dict[str, list[list[object]]]] = []
 
     def before(number: int, s: Store) -> None:
@@ -182,9 +188,7 @@ def test_a_deleted_anchor_is_put_back_and_the_run_still_writes(
     assert len(wanted) == len(REGIONS) * 19
     for name in [n for n in wanted if n.endswith("_check_status") or n.endswith("_details")]:
         people.delete_named_range(store, SPREADSHEET, name)
-    header = store.get_values(SPREADSHEET, REGIONS[1], render="FORMULA")[2]
-    nid = header.index("เลขบัตรประจำตัวประชาชน")
-    people.type_value(store, SPREADSHEET, REGIONS[1], f"{column_letter(nid)}6", "123")
+    _type_into(store, REGIONS[1], h.NATIONAL_ID, 6, "123")
     before = people_view(snapshot(store, SPREADSHEET))
 
     report = run_sync(
@@ -228,11 +232,9 @@ def test_an_anchor_set_while_columns_move_is_never_written_through(
     for name in list(wanted):
         people.delete_named_range(store, SPREADSHEET, name)
     # New waste figures: the first worker column (next to the last person's column) changes.
-    header = store.get_values(SPREADSHEET, REGIONS[0], render="FORMULA")[2]
-    before_col, after_col = header.index(h.WASTE_BEFORE), header.index(h.WASTE_AFTER)
     for row in range(4, 10):
-        people.type_value(store, SPREADSHEET, REGIONS[0], f"{column_letter(before_col)}{row}", 400)
-        people.type_value(store, SPREADSHEET, REGIONS[0], f"{column_letter(after_col)}{row}", 100)
+        _type_into(store, REGIONS[0], h.WASTE_BEFORE, row, 400)
+        _type_into(store, REGIONS[0], h.WASTE_AFTER, row, 100)
     log = CallLog()
     seen: list[dict[str, list[list[object]]]] = []
 
@@ -307,10 +309,7 @@ def test_wrong_anchors_never_outlive_a_run_that_ends_on_them(
     wanted = _anchor_headers(store)
     for name in list(wanted):
         people.delete_named_range(store, SPREADSHEET, name)
-    header = store.get_values(SPREADSHEET, REGIONS[0], render="FORMULA")[2]
-    people.type_value(
-        store, SPREADSHEET, REGIONS[0], f"{column_letter(header.index(h.WASTE_BEFORE))}5", 400
-    )
+    _type_into(store, REGIONS[0], h.WASTE_BEFORE, 5, 400)
     log = CallLog()
     moved: list[bool] = []
 
@@ -338,9 +337,7 @@ def test_a_worker_column_deleted_mid_run_comes_back_and_nothing_else_moves(
 ) -> None:
     """Someone deletes `สถานะการตรวจสอบ` just before the write: the run puts the column back."""
     store = Store.from_json(synced_base)
-    header = store.get_values(SPREADSHEET, REGIONS[2], render="FORMULA")[2]
-    nid = header.index("เลขบัตรประจำตัวประชาชน")
-    people.type_value(store, SPREADSHEET, REGIONS[2], f"{column_letter(nid)}7", "123")
+    header = _type_into(store, REGIONS[2], h.NATIONAL_ID, 7, "123")
     status = header.index(h.CHECK_STATUS)
     seen: list[dict[str, list[list[object]]]] = []
 
