@@ -361,3 +361,33 @@ def test_a_worker_column_deleted_mid_run_comes_back_and_nothing_else_moves(
     assert wanted == _anchor_headers(store)  # every anchor tops its own column again
     check = run_sync(MemoryBackend(store), _settings(dry_run=True), clock=lambda: FIXED_NOW)
     assert [] == check.planned
+
+
+def test_a_rehearsal_copy_from_xlsx_gets_its_anchors_back_on_its_first_write(
+    synced_base: dict[str, object],
+) -> None:
+    """.xlsx keeps no named ranges: the first write fails once, restores them, then writes."""
+    from sync.emulator import xlsx
+
+    store = Store()
+    data = xlsx.export_bytes(Store.from_json(synced_base), SPREADSHEET)
+    sid = xlsx.import_bytes(store, data).spreadsheet_id
+    assert [] == store.get(sid).named_ranges
+    header = store.get_values(sid, REGIONS[0], render="FORMULA")[2]
+    nid = column_letter(header.index(h.NATIONAL_ID))
+    people.type_value(store, sid, REGIONS[0], f"{nid}5", "1")
+    before = people_view(snapshot(store, sid))
+    settings = SyncSettings(spreadsheet_id=sid, regions=REGIONS)
+    log = CallLog()
+    report = run_sync(
+        MemoryBackend(store, tracer=log), settings, clock=lambda: FIXED_NOW, pause=lambda a: None
+    )
+    assert "ok" == report.outcome and 4 + 5 == len(log.calls), [c.method for c in log.calls]
+    assert before == people_view(snapshot(store, sid))
+    assert len(REGIONS) * 19 == len(store.get(sid).named_ranges)
+    check = run_sync(
+        MemoryBackend(store),
+        SyncSettings(spreadsheet_id=sid, regions=REGIONS, dry_run=True),
+        clock=lambda: FIXED_NOW,
+    )
+    assert [] == check.planned
