@@ -137,6 +137,28 @@ def _worker_formulas(store: Store) -> list[str]:
     return found
 
 
+def _sync_twice(store: Store) -> list[str]:
+    """
+    Run, then run again: what went wrong if the run failed, the second run had anything to
+    rewrite, or a person's cell changed.
+    """
+    before = people_view(take(store))
+    problems: list[str] = []
+    try:
+        report = run_sync(MemoryBackend(store), ONE_TAB, clock=fixed_clock, pause=no_pause)
+        again = run_sync(MemoryBackend(store), ONE_TAB, clock=fixed_clock)
+    except SyncError as exc:
+        problems.append(f"run failed: {exc}")
+    else:
+        if report.outcome != "ok":
+            problems.append(f"run ended {report.outcome}: {report.error}")
+        if again.writes:
+            problems.append(f"a second run rewrote {again.cells_written} cells")
+    if people_view(take(store)) != before:
+        problems.append("people's cells changed")
+    return problems
+
+
 def _statuses(store: Store) -> dict[int, Any]:
     grid = store.get_values(SPREADSHEET, TAB, render="FORMULA")
     col = grid[2].index(h.CHECK_STATUS)
@@ -156,24 +178,11 @@ def test_hostile_text_in_peoples_cells(edits: list[tuple[int, str, str]], tally:
     store = _store()
     for row, header, value in edits:
         _put(store, row, header, value)
-    before = people_view(take(store))
-    problems: list[str] = []
-    try:
-        report = run_sync(MemoryBackend(store), ONE_TAB, clock=fixed_clock, pause=no_pause)
-        again = run_sync(MemoryBackend(store), ONE_TAB, clock=fixed_clock)
-    except SyncError as exc:
-        problems.append(f"run failed: {exc}")
-    else:
-        if report.outcome != "ok":
-            problems.append(f"run ended {report.outcome}: {report.error}")
-        if again.writes:
-            problems.append(f"a second run rewrote {again.cells_written} cells")
-        statuses = _statuses(store)
-        for row, _, _ in edits:
-            if statuses.get(row) not in (h.STATUS_PASS, h.STATUS_WARN, h.STATUS_FAIL):
-                problems.append(f"row {row} has no status ({statuses.get(row)!r})")
-    if people_view(take(store)) != before:
-        problems.append("people's cells changed")
+    problems = _sync_twice(store)
+    statuses = _statuses(store)
+    for row, _, _ in edits:
+        if statuses.get(row) not in (h.STATUS_PASS, h.STATUS_WARN, h.STATUS_FAIL):
+            problems.append(f"row {row} has no status ({statuses.get(row)!r})")
     problems += [f"formula written: {f}" for f in _worker_formulas(store)]
     tally.record(not problems, f"{edits!r}: {problems}")
     assert not problems, f"{edits!r}: {problems}"
@@ -215,20 +224,7 @@ def test_extreme_numbers_in_amount_columns(cells: list[tuple[str, Any]], tally: 
     store = _store()
     for header, value in cells:
         _put(store, 4, header, value)
-    before = people_view(take(store))
-    problems: list[str] = []
-    try:
-        report = run_sync(MemoryBackend(store), ONE_TAB, clock=fixed_clock, pause=no_pause)
-        again = run_sync(MemoryBackend(store), ONE_TAB, clock=fixed_clock)
-    except SyncError as exc:
-        problems.append(f"run failed: {exc}")
-    else:
-        if report.outcome != "ok":
-            problems.append(f"run ended {report.outcome}: {report.error}")
-        if again.writes:
-            problems.append(f"the next run rewrote {again.cells_written} cells")
-    if people_view(take(store)) != before:
-        problems.append("people's cells changed")
+    problems = _sync_twice(store)
     tally.record(not problems, f"{cells!r}: {problems}")
     assert not problems, f"{cells!r}: {problems}"
 
@@ -301,14 +297,7 @@ def test_fifty_thousand_character_cells(header: str, tally: Tally) -> None:
     store = _store()
     _put(store, 4, header, ("ก๑a@" * MAX_CELL_CHARS)[:MAX_CELL_CHARS])
     _put(store, 5, header, "=" + "9" * (MAX_CELL_CHARS - 1))
-    before = people_view(take(store))
-    report = run_sync(MemoryBackend(store), ONE_TAB, clock=fixed_clock, pause=no_pause)
-    again = run_sync(MemoryBackend(store), ONE_TAB, clock=fixed_clock)
-    problems = []
-    if report.outcome != "ok" or again.writes:
-        problems.append(f"run {report.outcome} ({report.error}), second wrote {again.writes}")
-    if people_view(take(store)) != before:
-        problems.append("people's cells changed")
+    problems = _sync_twice(store)
     statuses = _statuses(store)
     if not {statuses.get(4), statuses.get(5)} <= {h.STATUS_PASS, h.STATUS_WARN, h.STATUS_FAIL}:
         problems.append(f"no status on the long rows: {statuses}")
