@@ -8,6 +8,7 @@ blank rather than wrong. Results are rounded half-up to 2 decimals only at this 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -124,6 +125,30 @@ def _inputs(cells: Cells) -> list[Decimal | None]:
     return numbers
 
 
+_SCORES: dict[int, Decimal] = {score: Decimal(score) for score in range(1, 6)}
+"""The satisfaction scores `check_row` can return, as the Decimals the formula adds up."""
+
+
+def _parsed_inputs(parsed: Mapping[str, object]) -> list[Decimal | None]:
+    """
+    Take every numeric input from what `rules.check_row` already parsed, instead of again.
+
+    Its values hold a Decimal ≥ 0 for an amount and an int 1–5 for a score, and nothing for a
+    cell that is blank, not a number, negative or out of range: what `_inputs` makes of the
+    same raw cells (a test proves both agree on a corpus and on arbitrary cells).
+    """
+    numbers: list[Decimal | None] = []
+    append = numbers.append
+    for value in map(parsed.get, _INPUT_HEADERS):
+        if value is None or value.__class__ is Decimal:
+            append(value)
+        elif value.__class__ is int:
+            append(_SCORES.get(value) or Decimal(value))
+        else:
+            append(None)
+    return numbers
+
+
 def _zero_finding(change: Change) -> Finding | None:
     """
     Turn a formula's zero input into a warning on the column that holds it.
@@ -138,9 +163,13 @@ def _zero_finding(change: Change) -> Finding | None:
     return Finding(ZERO_BASE_CODE, Severity.WARNING, column, ZERO_BASE_MESSAGE)
 
 
-def evaluate_row(cells: Cells) -> KpiResult:
+def evaluate_row(cells: Cells, *, parsed: Mapping[str, object] | None = None) -> KpiResult:
     """
     Compute every KPI of one row (operating manual, การคำนวณผลลัพธ์ตัวชี้วัด, formulas 1–7).
+
+    `parsed` is the `values` of `rules.check_row` for the same cells (default template), when
+    the caller has it: the numbers are then taken from there rather than parsed a second time,
+    with the same results.
 
     Columns filled, by worker-block header (domain spec §3.2 and §4):
 
@@ -199,7 +228,7 @@ def evaluate_row(cells: Cells) -> KpiResult:
         carbon_before,
         carbon_after,
         *scores,
-    ) = _inputs(cells)
+    ) = _inputs(cells) if parsed is None else _parsed_inputs(parsed)
     waste = formulas.waste_reduction(
         waste_before=waste_before,
         produced_before=produced_before,

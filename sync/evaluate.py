@@ -147,7 +147,7 @@ def evaluate(
                 check = rules.check_row(
                     cells, region=tab.region, options=options, fiscal_year=fiscal_year, as_of=as_of
                 )
-                cached = cache[key] = (check, kpi.evaluate_row(cells))
+                cached = cache[key] = (check, kpi.evaluate_row(cells, parsed=check.values))
             check, result = cached
             if check.is_blank:
                 blanks.append(row_number)
