@@ -294,6 +294,9 @@ _EXACT = 2**53
 _BLANK_AS_TEXT: dict[object, str] = {None: ""}
 """An empty cell inside a row reads as ""; every other value maps to itself (the default)."""
 
+_PLAIN_OR_BLANK = frozenset({str, int, bool, float, type(None)})
+"""Stored types an unformatted read renders without ``render_value`` (floats only need a look)."""
+
 
 def read_block(
     spreadsheet: Spreadsheet,
@@ -318,10 +321,16 @@ def read_block(
             return convert(v)
         return render_value(spreadsheet, sheet, v, render, datetime_render)
 
+    # A tab's grid is 1,000 rows by default and its data a few dozen: the empty slots after the
+    # last written row would only be read as [] and trimmed again, so they are cut off first.
+    slots = sheet.rows[grid.r0 : grid.r1]
+    end = len(slots)
+    while end and slots[end - 1] is None:
+        end -= 1
+    del slots[end:]
     rows: list[list[Any]] = []
     c0, c1 = grid.c0, grid.c1
-    for r in range(grid.r0, grid.r1):
-        row = sheet.rows[r]
+    for row in slots:
         if row is None or not row.values:
             rows.append([])
             continue
@@ -335,6 +344,22 @@ def read_block(
         if as_is_or_blank.issuperset(kinds):
             # The same with empty cells among them, which read as "" (also at C speed).
             rows.append(list(map(_BLANK_AS_TEXT.get, stored, stored)))
+            continue
+        if fractions_as_is and _PLAIN_OR_BLANK.issuperset(kinds):
+            # Numbers typed as floats among them (most data rows): only floats need a look,
+            # so every other cell is settled by one identity test.
+            rows.append(
+                [
+                    ("" if v is None else v)
+                    if type(v) is not float
+                    else v
+                    if not v.is_integer()
+                    else int(v)
+                    if -_EXACT < v < _EXACT
+                    else slow(v)
+                    for v in stored
+                ]
+            )
             continue
         # A cheap membership test per cell keeps text and integers (most of a tab) off the
         # per-value call, which dominated reading a whole tab.

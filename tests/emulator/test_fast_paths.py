@@ -476,6 +476,35 @@ def test_reading_a_block_matches_rendering_each_value(
     assert [typed(r) for r in got] == [typed(r) for r in expected]
 
 
+@settings(max_examples=100, deadline=None)
+@given(
+    stored=stored_rows,
+    render=st.sampled_from(["FORMATTED_VALUE", "UNFORMATTED_VALUE", "FORMULA"]),
+    r0=st.integers(0, 5),
+    c0=st.integers(0, 4),
+)
+def test_reading_by_columns_is_the_rows_read_turned(
+    stored: list[list[CellValue] | None], render: str, r0: int, c0: int
+) -> None:
+    """
+    A COLUMNS read is the ROWS read turned over, padded with "" and trimmed the same way.
+    """
+    store = make_store(stored)
+    spreadsheet = store.get(SID)
+    sheet = spreadsheet.sheets[0]
+    grid = Grid(sheet, r0, c0, sheet.row_count, sheet.column_count)
+    by_rows = read_block(spreadsheet, grid, render, "SERIAL_NUMBER", "ROWS")
+    width = max(map(len, by_rows), default=0)
+    expected = [[r[c] if c < len(r) else "" for r in by_rows] for c in range(width)]
+    for column in expected:
+        while column and column[-1] == "":
+            column.pop()
+    while expected and not expected[-1]:
+        expected.pop()
+    got = read_block(spreadsheet, grid, render, "SERIAL_NUMBER", "COLUMNS")
+    assert [typed(c) for c in got] == [typed(c) for c in expected]
+
+
 def test_gc_is_back_on_after_a_failing_request() -> None:
     """
     An error inside a request does not leave the collector switched off.
