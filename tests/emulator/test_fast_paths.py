@@ -320,6 +320,52 @@ def test_values_written_in_place_are_rolled_back_when_a_later_request_fails() ->
     assert store.get(SID).revision == revision
 
 
+def test_writes_past_a_rows_end_are_rolled_back_when_a_later_request_fails() -> None:
+    """
+    Rows extended past their end in place, and rows created, are put back when the batch fails.
+    """
+    store = make_store([["a"], [], ["x"]])
+    sheet = store.get(SID).sheets[0]
+    first_row = sheet.rows[0]
+    before = grid_state(sheet)
+    write = {
+        "updateCells": {
+            "start": {"sheetId": 0, "rowIndex": 0, "columnIndex": 1},
+            "rows": [
+                {
+                    "values": [
+                        {"userEnteredValue": {"stringValue": "s"}},
+                        {},
+                        {"userEnteredValue": {"numberValue": 2.5}},
+                        {},
+                    ]
+                },
+                {"values": [{}, {"userEnteredValue": {"numberValue": 1}}]},
+                {"values": [{"userEnteredValue": {"stringValue": ""}}]},
+            ],
+            "fields": "userEnteredValue",
+        }
+    }
+    api = SheetsApi(store)
+    failing = {"deleteSheet": {"sheetId": 999}}
+    response = api.call("POST", f"{BASE}:batchUpdate", {"requests": [write, failing]})
+    assert response.status == 400
+    assert response.body["error"]["message"] == (
+        "Invalid requests[1].deleteSheet: No grid with id: 999"
+    )
+    assert grid_state(sheet) == before
+    assert sheet.rows[0] is first_row
+    assert sheet.rows[1] is None
+
+    response = api.call("POST", f"{BASE}:batchUpdate", {"requests": [write]})
+    assert response.status == 200, response.body
+    assert [typed(r.values) if r is not None else None for r in sheet.rows[:3]] == [
+        typed(["a", "s", None, 2.5]),
+        typed([None, None, 1]),
+        typed(["x"]),
+    ]
+
+
 @pytest.mark.parametrize(
     "middle",
     [

@@ -219,6 +219,42 @@ def _all_row_values(rows: list[Any]) -> list[Any]:
     return out
 
 
+def _fresh_values(values: list[Any]) -> list[CellValue] | None:
+    """
+    Convert a row of plain cells bound for empty cells, or return None if any needs the loop.
+
+    Plain is a CellData dict whose userEnteredValue is absent, null, one ``stringValue`` text
+    within the cell limit or one ``numberValue`` number. Anything else, and so every cell that
+    fails the request, goes through ``_write_values``' cell-by-cell loop, which reports it in
+    order. Trailing empty cells are dropped: they leave the row as it is.
+    """
+    out: list[CellValue] = []
+    append = out.append
+    for source in values:
+        if type(source) is not dict:
+            return None
+        new = source.get("userEnteredValue")
+        if new is None:
+            append(None)
+            continue
+        if type(new) is not dict or len(new) != 1:
+            return None
+        text = new.get("stringValue")
+        if type(text) is str:
+            if len(text) > MAX_CELL_CHARS:
+                return None
+            append(text or None)
+            continue
+        number = new.get("numberValue")
+        if type(number) is float or type(number) is int:
+            append(number)
+            continue
+        return None
+    while out and out[-1] is None:
+        out.pop()
+    return out
+
+
 def _write_values(
     ctx: Context,
     sheet: Sheet,
@@ -259,6 +295,22 @@ def _write_values(
         stored_values: list[CellValue] = row.values if row is not None else []
         size = len(stored_values)
         saved = not shared
+        if c0 >= size:
+            # Every cell of the range is empty in this row (new columns, new tabs: nearly all
+            # of a first sync), so nothing needs comparing or clearing: plain cells are
+            # converted in one pass and appended.
+            fresh = _fresh_values(values)
+            if fresh is not None:
+                if fresh:
+                    if not saved:
+                        ctx.save_row(sheet, r)
+                    if row is None:
+                        row = sheet.row(r)
+                        stored_values = row.values
+                    if c0 > size:
+                        stored_values.extend([None] * (c0 - size))
+                    stored_values.extend(fresh)
+                continue
         c = c0
         for source in values:
             if type(source) is dict:
