@@ -747,6 +747,53 @@ def test_named_ranges_and_groups_reply_shapes(api: SheetsApi) -> None:
     assert "namedRanges" not in metadata(api)
 
 
+def add_named(name: str) -> dict[str, Any]:
+    """
+    An addNamedRange request naming A1:B2 of Sheet1.
+    """
+    cells = {"sheetId": 0, "startRowIndex": 0, "endRowIndex": 2, "endColumnIndex": 2}
+    return {"addNamedRange": {"namedRange": {"name": name, "range": cells}}}
+
+
+def test_named_range_names_are_unique_ignoring_case_within_a_batch_too(api: SheetsApi) -> None:
+    """
+    A taken name fails in any case, also when taken earlier in the same batch; a name freed
+    by a delete or a rename earlier in the batch is free again, and a rename may keep its name.
+    """
+
+    def rename(named_range_id: str, name: str) -> dict[str, Any]:
+        named = {"namedRangeId": named_range_id, "name": name}
+        return {"updateNamedRange": {"namedRange": named, "fields": "name"}}
+
+    (totals,) = batch(api, add_named("Totals"))
+    totals_id = totals["addNamedRange"]["namedRange"]["namedRangeId"]
+    assert failing(api, add_named("TOTALS")) == (
+        "Invalid requests[0].addNamedRange: A named range with the name TOTALS already exists."
+    )
+    assert failing(api, add_named("Other"), add_named("a"), add_named("other")) == (
+        "Invalid requests[2].addNamedRange: A named range with the name other already exists."
+    )
+    replies = batch(
+        api,
+        add_named("Other"),
+        {"deleteNamedRange": {"namedRangeId": totals_id}},
+        add_named("totals"),
+        add_named("Third"),
+    )
+    other_id = replies[0]["addNamedRange"]["namedRange"]["namedRangeId"]
+    assert failing(api, rename(other_id, "THIRD")) == (
+        "Invalid requests[0].updateNamedRange: A named range with the name THIRD already exists."
+    )
+    batch(api, rename(other_id, "OTHER"), rename(other_id, "Fifth"), add_named("other"))
+    assert failing(api, add_named("fifth")).endswith("the name fifth already exists.")
+    assert sorted(n["name"] for n in metadata(api)["namedRanges"]) == [
+        "Fifth",
+        "Third",
+        "other",
+        "totals",
+    ]
+
+
 def test_merge_copy_cut_paste(api: SheetsApi) -> None:
     """
     mergeCells keeps the top-left value; copyPaste tiles; cutPaste moves and clears the source.

@@ -35,6 +35,9 @@ class Context:
     journaled: set[tuple[int, int]] = field(default_factory=set)
     # sheetId -> (position, tab) of the last lookup, rechecked against the live list on use.
     found: dict[int, tuple[int, Sheet]] = field(default_factory=dict, init=False, repr=False)
+    # Lower-cased named-range name -> IDs carrying it, and the named ranges it was read from.
+    _names: dict[str, list[Any]] = field(default_factory=dict, init=False, repr=False)
+    _names_source: list[dict[str, Any]] = field(default_factory=list, init=False, repr=False)
 
     def shared(self, sheet: Sheet) -> bool:
         """
@@ -86,6 +89,30 @@ class Context:
         for sheet in list(self.spreadsheet.sheets):
             if sheet.charts:
                 self.writable(sheet)
+
+    def named_range_names(self) -> dict[str, list[Any]]:
+        """
+        Map each lower-cased named-range name to the IDs carrying it, as the batch sees them.
+
+        A set-up batch adds a hundred named ranges, each name checked against every other, so
+        the map is kept between requests: extended when one named range was appended since,
+        rebuilt when the list no longer equals (entry by entry, identity first) the one it was
+        read from. Handlers change a named range by replacing its dict, never in place.
+        """
+        ranges = self.spreadsheet.named_ranges
+        source = self._names_source
+        if len(ranges) == len(source) + 1 and ranges[:-1] == source:
+            added = ranges[-1]
+            self._names.setdefault(added.get("name", "").lower(), []).append(
+                added.get("namedRangeId")
+            )
+            source.append(added)
+        elif ranges != source:
+            names: dict[str, list[Any]] = {}
+            for n in ranges:
+                names.setdefault(n.get("name", "").lower(), []).append(n.get("namedRangeId"))
+            self._names, self._names_source = names, list(ranges)
+        return self._names
 
     def new_id(self, taken: Any = ()) -> int:
         """

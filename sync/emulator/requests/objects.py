@@ -273,10 +273,8 @@ def _check_name(ctx: Context, name: Any, own: str | None = None) -> str:
         or name.upper() in ("TRUE", "FALSE")
     ):
         raise RequestInvalid(f"Invalid name for a named range: {name}")
-    wanted = name.lower()
-    for n in ctx.spreadsheet.named_ranges:
-        if n.get("name", "").lower() == wanted and n.get("namedRangeId") != own:
-            raise RequestInvalid(f"A named range with the name {name} already exists.")
+    if any(nid != own for nid in ctx.named_range_names().get(name.lower(), ())):
+        raise RequestInvalid(f"A named range with the name {name} already exists.")
     return name
 
 
