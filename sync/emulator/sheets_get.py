@@ -67,23 +67,25 @@ def _quantise(component: float) -> float | int:
     return float(f"{int(component * 255 + 1e-9) / 255:.8g}")
 
 
+_SCALARS = frozenset({str, int, float, bool})
+
+
 def public(value: Any) -> Any:
     """
     Render stored JSON as Google outputs it: no sheetId 0 in ranges, zero colour components dropped.
+
+    Every reply of a batch passes through here, so scalars are kept without a call and key sets
+    are compared through the dict's key view instead of building sets.
     """
     if isinstance(value, list):
-        return [public(v) for v in value]
+        return [v if type(v) in _SCALARS else public(v) for v in value]
     if not isinstance(value, dict):
         return value
-    if (
-        value
-        and set(value) <= _COLOR_KEYS
-        and all(isinstance(v, (int, float)) for v in value.values())
-    ):
+    keys = value.keys()
+    if value and keys <= _COLOR_KEYS and all(isinstance(v, (int, float)) for v in value.values()):
         return {k: _quantise(v) for k, v in value.items() if v}
-    out = {k: public(v) for k, v in value.items() if v is not None}
-    is_range = bool(_RANGE_KEYS & set(value)) or set(value) == {"sheetId"}
-    if is_range and out.get("sheetId") == 0:
+    out = {k: v if type(v) in _SCALARS else public(v) for k, v in value.items() if v is not None}
+    if out.get("sheetId") == 0 and (not _RANGE_KEYS.isdisjoint(keys) or keys == {"sheetId"}):
         del out["sheetId"]
     return out
 
