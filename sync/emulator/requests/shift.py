@@ -227,20 +227,23 @@ def insert_dimension(
         def shift(c: int) -> int | None:
             return c + count if c >= start else c
 
+        # The new columns take the formats of their neighbour (at its shifted position).
+        inherits = 0 <= source < sheet.column_count
+        original = source if source < start else source + count
         for _, row in sheet.used_rows():
             # What `_remap_columns` does for a shift, at slice speed (every set-up inserts
             # the worker's columns into each regional tab).
             if start < len(row.values):
                 row.values = row.values[:start] + gap + row.values[start:]
-            row.notes = _shift_keys(row.notes, shift)
-            row.formats = _shift_keys(row.formats, shift)
-            row.validations = _shift_keys(row.validations, shift)
-        if 0 <= source < sheet.column_count:
-            original = source if source < start else source + count
-            for _, row in sheet.used_rows():
-                if row.formats and original in row.formats:
+            if row.notes:
+                row.notes = _shift_keys(row.notes, shift)
+            if row.formats:
+                row.formats = _shift_keys(row.formats, shift)
+                if inherits and row.formats and original in row.formats:
                     for c in range(start, end):
                         row.formats[c] = row.formats[original]
+            if row.validations:
+                row.validations = _shift_keys(row.validations, shift)
         sheet.columns[start:start] = [None] * count
     interval, point = _insert_mapper(start, count)
     _shift_objects(spreadsheet, sheet, dim, interval, point)
