@@ -196,15 +196,22 @@ def update_cells(ctx: Context, body: dict[str, Any]) -> None:
         return
     for i in range(height):
         values = row_values[i] if i < len(row_values) else []
-        _write_row(sheet, r0 + i, c0, width, values, mask)
+        _write_row(sheet, r0 + i, c0, width, values, mask, nulls=ctx.body_has_nulls)
 
 
-def _write_row(sheet: Sheet, r: int, c0: int, width: int, values: Any, mask: Mask) -> None:
+def _write_row(
+    sheet: Sheet, r: int, c0: int, width: int, values: Any, mask: Mask, *, nulls: bool = True
+) -> None:
     """
     Apply one RowData's cells (nulls dropped) under any mask; cells past its end are cleared.
+
+    ``nulls=False`` says the body holds no JSON null, so cells are used as decoded (``write_cell``
+    stores copies of what it takes from them).
     """
     for j in range(width):
-        source = strip_nulls(values[j]) if j < len(values) else {}
+        source = values[j] if j < len(values) else {}
+        if nulls:
+            source = strip_nulls(source)
         write_cell(sheet, r, c0 + j, source or {}, mask)
 
 
