@@ -136,12 +136,17 @@ def evaluate(
     blank: dict[str, tuple[int, ...]] = {}
     for tab in tabs:
         blanks = []
+        # A row's cache key: its values in column order and their types (1, 1.0 and True are
+        # equal in Python but are different cells), with the headers they sit under (one tuple
+        # per tab) in case columns moved between the two rounds.
+        context = (tab.region, fiscal_year, as_of, tuple(tab.headers.columns))
         for row_number in range(tab.first_data_row, len(tab.grid) + 1):
             cells = tab.headers.row_cells(tab.grid[row_number - 1])
             if all(rules.is_blank(v) for v in cells.values()):
                 blanks.append(row_number)
                 continue
-            key = (tab.region, fiscal_year, as_of, *cells.items())
+            values = tuple(cells.values())
+            key = (context, values, tuple(map(type, values)))
             cached = cache.get(key)
             if cached is None:
                 check = rules.check_row(

@@ -1,0 +1,73 @@
+"""
+`evaluate` re-uses a row's results from the run's first round only when the row is the same.
+"""
+
+from __future__ import annotations
+
+import copy
+from datetime import date
+
+import rules
+from rules import headers as h
+from sync.demodata import generate_spreadsheet, options_lists
+from sync.evaluate import Evaluation, RegionTab, evaluate
+
+REGION = "ศก.1"
+
+
+def tab_of(grid: list[list[object]]) -> RegionTab:
+    """The first regional tab of a generated sheet, as a run reads it."""
+    mapping = rules.map_headers(grid[2], grid[1])
+    return RegionTab(REGION, REGION, grid, mapping, {}, first_data_row=4)
+
+
+def run(grid: list[list[object]], cache: dict[tuple[object, ...], object]) -> Evaluation:
+    """Evaluate the tab with a cache shared between calls, as a run's two rounds share it."""
+    return evaluate(
+        [tab_of(grid)],
+        options=options_lists(),
+        fiscal_year=2567,
+        as_of=date(2024, 10, 1),
+        cache=cache,  # type: ignore[arg-type]
+    )
+
+
+def generated_grid() -> list[list[object]]:
+    """A small generated regional tab with no mistakes (every row passes or warns)."""
+    return copy.deepcopy(generate_spreadsheet(rows_per_region=3, error_rate=0).tabs[REGION])
+
+
+def test_an_unchanged_row_is_not_checked_again() -> None:
+    """The second round gets the very results of the first: nothing was re-checked."""
+    grid = generated_grid()
+    cache: dict[tuple[object, ...], object] = {}
+    first, second = run(grid, cache), run(grid, cache)
+    assert [r.check for r in first.rows] == [r.check for r in second.rows]
+    assert all(a.check is b.check for a, b in zip(first.rows, second.rows, strict=True))
+
+
+def test_a_number_that_became_true_is_checked_again() -> None:
+    """1 and TRUE are equal in Python, but TRUE in an amount column is not a number."""
+    grid = generated_grid()
+    column = rules.map_headers(grid[2], grid[1]).columns[h.COST_BEFORE]
+    row = grid[3]
+    row += [None] * (column + 1 - len(row))
+    row[column] = 1
+    cache: dict[tuple[object, ...], object] = {}
+    assert "not_a_number" not in run(grid, cache).rows[0].check.codes
+    row[column] = True
+    assert "not_a_number" in run(grid, cache).rows[0].check.codes
+
+
+def test_a_row_under_swapped_headers_is_checked_again() -> None:
+    """Someone swapped two header cells between the rounds: the same values mean other things."""
+    grid = generated_grid()
+    mapping = rules.map_headers(grid[2], grid[1])
+    mobile, email = mapping.columns[h.MOBILE], mapping.columns[h.EMAIL]
+    cache: dict[tuple[object, ...], object] = {}
+    before = run(grid, cache).rows[0].check
+    headers = grid[2]
+    headers[mobile], headers[email] = headers[email], headers[mobile]
+    after = run(grid, cache).rows[0].check
+    assert "email_invalid" not in before.codes
+    assert "email_invalid" in after.codes  # the mobile number, read as an e-mail address
