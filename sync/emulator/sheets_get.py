@@ -74,8 +74,9 @@ def public(value: Any) -> Any:
     """
     Render stored JSON as Google outputs it: no sheetId 0 in ranges, zero colour components dropped.
 
-    Every reply of a batch passes through here, so scalars are kept without a call and key sets
-    are compared through the dict's key view instead of building sets.
+    Every reply of a batch passes through here, so scalars are kept without a call, key sets
+    are compared through the dict's key view instead of building sets, and dicts are copied
+    by a plain loop (a comprehension is a function call of its own).
     """
     if isinstance(value, list):
         return [v if type(v) in _SCALARS else public(v) for v in value]
@@ -84,7 +85,10 @@ def public(value: Any) -> Any:
     keys = value.keys()
     if value and keys <= _COLOR_KEYS and all(isinstance(v, (int, float)) for v in value.values()):
         return {k: _quantise(v) for k, v in value.items() if v}
-    out = {k: v if type(v) in _SCALARS else public(v) for k, v in value.items() if v is not None}
+    out = {}
+    for k, v in value.items():
+        if v is not None:
+            out[k] = v if type(v) in _SCALARS else public(v)
     if out.get("sheetId") == 0 and (not _RANGE_KEYS.isdisjoint(keys) or keys == {"sheetId"}):
         del out["sheetId"]
     return out

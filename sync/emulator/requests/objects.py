@@ -273,7 +273,8 @@ def _check_name(ctx: Context, name: Any, own: str | None = None) -> str:
         or name.upper() in ("TRUE", "FALSE")
     ):
         raise RequestInvalid(f"Invalid name for a named range: {name}")
-    if any(nid != own for nid in ctx.named_range_names().get(name.lower(), ())):
+    holders = ctx.named_range_names().get(name.lower())
+    if holders and any(nid != own for nid in holders):
         raise RequestInvalid(f"A named range with the name {name} already exists.")
     return name
 
