@@ -7,12 +7,16 @@ from __future__ import annotations
 import copy
 from datetime import date
 
+import kpi
 import rules
 from rules import headers as h
 from sync.demodata import generate_spreadsheet, options_lists
 from sync.evaluate import Evaluation, RegionTab, evaluate
 
 REGION = "ศก.1"
+
+Cache = dict[tuple[object, ...], tuple[rules.RowResult, kpi.KpiResult]]
+"""The run's row cache that `evaluate` shares between its two rounds."""
 
 
 def tab_of(grid: list[list[object]]) -> RegionTab:
@@ -21,14 +25,14 @@ def tab_of(grid: list[list[object]]) -> RegionTab:
     return RegionTab(REGION, REGION, grid, mapping, {}, first_data_row=4)
 
 
-def run(grid: list[list[object]], cache: dict[tuple[object, ...], object]) -> Evaluation:
+def run(grid: list[list[object]], cache: Cache) -> Evaluation:
     """Evaluate the tab with a cache shared between calls, as a run's two rounds share it."""
     return evaluate(
         [tab_of(grid)],
         options=options_lists(),
         fiscal_year=2567,
         as_of=date(2024, 10, 1),
-        cache=cache,  # type: ignore[arg-type]
+        cache=cache,
     )
 
 
@@ -40,7 +44,7 @@ def generated_grid() -> list[list[object]]:
 def test_an_unchanged_row_is_not_checked_again() -> None:
     """The second round gets the very results of the first: nothing was re-checked."""
     grid = generated_grid()
-    cache: dict[tuple[object, ...], object] = {}
+    cache: Cache = {}
     first, second = run(grid, cache), run(grid, cache)
     assert [r.check for r in first.rows] == [r.check for r in second.rows]
     assert all(a.check is b.check for a, b in zip(first.rows, second.rows, strict=True))
@@ -53,7 +57,7 @@ def test_a_number_that_became_true_is_checked_again() -> None:
     row = grid[3]
     row += [None] * (column + 1 - len(row))
     row[column] = 1
-    cache: dict[tuple[object, ...], object] = {}
+    cache: Cache = {}
     assert "not_a_number" not in run(grid, cache).rows[0].check.codes
     row[column] = True
     assert "not_a_number" in run(grid, cache).rows[0].check.codes
@@ -64,7 +68,7 @@ def test_a_row_under_swapped_headers_is_checked_again() -> None:
     grid = generated_grid()
     mapping = rules.map_headers(grid[2], grid[1])
     mobile, email = mapping.columns[h.MOBILE], mapping.columns[h.EMAIL]
-    cache: dict[tuple[object, ...], object] = {}
+    cache: Cache = {}
     before = run(grid, cache).rows[0].check
     headers = grid[2]
     headers[mobile], headers[email] = headers[email], headers[mobile]
