@@ -13,6 +13,8 @@ cyclic garbage collector is paused (`sync.gcpause`). Prints, per measurement:
   (IDs, phones, amounts) are checked again; a sheet of a few thousand rows per tab fits;
 - the first-sight floor: each distinct value validated once by its column's rule and nothing
   else, the cost of a cold pass that no cache removes (a lower bound for any engine);
+- both cores: two cold passes run at once on half the rows each, the ceiling of splitting the
+  same per-row work over this machine's two cores;
 - peak memory as resident-set size (`ru_maxrss`) before and after the passes, and the peak
   allocated while checking a small sample under tracemalloc (measured separately, because
   tracemalloc itself slows allocation-heavy code several times over).
@@ -146,15 +148,19 @@ def _rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def measure(rows_per_region: int, seed: int) -> dict[str, Any]:
+def measure(rows_per_region: int, seed: int, *, cold_only: bool = False) -> dict[str, Any]:
     """
     Run the cold pass, the warm pass and the traced sample in this process; return the figures.
+
+    With `cold_only`, stop after the cold pass (for the two-process measurement).
     """
     rows = _rows(rows_per_region, seed)
     options = options_lists()
     rss_before = _rss_mib()
     split = [0.0, 0.0]
     cold, statuses = _pass(rows, options, split)
+    if cold_only:
+        return {"rows": len(rows), "cold_rows_per_s": len(rows) / cold}
     rss_cold = _rss_mib()
     warm, warm_statuses = _pass(rows, options)
     if warm_statuses != statuses:
@@ -203,9 +209,10 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2567)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--child", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--cold-only", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
-        print(json.dumps(measure(args.rows_per_region, args.seed)))
+        print(json.dumps(measure(args.rows_per_region, args.seed, cold_only=args.cold_only)))
         return
 
     results: list[dict[str, Any]] = []
@@ -246,6 +253,34 @@ def main() -> None:
         f"{first['traced_peak_mib']:.1f} MiB (tracemalloc, separate untimed pass)"
     )
     print(f"statuses                  : {first['statuses']}")
+    _both_cores(args.rows_per_region, args.seed)
+
+
+def _both_cores(rows_per_region: int, seed: int) -> None:
+    """
+    Run two cold passes at once, half the rows each, and print what the two cores give together.
+
+    This is the most that splitting today's per-row work over two processes could reach,
+    before any cost of moving rows and results between them.
+    """
+    half = max(1, rows_per_region // 2)
+    commands = [
+        [
+            *(sys.executable, __file__, "--child", "--cold-only"),
+            *("--rows-per-region", str(half), "--seed", str(seed + offset)),
+        ]
+        for offset in (10, 11)
+    ]
+    children = [subprocess.Popen(c, stdout=subprocess.PIPE, text=True) for c in commands]
+    results = [json.loads(child.communicate()[0]) for child in children]
+    if any(child.returncode for child in children):
+        raise SystemExit("a two-process child failed")
+    figures = [float(r["cold_rows_per_s"]) for r in results]
+    print(
+        f"both cores                : two cold passes at once, {results[0]['rows']:,} rows each: "
+        f"{figures[0]:,.0f} + {figures[1]:,.0f} = {sum(figures):,.0f} rows/s "
+        "(upper bound of a two-process split, before moving results between processes)"
+    )
 
 
 if __name__ == "__main__":
