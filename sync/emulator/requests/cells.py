@@ -17,7 +17,7 @@ from sync.emulator.errors import RequestInvalid
 from sync.emulator.fields import Mask, merge_masked, parse_mask
 from sync.emulator.render import user_entered_json
 from sync.emulator.requests._common import Context, Handler, need, stored_range, strip_nulls
-from sync.emulator.store import MAX_CELL_CHARS, CellValue, Formula, Sheet
+from sync.emulator.store import MAX_CELL_CHARS, CellValue, Formula, Row, Sheet
 from sync.emulator.values import CELL_TOO_LONG
 
 _CELL_PARTS = ("userEnteredValue", "note", "userEnteredFormat", "dataValidation")
@@ -262,6 +262,21 @@ def _fresh_values(values: list[Any]) -> list[CellValue] | None:
     return out
 
 
+def _padded_row(
+    sheet: Sheet, r: int, row: Row | None, stored_values: list[CellValue], column: int
+) -> tuple[Row, list[CellValue]]:
+    """
+    Return row ``r`` (created on first write) and its values, padded with empty cells up to
+    ``column`` so the next value appended lands in that column.
+    """
+    if row is None:
+        row = sheet.row(r)
+        stored_values = row.values
+    if column > len(stored_values):
+        stored_values.extend([None] * (column - len(stored_values)))
+    return row, stored_values
+
+
 def _write_values(
     ctx: Context,
     sheet: Sheet,
@@ -311,11 +326,7 @@ def _write_values(
                 if fresh:
                     if not saved:
                         ctx.save_row(sheet, r)
-                    if row is None:
-                        row = sheet.row(r)
-                        stored_values = row.values
-                    if c0 > size:
-                        stored_values.extend([None] * (c0 - size))
+                    row, stored_values = _padded_row(sheet, r, row, stored_values, c0)
                     stored_values.extend(fresh)
                 continue
         c = c0
@@ -351,11 +362,7 @@ def _write_values(
                     elif c < size:
                         stored_values[c] = converted
                     else:
-                        if row is None:
-                            row = sheet.row(r)
-                            stored_values = row.values
-                        if c > size:
-                            stored_values.extend([None] * (c - size))
+                        row, stored_values = _padded_row(sheet, r, row, stored_values, c)
                         stored_values.append(converted)
                         size = c + 1
             elif value is None and not kind:
