@@ -26,7 +26,7 @@ from __future__ import annotations
 import time
 import uuid
 import zlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import partial
@@ -562,11 +562,7 @@ def make_plan(
             for x in missing_worker.get(t.title, ())
             if setup_requests
         ),
-        anchor_ids={
-            str(n.get("name")): str(n.get("namedRangeId"))
-            for n in (info.named_ranges if info is not None else ())
-            if str(n.get("name", "")).startswith(setup_mod.ANCHOR_PREFIX)
-        },
+        anchor_ids=_anchor_ids(info.named_ranges if info is not None else ()),
         setup_requests=setup_requests,
         evaluation=evaluation,
         summary=summary,
@@ -723,7 +719,7 @@ def _confirm_anchors(
     if any(name not in ids for name in wrong):
         # A set-up call whose answer was lost added it: its id is in the metadata.
         info = counter.read_info(settings.spreadsheet_id)
-        ids.update({str(n.get("name")): str(n.get("namedRangeId")) for n in info.named_ranges})
+        ids.update(_anchor_ids(info.named_ranges))
     deletes = [{"deleteNamedRange": {"namedRangeId": ids[name]}} for name in wrong if name in ids]
     if deletes:
         counter.batch_update(settings.spreadsheet_id, deletes)
@@ -734,14 +730,22 @@ def _confirm_anchors(
 
 
 def _named_range_ids(replies: Sequence[Any]) -> dict[str, str]:
-    """Name -> id of every named range the set-up added (from the batchUpdate replies)."""
-    ids: dict[str, str] = {}
-    for batch in replies:
-        for reply in batch if isinstance(batch, list) else ():
-            added = reply.get("addNamedRange", {}).get("namedRange", {})
-            if "name" in added and "namedRangeId" in added:
-                ids[str(added["name"])] = str(added["namedRangeId"])
-    return ids
+    """Name -> id of every anchor the set-up added (from the batchUpdate replies)."""
+    return _anchor_ids(
+        reply.get("addNamedRange", {}).get("namedRange", {})
+        for batch in replies
+        if isinstance(batch, list)
+        for reply in batch
+    )
+
+
+def _anchor_ids(named_ranges: Iterable[Mapping[str, Any]]) -> dict[str, str]:
+    """Name -> id of the worker's column anchors among these named ranges (others skipped)."""
+    return {
+        str(n["name"]): str(n["namedRangeId"])
+        for n in named_ranges
+        if str(n.get("name", "")).startswith(setup_mod.ANCHOR_PREFIX) and "namedRangeId" in n
+    }
 
 
 def _layouts(
