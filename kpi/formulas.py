@@ -328,3 +328,85 @@ def productivity_improved(*percents: Decimal | None) -> bool | None:
     if not present:
         return None
     return any(value is not None and value >= PRODUCTIVITY_THRESHOLD for value in present)
+
+
+@dataclass(frozen=True, slots=True)
+class RowChanges:
+    """
+    Every formula's result for one row: what the worker writes and what checks compare with.
+    """
+
+    waste: Change
+    cost: Change
+    sales: Change
+    income: Change
+    product: Change
+    carbon: Change
+    satisfaction: Decimal | None
+    economic: Decimal | None
+    improved: bool | None
+
+
+def row_changes(numbers: Sequence[Decimal | None]) -> RowChanges:
+    """
+    Apply formulas 1–7 to one row's raw figures, given in the order of
+    `rules.headers.KPI_INPUT_HEADERS` (None for a figure that is blank or unusable).
+
+    One place wires the inputs to the formulas, so the worker's KPI cells and the checks that
+    compare typed results with them can never read different figures.
+    """
+    (
+        waste_before,
+        produced_before,
+        waste_after,
+        produced_after,
+        waste_value_before,
+        waste_value_after,
+        price_before,
+        price_after,
+        cost_before,
+        cost_after,
+        unit_cost_before,
+        unit_cost_after,
+        units_produced_12m,
+        sales_before,
+        sales_after,
+        income_before,
+        income_after,
+        units_sold_after,
+        carbon_before,
+        carbon_after,
+        *scores,
+    ) = numbers
+    waste = waste_reduction(
+        waste_before=waste_before,
+        produced_before=produced_before,
+        waste_after=waste_after,
+        produced_after=produced_after,
+        value_before=waste_value_before,
+        value_after=waste_value_after,
+    )
+    cost = cost_reduction_columns(
+        cost_before=cost_before,
+        cost_after=cost_after,
+        price_before=price_before,
+        price_after=price_after,
+        unit_cost_before=unit_cost_before,
+        unit_cost_after=unit_cost_after,
+        units_produced_12m=units_produced_12m,
+    )
+    sales = sales_increase(sales_before, sales_after)
+    product = product_value_increase(price_before, price_after, units_sold_after)
+    return RowChanges(
+        waste=waste,
+        cost=cost,
+        sales=sales,
+        income=income_increase(income_before, income_after),
+        product=product,
+        carbon=carbon_reduction(carbon_before, carbon_after),
+        satisfaction=satisfaction_percent(scores),
+        economic=economic_value(
+            waste.baht_per_year, cost.baht_per_year, sales.baht_per_year, product.baht_per_year
+        ),
+        improved=productivity_improved(waste.percent, cost.percent, sales.percent),
+    )

@@ -11,25 +11,29 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from rules import headers as h
 from rules.clean import normalise_text
-from rules.template import TEMPLATE, Column, Scope, Template
+from rules.headers import LEGACY_WORKER_HEADERS
+from rules.template import ENTERPRISE_SCOPES, TEMPLATE, Column, Scope, Template
 
-_AROUND_MARKS = re.compile(r"\s*([()/\-–:])\s*")
-_TRAILING_MARKS = re.compile(r"[\s*:]+$")
+_WHITESPACE = re.compile(r"[\s\u00ad\u180e]+")
+_TRAILING_MARKS = re.compile(r"[*:]+$")
+_DASHES = str.maketrans({"–": "-", "—": "-", "\u2212": "-"})
 
 
 def header_key(text: object) -> str:
     """
-    Return the key a header is matched by: NFC, trimmed, spaces collapsed, case-folded.
+    Return the key a header is matched by: NFC, case-folded, with no whitespace at all.
 
-    Spaces around brackets, slashes and dashes and a trailing `*` (required marker) or `:` do
-    not count, so `ชื่อ - นามสกุล *` matches `ชื่อ-นามสกุล`.
+    Thai puts no spaces between words and header cells wrap onto two lines, so `ประเภท กิจกรรม`,
+    `ประเภท\nกิจกรรม` and `ประเภทกิจกรรม` are one header; NBSP and zero-width characters count as
+    whitespace too. A trailing `*` (required marker) or `:` does not count either.
     """
     if text is None:
         return ""
     normal = normalise_text(text if isinstance(text, str) else str(text)).casefold()
-    normal = _TRAILING_MARKS.sub("", normal)
-    return _AROUND_MARKS.sub(r"\1", normal).replace("–", "-")
+    normal = _WHITESPACE.sub("", normal).translate(_DASHES)
+    return _TRAILING_MARKS.sub("", normal)
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,18 +68,21 @@ class HeaderMap:
     worker: Mapping[str, int]
     """Worker-owned columns found: header → index."""
     missing_required: tuple[str, ...]
-    """Essential input columns not found: the tab cannot be processed."""
+    """Required input columns not found: their checks are skipped (one finding per tab)."""
     missing_worker: tuple[str, ...]
-    """Worker columns not found (the worker appends them after the last used column)."""
+    """Worker columns the tab needs and lacks (the worker appends them after the last used one)."""
     duplicates: tuple[DuplicateHeader, ...]
     unknown: tuple[UnknownHeader, ...]
+
+    identifying: tuple[str, ...] = ()
+    """Identifying columns found (national ID, name): without one the tab cannot be processed."""
 
     @property
     def is_processable(self) -> bool:
         """
-        Tell whether every essential column was found.
+        Tell whether a row can be told apart from another (a national ID or a name column).
         """
-        return not self.missing_required
+        return bool(self.identifying)
 
     def row_cells(self, row: Sequence[object]) -> dict[str, object]:
         """
@@ -90,12 +97,16 @@ class HeaderMap:
 @dataclass(frozen=True)
 class _Names:
     """
-    The template's header keys, split by where they may match.
+    The template's header keys: which columns each key may name, and the worker's own keys.
     """
 
-    anywhere: dict[str, Column]
-    enterprise_section: dict[str, Column]
+    primary: dict[str, tuple[Column, ...]]
+    """Key -> columns whose header or alias it is, in template order."""
+    sectional: dict[str, tuple[Column, ...]]
+    """Key -> columns whose section alias it is (bare names valid in their own section)."""
     worker: dict[str, str]
+    """Key -> worker header, today's names and the names earlier versions wrote."""
+    order: dict[str, int]
 
 
 _NAMES_CACHE: dict[int, tuple[Template, _Names]] = {}
@@ -108,16 +119,21 @@ def _names(template: Template) -> _Names:
     cached = _NAMES_CACHE.get(id(template))
     if cached is not None and cached[0] is template:
         return cached[1]
-    anywhere: dict[str, Column] = {}
-    enterprise: dict[str, Column] = {}
+    primary: dict[str, list[Column]] = {}
+    sectional: dict[str, list[Column]] = {}
     for column in template.columns:
-        for name in (column.header, *column.aliases):
-            anywhere.setdefault(header_key(name), column)
-        if column.scope is Scope.ENTERPRISE:
-            for name in (column.header, *column.aliases, *column.section_aliases):
-                enterprise.setdefault(header_key(name), column)
-    worker = {header_key(name): name for name in template.worker_headers}
-    names = _Names(anywhere, enterprise, worker)
+        for name in dict.fromkeys(header_key(n) for n in (column.header, *column.aliases)):
+            primary.setdefault(name, []).append(column)
+        for name in dict.fromkeys(header_key(n) for n in column.section_aliases):
+            sectional.setdefault(name, []).append(column)
+    worker = {header_key(old): new for old, new in LEGACY_WORKER_HEADERS.items()}
+    worker.update({header_key(name): name for name in template.worker_headers})
+    names = _Names(
+        {k: tuple(v) for k, v in primary.items()},
+        {k: tuple(v) for k, v in sectional.items()},
+        worker,
+        {c.header: i for i, c in enumerate(template.columns)},
+    )
     _NAMES_CACHE[id(template)] = (template, names)
     return names
 
@@ -130,11 +146,23 @@ def _sections(section_row: Sequence[object], width: int) -> list[str]:
     current = ""
     for index in range(width):
         cell = section_row[index] if index < len(section_row) else None
-        text = normalise_text(cell) if isinstance(cell, str) else ""
+        text = header_key(cell) if isinstance(cell, str) else ""
         if text:
             current = text
         labels.append(current)
     return labels
+
+
+def section_scope(label_key: str, template: Template = TEMPLATE) -> Scope | None:
+    """
+    Return the section a label names (its key, see `header_key`), or None when it names none.
+    """
+    if not label_key:
+        return None
+    for marker, scope in template.section_markers:
+        if marker in label_key:
+            return scope
+    return None
 
 
 def map_headers(
@@ -144,6 +172,11 @@ def map_headers(
 ) -> HeaderMap:
     """
     Find each template column in a header row, using the section row to tell sections apart.
+
+    A header several columns share (`อีเมล`, the tax ID, `คิดเป็นมูลค่า (บาท)`, a second `สถานะ`)
+    goes to the column of the cell's section; failing that, to the first of them not found
+    yet, left to right, which is the appendix's order when a label is missing. Everything under
+    the worker's own section label is the worker's and is never read as a person's column.
 
     Args:
         header_row: The tab's header row (row 3), as read from the sheet.
@@ -162,38 +195,71 @@ def map_headers(
         if not key:
             continue
         section = sections[index]
-        in_worker_section = header_key(section) == worker_label
-        if key in names.worker and in_worker_section:
+        if section == worker_label:
             # Only under the worker's own section label: a person's column that happens to be
-            # titled like one (`รายละเอียด`, `หมายเหตุ`…) must never be taken and written over.
-            target, header = worker, names.worker[key]
-        else:
-            column = _match(names, key, template.enterprise_section_marker in section)
-            if column is None:
+            # titled like one (`รายละเอียด`, `หมายเหตุ`…) must never be taken and written over,
+            # and nothing in the worker's block is ever read as a person's input.
+            header = names.worker.get(key)
+            if header is None:
                 unknown.append(UnknownHeader(index, str(cell)))
-                continue
-            target, header = columns, column.header
-        if header in target:
-            duplicates.append(DuplicateHeader(header, target[header], index))
+            elif header in worker:
+                duplicates.append(DuplicateHeader(header, worker[header], index))
+            else:
+                worker[header] = index
             continue
-        target[header] = index
+        candidates = _candidates(names, key, section_scope(section, template), columns)
+        if not candidates:
+            unknown.append(UnknownHeader(index, str(cell)))
+            continue
+        free = next((c for c in candidates if c.header not in columns), None)
+        if free is None:
+            duplicates.append(
+                DuplicateHeader(candidates[0].header, columns[candidates[0].header], index)
+            )
+            continue
+        columns[free.header] = index
+    identifying = tuple(x for x in template.identifying_headers if x in columns)
+    wanted = wanted_worker_headers(columns, worker, template)
     return HeaderMap(
         columns=columns,
         worker=worker,
-        missing_required=tuple(h for h in template.essential_headers if h not in columns),
-        missing_worker=tuple(h for h in template.worker_headers if h not in worker),
+        missing_required=template.missing_required(columns),
+        missing_worker=tuple(x for x in wanted if x not in worker),
         duplicates=tuple(duplicates),
         unknown=tuple(unknown),
+        identifying=identifying,
     )
 
 
-def _match(names: _Names, key: str, in_enterprise_section: bool) -> Column | None:
+def _candidates(
+    names: _Names, key: str, scope: Scope | None, found: Mapping[str, int]
+) -> list[Column]:
     """
-    Return the column a header key names, given whether it sits in the enterprise section.
+    Return the columns a header key may name in a section, the most fitting first.
+
+    The cell's own section comes first, then the columns named so anywhere. A header whose
+    columns are all found already (the second `อีเมล` or tax ID of a tab whose section labels
+    are missing) may then be the same-named column of another section, by position.
     """
-    if in_enterprise_section:
-        column = names.enterprise_section.get(key) or names.anywhere.get(key)
-        if column is not None and column.scope is Scope.PERSON:
-            return None
-        return column
-    return names.anywhere.get(key)
+    primary = names.primary.get(key, ())
+    sectional = names.sectional.get(key, ())
+    if scope in ENTERPRISE_SCOPES:
+        primary = tuple(c for c in primary if c.scope is not Scope.PERSON)
+    own = [c for c in (*primary, *sectional) if scope is not None and c.scope is scope]
+    rest = [c for c in primary if c not in own]
+    if primary and all(c.header in found for c in primary):
+        rest += [c for c in sectional if c not in own and c not in rest]
+    return own + rest
+
+
+def wanted_worker_headers(
+    columns: Mapping[str, int], worker: Mapping[str, int], template: Template = TEMPLATE
+) -> tuple[str, ...]:
+    """
+    Return the worker columns a tab needs, in block order.
+
+    The status columns always; the computed KPI columns only when the tab has a raw figure to
+    compute them from (domain spec §3.2, correction), or already has them.
+    """
+    raw = any(x in columns for x in h.KPI_INPUT_HEADERS)
+    return tuple(x for x in template.worker_headers if x not in h.KPI_HEADERS or raw or x in worker)

@@ -68,28 +68,137 @@ HAS_BUSINESS_PLAN = "มีแผนธุรกิจ"
 STANDARD_READY = "มีความพร้อมขอมาตรฐาน"
 REMARK = "หมายเหตุ"
 
+KPI_INPUT_HEADERS: tuple[str, ...] = (
+    WASTE_BEFORE,
+    PRODUCED_BEFORE,
+    WASTE_AFTER,
+    PRODUCED_AFTER,
+    WASTE_VALUE_BEFORE,
+    WASTE_VALUE_AFTER,
+    PRICE_BEFORE,
+    PRICE_AFTER,
+    COST_BEFORE,
+    COST_AFTER,
+    UNIT_COST_BEFORE,
+    UNIT_COST_AFTER,
+    UNITS_PRODUCED_12M,
+    SALES_BEFORE,
+    SALES_AFTER,
+    INCOME_BEFORE,
+    INCOME_AFTER,
+    UNITS_SOLD_AFTER,
+    CARBON_BEFORE,
+    CARBON_AFTER,
+    *SATISFACTION_ITEMS,
+)
+"""The raw figures of the manual's formulas (domain spec §3.1): not on the appendix's form, a
+sheet may add them; the worker computes KPIs only from these."""
+
+# --- The real form's further columns (FORM.md: the manual's appendix, Part 1 and Part 2) ----
+BRANCH = "สาขาส่ง"
+START_END_DATES = "วันที่เริ่มกิจกรรม ถึงวันที่สิ้นสุดกิจกรรม"
+"""One cell holding the activity's start and end (`15/3/2567 - 20/3/2567`), as in the appendix."""
+REGISTERED_ADDRESS = "ที่อยู่ตามทะเบียนบ้าน"
+CURRENT_ADDRESS = "ที่อยู่ปัจจุบัน"
+LANE = "ตรอก"
+SOI = "ซอย"
+MARITAL_STATUS = "สถานภาพสมรส"
+OCCUPATION_TYPE = "ประเภทอาชีพ"
+OCCUPATION = "อาชีพ"
+OCCUPATION_OTHER = "อาชีพอื่นๆ"
+UNEMPLOYED = "สถานภาพ (ว่างงาน)"
+MONTHLY_INCOME = "รายได้ต่อเดือน"
+OWNERSHIP = "ความเป็นเจ้าของกิจการ"
+EXECUTIVE = "ความเป็นผู้บริหาร"
+JOB_TITLE = "ตำแหน่งงาน"
+SALARY = "เงินเดือนหรือค่าจ้าง"
+ENTERPRISE_MOO = "ที่ตั้งสถานประกอบการ (หมู่)"
+ENTERPRISE_VILLAGE = "ที่ตั้งสถานประกอบการ (หมู่บ้าน)"
+ENTERPRISE_BUILDING = "ที่ตั้งสถานประกอบการ (อาคาร/ตึก)"
+ENTERPRISE_FLOOR = "ที่ตั้งสถานประกอบการ (ชั้น)"
+ENTERPRISE_LANE = "ที่ตั้งสถานประกอบการ (ตรอก)"
+ENTERPRISE_SOI = "ที่ตั้งสถานประกอบการ (ซอย)"
+ENTERPRISE_ROAD = "ที่ตั้งสถานประกอบการ (ถนน)"
+ENTERPRISE_SUBDISTRICT = "ที่ตั้งสถานประกอบการ (แขวง/ตำบล)"
+ENTERPRISE_DISTRICT = "ที่ตั้งสถานประกอบการ (เขต/อำเภอ)"
+ENTERPRISE_EMAIL = "อีเมลสถานประกอบการ"
+SME_TAX_ID = "เลขประจำตัวผู้เสียภาษีอากร หรือ เลขทะเบียนสถานประกอบการ (SMEs)"
+SME_NAME = "ชื่อองค์กร (ภาษาไทย) (SMEs)"
+SME_HAS_DATA = "Y:มีข้อมูล N:ไม่มีข้อมูล"
+PRODUCT_TAX_ID = "เลขประจำตัวผู้เสียภาษีองค์กร หรือ เลขทะเบียนสถานประกอบการ (ผลิตภัณฑ์)"
+PRODUCT_ORG_NAME = "ชื่อองค์กร (ภาษาไทย) (ผลิตภัณฑ์)"
+PRODUCT_NAME = "ชื่อผลิตภัณฑ์"
+PRODUCT_DETAILS = "รายละเอียดของผลิตภัณฑ์"
+PRODUCT_STANDARD = "ข้อมูลมาตรฐานของผลิตภัณฑ์"
+GROUP_REGISTRATION = "เลขทะเบียนกลุ่ม/เครือข่าย"
+GROUP_OFFICE = "ที่ทำการกลุ่ม/เครือข่าย"
+GROUP_DETAILS = "รายละเอียดการดำเนินงานของกลุ่ม/เครือข่าย"
+
+# Results the regional staff type, already worked out (Part 2 and the group section). They are
+# people's columns; the worker's own computed columns carry `COMPUTED_MARK` instead.
+RESULT_WASTE_PCT = "ของเสียลดลง (ร้อยละ)"
+RESULT_WASTE_BAHT = "ของเสียลดลง คิดเป็นมูลค่า (บาท)"
+RESULT_COST_PCT = "ต้นทุนลดลง (ร้อยละ)"
+RESULT_COST_BAHT = "ต้นทุนลดลง คิดเป็นมูลค่า (บาท)"
+RESULT_SALES_PCT = "ยอดขายเพิ่มขึ้น (ร้อยละ)"
+RESULT_INCOME_PCT = "รายได้เพิ่มขึ้น (ร้อยละ)"
+RESULT_PRODUCT_VALUE_PCT = "มูลค่าผลิตภัณฑ์เพิ่มขึ้น (ร้อยละ)"
+RESULT_BUSINESS_SETUP_PCT = "เกิดการจัดตั้งธุรกิจ/ขยายการลงทุน (ร้อยละ)"
+RESULT_ECONOMIC_VALUE = "มูลค่าทางเศรษฐกิจ (บาท)"
+RESULT_SATISFACTION_PCT = "ความพึงพอใจ (ร้อยละ)"
+SERVICE_READY = "หน่วยงาน/ผู้ใช้บริการสามารถให้บริการได้"
+RESULT_STATUS = "สถานะ (ผลลัพธ์)"
+"""Part 2's own `สถานะ` dropdown: the second `สถานะ` of a row (a cancelled row may say so here)."""
+FORM_DUPLICATE_CHECK = "ตรวจสอบการนับซ้ำ"
+"""The form's own duplicate column: the regional staff's, never written by the worker."""
+
 # --- Worker-owned block (the worker writes only these) ------------------------------------
 WORKER_SECTION_LABEL = "ผลการตรวจสอบและคำนวณ (ระบบ — ห้ามแก้ไข)"
 
-WASTE_REDUCTION_PCT = "ของเสียลดลง (ร้อยละ)"
-WASTE_REDUCTION_BAHT = "ของเสียลดลง (บาท/ปี)"
-COST_REDUCTION_PCT = "ต้นทุนลดลง (ร้อยละ)"
-COST_REDUCTION_BAHT = "ต้นทุนลดลง (บาท/ปี)"
-SALES_INCREASE_PCT = "ยอดขายเพิ่มขึ้น (ร้อยละ)"
-SALES_INCREASE_BAHT = "ยอดขายเพิ่มขึ้น (บาท/ปี)"
-INCOME_INCREASE_PCT = "รายได้เพิ่มขึ้น (ร้อยละ)"
-INCOME_INCREASE_BAHT = "รายได้เพิ่มขึ้น (บาท/ปี)"
-PRODUCT_VALUE_PCT = "มูลค่าผลิตภัณฑ์เพิ่มขึ้น (ร้อยละ)"
-PRODUCT_VALUE_BAHT = "มูลค่าผลิตภัณฑ์เพิ่มขึ้น (บาท/ปี)"
-CARBON_REDUCTION_PCT = "คาร์บอนฟุตพริ้นท์ลดลง (ร้อยละ)"
-SATISFACTION_PCT = "ความพึงพอใจ (ร้อยละ)"
-ECONOMIC_VALUE = "มูลค่าทางเศรษฐกิจ (บาท/ปี)"
-PRODUCTIVITY_FLAG = "ผลิตภาพเพิ่มขึ้น ≥10%"
+COMPUTED_MARK = " (คำนวณโดยระบบ)"
+"""Ends every header of a worker-computed KPI, so none shares a name with a people's column."""
+
+WASTE_REDUCTION_PCT = "ของเสียลดลง (ร้อยละ)" + COMPUTED_MARK
+WASTE_REDUCTION_BAHT = "ของเสียลดลง (บาท/ปี)" + COMPUTED_MARK
+COST_REDUCTION_PCT = "ต้นทุนลดลง (ร้อยละ)" + COMPUTED_MARK
+COST_REDUCTION_BAHT = "ต้นทุนลดลง (บาท/ปี)" + COMPUTED_MARK
+SALES_INCREASE_PCT = "ยอดขายเพิ่มขึ้น (ร้อยละ)" + COMPUTED_MARK
+SALES_INCREASE_BAHT = "ยอดขายเพิ่มขึ้น (บาท/ปี)" + COMPUTED_MARK
+INCOME_INCREASE_PCT = "รายได้เพิ่มขึ้น (ร้อยละ)" + COMPUTED_MARK
+INCOME_INCREASE_BAHT = "รายได้เพิ่มขึ้น (บาท/ปี)" + COMPUTED_MARK
+PRODUCT_VALUE_PCT = "มูลค่าผลิตภัณฑ์เพิ่มขึ้น (ร้อยละ)" + COMPUTED_MARK
+PRODUCT_VALUE_BAHT = "มูลค่าผลิตภัณฑ์เพิ่มขึ้น (บาท/ปี)" + COMPUTED_MARK
+CARBON_REDUCTION_PCT = "คาร์บอนฟุตพริ้นท์ลดลง (ร้อยละ)" + COMPUTED_MARK
+SATISFACTION_PCT = "ความพึงพอใจ (ร้อยละ)" + COMPUTED_MARK
+ECONOMIC_VALUE = "มูลค่าทางเศรษฐกิจ (บาท/ปี)" + COMPUTED_MARK
+PRODUCTIVITY_FLAG = "ผลิตภาพเพิ่มขึ้น ≥10%" + COMPUTED_MARK
 CHECK_STATUS = "สถานะการตรวจสอบ"
 DETAILS = "รายละเอียด"
 ERROR_CODES = "รหัสข้อผิดพลาด"
-DUPLICATE_OF = "ตรวจสอบการนับซ้ำ"
+DUPLICATE_OF = "ซ้ำกับแถว (ระบบ)"
+"""The worker's pointer to a repeat's first occurrence (not the form's `ตรวจสอบการนับซ้ำ`)."""
 CHECKED_AT = "ตรวจสอบล่าสุด"
+
+LEGACY_WORKER_HEADERS: dict[str, str] = {
+    header.removesuffix(COMPUTED_MARK): header
+    for header in (
+        WASTE_REDUCTION_PCT,
+        WASTE_REDUCTION_BAHT,
+        COST_REDUCTION_PCT,
+        COST_REDUCTION_BAHT,
+        SALES_INCREASE_PCT,
+        SALES_INCREASE_BAHT,
+        INCOME_INCREASE_PCT,
+        INCOME_INCREASE_BAHT,
+        PRODUCT_VALUE_PCT,
+        PRODUCT_VALUE_BAHT,
+        CARBON_REDUCTION_PCT,
+        SATISFACTION_PCT,
+        ECONOMIC_VALUE,
+        PRODUCTIVITY_FLAG,
+    )
+} | {"ตรวจสอบการนับซ้ำ": DUPLICATE_OF}
+"""Worker headers as earlier versions wrote them -> today's, recognised under the worker label."""
 
 KPI_HEADERS: tuple[str, ...] = (
     WASTE_REDUCTION_PCT,

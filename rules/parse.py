@@ -286,6 +286,94 @@ def parse_date(raw: object) -> date | Invalid | None:
     return DATE_INVALID
 
 
+# --- Date ranges --------------------------------------------------------------------------
+_RANGE_WORDS = re.compile(r"\s*(?:ถึง|จนถึง|–|—|~|\bto\b)\s*")
+_SPACED_DASH = re.compile(r"\s+-\s*|\s*-\s+")
+_DAY_ONLY = re.compile(r"(\d{1,2})")
+_DAY_MONTH_TEXT = re.compile(r"(\d{1,2})\s*[\s\-/]?\s*([^\d\s\-/]+)")
+_DAY_MONTH_NUMBER = re.compile(r"(\d{1,2})\s*[/.]\s*(\d{1,2})")
+
+
+def _split_range(text: str) -> tuple[str, str] | None:
+    """
+    Split a range's text at its separator: a word (`ถึง`), a long dash, or a hyphen between
+    spaces; failing those, the one hyphen after which the rest is a whole date.
+    """
+    for pattern in (_RANGE_WORDS, _SPACED_DASH):
+        parts = pattern.split(text, maxsplit=1)
+        if len(parts) == 2 and parts[0] and parts[1]:
+            return parts[0], parts[1]
+    for index, char in enumerate(text):
+        if char == "-" and 0 < index < len(text) - 1:
+            right = _parse_date_text(text[index + 1 :])
+            if isinstance(right, date):
+                return text[:index], text[index + 1 :]
+    return None
+
+
+def _start_from_end(text: str, end: date) -> date | Invalid:
+    """
+    Read a range's first half, which may leave out what it shares with the end: `15` of
+    `15-20 มี.ค. 67`, `28 ก.พ.` of `28 ก.พ. - 2 มี.ค. 67`, `15/3` of `15/3 - 20/3/2567`.
+    """
+    whole = _parse_date_text(text)
+    if isinstance(whole, date):
+        return whole
+    cleaned = _PREFIX.sub("", pre_clean(text).lower())
+    month: int | None = None
+    match = _DAY_ONLY.fullmatch(cleaned)
+    if match:
+        day, month = int(match.group(1)), end.month
+    elif (match := _DAY_MONTH_NUMBER.fullmatch(cleaned)) is not None:
+        day, month = int(match.group(1)), int(match.group(2))
+    elif (match := _DAY_MONTH_TEXT.fullmatch(cleaned)) is not None:
+        day = int(match.group(1))
+        month = _THAI_MONTHS.get(match.group(2).replace(".", "").replace(" ", ""))
+    if month is None:
+        return DATE_INVALID
+    start = _make_date(end.year, month, day)
+    if isinstance(start, date) and start > end:
+        # `28 ธ.ค. - 3 ม.ค. 67`: the range crosses a new year, so it started the year before.
+        start = _make_date(end.year - 1, month, day)
+    return start
+
+
+def parse_date_range(raw: object) -> tuple[date, date] | Invalid | None:
+    """
+    Return a cell holding an activity's start and end as (start, end), None when blank, or
+    `date_invalid`.
+
+    Accepts two dates with `-`, `–`, `ถึง` or `to` between them (`15/3/2567 - 20/3/2567`,
+    `๑๕ มี.ค. ๖๗ ถึง ๒๐ มี.ค. ๖๗`), a first half that leaves out what it shares with the end
+    (`15-20 มี.ค. 67`), and a single date or serial for a one-day activity (start = end). Each
+    date follows `parse_date`. The end is not checked against the start here: that is the
+    rule `end_before_start`.
+    """
+    if raw is None or isinstance(raw, bool):
+        return None if raw is None else DATE_INVALID
+    if not isinstance(raw, str):
+        single = parse_date(raw)
+        return single if not isinstance(single, date) else (single, single)
+    if len(raw) > 100:
+        return DATE_INVALID
+    text = pre_clean(raw)
+    if not text:
+        return None
+    single = _parse_date_text(text)
+    if isinstance(single, date):
+        return single, single
+    parts = _split_range(_PREFIX.sub("", text.lower()))
+    if parts is None:
+        return DATE_INVALID
+    end = _parse_date_text(parts[1])
+    if not isinstance(end, date):
+        return DATE_INVALID
+    start = _start_from_end(parts[0], end)
+    if not isinstance(start, date):
+        return DATE_INVALID
+    return start, end
+
+
 # --- Checkboxes --------------------------------------------------------------------------
 
 _TRUE_WORDS = frozenset({"true", "ใช่", "มี", "yes", "y", "1", "✓", "✔", "☑", "☑️", "✅"})

@@ -5,7 +5,7 @@ rules of domain spec §3.1.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from types import MappingProxyType
@@ -13,6 +13,7 @@ from typing import TypeAlias
 
 from rules import headers as h
 from rules.checks import choices, dates, emails, geography, ids, numbers, phones, text
+from rules.checks import results as result_checks
 from rules.findings import Finding, error
 from rules.parse import is_blank
 from rules.status import status_for
@@ -40,12 +41,26 @@ CELL_CHECKS: Mapping[Kind, CellCheck] = MappingProxyType(
         Kind.SCORE: numbers.check_score,
         Kind.PERCENT: numbers.check_percent,
         Kind.CHECKBOX: choices.check_checkbox,
+        Kind.DATE_RANGE: dates.check_date_range,
+        Kind.REDUCTION: numbers.check_reduction,
+        Kind.INCREASE: numbers.check_increase,
+        Kind.BAHT_CHANGE: numbers.check_baht_change,
     }
 )
 """The cell rule of each kind (dropdowns are checked against the row's options instead)."""
 
 PERSON_ADDRESS = geography.AddressColumns(h.PROVINCE, h.POSTCODE, h.DISTRICT, h.SUBDISTRICT)
-ENTERPRISE_ADDRESS = geography.AddressColumns(h.ENTERPRISE_PROVINCE, h.ENTERPRISE_POSTCODE)
+ENTERPRISE_ADDRESS = geography.AddressColumns(
+    h.ENTERPRISE_PROVINCE, h.ENTERPRISE_POSTCODE, h.ENTERPRISE_DISTRICT, h.ENTERPRISE_SUBDISTRICT
+)
+TAX_ID_COLUMNS: tuple[tuple[str, str], ...] = (
+    (h.TAX_ID, h.ENTERPRISE_NAME),
+    (h.SME_TAX_ID, h.SME_NAME),
+    (h.PRODUCT_TAX_ID, h.PRODUCT_ORG_NAME),
+)
+"""(tax ID, organisation name) of each section that has both (D01, E02, F01 of the form)."""
+STATUS_COLUMNS = (h.STATUS, h.RESULT_STATUS)
+"""A row is cancelled when either `สถานะ` (Part 1 or Part 2) says `ยกเลิก`."""
 
 
 @dataclass(frozen=True)
@@ -272,25 +287,29 @@ def check_row(
             values[header] = value
     if not given:
         return BLANK_ROW
+    period = values.get(h.START_END_DATES)
+    if isinstance(period, tuple):
+        # The form's one-cell period stands for the two date columns (a column of its own wins).
+        values.setdefault(h.START_DATE, period[0])
+        values.setdefault(h.END_DATE, period[1])
     for header, blank in plan.required:
         if header not in given and header in cells:
             findings.append(blank)
-    context = _Context(given, values, region, fiscal_year, as_of)
+    context = _Context(given, values, cells, region, fiscal_year, as_of)
     for rule in CROSS_FIELD_RULES:
         findings.extend(rule(context))
     if len(findings) > 1:
         order = plan.order
         findings.sort(key=lambda f: order.get(f.column, len(order)))
     national_id = values.get(h.NATIONAL_ID)
-    tax_id = values.get(h.TAX_ID)
-    status_value = values.get(h.STATUS)
+    tax_id = next((v for x, _ in TAX_ID_COLUMNS if isinstance(v := values.get(x), str)), None)
     return RowResult(
         status=status_for(findings),
         findings=tuple(findings),
         values=values,
         national_id=national_id if isinstance(national_id, str) else None,
-        tax_id=tax_id if isinstance(tax_id, str) else None,
-        cancelled=isinstance(status_value, str) and status_value == h.CANCELLED,
+        tax_id=tax_id,
+        cancelled=any(values.get(x) == h.CANCELLED for x in STATUS_COLUMNS),
     )
 
 
@@ -302,6 +321,8 @@ class _Context:
 
     given: Mapping[str, object]
     values: Mapping[str, object]
+    columns: Container[str]
+    """Every column the tab has (a rule needing a column the tab lacks is skipped)."""
     region: str
     fiscal_year: int
     as_of: date | None
@@ -317,10 +338,17 @@ def _date(ctx: _Context, header: str) -> date | None:
 
 def _activity_dates(ctx: _Context) -> list[Finding]:
     """
-    Check end ≥ start, duration and fiscal year.
+    Check end ≥ start, duration and fiscal year, naming the column each date came from.
     """
+    in_range = h.START_END_DATES in ctx.given
     return dates.check_activity_dates(
-        _date(ctx, h.START_DATE), _date(ctx, h.END_DATE), ctx.fiscal_year
+        _date(ctx, h.START_DATE),
+        _date(ctx, h.END_DATE),
+        ctx.fiscal_year,
+        start_column=h.START_END_DATES
+        if in_range and h.START_DATE not in ctx.given
+        else h.START_DATE,
+        end_column=h.START_END_DATES if in_range and h.END_DATE not in ctx.given else h.END_DATE,
     )
 
 
@@ -356,8 +384,8 @@ def _addresses(ctx: _Context) -> list[Finding]:
         geography.check_address(
             ENTERPRISE_ADDRESS,
             ctx.given.get(h.ENTERPRISE_PROVINCE),
-            None,
-            None,
+            ctx.given.get(h.ENTERPRISE_DISTRICT),
+            ctx.given.get(h.ENTERPRISE_SUBDISTRICT),
             ctx.given.get(h.ENTERPRISE_POSTCODE),
         )
     )
@@ -371,6 +399,7 @@ def _numbers(ctx: _Context) -> list[Finding]:
     found = numbers.check_pairs(ctx.given, ctx.values)
     items = [item for item in h.SATISFACTION_ITEMS if item in ctx.given]
     found.extend(numbers.check_satisfaction(items))
+    found.extend(result_checks.check_results(ctx.given, ctx.values))
     return found
 
 
@@ -379,7 +408,11 @@ def _people_and_enterprise(ctx: _Context) -> list[Finding]:
     Check the agency against the region and the enterprise name against the tax ID.
     """
     found = text.check_agency(ctx.given.get(h.AGENCY), ctx.region)
-    found.extend(text.check_enterprise_name(h.TAX_ID in ctx.given, h.ENTERPRISE_NAME in ctx.given))
+    for tax_id, name in TAX_ID_COLUMNS:
+        if name in ctx.columns:
+            found.extend(
+                text.check_enterprise_name(tax_id in ctx.given, name in ctx.given, column=name)
+            )
     return found
 
 

@@ -8,9 +8,10 @@ from datetime import date
 
 from rules import headers as h
 from rules.findings import Finding, error, warning
-from rules.parse import Invalid, parse_date
+from rules.parse import Invalid, parse_date, parse_date_range
 
 DATE_INVALID = "อ่านวันที่ไม่ได้ (ตัวอย่างที่ถูกต้อง 15/3/2567)"
+DATE_RANGE_INVALID = "อ่านช่วงวันที่ไม่ได้ (ตัวอย่างที่ถูกต้อง 15/3/2567 - 20/3/2567)"
 END_BEFORE_START = "วันที่สิ้นสุดอยู่ก่อนวันที่เริ่มกิจกรรม"
 ACTIVITY_TOO_LONG = "กิจกรรมยาวเกิน 270 วัน"
 BIRTH_DATE_FUTURE = "วันเกิดอยู่ในอนาคต"
@@ -30,6 +31,18 @@ def check_date(header: str, raw: object) -> tuple[date | None, tuple[Finding, ..
     value = parse_date(raw)
     if isinstance(value, Invalid):
         return None, (error("date_invalid", header, DATE_INVALID),)
+    return value, ()
+
+
+def check_date_range(
+    header: str, raw: object
+) -> tuple[tuple[date, date] | None, tuple[Finding, ...]]:
+    """
+    Check the appendix's one-cell activity period: it must parse as a range or a single date.
+    """
+    value = parse_date_range(raw)
+    if isinstance(value, Invalid):
+        return None, (error("date_invalid", header, DATE_RANGE_INVALID),)
     return value, ()
 
 
@@ -54,21 +67,29 @@ def age_on(birth: date, day: date) -> int:
     return day.year - birth.year - ((day.month, day.day) < (birth.month, birth.day))
 
 
-def check_activity_dates(start: date | None, end: date | None, fiscal_year: int) -> list[Finding]:
+def check_activity_dates(
+    start: date | None,
+    end: date | None,
+    fiscal_year: int,
+    *,
+    start_column: str = h.START_DATE,
+    end_column: str = h.END_DATE,
+) -> list[Finding]:
     """
-    Check end ≥ start, duration ≤ 270 days (inclusive) and start within the fiscal year.
+    Check end ≥ start, duration ≤ 270 days (inclusive) and start within the fiscal year; the
+    findings name the columns the dates came from (one column when the form has the range).
     """
     findings: list[Finding] = []
     if start is not None:
         first, last = fiscal_year_bounds(fiscal_year)
         if not first <= start <= last:
             message = f"ไม่อยู่ในปีงบประมาณ {fiscal_year} ({_thai_date(first)} – {_thai_date(last)})"
-            findings.append(warning("start_outside_fiscal_year", h.START_DATE, message))
+            findings.append(warning("start_outside_fiscal_year", start_column, message))
     if start is not None and end is not None:
         if end < start:
-            findings.append(error("end_before_start", h.END_DATE, END_BEFORE_START))
+            findings.append(error("end_before_start", end_column, END_BEFORE_START))
         elif (end - start).days + 1 > MAX_ACTIVITY_DAYS:
-            findings.append(warning("activity_too_long", h.END_DATE, ACTIVITY_TOO_LONG))
+            findings.append(warning("activity_too_long", end_column, ACTIVITY_TOO_LONG))
     return findings
 
 

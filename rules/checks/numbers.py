@@ -16,6 +16,8 @@ NOT_A_NUMBER = "ไม่ใช่ตัวเลข"
 NUMBER_NEGATIVE = "ต้องไม่ติดลบ"
 SCORE_OUT_OF_RANGE = "ต้องเป็นคะแนน 1–5"
 PERCENT_OUT_OF_RANGE = "ต้องอยู่ระหว่าง 0–100"
+REDUCTION_OVER_100 = "ลดลงได้ไม่เกินร้อยละ 100"
+INCREASE_BELOW_MINUS_100 = "ลดลงได้ไม่เกินร้อยละ 100 (ค่าต่ำสุด -100)"
 MOO_INVALID = "ควรเป็นเลขหมู่ที่ 1–99"
 AGE_INVALID = "อายุควรเป็นจำนวนเต็ม"
 WASTE_EXCEEDS_PRODUCTION = "ของเสียมากกว่าปริมาณผลิตทั้งหมด"
@@ -79,6 +81,40 @@ def check_percent(header: str, raw: object) -> tuple[Decimal | None, tuple[Findi
         return None, (error("not_a_number", header, NOT_A_NUMBER),)
     if value is not None and not _ZERO <= value <= _HUNDRED:
         return None, (error("percent_out_of_range", header, PERCENT_OUT_OF_RANGE),)
+    return value, ()
+
+
+def check_baht_change(header: str, raw: object) -> tuple[Decimal | None, tuple[Finding, ...]]:
+    """
+    Check a typed change in baht: a number, of either sign (a cost that rose is negative).
+    """
+    value = parse_number_cell(raw)
+    if isinstance(value, Invalid):
+        return None, (error("not_a_number", header, NOT_A_NUMBER),)
+    return value, ()
+
+
+def check_reduction(header: str, raw: object) -> tuple[Decimal | None, tuple[Finding, ...]]:
+    """
+    Check a typed reduction in percent (waste, cost): at most 100, negative when it got worse.
+    """
+    value = parse_number_cell(raw)
+    if isinstance(value, Invalid):
+        return None, (error("not_a_number", header, NOT_A_NUMBER),)
+    if value is not None and value > _HUNDRED:
+        return None, (error("reduction_over_100", header, REDUCTION_OVER_100),)
+    return value, ()
+
+
+def check_increase(header: str, raw: object) -> tuple[Decimal | None, tuple[Finding, ...]]:
+    """
+    Check a typed increase in percent (sales, income, product value): −100 or more.
+    """
+    value = parse_number_cell(raw)
+    if isinstance(value, Invalid):
+        return None, (error("not_a_number", header, NOT_A_NUMBER),)
+    if value is not None and value < -_HUNDRED:
+        return None, (error("increase_below_minus_100", header, INCREASE_BELOW_MINUS_100),)
     return value, ()
 
 

@@ -20,6 +20,9 @@ TSIC_FORMAT = "รหัส TSIC ควรเป็นตัวเลข 5 ห�
 _DIGIT = re.compile(r"\d")
 _TSIC = re.compile(r"\d{5}")
 _REGION_KEY = re.compile(r"[\s.]")
+_REGION_PREFIX = "ศก"
+_REGION_MISREADINGS = ("ศค", "สก", "สค")
+"""How the appendix's screenshots spell the region prefix `ศก.` (`ศค.2`, `สก.1`; FORM.md)."""
 
 
 def check_text(header: str, raw: object) -> tuple[str | None, tuple[Finding, ...]]:
@@ -59,9 +62,14 @@ def check_tsic(header: str, raw: object) -> tuple[str | None, tuple[Finding, ...
 @lru_cache(maxsize=1024)
 def region_key(text: str) -> str:
     """
-    Return the key a region name is compared by (cleaned, no spaces or dots, case-folded).
+    Return the key a region name is compared by (cleaned, no spaces or dots, case-folded, Thai
+    digits as ASCII), with the misspellings of `ศก.` the appendix shows read as `ศก.`.
     """
-    return _REGION_KEY.sub("", normalise_text(text)).casefold()
+    key = _REGION_KEY.sub("", normalise_text(text)).casefold()
+    for misread in _REGION_MISREADINGS:
+        if key.startswith(misread):
+            return _REGION_PREFIX + key[len(misread) :]
+    return key
 
 
 def check_agency(agency: object, region: str) -> list[Finding]:
@@ -73,10 +81,12 @@ def check_agency(agency: object, region: str) -> list[Finding]:
     return [warning("agency_not_region", h.AGENCY, f"ไม่ตรงกับชื่อแท็บ ({region})")]
 
 
-def check_enterprise_name(has_tax_id: bool, has_name: bool) -> list[Finding]:
+def check_enterprise_name(
+    has_tax_id: bool, has_name: bool, *, column: str = h.ENTERPRISE_NAME
+) -> list[Finding]:
     """
-    Report a blank enterprise name when the tax ID is given.
+    Report a blank enterprise (organisation) name when its section's tax ID is given.
     """
     if has_tax_id and not has_name:
-        return [error("enterprise_name_blank", h.ENTERPRISE_NAME, ENTERPRISE_NAME_BLANK)]
+        return [error("enterprise_name_blank", column, ENTERPRISE_NAME_BLANK)]
     return []

@@ -8,10 +8,18 @@ from decimal import Decimal as D
 
 import pytest
 
+import rules
 from kpi import KpiResult, compute_row, evaluate_row
-from kpi.row import ZERO_BASE_CODE, ZERO_BASE_MESSAGE, ZERO_PRODUCED_AFTER_CODE
 from rules import Finding, Severity
 from rules import headers as h
+from rules.checks.results import ZERO_BASE_CODE, ZERO_BASE_MESSAGE, ZERO_PRODUCED_AFTER_CODE
+
+
+def _kpi_findings(cells: dict[str, object]) -> tuple[Finding, ...]:
+    """The findings `rules.check_row` gives a row about its KPIs (what the worker writes too)."""
+    result = rules.check_row(cells, region="ศก.1", options={}, fiscal_year=2567)
+    return tuple(f for f in result.findings if f.code.startswith("kpi_"))
+
 
 BLANK_ROW: dict[str, object] = {}
 
@@ -75,7 +83,8 @@ def test_keys_are_exactly_the_kpi_headers_in_order() -> None:
 
 def test_blank_row_is_all_blank() -> None:
     """Missing inputs give blanks, never zeros, and no findings."""
-    assert KpiResult(dict.fromkeys(h.KPI_HEADERS), ()) == evaluate_row(BLANK_ROW)
+    blank = dict.fromkeys(h.KPI_HEADERS)
+    assert KpiResult(blank, blank) == evaluate_row(BLANK_ROW)
 
 
 def test_compute_row_is_evaluate_row_values() -> None:
@@ -111,12 +120,13 @@ def test_compute_row_is_evaluate_row_values() -> None:
     ],
 )
 def test_zero_base_warns_on_base_column(cells: dict[str, object], column: str) -> None:
-    """A zero base leaves the percentage blank and warns on the base column."""
-    result = evaluate_row(cells)
-    assert (Finding(ZERO_BASE_CODE, Severity.WARNING, column, ZERO_BASE_MESSAGE),) == (
-        result.findings
+    """A zero base leaves the percentage blank and check_row warns on the base column."""
+    findings = _kpi_findings(cells)
+    assert (Finding(ZERO_BASE_CODE, Severity.WARNING, column, ZERO_BASE_MESSAGE),) == findings
+    assert f"{column}: ค่าก่อนเป็นศูนย์ คำนวณร้อยละไม่ได้" == findings[0].text
+    assert (
+        h.STATUS_PASS != rules.check_row(cells, region="ศก.1", options={}, fiscal_year=2567).status
     )
-    assert f"{column}: ค่าก่อนเป็นศูนย์ คำนวณร้อยละไม่ได้" == result.findings[0].text
 
 
 def test_zero_base_keeps_the_baht_value() -> None:
@@ -127,11 +137,14 @@ def test_zero_base_keeps_the_baht_value() -> None:
 
 def test_nothing_produced_after() -> None:
     """With nothing produced after, the waste rate after is undefined and a warning says so."""
-    result = evaluate_row(
-        {h.WASTE_BEFORE: 5, h.PRODUCED_BEFORE: 100, h.WASTE_AFTER: 0, h.PRODUCED_AFTER: 0}
-    )
-    assert result.values[h.WASTE_REDUCTION_PCT] is None
-    assert [(finding.code, finding.column) for finding in result.findings] == [
+    cells: dict[str, object] = {
+        h.WASTE_BEFORE: 5,
+        h.PRODUCED_BEFORE: 100,
+        h.WASTE_AFTER: 0,
+        h.PRODUCED_AFTER: 0,
+    }
+    assert evaluate_row(cells).values[h.WASTE_REDUCTION_PCT] is None
+    assert [(finding.code, finding.column) for finding in _kpi_findings(cells)] == [
         (ZERO_PRODUCED_AFTER_CODE, h.PRODUCED_AFTER)
     ]
 

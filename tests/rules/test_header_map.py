@@ -16,19 +16,20 @@ def test_headers_by_text_not_position() -> None:
     reordered = list(reversed(FORM))
     result = map_headers(reordered)
     assert {header: 5 - i for i, header in enumerate(FORM)} == dict(result.columns)
-    assert ((), (), ()) == (result.missing_required, result.duplicates, result.unknown)
+    assert ((), ()) == (result.duplicates, result.unknown)
+    assert (h.MOBILE,) == result.missing_required  # required, yet not needed to process the tab
 
 
 def test_inserted_unknown_columns_are_ignored() -> None:
     """Columns people insert shift indexes and are listed as unknown, not errors."""
-    row = [h.AGENCY, "ตรอก", "", h.ACTIVITY_NAME, "ซอย", h.START_DATE, h.NATIONAL_ID, h.FULL_NAME]
+    row = [h.AGENCY, "ลำดับ", "", h.ACTIVITY_NAME, "อื่นๆ", h.START_DATE, h.NATIONAL_ID]
     result = map_headers(row)
     assert (0, 3, 5) == (
         result.columns[h.AGENCY],
         result.columns[h.ACTIVITY_NAME],
         result.columns[h.START_DATE],
     )
-    assert (UnknownHeader(1, "ตรอก"), UnknownHeader(4, "ซอย")) == result.unknown
+    assert (UnknownHeader(1, "ลำดับ"), UnknownHeader(4, "อื่นๆ")) == result.unknown
     assert result.is_processable
 
 
@@ -74,29 +75,36 @@ def test_same_header_in_two_sections() -> None:
     ]
     sections = ["A01: ข้อมูลสมาชิก", "", "", "", "", "", "", "E01: ข้อมูลสถานประกอบการ"]
     result = map_headers(row, sections)
-    assert (4, 5, 6, 7, 8, 10) == (
+    assert (4, 5, 6, 7, 8, 9, 10) == (
         result.columns[h.PROVINCE],
         result.columns[h.POSTCODE],
         result.columns[h.EMAIL],
         result.columns[h.ENTERPRISE_PROVINCE],
         result.columns[h.ENTERPRISE_POSTCODE],
+        result.columns[h.ENTERPRISE_EMAIL],
         result.columns[h.ENTERPRISE_PHONE],
     )
-    assert ((UnknownHeader(9, "อีเมล"),), ()) == (result.unknown, result.duplicates)
+    assert ((), ()) == (result.unknown, result.duplicates)
 
 
 def test_section_label_spreads_until_next_label() -> None:
     """A section label covers its column and the following ones until the next label."""
     row = ["สถานประกอบการ", h.PROVINCE, h.PROVINCE]
-    sections = ["D01: ข้อมูลสถานประกอบการ", "", "F01: ข้อมูลบุคคล"]
+    sections = ["D01: ข้อมูลบุคคลที่มีองค์กร", "E01: ข้อมูลสถานประกอบการ", "B01: ข้อมูลส่วนบุคคล"]
     result = map_headers(row, sections)
     assert {h.ENTERPRISE_NAME: 0, h.ENTERPRISE_PROVINCE: 1, h.PROVINCE: 2} == dict(result.columns)
 
 
 def test_missing_required() -> None:
-    """Without a national ID, name, activity name or start date the tab is not processable."""
+    """Missing required columns are listed; the tab stays processable while a name is there."""
     result = map_headers([h.AGENCY, h.FULL_NAME, h.MOBILE])
-    assert (h.ACTIVITY_NAME, h.START_DATE, h.NATIONAL_ID) == result.missing_required
+    assert (h.ACTIVITY_NAME, h.START_DATE, h.NATIONAL_ID, h.PROVINCE) == result.missing_required
+    assert True is result.is_processable
+
+
+def test_nothing_identifies_the_rows() -> None:
+    """Without a national ID and without a name column, the tab cannot be processed."""
+    result = map_headers([h.AGENCY, h.ACTIVITY_NAME, h.START_DATE, h.MOBILE])
     assert False is result.is_processable
 
 
@@ -128,7 +136,7 @@ def test_row_cells_pads_short_rows() -> None:
 
 
 def test_header_key() -> None:
-    """Header keys ignore spacing around marks, case and a trailing required marker."""
+    """Header keys ignore every space, case and a trailing required marker."""
     assert header_key("ชื่อ-นามสกุล") == header_key(" ชื่อ - นามสกุล * ")
     assert header_key("ประเภทของผลิตภัณฑ์ (TSIC)") == header_key("ประเภทของผลิตภัณฑ์(tsic)")
     assert "" == header_key(None)
@@ -148,5 +156,5 @@ def test_worker_header_without_its_label_is_a_persons_column() -> None:
     row = [*FORM, h.DETAILS, h.CHECK_STATUS]
     result = map_headers(row, [""] * len(row))
     assert {} == dict(result.worker)
-    assert set(h.WORKER_HEADERS) == set(result.missing_worker)
+    assert set(h.STATUS_HEADERS) == set(result.missing_worker)  # no raw figures: no KPI columns
     assert {len(FORM), len(FORM) + 1} <= {u.index for u in result.unknown}
