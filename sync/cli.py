@@ -15,6 +15,10 @@ from pathlib import Path
 
 from sync.errors import SyncError
 
+DEMO_FORMS = ("spec", "appendix", "appendix-results")
+"""`sync.demodata.FORMS`, spelled out so `--help` does not import the generator (a test
+keeps the two equal)."""
+
 EXIT_FAILED = 1
 EXIT_USAGE = 2
 
@@ -91,7 +95,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from sync.logconfig import configure_logging
 
     configure_logging(level="WARNING")
-    result = run_demo(out_dir=args.out, rows_per_region=args.rows, seed=args.seed)
+    result = run_demo(out_dir=args.out, rows_per_region=args.rows, seed=args.seed, form=args.form)
     print_demo(result, sys.stdout)
     return 0 if result.first.outcome == "ok" else EXIT_FAILED
 
@@ -192,6 +196,13 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--out", type=Path, default=Path("out"), help="folder for demo.xlsx")
     demo.add_argument("--rows", type=int, default=None, help="rows per regional tab (default 40)")
     demo.add_argument("--seed", type=int, default=2567, help="seed of the generated data")
+    demo.add_argument(
+        "--form",
+        choices=DEMO_FORMS,
+        default="spec",
+        help="layout of the regional tabs: the spec's columns with raw figures (spec), the "
+        "appendix's Part 1 form (appendix) or its Part 2 results form (appendix-results)",
+    )
     demo.set_defaults(func=cmd_demo)
 
     emu = sub.add_parser(

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from sync.config import Config, ServiceConfig
+from sync.config import Config, ServiceConfig, SpreadsheetConfig
 from sync.demodata import generate_spreadsheet
 from sync.emulator.server import run_emulator
 from sync.emulator.xlsx import export_xlsx
@@ -43,21 +43,33 @@ def run_demo(
     seed: int = 2567,
     error_rate: float = 0.15,
     fiscal_year: int = 2567,
+    form: str = "spec",
 ) -> DemoResult:
-    """Generate, sync twice, export; see the module docstring."""
+    """
+    Generate, sync twice, export; see the module docstring. `form` is the regional tabs'
+    layout (`sync.demodata.FORMS`): the spec's columns, or the appendix's real form.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     demo = generate_spreadsheet(
         rows_per_region=rows_per_region or DEMO_ROWS_PER_REGION,
         seed=seed,
         fiscal_year=fiscal_year,
         error_rate=error_rate,
+        form=form,
     )
     with run_emulator() as emulator:
         spreadsheet = emulator.store.create_spreadsheet(demo.title, sheets=tuple(demo.tabs))
         sid = spreadsheet.spreadsheet_id
         for title, grid in demo.tabs.items():
             emulator.store.set_values(sid, title, "A1", grid, user_entered=False)
-        config = Config(service=ServiceConfig(endpoint=emulator.base_url))
+        config = Config(
+            service=ServiceConfig(endpoint=emulator.base_url),
+            spreadsheets=[
+                SpreadsheetConfig(
+                    id=sid, header_row=demo.header_row, first_data_row=demo.first_data_row
+                )
+            ],
+        )
         history = RunHistory(out_dir / "demo-history.sqlite3")
         request = RunRequest(spreadsheet_id=sid, fiscal_year=fiscal_year, trigger="demo")
         first = run_once(config, request, history=history)

@@ -7,7 +7,7 @@ repeats across tabs (domain spec §5), and derives the worker block's values (§
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Container, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -45,6 +45,9 @@ class RowEvaluation:
     cells: Mapping[str, object]
     check: rules.RowResult
     kpis: Mapping[str, Any]
+    """The computed KPI cells (what the worker writes)."""
+    figures: Mapping[str, Any]
+    """The row's figures for the summary: computed, else the result people typed."""
     findings: tuple[rules.Finding, ...]
     status: str
     pointer: str
@@ -58,7 +61,7 @@ class RowEvaluation:
             cancelled=self.check.cancelled,
             national_id=self.check.national_id,
             tax_id=self.check.tax_id,
-            kpis=self.kpis,
+            kpis=self.figures,
             codes=tuple(finding_token(f) for f in self.findings),
         )
 
@@ -162,9 +165,9 @@ def evaluate(
 
     statuses = []
     candidates = []
-    for region, row_number, _cells, check, result in provisional:
-        findings = check.findings + result.findings
-        status = rules.status_for(findings)
+    for region, row_number, _cells, check, _result in provisional:
+        findings = check.findings
+        status = check.status
         statuses.append((findings, status))
         candidates.append(
             rules.DuplicateCandidate(
@@ -188,6 +191,7 @@ def evaluate(
                 cells=row_cells,
                 check=check,
                 kpis=result.values,
+                figures=result.figures,
                 findings=findings,
                 status=mark.status if mark else status,
                 pointer=mark.pointer if mark else "",
@@ -196,11 +200,15 @@ def evaluate(
     return Evaluation(rows=tuple(rows), blank_rows=blank)
 
 
-def worker_values(row: RowEvaluation) -> dict[str, CellValue]:
-    """The worker block of one row, except `ตรวจสอบล่าสุด` (set only when the row changes)."""
+def worker_values(row: RowEvaluation, columns: Container[str]) -> dict[str, CellValue]:
+    """
+    The worker block of one row, except `ตรวจสอบล่าสุด` (set only when the row changes); the
+    computed KPIs only where the tab has their columns (`columns`, its worker headers).
+    """
     values: dict[str, CellValue] = {}
     for header in h.KPI_HEADERS:
-        values[header] = row.kpis.get(header)
+        if header in columns:
+            values[header] = row.kpis.get(header)
     values[h.CHECK_STATUS] = row.status
     values[h.DETAILS] = DETAILS_SEPARATOR.join(f.text for f in row.findings) or None
     values[h.ERROR_CODES] = CODES_SEPARATOR.join(finding_token(f) for f in row.findings) or None

@@ -59,11 +59,18 @@ def last_used_column(grid: Sequence[Sequence[Any]]) -> int:
 
 
 def place_worker_block(
-    grid: Sequence[Sequence[Any]], found: Mapping[str, int]
+    grid: Sequence[Sequence[Any]],
+    found: Mapping[str, int],
+    missing: Sequence[str] | None = None,
 ) -> tuple[dict[str, int], tuple[str, ...]]:
-    """Worker column positions: found ones stay, missing ones go after the last used column."""
+    """
+    Worker column positions: found ones stay, missing ones (by default every worker header not
+    found) go after the last used column.
+    """
     columns = dict(found)
-    missing = tuple(header for header in h.WORKER_HEADERS if header not in columns)
+    if missing is None:
+        missing = [header for header in h.WORKER_HEADERS if header not in columns]
+    missing = tuple(missing)
     start = last_used_column(grid)
     for offset, header in enumerate(missing):
         columns[header] = start + offset

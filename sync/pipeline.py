@@ -75,6 +75,7 @@ from sync.summary import (
     TIMESTAMP_CELL,
     CompiledRow,
     SummaryInputs,
+    TabNotice,
     build_compiled,
     build_summary,
     chart_request,
@@ -145,6 +146,7 @@ class Plan:
     evaluation: Evaluation
     summary: kpi.Summary
     layout_problems: list[str]
+    """Tabs that could not be processed (the run reports itself failed)."""
     meta: SheetMeta
     title: str
     confirm_anchors: dict[str, str] = field(default_factory=dict)
@@ -155,6 +157,8 @@ class Plan:
     """Spans of `setup_requests` that must go in one call (a tab's new columns and anchors)."""
     fresh_columns: frozenset[tuple[str, int]] = frozenset()
     """(tab, column) the set-up of this round inserts: written by position in the same batch."""
+    layout_notes: list[str] = field(default_factory=list)
+    """Tabs processed without some required column (the run still succeeds)."""
 
 
 class AnchorsMoved(Exception):
@@ -268,9 +272,13 @@ def _resolve(info: SpreadsheetInfo, settings: SyncSettings) -> Titles:
 
 def _region_tabs(
     snapshot: Snapshot, settings: SyncSettings
-) -> tuple[list[RegionTab], list[str], dict[str, tuple[str, ...]]]:
+) -> tuple[list[RegionTab], list[TabNotice], dict[str, tuple[str, ...]]]:
+    """
+    Map each regional tab's headers; a tab is left out only when nothing identifies its rows,
+    and a tab lacking required columns is kept, with one notice for the summary.
+    """
     tabs = []
-    problems = []
+    notices: list[TabNotice] = []
     missing_worker: dict[str, tuple[str, ...]] = {}
     header_row = settings.header_row
     section_row = header_row - 1
@@ -280,13 +288,12 @@ def _region_tabs(
         sections = grid[section_row - 1] if len(grid) >= section_row else []
         mapping = rules.map_headers(header, sections)
         if not mapping.is_processable:
-            names = ", ".join(repr(m) for m in mapping.missing_required)
-            problems.append(
-                f"Tab {title!r} has no column {names} in header row {header_row} — "
-                "the tab was not written; restore the header."
-            )
+            missing = rules.TEMPLATE.identifying_headers
+            notices.append(TabNotice(region, title, missing, skipped=True))
             continue
-        columns, missing = place_worker_block(grid, mapping.worker)
+        if mapping.missing_required:
+            notices.append(TabNotice(region, title, mapping.missing_required))
+        columns, missing = place_worker_block(grid, mapping.worker, mapping.missing_worker)
         missing_worker[title] = missing
         tabs.append(
             RegionTab(
@@ -298,7 +305,7 @@ def _region_tabs(
                 first_data_row=settings.first_data_row,
             )
         )
-    return tabs, problems, missing_worker
+    return tabs, notices, missing_worker
 
 
 def _row_changes(
@@ -318,7 +325,7 @@ def _row_changes(
             continue
         desired = {
             (row.row, tab.worker_columns[header]): value
-            for header, value in worker_values(row).items()
+            for header, value in worker_values(row, tab.worker_columns).items()
         }
         row_changes = diff_tab(tab.title, tab.grid, desired)
         if row_changes:
@@ -364,7 +371,7 @@ def make_plan(
     cache: RowCache | None = None,
 ) -> tuple[Plan, Snapshot]:
     """Decide every cell; fetch metadata first when the set-up has to be checked."""
-    tabs, problems, missing_worker = _region_tabs(snapshot, settings)
+    tabs, notices, missing_worker = _region_tabs(snapshot, settings)
     options_grid = snapshot.grids.get(snapshot.options_title, [])
     evaluation = evaluate(
         tabs,
@@ -469,6 +476,7 @@ def make_plan(
             link=link,
             column_label=header_of,
             message=lambda token: messages.get(token, ""),
+            notices=notices,
         )
 
     draft = summary_grid("")
@@ -566,7 +574,8 @@ def make_plan(
         setup_requests=setup_requests,
         evaluation=evaluation,
         summary=summary,
-        layout_problems=problems,
+        layout_problems=[n.english(settings.header_row) for n in notices if n.skipped],
+        layout_notes=[n.english(settings.header_row) for n in notices if not n.skipped],
         meta=new_meta,
         title=info.title if info else _title_from(snapshot),
     )
@@ -794,6 +803,7 @@ def _count(report: RunReport, plan: Plan, settings: SyncSettings) -> None:
         for t in plan.summary.targets
     ]
     report.layout_problems = list(plan.layout_problems)
+    report.layout_notes = list(plan.layout_notes)
     report.title = plan.title
 
 

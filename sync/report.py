@@ -54,6 +54,7 @@ class RunReport:
     regions: dict[str, RegionCounts] = field(default_factory=dict)
     targets: list[dict[str, Any]] = field(default_factory=list)
     layout_problems: list[str] = field(default_factory=list)
+    layout_notes: list[str] = field(default_factory=list)
     planned: list[CellChange] = field(default_factory=list)
     unconverged_cells: int = 0
 
@@ -75,6 +76,7 @@ class RunReport:
             "rounds": self.rounds,
             "unconverged_cells": self.unconverged_cells,
             "layout_problems": list(self.layout_problems),
+            "layout_notes": list(self.layout_notes),
             "regions": {name: counts.to_json() for name, counts in self.regions.items()},
             "targets": [
                 {k: (float(v) if isinstance(v, Decimal) else v) for k, v in t.items()}

@@ -68,6 +68,46 @@ class SummaryInputs:
     meta_json: str
 
 
+@dataclass(frozen=True)
+class TabNotice:
+    """
+    Something about a regional tab's layout that headquarters must know: the tab was skipped
+    (nothing identifies its rows), or it lacks required columns (their checks were skipped).
+    """
+
+    region: str
+    title: str
+    missing: tuple[str, ...]
+    """The required columns not found (for a skipped tab: the identifying ones)."""
+    skipped: bool = False
+
+    def english(self, header_row: int) -> str:
+        """The line for logs, the CLI and `run --json`."""
+        names = (" or " if self.skipped else ", ").join(repr(m) for m in self.missing)
+        if self.skipped:
+            return (
+                f"Tab {self.title!r} has no column {names} in header row {header_row} — "
+                "nothing identifies its rows, so the tab was not written; restore the header."
+            )
+        return (
+            f"Tab {self.title!r} has no column {names} in header row {header_row} — "
+            "its rows were checked without it."
+        )
+
+    def thai(self) -> str:
+        """The line on the summary tab."""
+        if self.skipped:
+            names = " หรือ ".join(self.missing)
+            return (
+                f"แท็บ {self.title}: ไม่พบคอลัมน์ {names} จึงระบุตัวผู้เข้าร่วมไม่ได้ "
+                "แท็บนี้ไม่ได้ตรวจและไม่นับ — กรุณาแก้หัวคอลัมน์ให้ตรงแบบฟอร์ม"
+            )
+        return (
+            f"แท็บ {self.title}: ไม่พบคอลัมน์ {', '.join(self.missing)} "
+            "— ตรวจแถวได้เฉพาะข้อที่ไม่ต้องใช้คอลัมน์นี้"
+        )
+
+
 def _figure_row(label: str, f: RegionFigures) -> list[CellValue]:
     values: list[CellValue] = [
         label,
@@ -105,6 +145,7 @@ def build_summary(
     column_label: Callable[[str], str],
     message: Callable[[str], str] = lambda token: "",
     sync_now: bool = False,
+    notices: Sequence[TabNotice] = (),
 ) -> SummaryGrid:
     """
     The summary tab's content.
@@ -129,6 +170,10 @@ def build_summary(
     for target in summary.targets:
         actual: CellValue = target.actual
         grid.append([target.label, actual, target.target, _met_text(target.met)])
+    if notices:
+        grid.append([])
+        grid.append(["แท็บที่มีปัญหา", "ภูมิภาค"])
+        grid.extend([notice.thai(), notice.region] for notice in notices)
     grid.append([])
     grid.append(["ปัญหาที่พบบ่อย (รหัส)", "คอลัมน์", "ปัญหา", "ภูมิภาค", "จำนวนแถว", "แถวแรก"])
     for problem in summary.problems[:PROBLEM_LIMIT]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from rules import headers as h
+from sync.demodata import _appendix as appendix
 from sync.demodata import _mistakes as m
 from sync.demodata import _vocab as v
 from sync.demodata._forms import pin_cell
@@ -24,6 +25,7 @@ from sync.demodata._rows import LOCAL_NOTE_HEADER, PERSON_HEADERS, Record, Regio
 
 __all__ = [
     "EXPECTED_STATUS",
+    "FORMS",
     "INPUT_HEADERS",
     "PEOPLE_TAB",
     "DemoSpreadsheet",
@@ -92,6 +94,12 @@ INPUT_HEADERS: tuple[str, ...] = (
 )
 """Row 3 of a regional tab: every input column of domain spec §3.1, in the form's order."""
 
+FORMS: tuple[str, ...] = ("spec", "appendix", "appendix-results")
+"""Layouts the generator lays rows out in: the spec's column list with raw before/after
+figures (domain spec §3.1), the appendix's Part 1 form (activity 5.1-2, about 90 columns in
+labelled sections, results typed in the group section) and its Part 2 results form (activity
+5.1-1, headers in row 2)."""
+
 PEOPLE_TAB = "สรุปโครงการ"
 """A tab headquarters staff type into by hand; nothing may ever change it."""
 
@@ -131,6 +139,10 @@ class DemoSpreadsheet:
     """Tab title -> rows from row 1, cells as the Sheets API returns what people typed."""
     truth: dict[tuple[str, int], tuple[str, ...]]
     """(regional tab, 1-based sheet row) of each participant row -> kinds injected, () if none."""
+    form: str = "spec"
+    header_row: int = 3
+    """Row of the column headers (the configuration a sync of this spreadsheet needs)."""
+    first_data_row: int = 4
 
 
 @dataclass(frozen=True, slots=True)
@@ -161,6 +173,7 @@ def generate_spreadsheet(
     error_rate: float = 0.15,
     regions: Sequence[str] = h.DEFAULT_REGION_TABS,
     duplicate_rate: float = 0.02,
+    form: str = "spec",
 ) -> DemoSpreadsheet:
     """
     Builds the same spreadsheet for the same arguments, so demos and tests are reproducible.
@@ -172,9 +185,17 @@ def generate_spreadsheet(
         error_rate: Share of each tab's rows given exactly one mistake.
         regions: Regional tab titles, in tab order.
         duplicate_rate: Share of each tab's rows that repeat a person of an earlier tab.
+        form: One of `FORMS`: which layout the regional tabs have.
     """
     _check_arguments(rows_per_region, error_rate, duplicate_rate, regions)
-    title = f"{v.ACTIVITY_TITLE} ({fiscal_year % 100:02d})"
+    if form not in FORMS:
+        raise ValueError(f"form is {form!r}; pass one of {', '.join(FORMS)}.")
+    layout = {
+        "appendix": appendix.part1_layout,
+        "appendix-results": appendix.part2_layout,
+    }.get(form, lambda: None)()
+    activity = v.RESULTS_ACTIVITY_TITLE if form == "appendix-results" else v.ACTIVITY_TITLE
+    title = f"{activity} ({fiscal_year % 100:02d})"
     tabs: dict[str, list[list[object]]] = {
         PEOPLE_TAB: _people_tab(title, fiscal_year, regions, rows_per_region)
     }
@@ -195,9 +216,13 @@ def generate_spreadsheet(
             seed=seed,
             taken_pins=taken_pins,
         )
-        tabs[region] = _region_tab(region, rows, seed, error_rate, duplicate_rate, people, truth)
+        tabs[region] = _region_tab(
+            region, rows, seed, error_rate, duplicate_rate, people, truth, layout
+        )
     tabs[h.OPTIONS_TAB] = _options_tab()
-    return DemoSpreadsheet(title, tabs, truth)
+    if layout is None:
+        return DemoSpreadsheet(title, tabs, truth)
+    return DemoSpreadsheet(title, tabs, truth, form, layout.header_row, layout.first_data_row)
 
 
 def _check_arguments(
@@ -223,13 +248,18 @@ def _region_tab(
     duplicate_rate: float,
     people: list[_Person],
     truth: dict[tuple[str, int], tuple[str, ...]],
+    layout: appendix.AppendixLayout | None = None,
 ) -> list[list[object]]:
     headers = _region_headers(region)
-    grid: list[list[object]] = [
-        [f"{v.TAB_TITLE} {region}"],
-        _section_row(headers),
-        list(headers),
-    ]
+    grid: list[list[object]] = [[f"{v.TAB_TITLE} {region}"]]
+    if layout is None:
+        grid += [_section_row(headers), list(headers)]
+    elif layout.header_row == 3:
+        grid += [_trimmed(list(layout.sections)), list(layout.headers)]
+    else:
+        grid.append(list(layout.headers))
+    # Its own stream: the appendix's variants never change what the spec's layout holds.
+    appendix_rng = random.Random(f"demodata:{seed}:{region}:appendix")
     # Separate streams: which rows go wrong never changes what the clean rows contain.
     mistakes_rng = random.Random(f"demodata:{seed}:{region}:mistakes")
     repeats_rng = random.Random(f"demodata:{seed}:{region}:repeats")
@@ -257,7 +287,19 @@ def _region_tab(
             found.append(
                 _Person(meta.pin, meta.birth, tuple(record.get(c, "") for c in PERSON_HEADERS))
             )
-        grid.append(_layout(record, headers))
+        if layout is None:
+            grid.append(_layout(record, headers))
+        else:
+            laid = appendix.appendix_record(
+                record,
+                region=region,
+                start=meta.start,
+                end=meta.end,
+                kinds=kinds,
+                draw=appendix_rng.random,
+                result_status=h.RESULT_STATUS in layout.columns,
+            )
+            grid.append(_trimmed(appendix.lay_out(laid, layout.columns)))
         truth[(region, len(grid))] = kinds
     people.extend(found)
     return grid

@@ -262,4 +262,7 @@ SECTION_OTHER = "อื่น ๆ"
 ACTIVITY_TITLE = "5.1-2 การพัฒนาองค์ความรู้และศักยภาพด้านการบริหารจัดการ"
 """The activity of the operating manual's reporting-form example (appendix)."""
 
+RESULTS_ACTIVITY_TITLE = "5.1-1 การปรับธุรกิจให้รองรับการเปลี่ยนแปลง"
+"""The activity of the appendix's Part 2 (results) screenshot."""
+
 TAB_TITLE = "แบบรายงานผลการดำเนินงาน"

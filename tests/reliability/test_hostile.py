@@ -391,7 +391,14 @@ LAYOUTS = {
     "ragged-rows": (_ragged, "ok"),
     "stray-value-right-of-header": (_stray_right, "ok"),
     "optional-header-renamed": (_header(h.REMARK, "หมายเหตุ (แก้)"), "ok"),
-    "essential-header-renamed": (_header(h.NATIONAL_ID, "เลขบัตร?"), "failed"),
+    "id-header-renamed": (_header(h.NATIONAL_ID, "เลขบัตร?"), "ok"),
+    "id-and-name-headers-renamed": (
+        lambda store: (
+            _header(h.NATIONAL_ID, "เลขบัตร?")(store),
+            _header(h.FULL_NAME, "ผู้เข้าร่วม")(store),
+        ),
+        "failed",
+    ),
     "header-duplicated": (_header(h.REMARK, h.EMAIL), "ok"),
     "essential-header-duplicated": (_header(h.REMARK, h.NATIONAL_ID), "ok|failed"),
     "header-is-a-number": (_header(h.REMARK, 12345), "ok"),

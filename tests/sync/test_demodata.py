@@ -267,6 +267,7 @@ def test_public_names() -> None:
     assert sorted(demodata.__all__) == [
         "DemoSpreadsheet",
         "EXPECTED_STATUS",
+        "FORMS",
         "INPUT_HEADERS",
         "PEOPLE_TAB",
         "generate_spreadsheet",
@@ -511,3 +512,20 @@ def test_full_scale_generation() -> None:
     """Seven tabs of 10,000 rows each generate in one call."""
     made = generate_spreadsheet(rows_per_region=10_000)
     assert sum(1 for (tab, _) in made.truth if tab == "ศก.7") == 10_000
+
+
+def test_the_cli_offers_every_form() -> None:
+    """`sheetsync demo --form` offers exactly the layouts the generator makes."""
+    from sync.cli import DEMO_FORMS
+
+    assert demodata.FORMS == DEMO_FORMS
+
+
+@pytest.mark.parametrize("form", ["appendix", "appendix-results"])
+def test_appendix_forms_keep_the_answer_key(form: str) -> None:
+    """The real form holds the same rows and mistakes: same people, same truth."""
+    spec = generate_spreadsheet(rows_per_region=30, seed=5)
+    real = generate_spreadsheet(rows_per_region=30, seed=5, form=form)
+    assert sorted(spec.truth.values()) == sorted(real.truth.values())
+    expected = (3, 4) if form == "appendix" else (2, 3)
+    assert expected == (real.header_row, real.first_data_row)

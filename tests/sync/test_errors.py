@@ -51,12 +51,14 @@ def test_missing_options_tab(
 def test_missing_required_column_skips_only_that_tab(
     emulator: EmulatorHandle, loaded: str, backend: GspreadBackend, clock: Callable[[], datetime]
 ) -> None:
-    """A tab whose national-ID header is gone is not written; the others are; the run fails."""
+    """A tab whose national-ID and name headers are gone is not written (nothing identifies its
+    rows); the others are; the run fails naming the tab."""
     grid = emulator.store.get_values(loaded, "ศก.3", render="FORMULA")
-    col = grid[2].index(h.NATIONAL_ID)
     from sync.cells import column_letter
 
-    people.type_value(emulator.store, loaded, "ศก.3", f"{column_letter(col)}3", "เลขบัตร?")
+    for header, typed in ((h.NATIONAL_ID, "เลขบัตร?"), (h.FULL_NAME, "ผู้เข้าร่วม")):
+        col = grid[2].index(header)
+        people.type_value(emulator.store, loaded, "ศก.3", f"{column_letter(col)}3", typed)
     before = snapshot(emulator.store, loaded)["ศก.3"]
     report = run_sync(backend, SyncSettings(spreadsheet_id=loaded), clock=clock)
     assert "failed" == report.outcome

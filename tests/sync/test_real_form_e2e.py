@@ -1,0 +1,134 @@
+"""
+The department's real form end to end (domain spec §3.0): the appendix's Part 1 and Part 2
+layouts synced through the real gspread client against the emulator, as a regional user and
+headquarters would check them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import pytest
+
+import rules
+from rules import headers as h
+from rules.header_map import header_key
+from sync.backends.gspread_backend import GspreadBackend
+from sync.demodata import EXPECTED_STATUS, DemoSpreadsheet, generate_spreadsheet
+from sync.emulator.server import EmulatorHandle
+from sync.pipeline import SyncSettings, run_sync
+from sync.testing import load_demo, people_view, snapshot
+
+Grid = list[list[Any]]
+
+
+@pytest.fixture(scope="module", params=["appendix", "appendix-results"])
+def form_demo(request: pytest.FixtureRequest) -> DemoSpreadsheet:
+    """Seven regional tabs of 15 rows laid out as one of the appendix's two forms."""
+    return generate_spreadsheet(rows_per_region=15, seed=7, form=request.param)
+
+
+def _settings(demo: DemoSpreadsheet, sid: str) -> SyncSettings:
+    return SyncSettings(
+        spreadsheet_id=sid, header_row=demo.header_row, first_data_row=demo.first_data_row
+    )
+
+
+def _cell(row: list[Any], col: int) -> Any:
+    value = row[col] if col < len(row) else None
+    return None if value == "" else value
+
+
+def _mapping(grid: Grid, header_row: int) -> rules.HeaderMap:
+    sections = grid[header_row - 2] if header_row >= 2 else []
+    return rules.map_headers(grid[header_row - 1], sections)
+
+
+def test_the_real_form_syncs_end_to_end(
+    emulator: EmulatorHandle,
+    form_demo: DemoSpreadsheet,
+    backend: GspreadBackend,
+    clock: Callable[[], datetime],
+) -> None:
+    """Every region is processed, every row's status is the one worked out by hand (the
+    injected mistakes), no person's cell is written, and the next run writes nothing."""
+    sid = load_demo(emulator.store, form_demo)
+    before = people_view(snapshot(emulator.store, sid), header_row=form_demo.header_row)
+    report = run_sync(backend, _settings(form_demo, sid), clock=clock)
+    assert ("ok", [], []) == (report.outcome, report.layout_problems, report.layout_notes)
+    assert all(report.regions[r].rows == 15 for r in h.DEFAULT_REGION_TABS), report.regions
+    after = snapshot(emulator.store, sid)
+    assert before == people_view(after, header_row=form_demo.header_row)
+
+    header_row = form_demo.header_row
+    for tab in h.DEFAULT_REGION_TABS:
+        grid = emulator.store.get_values(sid, tab)
+        mapping = _mapping(grid, header_row)
+        assert set(h.STATUS_HEADERS) == set(mapping.worker), tab  # no raw figures, no KPIs
+        for number, row in enumerate(grid[header_row:], start=header_row + 1):
+            cells = mapping.row_cells(row)
+            if all(rules.is_blank(v) for v in cells.values()):
+                continue
+            kinds = form_demo.truth[(tab, number)]
+            expected = EXPECTED_STATUS[kinds[0]] if kinds else h.STATUS_PASS
+            status = _cell(row, mapping.worker[h.CHECK_STATUS])
+            assert expected == status, (tab, number, kinds, row[mapping.worker[h.DETAILS]])
+
+    again = run_sync(backend, _settings(form_demo, sid), clock=clock)
+    assert (1, 0, 0) == (again.reads, again.writes, again.cells_written)
+
+
+def test_no_worker_header_equals_a_persons_header(
+    emulator: EmulatorHandle,
+    form_demo: DemoSpreadsheet,
+    backend: GspreadBackend,
+    clock: Callable[[], datetime],
+) -> None:
+    """Whitespace removed, the worker's headers never repeat one of the form's own headers."""
+    sid = load_demo(emulator.store, form_demo)
+    run_sync(backend, _settings(form_demo, sid), clock=clock)
+    for tab in h.DEFAULT_REGION_TABS:
+        grid = emulator.store.get_values(sid, tab)
+        headers = grid[form_demo.header_row - 1]
+        worker = set(_mapping(grid, form_demo.header_row).worker.values())
+        people = {header_key(v) for c, v in enumerate(headers) if c not in worker and v}
+        assert people.isdisjoint({header_key(headers[c]) for c in worker}), tab
+
+
+def _rename_header(
+    emulator: EmulatorHandle, sid: str, tab: str, row: int, old: str, new: str
+) -> None:
+    grid = emulator.store.get_values(sid, tab)
+    col = [header_key(v) for v in grid[row - 1]].index(header_key(old))
+    letter = chr(ord("A") + col) if col < 26 else "A" + chr(ord("A") + col - 26)
+    emulator.store.set_values(sid, tab, f"{letter}{row}", [[new]], user_entered=False)
+
+
+def test_a_missing_column_costs_its_checks_not_the_tab(
+    emulator: EmulatorHandle, backend: GspreadBackend, clock: Callable[[], datetime]
+) -> None:
+    """A tab whose mobile column was renamed is still checked (one notice on the summary); a
+    tab with neither ID nor name is skipped with its reason, and the other regions go on."""
+    demo = generate_spreadsheet(rows_per_region=10, seed=3, form="appendix-results")
+    sid = load_demo(emulator.store, demo)
+    _rename_header(emulator, sid, "ศก.2", 2, "โทรศัพท์มือถือ", "เบอร์")
+    _rename_header(emulator, sid, "ศก.5", 2, "เลขบัตรประจำตัวประชาชน", "เลขบัตร?")
+    _rename_header(emulator, sid, "ศก.5", 2, "ชื่อ-นามสกุล", "ผู้เข้าร่วม")
+    report = run_sync(backend, _settings(demo, sid), clock=clock)
+
+    assert 1 == len(report.layout_notes) and "'ศก.2'" in report.layout_notes[0]
+    assert 1 == len(report.layout_problems) and "'ศก.5'" in report.layout_problems[0]
+    assert all(report.regions[r].rows == 10 for r in h.DEFAULT_REGION_TABS if r != "ศก.5")
+    second = emulator.store.get_values(sid, "ศก.2")
+    mapping = _mapping(second, 2)
+    statuses = {_cell(r, mapping.worker[h.CHECK_STATUS]) for r in second[2:] if r}
+    assert statuses <= {h.STATUS_PASS, h.STATUS_WARN, h.STATUS_FAIL, h.STATUS_DUPLICATE}
+    assert h.STATUS_PASS in statuses
+    summary = [
+        " ".join(str(v) for v in row) for row in emulator.store.get_values(sid, h.SUMMARY_TAB)
+    ]
+    assert any("แท็บ ศก.2: ไม่พบคอลัมน์ โทรศัพท์มือถือ" in line for line in summary)
+    assert any("แท็บ ศก.5: ไม่พบคอลัมน์" in line and "ไม่ได้ตรวจ" in line for line in summary)
+    assert not rules.map_headers(emulator.store.get_values(sid, "ศก.5")[1]).worker
