@@ -12,8 +12,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
+from types import MappingProxyType
 
 from kpi.formulas import HUNDRED, PRECISION, round_half_up
 from kpi.targets import TargetProfile, TargetResult, evaluate_targets
@@ -39,8 +40,12 @@ class RowOutcome:
         cancelled: Whether its สถานะ is ยกเลิก (checked but not counted).
         national_id: The normalised national ID, or None.
         tax_id: The normalised enterprise tax id or registration number, or None.
-        kpis: The row's `compute_row` output.
+        kpis: The row's figures (`kpi.evaluate_row(...).figures`: computed, else typed).
         codes: The finding codes of the row.
+        group: The group / network the row belongs to (its registration number when the
+            form has one, else its name), None when the row names none.
+        form_results: The form's own results of the row that the summary counts per region:
+            the knowledge percentages (Decimal) and the Part 2 checkboxes (bool).
     """
 
     region: str
@@ -51,6 +56,8 @@ class RowOutcome:
     tax_id: str | None
     kpis: Mapping[str, KpiValue]
     codes: tuple[str, ...] = ()
+    group: str | None = None
+    form_results: Mapping[str, object] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         """
@@ -71,13 +78,63 @@ class RowOutcome:
 
 
 @dataclass(frozen=True, slots=True)
+class Share:
+    """
+    A share taken over a whole base (every counted enterprise or participant), with how much
+    of the base had data: 3 improved of 20 enterprises, 4 of them with figures, is 15 %,
+    `มีข้อมูล 4/20` (domain spec §6, correction).
+    """
+
+    hits: int
+    known: int
+    base: int
+
+    @property
+    def percent(self) -> Decimal | None:
+        """hits ÷ base × 100, rounded half-up to 2 places; None for an empty base."""
+        return _share(self.hits, self.base)
+
+    @property
+    def sufficient(self) -> bool:
+        """Whether at least half the base has data, so the share can judge a target."""
+        return self.base > 0 and 2 * self.known >= self.base
+
+    @property
+    def coverage(self) -> str:
+        """The coverage as the summary shows it beside the share."""
+        return f"มีข้อมูล {self.known}/{self.base}"
+
+
+NO_SHARE = Share(0, 0, 0)
+
+ECONOMIC_PARTS: Mapping[str, str] = MappingProxyType(
+    {
+        "waste": h.WASTE_REDUCTION_BAHT,
+        "cost": h.COST_REDUCTION_BAHT,
+        "sales": h.SALES_INCREASE_BAHT,
+        "income": h.INCOME_INCREASE_BAHT,
+        "product_value": h.PRODUCT_VALUE_BAHT,
+    }
+)
+"""The yearly baht figures economic value may add up, by the name a profile lists them by."""
+
+FORM_CHECKBOXES: tuple[str, ...] = (
+    h.SERVICE_READY,
+    h.BUSINESS_MATCHING,
+    h.HAS_BUSINESS_PLAN,
+    h.STANDARD_READY,
+)
+"""The Part 2 checkboxes counted per region (domain spec §7)."""
+
+
+@dataclass(frozen=True, slots=True)
 class RegionFigures:
     """
     The figures of one region's row of the summary tab, or of its total row.
 
     Counts cover every row read; the unique counts, averages, shares and the economic value
-    cover counted rows only. Averages and shares are percentages rounded half-up to 2 places,
-    None when nothing is computable.
+    cover counted rows only. Averages are percentages rounded half-up to 2 places, None when
+    nothing is computable.
 
     Attributes:
         rows_read: Rows checked (non-blank rows of the tab).
@@ -86,13 +143,19 @@ class RegionFigures:
         counted: Rows that count (ผ่าน or คำเตือน, not cancelled).
         unique_participants: Distinct national IDs among counted rows.
         unique_enterprises: Distinct tax ids among counted rows, a row without one counting alone.
-        satisfaction_average: Mean ความพึงพอใจ (ร้อยละ) over counted rows that have it.
-        satisfied_share: Share of those respondents at the profile's `satisfied_at` or more.
-        productivity_share: Share of enterprises with a computable productivity flag whose
-            flag is ใช่ on any of their counted rows.
+        satisfaction_average: Mean satisfaction % of the participants who answered.
+        satisfied: Participants at the profile's `satisfied_at` or more, over all counted
+            participants (known: those who answered).
+        productivity: Enterprises with ใช่ on any counted row, over all counted enterprises
+            (known: those with a computable flag).
         waste_reduction_average, cost_reduction_average, sales_increase_average: Mean of
             those KPI percentages over counted rows where they are computable.
-        economic_value: Sum of มูลค่าทางเศรษฐกิจ (บาท/ปี) over counted rows, None if none has one.
+        economic_value: Sum of the rows' economic value (the profile's parts of it where the
+            row has them, else the value typed), None if no row has one.
+        economic_parts: Sum of each yearly baht figure (`ECONOMIC_PARTS`), None where no row has it.
+        knowledge_gain_average, knowledge_applied_average: Mean of the form's typed knowledge
+            percentages over counted rows.
+        ticked: Counted rows with each Part 2 checkbox ticked (`FORM_CHECKBOXES`).
     """
 
     rows_read: int
@@ -105,11 +168,41 @@ class RegionFigures:
     unique_participants: int
     unique_enterprises: int
     satisfaction_average: Decimal | None
-    satisfied_share: Decimal | None
-    productivity_share: Decimal | None
+    satisfied: Share
+    productivity: Share
     waste_reduction_average: Decimal | None
     cost_reduction_average: Decimal | None
     sales_increase_average: Decimal | None
+    economic_value: Decimal | None
+    economic_parts: Mapping[str, Decimal | None] = field(default_factory=dict)
+    knowledge_gain_average: Decimal | None = None
+    knowledge_applied_average: Decimal | None = None
+    ticked: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def satisfied_share(self) -> Decimal | None:
+        """The satisfied share in percent (over all counted participants)."""
+        return self.satisfied.percent
+
+    @property
+    def productivity_share(self) -> Decimal | None:
+        """The share of enterprises with productivity ≥ 10 % (over all counted enterprises)."""
+        return self.productivity.percent
+
+
+@dataclass(frozen=True, slots=True)
+class GroupFigures:
+    """
+    One group / network's row of the summary (domain spec §6: targets are per group).
+
+    `name` is None for the counted rows that name no group.
+    """
+
+    name: str | None
+    enterprises: int
+    participants: int
+    productivity: Share
+    satisfied: Share
     economic_value: Decimal | None
 
 
@@ -126,6 +219,21 @@ class ProblemCount:
 
 
 @dataclass(frozen=True, slots=True)
+class ProblemLine:
+    """
+    One problem (finding code) across the regions: rows per region and the first of each.
+    """
+
+    code: str
+    regions: Mapping[str, ProblemCount]
+
+    @property
+    def total(self) -> int:
+        """Rows with the problem in all regions."""
+        return sum(p.count for p in self.regions.values())
+
+
+@dataclass(frozen=True, slots=True)
 class Summary:
     """
     Everything the summary tab shows: figures per region in tab order, the total, the targets
@@ -134,9 +242,35 @@ class Summary:
 
     profile: TargetProfile
     regions: dict[str, RegionFigures]
+    """Figures of the regions read this run, in tab order (skipped ones are left out)."""
     total: RegionFigures
     targets: tuple[TargetResult, ...]
     problems: tuple[ProblemCount, ...]
+    groups: tuple[GroupFigures, ...] = ()
+    """Per group / network, largest first; the rows naming no group last."""
+    skipped: Mapping[str, str] = field(default_factory=dict)
+    """Regions not read this run -> why (Thai); the total leaves them out."""
+
+    @property
+    def included(self) -> tuple[str, ...]:
+        """The regions the total covers."""
+        return tuple(self.regions)
+
+    def problem_lines(self, limit: int = 20, per_region: int = 3) -> tuple[ProblemLine, ...]:
+        """
+        One line per problem, most rows first: the `limit` most frequent, and every region's
+        `per_region` most frequent too, so no region with problems is left out.
+        """
+        by_code: dict[str, dict[str, ProblemCount]] = {}
+        for problem in self.problems:
+            by_code.setdefault(problem.code, {})[problem.region] = problem
+        lines = [ProblemLine(code, regions) for code, regions in by_code.items()]
+        lines.sort(key=lambda line: (-line.total, line.code))
+        chosen = {line.code for line in lines[:limit]}
+        for region in (*self.regions, *self.skipped):
+            own = [p for p in self.problems if p.region == region]  # already most frequent first
+            chosen.update(p.code for p in own[:per_region])
+        return tuple(line for line in lines if line.code in chosen)
 
 
 def _context() -> Context:
@@ -198,26 +332,83 @@ def _column(outcomes: Iterable[RowOutcome], header: str) -> list[Decimal]:
     return [value for o in outcomes if (value := _decimal(o.kpis.get(header))) is not None]
 
 
+def _productivity(counted: Sequence[RowOutcome]) -> Share:
+    """
+    Enterprises with productivity ≥ 10 % over all counted enterprises: ใช่ on any counted row
+    wins; ไม่ใช่ only makes the enterprise known.
+    """
+    improved: dict[Hashable, bool] = {}
+    enterprises: set[Hashable] = set()
+    for outcome in counted:
+        key = _enterprise_key(outcome)
+        enterprises.add(key)
+        flag = outcome.kpis.get(h.PRODUCTIVITY_FLAG)
+        if flag in (h.YES, h.NO):
+            improved[key] = improved.get(key, False) or flag == h.YES
+    return Share(sum(improved.values()), len(improved), len(enterprises))
+
+
+def _satisfaction(
+    counted: Sequence[RowOutcome], profile: TargetProfile
+) -> tuple[Share, list[Decimal]]:
+    """
+    Participants satisfied at the profile's level over all counted participants, and the
+    answers (one per participant who answered).
+    """
+    answers: dict[Hashable, Decimal] = {}
+    participants: set[Hashable] = set()
+    for outcome in counted:
+        key = _participant_key(outcome)
+        participants.add(key)
+        value = _decimal(outcome.kpis.get(h.SATISFACTION_PCT))
+        if value is not None:
+            answers.setdefault(key, value)
+    values = list(answers.values())
+    hits = sum(1 for value in values if value >= profile.satisfied_at)
+    return Share(hits, len(values), len(participants)), values
+
+
+def _sum(values: Sequence[Decimal]) -> Decimal | None:
+    """The sum rounded half-up to 2 places, None for no values."""
+    if not values:
+        return None
+    with localcontext(_context()):
+        return round_half_up(sum(values, Decimal(0)))
+
+
+def _row_economic(outcome: RowOutcome, parts: Sequence[str]) -> Decimal | None:
+    """
+    A row's economic value: its profile's parts where it has any, else the value it carries
+    (computed by the worker's §3.2 choice, or typed on the form).
+    """
+    found = [
+        value
+        for part in parts
+        if (value := _decimal(outcome.kpis.get(ECONOMIC_PARTS[part]))) is not None
+    ]
+    if found:
+        with localcontext(_context()):
+            return sum(found, Decimal(0))
+    return _decimal(outcome.kpis.get(h.ECONOMIC_VALUE))
+
+
+def _form_average(counted: Sequence[RowOutcome], header: str) -> Decimal | None:
+    """The mean of one typed percentage of the form over the rows that have it."""
+    return _mean([v for o in counted if isinstance(v := o.form_results.get(header), Decimal)])
+
+
 def _figures(outcomes: Sequence[RowOutcome], profile: TargetProfile) -> RegionFigures:
     """
     Compute the figures of one scope (a region or the whole spreadsheet).
     """
     statuses = [outcome.status for outcome in outcomes]
     counted = [outcome for outcome in outcomes if outcome.counted]
-
-    # Enterprise productivity: ใช่ on any counted row wins; ไม่ใช่ only makes it computable.
-    improved: dict[Hashable, bool] = {}
-    for outcome in counted:
-        flag = outcome.kpis.get(h.PRODUCTIVITY_FLAG)
-        if flag not in (h.YES, h.NO):
-            continue
-        key = _enterprise_key(outcome)
-        improved[key] = improved.get(key, False) or flag == h.YES
-
-    satisfaction = _column(counted, h.SATISFACTION_PCT)
-    economic = _column(counted, h.ECONOMIC_VALUE)
-    with localcontext(_context()):
-        economic_total = round_half_up(sum(economic, Decimal(0))) if economic else None
+    satisfied, answers = _satisfaction(counted, profile)
+    economic = [
+        value
+        for outcome in counted
+        if (value := _row_economic(outcome, profile.economic_value_parts)) is not None
+    ]
     return RegionFigures(
         rows_read=len(outcomes),
         passed=statuses.count(h.STATUS_PASS),
@@ -226,18 +417,54 @@ def _figures(outcomes: Sequence[RowOutcome], profile: TargetProfile) -> RegionFi
         duplicates=statuses.count(h.STATUS_DUPLICATE),
         cancelled=sum(1 for outcome in outcomes if outcome.cancelled),
         counted=len(counted),
-        unique_participants=len({_participant_key(outcome) for outcome in counted}),
+        unique_participants=satisfied.base,
         unique_enterprises=len({_enterprise_key(outcome) for outcome in counted}),
-        satisfaction_average=_mean(satisfaction),
-        satisfied_share=_share(
-            sum(1 for value in satisfaction if value >= profile.satisfied_at), len(satisfaction)
-        ),
-        productivity_share=_share(sum(improved.values()), len(improved)),
+        satisfaction_average=_mean(answers),
+        satisfied=satisfied,
+        productivity=_productivity(counted),
         waste_reduction_average=_mean(_column(counted, h.WASTE_REDUCTION_PCT)),
         cost_reduction_average=_mean(_column(counted, h.COST_REDUCTION_PCT)),
         sales_increase_average=_mean(_column(counted, h.SALES_INCREASE_PCT)),
-        economic_value=economic_total,
+        economic_value=_sum(economic),
+        economic_parts={
+            part: _sum(_column(counted, header)) for part, header in ECONOMIC_PARTS.items()
+        },
+        knowledge_gain_average=_form_average(counted, h.KNOWLEDGE_GAIN),
+        knowledge_applied_average=_form_average(counted, h.KNOWLEDGE_APPLIED),
+        ticked={
+            box: sum(1 for o in counted if o.form_results.get(box) is True)
+            for box in FORM_CHECKBOXES
+        },
     )
+
+
+def _groups(outcomes: Sequence[RowOutcome], profile: TargetProfile) -> tuple[GroupFigures, ...]:
+    """
+    The figures of each group / network of the counted rows, largest first, then by name;
+    the rows that name no group last.
+    """
+    by_group: dict[str | None, list[RowOutcome]] = defaultdict(list)
+    for outcome in outcomes:
+        if outcome.counted:
+            by_group[outcome.group].append(outcome)
+    groups = []
+    for name, rows in by_group.items():
+        satisfied, _ = _satisfaction(rows, profile)
+        economic = [
+            v for o in rows if (v := _row_economic(o, profile.economic_value_parts)) is not None
+        ]
+        groups.append(
+            GroupFigures(
+                name=name,
+                enterprises=len({_enterprise_key(o) for o in rows}),
+                participants=satisfied.base,
+                productivity=_productivity(rows),
+                satisfied=satisfied,
+                economic_value=_sum(economic),
+            )
+        )
+    groups.sort(key=lambda g: (g.name is None, -g.enterprises, g.name or ""))
+    return tuple(groups)
 
 
 def _problems(outcomes: Sequence[RowOutcome], regions: Sequence[str]) -> tuple[ProblemCount, ...]:
@@ -259,19 +486,26 @@ def _problems(outcomes: Sequence[RowOutcome], regions: Sequence[str]) -> tuple[P
 
 
 def summarise(
-    outcomes: Sequence[RowOutcome], *, regions: Sequence[str], profile: TargetProfile
+    outcomes: Sequence[RowOutcome],
+    *,
+    regions: Sequence[str],
+    profile: TargetProfile,
+    skipped: Mapping[str, str] | None = None,
 ) -> Summary:
     """
-    Build the summary tab's figures, targets and problem list from every row's outcome.
+    Build the summary tab's figures, targets, groups and problem list from every row's outcome.
 
     Args:
         outcomes: One outcome per checked row, of every regional tab.
         regions: The regional tabs in display order; each gets figures, even with no rows.
         profile: The targets to judge the total against (see `kpi.targets`).
+        skipped: Regions whose tab could not be read this run -> why (Thai): they get no
+            figures (never zeros) and the total leaves them out.
     """
     if len(set(regions)) != len(regions):
         raise ValueError(f"Regions {list(regions)} repeat a name; list each regional tab once.")
-    by_region: dict[str, list[RowOutcome]] = {region: [] for region in regions}
+    skipped = dict(skipped or {})
+    by_region: dict[str, list[RowOutcome]] = {r: [] for r in regions if r not in skipped}
     for outcome in outcomes:
         if outcome.region not in by_region:
             raise ValueError(
@@ -280,10 +514,13 @@ def summarise(
             )
         by_region[outcome.region].append(outcome)
     total = _figures(outcomes, profile)
+    groups = _groups(outcomes, profile)
     return Summary(
         profile=profile,
         regions={region: _figures(rows, profile) for region, rows in by_region.items()},
         total=total,
-        targets=evaluate_targets(total, profile),
+        targets=evaluate_targets(total, profile, groups),
         problems=_problems(outcomes, regions),
+        groups=groups,
+        skipped=skipped,
     )

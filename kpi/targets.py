@@ -1,28 +1,31 @@
 """
 The target profiles a spreadsheet's summary is judged against, as configuration data.
 
-Two profiles are built in (domain spec §6): `manual-2567`, the operating manual's §7 work
-standard and Milestone level 3, and `tor-2569`, the stricter targets of the 2026 terms of
-reference for the Cluster 4.0 digital activity (its §7). Numbers are data: build another
-profile with `TargetProfile(...)`, `dataclasses.replace` or `TargetProfile.from_mapping`.
+Two profiles are built in (domain spec §6), each a TOML file in `kpi/profiles/`:
+`manual-2567`, the operating manual's §7 work standard and Milestone level 3, and `tor-2569`,
+the stricter targets of the 2026 terms of reference for the Cluster 4.0 digital activity (its
+§7; it has no milestone indicator). Numbers are data: a third profile is another TOML file (or
+a `[profiles.NAME]` table of the configuration), read by `TargetProfile.from_mapping`.
 
-"Per group": one spreadsheet holds one activity, run for one cluster group (manual §7, "จำนวน
-๑ กลุ่ม ๆ ละ ๒๐ ราย"; terms of reference §7, "จำนวน ๑ กลุ่มอุตสาหกรรม กลุ่มละ ๒๐ กิจการ"), so
-the enterprises-per-group target is met by the spreadsheet's total of unique enterprises; a
-region's own count is shown in its row of the summary but is not held to the target.
+"Per group" means per group / network (domain spec §6, correction; manual §7, "จำนวน ๑ กลุ่ม ๆ
+ละ ๒๐ ราย"): each group the rows name is held to the target; a spreadsheet whose rows name no
+group is one group. Shares are taken over every counted enterprise or participant, and a
+target whose data covers under half its base is "ข้อมูลไม่พอ", never met.
 """
 
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+import tomllib
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from kpi.aggregate import RegionFigures
+    from kpi.aggregate import GroupFigures, RegionFigures, Share
 
 SatisfactionMeasure = Literal["share", "average"]
 """How satisfaction is judged: share of respondents at a level, or the average of all."""
@@ -42,7 +45,10 @@ class TargetProfile:
         satisfaction_target: The percentage the measure must reach.
         satisfied_at: Individual satisfaction % at which a respondent counts as satisfied.
         outcome_share: Share (%) of enterprises that must improve productivity by ≥ 10 %.
-        milestone_share: Share (%) for Milestone level 3, or None when not a target.
+        milestone_share: Share (%) for Milestone level 3, or None (the default) when not a
+            target.
+        economic_value_parts: Which yearly baht figures economic value adds up (`waste`,
+            `cost`, `sales`, `income`, `product_value`); the seeds give no total formula.
     """
 
     name: str
@@ -52,12 +58,19 @@ class TargetProfile:
     satisfaction_target: Decimal = Decimal(80)
     satisfied_at: Decimal = Decimal(80)
     outcome_share: Decimal = Decimal(80)
-    milestone_share: Decimal | None = Decimal(70)
+    milestone_share: Decimal | None = None
+    economic_value_parts: tuple[str, ...] = ("waste", "cost", "sales", "product_value")
 
     def __post_init__(self) -> None:
         """
         Reject a profile that could not be evaluated, naming the offending field.
         """
+        unknown = sorted(set(self.economic_value_parts) - set(ECONOMIC_PART_NAMES))
+        if unknown:
+            raise ValueError(
+                f"Target profile {self.name!r}: economic_value_parts has {unknown}; use only "
+                f"{', '.join(ECONOMIC_PART_NAMES)}."
+            )
         if self.satisfaction_measure not in ("share", "average"):
             raise ValueError(
                 f"Target profile {self.name!r}: satisfaction_measure must be 'share' or "
@@ -86,10 +99,19 @@ class TargetProfile:
                 values[key] = _whole(name, key, raw)
             elif key == "satisfaction_measure":
                 values[key] = raw
+            elif key == "economic_value_parts":
+                if not isinstance(raw, list | tuple) or not all(isinstance(x, str) for x in raw):
+                    raise ValueError(
+                        f"Target profile {name!r}: economic_value_parts must be a list of names."
+                    )
+                values[key] = tuple(raw)
             else:
                 values[key] = _decimal(name, key, raw)
         return cls(name, **values)  # type: ignore[arg-type]
 
+
+ECONOMIC_PART_NAMES: tuple[str, ...] = ("waste", "cost", "sales", "income", "product_value")
+"""The yearly baht figures a profile's economic value may add up."""
 
 _OPTIONAL_TARGETS = frozenset({"unique_participants", "milestone_share"})
 """Targets a profile may leave out (null in configuration)."""
@@ -126,34 +148,23 @@ def _whole(profile: str, key: str, raw: object) -> int | None:
     return int(value)
 
 
-MANUAL_2567 = TargetProfile(
-    name="manual-2567",
-    enterprises_per_group=20,
-    unique_participants=None,
-    satisfaction_measure="share",
-    satisfaction_target=Decimal(80),
-    satisfied_at=Decimal(80),
-    outcome_share=Decimal(80),
-    milestone_share=Decimal(70),
-)
-"""Operating manual §7: 20 per group; 80 % satisfied at ≥ 80 %; 80 % improved; Milestone 70 %."""
+PROFILE_DIR = Path(__file__).with_name("profiles")
+"""Where the built-in profiles live, one TOML file each (`<name>.toml`)."""
 
-TOR_2569 = TargetProfile(
-    name="tor-2569",
-    enterprises_per_group=20,
-    unique_participants=40,
-    satisfaction_measure="average",
-    satisfaction_target=Decimal(90),
-    satisfied_at=Decimal(80),
-    outcome_share=Decimal(90),
-    milestone_share=Decimal(70),
-)
-"""Terms of reference 2569 §7: 20 per group; 40 participants; average satisfaction ≥ 90 %; 90 %."""
 
-PROFILES: Mapping[str, TargetProfile] = MappingProxyType(
-    {MANUAL_2567.name: MANUAL_2567, TOR_2569.name: TOR_2569}
-)
-"""The built-in profiles by name (domain spec §6)."""
+def load_profiles(folder: Path = PROFILE_DIR) -> dict[str, TargetProfile]:
+    """
+    Read every `<name>.toml` of a folder as a profile of that name.
+    """
+    profiles = {}
+    for path in sorted(folder.glob("*.toml")):
+        with path.open("rb") as handle:
+            profiles[path.stem] = TargetProfile.from_mapping(path.stem, tomllib.load(handle))
+    return profiles
+
+
+PROFILES: Mapping[str, TargetProfile] = MappingProxyType(load_profiles())
+"""The built-in profiles by name (domain spec §6): `manual-2567` and `tor-2569`."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,6 +181,19 @@ class TargetResult:
     actual: Decimal | int | None
     target: Decimal | int
     met: bool | None
+    note: str = ""
+    """Coverage (`มีข้อมูล 3/20`), which groups, or why the target cannot be judged."""
+    sufficient: bool = True
+    """False while the data covers under half its base: the target is `ข้อมูลไม่พอ`."""
+
+    @property
+    def verdict(self) -> str:
+        """The judgement as the summary writes it (Thai)."""
+        if not self.sufficient:
+            return "ข้อมูลไม่พอ"
+        if self.met is None:
+            return "คำนวณไม่ได้"
+        return "ผ่านเกณฑ์" if self.met else "ยังไม่ผ่านเกณฑ์"
 
 
 def _percent_text(value: Decimal) -> str:
@@ -180,27 +204,56 @@ def _percent_text(value: Decimal) -> str:
 
 
 def _result(
-    name: str, label: str, actual: Decimal | int | None, target: Decimal | int
+    name: str, label: str, actual: Decimal | int | None, target: Decimal | int, note: str = ""
 ) -> TargetResult:
     """
     Compare an actual figure with its target: met when it is at least the target.
     """
     met = None if actual is None else actual >= target
-    return TargetResult(name=name, label=label, actual=actual, target=target, met=met)
+    return TargetResult(name, label, actual, target, met, note or _why_not(actual))
 
 
-def evaluate_targets(total: RegionFigures, profile: TargetProfile) -> tuple[TargetResult, ...]:
+def _why_not(actual: object) -> str:
+    """Why a target has no figure."""
+    return "ยังไม่มีแถวที่นับได้" if actual is None else ""
+
+
+def _shared(name: str, label: str, share: Share, target: Decimal) -> TargetResult:
     """
-    Judge the spreadsheet's total figures against every target of the profile, in table order.
+    Judge a share over its whole base; under half the base with data, it is not judged.
     """
-    results = [
-        _result(
-            "enterprises_per_group",
-            "จำนวนวิสาหกิจที่ได้รับการพัฒนา (ราย/กลุ่ม)",
-            total.unique_enterprises,
-            profile.enterprises_per_group,
-        )
-    ]
+    if share.base == 0:
+        return TargetResult(name, label, None, target, None, "ยังไม่มีแถวที่นับได้")
+    if not share.sufficient:
+        return TargetResult(name, label, share.percent, target, None, share.coverage, False)
+    return _result(name, label, share.percent, target, share.coverage)
+
+
+def _per_group(total: RegionFigures, groups: Sequence[GroupFigures], target: int) -> TargetResult:
+    """
+    Enterprises per group: every group named in the rows must reach the target; a sheet whose
+    rows name no group is one group.
+    """
+    label = "จำนวนวิสาหกิจที่ได้รับการพัฒนา (ราย/กลุ่ม)"
+    named = [g for g in groups if g.name is not None]
+    if not named:
+        note = "ไม่ได้ระบุกลุ่ม: นับทั้งแฟ้มเป็น 1 กลุ่ม" if total.counted else ""
+        return _result("enterprises_per_group", label, total.unique_enterprises, target, note)
+    reached = sum(1 for g in named if g.enterprises >= target)
+    smallest = min(g.enterprises for g in named)
+    note = f"กลุ่มที่ถึงเป้า {reached}/{len(named)} (น้อยที่สุด {smallest} ราย)"
+    return TargetResult(
+        "enterprises_per_group", label, smallest, target, reached == len(named), note
+    )
+
+
+def evaluate_targets(
+    total: RegionFigures, profile: TargetProfile, groups: Sequence[GroupFigures] = ()
+) -> tuple[TargetResult, ...]:
+    """
+    Judge the spreadsheet's figures against every target of the profile, in table order.
+    """
+    results = [_per_group(total, groups, profile.enterprises_per_group)]
     if profile.unique_participants is not None:
         results.append(
             _result(
@@ -212,36 +265,38 @@ def evaluate_targets(total: RegionFigures, profile: TargetProfile) -> tuple[Targ
         )
     if profile.satisfaction_measure == "share":
         results.append(
-            _result(
+            _shared(
                 "satisfied_share",
                 "ร้อยละของผู้รับบริการที่มีความพึงพอใจไม่น้อยกว่าร้อยละ " + _percent_text(profile.satisfied_at),
-                total.satisfied_share,
+                total.satisfied,
                 profile.satisfaction_target,
             )
         )
     else:
-        results.append(
-            _result(
-                "satisfaction_average",
-                "ความพึงพอใจเฉลี่ยของผู้รับบริการ (ร้อยละ)",
-                total.satisfaction_average,
-                profile.satisfaction_target,
-            )
+        average = _result(
+            "satisfaction_average",
+            "ความพึงพอใจเฉลี่ยของผู้รับบริการ (ร้อยละ)",
+            total.satisfaction_average,
+            profile.satisfaction_target,
+            total.satisfied.coverage if total.satisfied.base else "",
         )
+        if total.satisfied.base and not total.satisfied.sufficient:
+            average = dataclasses.replace(average, met=None, sufficient=False)
+        results.append(average)
     results.append(
-        _result(
+        _shared(
             "outcome_productivity_share",
             "ร้อยละของวิสาหกิจที่มีผลิตภาพเพิ่มขึ้นไม่น้อยกว่าร้อยละ 10",
-            total.productivity_share,
+            total.productivity,
             profile.outcome_share,
         )
     )
     if profile.milestone_share is not None:
         results.append(
-            _result(
+            _shared(
                 "milestone_level_3",
                 "ขั้นความสำเร็จระดับ 3: ร้อยละของวิสาหกิจที่มีผลิตภาพเพิ่มขึ้นไม่น้อยกว่าร้อยละ 10",
-                total.productivity_share,
+                total.productivity,
                 profile.milestone_share,
             )
         )

@@ -93,23 +93,24 @@ def print_demo(result: DemoResult, stream: TextIO) -> None:
         f"{result.second.writes} write requests, {result.second.cells_written} cells written "
         "(nothing changed, so nothing was written)\n\n"
     )
-    w(f"{'region':<8}{'rows':>6}{'ผ่าน':>8}{'คำเตือน':>10}{'ไม่ผ่าน':>10}{'ซ้ำ':>6}{'counted':>9}\n")
-    totals = [0] * 6
+    columns = ("แถว", "ผ่าน", "คำเตือน", "ไม่ผ่าน", "ซ้ำ", "ยกเลิก", "นับได้")
+    widths = (6, 6, 8, 8, 5, 7, 7)
+    w(f"{'ภูมิภาค':<8}" + "".join(f"{c:>{n}}" for c, n in zip(columns, widths, strict=True)))
+    w("\n")
+    totals = [0] * len(columns)
     for region, c in first.regions.items():
-        values = [c.rows, c.passed, c.warned, c.failed, c.duplicates, c.counted]
+        if c.skipped:
+            w(f"{region:<8}  {c.skipped}\n")
+            continue
+        values = [c.rows, c.passed, c.warned, c.failed, c.duplicates, c.cancelled, c.counted]
         totals = [a + b for a, b in zip(totals, values, strict=True)]
-        w(
-            f"{region:<8}"
-            + "".join(f"{v:>{n}}" for v, n in zip(values, (6, 8, 10, 10, 6, 9), strict=True))
-            + "\n"
-        )
-    w(
-        f"{'total':<8}"
-        + "".join(f"{v:>{n}}" for v, n in zip(totals, (6, 8, 10, 10, 6, 9), strict=True))
-        + "\n\n"
-    )
-    w("Targets:\n")
+        w(f"{region:<8}" + "".join(f"{v:>{n}}" for v, n in zip(values, widths, strict=True)))
+        w("\n")
+    w(f"{'รวม':<8}" + "".join(f"{v:>{n}}" for v, n in zip(totals, widths, strict=True)) + "\n")
+    w("(นับได้ = ผ่าน + คำเตือน ที่ไม่ได้ยกเลิก; ซ้ำ และ ไม่ผ่าน ไม่นับ)\n\n")
+    w("เป้าหมาย:\n")
     for t in first.targets:
-        met = {True: "met", False: "NOT met", None: "not computable"}[t["met"]]
-        w(f"  {t['name']:<28} actual {t['actual']!s:>8}  target {t['target']!s:>6}  {met}\n")
+        note = f" ({t['note']})" if t.get("note") else ""
+        w(f"  {t['label']}\n")
+        w(f"    ผลจริง {t['actual']!s}  เป้าหมาย {t['target']!s}  {t['verdict']}{note}\n")
     w(f"\nThe synced spreadsheet was exported to {result.xlsx}\n")

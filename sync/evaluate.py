@@ -63,7 +63,24 @@ class RowEvaluation:
             tax_id=self.check.tax_id,
             kpis=self.figures,
             codes=tuple(finding_token(f) for f in self.findings),
+            group=_group(self.check.values),
+            form_results={x: self.check.values[x] for x in FORM_RESULTS if x in self.check.values},
         )
+
+
+FORM_RESULTS: tuple[str, ...] = (h.KNOWLEDGE_GAIN, h.KNOWLEDGE_APPLIED, *kpi.FORM_CHECKBOXES)
+"""The form's own results the summary counts or averages per region (domain spec §7)."""
+
+
+def _group(values: Mapping[str, object]) -> str | None:
+    """
+    The group a row belongs to: its registration number when the form has one, else its name.
+    """
+    for header in (h.GROUP_REGISTRATION, h.GROUP_NAME):
+        value = values.get(header)
+        if isinstance(value, str) and value:
+            return value
+    return None
 
 
 def finding_token(finding: rules.Finding) -> str:

@@ -381,7 +381,12 @@ def make_plan(
         cache=cache.for_options(options_grid) if cache is not None else None,
     )
     outcomes = [row.outcome() for row in evaluation.rows]
-    summary = kpi.summarise(outcomes, regions=list(settings.regions), profile=settings.profile)
+    summary = kpi.summarise(
+        outcomes,
+        regions=list(settings.regions),
+        profile=settings.profile,
+        skipped={n.region: n.reason() for n in notices if n.skipped},
+    )
     stamp = thai_timestamp(now)
 
     layouts_key = setup_mod.fingerprint(
@@ -442,10 +447,9 @@ def make_plan(
     def header_of(token: str) -> str:
         return headers_by_key.get(token.rsplit("/", 1)[-1], token.rsplit("/", 1)[-1])
 
-    def link(region: str, row: int, token: str) -> CellValue:
+    def link(region: str, row: int, token: str, label: str) -> CellValue:
         title = snapshot.regions.get(region, region)
         col = column_of.get(region, {}).get(header_of(token), 0)
-        label = f"{region} แถว {row}"
         gid = sheet_ids.get(title)
         return hyperlink(gid, f"{column_letter(col)}{row}", label) if gid is not None else label
 
@@ -477,10 +481,14 @@ def make_plan(
             column_label=header_of,
             message=lambda token: messages.get(token, ""),
             notices=notices,
+            regions=settings.regions,
+            previous=snapshot.grids.get(snapshot.summary_title, [])
+            if snapshot.summary_title
+            else [],
         )
 
     draft = summary_grid("")
-    summary_size = (len(draft) + 50, 24)
+    summary_size = (len(draft) + 50, max(24, 1 + max(len(row) for row in draft)))
     compiled_size = (len(compiled_grid) + 200, len(compiled_grid[0]))
     setup_requests: list[dict[str, Any]] = []
     together: tuple[tuple[int, int], ...] = ()
@@ -796,10 +804,20 @@ def _count(report: RunReport, plan: Plan, settings: SyncSettings) -> None:
             counts.warned = figures.warned
             counts.failed = figures.failed
             counts.duplicates = figures.duplicates
+            counts.cancelled = figures.cancelled
             counts.counted = figures.counted
+        counts.skipped = plan.summary.skipped.get(region, "")
         report.regions[region] = counts
     report.targets = [
-        {"name": t.name, "label": t.label, "actual": t.actual, "target": t.target, "met": t.met}
+        {
+            "name": t.name,
+            "label": t.label,
+            "actual": t.actual,
+            "target": t.target,
+            "met": t.met,
+            "verdict": t.verdict,
+            "note": t.note,
+        }
         for t in plan.summary.targets
     ]
     report.layout_problems = list(plan.layout_problems)

@@ -20,9 +20,12 @@ class RegionCounts:
     warned: int = 0
     failed: int = 0
     duplicates: int = 0
+    cancelled: int = 0
     counted: int = 0
+    skipped: str = ""
+    """Why the tab was not read this run (Thai), empty when it was."""
 
-    def to_json(self) -> dict[str, int]:
+    def to_json(self) -> dict[str, int | str]:
         """Keys as the JSON contract names them (Thai status words)."""
         return {
             "rows": self.rows,
@@ -30,7 +33,9 @@ class RegionCounts:
             "คำเตือน": self.warned,
             "ไม่ผ่าน": self.failed,
             "ซ้ำ": self.duplicates,
+            "ยกเลิก": self.cancelled,
             "counted": self.counted,
+            **({"skipped": self.skipped} if self.skipped else {}),
         }
 
 

@@ -11,7 +11,8 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
-from kpi import RegionFigures, Summary
+from kpi import FORM_CHECKBOXES, RegionFigures, Summary
+from kpi.aggregate import ECONOMIC_PARTS
 from rules import headers as h
 from sync.cells import CellValue
 
@@ -30,6 +31,8 @@ SYNC_NOW_CELL = (1, 4)
 
 REGION_COLUMNS: tuple[str, ...] = (
     "ภูมิภาค",
+    "สถานะข้อมูล",
+    "ข้อมูล ณ",
     "แถวที่อ่าน",
     h.STATUS_PASS,
     h.STATUS_WARN,
@@ -40,21 +43,42 @@ REGION_COLUMNS: tuple[str, ...] = (
     "ผู้เข้าร่วม (ไม่ซ้ำ)",
     "สถานประกอบการ (ไม่ซ้ำ)",
     "ความพึงพอใจเฉลี่ย (ร้อยละ)",
-    "ผู้ตอบที่พึงพอใจ (ร้อยละ)",
+    "ผู้พึงพอใจ (ร้อยละของผู้เข้าร่วม)",
+    "ข้อมูลความพึงพอใจ",
     "สถานประกอบการผลิตภาพ ≥10% (ร้อยละ)",
+    "ข้อมูลผลิตภาพ",
     "ของเสียลดลงเฉลี่ย (ร้อยละ)",
     "ต้นทุนลดลงเฉลี่ย (ร้อยละ)",
     "ยอดขายเพิ่มขึ้นเฉลี่ย (ร้อยละ)",
-    "มูลค่าทางเศรษฐกิจ (บาท/ปี)",
+    "มูลค่าทางเศรษฐกิจ (บาท)",
+    "ของเสียลดลง (บาท/ปี)",
+    "ต้นทุนลดลง (บาท/ปี)",
+    "ยอดขายเพิ่มขึ้น (บาท/ปี)",
+    "รายได้เพิ่มขึ้น (บาท/ปี)",
+    "มูลค่าผลิตภัณฑ์เพิ่มขึ้น (บาท/ปี)",
+    "ความรู้เพิ่มขึ้นเฉลี่ย (ร้อยละ)",
+    "นำความรู้ไปใช้ได้เฉลี่ย (ร้อยละ)",
+    "ให้บริการได้ (ราย)",
+    "เกิดการจับคู่ธุรกิจ (ราย)",
+    "มีแผนธุรกิจ (ราย)",
+    "มีความพร้อมขอมาตรฐาน (ราย)",
 )
+"""The region table's columns (domain spec §7): counts, shares with their coverage, economic
+value and its parts, and the form's own results."""
+FIGURES_FROM = REGION_COLUMNS.index("แถวที่อ่าน")
+"""First column of figures: a stale region keeps these from the summary before."""
 ENTERPRISES_COLUMN = REGION_COLUMNS.index("สถานประกอบการ (ไม่ซ้ำ)")
 """Column of the chart's series: counted enterprises per region."""
+FRESH = "ปัจจุบัน"
+"""`สถานะข้อมูล` of a region read this run."""
 
 PROBLEM_LIMIT = 20
-"""How many of the most frequent problems the summary lists."""
+"""How many of the most frequent problems the summary lists (besides each region's top 3)."""
+PROBLEMS_PER_REGION = 3
+"""Every region with problems shows at least this many of its own most frequent ones."""
 
-LinkMaker = Callable[[str, int, str], CellValue]
-"""(region, sheet row, finding token) -> a cell that takes a person to that row."""
+LinkMaker = Callable[[str, int, str, str], CellValue]
+"""(region, sheet row, finding token, label) -> a cell that takes a person to that row."""
 
 
 @dataclass(frozen=True)
@@ -94,6 +118,10 @@ class TabNotice:
             "its rows were checked without it."
         )
 
+    def reason(self) -> str:
+        """Why a skipped tab has no figures this run, short, for its row of the region table."""
+        return f"แท็บ {self.title} ไม่มีคอลัมน์ {' หรือ '.join(self.missing)}"
+
     def thai(self) -> str:
         """The line on the summary tab."""
         if self.skipped:
@@ -108,9 +136,9 @@ class TabNotice:
         )
 
 
-def _figure_row(label: str, f: RegionFigures) -> list[CellValue]:
-    values: list[CellValue] = [
-        label,
+def _figure_cells(f: RegionFigures) -> list[CellValue]:
+    """The figures of one region (or the total), from `แถวที่อ่าน` on."""
+    return [
         f.rows_read,
         f.passed,
         f.warned,
@@ -121,20 +149,156 @@ def _figure_row(label: str, f: RegionFigures) -> list[CellValue]:
         f.unique_participants,
         f.unique_enterprises,
         f.satisfaction_average,
-        f.satisfied_share,
-        f.productivity_share,
+        f.satisfied.percent,
+        f.satisfied.coverage if f.satisfied.base else None,
+        f.productivity.percent,
+        f.productivity.coverage if f.productivity.base else None,
         f.waste_reduction_average,
         f.cost_reduction_average,
         f.sales_increase_average,
         f.economic_value,
+        *(f.economic_parts.get(part) for part in ECONOMIC_PARTS),
+        f.knowledge_gain_average,
+        f.knowledge_applied_average,
+        *(f.ticked.get(box, 0) for box in FORM_CHECKBOXES),
     ]
-    return values
 
 
-def _met_text(met: bool | None) -> str:
-    if met is None:
-        return "ยังคำนวณไม่ได้"
-    return "ผ่านเกณฑ์" if met else "ยังไม่ผ่านเกณฑ์"
+def _previous_rows(previous: SummaryGrid) -> tuple[dict[str, list[CellValue]], CellValue]:
+    """
+    The region rows of the summary as it was before this run (only if its region table has
+    today's columns), and when it was last updated.
+    """
+    if len(previous) < REGION_HEADER_ROW:
+        return {}, None
+    header = list(previous[REGION_HEADER_ROW - 1][: len(REGION_COLUMNS)])
+    stamp = previous[2][1] if len(previous) > 2 and len(previous[2]) > 1 else None
+    if header != list(REGION_COLUMNS):
+        return {}, stamp
+    rows: dict[str, list[CellValue]] = {}
+    for row in previous[REGION_HEADER_ROW:]:
+        if not row or not isinstance(row[0], str) or row[0] == TOTAL_LABEL:
+            break
+        rows[row[0]] = list(row) + [None] * (len(REGION_COLUMNS) - len(row))
+    return rows, stamp
+
+
+TOTAL_LABEL = "รวม"
+
+
+def _as_cell(value: object) -> CellValue:
+    """A value read back from the sheet as the cell it was written as (numbers stay numbers)."""
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else Decimal(repr(value))
+    if value is None or isinstance(value, str | int | Decimal):
+        return value
+    return str(value)
+
+
+def _region_rows(summary: Summary, regions: Sequence[str], previous: SummaryGrid) -> SummaryGrid:
+    """
+    One row per region, always: figures of this run, or for a region not read this run its
+    reason and its last good figures marked stale with their date (never zeros).
+    """
+    before, stamp = _previous_rows(previous)
+    rows: SummaryGrid = []
+    for region in regions:
+        figures = summary.regions.get(region)
+        if figures is not None:
+            rows.append([region, FRESH, None, *_figure_cells(figures)])
+            continue
+        reason = summary.skipped.get(region, "ไม่ได้อ่านในรอบนี้")
+        old = before.get(region)
+        if old is None or old[FIGURES_FROM] in (None, ""):
+            rows.append([region, f"{reason} — ยังไม่มีตัวเลขเดิม", None])
+            continue
+        as_of = old[2] if old[1] != FRESH and old[2] not in (None, "") else stamp
+        kept = [_as_cell(value) for value in old[FIGURES_FROM:]]
+        rows.append([region, f"ตัวเลขเดิม (ไม่เป็นปัจจุบัน): {reason}", as_of, *kept])
+    skipped = [r for r in regions if r not in summary.regions]
+    scope = (
+        f"รวม {len(summary.regions)} จาก {len(regions)} ภูมิภาค (ไม่รวม {', '.join(skipped)})"
+        if skipped
+        else f"รวมทุกภูมิภาค ({len(regions)})"
+    )
+    rows.append([TOTAL_LABEL, scope, None, *_figure_cells(summary.total)])
+    return rows
+
+
+def _target_rows(summary: Summary) -> SummaryGrid:
+    """The profile's targets: actual, target, verdict and its note (coverage, which groups)."""
+    rows: SummaryGrid = [["ตัวชี้วัดเป้าหมาย", "ผลจริง", "เป้าหมาย", "ผลการประเมิน", "หมายเหตุ"]]
+    for target in summary.targets:
+        rows.append(
+            [target.label, target.actual, target.target, target.verdict, target.note or None]
+        )
+    return rows
+
+
+def _group_rows(summary: Summary) -> SummaryGrid:
+    """Per group / network, against the per-group target (domain spec §6, correction)."""
+    target = summary.profile.enterprises_per_group
+    rows: SummaryGrid = [
+        [
+            "กลุ่ม / เครือข่าย",
+            "สถานประกอบการ (ไม่ซ้ำ)",
+            "เป้าหมาย (ราย/กลุ่ม)",
+            "ถึงเป้า",
+            "ผู้เข้าร่วม (ไม่ซ้ำ)",
+            "ผลิตภาพ ≥10% (ร้อยละ)",
+            "ข้อมูลผลิตภาพ",
+            "ผู้พึงพอใจ (ร้อยละ)",
+            "ข้อมูลความพึงพอใจ",
+            "มูลค่าทางเศรษฐกิจ (บาท)",
+        ]
+    ]
+    for group in summary.groups:
+        named = group.name is not None
+        rows.append(
+            [
+                group.name if named else "(ไม่ระบุกลุ่ม)",
+                group.enterprises,
+                target if named else None,
+                ("ถึง" if group.enterprises >= target else "ยังไม่ถึง") if named else None,
+                group.participants,
+                group.productivity.percent,
+                group.productivity.coverage,
+                group.satisfied.percent,
+                group.satisfied.coverage,
+                group.economic_value,
+            ]
+        )
+    if not summary.groups:
+        rows.append(["ยังไม่มีแถวที่นับได้"])
+    return rows
+
+
+def _problem_rows(
+    summary: Summary,
+    regions: Sequence[str],
+    link: LinkMaker,
+    column_label: Callable[[str], str],
+    message: Callable[[str], str],
+) -> SummaryGrid:
+    """
+    One line per problem in Thai with its rows per region, each count a link to that region's
+    first such row; the code at the side for filtering.
+    """
+    rows: SummaryGrid = [["ปัญหาที่พบบ่อย", "คอลัมน์", "รวม (แถว)", *regions, "รหัส"]]
+    for line in summary.problem_lines(PROBLEM_LIMIT, PROBLEMS_PER_REGION):
+        counts: list[CellValue] = []
+        for region in regions:
+            found = line.regions.get(region)
+            counts.append(
+                None
+                if found is None
+                else link(region, found.first_row, line.code, str(found.count))
+            )
+        column = column_label(line.code)
+        rows.append([message(line.code) or column, column, line.total, *counts, line.code])
+    if len(rows) == 1:
+        rows.append(["ไม่พบปัญหา"])
+    return rows
 
 
 def build_summary(
@@ -146,13 +310,18 @@ def build_summary(
     message: Callable[[str], str] = lambda token: "",
     sync_now: bool = False,
     notices: Sequence[TabNotice] = (),
+    regions: Sequence[str] | None = None,
+    previous: Sequence[Sequence[CellValue]] = (),
 ) -> SummaryGrid:
     """
-    The summary tab's content.
+    The summary tab's content (domain spec §7).
 
-    `column_label` names the column a finding token points at and `message` says in Thai
-    what the problem is, so headquarters need not read machine codes.
+    `regions` is the configured region order (every one gets a row, read or not); `previous`
+    is the summary as it was before this run, where a region not read now keeps its figures.
+    `column_label` names the column a finding token points at and `message` says in Thai what
+    the problem is, so headquarters need not read machine codes.
     """
+    order = list(regions) if regions is not None else [*summary.regions, *summary.skipped]
     grid: SummaryGrid = [
         ["สรุปผลอัตโนมัติ (ระบบ — ห้ามแก้ไข)", None, None, SYNC_NOW_LABEL, sync_now],
         ["กิจกรรม", inputs.title],
@@ -162,33 +331,17 @@ def build_summary(
         [],
         list(REGION_COLUMNS),
     ]
-    for region, figures in summary.regions.items():
-        grid.append(_figure_row(region, figures))
-    grid.append(_figure_row("รวม", summary.total))
+    grid.extend(_region_rows(summary, order, [list(row) for row in previous]))
     grid.append([])
-    grid.append(["ตัวชี้วัดเป้าหมาย", "ผลจริง", "เป้าหมาย", "ผลการประเมิน"])
-    for target in summary.targets:
-        actual: CellValue = target.actual
-        grid.append([target.label, actual, target.target, _met_text(target.met)])
+    grid.extend(_target_rows(summary))
+    grid.append([])
+    grid.extend(_group_rows(summary))
     if notices:
         grid.append([])
         grid.append(["แท็บที่มีปัญหา", "ภูมิภาค"])
         grid.extend([notice.thai(), notice.region] for notice in notices)
     grid.append([])
-    grid.append(["ปัญหาที่พบบ่อย (รหัส)", "คอลัมน์", "ปัญหา", "ภูมิภาค", "จำนวนแถว", "แถวแรก"])
-    for problem in summary.problems[:PROBLEM_LIMIT]:
-        grid.append(
-            [
-                problem.code,
-                column_label(problem.code),
-                message(problem.code),
-                problem.region,
-                problem.count,
-                link(problem.region, problem.first_row, problem.code),
-            ]
-        )
-    if not summary.problems:
-        grid.append(["ไม่พบปัญหา"])
+    grid.extend(_problem_rows(summary, order, link, column_label, message))
     grid.append([])
     grid.append([META_LABEL, inputs.meta_json])
     return grid

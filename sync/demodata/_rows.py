@@ -136,6 +136,11 @@ class RegionRows:
         self._activity = activity
         self._places = geo.places_by_group()[group]
         self._all_places = geo.all_places()
+        # One cluster group per regional centre, as the manual runs the activity ("จำนวน ๑
+        # กลุ่ม ๆ ละ ๒๐ ราย"), named after the centre's first province.
+        self._cluster = (
+            f"คลัสเตอร์{v.CLUSTER_TRADES[group % len(v.CLUSTER_TRADES)]}{self._places[0].province}"
+        )
         self.count = count
         self.fy_start, self.fy_end = fiscal_year_bounds(fiscal_year)
         blanks = 0 if count < 10 else max(1, count // 100)
@@ -325,7 +330,7 @@ class RegionRows:
             h.ENTERPRISE_POSTCODE: int(postcode) if draw() < 0.8 else postcode,
             h.ENTERPRISE_PHONE: phone,
             h.TSIC: tsic if draw() < 0.85 else str(tsic),
-            h.GROUP_NAME: f"คลัสเตอร์{product}{place.province}" if draw() < 0.8 else "",
+            h.GROUP_NAME: self._cluster if draw() < 0.8 else "",
         }
         cells.update(self._figures())
         return cells

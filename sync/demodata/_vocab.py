@@ -262,6 +262,17 @@ SECTION_OTHER = "อื่น ๆ"
 ACTIVITY_TITLE = "5.1-2 การพัฒนาองค์ความรู้และศักยภาพด้านการบริหารจัดการ"
 """The activity of the operating manual's reporting-form example (appendix)."""
 
+CLUSTER_TRADES: tuple[str, ...] = (
+    "อาหารแปรรูป",
+    "ผ้าทอและเครื่องนุ่งห่ม",
+    "เครื่องจักสาน",
+    "สมุนไพรและเครื่องสำอาง",
+    "ชิ้นส่วนยานยนต์",
+    "เซรามิก",
+    "ผลิตภัณฑ์ยางพารา",
+)
+"""What each regional centre's cluster group makes (one group per centre in the demo)."""
+
 RESULTS_ACTIVITY_TITLE = "5.1-1 การปรับธุรกิจให้รองรับการเปลี่ยนแปลง"
 """The activity of the appendix's Part 2 (results) screenshot."""
 

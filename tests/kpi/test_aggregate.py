@@ -4,14 +4,18 @@ Per-region and total figures of the summary tab (domain spec §6 and §7), worke
 
 from __future__ import annotations
 
+import dataclasses
 from decimal import Decimal as D
 
 import pytest
 
-from kpi import PROFILES, ProblemCount, RegionFigures, RowOutcome, summarise
+from kpi import FORM_CHECKBOXES, PROFILES, ProblemCount, RegionFigures, RowOutcome, Share, summarise
 from rules import headers as h
 
 from .sample import REGIONS, kpis, outcome
+
+NO_PARTS: dict[str, D | None] = dict.fromkeys(("waste", "cost", "sales", "income", "product_value"))
+NOTHING_TICKED = dict.fromkeys(FORM_CHECKBOXES, 0)
 
 EMPTY = RegionFigures(
     rows_read=0,
@@ -24,12 +28,14 @@ EMPTY = RegionFigures(
     unique_participants=0,
     unique_enterprises=0,
     satisfaction_average=None,
-    satisfied_share=None,
-    productivity_share=None,
+    satisfied=Share(0, 0, 0),
+    productivity=Share(0, 0, 0),
     waste_reduction_average=None,
     cost_reduction_average=None,
     sales_increase_average=None,
     economic_value=None,
+    economic_parts=NO_PARTS,
+    ticked=NOTHING_TICKED,
 )
 
 REGION_1 = RegionFigures(
@@ -43,12 +49,14 @@ REGION_1 = RegionFigures(
     unique_participants=2,  # A, B
     unique_enterprises=1,  # T1
     satisfaction_average=D("90.00"),  # (100 + 80) ÷ 2
-    satisfied_share=D("100.00"),  # 2 of 2 at ≥ 80
-    productivity_share=D("100.00"),  # T1: ใช่ on row 4 wins over ไม่ใช่ on row 5 → 1 of 1
+    satisfied=Share(2, 2, 2),  # A and B answered, both at ≥ 80
+    productivity=Share(1, 1, 1),  # T1: ใช่ on row 4 wins over ไม่ใช่ on row 5
     waste_reduction_average=D("60.00"),
     cost_reduction_average=D("5.00"),
     sales_increase_average=None,
     economic_value=D("1500.00"),  # 1000 + 500
+    economic_parts=NO_PARTS,
+    ticked=NOTHING_TICKED,
 )
 
 REGION_2 = RegionFigures(
@@ -62,12 +70,14 @@ REGION_2 = RegionFigures(
     unique_participants=4,  # E, F, G, H
     unique_enterprises=4,  # T1, row 5 (no tax id), T4, T5
     satisfaction_average=D("75.56"),  # (60 + 91.11) ÷ 2 = 75.555 → 75.56 (half-up)
-    satisfied_share=D("50.00"),  # only 91.11 of (60, 91.11) is ≥ 80
-    productivity_share=D("66.67"),  # T1 ใช่, T4 ไม่ใช่, T5 ใช่; row 5 not computable → 2 ÷ 3
+    satisfied=Share(1, 2, 4),  # only G (91.11) of 4 participants; 2 answered → 25 %
+    productivity=Share(2, 3, 4),  # T1 ใช่, T4 ไม่ใช่, T5 ใช่; row 5 unknown → 2 of 4 = 50 %
     waste_reduction_average=D("-10.00"),
     cost_reduction_average=None,
     sales_increase_average=D("20.00"),
     economic_value=D("1700.00"),  # 2000 − 300
+    economic_parts=NO_PARTS,
+    ticked=NOTHING_TICKED,
 )
 
 TOTAL = RegionFigures(
@@ -81,12 +91,14 @@ TOTAL = RegionFigures(
     unique_participants=6,  # A, B, E, F, G, H
     unique_enterprises=4,  # T1 (in both regions, once), ศก.2 row 5, T4, T5
     satisfaction_average=D("82.78"),  # (100 + 80 + 60 + 91.11) ÷ 4 = 82.7775 → 82.78
-    satisfied_share=D("75.00"),  # 100, 80, 91.11 of 4
-    productivity_share=D("66.67"),  # T1 ใช่, T4 ไม่ใช่, T5 ใช่ → 2 ÷ 3
+    satisfied=Share(3, 4, 6),  # 100, 80, 91.11 of 6 participants → 50 %
+    productivity=Share(2, 3, 4),  # T1 ใช่, T4 ไม่ใช่, T5 ใช่ of 4 enterprises → 50 %
     waste_reduction_average=D("25.00"),  # (60 − 10) ÷ 2
     cost_reduction_average=D("5.00"),
     sales_increase_average=D("20.00"),
     economic_value=D("3200.00"),  # 1500 + 1700
+    economic_parts=NO_PARTS,
+    ticked=NOTHING_TICKED,
 )
 
 
@@ -119,7 +131,8 @@ def test_problems_sorted_by_count_region_code(outcomes: list[RowOutcome]) -> Non
 def test_no_rows() -> None:
     """A spreadsheet without rows gives empty figures and no problems."""
     summary = summarise([], regions=REGIONS, profile=PROFILES["tor-2569"])
-    assert ({region: EMPTY for region in REGIONS}, EMPTY, ()) == (
+    empty = dataclasses.replace(EMPTY)
+    assert ({region: empty for region in REGIONS}, empty, ()) == (
         summary.regions,
         summary.total,
         summary.problems,
@@ -136,6 +149,7 @@ def test_share_satisfied_uses_the_profile_level() -> None:
     summary = summarise(rows, regions=["ศก.1"], profile=PROFILES["manual-2567"])
     # 2 of 3 at ≥ 80: 2 ÷ 3 × 100 = 66.666… → 66.67.
     assert D("66.67") == summary.total.satisfied_share
+    assert "มีข้อมูล 3/3" == summary.total.satisfied.coverage
 
 
 @pytest.mark.parametrize(
@@ -180,3 +194,51 @@ def test_counted(status: str, cancelled: bool, expected: bool) -> None:
     """Only ผ่าน and คำเตือน rows that are not cancelled count."""
     row = outcome("ศก.1", 4, status, "A", None, kpis(), cancelled=cancelled)
     assert expected == row.counted
+
+
+SEVEN = tuple(f"ศก.{i}" for i in range(1, 8))
+
+
+def test_a_problem_in_all_seven_regions_is_one_line() -> None:
+    """The same problem in every region is one line with a count and first row per region."""
+    rows = [
+        outcome(region, 4 + n, h.STATUS_WARN, f"{region}{n}", None, kpis(), ("name_no_space",))
+        for region in SEVEN
+        for n in range(SEVEN.index(region) + 1)
+    ]
+    summary = summarise(rows, regions=SEVEN, profile=PROFILES["manual-2567"])
+    (line,) = summary.problem_lines()
+    assert ("name_no_space", 28) == (line.code, line.total)
+    assert {r: (SEVEN.index(r) + 1, 4) for r in SEVEN} == {
+        r: (p.count, p.first_row) for r, p in line.regions.items()
+    }
+
+
+def test_every_region_keeps_its_top_three() -> None:
+    """Beyond the overall limit, each region with problems still shows its own top three."""
+    busy = [
+        outcome("ศก.1", 4 + n, h.STATUS_FAIL, f"A{n}", None, kpis(), (f"code_{k:02d}",))
+        for k in range(25)
+        for n in range(30 - k)
+    ]
+    quiet = [
+        outcome(
+            "ศก.7", 4, h.STATUS_FAIL, "Z", None, kpis(), ("rare_a", "rare_b", "rare_c", "rare_d")
+        )
+    ]
+    summary = summarise(busy + quiet, regions=SEVEN, profile=PROFILES["manual-2567"])
+    codes = [line.code for line in summary.problem_lines(limit=20, per_region=3)]
+    assert [f"code_{k:02d}" for k in range(20)] == codes[:20]
+    assert {"rare_a", "rare_b", "rare_c"} == set(codes[20:])
+
+
+def test_a_skipped_region_has_no_figures_and_the_total_leaves_it_out(
+    outcomes: list[RowOutcome],
+) -> None:
+    """A region whose tab was not read gets no figures (never zeros) and is named as left out."""
+    read = [o for o in outcomes if o.region == "ศก.1"]
+    summary = summarise(
+        read, regions=REGIONS, profile=PROFILES["manual-2567"], skipped={"ศก.2": "ไม่พบคอลัมน์"}
+    )
+    assert (("ศก.1", "ศก.3"), {"ศก.2": "ไม่พบคอลัมน์"}) == (summary.included, dict(summary.skipped))
+    assert REGION_1 == summary.regions["ศก.1"] == summary.total  # ศก.2's rows were not read

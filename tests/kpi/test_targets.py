@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import dataclasses
 from decimal import Decimal as D
+from pathlib import Path
 
 import pytest
 
 from kpi import PROFILES, RowOutcome, TargetProfile, TargetResult, summarise
+from kpi.targets import PROFILE_DIR, load_profiles
+from rules import headers as h
 
-from .sample import REGIONS
+from .sample import REGIONS, kpis, outcome
 
 SATISFIED_80 = "ร้อยละของผู้รับบริการที่มีความพึงพอใจไม่น้อยกว่าร้อยละ 80"
 OUTCOME = "ร้อยละของวิสาหกิจที่มีผลิตภาพเพิ่มขึ้นไม่น้อยกว่าร้อยละ 10"
@@ -42,31 +45,33 @@ def test_built_in_profiles() -> None:
             satisfaction_target=D(90),
             satisfied_at=D(80),
             outcome_share=D(90),
-            milestone_share=D(70),
+            milestone_share=None,  # the TOR has no milestone indicator
         ),
     } == dict(PROFILES)
 
 
 def test_manual_targets(outcomes: list[RowOutcome]) -> None:
-    """The sample spreadsheet (4 enterprises, 75 % satisfied, 66.67 % improved) misses them all."""
+    """The sample spreadsheet (4 enterprises, 3 of 6 participants satisfied, 2 of 4 enterprises
+    improved, over their whole bases) misses them all."""
     summary = summarise(outcomes, regions=REGIONS, profile=PROFILES["manual-2567"])
+    one_group = "ไม่ได้ระบุกลุ่ม: นับทั้งแฟ้มเป็น 1 กลุ่ม"
     assert (
-        TargetResult("enterprises_per_group", ENTERPRISES, 4, 20, False),
-        TargetResult("satisfied_share", SATISFIED_80, D("75.00"), D(80), False),
-        TargetResult("outcome_productivity_share", OUTCOME, D("66.67"), D(80), False),
-        TargetResult("milestone_level_3", MILESTONE, D("66.67"), D(70), False),
+        TargetResult("enterprises_per_group", ENTERPRISES, 4, 20, False, one_group),
+        TargetResult("satisfied_share", SATISFIED_80, D("50.00"), D(80), False, "มีข้อมูล 4/6"),
+        TargetResult("outcome_productivity_share", OUTCOME, D("50.00"), D(80), False, "มีข้อมูล 3/4"),
+        TargetResult("milestone_level_3", MILESTONE, D("50.00"), D(70), False, "มีข้อมูล 3/4"),
     ) == summary.targets
 
 
 def test_tor_targets(outcomes: list[RowOutcome]) -> None:
     """The 2569 profile adds unique participants and judges the average satisfaction."""
     summary = summarise(outcomes, regions=REGIONS, profile=PROFILES["tor-2569"])
+    one_group = "ไม่ได้ระบุกลุ่ม: นับทั้งแฟ้มเป็น 1 กลุ่ม"
     assert (
-        TargetResult("enterprises_per_group", ENTERPRISES, 4, 20, False),
+        TargetResult("enterprises_per_group", ENTERPRISES, 4, 20, False, one_group),
         TargetResult("unique_participants", PARTICIPANTS, 6, 40, False),
-        TargetResult("satisfaction_average", AVERAGE, D("82.78"), D(90), False),
-        TargetResult("outcome_productivity_share", OUTCOME, D("66.67"), D(90), False),
-        TargetResult("milestone_level_3", MILESTONE, D("66.67"), D(70), False),
+        TargetResult("satisfaction_average", AVERAGE, D("82.78"), D(90), False, "มีข้อมูล 4/6"),
+        TargetResult("outcome_productivity_share", OUTCOME, D("50.00"), D(90), False, "มีข้อมูล 3/4"),
     ) == summary.targets
 
 
@@ -78,7 +83,7 @@ def test_targets_met_at_the_edge(outcomes: list[RowOutcome]) -> None:
         unique_participants=6,
         satisfaction_measure="average",
         satisfaction_target=D("82.78"),
-        outcome_share=D("66.67"),
+        outcome_share=D("50.00"),
         milestone_share=None,
     )
     summary = summarise(outcomes, regions=REGIONS, profile=profile)
@@ -93,12 +98,13 @@ def test_targets_met_at_the_edge(outcomes: list[RowOutcome]) -> None:
 def test_targets_without_data() -> None:
     """With no counted rows the shares are unknown (met None) and counts are 0 (not met)."""
     summary = summarise([], regions=REGIONS, profile=PROFILES["manual-2567"])
-    assert [(target.actual, target.met) for target in summary.targets] == [
-        (0, False),
-        (None, None),
-        (None, None),
-        (None, None),
+    assert [(target.actual, target.met, target.verdict) for target in summary.targets] == [
+        (0, False, "ยังไม่ผ่านเกณฑ์"),
+        (None, None, "คำนวณไม่ได้"),
+        (None, None, "คำนวณไม่ได้"),
+        (None, None, "คำนวณไม่ได้"),
     ]
+    assert {"ยังไม่มีแถวที่นับได้"} == {t.note for t in summary.targets[1:]}
 
 
 def test_custom_profile_by_replace() -> None:
@@ -160,8 +166,123 @@ def test_label_follows_configured_level(outcomes: list[RowOutcome]) -> None:
     """The satisfied-share label states the configured individual level."""
     profile = TargetProfile("p", satisfied_at=D("85.0"))
     summary = summarise(outcomes, regions=REGIONS, profile=profile)
-    # 100 and 91.11 of (100, 80, 60, 91.11) are ≥ 85: 2 ÷ 4 = 50 %.
+    # 100 and 91.11 are ≥ 85, over all 6 counted participants: 2 ÷ 6 = 33.33 %.
     assert (
         "ร้อยละของผู้รับบริการที่มีความพึงพอใจไม่น้อยกว่าร้อยละ 85",
-        D("50.00"),
+        D("33.33"),
     ) == (summary.targets[1].label, summary.targets[1].actual)
+
+
+# --- hand-worked cases of domain spec §6 (correction) ----------------------------------------
+
+
+def _enterprise(
+    n: int, group: str | None, flag: str | None = None, satisfaction: str | None = None
+) -> RowOutcome:
+    """One counted participant of its own enterprise T<n>, in ศก.1 row n."""
+    return dataclasses.replace(
+        outcome(
+            "ศก.1", n, h.STATUS_PASS, f"P{n}", f"T{n}", kpis(flag=flag, satisfaction=satisfaction)
+        ),
+        group=group,
+    )
+
+
+def test_a_group_under_target_while_the_total_is_over() -> None:
+    """20 enterprises in group ก and 5 in group ข: 25 ≥ 20 in total, yet ข misses the
+    per-group target, so it is not met; the group table shows both."""
+    rows = [_enterprise(n, "ก" if n < 20 else "ข") for n in range(25)]
+    summary = summarise(rows, regions=["ศก.1"], profile=PROFILES["manual-2567"])
+    target = summary.targets[0]
+    assert (5, 20, False, "กลุ่มที่ถึงเป้า 1/2 (น้อยที่สุด 5 ราย)") == (
+        target.actual,
+        target.target,
+        target.met,
+        target.note,
+    )
+    assert [("ก", 20), ("ข", 5)] == [(g.name, g.enterprises) for g in summary.groups]
+
+
+def test_rows_without_a_group_get_their_own_line() -> None:
+    """Rows naming no group are listed last and are not held to the per-group target."""
+    rows = [_enterprise(n, "ก") for n in range(20)] + [_enterprise(20 + n, None) for n in range(3)]
+    summary = summarise(rows, regions=["ศก.1"], profile=PROFILES["manual-2567"])
+    assert [("ก", 20), (None, 3)] == [(g.name, g.enterprises) for g in summary.groups]
+    assert (True, "กลุ่มที่ถึงเป้า 1/1 (น้อยที่สุด 20 ราย)") == (
+        summary.targets[0].met,
+        summary.targets[0].note,
+    )
+
+
+def test_coverage_under_half_is_not_enough_data() -> None:
+    """20 enterprises, only 3 with results (all improved): the share is 15 % of all 20, and
+    with 3/20 known the target is `ข้อมูลไม่พอ`, neither met nor failed."""
+    rows = [_enterprise(n, None, h.YES if n < 3 else None) for n in range(20)]
+    summary = summarise(rows, regions=["ศก.1"], profile=PROFILES["manual-2567"])
+    outcome_target = summary.targets[2]
+    assert (D("15.00"), None, False, "ข้อมูลไม่พอ", "มีข้อมูล 3/20") == (
+        outcome_target.actual,
+        outcome_target.met,
+        outcome_target.sufficient,
+        outcome_target.verdict,
+        outcome_target.note,
+    )
+
+
+def test_coverage_of_half_is_enough() -> None:
+    """10 of 20 enterprises with results is enough data to judge (9 improved: 45 % < 80 %)."""
+    rows = [_enterprise(n, None, h.YES if n < 9 else (h.NO if n < 10 else None)) for n in range(20)]
+    summary = summarise(rows, regions=["ศก.1"], profile=PROFILES["manual-2567"])
+    assert ("ยังไม่ผ่านเกณฑ์", "มีข้อมูล 10/20") == (
+        summary.targets[2].verdict,
+        summary.targets[2].note,
+    )
+
+
+def test_average_satisfaction_needs_half_the_participants() -> None:
+    """tor-2569 judges the average: 1 answer of 4 participants is not enough data."""
+    rows = [_enterprise(n, None, satisfaction="95" if n == 0 else None) for n in range(4)]
+    summary = summarise(rows, regions=["ศก.1"], profile=PROFILES["tor-2569"])
+    average = summary.targets[2]
+    assert ("satisfaction_average", D("95.00"), "ข้อมูลไม่พอ", "มีข้อมูล 1/4") == (
+        average.name,
+        average.actual,
+        average.verdict,
+        average.note,
+    )
+
+
+def test_a_third_profile_is_a_toml_file(tmp_path: Path) -> None:
+    """A profile is configuration: a TOML file beside the built-in ones is one more profile."""
+    for built_in in PROFILE_DIR.glob("*.toml"):
+        (tmp_path / built_in.name).write_bytes(built_in.read_bytes())
+    (tmp_path / "region-2570.toml").write_text(
+        'enterprises_per_group = 15\noutcome_share = 75\neconomic_value_parts = ["sales"]\n',
+        encoding="utf-8",
+    )
+    profiles = load_profiles(tmp_path)
+    assert {"manual-2567", "tor-2569", "region-2570"} == set(profiles)
+    assert (15, D(75), ("sales",)) == (
+        profiles["region-2570"].enterprises_per_group,
+        profiles["region-2570"].outcome_share,
+        profiles["region-2570"].economic_value_parts,
+    )
+
+
+def test_economic_value_parts_are_a_profile_setting() -> None:
+    """The total's definition is the profile's: sales only, or every part but income."""
+    values = kpis()
+    values[h.SALES_INCREASE_BAHT] = D("1200")
+    values[h.INCOME_INCREASE_BAHT] = D("900")
+    values[h.WASTE_REDUCTION_BAHT] = D("300")
+    row = outcome("ศก.1", 4, h.STATUS_PASS, "A", "T1", values)
+    default = summarise([row], regions=["ศก.1"], profile=PROFILES["manual-2567"]).total
+    sales_only = TargetProfile("s", economic_value_parts=("sales",))
+    only = summarise([row], regions=["ศก.1"], profile=sales_only).total
+    assert (D("1500.00"), D("1200.00")) == (default.economic_value, only.economic_value)
+    assert (D("300.00"), D("900.00")) == (
+        default.economic_parts["waste"],
+        default.economic_parts["income"],
+    )
+    with pytest.raises(ValueError, match="economic_value_parts"):
+        TargetProfile("bad", economic_value_parts=("profit",))

@@ -35,7 +35,9 @@ def test_run_json_contract(
         assert key in out
     assert "ok" == out["outcome"] and out["cells_written"] > 0
     assert {"read", "write"} == set(out["requests"])
-    assert {"rows", "ผ่าน", "คำเตือน", "ไม่ผ่าน", "ซ้ำ", "counted"} == set(out["regions"]["ศก.1"])
+    assert {"rows", "ผ่าน", "คำเตือน", "ไม่ผ่าน", "ซ้ำ", "ยกเลิก", "counted"} == set(
+        out["regions"]["ศก.1"]
+    )
     assert {"name", "label", "actual", "target", "met"} <= set(out["targets"][0])
     runs = RunHistory(tmp_path / "history.sqlite3").last_runs()
     assert [(loaded, "ok")] == [(r.spreadsheet_id, r.outcome) for r in runs]

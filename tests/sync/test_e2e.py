@@ -103,6 +103,8 @@ def test_summary_counts_what_the_rows_say(
     header = summary[REGION_HEADER_ROW - 1]
     assert list(REGION_COLUMNS) == header[: len(REGION_COLUMNS)]
     totals = [0, 0, 0, 0]
+    first = REGION_COLUMNS.index(h.STATUS_PASS)
+    rows_read = REGION_COLUMNS.index("แถวที่อ่าน")
     for i, tab in enumerate(h.DEFAULT_REGION_TABS):
         row = summary[REGION_HEADER_ROW + i]
         grid = _values(emulator, loaded, tab)
@@ -112,12 +114,13 @@ def test_summary_counts_what_the_rows_say(
             statuses.count(s)
             for s in (h.STATUS_PASS, h.STATUS_WARN, h.STATUS_FAIL, h.STATUS_DUPLICATE)
         ]
-        assert tab == row[0]
-        assert expected == row[2:6], tab
+        assert (tab, "ปัจจุบัน") == (row[0], row[1])
+        assert expected == row[first : first + 4], tab
         totals = [a + b for a, b in zip(totals, expected, strict=True)]
-        assert report.regions[tab].rows == row[1]
+        assert report.regions[tab].rows == row[rows_read]
     total_row = summary[REGION_HEADER_ROW + len(h.DEFAULT_REGION_TABS)]
-    assert ["รวม", *totals] == [total_row[0], *total_row[2:6]]
+    assert ["รวม", *totals] == [total_row[0], *total_row[first : first + 4]]
+    assert "รวมทุกภูมิภาค (7)" == total_row[1]
     flat = [str(v) for r in summary for v in r]
     for target in report.targets:
         assert target["label"] in flat

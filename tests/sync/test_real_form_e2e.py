@@ -18,7 +18,7 @@ from rules.header_map import header_key
 from sync.backends.gspread_backend import GspreadBackend
 from sync.demodata import EXPECTED_STATUS, DemoSpreadsheet, generate_spreadsheet
 from sync.emulator.server import EmulatorHandle
-from sync.pipeline import SyncSettings, run_sync
+from sync.pipeline import BANGKOK, SyncSettings, run_sync, thai_timestamp
 from sync.testing import load_demo, people_view, snapshot
 
 Grid = list[list[Any]]
@@ -132,3 +132,35 @@ def test_a_missing_column_costs_its_checks_not_the_tab(
     assert any("แท็บ ศก.2: ไม่พบคอลัมน์ โทรศัพท์มือถือ" in line for line in summary)
     assert any("แท็บ ศก.5: ไม่พบคอลัมน์" in line and "ไม่ได้ตรวจ" in line for line in summary)
     assert not rules.map_headers(emulator.store.get_values(sid, "ศก.5")[1]).worker
+
+
+def test_a_region_not_read_keeps_its_last_good_figures(
+    emulator: EmulatorHandle, backend: GspreadBackend
+) -> None:
+    """After a good run, ศก.5's identifying headers are renamed: its row on the summary keeps
+    the figures of that run, marked stale with its date and the reason, never zeros; the
+    total says it leaves ศก.5 out; the next run changes nothing."""
+    from sync.summary import REGION_COLUMNS, REGION_HEADER_ROW
+
+    demo = generate_spreadsheet(rows_per_region=10, seed=3, form="appendix-results")
+    sid = load_demo(emulator.store, demo)
+    first = datetime(2024, 10, 2, 9, 30, tzinfo=BANGKOK)
+    run_sync(backend, _settings(demo, sid), clock=lambda: first)
+    before = emulator.store.get_values(sid, h.SUMMARY_TAB, render="UNFORMATTED_VALUE")[
+        REGION_HEADER_ROW + 4
+    ]
+    _rename_header(emulator, sid, "ศก.5", 2, "เลขบัตรประจำตัวประชาชน", "เลขบัตร?")
+    _rename_header(emulator, sid, "ศก.5", 2, "ชื่อ-นามสกุล", "ผู้เข้าร่วม")
+    later = lambda: datetime(2024, 10, 3, 9, 30, tzinfo=BANGKOK)  # noqa: E731
+    run_sync(backend, _settings(demo, sid), clock=later)
+
+    summary = emulator.store.get_values(sid, h.SUMMARY_TAB, render="UNFORMATTED_VALUE")
+    row = summary[REGION_HEADER_ROW + 4]
+    figures = REGION_COLUMNS.index("แถวที่อ่าน")
+    assert "ศก.5" == row[0] and str(row[1]).startswith("ตัวเลขเดิม (ไม่เป็นปัจจุบัน): แท็บ ศก.5")
+    assert thai_timestamp(first) == row[2]
+    assert before[figures:] == row[figures:] and 10 == row[figures]
+    total = summary[REGION_HEADER_ROW + 7]
+    assert ("รวม", "รวม 6 จาก 7 ภูมิภาค (ไม่รวม ศก.5)", 60) == (total[0], total[1], total[figures])
+    again = run_sync(backend, _settings(demo, sid), clock=later)
+    assert (0, 0) == (again.writes, again.cells_written)

@@ -1,0 +1,3 @@
+"""
+The built-in target profiles, one TOML file each (read by `kpi.targets.load_profiles`).
+"""
