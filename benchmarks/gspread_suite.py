@@ -5,10 +5,11 @@ gspread's tests are recorded against Google; replayed with their cassettes they 
 about the emulator. Here every request goes live to a fresh emulator instead, so a test that
 passes means the emulator answered as Google did when the cassette was recorded.
 
-The tests are not part of gspread's distribution: pass the ``tests`` folder of a gspread
-6.2.1 checkout (``git clone --branch v6.2.1 https://github.com/burnash/gspread``).
+The tests are not part of gspread's distribution; a copy of those of 6.2.1 lives in
+``tests/emulator/gspread_v6_2_1`` (the default), or pass the ``tests`` folder of another
+gspread checkout.
 
-Run: .venv/bin/python benchmarks/gspread_suite.py PATH/TO/gspread/tests [-- PYTEST ARGS]
+Run: .venv/bin/python benchmarks/gspread_suite.py [PATH/TO/gspread/tests] [-- PYTEST ARGS]
 """
 
 from __future__ import annotations
@@ -68,7 +69,13 @@ def main(argv: list[str] | None = None) -> int:
     Copy the tests to a scratch folder, point their client at the emulator, run pytest.
     """
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[1])
-    parser.add_argument("tests", type=Path, help="the tests folder of a gspread 6.2.1 checkout")
+    parser.add_argument(
+        "tests",
+        type=Path,
+        nargs="?",
+        default=Path(__file__).parents[1] / "tests" / "emulator" / "gspread_v6_2_1",
+        help="the tests folder of a gspread checkout (default: the copy of 6.2.1's)",
+    )
     parser.add_argument("pytest_args", nargs="*", help="extra pytest arguments")
     args = parser.parse_args(argv)
     with tempfile.TemporaryDirectory() as scratch:
