@@ -23,7 +23,8 @@ from pathlib import Path
 
 # Appended to gspread's conftest: its `client` fixture now talks to a live emulator, as a
 # service account with auth on (so sharing is checked), next to a spreadsheet someone else owns
-# (the one gspread's test_access_private_spreadsheet opens).
+# (the one gspread's test_access_private_spreadsheet opens); every answer is also held to
+# Google's response schema.
 _OVERRIDE = """
 
 # --- added by sheetsync's benchmarks/gspread_suite.py: a live emulator instead of cassettes
@@ -34,6 +35,9 @@ from sync.emulator.auth import GOOGLE_TOKEN_URI as _TOKEN_URI
 from sync.emulator.auth import AuthConfig as _AuthConfig
 from sync.emulator.auth import make_service_account_key as _make_key
 from sync.emulator.client import make_gspread_client as _make_client
+from sync.emulator.faults import classify as _classify
+from sync.emulator.schema import SCHEMA as _SCHEMA
+from sync.emulator.schema import method_id as _method_id
 
 _ACCOUNT = "gspread-tests@sheetsync-emulator.iam.gserviceaccount.com"
 _KEY, _PUBLIC = _make_key(_ACCOUNT, _TOKEN_URI)
@@ -49,6 +53,27 @@ def _emulator():
             shared_with=["someone-else@example.com"],
         )
         yield handle
+
+
+@pytest.fixture(autouse=True)
+def _answers_match_the_schema(_emulator):
+    # Every Sheets answer gspread's tests receive is walked through Google's response schema.
+    seen = []
+    api = _emulator.api
+    handle = api.handle
+
+    def checked(request):
+        response = handle(request)
+        if request.raw_path.startswith("/v4/") and 200 <= response.status < 300:
+            method = _method_id(_classify(request.method, request.raw_path))
+            for violation in _SCHEMA.check_response(method, response.body):
+                seen.append(f"{request.raw_path}: {violation.description}")
+        return response
+
+    api.handle = checked
+    yield
+    api.handle = handle
+    assert not seen, "answers outside Google's schema: " + "; ".join(seen[:10])
 
 
 @pytest.fixture(scope="module")
