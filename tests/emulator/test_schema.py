@@ -15,6 +15,8 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sync.emulator.api import ApiRequest, SheetsApi, schema_error
 from sync.emulator.server import run_emulator
@@ -205,3 +207,34 @@ def test_every_request_of_the_workers_pinned_conversation_passes() -> None:
             kinds.update(item)
     assert {"addConditionalFormatRule", "addProtectedRange", "addNamedRange", "addChart"} <= kinds
     assert "updateCells" in kinds
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers(-(2**40), 2**40) | st.floats() | st.text(max_size=5),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(["sheetId", "range", "rows", "values", "fields", "x", "startIndex"]),
+            children,
+            max_size=3,
+        )
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    kind=st.sampled_from(["updateCells", "addSheet", "insertDimension", "addProtectedRange"]),
+    payload=json_values,
+)
+def test_any_json_gets_a_google_answer_never_a_crash(kind: str, payload: Any) -> None:
+    """
+    Whatever JSON a request carries, the answer is 200 or Google's 400, never a 500.
+    """
+    store = Store()
+    store.create_spreadsheet("fuzz", spreadsheet_id=SID)
+    response = SheetsApi(store).call("POST", f"{BASE}:batchUpdate", {"requests": [{kind: payload}]})
+    assert response.status in (200, 400), response.body
+    if response.status == 400:
+        assert response.body["error"]["status"] == "INVALID_ARGUMENT"
