@@ -104,6 +104,8 @@ class _Message:
     fields: dict[str, tuple[str, _Node]] = field(default_factory=dict)
     flat: dict[str, frozenset[type]] = field(default_factory=dict)
     """JSON name -> the Python types always right for it (scalars only), for ``_flat_ok``."""
+    nested_flat: dict[str, dict[str, frozenset[type]]] = field(default_factory=dict)
+    """JSON name of a message field -> that message's ``flat`` (for ``_walk_elements``)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +166,10 @@ class Schema:
                 message.fields[json_name] = (_snake(json_name), node)
                 if node.types:
                     message.flat[json_name] = node.types
+        for message in self.messages.values():
+            for json_name, (_, node) in message.fields.items():
+                if node.kind == "message" and node.message is not None:
+                    message.nested_flat[json_name] = node.message.flat
         self.global_parameters = {
             name: self._node(p, name) for name, p in (document.get("parameters") or {}).items()
         }
@@ -318,17 +324,51 @@ def _walk_message(
             if not _flat_ok(value, sub.flat):
                 _walk_message(value, sub, (path, snake), out, limit)
         elif kind == "array" and vtype is list and node.item is not None and node.item.message:
-            sub = node.item.message
-            here = (path, snake)
-            for i, element in enumerate(value):
-                if type(element) is dict:
-                    _walk_message(element, sub, (here, i), out, limit)
-                elif element is not None:
-                    _walk(element, node.item, (here, i), name, path, out, limit)
-                if len(out) >= limit:
-                    return
+            _walk_elements(value, node.item, (path, snake), name, path, out, limit)
         elif not _simple_ok(node, kind, vtype, value):
             _walk(value, node, (path, snake), name, path, out, limit)
+        if len(out) >= limit:
+            return
+
+
+def _walk_elements(
+    elements: list[Any],
+    item: _Node,
+    here: tuple[Any, ...],
+    name: str,
+    parent: tuple[Any, ...] | None,
+    out: list[Violation],
+    limit: int,
+) -> None:
+    """
+    Check a list of messages, such as a row's cells, without a call for the usual element.
+
+    An element whose fields are all right scalars, or objects of right scalars (a CellData
+    holding an ExtendedValue), is passed inline; any other goes to ``_walk_message``.
+    """
+    sub = item.message
+    assert sub is not None
+    flat = sub.flat
+    nested = sub.nested_flat
+    for i, element in enumerate(elements):
+        if type(element) is dict:
+            for key, value in element.items():
+                if type(value) in flat.get(key, _NO_TYPES):
+                    continue
+                inner = nested.get(key)
+                if inner is None or type(value) is not dict:
+                    break
+                for inner_key, inner_value in value.items():
+                    if type(inner_value) not in inner.get(inner_key, _NO_TYPES):
+                        break
+                else:
+                    continue
+                break
+            else:
+                continue
+            _walk_message(element, sub, (here, i), out, limit)
+        elif element is not None:
+            _walk(element, item, (here, i), name, parent, out, limit)
         if len(out) >= limit:
             return
 
