@@ -236,6 +236,7 @@ def _permissions(spreadsheet: Spreadsheet, request: ApiRequest, rest: list[str])
 
 
 CSV_MIME = "text/csv"
+CONVERTED_TIME_ZONE = "America/Los_Angeles"
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
@@ -285,7 +286,8 @@ def upload(store: Store, request: ApiRequest) -> ApiResponse:
 
     As on Google, the spreadsheet keeps one tab, named after the file, holding the CSV's
     cells as if typed (numbers and dates are parsed); the other tabs, named ranges and
-    developer metadata go.
+    developer metadata go, and the converted file takes the zone of a service account's
+    Drive, America/Los_Angeles (recorded in gspread's ClientTest.test_import_csv).
     """
     from sync.emulator.api import ApiResponse
 
@@ -315,6 +317,7 @@ def upload(store: Store, request: ApiRequest) -> ApiResponse:
         if values:
             sheet.row(r).values = values
     spreadsheet.sheets = [sheet]
+    spreadsheet.time_zone = CONVERTED_TIME_ZONE
     spreadsheet.named_ranges = []
     spreadsheet.developer_metadata = {}
     spreadsheet.touch()

@@ -224,6 +224,7 @@ def test_drive_export_and_csv_import(gc: gspread.Client) -> None:
     gc.import_csv(book.id, 'ชื่อ,จำนวน\n"สมชาย, ใจดี",12\n')
     reopened = gc.open_by_key(book.id)
     assert [ws.title for ws in reopened.worksheets()] == ["นำเข้า"]
+    assert reopened.timezone == "America/Los_Angeles"
     assert reopened.sheet1.get_all_values() == [["ชื่อ", "จำนวน"], ["สมชาย, ใจดี", "12"]]
     assert reopened.sheet1.get("B2", value_render_option="UNFORMATTED_VALUE") == [[12]]
 
@@ -237,8 +238,8 @@ def test_drive_export_and_csv_import(gc: gspread.Client) -> None:
 def test_auto_resize_fits_columns_to_their_text(gc: gspread.Client) -> None:
     """
     autoResizeDimensions fits each column to its widest text (AutoResizeDimensionsRequest):
-    1,024 "A"s widen column A (WorksheetTest.test_auto_resize_columns), a short status word
-    narrows its column below the default 100 px, Thai names come out in between.
+    1,024 "A"s make column A 8,691 px wide as on Google (WorksheetTest.test_auto_resize_columns),
+    a short status word narrows its column below the default 100 px, Thai names come between.
     """
     book = gc.create("fit")
     sheet = book.sheet1
@@ -252,6 +253,6 @@ def test_auto_resize_fits_columns_to_their_text(gc: gspread.Client) -> None:
             "data"
         ][0]["columnMetadata"][:4]
     ]
-    assert widths[0] > 5000
+    assert widths[0] == 8691
     assert widths[1] < 100 < widths[2] < 300
     assert widths[3] == 100  # an empty column keeps the default width
