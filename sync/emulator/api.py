@@ -15,7 +15,9 @@ from typing import Any
 from urllib.parse import parse_qs, unquote
 
 from sync.emulator.errors import ApiError, not_found, permission_denied
+from sync.emulator.faults import classify
 from sync.emulator.fields import apply_mask, parse_mask
+from sync.emulator.schema import body_error, method_id, query_error
 from sync.emulator.store import Spreadsheet, Store
 from sync.gcpause import gc_paused
 
@@ -44,6 +46,8 @@ class ApiResponse:
     status: int
     body: Any = None
     headers: dict[str, str] = field(default_factory=dict)
+    raw: bytes | None = None
+    """A non-JSON payload (Drive's files.export), sent as is with the headers' Content-Type."""
 
 
 @dataclass(frozen=True)
@@ -95,8 +99,9 @@ class SheetsApi:
     Serves the Sheets v4 and Drive v3 subset gspread uses, over a shared ``Store``.
     """
 
-    def __init__(self, store: Store) -> None:
+    def __init__(self, store: Store, *, validate_schema: bool = True) -> None:
         self.store = store
+        self.validate_schema = validate_schema
         # The handler modules are imported lazily (they import this module's types); loading
         # them now keeps their import off the first request's latency.
         import sync.emulator.datafilter
@@ -108,7 +113,14 @@ class SheetsApi:
     def handle(self, request: ApiRequest) -> ApiResponse:
         """
         Route one request and convert any ``ApiError`` into Google's error envelope.
+
+        The body and query are checked against Google's schema first, outside the store lock:
+        Google refuses a malformed payload before it looks at the spreadsheet or the range.
         """
+        if self.validate_schema and request.raw_path.startswith("/v4/"):
+            error = schema_error(request)
+            if error is not None:
+                return ApiResponse(error.code, error.body())
         with self.store.lock, gc_paused():
             try:
                 return self._route(request)
@@ -142,6 +154,8 @@ class SheetsApi:
         path = request.raw_path
         if path.startswith("/drive/v3/files"):
             return drive.handle(self.store, request)
+        if path.startswith("/upload/drive/v2/files/") and request.method.upper() == "PUT":
+            return drive.upload(self.store, request)
         if path in ("/v4/spreadsheets", "/v4/spreadsheets/") and request.method == "POST":
             return ApiResponse(200, _create(self.store, request))
         match = _PATH.match(path)
@@ -169,6 +183,17 @@ class SheetsApi:
         return spreadsheet
 
 
+def schema_error(request: ApiRequest) -> ApiError | None:
+    """
+    Return Google's 400 when a Sheets request's query or body does not match the schema.
+    """
+    kind = classify(request.method, request.raw_path)
+    if kind == "unknown":
+        return None
+    method = method_id(kind)
+    return query_error(method, request.query) or body_error(method, request.body)
+
+
 def _self_masking() -> tuple[Handler, ...]:
     """
     Return the handlers that apply ``fields`` themselves (for spreadsheets.get it drives grid data).
@@ -194,7 +219,7 @@ def _create(store: Store, request: ApiRequest) -> dict[str, Any]:
     spreadsheet = store.create_spreadsheet(
         props.get("title") or "Untitled spreadsheet",
         sheets=tuple(titles),
-        time_zone=props.get("timeZone") or "Asia/Bangkok",
+        time_zone=props.get("timeZone") or store.api_time_zone,
         shared_with=shared,
     )
     if props.get("locale"):

@@ -1,7 +1,9 @@
 """
 The Drive v3 subset gspread needs for spreadsheets: files.create, files.list, files.get,
-files.copy, files.delete and permissions
-(https://developers.google.com/drive/api/reference/rest/v3/files).
+files.copy, files.delete, files.export (CSV of the first sheet, or .xlsx) and permissions
+(https://developers.google.com/drive/api/reference/rest/v3/files), plus the Drive v2 media
+upload with ``convert=true`` that gspread's ``import_csv`` sends
+(https://developers.google.com/drive/api/reference/rest/v2/files/update).
 
 Permissions map onto the spreadsheet's ``shared_with`` ACL; comments are not modelled (listed as
 empty).  ``q`` supports the clauses gspread builds (``mimeType = "…"``, ``name = "…"``,
@@ -11,6 +13,8 @@ empty).  ``q`` supports the clauses gspread builds (``mimeType = "…"``, ``name
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import zlib
 from typing import TYPE_CHECKING, Any
@@ -18,7 +22,8 @@ from urllib.parse import unquote
 
 from sync.emulator.errors import ApiError, invalid_argument
 from sync.emulator.fields import apply_mask, parse_mask
-from sync.emulator.store import Spreadsheet, Store
+from sync.emulator.render import parse_input, render_value
+from sync.emulator.store import DEFAULT_COLUMNS, DEFAULT_ROWS, Sheet, Spreadsheet, Store
 
 if TYPE_CHECKING:
     from sync.emulator.api import ApiRequest, ApiResponse
@@ -104,7 +109,9 @@ def handle(store: Store, request: ApiRequest) -> ApiResponse:
             raise invalid_argument(f"Only {SPREADSHEET_MIME} files can be created here")
         shared = None if request.principal is None else {request.principal}
         spreadsheet = store.create_spreadsheet(
-            body.get("name") or "Untitled spreadsheet", shared_with=shared
+            body.get("name") or "Untitled spreadsheet",
+            time_zone=store.api_time_zone,
+            shared_with=shared,
         )
         spreadsheet.parents = [str(p) for p in body.get("parents") or []]
         return ApiResponse(200, _masked(_short(spreadsheet), fields))
@@ -152,6 +159,8 @@ def _one(store: Store, request: ApiRequest, parts: list[str], fields: str | None
             {"comments": []} if method == "GET" else {"kind": "drive#comment", "id": "0"}
         )
         return ApiResponse(200, body)
+    if len(parts) == 2 and parts[1] == "export" and method == "GET":
+        return _export(store, spreadsheet, (request.query.get("mimeType") or [""])[-1])
     if len(parts) == 2 and parts[1] == "copy" and method == "POST":
         body = request.body if isinstance(request.body, dict) else {}
         twin = spreadsheet.clone()
@@ -224,3 +233,108 @@ def _permissions(spreadsheet: Spreadsheet, request: ApiRequest, rest: list[str])
                 return ApiResponse(204, None)
         raise ApiError(404, f"Permission not found: {rest[0]}.", "NOT_FOUND")
     raise ApiError(404, "Not Found", "NOT_FOUND")
+
+
+CSV_MIME = "text/csv"
+CONVERTED_TIME_ZONE = "America/Los_Angeles"
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def first_sheet_csv(spreadsheet: Spreadsheet) -> bytes:
+    """
+    Render the first tab as Google's CSV export does: displayed values of the used range.
+    """
+    sheet = spreadsheet.sheets[0]
+    lines: list[list[str]] = []
+    for row in sheet.rows:
+        cells = [] if row is None else row.values
+        lines.append(
+            [
+                str(render_value(spreadsheet, sheet, v, "FORMATTED_VALUE", "SERIAL_NUMBER"))
+                for v in cells
+            ]
+        )
+    while lines and not any(lines[-1]):
+        lines.pop()
+    width = max((len(line) for line in lines), default=0)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerows(line + [""] * (width - len(line)) for line in lines)
+    return out.getvalue().removesuffix("\r\n").encode("utf-8")
+
+
+def _export(store: Store, spreadsheet: Spreadsheet, mime: str) -> ApiResponse:
+    from sync.emulator import xlsx
+    from sync.emulator.api import ApiResponse
+
+    if not mime:
+        raise invalid_argument("Required parameter: mimeType")
+    if mime == CSV_MIME:
+        data = first_sheet_csv(spreadsheet)
+    elif mime == XLSX_MIME:
+        data = xlsx.export_bytes(store, spreadsheet.spreadsheet_id)
+    else:
+        # PDF, ODS, TSV, HTML… exist on Google; the emulator has no renderer for them.
+        raise invalid_argument(f"Export to {mime} is not emulated; use {CSV_MIME} or {XLSX_MIME}.")
+    headers = {"Content-Type": mime, "Content-Disposition": "attachment"}
+    return ApiResponse(200, None, headers, raw=data)
+
+
+def upload(store: Store, request: ApiRequest) -> ApiResponse:
+    """
+    Replace a spreadsheet by an uploaded CSV (Drive v2 ``files.update``, ``convert=true``).
+
+    As on Google, the spreadsheet keeps one tab, named after the file, holding the CSV's
+    cells as if typed (numbers and dates are parsed); the other tabs, named ranges and
+    developer metadata go, and the converted file takes the zone of a service account's
+    Drive, America/Los_Angeles (recorded in gspread's ClientTest.test_import_csv).
+    """
+    from sync.emulator.api import ApiResponse
+
+    file_id = unquote(request.raw_path[len("/upload/drive/v2/files/") :].strip("/"))
+    spreadsheet = store.find(file_id)
+    if spreadsheet is None or not spreadsheet.can_access(request.principal):
+        raise _file_not_found(file_id)
+    if (request.query.get("uploadType") or ["media"])[-1] != "media":
+        raise invalid_argument("Only uploadType=media is emulated.")
+    raw = request.body if isinstance(request.body, bytes) else b""
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise invalid_argument(f"The uploaded CSV is not UTF-8: {exc}") from exc
+    rows = list(csv.reader(io.StringIO(text)))
+    width = max((len(r) for r in rows), default=0)
+    sheet = Sheet(
+        sheet_id=spreadsheet.sheets[0].sheet_id,
+        title=spreadsheet.title,
+        rows=[None] * max(DEFAULT_ROWS, len(rows)),
+        columns=[None] * max(DEFAULT_COLUMNS, width),
+    )
+    for r, cells in enumerate(rows):
+        values = [parse_input(cell, user_entered=True) for cell in cells]
+        while values and values[-1] is None:
+            values.pop()
+        if values:
+            sheet.row(r).values = values
+    spreadsheet.sheets = [sheet]
+    spreadsheet.time_zone = CONVERTED_TIME_ZONE
+    spreadsheet.named_ranges = []
+    spreadsheet.developer_metadata = {}
+    spreadsheet.touch()
+    return ApiResponse(200, _v2_file(spreadsheet))
+
+
+def _v2_file(spreadsheet: Spreadsheet) -> dict[str, Any]:
+    sid = spreadsheet.spreadsheet_id
+    export = f"https://docs.google.com/spreadsheets/export?id={sid}&exportFormat="
+    return {
+        "kind": "drive#file",
+        "id": sid,
+        "selfLink": f"https://www.googleapis.com/drive/v2/files/{sid}",
+        "title": spreadsheet.title,
+        "mimeType": SPREADSHEET_MIME,
+        "editable": True,
+        "exportLinks": {CSV_MIME: export + "csv", XLSX_MIME: export + "xlsx"},
+        "createdDate": spreadsheet.created_time,
+        "modifiedDate": spreadsheet.modified_time,
+    }

@@ -7,6 +7,7 @@ Envelope per https://cloud.google.com/apis/design/errors:
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 _STATUS_NAMES = {
@@ -24,17 +25,42 @@ class ApiError(Exception):
     Raised anywhere below the HTTP layer; the API boundary turns it into an error response.
     """
 
-    def __init__(self, code: int, message: str, status: str | None = None) -> None:
+    def __init__(
+        self,
+        code: int,
+        message: str,
+        status: str | None = None,
+        *,
+        field_violations: Sequence[tuple[str, str]] = (),
+    ) -> None:
         super().__init__(message)
         self.code = code
         self.message = message
         self.status = status or _STATUS_NAMES.get(code, "UNKNOWN")
+        self.field_violations = tuple(field_violations)
+        """(snake_case field path, description) pairs of a malformed payload."""
 
     def body(self) -> dict[str, Any]:
         """
         Render the Sheets v4 error envelope that gspread's ``APIError`` parses.
+
+        A payload Google could not parse also carries a ``google.rpc.BadRequest`` detail
+        listing each field (https://cloud.google.com/apis/design/errors#error_details); a
+        violation at the body's root has no ``field``.
         """
-        return {"error": {"code": self.code, "message": self.message, "status": self.status}}
+        error: dict[str, Any] = {"code": self.code, "message": self.message, "status": self.status}
+        if self.field_violations:
+            violations = [
+                {"field": f, "description": d} if f else {"description": d}
+                for f, d in self.field_violations
+            ]
+            error["details"] = [
+                {
+                    "@type": "type.googleapis.com/google.rpc.BadRequest",
+                    "fieldViolations": violations,
+                }
+            ]
+        return {"error": error}
 
 
 class RequestInvalid(Exception):
@@ -71,14 +97,19 @@ def unable_to_parse_range(range_text: str) -> ApiError:
     return invalid_argument(f"Unable to parse range: {range_text}")
 
 
+def invalid_value(field: str, type_name: str, value: Any) -> ApiError:
+    """
+    Build the 400 Google answers for a payload value of the wrong type, naming the field.
+    """
+    message = f"Invalid value at '{field}' ({type_name}), \"{value}\""
+    return ApiError(400, message, "INVALID_ARGUMENT", field_violations=[(field, message)])
+
+
 def bad_enum(field: str, enum_type: str, value: Any) -> ApiError:
     """
     Build the 400 Google answers for an enum value it does not know, e.g. majorDimension=DIAGONAL.
     """
-    return invalid_argument(
-        f"Invalid value at '{field}' "
-        f'(type.googleapis.com/google.apps.sheets.v4.{enum_type}), "{value}"'
-    )
+    return invalid_value(field, f"type.googleapis.com/google.apps.sheets.v4.{enum_type}", value)
 
 
 def required(field: str) -> ApiError:

@@ -46,6 +46,28 @@ _DEFAULT_FORMAT: dict[str, Any] = {
 }
 
 
+def _theme_color(kind: str, red: float = 0, green: float = 0, blue: float = 0) -> dict[str, Any]:
+    rgb = {k: v for k, v in (("red", red), ("green", green), ("blue", blue)) if v}
+    return {"colorType": kind, "color": {"rgbColor": rgb}}
+
+
+# The default theme of a new spreadsheet, as Google sends it in every spreadsheets.get
+# (recorded in gspread's cassettes; colours are float32 values of the 8-bit components).
+_THEME: dict[str, Any] = {
+    "primaryFontFamily": "Arial",
+    "themeColors": [
+        _theme_color("TEXT"),
+        _theme_color("BACKGROUND", 1, 1, 1),
+        _theme_color("ACCENT1", 0.25882354, 0.52156866, 0.95686275),
+        _theme_color("ACCENT2", 0.91764706, 0.2627451, 0.20784314),
+        _theme_color("ACCENT3", 0.9843137, 0.7372549, 0.015686275),
+        _theme_color("ACCENT4", 0.20392157, 0.65882355, 0.3254902),
+        _theme_color("ACCENT5", 1, 0.42745098, 0.003921569),
+        _theme_color("ACCENT6", 0.27450982, 0.7411765, 0.7764706),
+        _theme_color("LINK", 0.06666667, 0.33333334, 0.8),
+    ],
+}
+
 _RANGE_KEYS = frozenset(
     {
         "startRowIndex",
@@ -111,6 +133,7 @@ def spreadsheet_properties(spreadsheet: Spreadsheet) -> dict[str, Any]:
         "autoRecalc": spreadsheet.auto_recalc,
         "timeZone": spreadsheet.time_zone,
         "defaultFormat": _DEFAULT_FORMAT,
+        "spreadsheetTheme": _THEME,
     }
 
 
@@ -125,6 +148,10 @@ def sheet_properties(spreadsheet: Spreadsheet, sheet: Sheet) -> dict[str, Any]:
         grid["frozenColumnCount"] = sheet.frozen_column_count
     if sheet.hide_gridlines:
         grid["hideGridlines"] = True
+    if sheet.row_group_control_after:
+        grid["rowGroupControlAfter"] = True
+    if sheet.column_group_control_after:
+        grid["columnGroupControlAfter"] = True
     props: dict[str, Any] = {
         "sheetId": sheet.sheet_id,
         "title": sheet.title,

@@ -9,8 +9,10 @@ at most, without one object per cell.  Developer metadata on a row or column is 
 https://developers.google.com/sheets/api/guides/metadata describes.
 
 Defaults chosen to match a new spreadsheet created through the API: locale ``en_US``, first sheet
-``Sheet1`` with ``sheetId`` 0 and a 1000 x 26 grid.  The time zone defaults to ``Asia/Bangkok``
-(the operators' zone) and is a ``create_spreadsheet`` parameter.
+``Sheet1`` with ``sheetId`` 0 and a 1000 x 26 grid.  The time zone is ``Asia/Bangkok`` (the
+operators' zone) for rehearsal spreadsheets (a ``create_spreadsheet`` parameter) and the store's
+``api_time_zone`` (``Etc/GMT``, as on Google, unless the server is told otherwise) for those
+created through the API.
 """
 
 from __future__ import annotations
@@ -32,6 +34,9 @@ DEFAULT_COLUMNS = 26
 # https://support.google.com/drive/answer/37603 (raised from 5M in 2022).
 MAX_CELLS = 10_000_000
 MAX_CELL_CHARS = 50_000
+# What Google gives a spreadsheet a service account creates through the API without a zone
+# (recorded in gspread's cassettes); the operators' own sheets and their copies say Bangkok.
+API_TIME_ZONE = "Etc/GMT"
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,6 +149,9 @@ class Sheet:
     frozen_column_count: int = 0
     hidden: bool = False
     hide_gridlines: bool = False
+    # Set by the first addDimensionGroup and kept after the groups are gone, as on Google.
+    row_group_control_after: bool = False
+    column_group_control_after: bool = False
     right_to_left: bool = False
     tab_color: dict[str, Any] | None = None
     merges: list[dict[str, Any]] = field(default_factory=list)
@@ -361,9 +369,12 @@ class Store:
     All spreadsheets of one emulator, with deterministic ID generation and one re-entrant lock.
     """
 
-    def __init__(self, seed: int = 0) -> None:
+    def __init__(self, seed: int = 0, *, api_time_zone: str = API_TIME_ZONE) -> None:
         self.lock = threading.RLock()
         self.seed = seed
+        # The zone of spreadsheets created through the API (Drive files.create or
+        # spreadsheets.create without one); rehearsal copies keep their own zone.
+        self.api_time_zone = api_time_zone
         self._rng = random.Random(seed)
         self._spreadsheets: dict[str, Spreadsheet] = {}
 
@@ -643,6 +654,8 @@ def _dump_sheet(sheet: Sheet) -> dict[str, Any]:
         "frozenColumnCount": sheet.frozen_column_count,
         "hidden": sheet.hidden,
         "hideGridlines": sheet.hide_gridlines,
+        "rowGroupControlAfter": sheet.row_group_control_after,
+        "columnGroupControlAfter": sheet.column_group_control_after,
         "rightToLeft": sheet.right_to_left,
         "tabColor": sheet.tab_color,
         "basicFilter": sheet.basic_filter,
@@ -664,6 +677,8 @@ def _load_sheet(data: dict[str, Any]) -> Sheet:
         frozen_column_count=data.get("frozenColumnCount", 0),
         hidden=data.get("hidden", False),
         hide_gridlines=data.get("hideGridlines", False),
+        row_group_control_after=data.get("rowGroupControlAfter", False),
+        column_group_control_after=data.get("columnGroupControlAfter", False),
         right_to_left=data.get("rightToLeft", False),
         tab_color=data.get("tabColor"),
         basic_filter=data.get("basicFilter"),

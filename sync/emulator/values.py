@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sync.emulator.a1 import Grid, RangeRef, cell_a1, clamp, format_range, parse_range
-from sync.emulator.errors import ApiError, bad_enum, invalid_argument, required
+from sync.emulator.errors import ApiError, bad_enum, invalid_argument, invalid_value, required
 from sync.emulator.render import (
     DATETIME_OPTIONS,
     RENDER_OPTIONS,
@@ -49,7 +49,7 @@ def option_bool(value: Any, name: str) -> bool:
         return value
     parsed = _BOOLS.get(str(value).lower())
     if parsed is None:
-        raise invalid_argument(f"Invalid value at '{name}' (TYPE_BOOL), \"{value}\"")
+        raise invalid_value(name, "TYPE_BOOL", value)
     return parsed
 
 
@@ -226,10 +226,7 @@ def rows_of(values: Any, major: str, field_name: str) -> list[list[Any]]:
             if not isinstance(values, list)
             else next(r for r in values if not isinstance(r, list))
         )
-        raise invalid_argument(
-            f"Invalid value at '{field_name}' (type.googleapis.com/google.protobuf.ListValue), "
-            f'"{shown}"'
-        )
+        raise invalid_value(field_name, "type.googleapis.com/google.protobuf.ListValue", shown)
     if major == "COLUMNS":
         height = max((len(c) for c in values), default=0)
         return [[col[i] if i < len(col) else None for col in values] for i in range(height)]
@@ -415,6 +412,10 @@ def batch_update_response(
 ) -> dict[str, Any]:
     """
     Build a BatchUpdateValuesResponse with totals over all planned writes.
+
+    Rows and columns are counted once however many ranges touch them: Google's totals are "the
+    number of rows/columns where at least one cell was updated" (BatchUpdateValuesResponse),
+    e.g. 4 columns, not 8, for A1:D1 and A4:D4 (recorded in gspread's test_batch_update).
     """
     sid = spreadsheet.spreadsheet_id
     responses = [_with_data(spreadsheet, p, p.response(sid), include, render, dtr) for p in plans]
@@ -422,8 +423,10 @@ def batch_update_response(
     if plans:
         out.update(
             {
-                "totalUpdatedRows": sum(r.get("updatedRows", 0) for r in responses),
-                "totalUpdatedColumns": sum(r.get("updatedColumns", 0) for r in responses),
+                "totalUpdatedRows": len({(p.sheet.sheet_id, r) for p in plans for r, _ in p.rows}),
+                "totalUpdatedColumns": len(
+                    {(p.sheet.sheet_id, p.c0 + c) for p in plans for c in p.columns_touched}
+                ),
                 "totalUpdatedCells": sum(r.get("updatedCells", 0) for r in responses),
                 "totalUpdatedSheets": len({p.sheet.sheet_id for p in plans if p.cell_count}),
                 "responses": responses,

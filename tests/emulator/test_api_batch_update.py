@@ -4,6 +4,7 @@ spreadsheets:batchUpdate through ``SheetsApi``: atomicity, reply shapes and re-i
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from urllib.parse import quote
 
@@ -944,7 +945,7 @@ def test_data_validation_dropdown_and_checkbox(api: SheetsApi) -> None:
     assert metadata(api, "ranges=Sheet1!A6&fields=sheets.data.rowData.values.dataValidation") == {
         "sheets": [{"data": [{}]}]
     }
-    assert "Invalid ConditionType" in failing(
+    assert 'google.apps.sheets.v4.ConditionType), "NOPE"' in failing(
         api, {"setDataValidation": {"range": rng, "rule": {"condition": {"type": "NOPE"}}}}
     )
 
@@ -1072,7 +1073,11 @@ def test_insert_and_delete_range_shift_a_band(api: SheetsApi) -> None:
 )
 def test_malformed_requests_are_400_not_500(api: SheetsApi, request_: dict[str, Any]) -> None:
     """
-    Wrong JSON types fail the batch with INVALID_ARGUMENT and change nothing.
+    Wrong JSON types fail the batch with INVALID_ARGUMENT and change nothing: refused by the
+    schema with the proto field's path, and by the handler when the schema check is off.
     """
     (name,) = request_
-    assert failing(api, request_).startswith(f"Invalid requests[0].{name}: ")
+    snake = re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+    assert f"'requests[0].{snake}" in failing(api, request_)
+    unchecked = SheetsApi(api.store, validate_schema=False)
+    assert failing(unchecked, request_).startswith(f"Invalid requests[0].{name}: ")

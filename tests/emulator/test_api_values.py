@@ -266,11 +266,20 @@ def test_update_errors_match_google(api: SheetsApi) -> None:
         "'valueInputOption' is required but not specified"
     )
     bad_enum = error(api, "GET", values_url("'Sheet1'!A1", query="majorDimension=DIAGONAL"))
+    message = (
+        "Invalid value at 'major_dimension' "
+        '(type.googleapis.com/google.apps.sheets.v4.Dimension), "DIAGONAL"'
+    )
     assert bad_enum == {
         "code": 400,
-        "message": "Invalid value at 'major_dimension' "
-        '(type.googleapis.com/google.apps.sheets.v4.Dimension), "DIAGONAL"',
+        "message": message,
         "status": "INVALID_ARGUMENT",
+        "details": [
+            {
+                "@type": "type.googleapis.com/google.rpc.BadRequest",
+                "fieldViolations": [{"field": "major_dimension", "description": message}],
+            }
+        ],
     }
     past = error(
         api,
@@ -385,7 +394,7 @@ def test_batch_update_totals_and_all_or_nothing(api: SheetsApi) -> None:
     assert ok(api, "POST", f"{BASE}/values:batchUpdate", body) == {
         "spreadsheetId": SID,
         "totalUpdatedRows": 2,
-        "totalUpdatedColumns": 8,
+        "totalUpdatedColumns": 4,
         "totalUpdatedCells": 8,
         "totalUpdatedSheets": 1,
         "responses": [

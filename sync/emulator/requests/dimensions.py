@@ -12,6 +12,7 @@ from typing import Any
 
 from sync.emulator.errors import RequestInvalid
 from sync.emulator.fields import merge_masked, parse_mask
+from sync.emulator.render import render_value
 from sync.emulator.requests._common import Context, Handler, dimension, need
 from sync.emulator.requests.shift import (
     append_dimension,
@@ -19,7 +20,8 @@ from sync.emulator.requests.shift import (
     insert_dimension,
     move_dimension,
 )
-from sync.emulator.store import Sheet
+from sync.emulator.store import Column, Row, Sheet
+from sync.emulator.textwidth import fitted_height_px, fitted_width_px
 
 
 def _span(ctx: Context, data: Any, *, bounded: bool = True) -> tuple[Sheet, str, int, int]:
@@ -124,15 +126,36 @@ def update_dimension_properties(ctx: Context, body: dict[str, Any]) -> None:
         holder.hidden = bool(merged.get("hiddenByUser", False))
 
 
+def _displayed(ctx: Context, sheet: Sheet, r: int, c: int) -> tuple[str, float]:
+    value = sheet.cell(r, c)
+    if value is None:
+        return "", 10
+    text = render_value(ctx.spreadsheet, sheet, value, "FORMATTED_VALUE", "SERIAL_NUMBER")
+    fmt = sheet.extra("formats", r, c) or {}
+    size = (fmt.get("textFormat") or {}).get("fontSize") or 10
+    return str(text), float(size)
+
+
 def auto_resize_dimensions(ctx: Context, body: dict[str, Any]) -> None:
     """
-    Accept autoResizeDimensions; there is no rendering engine, so sizes go back to defaults.
+    Fit columns to their widest displayed text and rows to their tallest cell, as Google does.
+
+    Widths are estimated from Arial 10's character widths (``textwidth``); a row or column with
+    nothing in it goes back to the default size.
     """
     sheet, dim, start, end = _span(ctx, need(body, "dimensions"))
     for i in range(start, end):
-        holder = sheet.rows[i] if dim == "ROWS" else sheet.columns[i]
+        if dim == "ROWS":
+            row = sheet.rows[i]
+            texts = [_displayed(ctx, sheet, i, c) for c in range(len(row.values))] if row else []
+            size = fitted_height_px(texts)
+            holder: Row | Column | None = sheet.row(i) if size is not None else row
+        else:
+            texts = [_displayed(ctx, sheet, r, i) for r in range(sheet.row_count)]
+            size = fitted_width_px(texts)
+            holder = sheet.column(i) if size is not None else sheet.columns[i]
         if holder is not None:
-            holder.pixel_size = None
+            holder.pixel_size = size
 
 
 def _groups(sheet: Sheet, dim: str) -> list[dict[str, Any]]:
@@ -170,6 +193,11 @@ def add_dimension_group(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
     if any((g["range"]["startIndex"], g["range"]["endIndex"]) == (start, end) for g in groups):
         raise RequestInvalid("A group with this range already exists.")
     groups.append({"range": _group_range(sheet, dim, start, end), "depth": 1})
+    # Google turns the group's +/- control to after the group and keeps it so afterwards.
+    if dim == "ROWS":
+        sheet.row_group_control_after = True
+    else:
+        sheet.column_group_control_after = True
     _recompute_depths(groups)
     return {"addDimensionGroup": {"dimensionGroups": list(groups)}}
 

@@ -107,8 +107,9 @@ def _protection(ctx: Context, data: dict[str, Any]) -> tuple[Sheet, dict[str, An
     else:
         raise RequestInvalid("A protected range needs a range.")
     editors = data.get("editors") or {}
-    if data.get("warningOnly") and any(
-        editors.get(k) for k in ("users", "groups", "domainUsersCanEdit")
+    others = [u for u in editors.get("users") or () if u != ctx.principal]
+    if data.get("warningOnly") and (
+        others or any(editors.get(k) for k in ("groups", "domainUsersCanEdit"))
     ):
         raise RequestInvalid("Editors are not supported with warning-only protection.")
     out: dict[str, Any] = {"range": stored_r}
@@ -135,8 +136,15 @@ def add_protected_range(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
     if pid is not None and int(pid) in taken:
         raise RequestInvalid(f"A protected range with id {pid} already exists.")
     stored = {"protectedRangeId": int(pid) if pid is not None else ctx.new_id(taken), **stored}
+    reply = {"addProtectedRange": {"protectedRange": stored}}
+    users = list(stored["editors"].get("users") or ())
+    if ctx.principal is not None and ctx.principal not in users:
+        # The reply echoes the editors asked for, but Google then lists the requesting
+        # account among them, warning-only or not (gspread's test_add_protected_range_*).
+        editors = {**stored["editors"], "users": [*users, ctx.principal]}
+        stored = {**stored, "editors": editors}
     sheet.protected_ranges.append(stored)
-    return {"addProtectedRange": {"protectedRange": stored}}
+    return reply
 
 
 def _find_protected(ctx: Context, pid: Any) -> tuple[Sheet, dict[str, Any]]:
@@ -336,10 +344,19 @@ def delete_named_range(ctx: Context, body: dict[str, Any]) -> None:
 def set_basic_filter(ctx: Context, body: dict[str, Any]) -> None:
     """
     Set (replace) a sheet's basic filter; filtering does not hide rows in the emulator.
+
+    Google stores the filter's range with explicit bounds, 0…rowCount × 0…columnCount for a
+    range that names only the sheet (recorded in gspread's ``test_basic_filters``).
     """
     data = dict(need(body, "filter"))
     grid = ctx.grid(need(data, "range"))
-    data["range"] = stored_range(grid, data["range"])
+    data["range"] = {
+        "sheetId": grid.sheet.sheet_id,
+        "startRowIndex": grid.r0,
+        "endRowIndex": grid.r1,
+        "startColumnIndex": grid.c0,
+        "endColumnIndex": grid.c1,
+    }
     grid.sheet.basic_filter = data
 
 

@@ -68,6 +68,8 @@ def _apply_properties(ctx: Context, sheet: Sheet, props: dict[str, Any], new_ind
     sheet.frozen_row_count = frozen_rows
     sheet.frozen_column_count = frozen_cols
     sheet.hide_gridlines = bool(grid.get("hideGridlines", False))
+    sheet.row_group_control_after = bool(grid.get("rowGroupControlAfter", False))
+    sheet.column_group_control_after = bool(grid.get("columnGroupControlAfter", False))
     sheet.hidden = bool(props.get("hidden", False))
     sheet.right_to_left = bool(props.get("rightToLeft", False))
     sheet.tab_color = _color(props)
