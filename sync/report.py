@@ -56,6 +56,8 @@ class RunReport:
     layout_problems: list[str] = field(default_factory=list)
     planned: list[CellChange] = field(default_factory=list)
     unconverged_cells: int = 0
+    duration_s: float | None = None
+    """Wall time of the run, measured (the ISO times are to the second)."""
 
     def to_json(self) -> dict[str, Any]:
         """The documented `sheetsync run --json` object."""
@@ -74,6 +76,7 @@ class RunReport:
             "setup_performed": self.setup_performed,
             "rounds": self.rounds,
             "unconverged_cells": self.unconverged_cells,
+            "duration_s": None if self.duration_s is None else round(self.duration_s, 3),
             "layout_problems": list(self.layout_problems),
             "regions": {name: counts.to_json() for name, counts in self.regions.items()},
             "targets": [
