@@ -15,6 +15,7 @@ from typing import Any, TextIO
 
 from sync.backends.base import Grid, SheetsBackend, SpreadsheetInfo
 from sync.pipeline import Plan
+from sync.setup import ANCHOR_PREFIX
 
 
 class ProgressPrinter:
@@ -38,15 +39,24 @@ class ProgressPrinter:
         self.stream.write(f"[{elapsed:5.1f}s] {text}\n")
         self.stream.flush()
 
-    def on_read(self, tabs: int) -> None:
+    def on_read(self, tabs: int, anchors: int = 0) -> None:
         """
         A values read finished: the first is the run's read, later ones verify a write.
+
+        Column anchors (named ranges) are counted apart: a read of 133 anchors is not 133 tabs.
         """
+        parts = [f"{tabs} tabs"] if tabs else []
+        if anchors:
+            parts.append(f"{anchors:,} column anchors")
+        what = " and ".join(parts) or "nothing"
+        if not tabs:
+            self.line(f"read {what}")
+            return
         self._reads += 1
         if self._reads == 1:
-            self.line(f"read {tabs} tabs")
+            self.line(f"read {what}")
         else:
-            self.line(f"verified (read {tabs} tabs again)")
+            self.line(f"verified (read {what} again)")
 
     def on_plan(self, plan: Plan) -> None:
         """
@@ -91,7 +101,8 @@ class ProgressBackend:
         One values:batchGet, then a progress line.
         """
         grids = self.backend.read_ranges(spreadsheet_id, ranges)
-        self.printer.on_read(len(ranges))
+        anchors = sum(1 for name in ranges if name.startswith(ANCHOR_PREFIX))
+        self.printer.on_read(len(ranges) - anchors, anchors)
         return grids
 
     def read_info(self, spreadsheet_id: str) -> SpreadsheetInfo:
@@ -108,7 +119,11 @@ class ProgressBackend:
         """
         A progress line, then one atomic spreadsheets:batchUpdate.
         """
-        self.printer.on_write(f"the worker's tabs and set-up ({len(requests):,} requests)")
+        # One API request carrying many changes: say so, or "154 requests" here and
+        # "4 write requests" in the run's summary look like a contradiction.
+        self.printer.on_write(
+            f"the worker's tabs and set-up (1 request, {len(requests):,} changes)"
+        )
         replies = self.backend.batch_update(spreadsheet_id, requests)
         self.printer.line("written")
         return replies
@@ -119,7 +134,7 @@ class ProgressBackend:
         """
         A progress line, then one values:batchUpdate.
         """
-        self.printer.on_write(f"regional cells through {len(data):,} column anchors")
+        self.printer.on_write(f"regional cells through {len(data):,} column anchors (1 request)")
         reply = self.backend.write_values(spreadsheet_id, data, input_option=input_option)
         self.printer.line("written")
         return reply

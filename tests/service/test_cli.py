@@ -94,14 +94,14 @@ def test_each_config_problem_is_one_explained_line(
     change: tuple[str, str],
     expected: str,
 ) -> None:
-    """A broken file: exit 1 and one line per problem naming the file and the field."""
+    """A broken file: exit 2 and one line per problem naming the file and the field."""
     key = tmp_path / "key.json"
     key.write_text("{}", encoding="utf-8")
     os.chmod(key, 0o644)
     path = _write(tmp_path, VALID.replace(*change))
     code = main(["check-config", "--config", str(path)])
     err = capsys.readouterr().err.strip().splitlines()
-    assert 1 == code
+    assert 2 == code
     assert 1 == len(err), err
     assert err[0].startswith(f"{path}: {expected.replace('{tmp}', str(tmp_path))}"), err
 
@@ -111,7 +111,7 @@ def test_check_config_of_a_missing_file_says_so(
 ) -> None:
     """No file at the path: one line saying so."""
     code = main(["check-config", "--config", str(tmp_path / "nope.toml")])
-    assert 1 == code
+    assert 2 == code
     assert f"{tmp_path / 'nope.toml'}: file not found" in capsys.readouterr().err
 
 
@@ -155,7 +155,7 @@ def test_status_prints_one_line_per_spreadsheet(
         "1",
         "1",
         "2r+1w",
-        "4s",
+        "4.0s",
     ]
     assert ["Cluster", "B", "-", "-", "never", "run"] == lines[2].split()
 
