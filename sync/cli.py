@@ -414,7 +414,21 @@ def cmd_check_config(args: argparse.Namespace) -> int:
     print("OK")
     for line in lines:
         print(line)
-    return EXIT_OK
+    if not args.online:
+        return EXIT_OK
+    from sync.config import load_config
+    from sync.logconfig import configure_logging
+    from sync.service.checks import check_online
+
+    config = load_config(path)
+    configure_logging(level="ERROR")
+    good, problems = check_online(config)
+    print(f"online: {len(good)} of {len(config.spreadsheets)} spreadsheet(s) ready")
+    for line in good:
+        print(line)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    return EXIT_FAILED if problems else EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -469,6 +483,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     check.add_argument("file", type=Path, nargs="?", help="TOML configuration file")
     check.add_argument("--config", type=Path, help="the same, as an option")
+    check.add_argument(
+        "--online",
+        action="store_true",
+        help="also ask each spreadsheet: reachable, shared, tabs and headers in place",
+    )
     check.set_defaults(func=cmd_check_config)
 
     demo = sub.add_parser(

@@ -13,14 +13,17 @@ from pathlib import Path
 import pytest
 
 from sync.cli import EXIT_INTERRUPTED, EXIT_USAGE, StopSwitch, main
+from sync.demodata import DemoSpreadsheet
+from sync.emulator.auth import AuthConfig, make_service_account_key
 from sync.emulator.client import make_gspread_client
 from sync.emulator.people import type_value
-from sync.emulator.server import EmulatorHandle
+from sync.emulator.server import EmulatorHandle, run_emulator
 from sync.history import RunHistory
 from sync.mask import mask_personal
 from sync.report import RunReport
 from sync.service import lock_path
 from sync.service.status import format_duration
+from sync.testing import load_demo
 
 
 def _config(tmp_path: Path, endpoint: str, sheets: list[str]) -> Path:
@@ -282,3 +285,68 @@ def test_progress_counts_tabs_and_anchors_apart() -> None:
         "verified (read 10 tabs again)",
         "writing the worker's tabs and set-up (1 request, 154 changes)…",
     ] == [line.split("] ", 1)[1] for line in stream.getvalue().splitlines()]
+
+
+def test_check_config_online_asks_each_spreadsheet(
+    tmp_path: Path,
+    emulator: EmulatorHandle,
+    sheet_ids: list[str],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """
+    `check-config --online`: a good sheet is ready; a missing one, a deleted tab and a
+    cleared required header are each one line; exit 1.
+    """
+    from rules.template import TEMPLATE
+
+    good, no_tab, no_header = sheet_ids
+    path = _config(tmp_path, emulator.base_url, [good, "1missing", no_tab, no_header])
+    client = make_gspread_client(emulator.base_url)
+    try:
+        spreadsheet = client.open_by_key(no_tab)
+        spreadsheet.del_worksheet(spreadsheet.worksheet("ศก.3"))
+    finally:
+        client.http_client.session.close()
+    essential = TEMPLATE.essential_headers[0]
+    type_value(emulator.store, no_header, "ศก.2", f"{_column(emulator, no_header, essential)}3", "")
+    capsys.readouterr()
+    emulator.counters.reset()
+    code = main(["check-config", str(path), "--online"])
+    captured = capsys.readouterr()
+    out, err = captured.out.splitlines(), captured.err.splitlines()
+    assert 1 == code
+    assert "online: 1 of 4 spreadsheet(s) ready" in out
+    assert f"  sheet 0 ({good}): reachable, shared, tabs and headers in place" in out
+    assert 3 == len(err), err
+    assert err[0].startswith("sheet 1 (1missing): SpreadsheetNotFound: Spreadsheet 1missing")
+    assert f"sheet 2 ({no_tab}): no tab 'ศก.3'" == err[1]
+    assert (
+        f"sheet 3 ({no_header}): tab 'ศก.2' has no column {essential!r} in header row 3" == (err[2])
+    )
+    assert 0 == emulator.counters.writes
+
+
+def test_check_config_online_names_the_account_to_share_with(
+    tmp_path: Path, tiny_demo: DemoSpreadsheet, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A sheet not shared with the service account: the line says with whom to share it."""
+    account = "sheetsync@department-test.iam.gserviceaccount.com"
+    key, public_pem = make_service_account_key(account)
+    auth = AuthConfig(enabled=True, service_accounts={account: public_pem})
+    with run_emulator(auth=auth) as emulator:
+        key["token_uri"] = emulator.token_uri
+        key_path = tmp_path / "key.json"
+        key_path.write_text(json.dumps(key), encoding="utf-8")
+        key_path.chmod(0o600)
+        sid = load_demo(emulator.store, tiny_demo)
+        emulator.store.get(sid).shared_with = {"someone.else@example.com"}
+        path = _config(tmp_path, emulator.base_url, [sid])
+        text = path.read_text(encoding="utf-8")
+        path.write_text(
+            text.replace("[service]\n", f'[service]\ncredentials = "{key_path}"\n'),
+            encoding="utf-8",
+        )
+        code = main(["check-config", str(path), "--online"])
+    err = capsys.readouterr().err.splitlines()
+    assert 1 == code
+    assert [f"sheet 0 ({sid}): not shared with {account} — share it as Editor"] == err
