@@ -12,6 +12,7 @@ import errno
 import json
 import os
 import signal
+import sqlite3
 import sys
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -537,6 +538,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return EXIT_BROKEN_PIPE
+    except (OSError, sqlite3.Error) as exc:
+        # A file the command needs (history, lock folder, state) cannot be used.
+        print(_one_line(exc), file=sys.stderr)
+        return EXIT_FAILED
 
 
 if __name__ == "__main__":

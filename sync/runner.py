@@ -152,6 +152,7 @@ def run_once(
             report.error = f"{type(exc).__name__}: {exc}"
         log.error("run_failed", outcome=report.outcome, error=report.error)
         if exc is not raised:
+            exc.report = report  # type: ignore[attr-defined]
             raise exc from raised
         raise
     finally:

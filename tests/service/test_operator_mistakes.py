@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -458,6 +459,8 @@ def test_one_broken_spreadsheet_does_not_stop_the_others(
     assert ids == [o["spreadsheet_id"] for o in objects]
     assert ["ok", "failed", "ok"] == [o["outcome"] for o in objects]
     assert objects[1]["error"].startswith("SpreadsheetNotFound: Spreadsheet 1missing")
+    assert "(from [[spreadsheets]] in" in objects[1]["error"]
+    assert all(re.fullmatch(r"[0-9a-f]{12}", o["run_id"]) for o in objects), objects
     assert 1 == len(said)
     assert said[0].startswith("SpreadsheetNotFound: Spreadsheet 1missing was not found (404)")
     history = RunHistory(tmp_path / "history.sqlite3")
@@ -490,3 +493,15 @@ def test_retry_after_beyond_the_budget_fails_at_once(
     assert "asked to wait 3600 s (Retry-After), longer than the retry budget left" in said[0]
     assert 1 == emulator.counters.count("read")
     assert "retrying" not in err
+
+
+def test_a_history_that_cannot_be_written_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The history path is a folder, say: one `Type: reason` line, exit 1, no traceback."""
+    (tmp_path / "history.sqlite3").mkdir()
+    path = _config(tmp_path, 'endpoint = "http://127.0.0.1:8765"', sheets=["1abc"])
+    code, said, _ = _cli(["history", "--config", str(path)], capsys)
+    assert EXIT_FAILED == code
+    assert 1 == len(said), said
+    assert said[0].startswith("OperationalError: unable to open database file")
