@@ -184,7 +184,7 @@ def _explained(exc: BaseException, config: Config, request: RunRequest) -> BaseE
             f"check the id {sid} (from {id_from}) and the endpoint {endpoint} (from "
             f"{config.source_of('endpoint')}): a wrong path there answers 404 for every id"
         )
-    return SpreadsheetNotFound(f"{exc} — {hint}.", status=exc.status)
+    return SpreadsheetNotFound(f"{str(exc).rstrip('.')} — {hint}.", status=exc.status)
 
 
 def _run(

@@ -294,7 +294,7 @@ def test_wrong_endpoint_path_names_both_suspects_and_their_sources(
     )
     assert EXIT_FAILED == code
     assert [
-        f"SpreadsheetNotFound: Spreadsheet {sheet_ids[0]} was not found (404) at {endpoint}. — "
+        f"SpreadsheetNotFound: Spreadsheet {sheet_ids[0]} was not found (404) at {endpoint} — "
         f"check the id {sheet_ids[0]} (from --spreadsheet) and the endpoint {endpoint} (from "
         "--endpoint): a wrong path there answers 404 for every id."
     ] == said
