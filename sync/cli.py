@@ -213,18 +213,22 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def _run_one(config: Any, request: Any, args: argparse.Namespace, switch: StopSwitch) -> bool:
     """Run and print one spreadsheet; False when it failed (the failure is printed, not raised)."""
+    from sync.backends.gspread_backend import GspreadBackend
     from sync.dryrun import format_dry_run
     from sync.report import RunReport
     from sync.runner import RunInterrupted, open_backend
     from sync.service import progress_for, run_locked
 
+    plans: list[Any] = []
+    progress = None if args.json else progress_for(sys.stdout)
+
     @contextmanager
     def stoppable(cfg: Any) -> Iterator[Any]:
         with open_backend(cfg) as backend:
+            if progress is not None and isinstance(backend, GspreadBackend):
+                backend.retry_listeners.append(progress.on_retry)
             yield StoppableBackend(backend, switch)
 
-    plans: list[Any] = []
-    progress = None if args.json else progress_for(sys.stdout)
     sid = request.spreadsheet_id
     try:
         # A manual run takes the same lock as the service: never two writers on one sheet.

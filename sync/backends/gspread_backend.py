@@ -80,15 +80,21 @@ def _retry_after(response: requests.Response | None) -> float | None:
             return None
 
 
-def _log_retry(method: str) -> Any:
+RetryListener = Callable[[int, float, BaseException], None]
+"""Told (attempt, seconds to wait, error) before each wait: a terminal shows a line."""
+
+
+def _log_retry(method: str, listeners: Sequence[RetryListener] = ()) -> RetryListener:
     from sync.logconfig import get_logger
 
     log = get_logger()
 
     def on_retry(attempt: int, wait: float, error: BaseException) -> None:
-        log.warning(
-            "retrying", method=method, attempt=attempt, wait_s=round(wait, 2), error=str(error)
-        )
+        # When someone watches a progress line, the log line would say the same twice.
+        emit = log.info if listeners else log.warning
+        emit("retrying", method=method, attempt=attempt, wait_s=round(wait, 2), error=str(error))
+        for listener in listeners:
+            listener(attempt, wait, error)
 
     return on_retry
 
@@ -291,6 +297,8 @@ class GspreadBackend:
         """Where requests go (None = Google, "" = not said): named in errors, to say what to fix."""
         self._answered = False
         """Whether the endpoint ever answered: a connection refused after that is a restart."""
+        self.retry_listeners: list[RetryListener] = []
+        """Told before each wait for a retry (the progress display at a terminal)."""
         self._tracer = tracer
         self._retry = retry or RetryPolicy()
         self._write_settle_s = write_settle_s
@@ -378,7 +386,9 @@ class GspreadBackend:
         with translate_errors(
             spreadsheet_id, endpoint=self._endpoint, budget_s=self._retry.max_total_seconds
         ):
-            return call_with_retry(self._retry, attempt, on_retry=_log_retry(method))
+            return call_with_retry(
+                self._retry, attempt, on_retry=_log_retry(method, self.retry_listeners)
+            )
 
     def _give_up_on(self, kind: str, exc: BaseException, *, token: bool) -> None:
         """Fail at once on a connection that cannot work as configured (nothing answered yet)."""

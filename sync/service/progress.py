@@ -80,6 +80,13 @@ class ProgressPrinter:
             + (f"{self._cells:,} cells to write" if self._cells else "nothing to write")
         )
 
+    def on_retry(self, attempt: int, wait: float, error: BaseException) -> None:
+        """
+        A request failed in a way that can heal: say what and how long the wait is.
+        """
+        reason = " ".join(str(error).split())[:80]
+        self.line(f"waiting {wait:.0f} s before trying again ({reason}; attempt {attempt})")
+
     def on_write(self, what: str) -> None:
         """
         A write is about to go out.

@@ -4,10 +4,12 @@ What an operator reads: the dry run, the run history, `status`, and Ctrl-C durin
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
 import signal
+import sys
 from pathlib import Path
 
 import pytest
@@ -350,3 +352,29 @@ def test_check_config_online_names_the_account_to_share_with(
     err = capsys.readouterr().err.splitlines()
     assert 1 == code
     assert [f"sheet 0 ({sid}): not shared with {account} — share it as Editor"] == err
+
+
+class _Terminal(io.StringIO):
+    """Standard output that says it is a terminal."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def test_a_retry_at_a_terminal_is_a_progress_line(
+    tmp_path: Path,
+    emulator: EmulatorHandle,
+    sheet_ids: list[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A 503 at a terminal: a `waiting … before trying again` line, then the run goes on."""
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stdout", terminal)
+    emulator.faults.fail_next(1, 503)
+    path = _config(tmp_path, emulator.base_url, [sheet_ids[0]])
+    assert 0 == main(["run", "--config", str(path)])
+    lines = [line.split("] ", 1)[-1] for line in terminal.getvalue().splitlines()]
+    waits = [line for line in lines if line.startswith("waiting ")]
+    assert 1 == len(waits), lines
+    assert re.fullmatch(r"waiting [12] s before trying again \(HTTP 503; attempt 1\)", waits[0])
+    assert lines[-1].startswith(f"{sheet_ids[0]}: ok;")
