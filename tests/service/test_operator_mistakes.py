@@ -272,6 +272,24 @@ def test_token_endpoint_500_is_a_server_error_not_bad_credentials(
     assert 0 == emulator.counters.count("read")
 
 
+def test_google_token_endpoint_500_is_cannot_reach_google(
+    tmp_path: Path, failing_token_endpoint: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Talking to Google itself (no endpoint): its token endpoint failing is Google's outage."""
+    key, _ = make_service_account_key(ACCOUNT, failing_token_endpoint)
+    key_path = tmp_path / "key.json"
+    key_path.write_text(json.dumps(key), encoding="utf-8")
+    key_path.chmod(0o600)
+    config = _config(tmp_path, f'credentials = "{key_path}"').read_text(encoding="utf-8")
+    path = tmp_path / "sheetsync.toml"
+    path.write_text(config.replace("retry_seconds = 60", "retry_seconds = 1"), encoding="utf-8")
+    code, said, _ = _cli(["run", "--config", str(path), "--spreadsheet", "1abc"], capsys)
+    assert EXIT_FAILED == code
+    assert 1 == len(said), said
+    assert said[0].startswith("CannotReachGoogle: Cannot reach Google: its token endpoint kept")
+    assert "not the key" in said[0]
+
+
 def test_wrong_endpoint_path_names_both_suspects_and_their_sources(
     tmp_path: Path,
     emulator: EmulatorHandle,

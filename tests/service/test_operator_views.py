@@ -171,6 +171,9 @@ def test_history_lists_runs_newest_first_with_filters(
     lines = capsys.readouterr().out.splitlines()
     assert ["2024-10-03", "2024-10-02"] == [line.split()[0] for line in lines[1:]]
 
+    main(["history", "--config", str(path), "--since", "12h"])
+    assert capsys.readouterr().out.startswith("no runs recorded since ")
+
     url = "https://docs.google.com/spreadsheets/d/1sheetB/edit#gid=0"
     main(["history", "--config", str(path), "--spreadsheet", url, "--json"])
     entries = json.loads(capsys.readouterr().out)
