@@ -2,8 +2,10 @@
 Phase lines for a long on-demand run at a terminal: someone is watching, so say what happens.
 
 A run is one read, a plan, its writes and one verify read; each phase gets one line, and the
-plan gets one line per tab. Nothing is printed unless the output is a terminal, so pipes,
-`--json`, cron mails and the service's logs stay as they were.
+plan gets one line per tab. A write's line is printed when it starts and rewritten in place
+(`\r`) when it ends, so the screen shows what is in flight without a second line for it.
+Nothing is printed unless the output is a terminal, so pipes, `--json`, cron mails and the
+service's logs stay as they were.
 """
 
 from __future__ import annotations
@@ -30,13 +32,43 @@ class ProgressPrinter:
         self._reads = 0
         self._plans = 0
         self._cells = 0
+        self._pending: tuple[str, float] | None = None
+        """A phase line left open (no newline yet) and when its phase started."""
+
+    def _stamp(self) -> str:
+        return f"[{self._clock() - self._started:5.1f}s]"
 
     def line(self, text: str) -> None:
         """
-        Print one progress line and show it now.
+        Print one progress line and show it now (below an open phase line, if any).
         """
-        elapsed = self._clock() - self._started
-        self.stream.write(f"[{elapsed:5.1f}s] {text}\n")
+        if self._pending is not None:
+            self.stream.write("\n")
+            self._pending = None
+        self.stream.write(f"{self._stamp()} {text}\n")
+        self.stream.flush()
+
+    def begin(self, text: str) -> None:
+        """
+        Open a phase line; `end` rewrites it in place with how it ended.
+        """
+        if self._pending is not None:
+            self.stream.write("\n")
+        self._pending = (text, self._clock())
+        self.stream.write(f"{self._stamp()} {text}")
+        self.stream.flush()
+
+    def end(self, outcome: str) -> None:
+        """
+        Rewrite the open phase line with its outcome and its time (a new line if none is open).
+        """
+        if self._pending is None:
+            self.line(outcome)
+            return
+        text, began = self._pending
+        self._pending = None
+        took = self._clock() - began
+        self.stream.write(f"\r{self._stamp()} {text} {outcome} ({took:.1f} s)\n")
         self.stream.flush()
 
     def on_read(self, tabs: int, anchors: int = 0) -> None:
@@ -89,9 +121,9 @@ class ProgressPrinter:
 
     def on_write(self, what: str) -> None:
         """
-        A write is about to go out.
+        A write is about to go out: its line stays open until it is answered.
         """
-        self.line(f"writing {what}…")
+        self.begin(f"writing {what}…")
 
 
 class ProgressBackend:
@@ -131,8 +163,12 @@ class ProgressBackend:
         self.printer.on_write(
             f"the worker's tabs and set-up (1 request, {len(requests):,} changes)"
         )
-        replies = self.backend.batch_update(spreadsheet_id, requests)
-        self.printer.line("written")
+        try:
+            replies = self.backend.batch_update(spreadsheet_id, requests)
+        except BaseException:
+            self.printer.end("not confirmed")
+            raise
+        self.printer.end("written")
         return replies
 
     def write_values(
@@ -142,8 +178,12 @@ class ProgressBackend:
         A progress line, then one values:batchUpdate.
         """
         self.printer.on_write(f"regional cells through {len(data):,} column anchors (1 request)")
-        reply = self.backend.write_values(spreadsheet_id, data, input_option=input_option)
-        self.printer.line("written")
+        try:
+            reply = self.backend.write_values(spreadsheet_id, data, input_option=input_option)
+        except BaseException:
+            self.printer.end("not confirmed")
+            raise
+        self.printer.end("written")
         return reply
 
 

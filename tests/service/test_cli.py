@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -209,12 +210,15 @@ def test_progress_on_a_terminal_names_each_phase(
     run_locked(
         make_config(sheet_ids[:1]), RunRequest(spreadsheet_id=sheet_ids[0]), progress=printer
     )
-    lines = [line.split("] ", 1)[1] for line in terminal.getvalue().splitlines()]
+    # What the terminal shows: each line as its last `\r` left it.
+    shown = [line.rsplit("\r", 1)[-1] for line in terminal.getvalue().split("\n") if line]
+    lines = [line.split("] ", 1)[1] for line in shown]
     assert ["read the layout of 9 tabs", "read 8 tabs"] == lines[:2]
     assert lines[2].startswith("  ศก.1: checked 5 rows, ")
-    assert lines[-4].startswith("writing ")
-    assert ["written", "verified (read 10 tabs again)"] == lines[-3:-1]
+    assert re.fullmatch(r"writing .*… written \(\d+\.\d s\)", lines[-3]), lines[-3]
+    assert "verified (read 10 tabs again)" == lines[-2]
     assert "re-checked after the write: nothing left" == lines[-1]
+    assert "\rwriting" not in terminal.getvalue()  # the rewrite keeps its time stamp
 
 
 def test_no_progress_when_not_a_terminal() -> None:
