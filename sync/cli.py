@@ -190,15 +190,13 @@ def cmd_run(args: argparse.Namespace) -> int:
         )
     status = EXIT_OK
     switch = StopSwitch()
+    interrupted: list[str] = []
+    started = 0
     with switch.installed():
-        for done, sid in enumerate(ids):
+        for sid in ids:
             if switch.requested:
-                print(
-                    f"Interrupted: stopped after {done} of {len(ids)} spreadsheets "
-                    f"(not run: {', '.join(ids[done:])})",
-                    file=sys.stderr,
-                )
-                return EXIT_INTERRUPTED
+                break
+            started += 1
             request = RunRequest(
                 spreadsheet_id=sid,
                 fiscal_year=args.fiscal_year,
@@ -206,13 +204,32 @@ def cmd_run(args: argparse.Namespace) -> int:
                 dry_run=args.dry_run,
                 id_source="--spreadsheet" if args.spreadsheet else None,
             )
-            if not _run_one(config, request, args, switch):
+            if not _run_one(config, request, args, switch, interrupted):
                 status = EXIT_FAILED
-    return EXIT_INTERRUPTED if switch.requested else status
+    if not switch.requested:
+        return status
+    not_run = ids[started:]
+    print(
+        "Interrupted: stopped by Ctrl-C"
+        + (f" during {interrupted[0]}, before its next request (recorded)" if interrupted else "")
+        + (f"; not run: {', '.join(not_run)}" if not_run else ""),
+        file=sys.stderr,
+    )
+    return EXIT_INTERRUPTED
 
 
-def _run_one(config: Any, request: Any, args: argparse.Namespace, switch: StopSwitch) -> bool:
-    """Run and print one spreadsheet; False when it failed (the failure is printed, not raised)."""
+def _run_one(
+    config: Any,
+    request: Any,
+    args: argparse.Namespace,
+    switch: StopSwitch,
+    interrupted: list[str],
+) -> bool:
+    """
+    Run and print one spreadsheet; False when it failed (the failure is printed, not raised).
+
+    A run stopped by Ctrl-C adds its id to `interrupted`; the caller says so in one line.
+    """
     from sync.backends.gspread_backend import GspreadBackend
     from sync.dryrun import format_dry_run
     from sync.report import RunReport
@@ -240,7 +257,7 @@ def _run_one(config: Any, request: Any, args: argparse.Namespace, switch: StopSw
             on_plan=plans.append if args.dry_run else None,
         )
     except RunInterrupted:
-        print(f"Interrupted: {sid} stopped before its next request (recorded)", file=sys.stderr)
+        interrupted.append(sid)
         switch.requested = True
         return False
     except Exception as exc:  # one broken spreadsheet must not stop the others

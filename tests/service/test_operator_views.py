@@ -381,3 +381,29 @@ def test_a_retry_at_a_terminal_is_a_progress_line(
     assert 1 == len(waits), lines
     assert re.fullmatch(r"waiting [12] s before trying again \(HTTP 503; attempt 1\)", waits[0])
     assert lines[-1].startswith(f"{sheet_ids[0]}: ok;")
+
+
+def test_ctrl_c_in_a_run_of_several_sheets_stops_before_the_next(
+    tmp_path: Path,
+    emulator: EmulatorHandle,
+    sheet_ids: list[str],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """
+    Ctrl-C during the first sheet's first read: that sheet stops before writing anything and
+    is recorded as interrupted, the others are not started; one line says which, exit 130.
+    """
+    first, second, third = sheet_ids
+    path = _config(tmp_path, emulator.base_url, sheet_ids)
+    emulator.faults.before_request(1, lambda store: os.kill(os.getpid(), signal.SIGINT))
+    code = main(["run", "--config", str(path)])
+    said = [line for line in capsys.readouterr().err.splitlines() if not line.startswith("{")]
+    assert EXIT_INTERRUPTED == code
+    assert [
+        "Stopping after the write in flight (press Ctrl-C again to stop at once)…",
+        f"Interrupted: stopped by Ctrl-C during {first}, before its next request (recorded); "
+        f"not run: {second}, {third}",
+    ] == said
+    assert 0 == emulator.counters.writes
+    runs = RunHistory(tmp_path / "history.sqlite3").runs()
+    assert [(first, "interrupted")] == [(r.spreadsheet_id, r.outcome) for r in runs]
