@@ -168,9 +168,10 @@ def unreachable(
             "unreachable": f"no route to {host}",
             "tls": f"the TLS handshake with {host} failed",
         }
+        untried = "; the key was not tried" if token else ""
         return CannotReachGoogle(
             f"Cannot reach Google ({what}): {reasons.get(kind, kind)} — check this machine's "
-            "network, DNS, proxy and firewall; the key was not tried."
+            f"network, DNS, proxy and firewall{untried}."
         )
     fixes = {
         "refused": f"nothing listens at {endpoint} (connection refused) — start the emulator "
