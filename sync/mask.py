@@ -21,7 +21,7 @@ _NOT_PERSONAL = re.compile(
     r"""
       gid=\d+                                   # a tab's id in a link
     | "sheet_ids"\s*:\s*\{[^{}]*\}              # the tab ids of the worker's record
-    | (?<![\d.])\d{1,12}\.\d+(?![\d.])          # an amount or a ratio with decimals
+    | (?<![\d.])\d{1,12}\.\d*[1-9]\d*(?![\d.])  # an amount with a fraction (not `.0`)
     """,
     re.VERBOSE,
 )

@@ -100,6 +100,9 @@ def test_masking_spares_amounts_and_sheet_ids() -> None:
     record = '{"v":1,"sheet_ids":{"ศก.3":961234331,"ศก.4":827308000},"regions":{}}'
     assert record == mask_personal(record)
     assert "981234637.40" == mask_personal("981234637.40")
+    # A phone or an ID that went through a float keeps its `.0` and is still masked.
+    assert "81xxxx678.0" == mask_personal("812345678.0")
+    assert "1xxxxxxxxxxx8.0" == mask_personal("1103702071838.0")
     link = '=HYPERLINK("#gid=961234331&range=A5","ศก.3 แถว 5")'
     assert link == mask_personal(link)
     assert "โทร 08xxxxx678, s***@example.com, 1-xxxx-xxxxx-xx-8" == mask_personal(
