@@ -1,92 +1,309 @@
 """
 The `sheetsync` command: a thin skin over the library (each command calls one function).
 
-Errors of the `SyncError` tree end the command with `Type: message` on one line and a
-non-zero exit; invalid rows are findings, not failures.
+Every failure ends the command with `Type: reason` on one line (no traceback) and one of
+the exit codes below, which the README documents; invalid rows are findings, not failures.
 """
 
 from __future__ import annotations
 
 import argparse
+import errno
 import json
+import os
+import signal
+import sqlite3
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from types import FrameType
+from typing import Any, NoReturn
 
-from sync.errors import SyncError
+from sync.errors import ConfigError, SyncError
 
 DEMO_FORMS = ("spec", "appendix", "appendix-results")
 """`sync.demodata.FORMS`, spelled out so `--help` does not import the generator (a test
 keeps the two equal)."""
 
+EXIT_OK = 0
 EXIT_FAILED = 1
+"""A run (of any spreadsheet) failed, or the command could not do its work."""
 EXIT_USAGE = 2
+"""The command line or the configuration is wrong: nothing was tried."""
+EXIT_INTERRUPTED = 130
+"""Ctrl-C (128 + SIGINT), after the interrupted run was recorded."""
+EXIT_BROKEN_PIPE = 141
+"""The reader of the output went away (`sheetsync status | head`), as for SIGPIPE."""
 
 
-def _config(args: argparse.Namespace) -> object:
-    from sync.config import load_config
+class UsageError(SyncError):
+    """The command line is wrong (argparse's complaint, on one line)."""
+
+
+class PortInUse(SyncError):
+    """The emulator's port is taken by another program."""
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with its complaints as one `UsageError: …` line instead of usage text."""
+
+    def error(self, message: str) -> NoReturn:
+        """Print one line naming the mistake and where to read more, exit 2."""
+        print(f"UsageError: {message} (see: {self.prog} --help)", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def _version() -> str:
+    try:
+        return version("sheetsync")
+    except PackageNotFoundError:  # pragma: no cover - only in an uninstalled checkout
+        return "unknown"
+
+
+def _config(args: argparse.Namespace) -> Any:
+    """The configuration with the command's flags applied; a bad flag is a ConfigError."""
+    from sync.config import check_endpoint, load_config
 
     config = load_config(args.config)
     service = config.service
     if getattr(args, "endpoint", None):
-        service.endpoint = args.endpoint.rstrip("/")
+        try:
+            service.endpoint = check_endpoint(args.endpoint)
+        except ValueError as exc:
+            raise ConfigError(f"--endpoint: {exc}") from None
+        config.set_source("endpoint", "--endpoint")
     if getattr(args, "credentials", None):
         service.credentials = args.credentials
     return config
 
 
+def _spreadsheet_arg(text: str) -> str:
+    """The id in `--spreadsheet`, which may be a pasted sheet URL."""
+    from sync.config import spreadsheet_id_from
+
+    try:
+        return spreadsheet_id_from(text)
+    except ValueError as exc:
+        raise ConfigError(f"--spreadsheet: {exc}") from None
+
+
+class StopSwitch:
+    """
+    Ctrl-C during a run: the first asks to stop at the next safe point, the second at once.
+
+    A safe point is before a round's first write or after its last one, so the summary and
+    the rows it counts are never left from two different moments.
+    """
+
+    def __init__(self) -> None:
+        self.requested = False
+
+    def handle(self, signum: int, frame: FrameType | None) -> None:
+        """SIGINT handler."""
+        if self.requested:
+            raise KeyboardInterrupt
+        self.requested = True
+        print(
+            "Stopping after the write in flight (press Ctrl-C again to stop at once)…",
+            file=sys.stderr,
+            flush=True,
+        )
+
+    @contextmanager
+    def installed(self) -> Iterator[StopSwitch]:
+        """Handle SIGINT for the block (only the main thread can)."""
+        try:
+            previous = signal.signal(signal.SIGINT, self.handle)
+        except ValueError:  # not the main thread: plain KeyboardInterrupt semantics
+            yield self
+            return
+        try:
+            yield self
+        finally:
+            signal.signal(signal.SIGINT, previous)
+
+
+class StoppableBackend:
+    """A SheetsBackend that raises RunInterrupted at the first safe point after a stop request."""
+
+    def __init__(self, backend: Any, switch: StopSwitch) -> None:
+        self.backend = backend
+        self.switch = switch
+        self._writing = False
+
+    def _check(self, kind: str) -> None:
+        from sync.runner import RunInterrupted
+
+        if self.switch.requested:
+            raise RunInterrupted(
+                f"stopped by the operator (Ctrl-C) before the next {kind}", unsent=kind
+            )
+
+    def read_ranges(self, spreadsheet_id: str, ranges: Sequence[str]) -> Any:
+        """Stop here if asked (a read is never in the middle of a round's writes)."""
+        self._check("read")
+        self._writing = False
+        return self.backend.read_ranges(spreadsheet_id, ranges)
+
+    def read_info(self, spreadsheet_id: str) -> Any:
+        """Stop here if asked."""
+        self._check("read")
+        self._writing = False
+        return self.backend.read_info(spreadsheet_id)
+
+    def batch_update(self, spreadsheet_id: str, requests: Sequence[Mapping[str, Any]]) -> Any:
+        """Stop before a round's first write; once a round writes, its writes all go."""
+        if not self._writing:
+            self._check("write")
+        self._writing = True
+        return self.backend.batch_update(spreadsheet_id, requests)
+
+    def write_values(
+        self, spreadsheet_id: str, data: Sequence[Mapping[str, Any]], *, input_option: str
+    ) -> Any:
+        """Like batch_update."""
+        if not self._writing:
+            self._check("write")
+        self._writing = True
+        return self.backend.write_values(spreadsheet_id, data, input_option=input_option)
+
+
 def cmd_run(args: argparse.Namespace) -> int:
-    """One on-demand run of one spreadsheet (or every configured one)."""
-    from sync.config import Config
-    from sync.errors import ConfigError
+    """
+    One on-demand run of one spreadsheet, or of every configured one (each is tried).
+    """
     from sync.logconfig import configure_logging
-    from sync.mask import mask_changes
     from sync.runner import RunRequest
-    from sync.service import progress_for, run_locked
 
     config = _config(args)
-    assert isinstance(config, Config)
-    configure_logging(level=config.service.log_level)
-    ids = [args.spreadsheet] if args.spreadsheet else [s.id for s in config.spreadsheets]
+    level = config.service.log_level
+    if not args.json and sys.stdout.isatty() and level.upper() == "INFO":
+        # Someone is watching the progress lines, which say what the INFO lines would;
+        # warnings and errors still show, below them.
+        level = "WARNING"
+    configure_logging(level=level)
+    if args.spreadsheet:
+        ids = [_spreadsheet_arg(args.spreadsheet)]
+    else:
+        ids = [s.id for s in config.spreadsheets]
     if not ids:
         raise ConfigError(
             "No spreadsheet: pass --spreadsheet ID or list [[spreadsheets]] in --config."
         )
-    status = 0
-    for sid in ids:
-        request = RunRequest(
-            spreadsheet_id=sid,
-            fiscal_year=args.fiscal_year,
-            profile=args.profile,
-            dry_run=args.dry_run,
-        )
-        # A manual run takes the same lock as the service: never two writers on one sheet.
-        progress = None if args.json else progress_for(sys.stdout)
-        report = run_locked(config, request, progress=progress)
-        if args.json:
-            print(json.dumps(report.to_json(), ensure_ascii=False))
-        else:
-            print(
-                f"{sid}: {report.outcome}; {report.reads} read + {report.writes} write requests; "
-                f"{report.cells_written} cells written"
-                + (f"; {len(report.planned)} cells planned (dry run)" if args.dry_run else "")
+    status = EXIT_OK
+    switch = StopSwitch()
+    interrupted: list[str] = []
+    started = 0
+    with switch.installed():
+        for sid in ids:
+            if switch.requested:
+                break
+            started += 1
+            request = RunRequest(
+                spreadsheet_id=sid,
+                fiscal_year=args.fiscal_year,
+                profile=args.profile,
+                dry_run=args.dry_run,
+                id_source="--spreadsheet" if args.spreadsheet else None,
             )
-            if args.dry_run:
-                for line in mask_changes(report.planned):
-                    print("  " + line)
-            for problem in report.layout_problems:
-                print(f"  problem: {problem}")
-            if report.unconverged_cells:
-                print(
-                    f"  note: {report.unconverged_cells} cells written in the last round were not "
-                    "read back (people kept editing); the next run checks them"
-                )
-        if report.outcome != "ok":
-            status = EXIT_FAILED
-            if not args.json:
-                kind = "SheetLayoutError" if report.layout_problems else "RunFailed"
-                print(f"{kind}: {report.error}", file=sys.stderr)
-    return status
+            if not _run_one(config, request, args, switch, interrupted):
+                status = EXIT_FAILED
+    if not switch.requested:
+        return status
+    not_run = ids[started:]
+    print(
+        "Interrupted: stopped by Ctrl-C"
+        + (f" during {interrupted[0]}, before its next request (recorded)" if interrupted else "")
+        + (f"; not run: {', '.join(not_run)}" if not_run else ""),
+        file=sys.stderr,
+    )
+    return EXIT_INTERRUPTED
+
+
+def _run_one(
+    config: Any,
+    request: Any,
+    args: argparse.Namespace,
+    switch: StopSwitch,
+    interrupted: list[str],
+) -> bool:
+    """
+    Run and print one spreadsheet; False when it failed (the failure is printed, not raised).
+
+    A run stopped by Ctrl-C adds its id to `interrupted`; the caller says so in one line.
+    """
+    from sync.backends.gspread_backend import GspreadBackend
+    from sync.dryrun import format_dry_run
+    from sync.report import RunReport
+    from sync.runner import RunInterrupted, open_backend
+    from sync.service import progress_for, run_locked
+
+    plans: list[Any] = []
+    progress = None if args.json else progress_for(sys.stdout)
+
+    @contextmanager
+    def stoppable(cfg: Any) -> Iterator[Any]:
+        with open_backend(cfg) as backend:
+            if progress is not None and isinstance(backend, GspreadBackend):
+                backend.retry_listeners.append(progress.on_retry)
+            yield StoppableBackend(backend, switch)
+
+    sid = request.spreadsheet_id
+    try:
+        # A manual run takes the same lock as the service: never two writers on one sheet.
+        report = run_locked(
+            config,
+            request,
+            progress=progress,
+            backend_factory=stoppable,
+            on_plan=plans.append if args.dry_run else None,
+        )
+    except RunInterrupted:
+        interrupted.append(sid)
+        switch.requested = True
+        return False
+    except Exception as exc:  # one broken spreadsheet must not stop the others
+        failed = getattr(exc, "report", None)
+        if not isinstance(failed, RunReport):
+            failed = RunReport(run_id="-", spreadsheet_id=sid, started_at="", outcome="failed")
+        failed.outcome = "failed"
+        failed.error = f"{type(exc).__name__}: {exc}"
+        if args.json:
+            print(json.dumps(failed.to_json(), ensure_ascii=False), flush=True)
+        print(_one_line(exc), file=sys.stderr, flush=True)
+        return False
+    if args.json:
+        print(json.dumps(report.to_json(), ensure_ascii=False), flush=True)
+    else:
+        print(
+            f"{sid}: {report.outcome}; {report.reads} read + {report.writes} write requests; "
+            f"{report.cells_written} cells written"
+            + (f"; {len(report.planned)} cells planned (dry run)" if args.dry_run else "")
+        )
+        if args.dry_run:
+            for line in format_dry_run(report, plans[-1] if plans else None, verbose=args.verbose):
+                print("  " + line)
+        for problem in report.layout_problems:
+            print(f"  problem: {problem}")
+        if report.unconverged_cells:
+            print(
+                f"  note: {report.unconverged_cells} cells written in the last round were not "
+                "read back (people kept editing); the next run checks them"
+            )
+    if report.outcome != "ok":
+        if not args.json:
+            kind = "SheetLayoutError" if report.layout_problems else "RunFailed"
+            print(f"{kind}: {report.error}", file=sys.stderr)
+        return False
+    return True
+
+
+def _one_line(exc: BaseException) -> str:
+    """`Type: reason` on one line, however the reason was worded."""
+    text = " ".join(str(exc).split())
+    return f"{type(exc).__name__}: {text}"
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -104,9 +321,17 @@ def cmd_emulator(args: argparse.Namespace) -> int:
     """Serve the Sheets API emulator in the foreground (rehearsals, manual testing)."""
     from sync.emulator.server import serve_forever
 
-    serve_forever(
-        host=args.host, port=args.port, state_file=args.state, import_xlsx=args.import_xlsx
-    )
+    try:
+        serve_forever(
+            host=args.host, port=args.port, state_file=args.state, import_xlsx=args.import_xlsx
+        )
+    except OSError as exc:
+        if exc.errno != errno.EADDRINUSE:
+            raise
+        raise PortInUse(
+            f"{args.host}:{args.port} is already in use by another program — stop it or "
+            "pass --port with a free port"
+        ) from None
     return 0
 
 
@@ -125,52 +350,134 @@ def cmd_status(args: argparse.Namespace) -> int:
     """Show the last run of every spreadsheet from the run history."""
     from sync.config import load_config
     from sync.history import RunHistory
-    from sync.service import format_status, status_entries
+    from sync.service import format_status, lock_path, status_entries
 
     config = load_config(args.config)
     path = config.service.history
     # Looking must not create an empty history where the service never ran.
-    entries = status_entries(RunHistory(path) if path.exists() else None, config)
+    history = RunHistory(path) if path.exists() else None
+    if args.prune:
+        configured = {sheet.id for sheet in config.spreadsheets}
+        for entry in status_entries(history, None):
+            sid = entry["spreadsheet_id"]
+            if sid in configured or history is None:
+                continue
+            runs = history.forget(sid)
+            lock_path(config.service.lock_dir, sid).unlink(missing_ok=True)
+            print(f"forgot {sid} ({runs} runs; not in the configuration)")
+    entries = status_entries(history, config)
     if args.json:
         print(json.dumps(entries, ensure_ascii=False))
     else:
         print(format_status(entries))
-    return 0
+    return EXIT_OK
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    """List recorded runs, newest first: outcome, requests, cells, duration, rounds, error."""
+    from sync.config import load_config
+    from sync.history import RunHistory
+    from sync.service.status import format_history, history_entry
+
+    config = load_config(args.config)
+    since = _since(args.since) if args.since else None
+    sid = _spreadsheet_arg(args.spreadsheet) if args.spreadsheet else None
+    path = config.service.history
+    rows = (
+        RunHistory(path).runs(spreadsheet_id=sid, since=since, limit=args.limit)
+        if path.exists()
+        else []
+    )
+    labels = {sheet.id: sheet.label for sheet in config.spreadsheets}
+    entries = [history_entry(row) for row in rows]
+    for entry in entries:
+        entry["label"] = entry["label"] or labels.get(entry["spreadsheet_id"], "")
+    if args.json:
+        print(json.dumps(entries, ensure_ascii=False))
+    elif not entries:
+        print("no runs recorded" + (f" since {since}" if since else ""))
+    else:
+        print(format_history(entries))
+    return EXIT_OK
+
+
+def _since(text: str) -> str:
+    """`--since`: an ISO date or time (Asia/Bangkok unless it says), or `90m`, `6h`, `7d` ago."""
+    import re
+    from datetime import datetime, timedelta
+
+    from sync.pipeline import BANGKOK, bangkok_now
+
+    ago = re.fullmatch(r"(\d+)\s*([mhd])", text.strip())
+    if ago:
+        unit = {"m": "minutes", "h": "hours", "d": "days"}[ago[2]]
+        moment = bangkok_now() - timedelta(**{unit: int(ago[1])})
+    else:
+        try:
+            moment = datetime.fromisoformat(text.strip())
+        except ValueError:
+            raise ConfigError(
+                f"--since: {text!r} is neither a date/time (2024-10-02, 2024-10-02T09:30) "
+                "nor an age (90m, 6h, 7d)"
+            ) from None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=BANGKOK)
+    return moment.astimezone(BANGKOK).isoformat(timespec="seconds")
 
 
 def cmd_check_config(args: argparse.Namespace) -> int:
     """Validate a configuration file: OK and a summary, or each problem on its own line."""
-    from sync.errors import ConfigError
     from sync.service import check_config
 
+    path = args.config or args.file
+    if path is None:
+        raise UsageError("check-config needs the file: sheetsync check-config FILE")
     try:
-        lines = check_config(args.config)
+        lines = check_config(path)
     except ConfigError as exc:
         print(str(exc), file=sys.stderr)
-        return EXIT_FAILED
+        return EXIT_USAGE
     print("OK")
     for line in lines:
         print(line)
-    return 0
+    if not args.online:
+        return EXIT_OK
+    from sync.config import load_config
+    from sync.logconfig import configure_logging
+    from sync.service.checks import check_online
+
+    config = load_config(path)
+    configure_logging(level="ERROR")
+    good, problems = check_online(config)
+    print(f"online: {len(good)} of {len(config.spreadsheets)} spreadsheet(s) ready")
+    for line in good:
+        print(line)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    return EXIT_FAILED if problems else EXIT_OK
 
 
 def build_parser() -> argparse.ArgumentParser:
     """The command line, shared by `main` and the documentation test."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="sheetsync",
         description="Validate, compute and summarise the regional reporting spreadsheets.",
     )
+    parser.add_argument("--version", action="version", version=f"sheetsync {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     run = sub.add_parser("run", help="run one sync now", description=cmd_run.__doc__)
     run.add_argument("--config", type=Path, help="TOML configuration file")
-    run.add_argument("--spreadsheet", help="spreadsheet id (default: every configured one)")
+    run.add_argument("--spreadsheet", help="spreadsheet id or URL (default: every configured one)")
     run.add_argument("--endpoint", help="API endpoint; e.g. http://127.0.0.1:8765 for the emulator")
     run.add_argument("--credentials", type=Path, help="service-account key file (JSON)")
     run.add_argument("--fiscal-year", type=int, help="Thai fiscal year, e.g. 2567")
     run.add_argument("--profile", help="target profile: manual-2567 or tor-2569")
     run.add_argument("--dry-run", action="store_true", help="print planned changes, write nothing")
     run.add_argument("--json", action="store_true", help="print one JSON object per spreadsheet")
+    run.add_argument(
+        "--verbose", action="store_true", help="with --dry-run: every planned change, not the first"
+    )
     run.set_defaults(func=cmd_run)
 
     serve = sub.add_parser("serve", help="run the scheduled service", description=cmd_serve.__doc__)
@@ -182,12 +489,31 @@ def build_parser() -> argparse.ArgumentParser:
     )
     status.add_argument("--config", type=Path, help="TOML configuration file")
     status.add_argument("--json", action="store_true", help="print one JSON list")
+    status.add_argument(
+        "--prune", action="store_true", help="forget spreadsheets not in the configuration"
+    )
     status.set_defaults(func=cmd_status)
+
+    history = sub.add_parser(
+        "history", help="recorded runs, newest first", description=cmd_history.__doc__
+    )
+    history.add_argument("--config", type=Path, help="TOML configuration file")
+    history.add_argument("--spreadsheet", help="only this spreadsheet (id or URL)")
+    history.add_argument("--since", help="from this date/time (2024-10-02) or age (6h, 7d)")
+    history.add_argument("--limit", type=int, default=50, help="at most this many runs (50)")
+    history.add_argument("--json", action="store_true", help="print one JSON list")
+    history.set_defaults(func=cmd_history)
 
     check = sub.add_parser(
         "check-config", help="validate a configuration file", description=cmd_check_config.__doc__
     )
-    check.add_argument("--config", type=Path, required=True, help="TOML configuration file")
+    check.add_argument("file", type=Path, nargs="?", help="TOML configuration file")
+    check.add_argument("--config", type=Path, help="the same, as an option")
+    check.add_argument(
+        "--online",
+        action="store_true",
+        help="also ask each spreadsheet: reachable, shared, tabs and headers in place",
+    )
     check.set_defaults(func=cmd_check_config)
 
     demo = sub.add_parser(
@@ -219,18 +545,35 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the `sheetsync` console script."""
+    """Entry point of the `sheetsync` console script; every failure is one line on stderr."""
     parser = build_parser()
-    args = parser.parse_args(argv)
     try:
+        try:
+            args = parser.parse_args(argv)
+        except SystemExit as exc:  # --help, --version, or a usage error already printed
+            return exc.code if isinstance(exc.code, int) else EXIT_OK
         code: int = args.func(args)
+        sys.stdout.flush()
         return code
+    except ConfigError as exc:
+        print(f"ConfigError: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     except SyncError as exc:
-        print(f"{type(exc).__name__}: {exc}", file=sys.stderr)
+        print(_one_line(exc), file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
         print("Interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
+    except BrokenPipeError:
+        # The reader went away (`| head`): say nothing more, and keep the interpreter's final
+        # flush from failing on the closed pipe too.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return EXIT_BROKEN_PIPE
+    except (OSError, sqlite3.Error) as exc:
+        # A file the command needs (history, lock folder, state) cannot be used.
+        print(_one_line(exc), file=sys.stderr)
+        return EXIT_FAILED
 
 
 if __name__ == "__main__":

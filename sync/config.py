@@ -10,18 +10,59 @@ underscores, field), and `GOOGLE_APPLICATION_CREDENTIALS` for the key file.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
+import urllib.parse
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
 import kpi
 from rules import headers as h
 from sync.errors import ConfigError
 
 ENV_PREFIX = "SHEETSYNC_"
+
+_SHEET_URL = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
+_SHEET_ID = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def spreadsheet_id_from(text: str) -> str:
+    """
+    The spreadsheet id in an id or in a pasted sheet URL (`…/spreadsheets/d/ID/edit#gid=0`).
+
+    Anything else is refused here, before it becomes a request, a lock file or a history row.
+    """
+    text = text.strip()
+    found = _SHEET_URL.search(text)
+    if found:
+        return found[1]
+    if _SHEET_ID.fullmatch(text):
+        return text
+    raise ValueError(
+        f"{text!r} is neither a spreadsheet id nor a sheet's URL "
+        "(https://docs.google.com/spreadsheets/d/ID/…)"
+    )
+
+
+def check_endpoint(value: str) -> str:
+    """The endpoint without its trailing slash; ValueError naming what to fix in the URL."""
+    parts = urllib.parse.urlsplit(value)
+    if parts.scheme not in ("http", "https") or not value.startswith(parts.scheme + "://"):
+        raise ValueError(
+            f"{value!r} must start with http:// or https:// (e.g. http://127.0.0.1:8765)"
+        )
+    if not parts.hostname:
+        raise ValueError(f"{value!r} has no host name")
+    try:
+        parts.port  # noqa: B018 - urllib checks the port only when it is read
+    except ValueError:
+        raise ValueError(f"{value!r}: the port must be a number from 1 to 65535") from None
+    if parts.query or parts.fragment:
+        raise ValueError(f"{value!r}: an endpoint has no ?query or #fragment")
+    return value.rstrip("/")
 
 
 class ServiceConfig(BaseModel):
@@ -49,9 +90,7 @@ class ServiceConfig(BaseModel):
         if value in (None, ""):
             return None
         assert value is not None
-        if not value.startswith(("http://", "https://")):
-            raise ValueError("must start with http:// or https:// (or be empty for Google)")
-        return value.rstrip("/")
+        return check_endpoint(value)
 
 
 class SheetDefaults(BaseModel):
@@ -77,6 +116,7 @@ class SpreadsheetConfig(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     id: str = Field(min_length=1)
+    """The spreadsheet id; a pasted sheet URL is reduced to its id."""
     label: str = ""
     regions: list[str] | None = None
     profile: str | None = None
@@ -85,6 +125,11 @@ class SpreadsheetConfig(BaseModel):
     first_data_row: int | None = Field(default=None, ge=3)
     schedule: str | None = None
     nightly: str | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        return spreadsheet_id_from(value)
 
 
 class Config(BaseModel):
@@ -97,6 +142,16 @@ class Config(BaseModel):
     profiles: dict[str, dict[str, Any]] = Field(default_factory=dict)
     """Custom target profiles by name (fields of `kpi.TargetProfile`)."""
     spreadsheets: list[SpreadsheetConfig] = Field(default_factory=list)
+    _sources: dict[str, str] = PrivateAttr(default_factory=dict)
+    """Where a setting came from (`endpoint` → `--endpoint`, the file, a variable): for errors."""
+
+    def source_of(self, name: str) -> str:
+        """Where the setting came from, in words, e.g. `from --endpoint`."""
+        return self._sources.get(name, "the default")
+
+    def set_source(self, name: str, source: str) -> None:
+        """Remember where a setting came from (the CLI notes its flags here)."""
+        self._sources[name] = source
 
     def profile(self, name: str) -> kpi.TargetProfile:
         """A built-in or custom profile by name."""
@@ -161,6 +216,12 @@ def load_config(path: Path | None = None, *, environ: Mapping[str, str] | None =
         config = Config.model_validate(_env_overrides(data, env))
     except ValidationError as exc:
         raise ConfigError(_explain(exc, source)) from exc
+    if env.get(f"{ENV_PREFIX}SERVICE__ENDPOINT"):
+        config.set_source("endpoint", f"${ENV_PREFIX}SERVICE__ENDPOINT")
+    elif "endpoint" in (data.get("service") or {}):
+        config.set_source("endpoint", f"service.endpoint in {source}")
+    for sheet in config.spreadsheets:
+        config.set_source(f"id:{sheet.id}", f"[[spreadsheets]] in {source}")
     problems = []
     for sheet in config.spreadsheets:
         name = sheet.profile or config.defaults.profile

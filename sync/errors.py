@@ -8,6 +8,7 @@ The worker's one error tree; gspread, requests and google-auth errors are transl
     │   ├── AuthenticationFailed   the key or token was refused
     │   ├── QuotaExceeded          429 after every retry
     │   ├── EmulatorUnavailable    nothing answers at the configured endpoint
+    │   ├── CannotReachGoogle      Google's hosts cannot be resolved or connected to
     │   ├── RetriesExhausted       5xx / dropped connections after every retry
     │   └── WriteOutcomeUnknown    a write failed in a way that may or may not have applied
     ├── SheetLayoutError           a tab or a required column is missing
@@ -47,6 +48,10 @@ class QuotaExceeded(BackendError):
 
 class EmulatorUnavailable(BackendError):
     """No server answered at the configured endpoint."""
+
+
+class CannotReachGoogle(BackendError):
+    """Google's API or token host cannot be resolved or reached from this machine."""
 
 
 class RetriesExhausted(BackendError):

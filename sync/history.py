@@ -1,5 +1,5 @@
 """
-Run history in an embedded SQLite file: what every run did, for `sheetsync status`.
+Run history in an embedded SQLite file: what every run did, for `status` and `history`.
 
 Run times live here, not in the spreadsheet: a run that changes nothing must write nothing
 to the sheet (domain spec §7), yet operators still need to see that it ran.
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -89,6 +89,43 @@ class RunHistory:
                 ),
             )
 
+    def runs(
+        self, *, spreadsheet_id: str | None = None, since: str | None = None, limit: int = 1000
+    ) -> list[HistoryRow]:
+        """Recorded runs, newest first; `since` is an ISO time compared with `started_at`."""
+        where, params = [], []
+        if spreadsheet_id is not None:
+            where.append("spreadsheet_id = ?")
+            params.append(spreadsheet_id)
+        if since is not None:
+            where.append("started_at >= ?")
+            params.append(since)
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        with self._connect() as db:
+            # Only the fixed clauses above are formatted in; every value is a bound parameter.
+            rows = db.execute(
+                f"SELECT * FROM runs {clause} ORDER BY started_at DESC, rowid DESC LIMIT ?",
+                (*params, limit),
+            ).fetchall()
+        return [_row(row) for row in rows]
+
+    def last_error(self, spreadsheet_id: str) -> HistoryRow | None:
+        """The newest run of the spreadsheet that ended with an error, if any."""
+        with self._connect() as db:
+            row = db.execute(
+                "SELECT * FROM runs WHERE spreadsheet_id = ? AND error IS NOT NULL "
+                "ORDER BY started_at DESC, rowid DESC LIMIT 1",
+                (spreadsheet_id,),
+            ).fetchone()
+        return None if row is None else _row(row)
+
+    def forget(self, spreadsheet_id: str) -> int:
+        """Delete every run of one spreadsheet (`status --prune`); returns how many."""
+        with self._connect() as db:
+            return db.execute(
+                "DELETE FROM runs WHERE spreadsheet_id = ?", (spreadsheet_id,)
+            ).rowcount
+
     def last_runs(self, *, per_spreadsheet: int = 1) -> list[HistoryRow]:
         """The newest runs of every spreadsheet, newest first within each."""
         with self._connect() as db:
@@ -102,20 +139,21 @@ class RunHistory:
                 """,
                 (per_spreadsheet,),
             ).fetchall()
-        return [
-            HistoryRow(
-                run_id=row[0],
-                spreadsheet_id=row[1],
-                label=row[2],
-                trigger=row[3],
-                started_at=row[4],
-                finished_at=row[5],
-                outcome=row[6],
-                error=row[7],
-                reads=row[8],
-                writes=row[9],
-                cells_written=row[10],
-                report=json.loads(row[11]),
-            )
-            for row in rows
-        ]
+        return [_row(row) for row in rows]
+
+
+def _row(row: Sequence[Any]) -> HistoryRow:
+    return HistoryRow(
+        run_id=row[0],
+        spreadsheet_id=row[1],
+        label=row[2],
+        trigger=row[3],
+        started_at=row[4],
+        finished_at=row[5],
+        outcome=row[6],
+        error=row[7],
+        reads=row[8],
+        writes=row[9],
+        cells_written=row[10],
+        report=json.loads(row[11]),
+    )

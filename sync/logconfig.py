@@ -3,7 +3,8 @@ Structured logs: JSON when not on a terminal, readable when on one; personal dat
 
 Thailand's Personal Data Protection Act B.E. 2562 covers national IDs, phones and e-mails,
 so every string in every event (keys' values and the message) passes through
-`rules.mask_pii` before it is rendered — whoever logs what.
+`sync.mask.mask_personal` before it is rendered — whoever logs what (amounts and sheet ids
+stay readable).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any, TextIO
 
 import structlog
 
-from rules import mask_pii
+from sync.mask import mask_personal
 
 SECRET_KEYS = frozenset({"private_key", "access_token", "token", "assertion", "authorization"})
 
@@ -29,17 +30,19 @@ take for a phone number typed without its 0, and the log line would no longer na
 
 def _mask(value: Any) -> Any:
     if isinstance(value, str):
-        return mask_pii(value)
+        return mask_personal(value)
+    if isinstance(value, float) and not value.is_integer():
+        return value  # an amount: IDs and phones have no decimals
     if isinstance(value, int | float) and not isinstance(value, bool):
         # A national ID typed as a number reaches the log as one; JSON would print its digits.
-        shown = mask_pii(str(value))
+        shown = mask_personal(str(value))
         return value if shown == str(value) else shown
     if isinstance(value, dict):
         return {k: ("[redacted]" if k in SECRET_KEYS else _mask(v)) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return type(value)(_mask(v) for v in value)
     if isinstance(value, BaseException):
-        return mask_pii(f"{type(value).__name__}: {value}")
+        return mask_personal(f"{type(value).__name__}: {value}")
     return value
 
 

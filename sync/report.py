@@ -62,6 +62,8 @@ class RunReport:
     layout_notes: list[str] = field(default_factory=list)
     planned: list[CellChange] = field(default_factory=list)
     unconverged_cells: int = 0
+    duration_s: float | None = None
+    """Wall time of the run, measured (the ISO times are to the second)."""
 
     def to_json(self) -> dict[str, Any]:
         """The documented `sheetsync run --json` object."""
@@ -80,6 +82,7 @@ class RunReport:
             "setup_performed": self.setup_performed,
             "rounds": self.rounds,
             "unconverged_cells": self.unconverged_cells,
+            "duration_s": None if self.duration_s is None else round(self.duration_s, 3),
             "layout_problems": list(self.layout_problems),
             "layout_notes": list(self.layout_notes),
             "regions": {name: counts.to_json() for name, counts in self.regions.items()},

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import stat
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -20,7 +21,7 @@ from sync.backends.base import SheetsBackend
 from sync.backends.gspread_backend import PROCESSING_LIMIT_S, GspreadBackend, load_credentials
 from sync.backends.retry import RetryPolicy
 from sync.config import Config
-from sync.errors import ConfigError
+from sync.errors import ConfigError, SpreadsheetNotFound
 from sync.history import RunHistory
 from sync.logconfig import get_logger
 from sync.pipeline import Plan, SyncSettings, bangkok_now, run_sync
@@ -36,6 +37,8 @@ class RunRequest:
     profile: str | None = None
     dry_run: bool = False
     trigger: str = "manual"
+    id_source: str | None = None
+    """Where the id came from (`--spreadsheet`); None: the configuration's entry."""
 
 
 def settings_for(config: Config, request: RunRequest) -> SyncSettings:
@@ -91,6 +94,7 @@ def open_backend(config: Config) -> Iterator[SheetsBackend]:
             client,
             retry=RetryPolicy(max_total_seconds=service.retry_seconds),
             write_settle_s=PROCESSING_LIMIT_S,
+            endpoint=service.endpoint,
         )
     finally:
         client.http_client.session.close()
@@ -114,33 +118,73 @@ def run_once(
     log = get_logger(trigger=request.trigger)
     history = history or RunHistory(config.service.history)
     report: RunReport | None = None
+    started = time.monotonic()
     try:
         if backend is None:
             with open_backend(config) as opened:
                 report = _run(opened, settings, clock, on_plan, log, run_id)
         else:
             report = _run(backend, settings, clock, on_plan, log, run_id)
+        report.duration_s = time.monotonic() - started
         return report
-    except Exception as exc:
-        failed = getattr(exc, "report", None)
+    except BaseException as raised:
+        # KeyboardInterrupt too: an interrupted run is recorded, then the interrupt goes on.
+        exc = _explained(raised, config, request)
+        failed = getattr(raised, "report", None)
+        now = clock().isoformat(timespec="seconds")
         if isinstance(failed, RunReport):
             report = failed
         else:
-            now = clock().isoformat(timespec="seconds")
-            report = RunReport(
-                run_id=run_id,
-                spreadsheet_id=request.spreadsheet_id,
-                started_at=now,
-                finished_at=now,
-                outcome="failed",
-                error=f"{type(exc).__name__}: {exc}",
-            )
-        log.error("run_failed", error=report.error)
+            report = RunReport(run_id=run_id, spreadsheet_id=request.spreadsheet_id, started_at=now)
+        report.finished_at = report.finished_at or now
+        report.duration_s = time.monotonic() - started
+        if isinstance(raised, RunInterrupted) and isinstance(failed, RunReport):
+            # The run's request counter counted the request this stopped before sending.
+            if raised.unsent == "read":
+                report.reads = max(report.reads - 1, 0)
+            else:
+                report.writes = max(report.writes - 1, 0)
+        if not isinstance(raised, Exception):
+            report.outcome = "interrupted"
+            report.error = "Interrupted: stopped by the operator (Ctrl-C)"
+        elif not isinstance(failed, RunReport) or exc is not raised:
+            report.outcome = "failed"
+            report.error = f"{type(exc).__name__}: {exc}"
+        log.error("run_failed", outcome=report.outcome, error=report.error)
+        if exc is not raised:
+            exc.report = report  # type: ignore[attr-defined]
+            raise exc from raised
         raise
     finally:
         if report is not None and not request.dry_run:
             history.record(report, label=label, trigger=request.trigger)
         structlog.contextvars.unbind_contextvars("run_id", "spreadsheet")
+
+
+class RunInterrupted(KeyboardInterrupt):
+    """The operator's Ctrl-C, raised at a safe point between two writes (not inside one)."""
+
+    def __init__(self, message: str, *, unsent: str) -> None:
+        super().__init__(message)
+        self.unsent = unsent
+        """The kind of request ("read" or "write") stopped before it was sent: not counted."""
+
+
+def _explained(exc: BaseException, config: Config, request: RunRequest) -> BaseException:
+    """A 404 rephrased to name the id and the endpoint to check and where each came from."""
+    if not isinstance(exc, SpreadsheetNotFound):
+        return exc
+    sid = request.spreadsheet_id
+    id_from = request.id_source or config.source_of(f"id:{sid}")
+    endpoint = config.service.endpoint
+    if endpoint is None:
+        hint = f"check the id {sid} (from {id_from}): it is the part of the sheet's URL after /d/"
+    else:
+        hint = (
+            f"check the id {sid} (from {id_from}) and the endpoint {endpoint} (from "
+            f"{config.source_of('endpoint')}): a wrong path there answers 404 for every id"
+        )
+    return SpreadsheetNotFound(f"{str(exc).rstrip('.')} — {hint}.", status=exc.status)
 
 
 def _run(
@@ -156,7 +200,7 @@ def _run(
         report = run_sync(
             backend, settings, clock=clock, on_plan=on_plan, report_sink=holder, run_id=run_id
         )
-    except Exception as exc:
+    except BaseException as exc:
         if "report" in holder:
             exc.report = holder["report"]  # type: ignore[attr-defined]
         raise

@@ -8,8 +8,12 @@ Only gspread's low-level HTTP client is used: `Client.open_by_key` and
 
 from __future__ import annotations
 
+import errno
+import re
+import socket
+import ssl
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -17,7 +21,9 @@ from typing import Any
 
 import gspread
 import requests
+import urllib3
 from google.auth import exceptions as auth_exceptions
+from urllib3.exceptions import NameResolutionError
 
 from sync.backends.base import (
     INFO_FIELDS,
@@ -32,6 +38,7 @@ from sync.errors import (
     AuthenticationFailed,
     BackendError,
     BadRequest,
+    CannotReachGoogle,
     EmulatorUnavailable,
     PermissionDenied,
     QuotaExceeded,
@@ -73,27 +80,112 @@ def _retry_after(response: requests.Response | None) -> float | None:
             return None
 
 
-def _log_retry(method: str) -> Any:
+RetryListener = Callable[[int, float, BaseException], None]
+"""Told (attempt, seconds to wait, error) before each wait: a terminal shows a line."""
+
+
+def _log_retry(method: str, listeners: Sequence[RetryListener] = ()) -> RetryListener:
     from sync.logconfig import get_logger
 
     log = get_logger()
 
     def on_retry(attempt: int, wait: float, error: BaseException) -> None:
-        log.warning(
-            "retrying", method=method, attempt=attempt, wait_s=round(wait, 2), error=str(error)
-        )
+        # When someone watches a progress line, the log line would say the same twice.
+        emit = log.info if listeners else log.warning
+        emit("retrying", method=method, attempt=attempt, wait_s=round(wait, 2), error=str(error))
+        for listener in listeners:
+            listener(attempt, wait, error)
 
     return on_retry
 
 
-def _never_sent(exc: requests.ConnectionError) -> bool:
-    """A refused or unreachable connection: the request never reached the server."""
-    text = str(exc)
-    return (
-        isinstance(exc, requests.ConnectTimeout)
-        or "Connection refused" in text
-        or "Failed to establish a new connection" in text
-    )
+FATAL_CONNECTION = frozenset({"refused", "dns", "unreachable", "tls"})
+"""Connection failures that no retry heals when nothing has answered yet: a wrong endpoint."""
+
+NEVER_SENT = FATAL_CONNECTION | {"connect-timeout"}
+"""Failures before the request left this machine: even a write is safe to send again."""
+
+
+def connection_failure(exc: BaseException) -> str:
+    """
+    What went wrong under a requests or google-auth transport error, as one word.
+
+    `refused`, `dns`, `unreachable`, `tls` and `connect-timeout` happen before the request
+    is sent; `reset` (a connection cut mid-answer) and `timeout` after.
+    """
+    seen: list[BaseException] = []
+    todo: list[object] = [exc]
+    while todo:
+        item = todo.pop(0)
+        if not isinstance(item, BaseException) or any(item is s for s in seen):
+            continue
+        seen.append(item)
+        todo += [item.__cause__, item.__context__, getattr(item, "reason", None), *item.args]
+    # Most specific first: urllib3's NewConnectionError is also a ConnectTimeoutError.
+    tests: list[tuple[str, Callable[[BaseException], bool]]] = [
+        ("dns", lambda e: isinstance(e, NameResolutionError | socket.gaierror)),
+        ("tls", lambda e: isinstance(e, ssl.SSLError | urllib3.exceptions.SSLError)),
+        ("refused", lambda e: isinstance(e, ConnectionRefusedError)),
+        (
+            "unreachable",
+            lambda e: isinstance(e, OSError) and e.errno in (errno.EHOSTUNREACH, errno.ENETUNREACH),
+        ),
+    ]
+    for name, test in tests:
+        if any(test(item) for item in seen):
+            return name
+    text = " ".join(str(item) for item in seen)
+    if "Connection refused" in text:
+        return "refused"
+    if "Name or service not known" in text or "Temporary failure in name resolution" in text:
+        return "dns"
+    if any(isinstance(item, requests.ConnectTimeout) for item in seen):
+        return "connect-timeout"
+    if any(isinstance(item, TimeoutError | requests.Timeout) for item in seen):
+        return "timeout"
+    return "reset"
+
+
+def _host_of(exc: BaseException, endpoint: str | None) -> str:
+    if endpoint is not None:
+        return endpoint
+    found = re.search(r"host='([^']+)'", str(exc)) or re.search(r"https?://([^/:]+)", str(exc))
+    return found[1] if found else "Google's API hosts"
+
+
+def unreachable(
+    kind: str, exc: BaseException, endpoint: str | None, *, token: bool
+) -> BackendError:
+    """One error that names what to fix for a connection that cannot work as configured."""
+    what = "the token endpoint" if token else "the Sheets API"
+    host = _host_of(exc, endpoint)
+    if endpoint == "":
+        endpoint = "the configured endpoint"
+    if endpoint is None:
+        reasons = {
+            "dns": f"cannot resolve {host} (DNS)",
+            "refused": f"{host} refused the connection",
+            "unreachable": f"no route to {host}",
+            "tls": f"the TLS handshake with {host} failed",
+        }
+        untried = "; the key was not tried" if token else ""
+        return CannotReachGoogle(
+            f"Cannot reach Google ({what}): {reasons.get(kind, kind)} — check this machine's "
+            f"network, DNS, proxy and firewall{untried}."
+        )
+    fixes = {
+        "refused": f"nothing listens at {endpoint} (connection refused) — start the emulator "
+        "there or fix the endpoint",
+        "dns": f"the host of {endpoint} cannot be resolved (DNS) — fix the endpoint",
+        "unreachable": f"no route to {endpoint} — fix the endpoint",
+        "tls": f"the TLS handshake with {endpoint} failed — "
+        + (
+            "the server speaks plain HTTP: use http://"
+            if endpoint.startswith("https://")
+            else "check the endpoint"
+        ),
+    }
+    return EmulatorUnavailable(f"Endpoint {endpoint}: {fixes.get(kind, kind)}.")
 
 
 def _now() -> float:
@@ -103,23 +195,52 @@ def _now() -> float:
 
 
 @contextmanager
-def translate_errors(spreadsheet_id: str) -> Iterator[None]:
-    """Map gspread/requests/google-auth failures onto the worker's error tree."""
+def translate_errors(
+    spreadsheet_id: str, *, endpoint: str | None = None, budget_s: float | None = None
+) -> Iterator[None]:
+    """
+    Map gspread/requests/google-auth failures onto the worker's error tree.
+
+    `endpoint` None is Google; an empty string is not known (the message names no place).
+    """
+    where = "at Google" if endpoint is None else (f"at {endpoint}" if endpoint else "")
+    at = f" {where}" if where else ""
     try:
         yield
     except RetryableError as exc:
+        if exc.beyond_budget:
+            left = f" ({budget_s:.0f} s, service.retry_seconds)" if budget_s else ""
+            kind = QuotaExceeded if exc.status == 429 else RetriesExhausted
+            raise kind(
+                f"Spreadsheet {spreadsheet_id}: the service answered {exc} and asked to wait "
+                f"{exc.retry_after:.0f} s (Retry-After), longer than the retry budget left{left}"
+                " — try again later.",
+                status=exc.status,
+            ) from exc
         if exc.status == 429:
             raise QuotaExceeded(
                 f"Spreadsheet {spreadsheet_id}: Google kept answering 429 (quota exceeded) "
                 "until the retry budget ran out; wait a minute or lower the request rate.",
                 status=429,
             ) from exc
-        if exc.status is None and "Connection refused" in str(exc):
+        if exc.token:
+            if endpoint is None:
+                raise CannotReachGoogle(
+                    f"Cannot reach Google: its token endpoint kept failing ({exc}) until the "
+                    "retry budget ran out — a problem on Google's side or the network, not "
+                    "the key; try again later.",
+                ) from exc
+            raise RetriesExhausted(
+                f"The token endpoint{at} kept failing ({exc}) until the retry budget ran "
+                "out — a server error, not the key.",
+            ) from exc
+        if exc.status is None and str(exc).startswith(("refused", "dns", "unreachable")):
             raise EmulatorUnavailable(
-                f"Nothing answers at the configured endpoint ({exc}); start it or fix --endpoint.",
+                f"Nothing answers {where or 'at the endpoint'} any more (connection refused) "
+                "after the retry budget ran out; start it again or fix the endpoint.",
             ) from exc
         raise RetriesExhausted(
-            f"Spreadsheet {spreadsheet_id}: the service kept failing ({exc}) "
+            f"Spreadsheet {spreadsheet_id}: the service{at} kept failing ({_short(exc)}) "
             "until the retry budget ran out.",
             status=exc.status,
         ) from exc
@@ -128,8 +249,7 @@ def translate_errors(spreadsheet_id: str) -> Iterator[None]:
         message = str(exc.error.get("message", "")) if isinstance(exc.error, dict) else str(exc)
         if code == 404:
             raise SpreadsheetNotFound(
-                f"Spreadsheet {spreadsheet_id} was not found (404) — check the id in the "
-                "configuration.",
+                f"Spreadsheet {spreadsheet_id} was not found (404){at}.",
                 status=404,
             ) from exc
         if code == 403:
@@ -148,6 +268,17 @@ def translate_errors(spreadsheet_id: str) -> Iterator[None]:
             f"The service-account credentials were refused ({type(exc).__name__}: {exc}) — "
             "check the key file and that the account is enabled.",
         ) from exc
+    except requests.RequestException as exc:
+        raise BackendError(
+            f"Spreadsheet {spreadsheet_id}: the request{at} could not be made "
+            f"({type(exc).__name__}: {_short(exc)})."
+        ) from exc
+
+
+def _short(exc: BaseException) -> str:
+    """An exception as at most one short line (urllib3's reprs run to a thousand characters)."""
+    text = " ".join(str(exc).split())
+    return text if len(text) <= 160 else text[:159] + "…"
 
 
 class GspreadBackend:
@@ -160,8 +291,15 @@ class GspreadBackend:
         tracer: Tracer | None = None,
         retry: RetryPolicy | None = None,
         write_settle_s: float = 0.0,
+        endpoint: str | None = "",
     ) -> None:
         self._http = client.http_client
+        self._endpoint = endpoint
+        """Where requests go (None = Google, "" = not said): named in errors, to say what to fix."""
+        self._answered = False
+        """Whether the endpoint ever answered: a connection refused after that is a restart."""
+        self.retry_listeners: list[RetryListener] = []
+        """Told before each wait for a retry (the progress display at a terminal)."""
         self._tracer = tracer
         self._retry = retry or RetryPolicy()
         self._write_settle_s = write_settle_s
@@ -187,8 +325,9 @@ class GspreadBackend:
                 self._tracer(ApiCall(kind=kind, method=method))
             sent = time.monotonic()
             try:
-                return fn()
+                result = fn()
             except gspread.exceptions.APIError as exc:
+                self._answered = True
                 if exc.code == 429 or (
                     not uncertain_write and (exc.code >= 500 or exc.code in (-1, 408))
                 ):
@@ -205,13 +344,17 @@ class GspreadBackend:
                     ) from exc
                 raise
             except requests.ConnectionError as exc:
-                if uncertain_write and not _never_sent(exc):
+                failure = connection_failure(exc)
+                self._give_up_on(failure, exc, token=False)
+                if uncertain_write and failure not in NEVER_SENT:
                     self._settle(sent)
                     raise WriteOutcomeUnknown(
                         f"Spreadsheet {spreadsheet_id}: the connection dropped during a write "
                         f"({type(exc).__name__}); it may or may not have been applied."
                     ) from exc
-                raise RetryableError(str(exc), status=None, retry_after=None) from exc
+                raise RetryableError(
+                    f"{failure}: {_short(exc)}", status=None, retry_after=None
+                ) from exc
             except (requests.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
                 if uncertain_write:
                     if isinstance(exc, requests.Timeout):
@@ -220,10 +363,38 @@ class GspreadBackend:
                         f"Spreadsheet {spreadsheet_id}: no complete answer to a write "
                         f"({type(exc).__name__}); it may or may not have been applied."
                     ) from exc
-                raise RetryableError(str(exc), status=None, retry_after=None) from exc
+                raise RetryableError(_short(exc), status=None, retry_after=None) from exc
+            except auth_exceptions.TransportError as exc:
+                # The token request failed, so the API request itself was never sent.
+                failure = connection_failure(exc)
+                self._give_up_on(failure, exc, token=True)
+                raise RetryableError(
+                    f"token endpoint: {failure}", status=None, retry_after=None, token=True
+                ) from exc
+            except auth_exceptions.RefreshError as exc:
+                if not exc.retryable:
+                    raise
+                # google-auth retried a server error (5xx) of the token endpoint a few times.
+                raise RetryableError(
+                    f"token endpoint server error: {_short(exc)}",
+                    status=None,
+                    retry_after=None,
+                    token=True,
+                ) from exc
+            self._answered = True
+            return result
 
-        with translate_errors(spreadsheet_id):
-            return call_with_retry(self._retry, attempt, on_retry=_log_retry(method))
+        with translate_errors(
+            spreadsheet_id, endpoint=self._endpoint, budget_s=self._retry.max_total_seconds
+        ):
+            return call_with_retry(
+                self._retry, attempt, on_retry=_log_retry(method, self.retry_listeners)
+            )
+
+    def _give_up_on(self, kind: str, exc: BaseException, *, token: bool) -> None:
+        """Fail at once on a connection that cannot work as configured (nothing answered yet)."""
+        if kind == "tls" or (kind in FATAL_CONNECTION and not self._answered):
+            raise unreachable(kind, exc, self._endpoint, token=token) from exc
 
     def read_ranges(self, spreadsheet_id: str, ranges: Sequence[str]) -> list[Grid]:
         """One values:batchGet, in request order."""

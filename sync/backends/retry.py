@@ -4,7 +4,8 @@ Retrying 429 and 5xx answers with exponential backoff and jitter, within a total
 Google's limits page asks for truncated exponential backoff (wait 2^n s plus up to 1 s of
 random jitter, capped at 32–64 s): https://developers.google.com/sheets/api/limits.
 Google does not document `Retry-After` for the Sheets API, so it is honoured when present
-but never required.
+but never required; when it asks for longer than what is left of the budget the call fails at
+once (`RetryableError.beyond_budget`) instead of sleeping only to fail afterwards.
 """
 
 from __future__ import annotations
@@ -22,10 +23,21 @@ T = TypeVar("T")
 class RetryableError(Exception):
     """A failure worth another try; carries the server's Retry-After if it sent one."""
 
-    def __init__(self, message: str, *, status: int | None, retry_after: float | None) -> None:
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None,
+        retry_after: float | None,
+        token: bool = False,
+    ) -> None:
         super().__init__(message)
         self.status = status
         self.retry_after = retry_after
+        self.token = token
+        """The failure came from the OAuth token endpoint, not from the Sheets API."""
+        self.beyond_budget = False
+        """Set when the server's Retry-After outlasts the retry budget left: not waited out."""
 
 
 @dataclass(frozen=True)
@@ -42,7 +54,8 @@ class RetryPolicy:
     def wait_for(self, attempt: int, retry_after: float | None, rng: random.Random) -> float:
         """Seconds to wait before attempt number `attempt + 1` (attempt counts from 1)."""
         if retry_after is not None:
-            return min(max(retry_after, 0.0), self.max_wait)
+            # The server said how long; the stop condition already refused waits past the budget.
+            return max(retry_after, 0.0)
         base = min(self.initial_wait * (2 ** (attempt - 1)), self.max_wait)
         return min(base + rng.uniform(0, self.jitter), self.max_wait)
 
@@ -60,19 +73,35 @@ def call_with_retry(
     def wait(state: tenacity.RetryCallState) -> float:
         exc = state.outcome.exception() if state.outcome else None
         retry_after = exc.retry_after if isinstance(exc, RetryableError) else None
-        seconds = policy.wait_for(state.attempt_number, retry_after, rng)
-        if on_retry is not None and exc is not None:
-            on_retry(state.attempt_number, seconds, exc)
-        return seconds
+        return policy.wait_for(state.attempt_number, retry_after, rng)
+
+    def before_sleep(state: tenacity.RetryCallState) -> None:
+        # Only once the stop condition let the call go on: a refused wait is not announced.
+        exc = state.outcome.exception() if state.outcome else None
+        if on_retry is not None and exc is not None and state.next_action is not None:
+            on_retry(state.attempt_number, state.next_action.sleep, exc)
 
     kwargs = {}
     if policy.sleep is not None:
         kwargs["sleep"] = policy.sleep
+    budget = tenacity.stop_after_attempt(policy.max_attempts) | tenacity.stop_after_delay(
+        policy.max_total_seconds
+    )
+
+    def stop(state: tenacity.RetryCallState) -> bool:
+        exc = state.outcome.exception() if state.outcome else None
+        if isinstance(exc, RetryableError) and exc.retry_after is not None:
+            left = policy.max_total_seconds - (state.seconds_since_start or 0.0)
+            if exc.retry_after > left:
+                exc.beyond_budget = True
+                return True
+        return bool(budget(state))
+
     retrying = tenacity.Retrying(
         retry=tenacity.retry_if_exception_type(RetryableError),
-        stop=tenacity.stop_after_attempt(policy.max_attempts)
-        | tenacity.stop_after_delay(policy.max_total_seconds),
+        stop=stop,
         wait=wait,
+        before_sleep=before_sleep,
         reraise=True,
         **kwargs,  # type: ignore[arg-type]
     )

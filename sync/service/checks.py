@@ -3,15 +3,25 @@
 
 `load_config` already explains each schema problem on one line; this adds what only a
 service needs: cron lines that parse, a key file that exists and only its owner can read,
-and at least one spreadsheet.
+and at least one spreadsheet. `--online` then asks each spreadsheet itself.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from sync.config import Config, load_config
-from sync.errors import ConfigError
+import rules
+from rules import headers as h
+from sync.backends.base import SheetsBackend, quote_title
+from sync.config import Config, SpreadsheetConfig, load_config
+from sync.errors import (
+    CannotReachGoogle,
+    ConfigError,
+    EmulatorUnavailable,
+    PermissionDenied,
+    SyncError,
+)
+from sync.layout import match_titles
 from sync.runner import check_key_permissions
 from sync.service.scheduler import parse_cron, schedules_of
 
@@ -92,3 +102,77 @@ def check_config(path: Path | None) -> list[str]:
     if problems:
         raise ConfigError("\n".join(problems))
     return summary_of(config)
+
+
+def _account_of(config: Config) -> str:
+    """The service account's e-mail, to say whom a sheet must be shared with."""
+    import json
+
+    path = config.service.credentials
+    if path is None:
+        return "the service account"
+    try:
+        email = json.loads(path.read_text(encoding="utf-8")).get("client_email")
+    except (OSError, ValueError, AttributeError):
+        return "the service account"
+    return str(email) if email else "the service account"
+
+
+def _sheet_problems(backend: SheetsBackend, config: Config, sheet: SpreadsheetConfig) -> list[str]:
+    """What stops this spreadsheet's first run, read in two requests; empty when it can run."""
+    from sync.runner import RunRequest, settings_for
+
+    settings = settings_for(config, RunRequest(spreadsheet_id=sheet.id))
+    info = backend.read_info(sheet.id)
+    titles = [tab.title for tab in info.sheets]
+    found = match_titles([*settings.regions, h.OPTIONS_TAB], titles)
+    problems = [f"no tab {name!r}" for name, title in found.items() if title is None]
+    present = [title for name, title in found.items() if title and name != h.OPTIONS_TAB]
+    if present:
+        section_row = settings.header_row - 1
+        ranges = [f"{quote_title(t)}!{section_row}:{settings.header_row}" for t in present]
+        for title, grid in zip(present, backend.read_ranges(sheet.id, ranges), strict=True):
+            sections = grid[0] if grid else []
+            header = grid[1] if len(grid) > 1 else []
+            missing = rules.map_headers(header, sections).missing_required
+            if missing:
+                names = ", ".join(repr(m) for m in missing)
+                problems.append(
+                    f"tab {title!r} has no column {names} in header row {settings.header_row}"
+                )
+    return problems
+
+
+def check_online(config: Config) -> tuple[list[str], list[str]]:
+    """
+    Each spreadsheet asked what an operator asks before the first scheduled run: is it
+    reachable, shared with the service account, and does it have its tabs and headers?
+
+    Returns (one line per good spreadsheet, one line per problem). Two read requests each.
+    """
+    from sync.runner import open_backend
+
+    good: list[str] = []
+    problems: list[str] = []
+    account = _account_of(config)
+    try:
+        with open_backend(config) as backend:
+            for sheet in config.spreadsheets:
+                name = f"{sheet.label or sheet.id} ({sheet.id})"
+                try:
+                    found = _sheet_problems(backend, config, sheet)
+                except PermissionDenied:
+                    problems.append(f"{name}: not shared with {account} — share it as Editor")
+                    continue
+                except SyncError as exc:
+                    problems.append(f"{name}: {type(exc).__name__}: {' '.join(str(exc).split())}")
+                    if isinstance(exc, EmulatorUnavailable | CannotReachGoogle):
+                        break  # the same answer for every other spreadsheet
+                    continue
+                if found:
+                    problems.extend(f"{name}: {problem}" for problem in found)
+                else:
+                    good.append(f"  {name}: reachable, shared, tabs and headers in place")
+    except SyncError as exc:
+        problems.append(f"{type(exc).__name__}: {' '.join(str(exc).split())}")
+    return good, problems

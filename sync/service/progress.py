@@ -2,8 +2,10 @@
 Phase lines for a long on-demand run at a terminal: someone is watching, so say what happens.
 
 A run is one read, a plan, its writes and one verify read; each phase gets one line, and the
-plan gets one line per tab. Nothing is printed unless the output is a terminal, so pipes,
-`--json`, cron mails and the service's logs stay as they were.
+plan gets one line per tab. A write's line is printed when it starts and rewritten in place
+(`\r`) when it ends, so the screen shows what is in flight without a second line for it.
+Nothing is printed unless the output is a terminal, so pipes, `--json`, cron mails and the
+service's logs stay as they were.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from typing import Any, TextIO
 
 from sync.backends.base import Grid, SheetsBackend, SpreadsheetInfo
 from sync.pipeline import Plan
+from sync.setup import ANCHOR_PREFIX
 
 
 class ProgressPrinter:
@@ -29,24 +32,63 @@ class ProgressPrinter:
         self._reads = 0
         self._plans = 0
         self._cells = 0
+        self._pending: tuple[str, float] | None = None
+        """A phase line left open (no newline yet) and when its phase started."""
+
+    def _stamp(self) -> str:
+        return f"[{self._clock() - self._started:5.1f}s]"
 
     def line(self, text: str) -> None:
         """
-        Print one progress line and show it now.
+        Print one progress line and show it now (below an open phase line, if any).
         """
-        elapsed = self._clock() - self._started
-        self.stream.write(f"[{elapsed:5.1f}s] {text}\n")
+        if self._pending is not None:
+            self.stream.write("\n")
+            self._pending = None
+        self.stream.write(f"{self._stamp()} {text}\n")
         self.stream.flush()
 
-    def on_read(self, tabs: int) -> None:
+    def begin(self, text: str) -> None:
+        """
+        Open a phase line; `end` rewrites it in place with how it ended.
+        """
+        if self._pending is not None:
+            self.stream.write("\n")
+        self._pending = (text, self._clock())
+        self.stream.write(f"{self._stamp()} {text}")
+        self.stream.flush()
+
+    def end(self, outcome: str) -> None:
+        """
+        Rewrite the open phase line with its outcome and its time (a new line if none is open).
+        """
+        if self._pending is None:
+            self.line(outcome)
+            return
+        text, began = self._pending
+        self._pending = None
+        took = self._clock() - began
+        self.stream.write(f"\r{self._stamp()} {text} {outcome} ({took:.1f} s)\n")
+        self.stream.flush()
+
+    def on_read(self, tabs: int, anchors: int = 0) -> None:
         """
         A values read finished: the first is the run's read, later ones verify a write.
+
+        Column anchors (named ranges) are counted apart: a read of 133 anchors is not 133 tabs.
         """
+        parts = [f"{tabs} tabs"] if tabs else []
+        if anchors:
+            parts.append(f"{anchors:,} column anchors")
+        what = " and ".join(parts) or "nothing"
+        if not tabs:
+            self.line(f"read {what}")
+            return
         self._reads += 1
         if self._reads == 1:
-            self.line(f"read {tabs} tabs")
+            self.line(f"read {what}")
         else:
-            self.line(f"verified (read {tabs} tabs again)")
+            self.line(f"verified (read {what} again)")
 
     def on_plan(self, plan: Plan) -> None:
         """
@@ -70,11 +112,18 @@ class ProgressPrinter:
             + (f"{self._cells:,} cells to write" if self._cells else "nothing to write")
         )
 
+    def on_retry(self, attempt: int, wait: float, error: BaseException) -> None:
+        """
+        A request failed in a way that can heal: say what and how long the wait is.
+        """
+        reason = " ".join(str(error).split())[:80]
+        self.line(f"waiting {wait:.0f} s before trying again ({reason}; attempt {attempt})")
+
     def on_write(self, what: str) -> None:
         """
-        A write is about to go out.
+        A write is about to go out: its line stays open until it is answered.
         """
-        self.line(f"writing {what}…")
+        self.begin(f"writing {what}…")
 
 
 class ProgressBackend:
@@ -91,7 +140,8 @@ class ProgressBackend:
         One values:batchGet, then a progress line.
         """
         grids = self.backend.read_ranges(spreadsheet_id, ranges)
-        self.printer.on_read(len(ranges))
+        anchors = sum(1 for name in ranges if name.startswith(ANCHOR_PREFIX))
+        self.printer.on_read(len(ranges) - anchors, anchors)
         return grids
 
     def read_info(self, spreadsheet_id: str) -> SpreadsheetInfo:
@@ -108,9 +158,17 @@ class ProgressBackend:
         """
         A progress line, then one atomic spreadsheets:batchUpdate.
         """
-        self.printer.on_write(f"the worker's tabs and set-up ({len(requests):,} requests)")
-        replies = self.backend.batch_update(spreadsheet_id, requests)
-        self.printer.line("written")
+        # One API request carrying many changes: say so, or "154 requests" here and
+        # "4 write requests" in the run's summary look like a contradiction.
+        self.printer.on_write(
+            f"the worker's tabs and set-up (1 request, {len(requests):,} changes)"
+        )
+        try:
+            replies = self.backend.batch_update(spreadsheet_id, requests)
+        except BaseException:
+            self.printer.end("not confirmed")
+            raise
+        self.printer.end("written")
         return replies
 
     def write_values(
@@ -119,9 +177,13 @@ class ProgressBackend:
         """
         A progress line, then one values:batchUpdate.
         """
-        self.printer.on_write(f"regional cells through {len(data):,} column anchors")
-        reply = self.backend.write_values(spreadsheet_id, data, input_option=input_option)
-        self.printer.line("written")
+        self.printer.on_write(f"regional cells through {len(data):,} column anchors (1 request)")
+        try:
+            reply = self.backend.write_values(spreadsheet_id, data, input_option=input_option)
+        except BaseException:
+            self.printer.end("not confirmed")
+            raise
+        self.printer.end("written")
         return reply
 
 

@@ -4,6 +4,7 @@ The one way a run starts, manual or scheduled: under the spreadsheet's lock, thr
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
 from datetime import datetime
@@ -75,7 +76,7 @@ def _record_failure(
 ) -> None:
     now = clock().isoformat(timespec="seconds")
     report = RunReport(
-        run_id="-",
+        run_id=uuid.uuid4().hex[:12],
         spreadsheet_id=request.spreadsheet_id,
         started_at=now,
         finished_at=now,
@@ -86,7 +87,7 @@ def _record_failure(
         report, label=config.spreadsheet(request.spreadsheet_id).label, trigger=request.trigger
     )
     get_logger(spreadsheet=request.spreadsheet_id, trigger=request.trigger).error(
-        "run_failed", run_id="-", error=report.error
+        "run_failed", run_id=report.run_id, error=report.error
     )
 
 
@@ -100,12 +101,19 @@ def run_unlocked(
     clock: Callable[[], datetime] = bangkok_now,
     history: RunHistory | None = None,
     sync: SyncCall = run_once,
+    on_plan: Callable[[Plan], None] | None = None,
 ) -> RunReport:
     """
     Run one spreadsheet through the limiter and the progress display; the caller holds the lock.
     """
     if limiter is None and progress is None and backend_factory is open_backend:
-        return sync(config, request, clock=clock, history=history)
+        return sync(config, request, clock=clock, history=history, on_plan=on_plan)
+    plan_hooks = [hook for hook in (on_plan, progress.on_plan if progress else None) if hook]
+
+    def on_each_plan(plan: Plan) -> None:
+        for hook in plan_hooks:
+            hook(plan)
+
     with _opened(backend_factory, config, request, clock, history) as opened:
         backend: SheetsBackend = opened
         if limiter is not None:
@@ -117,7 +125,7 @@ def run_unlocked(
             request,
             backend=backend,
             clock=clock,
-            on_plan=progress.on_plan if progress is not None else None,
+            on_plan=on_each_plan if plan_hooks else None,
             history=history,
         )
 
@@ -132,6 +140,7 @@ def run_locked(
     clock: Callable[[], datetime] = bangkok_now,
     history: RunHistory | None = None,
     sync: SyncCall = run_once,
+    on_plan: Callable[[Plan], None] | None = None,
 ) -> RunReport:
     """
     Run one spreadsheet holding its lock; SpreadsheetBusy at once when another run holds it.
@@ -153,4 +162,5 @@ def run_locked(
             clock=clock,
             history=history,
             sync=sync,
+            on_plan=on_plan,
         )

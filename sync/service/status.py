@@ -19,6 +19,9 @@ STATUS_WORDS = (h.STATUS_PASS, h.STATUS_WARN, h.STATUS_FAIL, h.STATUS_DUPLICATE)
 
 
 def _duration(row: HistoryRow) -> float | None:
+    measured = row.report.get("duration_s")
+    if isinstance(measured, int | float):
+        return float(measured)
     try:
         started = datetime.fromisoformat(row.started_at)
         finished = datetime.fromisoformat(row.finished_at)
@@ -52,6 +55,7 @@ def status_entries(
         if row is None:
             entries.append({"spreadsheet_id": sid, "label": labels.get(sid, ""), "outcome": NEVER})
             continue
+        earlier = history.last_error(sid) if history is not None and not row.error else None
         entries.append(
             {
                 "spreadsheet_id": sid,
@@ -66,9 +70,73 @@ def status_entries(
                 "requests": {"read": row.reads, "write": row.writes},
                 "cells_written": row.cells_written,
                 "error": row.error,
+                "last_error": (
+                    {"at": earlier.finished_at, "error": earlier.error}
+                    if earlier is not None
+                    else None
+                ),
             }
         )
     return entries
+
+
+def format_duration(seconds: float | None) -> str:
+    """`0.42s`, `3.1s`, `74s`, `12m05s`: short runs keep their fraction of a second."""
+    if seconds is None:
+        return "-"
+    if seconds < 10:
+        return f"{seconds:.2f}s" if seconds < 1 else f"{seconds:.1f}s"
+    if seconds < 600:
+        return f"{seconds:.0f}s"
+    minutes, rest = divmod(round(seconds), 60)
+    return f"{minutes}m{rest:02d}s"
+
+
+def history_entry(row: HistoryRow) -> dict[str, Any]:
+    """One run of `sheetsync history` as data (the `--json` shape)."""
+    return {
+        "run_id": row.run_id,
+        "spreadsheet_id": row.spreadsheet_id,
+        "label": row.label,
+        "trigger": row.trigger,
+        "started_at": row.started_at,
+        "finished_at": row.finished_at,
+        "outcome": row.outcome,
+        "requests": {"read": row.reads, "write": row.writes},
+        "cells_written": row.cells_written,
+        "duration_s": _duration(row),
+        "rounds": row.report.get("rounds"),
+        "dry_run": bool(row.report.get("dry_run")),
+        "error": row.error,
+    }
+
+
+def format_history(entries: Sequence[dict[str, Any]]) -> str:
+    """A plain-text table of runs, newest first, the error in the last column."""
+    header = ["started", "spreadsheet", "trigger", "outcome", "requests", "cells", "duration"]
+    header += ["rounds", "error"]
+    table = [header]
+    for entry in entries:
+        requests = entry["requests"]
+        table.append(
+            [
+                str(entry["started_at"]).replace("T", " ")[:19],
+                _cut(entry["label"] or entry["spreadsheet_id"], 30),
+                entry["trigger"],
+                entry["outcome"],
+                f"{requests['read']}r+{requests['write']}w",
+                f"{entry['cells_written']:,}",
+                format_duration(entry["duration_s"]),
+                "-" if entry["rounds"] is None else str(entry["rounds"]),
+                _cut(entry["error"] or "", 80),
+            ]
+        )
+    numeric = {5, 6, 7}
+    widths = [max(_width(line[c]) for line in table) for c in range(len(header))]
+    return "\n".join(
+        "  ".join(_pad(cell, widths[c], right=c in numeric) for c, cell in enumerate(line)).rstrip()
+        for line in table
+    )
 
 
 def _width(text: str) -> int:
@@ -85,6 +153,12 @@ def _pad(text: str, width: int, *, right: bool = False) -> str:
 
 def _cut(text: str, limit: int) -> str:
     return text if _width(text) <= limit else text[: limit - 1] + "…"
+
+
+def _earlier(last_error: dict[str, Any] | None) -> str:
+    if not last_error:
+        return ""
+    return f"(last error {str(last_error['at']).replace('T', ' ')[:16]}: {last_error['error']})"
 
 
 def format_status(entries: Sequence[dict[str, Any]]) -> str:
@@ -111,8 +185,8 @@ def format_status(entries: Sequence[dict[str, Any]]) -> str:
                 f"{rows['rows']:,}",
                 *(f"{rows[word]:,}" for word in STATUS_WORDS),
                 f"{requests['read']}r+{requests['write']}w",
-                "-" if duration is None else f"{duration:.0f}s",
-                _cut(entry["error"] or "", 80),
+                format_duration(duration),
+                _cut(entry["error"] or _earlier(entry.get("last_error")), 80),
             ]
         )
     numeric = {4, 5, 6, 7, 8}

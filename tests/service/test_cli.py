@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -94,14 +95,14 @@ def test_each_config_problem_is_one_explained_line(
     change: tuple[str, str],
     expected: str,
 ) -> None:
-    """A broken file: exit 1 and one line per problem naming the file and the field."""
+    """A broken file: exit 2 and one line per problem naming the file and the field."""
     key = tmp_path / "key.json"
     key.write_text("{}", encoding="utf-8")
     os.chmod(key, 0o644)
     path = _write(tmp_path, VALID.replace(*change))
     code = main(["check-config", "--config", str(path)])
     err = capsys.readouterr().err.strip().splitlines()
-    assert 1 == code
+    assert 2 == code
     assert 1 == len(err), err
     assert err[0].startswith(f"{path}: {expected.replace('{tmp}', str(tmp_path))}"), err
 
@@ -111,7 +112,7 @@ def test_check_config_of_a_missing_file_says_so(
 ) -> None:
     """No file at the path: one line saying so."""
     code = main(["check-config", "--config", str(tmp_path / "nope.toml")])
-    assert 1 == code
+    assert 2 == code
     assert f"{tmp_path / 'nope.toml'}: file not found" in capsys.readouterr().err
 
 
@@ -155,7 +156,7 @@ def test_status_prints_one_line_per_spreadsheet(
         "1",
         "1",
         "2r+1w",
-        "4s",
+        "4.0s",
     ]
     assert ["Cluster", "B", "-", "-", "never", "run"] == lines[2].split()
 
@@ -209,12 +210,15 @@ def test_progress_on_a_terminal_names_each_phase(
     run_locked(
         make_config(sheet_ids[:1]), RunRequest(spreadsheet_id=sheet_ids[0]), progress=printer
     )
-    lines = [line.split("] ", 1)[1] for line in terminal.getvalue().splitlines()]
+    # What the terminal shows: each line as its last `\r` left it.
+    shown = [line.rsplit("\r", 1)[-1] for line in terminal.getvalue().split("\n") if line]
+    lines = [line.split("] ", 1)[1] for line in shown]
     assert ["read the layout of 9 tabs", "read 8 tabs"] == lines[:2]
     assert lines[2].startswith("  ศก.1: checked 5 rows, ")
-    assert lines[-4].startswith("writing ")
-    assert ["written", "verified (read 10 tabs again)"] == lines[-3:-1]
+    assert re.fullmatch(r"writing .*… written \(\d+\.\d s\)", lines[-3]), lines[-3]
+    assert "verified (read 10 tabs again)" == lines[-2]
     assert "re-checked after the write: nothing left" == lines[-1]
+    assert "\rwriting" not in terminal.getvalue()  # the rewrite keeps its time stamp
 
 
 def test_no_progress_when_not_a_terminal() -> None:

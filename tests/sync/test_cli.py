@@ -46,8 +46,11 @@ def test_run_json_contract(
 def test_dry_run_prints_masked_plan(
     emulator: EmulatorHandle, loaded: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """`--dry-run` lists planned cells per tab, personal data masked, and writes nothing."""
-    code = _run(["--endpoint", emulator.base_url, "--spreadsheet", loaded, "--dry-run"], tmp_path)
+    """`--dry-run --verbose` lists every planned cell, personal data masked, writes nothing."""
+    code = _run(
+        ["--endpoint", emulator.base_url, "--spreadsheet", loaded, "--dry-run", "--verbose"],
+        tmp_path,
+    )
     out = capsys.readouterr().out
     assert 0 == code
     assert "cells planned (dry run)" in out and "  ศก.1!" in out
@@ -60,10 +63,14 @@ def test_dry_run_prints_masked_plan(
 
 
 @pytest.mark.parametrize(
-    ("args", "reason"),
+    ("args", "reason", "exit_code"),
     [
-        (["--spreadsheet", "1nope"], "SpreadsheetNotFound: Spreadsheet 1nope was not found (404)"),
-        ([], "ConfigError: No spreadsheet: pass --spreadsheet ID"),
+        (
+            ["--spreadsheet", "1nope"],
+            "SpreadsheetNotFound: Spreadsheet 1nope was not found (404)",
+            1,
+        ),
+        ([], "ConfigError: No spreadsheet: pass --spreadsheet ID", 2),
     ],
 )
 def test_failures_are_one_line_and_non_zero(
@@ -72,11 +79,12 @@ def test_failures_are_one_line_and_non_zero(
     capsys: pytest.CaptureFixture[str],
     args: list[str],
     reason: str,
+    exit_code: int,
 ) -> None:
-    """A run that cannot happen exits 1 with `Type: reason` on one line of stderr."""
+    """A run that cannot happen exits 1 (2: a configuration mistake) with `Type: reason`."""
     code = _run(["--endpoint", emulator.base_url, *args], tmp_path)
     err = capsys.readouterr().err.strip().splitlines()
-    assert 1 == code
+    assert exit_code == code
     assert any(line.startswith(reason) for line in err), err
 
 

@@ -52,7 +52,10 @@ def test_environment_overrides_the_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("[service]\nendpoint = 'ftp://x'\n", "service.endpoint: Value error, must start with"),
+        (
+            "[service]\nendpoint = 'ftp://x'\n",
+            "service.endpoint: Value error, 'ftp://x' must start with",
+        ),
         ("[defaults]\nfiscal_year = 1999\n", "defaults.fiscal_year: Input should be greater"),
         ("[defaults]\nprofile = 'nope'\n", "defaults.profile: unknown profile 'nope'"),
         ("[[spreadsheets]]\nlabel = 'x'\n", "spreadsheets.0.id: Field required"),

@@ -71,8 +71,8 @@ def test_missing_required_column_skips_only_that_tab(
 def test_unknown_spreadsheet(
     emulator: EmulatorHandle, backend: GspreadBackend, clock: Callable[[], datetime]
 ) -> None:
-    """A wrong id is a 404 with advice to check the configuration."""
-    with pytest.raises(SpreadsheetNotFound, match=re.escape("was not found (404) — check the id")):
+    """A wrong id is a 404 naming the id (the run adds where the id and endpoint came from)."""
+    with pytest.raises(SpreadsheetNotFound, match=re.escape("1doesNotExist was not found (404)")):
         _run(backend, "1doesNotExist", clock)
 
 
