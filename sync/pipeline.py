@@ -56,7 +56,13 @@ from sync.evaluate import (
     worker_values,
 )
 from sync.gcpause import gc_paused
-from sync.layout import column_key, match_titles, place_worker_block
+from sync.layout import (
+    AmbiguousTitle,
+    column_key,
+    match_titles,
+    normalise_title,
+    place_worker_block,
+)
 from sync.logconfig import get_logger
 from sync.meta import SheetMeta
 from sync.plan import (
@@ -139,6 +145,8 @@ class Plan:
     """Exactly the cells whose value differs (what the report counts)."""
     padding: list[CellChange]
     """Unchanged worker cells of changed rows, rewritten so positional writes stay rectangular."""
+    guards: list[dict[str, Any]]
+    """First requests of the first write: each fails it unless its id is still that tab."""
     anchors: dict[tuple[str, int], str]
     """(regional tab, worker column) -> the named range its cells are written through."""
     setup_requests: list[dict[str, Any]]
@@ -250,7 +258,10 @@ def read_snapshot(
 def _resolve(info: SpreadsheetInfo, settings: SyncSettings) -> Titles:
     actual = [s.title for s in info.sheets]
     wanted = [*settings.regions, settings.options_tab, settings.summary_tab, settings.compiled_tab]
-    found = match_titles(wanted, actual)
+    try:
+        found = match_titles(wanted, actual)
+    except AmbiguousTitle as exc:
+        raise SheetLayoutError(f"Spreadsheet {info.title!r}: {exc}") from None
     missing = [name for name in (*settings.regions, settings.options_tab) if found[name] is None]
     if missing:
         raise SheetLayoutError(
@@ -266,8 +277,51 @@ def _resolve(info: SpreadsheetInfo, settings: SyncSettings) -> Titles:
     )
 
 
+def _anchored_columns(
+    info: SpreadsheetInfo | None, title: str, header: Sequence[Any]
+) -> dict[str, int]:
+    """
+    Worker columns found by their anchors: header -> column, as the metadata read places them.
+
+    The section label above the block is people-editable text; an anchor (a named range)
+    moves with its column wherever people drag it, and is taken only where it lies in this
+    very tab (by id) and tops its own header, so a cleared label, a deleted first column or a
+    worker column dragged among people's ones never makes the run add a second block.
+    """
+    sheet = info.by_title().get(title) if info is not None else None
+    if info is None or sheet is None:
+        return {}
+    ranges = {str(n.get("name", "")): n.get("range") or {} for n in info.named_ranges}
+    found: dict[str, int] = {}
+    for worker_header in h.WORKER_HEADERS:
+        got = ranges.get(setup_mod.anchor_name(sheet.sheet_id, worker_header), {})
+        if int(got.get("sheetId") or 0) != sheet.sheet_id or "endColumnIndex" not in got:
+            continue
+        col = int(got.get("startColumnIndex") or 0)
+        if int(got["endColumnIndex"]) != col + 1:
+            continue
+        if col < len(header) and _same_header(header[col], worker_header):
+            found[worker_header] = col
+    return found
+
+
+def _same_header(cell: Any, header: str) -> bool:
+    return isinstance(cell, str) and normalise_title(cell) == normalise_title(header)
+
+
+def _main_run(worker_columns: Mapping[str, int]) -> list[int]:
+    """The block's longest run of adjacent columns: where its section label belongs."""
+    runs: list[list[int]] = []
+    for col in sorted(worker_columns.values()):
+        if runs and runs[-1][-1] + 1 == col:
+            runs[-1].append(col)
+        else:
+            runs.append([col])
+    return max(runs, key=len)
+
+
 def _region_tabs(
-    snapshot: Snapshot, settings: SyncSettings
+    snapshot: Snapshot, settings: SyncSettings, info: SpreadsheetInfo | None = None
 ) -> tuple[list[RegionTab], list[str], dict[str, tuple[str, ...]]]:
     tabs = []
     problems = []
@@ -286,7 +340,25 @@ def _region_tabs(
                 "the tab was not written; restore the header."
             )
             continue
-        columns, missing = place_worker_block(grid, mapping.worker)
+        found = dict(mapping.worker)
+        inputs = set(mapping.columns.values())
+        stray = snapshot.meta.stray.get(title, {}) if snapshot.meta is not None else {}
+        for worker_header, col in stray.items():
+            # A worker column dragged among people's columns, where the last run found it by
+            # its anchor: taken again only if its header still tops that column.
+            if (
+                worker_header in h.WORKER_HEADERS
+                and worker_header not in found
+                and col not in inputs
+                and col not in found.values()
+                and _same_header(cell_at(grid, header_row, col), worker_header)
+            ):
+                found[worker_header] = col
+        anchored = _anchored_columns(info, title, header)
+        if anchored:
+            found = {x: c for x, c in found.items() if c not in anchored.values()}
+            found.update({x: c for x, c in anchored.items() if c not in inputs})
+        columns, missing = place_worker_block(grid, found)
         missing_worker[title] = missing
         tabs.append(
             RegionTab(
@@ -364,7 +436,25 @@ def make_plan(
     cache: RowCache | None = None,
 ) -> tuple[Plan, Snapshot]:
     """Decide every cell; fetch metadata first when the set-up has to be checked."""
-    tabs, problems, missing_worker = _region_tabs(snapshot, settings)
+    tabs, problems, missing_worker = _region_tabs(snapshot, settings, snapshot.info)
+    layouts_key = _layouts_key(tabs, settings)
+    needs_setup = _needs_setup(snapshot, tabs, missing_worker, layouts_key)
+    info = snapshot.info
+    if needs_setup and info is None:
+        info = backend.read_info(settings.spreadsheet_id)
+        snapshot = Snapshot(**{**snapshot.__dict__, "info": info})
+        # The block may be there with its label gone: its anchors find it (no second block).
+        tabs, problems, missing_worker = _region_tabs(snapshot, settings, info)
+        layouts_key = _layouts_key(tabs, settings)
+        needs_setup = _needs_setup(snapshot, tabs, missing_worker, layouts_key)
+    if not needs_setup and info is not None:
+        # Metadata was read (a write failed): a column anchor may be gone or point elsewhere.
+        layouts = _layouts(info, settings, tabs, missing_worker)
+        anchoring = setup_mod.anchor_requests(layouts, info.named_ranges)
+        needs_setup = bool(anchoring) or bool(
+            setup_mod.anchors_to_confirm(layouts, info.named_ranges, anchoring)
+        )
+    meta = snapshot.meta
     options_grid = snapshot.grids.get(snapshot.options_title, [])
     evaluation = evaluate(
         tabs,
@@ -377,49 +467,13 @@ def make_plan(
     summary = kpi.summarise(outcomes, regions=list(settings.regions), profile=settings.profile)
     stamp = thai_timestamp(now)
 
-    layouts_key = setup_mod.fingerprint(
-        [
-            setup_mod.TabLayout(
-                title=t.title,
-                info=SheetInfo(0, t.title, 0, 0, 0),
-                input_columns=t.headers.columns,
-                worker_columns=t.worker_columns,
-                missing_worker=(),
-                header_row=settings.header_row,
-                first_data_row=t.first_data_row,
-            )
-            for t in tabs
-        ],
-        extra=[settings.summary_tab, settings.compiled_tab, len(settings.regions)],
-    )
-    meta = snapshot.meta
-    needs_setup = (
-        meta is None
-        or meta.setup != layouts_key
-        or snapshot.summary_title is None
-        or snapshot.compiled_title is None
-        or any(missing_worker.values())
-        or any(t.title not in meta.sheet_ids for t in tabs)
-        or meta.regions != snapshot.regions
-    )
-    info = snapshot.info
-    if not needs_setup and info is not None:
-        # Metadata was read (a write failed): a column anchor may be gone or point elsewhere.
-        layouts = _layouts(info, settings, tabs, missing_worker)
-        anchoring = setup_mod.anchor_requests(layouts, info.named_ranges)
-        needs_setup = bool(anchoring) or bool(
-            setup_mod.anchors_to_confirm(layouts, info.named_ranges, anchoring)
-        )
-    if needs_setup and info is None:
-        info = backend.read_info(settings.spreadsheet_id)
-        snapshot = Snapshot(**{**snapshot.__dict__, "info": info})
-
     # Sheet ids: from the metadata read when there was one, else from the worker's record.
     if info is not None:
         sheet_ids = {s.title: s.sheet_id for s in info.sheets}
     else:
         assert meta is not None
         sheet_ids = dict(meta.sheet_ids)
+    meta_ids = dict(meta.sheet_ids) if meta is not None else {}
     summary_title = snapshot.summary_title or settings.summary_tab
     compiled_title = snapshot.compiled_title or settings.compiled_tab
 
@@ -491,24 +545,9 @@ def make_plan(
         )
     else:
         assert meta is not None
-        grid_sizes = dict(meta.grid)
-        for title, size in ((summary_title, summary_size), (compiled_title, compiled_size)):
-            have = grid_sizes.get(title, (0, 0))
-            if have[0] < size[0] or have[1] < size[1]:
-                # The tab must grow: resize it from what the record says it is.
-                grown = (max(have[0], size[0] + size[0] // 2), max(have[1], size[1]))
-                setup_requests.append(
-                    {
-                        "updateSheetProperties": {
-                            "properties": {
-                                "sheetId": sheet_ids[title],
-                                "gridProperties": {"rowCount": grown[0], "columnCount": grown[1]},
-                            },
-                            "fields": "gridProperties(rowCount,columnCount)",
-                        }
-                    }
-                )
-                grid_sizes[title] = grown
+        setup_requests, grid_sizes = _grow_worker_tabs(
+            info, meta, sheet_ids, ((summary_title, summary_size), (compiled_title, compiled_size))
+        )
 
     new_meta = SheetMeta(
         sheet_ids={
@@ -519,6 +558,17 @@ def make_plan(
         regions=dict(snapshot.regions),
         grid=grid_sizes,
         setup=layouts_key,
+        stray={
+            t.title: stray
+            for t in tabs
+            if (
+                stray := {
+                    x: c
+                    for x, c in t.worker_columns.items()
+                    if c not in _main_run(t.worker_columns)
+                }
+            )
+        },
     )
     final_summary = summary_grid(new_meta.to_json())
 
@@ -544,15 +594,37 @@ def make_plan(
     if changes or setup_requests:
         changes.append(CellChange(summary_title, TIMESTAMP_CELL[0], TIMESTAMP_CELL[1], stamp))
 
+    label_row = settings.header_row - 1
+    for tab in tabs if label_row >= 1 else ():
+        if len(missing_worker.get(tab.title, ())) == len(tab.worker_columns):
+            continue  # a whole new block: the set-up writes its label with its columns
+        col = _main_run(tab.worker_columns)[0]
+        if cell_at(tab.grid, label_row, col) != h.WORKER_SECTION_LABEL:
+            # Cleared or retyped: put it back (through the column's anchor), so the next
+            # run finds the block from its one read again.
+            changes.append(CellChange(tab.title, label_row, col, h.WORKER_SECTION_LABEL))
+
     anchors = {
         (t.title, col): setup_mod.anchor_name(sheet_ids[t.title], header)
         for t in tabs
         if t.title in sheet_ids
         for header, col in t.worker_columns.items()
     }
+    # Planned from the record (no metadata read): every id the write uses must still be the
+    # tab of that title, or the first write fails whole and the run looks at the metadata.
+    guards = (
+        [
+            setup_mod.title_guard(meta_ids[title], title)
+            for title in dict.fromkeys([*(t.title for t in tabs), summary_title, compiled_title])
+            if title in meta_ids
+        ]
+        if info is None
+        else []
+    )
     plan = Plan(
         changes=changes,
         padding=padding,
+        guards=guards,
         anchors=anchors,
         confirm_anchors=confirm,
         setup_together=together,
@@ -571,6 +643,87 @@ def make_plan(
         title=info.title if info else _title_from(snapshot),
     )
     return plan, snapshot
+
+
+def _grow_worker_tabs(
+    info: SpreadsheetInfo | None,
+    meta: SheetMeta,
+    sheet_ids: Mapping[str, int],
+    wanted: Iterable[tuple[str, tuple[int, int]]],
+) -> tuple[list[dict[str, Any]], dict[str, tuple[int, int]]]:
+    """
+    Requests that grow the worker's tabs to hold what is written, and their sizes after.
+
+    Sizes come from the metadata read when the plan has one. Without it only the record (a
+    cell people can edit) says how big a tab is, so growth is relative (`appendDimension`):
+    a record that overstates makes the write exceed the grid and fail cleanly (the run then
+    reads the metadata), one that understates adds spare rows; neither ever shrinks a tab.
+    """
+    requests: list[dict[str, Any]] = []
+    by_title = info.by_title() if info is not None else {}
+    sizes = dict(meta.grid)
+    for title, size in wanted:
+        existing = by_title.get(title)
+        have = (existing.row_count, existing.column_count) if existing else sizes.get(title, (0, 0))
+        sizes[title] = have
+        if have[0] >= size[0] and have[1] >= size[1]:
+            continue
+        grown = (max(have[0], size[0] + size[0] // 2), max(have[1], size[1]))
+        sizes[title] = grown
+        if existing is not None:
+            resize = setup_mod.resize_request(existing, *grown)
+            requests.extend([resize] if resize is not None else [])
+            continue
+        for dimension, extra in (("ROWS", grown[0] - have[0]), ("COLUMNS", grown[1] - have[1])):
+            if extra > 0:
+                requests.append(
+                    {
+                        "appendDimension": {
+                            "sheetId": sheet_ids[title],
+                            "dimension": dimension,
+                            "length": extra,
+                        }
+                    }
+                )
+    return requests, sizes
+
+
+def _layouts_key(tabs: Sequence[RegionTab], settings: SyncSettings) -> str:
+    """The set-up fingerprint of these tabs' blocks (the record keeps the last one installed)."""
+    return setup_mod.fingerprint(
+        [
+            setup_mod.TabLayout(
+                title=t.title,
+                info=SheetInfo(0, t.title, 0, 0, 0),
+                input_columns=t.headers.columns,
+                worker_columns=t.worker_columns,
+                missing_worker=(),
+                header_row=settings.header_row,
+                first_data_row=t.first_data_row,
+            )
+            for t in tabs
+        ],
+        extra=[settings.summary_tab, settings.compiled_tab, len(settings.regions)],
+    )
+
+
+def _needs_setup(
+    snapshot: Snapshot,
+    tabs: Sequence[RegionTab],
+    missing_worker: Mapping[str, tuple[str, ...]],
+    layouts_key: str,
+) -> bool:
+    """Whether the read alone shows the set-up is missing, stale or for other tabs."""
+    meta = snapshot.meta
+    return (
+        meta is None
+        or meta.setup != layouts_key
+        or snapshot.summary_title is None
+        or snapshot.compiled_title is None
+        or any(missing_worker.values())
+        or any(t.title not in meta.sheet_ids for t in tabs)
+        or meta.regions != snapshot.regions
+    )
 
 
 def _title_from(snapshot: Snapshot) -> str:
@@ -659,10 +812,11 @@ def _write(counter: Counter, settings: SyncSettings, plan: Plan) -> None:
     def split(fresh: frozenset[tuple[str, int]]) -> tuple[list[Any], dict[Any, str]]:
         by_name = {cell: name for cell, name in plan.anchors.items() if cell not in fresh}
         positional = [c for c in plan.changes + plan.padding if (c.tab, c.col) not in by_name]
-        requests = list(plan.setup_requests) + update_requests(
-            group_blocks(positional), plan.meta.sheet_ids
-        )
-        return batches(requests, settings.max_write_bytes, together=plan.setup_together), by_name
+        values = update_requests(group_blocks(positional), plan.meta.sheet_ids)
+        requests = [*plan.guards, *plan.setup_requests, *values]
+        shift = len(plan.guards)
+        together = [(start + shift, end + shift) for start, end in plan.setup_together]
+        return batches(requests, settings.max_write_bytes, together=together), by_name
 
     request_batches, by_name = split(frozenset())
     if plan.fresh_columns and len(request_batches) == 1:
@@ -687,6 +841,8 @@ def _write(counter: Counter, settings: SyncSettings, plan: Plan) -> None:
             try:
                 replies.append(call())
             except WriteOutcomeUnknown as exc:
+                if call is setup_calls[0] and plan.guards:
+                    raise  # its guards are unconfirmed: nothing goes by id until a new look
                 unknown = unknown or exc
         if calls is setup_calls and plan.confirm_anchors:
             _confirm_anchors(counter, settings, plan, replies)
