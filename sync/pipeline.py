@@ -588,12 +588,6 @@ def make_plan(
         grid_changes, grid_padding = _grid_changes(title, current, wanted, skipped)
         changes.extend(grid_changes)
         padding.extend(grid_padding)
-    # The on-demand checkbox: a ticked box is answered by this run, so it is unticked.
-    if cell_at(summary_current, *SYNC_NOW_CELL) is not False:
-        changes.append(CellChange(summary_title, SYNC_NOW_CELL[0], SYNC_NOW_CELL[1], False))
-    if changes or setup_requests:
-        changes.append(CellChange(summary_title, TIMESTAMP_CELL[0], TIMESTAMP_CELL[1], stamp))
-
     label_row = settings.header_row - 1
     for tab in tabs if label_row >= 1 else ():
         if len(missing_worker.get(tab.title, ())) == len(tab.worker_columns):
@@ -603,6 +597,12 @@ def make_plan(
             # Cleared or retyped: put it back (through the column's anchor), so the next
             # run finds the block from its one read again.
             changes.append(CellChange(tab.title, label_row, col, h.WORKER_SECTION_LABEL))
+
+    # The on-demand checkbox: a ticked box is answered by this run, so it is unticked.
+    if cell_at(summary_current, *SYNC_NOW_CELL) is not False:
+        changes.append(CellChange(summary_title, SYNC_NOW_CELL[0], SYNC_NOW_CELL[1], False))
+    if changes or setup_requests:
+        changes.append(CellChange(summary_title, TIMESTAMP_CELL[0], TIMESTAMP_CELL[1], stamp))
 
     anchors = {
         (t.title, col): setup_mod.anchor_name(sheet_ids[t.title], header)
