@@ -9,7 +9,10 @@ The run is a small convergence loop, because people keep editing while it runs:
 3. write the changes: the worker's own tabs (and any set-up) in one atomic
    spreadsheets:batchUpdate, then the regional worker cells in one values:batchUpdate (RAW,
    so text stays text) through column anchors — named ranges that Google moves with their
-   column, so a column people insert or delete meanwhile cannot shift the write into theirs;
+   column, so a column people insert or delete meanwhile cannot shift the write into theirs.
+   Tab ids planned from the worker's record (a cell people can edit) are checked by the
+   first requests of that atomic batch (`setup.title_guard`): if any id is no longer the
+   tab of its title, nothing is written and the run re-plans from a metadata read;
 4. read again and re-plan: if rows were inserted, deleted or sorted between 1 and 3, some
    values landed beside their row; the re-plan finds exactly those cells and the loop writes
    them again. Worker cells are derived data, so a misplaced value is repaired, not lost,
