@@ -223,6 +223,52 @@ class Titles:
         return [*self.regions.values(), self.options, *extra]
 
 
+_TITLE_HINTS: dict[tuple[str, ...], Titles] = {}
+"""
+Per spreadsheet (and configured names): the titles the last run in this process read, kept
+only when they differ from the configured names (`ศก.1` typed with a no-break space).
+
+The next run's first read asks for those, so an unchanged sheet stays one request in the
+service; without this every such run pays a failed read and a metadata read first. A hint
+only: a title that is gone makes that read fail and the run resolves the tabs from the
+metadata, exactly as without it.
+"""
+
+
+def _hint_key(settings: SyncSettings) -> tuple[str, ...]:
+    return (
+        settings.spreadsheet_id,
+        *settings.regions,
+        settings.options_tab,
+        settings.summary_tab,
+        settings.compiled_tab,
+    )
+
+
+def _remember_titles(settings: SyncSettings, snapshot: Snapshot) -> None:
+    titles = Titles(
+        regions=dict(snapshot.regions),
+        options=snapshot.options_title,
+        summary=snapshot.summary_title or settings.summary_tab,
+        compiled=snapshot.compiled_title or settings.compiled_tab,
+    )
+    configured = Titles(
+        regions={r: r for r in settings.regions},
+        options=settings.options_tab,
+        summary=settings.summary_tab,
+        compiled=settings.compiled_tab,
+    )
+    if titles == configured:
+        _TITLE_HINTS.pop(_hint_key(settings), None)
+    else:
+        _TITLE_HINTS[_hint_key(settings)] = titles
+
+
+def forget_title_hints() -> None:
+    """Drop every remembered title (tests start without another run's hints)."""
+    _TITLE_HINTS.clear()
+
+
 def read_snapshot(
     backend: Counter,
     settings: SyncSettings,
@@ -980,7 +1026,7 @@ def run_sync(
     # collector rescanning them (and the whole heap) cost a fifth of a large first run.
     with gc_paused():
         try:
-            snapshot = read_snapshot(counter, settings)
+            snapshot = read_snapshot(counter, settings, _TITLE_HINTS.get(_hint_key(settings)))
             row_cache = RowCache()
             for round_number in range(1, settings.max_rounds + 1):
                 report.rounds = round_number
@@ -1042,10 +1088,12 @@ def run_sync(
                         compiled=snapshot.compiled_title or settings.compiled_tab,
                     ),
                 )
+            _remember_titles(settings, snapshot)
             if report.layout_problems:
                 report.outcome = "failed"
                 report.error = report.layout_problems[0]
         except Exception as exc:
+            _TITLE_HINTS.pop(_hint_key(settings), None)
             report.outcome = "failed"
             report.error = f"{type(exc).__name__}: {exc}"
             raise

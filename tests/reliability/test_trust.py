@@ -494,6 +494,29 @@ def test_title_typed_differently(old: str, new: str, tally: Tally) -> None:
     _case(tally, lambda store: rename(store, old, new))
 
 
+@found_and_fixed(
+    "sync/pipeline.py asked for the configured title first on every run, so a tab typed "
+    "with a no-break space cost a failed read and a metadata read each time; the titles a "
+    "run resolved are now the next run's first guess in the same process"
+)
+def test_no_break_space_title_costs_one_read_when_unchanged(tally: Tally) -> None:
+    """`ศก.2` typed with a no-break space: after the first run, unchanged runs cost one read."""
+    store = fresh_store(rows=8, seed=5, synced=True)
+    rename(store, "ศก.2", "ศก.2\u00a0")
+    before = take(store)
+    with run_emulator(store) as emulator, gspread_backend(emulator.base_url) as backend:
+        report = run_sync(backend, settings(), clock=fixed_clock, pause=no_pause)
+        costs = [
+            (again.reads, again.writes)
+            for again in (run_sync(backend, settings(), clock=fixed_clock) for _ in range(2))
+        ]
+    problems = verdict(before, store, report.outcome, sum(w for _, w in costs))
+    if costs != [(1, 0), (1, 0)]:
+        problems.append(f"unchanged runs cost {costs} (reads, writes)")
+    tally.record(not problems, "; ".join(problems))
+    tally.assert_clean()
+
+
 def test_two_look_alikes_refused_in_one_line(tally: Tally) -> None:
     """Two tabs both like `ศก.1` and neither exact: one line naming both, nothing written."""
     store = fresh_store(rows=8, seed=5, synced=True)
