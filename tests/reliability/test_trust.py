@@ -29,6 +29,7 @@ from sync.emulator.store import Store
 from sync.errors import SyncError
 from sync.layout import match_titles
 from sync.pipeline import run_sync
+from sync.report import RunReport
 from sync.summary import META_LABEL
 from sync.testing import WORKER_TABS, load_demo
 from tests.reliability._harness import (
@@ -234,12 +235,14 @@ def clean_copy(snap: Snap) -> Store:
     return store
 
 
-def verdict(before: Snap, store: Store, outcome: str, next_writes: int) -> list[str]:
+def verdict(before: Snap, store: Store, report: RunReport, next_writes: int) -> list[str]:
     """What broke a promise after a run of a sheet people had edited into `before`."""
     after = take(store)
     problems = []
-    if outcome != "ok":
-        problems.append(f"run ended {outcome}")
+    if report.outcome != "ok":
+        problems.append(f"run ended {report.outcome}: {report.error}")
+    if report.unconverged_cells:
+        problems.append(f"run left {report.unconverged_cells} cells unverified (nobody edited)")
     if next_writes:
         problems.append(f"the next run wrote {next_writes} requests")
     owned_before, owned_after = peoples_cells(before), peoples_cells(after)
@@ -279,7 +282,7 @@ def over_http(store: Store) -> list[str]:
             again = run_sync(backend, settings(), clock=fixed_clock)
         except SyncError as exc:
             return [f"run failed: {type(exc).__name__}: {exc}"]
-    return verdict(before, store, report.outcome, again.writes)
+    return verdict(before, store, report, again.writes)
 
 
 def _case(tally: Tally, edit: Edit, *, synced: bool = True) -> None:
@@ -510,7 +513,7 @@ def test_no_break_space_title_costs_one_read_when_unchanged(tally: Tally) -> Non
             (again.reads, again.writes)
             for again in (run_sync(backend, settings(), clock=fixed_clock) for _ in range(2))
         ]
-    problems = verdict(before, store, report.outcome, sum(w for _, w in costs))
+    problems = verdict(before, store, report, sum(w for _, w in costs))
     if costs != [(1, 0), (1, 0)]:
         problems.append(f"unchanged runs cost {costs} (reads, writes)")
     tally.record(not problems, "; ".join(problems))
@@ -580,7 +583,7 @@ def _random_edit(rng: random.Random, store: Store) -> str:
 
 def test_random_tab_and_record_edits_between_runs(tally: Tally) -> None:
     """Seeded sequences of renames, swaps, backups, deletions and record edits, three runs each."""
-    for seed in range(14000, 14012):
+    for seed in range(14000, 14020):
         rng = random.Random(seed)
         store = fresh_store(rows=6, seed=7, synced=True)
         story: list[str] = []
@@ -595,6 +598,6 @@ def test_random_tab_and_record_edits_between_runs(tally: Tally) -> None:
             except SyncError as exc:
                 problems = [f"run failed: {exc}"]
             else:
-                problems = verdict(before, store, report.outcome, again.writes)
+                problems = verdict(before, store, report, again.writes)
             tally.record(not problems, f"seed {seed} run {run + 1} after {story}: {problems}")
     tally.assert_clean()
