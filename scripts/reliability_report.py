@@ -35,6 +35,7 @@ ORDER = (
     "test_privacy.py",
     "test_idempotence.py",
     "test_overlap.py",
+    "test_trust.py",
 )
 
 

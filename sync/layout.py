@@ -34,16 +34,57 @@ _SPACES = re.compile(r"\s+")
 
 
 def normalise_title(title: str) -> str:
-    """Tab titles compare after NFC and whitespace normalisation (domain spec §2)."""
-    return _SPACES.sub("", unicodedata.normalize("NFC", title)).casefold()
+    """
+    Tab titles compare after NFC, without spaces or invisible marks, Thai digits as ASCII.
+
+    People type `ศก. 1`, `ศก.1` with a non-breaking or zero-width space, or `ศก.๑`: the same
+    region to them (domain spec §2). Format characters (Unicode category Cf: zero-width
+    spaces and joiners, byte-order and direction marks) are dropped like spaces.
+    """
+    text = unicodedata.normalize("NFC", title)
+    text = "".join(
+        str(unicodedata.digit(ch)) if ch.isdigit() and not ch.isascii() else ch
+        for ch in text
+        if unicodedata.category(ch) != "Cf"
+    )
+    return _SPACES.sub("", text).casefold()
+
+
+class AmbiguousTitle(ValueError):
+    """Two tabs match one configured name and neither is its exact title."""
+
+    def __init__(self, name: str, candidates: Sequence[str]) -> None:
+        self.name = name
+        self.candidates = tuple(candidates)
+        shown = " and ".join(repr(c) for c in candidates)
+        super().__init__(
+            f"Tabs {shown} both match {name!r} and neither is exactly {name!r} — "
+            "rename one of them."
+        )
 
 
 def match_titles(wanted: Iterable[str], actual: Iterable[str]) -> dict[str, str | None]:
-    """Configured tab name -> the actual title it names, or None when no tab matches."""
-    by_key: dict[str, str] = {}
-    for title in actual:
-        by_key.setdefault(normalise_title(title), title)
-    return {name: by_key.get(normalise_title(name)) for name in wanted}
+    """
+    Configured tab name -> the actual title it names, or None when no tab matches.
+
+    An exact title beats a look-alike (`ศก. 1` placed before `ศก.1` never takes ศก.1's
+    place); without one, a single look-alike is used, and two raise `AmbiguousTitle`.
+    """
+    titles = list(actual)
+    exact = set(titles)
+    by_key: dict[str, list[str]] = {}
+    for title in titles:
+        by_key.setdefault(normalise_title(title), []).append(title)
+    found: dict[str, str | None] = {}
+    for name in wanted:
+        if name in exact:
+            found[name] = name
+            continue
+        candidates = by_key.get(normalise_title(name), [])
+        if len(candidates) > 1:
+            raise AmbiguousTitle(name, candidates)
+        found[name] = candidates[0] if candidates else None
+    return found
 
 
 def last_used_column(grid: Sequence[Sequence[Any]]) -> int:

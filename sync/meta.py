@@ -28,6 +28,9 @@ class SheetMeta:
     """Worker tab title -> (rowCount, columnCount) the last time the worker sized it."""
     setup: str = ""
     """Fingerprint of the installed worker blocks, rules and chart."""
+    stray: Mapping[str, Mapping[str, int]] = field(default_factory=dict)
+    """Regional tab title -> worker header -> column, for worker columns people dragged out
+    from under the block's label (found by their anchors; a hint the next read checks)."""
 
     def to_json(self) -> str:
         """Compact JSON for one cell."""
@@ -38,6 +41,7 @@ class SheetMeta:
                 "regions": dict(self.regions),
                 "grid": {k: list(v) for k, v in self.grid.items()},
                 "setup": self.setup,
+                **({"stray": {k: dict(v) for k, v in self.stray.items()}} if self.stray else {}),
             },
             ensure_ascii=False,
             sort_keys=True,
@@ -58,6 +62,10 @@ class SheetMeta:
                 regions={str(k): str(v) for k, v in data["regions"].items()},
                 grid={str(k): (int(v[0]), int(v[1])) for k, v in data["grid"].items()},
                 setup=str(data["setup"]),
+                stray={
+                    str(k): {str(x): int(c) for x, c in v.items()}
+                    for k, v in data.get("stray", {}).items()
+                },
             )
         except (ValueError, KeyError, TypeError, AttributeError, IndexError):
             return None

@@ -9,7 +9,10 @@ The run is a small convergence loop, because people keep editing while it runs:
 3. write the changes: the worker's own tabs (and any set-up) in one atomic
    spreadsheets:batchUpdate, then the regional worker cells in one values:batchUpdate (RAW,
    so text stays text) through column anchors — named ranges that Google moves with their
-   column, so a column people insert or delete meanwhile cannot shift the write into theirs;
+   column, so a column people insert or delete meanwhile cannot shift the write into theirs.
+   Tab ids planned from the worker's record (a cell people can edit) are checked by the
+   first requests of that atomic batch (`setup.title_guard`): if any id is no longer the
+   tab of its title, nothing is written and the run re-plans from a metadata read;
 4. read again and re-plan: if rows were inserted, deleted or sorted between 1 and 3, some
    values landed beside their row; the re-plan finds exactly those cells and the loop writes
    them again. Worker cells are derived data, so a misplaced value is repaired, not lost,
@@ -36,6 +39,7 @@ from zoneinfo import ZoneInfo
 import kpi
 import rules
 from rules import headers as h
+from rules.header_map import wanted_worker_headers
 from sync import setup as setup_mod
 from sync.backends.base import (
     Grid,
@@ -56,7 +60,13 @@ from sync.evaluate import (
     worker_values,
 )
 from sync.gcpause import gc_paused
-from sync.layout import column_key, match_titles, place_worker_block
+from sync.layout import (
+    AmbiguousTitle,
+    column_key,
+    match_titles,
+    normalise_title,
+    place_worker_block,
+)
 from sync.logconfig import get_logger
 from sync.meta import SheetMeta
 from sync.plan import (
@@ -140,6 +150,8 @@ class Plan:
     """Exactly the cells whose value differs (what the report counts)."""
     padding: list[CellChange]
     """Unchanged worker cells of changed rows, rewritten so positional writes stay rectangular."""
+    guards: list[dict[str, Any]]
+    """First requests of the first write: each fails it unless its id is still that tab."""
     anchors: dict[tuple[str, int], str]
     """(regional tab, worker column) -> the named range its cells are written through."""
     setup_requests: list[dict[str, Any]]
@@ -216,6 +228,52 @@ class Titles:
         return [*self.regions.values(), self.options, *extra]
 
 
+_TITLE_HINTS: dict[tuple[str, ...], Titles] = {}
+"""
+Per spreadsheet (and configured names): the titles the last run in this process read, kept
+only when they differ from the configured names (`ศก.1` typed with a no-break space).
+
+The next run's first read asks for those, so an unchanged sheet stays one request in the
+service; without this every such run pays a failed read and a metadata read first. A hint
+only: a title that is gone makes that read fail and the run resolves the tabs from the
+metadata, exactly as without it.
+"""
+
+
+def _hint_key(settings: SyncSettings) -> tuple[str, ...]:
+    return (
+        settings.spreadsheet_id,
+        *settings.regions,
+        settings.options_tab,
+        settings.summary_tab,
+        settings.compiled_tab,
+    )
+
+
+def _remember_titles(settings: SyncSettings, snapshot: Snapshot) -> None:
+    titles = Titles(
+        regions=dict(snapshot.regions),
+        options=snapshot.options_title,
+        summary=snapshot.summary_title or settings.summary_tab,
+        compiled=snapshot.compiled_title or settings.compiled_tab,
+    )
+    configured = Titles(
+        regions={r: r for r in settings.regions},
+        options=settings.options_tab,
+        summary=settings.summary_tab,
+        compiled=settings.compiled_tab,
+    )
+    if titles == configured:
+        _TITLE_HINTS.pop(_hint_key(settings), None)
+    else:
+        _TITLE_HINTS[_hint_key(settings)] = titles
+
+
+def forget_title_hints() -> None:
+    """Drop every remembered title (tests start without another run's hints)."""
+    _TITLE_HINTS.clear()
+
+
 def read_snapshot(
     backend: Counter,
     settings: SyncSettings,
@@ -254,7 +312,10 @@ def read_snapshot(
 def _resolve(info: SpreadsheetInfo, settings: SyncSettings) -> Titles:
     actual = [s.title for s in info.sheets]
     wanted = [*settings.regions, settings.options_tab, settings.summary_tab, settings.compiled_tab]
-    found = match_titles(wanted, actual)
+    try:
+        found = match_titles(wanted, actual)
+    except AmbiguousTitle as exc:
+        raise SheetLayoutError(f"Spreadsheet {info.title!r}: {exc}") from None
     missing = [name for name in (*settings.regions, settings.options_tab) if found[name] is None]
     if missing:
         raise SheetLayoutError(
@@ -270,12 +331,57 @@ def _resolve(info: SpreadsheetInfo, settings: SyncSettings) -> Titles:
     )
 
 
+def _anchored_columns(
+    info: SpreadsheetInfo | None, title: str, header: Sequence[Any]
+) -> dict[str, int]:
+    """
+    Worker columns found by their anchors: header -> column, as the metadata read places them.
+
+    The section label above the block is people-editable text; an anchor (a named range)
+    moves with its column wherever people drag it, and is taken only where it lies in this
+    very tab (by id) and tops its own header, so a cleared label, a deleted first column or a
+    worker column dragged among people's ones never makes the run add a second block.
+    """
+    sheet = info.by_title().get(title) if info is not None else None
+    if info is None or sheet is None:
+        return {}
+    ranges = {str(n.get("name", "")): n.get("range") or {} for n in info.named_ranges}
+    found: dict[str, int] = {}
+    for worker_header in h.WORKER_HEADERS:
+        got = ranges.get(setup_mod.anchor_name(sheet.sheet_id, worker_header), {})
+        if int(got.get("sheetId") or 0) != sheet.sheet_id or "endColumnIndex" not in got:
+            continue
+        col = int(got.get("startColumnIndex") or 0)
+        if int(got["endColumnIndex"]) != col + 1:
+            continue
+        if col < len(header) and _same_header(header[col], worker_header):
+            found[worker_header] = col
+    return found
+
+
+def _same_header(cell: Any, header: str) -> bool:
+    return isinstance(cell, str) and normalise_title(cell) == normalise_title(header)
+
+
+def _main_run(worker_columns: Mapping[str, int]) -> list[int]:
+    """The block's longest run of adjacent columns: where its section label belongs."""
+    runs: list[list[int]] = []
+    for col in sorted(worker_columns.values()):
+        if runs and runs[-1][-1] + 1 == col:
+            runs[-1].append(col)
+        else:
+            runs.append([col])
+    return max(runs, key=len)
+
+
 def _region_tabs(
-    snapshot: Snapshot, settings: SyncSettings
+    snapshot: Snapshot, settings: SyncSettings, info: SpreadsheetInfo | None = None
 ) -> tuple[list[RegionTab], list[TabNotice], dict[str, tuple[str, ...]]]:
     """
     Map each regional tab's headers; a tab is left out only when nothing identifies its rows,
-    and a tab lacking required columns is kept, with one notice for the summary.
+    and a tab lacking required columns is kept, with one notice for the summary. The worker's
+    columns are found under its label, where the record saw a stray one, and by their anchors
+    when the metadata was read (`info`).
     """
     tabs = []
     notices: list[TabNotice] = []
@@ -293,7 +399,26 @@ def _region_tabs(
             continue
         if mapping.missing_required:
             notices.append(TabNotice(region, title, mapping.missing_required))
-        columns, missing = place_worker_block(grid, mapping.worker, mapping.missing_worker)
+        found = dict(mapping.worker)
+        inputs = set(mapping.columns.values())
+        stray = snapshot.meta.stray.get(title, {}) if snapshot.meta is not None else {}
+        for worker_header, col in stray.items():
+            # A worker column dragged among people's columns, where the last run found it by
+            # its anchor: taken again only if its header still tops that column.
+            if (
+                worker_header in h.WORKER_HEADERS
+                and worker_header not in found
+                and col not in inputs
+                and col not in found.values()
+                and _same_header(cell_at(grid, header_row, col), worker_header)
+            ):
+                found[worker_header] = col
+        anchored = _anchored_columns(info, title, header)
+        if anchored:
+            found = {x: c for x, c in found.items() if c not in anchored.values()}
+            found.update({x: c for x, c in anchored.items() if c not in inputs})
+        wanted = wanted_worker_headers(mapping.columns, found)
+        columns, missing = place_worker_block(grid, found, [x for x in wanted if x not in found])
         missing_worker[title] = missing
         tabs.append(
             RegionTab(
@@ -371,7 +496,25 @@ def make_plan(
     cache: RowCache | None = None,
 ) -> tuple[Plan, Snapshot]:
     """Decide every cell; fetch metadata first when the set-up has to be checked."""
-    tabs, notices, missing_worker = _region_tabs(snapshot, settings)
+    tabs, notices, missing_worker = _region_tabs(snapshot, settings, snapshot.info)
+    layouts_key = _layouts_key(tabs, settings)
+    needs_setup = _needs_setup(snapshot, tabs, missing_worker, layouts_key)
+    info = snapshot.info
+    if needs_setup and info is None:
+        info = backend.read_info(settings.spreadsheet_id)
+        snapshot = Snapshot(**{**snapshot.__dict__, "info": info})
+        # The block may be there with its label gone: its anchors find it (no second block).
+        tabs, notices, missing_worker = _region_tabs(snapshot, settings, info)
+        layouts_key = _layouts_key(tabs, settings)
+        needs_setup = _needs_setup(snapshot, tabs, missing_worker, layouts_key)
+    if not needs_setup and info is not None:
+        # Metadata was read (a write failed): a column anchor may be gone or point elsewhere.
+        layouts = _layouts(info, settings, tabs, missing_worker)
+        anchoring = setup_mod.anchor_requests(layouts, info.named_ranges)
+        needs_setup = bool(anchoring) or bool(
+            setup_mod.anchors_to_confirm(layouts, info.named_ranges, anchoring)
+        )
+    meta = snapshot.meta
     options_grid = snapshot.grids.get(snapshot.options_title, [])
     evaluation = evaluate(
         tabs,
@@ -389,49 +532,13 @@ def make_plan(
     )
     stamp = thai_timestamp(now)
 
-    layouts_key = setup_mod.fingerprint(
-        [
-            setup_mod.TabLayout(
-                title=t.title,
-                info=SheetInfo(0, t.title, 0, 0, 0),
-                input_columns=t.headers.columns,
-                worker_columns=t.worker_columns,
-                missing_worker=(),
-                header_row=settings.header_row,
-                first_data_row=t.first_data_row,
-            )
-            for t in tabs
-        ],
-        extra=[settings.summary_tab, settings.compiled_tab, len(settings.regions)],
-    )
-    meta = snapshot.meta
-    needs_setup = (
-        meta is None
-        or meta.setup != layouts_key
-        or snapshot.summary_title is None
-        or snapshot.compiled_title is None
-        or any(missing_worker.values())
-        or any(t.title not in meta.sheet_ids for t in tabs)
-        or meta.regions != snapshot.regions
-    )
-    info = snapshot.info
-    if not needs_setup and info is not None:
-        # Metadata was read (a write failed): a column anchor may be gone or point elsewhere.
-        layouts = _layouts(info, settings, tabs, missing_worker)
-        anchoring = setup_mod.anchor_requests(layouts, info.named_ranges)
-        needs_setup = bool(anchoring) or bool(
-            setup_mod.anchors_to_confirm(layouts, info.named_ranges, anchoring)
-        )
-    if needs_setup and info is None:
-        info = backend.read_info(settings.spreadsheet_id)
-        snapshot = Snapshot(**{**snapshot.__dict__, "info": info})
-
     # Sheet ids: from the metadata read when there was one, else from the worker's record.
     if info is not None:
         sheet_ids = {s.title: s.sheet_id for s in info.sheets}
     else:
         assert meta is not None
         sheet_ids = dict(meta.sheet_ids)
+    meta_ids = dict(meta.sheet_ids) if meta is not None else {}
     summary_title = snapshot.summary_title or settings.summary_tab
     compiled_title = snapshot.compiled_title or settings.compiled_tab
 
@@ -507,24 +614,9 @@ def make_plan(
         )
     else:
         assert meta is not None
-        grid_sizes = dict(meta.grid)
-        for title, size in ((summary_title, summary_size), (compiled_title, compiled_size)):
-            have = grid_sizes.get(title, (0, 0))
-            if have[0] < size[0] or have[1] < size[1]:
-                # The tab must grow: resize it from what the record says it is.
-                grown = (max(have[0], size[0] + size[0] // 2), max(have[1], size[1]))
-                setup_requests.append(
-                    {
-                        "updateSheetProperties": {
-                            "properties": {
-                                "sheetId": sheet_ids[title],
-                                "gridProperties": {"rowCount": grown[0], "columnCount": grown[1]},
-                            },
-                            "fields": "gridProperties(rowCount,columnCount)",
-                        }
-                    }
-                )
-                grid_sizes[title] = grown
+        setup_requests, grid_sizes = _grow_worker_tabs(
+            info, meta, sheet_ids, ((summary_title, summary_size), (compiled_title, compiled_size))
+        )
 
     new_meta = SheetMeta(
         sheet_ids={
@@ -535,6 +627,17 @@ def make_plan(
         regions=dict(snapshot.regions),
         grid=grid_sizes,
         setup=layouts_key,
+        stray={
+            t.title: stray
+            for t in tabs
+            if (
+                stray := {
+                    x: c
+                    for x, c in t.worker_columns.items()
+                    if c not in _main_run(t.worker_columns)
+                }
+            )
+        },
     )
     final_summary = summary_grid(new_meta.to_json())
 
@@ -554,6 +657,16 @@ def make_plan(
         grid_changes, grid_padding = _grid_changes(title, current, wanted, skipped)
         changes.extend(grid_changes)
         padding.extend(grid_padding)
+    label_row = settings.header_row - 1
+    for tab in tabs if label_row >= 1 else ():
+        if len(missing_worker.get(tab.title, ())) == len(tab.worker_columns):
+            continue  # a whole new block: the set-up writes its label with its columns
+        col = _main_run(tab.worker_columns)[0]
+        if cell_at(tab.grid, label_row, col) != h.WORKER_SECTION_LABEL:
+            # Cleared or retyped: put it back (through the column's anchor), so the next
+            # run finds the block from its one read again.
+            changes.append(CellChange(tab.title, label_row, col, h.WORKER_SECTION_LABEL))
+
     # The on-demand checkbox: a ticked box is answered by this run, so it is unticked.
     if cell_at(summary_current, *SYNC_NOW_CELL) is not False:
         changes.append(CellChange(summary_title, SYNC_NOW_CELL[0], SYNC_NOW_CELL[1], False))
@@ -566,9 +679,21 @@ def make_plan(
         if t.title in sheet_ids
         for header, col in t.worker_columns.items()
     }
+    # Planned from the record (no metadata read): every id the write uses must still be the
+    # tab of that title, or the first write fails whole and the run looks at the metadata.
+    guards = (
+        [
+            setup_mod.title_guard(meta_ids[title], title)
+            for title in dict.fromkeys([*(t.title for t in tabs), summary_title, compiled_title])
+            if title in meta_ids
+        ]
+        if info is None
+        else []
+    )
     plan = Plan(
         changes=changes,
         padding=padding,
+        guards=guards,
         anchors=anchors,
         confirm_anchors=confirm,
         setup_together=together,
@@ -588,6 +713,87 @@ def make_plan(
         title=info.title if info else _title_from(snapshot),
     )
     return plan, snapshot
+
+
+def _grow_worker_tabs(
+    info: SpreadsheetInfo | None,
+    meta: SheetMeta,
+    sheet_ids: Mapping[str, int],
+    wanted: Iterable[tuple[str, tuple[int, int]]],
+) -> tuple[list[dict[str, Any]], dict[str, tuple[int, int]]]:
+    """
+    Requests that grow the worker's tabs to hold what is written, and their sizes after.
+
+    Sizes come from the metadata read when the plan has one. Without it only the record (a
+    cell people can edit) says how big a tab is, so growth is relative (`appendDimension`):
+    a record that overstates makes the write exceed the grid and fail cleanly (the run then
+    reads the metadata), one that understates adds spare rows; neither ever shrinks a tab.
+    """
+    requests: list[dict[str, Any]] = []
+    by_title = info.by_title() if info is not None else {}
+    sizes = dict(meta.grid)
+    for title, size in wanted:
+        existing = by_title.get(title)
+        have = (existing.row_count, existing.column_count) if existing else sizes.get(title, (0, 0))
+        sizes[title] = have
+        if have[0] >= size[0] and have[1] >= size[1]:
+            continue
+        grown = (max(have[0], size[0] + size[0] // 2), max(have[1], size[1]))
+        sizes[title] = grown
+        if existing is not None:
+            resize = setup_mod.resize_request(existing, *grown)
+            requests.extend([resize] if resize is not None else [])
+            continue
+        for dimension, extra in (("ROWS", grown[0] - have[0]), ("COLUMNS", grown[1] - have[1])):
+            if extra > 0:
+                requests.append(
+                    {
+                        "appendDimension": {
+                            "sheetId": sheet_ids[title],
+                            "dimension": dimension,
+                            "length": extra,
+                        }
+                    }
+                )
+    return requests, sizes
+
+
+def _layouts_key(tabs: Sequence[RegionTab], settings: SyncSettings) -> str:
+    """The set-up fingerprint of these tabs' blocks (the record keeps the last one installed)."""
+    return setup_mod.fingerprint(
+        [
+            setup_mod.TabLayout(
+                title=t.title,
+                info=SheetInfo(0, t.title, 0, 0, 0),
+                input_columns=t.headers.columns,
+                worker_columns=t.worker_columns,
+                missing_worker=(),
+                header_row=settings.header_row,
+                first_data_row=t.first_data_row,
+            )
+            for t in tabs
+        ],
+        extra=[settings.summary_tab, settings.compiled_tab, len(settings.regions)],
+    )
+
+
+def _needs_setup(
+    snapshot: Snapshot,
+    tabs: Sequence[RegionTab],
+    missing_worker: Mapping[str, tuple[str, ...]],
+    layouts_key: str,
+) -> bool:
+    """Whether the read alone shows the set-up is missing, stale or for other tabs."""
+    meta = snapshot.meta
+    return (
+        meta is None
+        or meta.setup != layouts_key
+        or snapshot.summary_title is None
+        or snapshot.compiled_title is None
+        or any(missing_worker.values())
+        or any(t.title not in meta.sheet_ids for t in tabs)
+        or meta.regions != snapshot.regions
+    )
 
 
 def _title_from(snapshot: Snapshot) -> str:
@@ -676,10 +882,11 @@ def _write(counter: Counter, settings: SyncSettings, plan: Plan) -> None:
     def split(fresh: frozenset[tuple[str, int]]) -> tuple[list[Any], dict[Any, str]]:
         by_name = {cell: name for cell, name in plan.anchors.items() if cell not in fresh}
         positional = [c for c in plan.changes + plan.padding if (c.tab, c.col) not in by_name]
-        requests = list(plan.setup_requests) + update_requests(
-            group_blocks(positional), plan.meta.sheet_ids
-        )
-        return batches(requests, settings.max_write_bytes, together=plan.setup_together), by_name
+        values = update_requests(group_blocks(positional), plan.meta.sheet_ids)
+        requests = [*plan.guards, *plan.setup_requests, *values]
+        shift = len(plan.guards)
+        together = [(start + shift, end + shift) for start, end in plan.setup_together]
+        return batches(requests, settings.max_write_bytes, together=together), by_name
 
     request_batches, by_name = split(frozenset())
     if plan.fresh_columns and len(request_batches) == 1:
@@ -704,6 +911,8 @@ def _write(counter: Counter, settings: SyncSettings, plan: Plan) -> None:
             try:
                 replies.append(call())
             except WriteOutcomeUnknown as exc:
+                if call is setup_calls[0] and plan.guards:
+                    raise  # its guards are unconfirmed: nothing goes by id until a new look
                 unknown = unknown or exc
         if calls is setup_calls and plan.confirm_anchors:
             _confirm_anchors(counter, settings, plan, replies)
@@ -849,7 +1058,7 @@ def run_sync(
     # collector rescanning them (and the whole heap) cost a fifth of a large first run.
     with gc_paused():
         try:
-            snapshot = read_snapshot(counter, settings)
+            snapshot = read_snapshot(counter, settings, _TITLE_HINTS.get(_hint_key(settings)))
             row_cache = RowCache()
             for round_number in range(1, settings.max_rounds + 1):
                 report.rounds = round_number
@@ -911,10 +1120,12 @@ def run_sync(
                         compiled=snapshot.compiled_title or settings.compiled_tab,
                     ),
                 )
+            _remember_titles(settings, snapshot)
             if report.layout_problems:
                 report.outcome = "failed"
                 report.error = report.layout_problems[0]
         except Exception as exc:
+            _TITLE_HINTS.pop(_hint_key(settings), None)
             report.outcome = "failed"
             report.error = f"{type(exc).__name__}: {exc}"
             raise

@@ -204,7 +204,9 @@ def block_requests(tab: TabLayout) -> list[dict[str, Any]]:
                 }
             }
         )
-        if tab.header_row >= 2:
+        if tab.header_row >= 2 and count == len(tab.worker_columns):
+            # A whole new block is labelled here; a partly kept one gets its label back
+            # through its anchors (the pipeline writes it above the block's first column).
             requests.append(
                 {
                     "updateCells": {
@@ -368,6 +370,23 @@ def anchors_to_confirm(
             if name in added or moved:
                 out[name] = header
     return out
+
+
+def title_guard(sheet_id: int, title: str) -> dict[str, Any]:
+    """
+    A request that fails its whole atomic batch unless tab `sheet_id` is (still) `title`.
+
+    Ids and titles are hints (a record people can edit, tabs they swap, duplicate or delete);
+    naming the tab its own title is a no-op when they agree, and is refused ("a sheet with
+    the name … already exists", or an unknown id) when another tab holds the title, so
+    nothing of the batch — nor any later write of the round — lands in the wrong tab.
+    """
+    return {
+        "updateSheetProperties": {
+            "properties": {"sheetId": sheet_id, "title": title},
+            "fields": "title",
+        }
+    }
 
 
 def add_sheet_request(

@@ -9,14 +9,17 @@ from collections.abc import Iterator
 import pytest
 import structlog
 
+from sync.pipeline import forget_title_hints
+
 
 @pytest.fixture(autouse=True)
 def _clean_global_state(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    """No test sees another's structlog setup, bound run id, or credentials in the environment."""
+    """No test sees another's structlog setup, run id, credentials or remembered tab titles."""
     for name in list(os.environ):
         if name.startswith(("GOOGLE_", "SHEETSYNC_")):
             monkeypatch.delenv(name)
     structlog.contextvars.clear_contextvars()
+    forget_title_hints()
     yield
     structlog.reset_defaults()
     structlog.contextvars.clear_contextvars()

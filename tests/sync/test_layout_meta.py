@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
+import pytest
+
 from rules import headers as h
-from sync.layout import column_key, last_used_column, match_titles, place_worker_block
+from sync.layout import (
+    AmbiguousTitle,
+    column_key,
+    last_used_column,
+    match_titles,
+    normalise_title,
+    place_worker_block,
+)
 from sync.meta import SheetMeta
 
 
@@ -49,3 +58,30 @@ def test_meta_round_trip_and_damage() -> None:
     assert SheetMeta.from_json("{not json") is None
     assert SheetMeta.from_json('{"v": 99}') is None
     assert SheetMeta.from_json(12) is None
+
+
+def test_an_exact_title_beats_a_look_alike() -> None:
+    """A person's `ศก. 1` placed before `ศก.1` never takes ศก.1's place."""
+    assert {"ศก.1": "ศก.1"} == match_titles(["ศก.1"], ["ศก. 1", "ศก.1"])
+
+
+def test_two_look_alikes_are_named_in_one_line() -> None:
+    """Two tabs like `ศก.1` and neither exact: refused, naming both."""
+    with pytest.raises(AmbiguousTitle) as caught:
+        match_titles(["ศก.1"], ["ศก. 1", "ศก.1 ", "ศก.2"])
+    assert ("ศก. 1", "ศก.1 ") == caught.value.candidates
+    assert "'ศก. 1' and 'ศก.1 '" in str(caught.value) and "\n" not in str(caught.value)
+
+
+@pytest.mark.parametrize("typed", ["ศก.\u200b1", "ศก.๑", "ศก.\u00a01", "\ufeffศก.1\u200d"])
+def test_invisible_marks_and_thai_digits_do_not_hide_a_tab(typed: str) -> None:
+    """Zero-width and non-breaking spaces, byte-order marks and Thai digits still match."""
+    assert normalise_title("ศก.1") == normalise_title(typed)
+    assert {"ศก.1": typed} == match_titles(["ศก.1"], [typed, "ศก.2"])
+
+
+def test_meta_keeps_dragged_worker_columns() -> None:
+    """Worker columns found away from the block survive the round trip; old records read."""
+    meta = SheetMeta(sheet_ids={"ศก.1": 1}, stray={"ศก.1": {h.CHECK_STATUS: 3}})
+    assert meta == SheetMeta.from_json(meta.to_json())
+    assert "stray" not in SheetMeta(sheet_ids={"ศก.1": 1}).to_json()
