@@ -91,6 +91,7 @@ from sync.summary import (
     chart_request,
     grid_cells,
 )
+from sync.summary import format_requests as summary_format_requests
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 log = get_logger()
@@ -861,6 +862,10 @@ def _setup(
         requests.append(chart_request(summary_id, len(settings.regions), setup_mod.CHART_TITLE))
     if summary_info is None:
         requests.append(setup_mod.checkbox_request(summary_id, *SYNC_NOW_CELL))
+    # Reapplied with every set-up (they change nothing people typed: the tab is the worker's).
+    requests.extend(
+        summary_format_requests(summary_id, len(settings.regions), sizes[summary_title])
+    )
     confirm = setup_mod.anchors_to_confirm(layouts, info.named_ranges, anchoring)
     return requests, tuple(together), sheet_ids, sizes, confirm
 

@@ -20,8 +20,9 @@ from sync.backends.base import SheetInfo
 from sync.cells import column_letter, to_extended
 from sync.layout import column_key
 
-SETUP_VERSION = 2
-"""Bumped whenever the set-up installs something new (2: column anchors), so old sheets get it."""
+SETUP_VERSION = 3
+"""Bumped whenever the set-up installs something new (2: column anchors; 3: the summary tab's
+widths, number formats, frozen header and hidden record row), so old sheets get it."""
 MARKER = 'N("sheetsync")=0'
 """Appended to every conditional-format formula the worker installs, to recognise them."""
 PROTECTION_DESCRIPTION = "sheetsync: " + h.WORKER_SECTION_LABEL

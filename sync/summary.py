@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from kpi import FORM_CHECKBOXES, RegionFigures, Summary
 from kpi.aggregate import ECONOMIC_PARTS
@@ -25,6 +26,8 @@ TIMESTAMP_CELL = (3, 1)
 REGION_HEADER_ROW = 7
 """Row of the region table's header; the chart's source starts here."""
 META_LABEL = "ข้อมูลระบบ (ห้ามแก้ไข)"
+META_ROW = 6
+"""The worker's record sits in this row, just above the region table, hidden by the set-up."""
 SYNC_NOW_LABEL = "ซิงก์ทันที"
 SYNC_NOW_CELL = (1, 4)
 """(row, column) of the on-demand checkbox: E1 of the summary tab."""
@@ -342,8 +345,7 @@ def build_summary(
         grid.extend([notice.thai(), notice.region] for notice in notices)
     grid.append([])
     grid.extend(_problem_rows(summary, order, link, column_label, message))
-    grid.append([])
-    grid.append([META_LABEL, inputs.meta_json])
+    grid[META_ROW - 1] = [META_LABEL, inputs.meta_json]
     return grid
 
 
@@ -415,6 +417,126 @@ def grid_cells(grid: SummaryGrid) -> dict[tuple[int, int], CellValue]:
     }
 
 
+CHART_COLUMN = 12
+"""Column (0-based, M) of the chart's corner: right of the target, group and problem tables."""
+WIDE_PX = 420
+"""Column A: region names, target labels, group names and problems in Thai."""
+STATUS_PX = 260
+"""Column B: a region's data status (why a region is stale), the total's scope."""
+FIGURE_PX = 118
+"""Every other column: a figure under a wrapped Thai header."""
+PERCENT_FORMAT = "0.00"
+BAHT_FORMAT = "#,##0"
+NUMBER_FORMAT = "#,##0.##"
+
+
+def _span(sheet_id: int, rows: tuple[int, int], cols: tuple[int, int]) -> dict[str, int]:
+    return {
+        "sheetId": sheet_id,
+        "startRowIndex": rows[0],
+        "endRowIndex": rows[1],
+        "startColumnIndex": cols[0],
+        "endColumnIndex": cols[1],
+    }
+
+
+def _number_format(sheet_id: int, rows: tuple[int, int], col: int, pattern: str) -> dict[str, Any]:
+    return {
+        "repeatCell": {
+            "range": _span(sheet_id, rows, (col, col + 1)),
+            "cell": {"userEnteredFormat": {"numberFormat": {"type": "NUMBER", "pattern": pattern}}},
+            "fields": "userEnteredFormat.numberFormat",
+        }
+    }
+
+
+def format_requests(sheet_id: int, regions: int, size: tuple[int, int]) -> list[dict[str, Any]]:
+    """
+    How the summary tab reads in Google Sheets and in its `.xlsx` copy: columns wide enough
+    for Thai labels, wrapped bold headers, the title and region header frozen, numbers as
+    `#,##0.##` (percentages `0.00`, baht `#,##0` in the region table; never `1.55E+08`), and
+    the worker's record row hidden. Only the worker's own tab is formatted.
+    """
+    rows, cols = size
+    requests: list[dict[str, Any]] = [
+        {
+            "updateSheetProperties": {
+                "properties": {
+                    "sheetId": sheet_id,
+                    "gridProperties": {"frozenRowCount": REGION_HEADER_ROW, "frozenColumnCount": 1},
+                },
+                "fields": "gridProperties(frozenRowCount,frozenColumnCount)",
+            }
+        }
+    ]
+    for start, end, px in ((0, 1, WIDE_PX), (1, 2, STATUS_PX), (2, cols, FIGURE_PX)):
+        requests.append(
+            {
+                "updateDimensionProperties": {
+                    "range": {
+                        "sheetId": sheet_id,
+                        "dimension": "COLUMNS",
+                        "startIndex": start,
+                        "endIndex": end,
+                    },
+                    "properties": {"pixelSize": px},
+                    "fields": "pixelSize",
+                }
+            }
+        )
+    requests.append(
+        {
+            "updateDimensionProperties": {
+                "range": {
+                    "sheetId": sheet_id,
+                    "dimension": "ROWS",
+                    "startIndex": META_ROW - 1,
+                    "endIndex": META_ROW,
+                },
+                "properties": {"hiddenByUser": True},
+                "fields": "hiddenByUser",
+            }
+        }
+    )
+    requests.append(
+        {
+            "repeatCell": {
+                "range": _span(sheet_id, (REGION_HEADER_ROW - 1, REGION_HEADER_ROW), (0, cols)),
+                "cell": {
+                    "userEnteredFormat": {
+                        "wrapStrategy": "WRAP",
+                        "verticalAlignment": "MIDDLE",
+                        "textFormat": {"bold": True},
+                    }
+                },
+                "fields": "userEnteredFormat(wrapStrategy,verticalAlignment,textFormat.bold)",
+            }
+        }
+    )
+    below = (REGION_HEADER_ROW, rows)
+    requests.append(
+        {
+            "repeatCell": {
+                "range": _span(sheet_id, below, (1, cols)),
+                "cell": {
+                    "userEnteredFormat": {
+                        "numberFormat": {"type": "NUMBER", "pattern": NUMBER_FORMAT},
+                        "wrapStrategy": "WRAP",
+                    }
+                },
+                "fields": "userEnteredFormat(numberFormat,wrapStrategy)",
+            }
+        }
+    )
+    table = (REGION_HEADER_ROW, REGION_HEADER_ROW + regions + 1)
+    for col, name in enumerate(REGION_COLUMNS):
+        if "(ร้อยละ" in name:
+            requests.append(_number_format(sheet_id, table, col, PERCENT_FORMAT))
+        elif "(บาท" in name:
+            requests.append(_number_format(sheet_id, table, col, BAHT_FORMAT))
+    return requests
+
+
 def chart_request(sheet_id: int, regions: int, title: str) -> dict[str, object]:
     """A column chart of counted enterprises per region, anchored beside the summary."""
 
@@ -450,10 +572,11 @@ def chart_request(sheet_id: int, regions: int, title: str) -> dict[str, object]:
                 },
                 "position": {
                     "overlayPosition": {
+                        # Beside the targets, right of every table below the region table.
                         "anchorCell": {
                             "sheetId": sheet_id,
-                            "rowIndex": REGION_HEADER_ROW - 1,
-                            "columnIndex": len(REGION_COLUMNS) + 1,
+                            "rowIndex": REGION_HEADER_ROW + regions + 2,
+                            "columnIndex": CHART_COLUMN,
                         }
                     }
                 },

@@ -6,13 +6,15 @@ A rehearsal can start from a copy of the live sheet downloaded as Excel (File â†
 order, titles, hidden tabs, frozen rows/columns, tab colours, merges; values (numbers,
 text, booleans, formulas as formulas, dates/times/percentages with their pattern); notes
 (as comments); background colour, bold/italic/strikethrough and text colour; number
-formats; data validation (dropdown lists, ranges, checkboxes, custom formulas, number
-comparisons); conditional-format rules (custom formula and number comparisons with fill
-and font). Grid sizes, sheetIds and the spreadsheet ID ride along in a custom document
-property so an export re-imports to the same identity.
+formats (wrapping and alignment are exported only); data validation (dropdown lists, ranges,
+checkboxes, custom formulas, number comparisons); conditional-format rules (custom formula
+and number comparisons with fill and font). Grid sizes, sheetIds and the spreadsheet ID ride
+along in a custom document property so an export re-imports to the same identity.
 
-Not kept: charts, protected ranges, named ranges, developer metadata, filters, row/column
-sizes, gradient conditional formats and validation types Excel has no equivalent for.
+Exported (not read back on import): column widths and row heights, hidden rows and columns,
+and basic column, bar and line charts over ranges of their own tab, at their anchor cell.
+Not kept: other charts, protected ranges, named ranges, developer metadata, filters, gradient
+conditional formats and validation types Excel has no equivalent for.
 Excel has no checkbox validation: a checkbox becomes a TRUE/FALSE dropdown whose prompt
 title marks it, so it comes back as a checkbox.
 """
@@ -30,10 +32,11 @@ from typing import Any
 
 import openpyxl
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, MergedCell
+from openpyxl.chart import BarChart, LineChart, Reference
 from openpyxl.comments import Comment
 from openpyxl.formatting.rule import CellIsRule, FormulaRule, Rule
 from openpyxl.packaging.custom import StringProperty
-from openpyxl.styles import Font, PatternFill
+from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.styles.differential import DifferentialStyle
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 from openpyxl.utils.datetime import to_excel
@@ -117,26 +120,37 @@ def _openpyxl_rgb(color: Any) -> str | None:
 # -- export ---------------------------------------------------------------------------------
 
 
-def export_xlsx(store: Store, spreadsheet_id: str, path: Path) -> None:
+def export_xlsx(
+    store: Store, spreadsheet_id: str, path: Path, tabs: Iterable[str] | None = None
+) -> None:
     """
-    Write one spreadsheet of the store to an ``.xlsx`` file.
+    Write one spreadsheet of the store to an ``.xlsx`` file (only `tabs`, when given).
     """
-    path.write_bytes(export_bytes(store, spreadsheet_id))
+    path.write_bytes(export_bytes(store, spreadsheet_id, tabs))
 
 
-def export_bytes(store: Store, spreadsheet_id: str) -> bytes:
+def export_bytes(store: Store, spreadsheet_id: str, tabs: Iterable[str] | None = None) -> bytes:
     """
-    Render one spreadsheet of the store as ``.xlsx`` bytes.
+    Render one spreadsheet of the store as ``.xlsx`` bytes (only `tabs`, when given).
     """
-    with store.lock:
-        spreadsheet = store.get(spreadsheet_id)
-        workbook = _build_workbook(spreadsheet)
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    build_workbook(store, spreadsheet_id, tabs).save(buffer)
     return buffer.getvalue()
 
 
-def _build_workbook(spreadsheet: Spreadsheet) -> Workbook:
+def build_workbook(
+    store: Store, spreadsheet_id: str, tabs: Iterable[str] | None = None
+) -> Workbook:
+    """
+    The openpyxl workbook of one spreadsheet of the store (only `tabs`, when given), for a
+    caller that sets more (page layout for printing) before saving it.
+    """
+    with store.lock:
+        spreadsheet = store.get(spreadsheet_id)
+        return _build_workbook(spreadsheet, None if tabs is None else set(tabs))
+
+
+def _build_workbook(spreadsheet: Spreadsheet, tabs: set[str] | None = None) -> Workbook:
     workbook = openpyxl.Workbook()
     workbook.remove(workbook.active)
     workbook.properties.title = spreadsheet.title
@@ -158,6 +172,8 @@ def _build_workbook(spreadsheet: Spreadsheet) -> Workbook:
         StringProperty(name=_PROPERTY, value=json.dumps(identity, ensure_ascii=False))
     )
     for sheet in spreadsheet.sheets:
+        if tabs is not None and sheet.title not in tabs:
+            continue
         worksheet = workbook.create_sheet(_excel_title(sheet.title))
         _export_sheet(sheet, worksheet)
     if not workbook.worksheets:
@@ -200,6 +216,85 @@ def _export_sheet(sheet: Sheet, ws: Worksheet) -> None:
         ws.merge_cells(_a1(merge))
     for rule in sheet.conditional_formats:
         _write_conditional_format(ws, rule)
+    _export_dimensions(sheet, ws)
+    for chart in sheet.charts:
+        _export_chart(sheet, ws, chart)
+
+
+_PX_PER_CHARACTER = 7
+"""Excel measures a column in characters of its default font: about 7 px each at 100 %."""
+_PADDING_PX = 5
+
+
+def _export_dimensions(sheet: Sheet, ws: Worksheet) -> None:
+    """
+    Column widths and row heights set in the sheet, and hidden rows and columns.
+    """
+    for c, column in enumerate(sheet.columns):
+        if column is None:
+            continue
+        dimension = ws.column_dimensions[get_column_letter(c + 1)]
+        if column.pixel_size:
+            dimension.width = round(max(column.pixel_size - _PADDING_PX, 1) / _PX_PER_CHARACTER, 2)
+        if column.hidden:
+            dimension.hidden = True
+    for r, row in enumerate(sheet.rows):
+        if row is None or not (row.pixel_size or row.hidden):
+            continue
+        dimension = ws.row_dimensions[r + 1]
+        if row.pixel_size:
+            dimension.height = row.pixel_size * 0.75  # points
+        if row.hidden:
+            dimension.hidden = True
+
+
+def _export_chart(sheet: Sheet, ws: Worksheet, chart: dict[str, Any]) -> None:
+    """
+    A basic column, bar or line chart over ranges of this tab, anchored where the sheet has it.
+    """
+    spec = chart.get("spec", {})
+    basic = spec.get("basicChart")
+    kind = (basic or {}).get("chartType")
+    if kind not in ("COLUMN", "BAR", "LINE"):
+        return
+    xl_chart: BarChart | LineChart
+    if kind == "LINE":
+        xl_chart = LineChart()
+    else:
+        xl_chart = BarChart()
+        xl_chart.type = "col" if kind == "COLUMN" else "bar"
+    xl_chart.title = spec.get("title")
+    headers = int(basic.get("headerCount", 0))
+    domains = basic.get("domains", [])
+    for series in basic.get("series", []):
+        reference = _chart_reference(sheet, ws, series.get("series", {}))
+        if reference is None:
+            return
+        xl_chart.add_data(reference, titles_from_data=headers > 0)
+    if domains:
+        categories = _chart_reference(sheet, ws, domains[0].get("domain", {}), skip=headers)
+        if categories is not None:
+            xl_chart.set_categories(categories)
+    anchor = chart.get("position", {}).get("overlayPosition", {}).get("anchorCell", {})
+    cell = f"{get_column_letter(anchor.get('columnIndex', 0) + 1)}{anchor.get('rowIndex', 0) + 1}"
+    ws.add_chart(xl_chart, cell)
+
+
+def _chart_reference(
+    sheet: Sheet, ws: Worksheet, data: dict[str, Any], skip: int = 0
+) -> Reference | None:
+    """The cells of a chart's source range on this tab (None for a range on another tab)."""
+    sources = data.get("sourceRange", {}).get("sources", [])
+    if len(sources) != 1 or sources[0].get("sheetId", 0) != sheet.sheet_id:
+        return None
+    source = sources[0]
+    return Reference(
+        ws,
+        min_col=source.get("startColumnIndex", 0) + 1,
+        max_col=source.get("endColumnIndex", 1),
+        min_row=source.get("startRowIndex", 0) + 1 + skip,
+        max_row=source.get("endRowIndex", sheet.row_count),
+    )
 
 
 def _write_value(ws: Worksheet, row: int, col: int, value: Any) -> None:
@@ -233,6 +328,15 @@ def _write_format(cell: Any, fmt: dict[str, Any]) -> None:
     number = fmt.get("numberFormat")
     if isinstance(number, dict) and number.get("pattern"):
         cell.number_format = str(number["pattern"])
+    wrap = fmt.get("wrapStrategy") == "WRAP"
+    vertical = _VERTICAL.get(str(fmt.get("verticalAlignment", "")))
+    horizontal = _HORIZONTAL.get(str(fmt.get("horizontalAlignment", "")))
+    if wrap or vertical or horizontal:
+        cell.alignment = Alignment(wrap_text=wrap or None, vertical=vertical, horizontal=horizontal)
+
+
+_VERTICAL = {"TOP": "top", "MIDDLE": "center", "BOTTOM": "bottom"}
+_HORIZONTAL = {"LEFT": "left", "CENTER": "center", "RIGHT": "right"}
 
 
 def _font(text: dict[str, Any]) -> Font:

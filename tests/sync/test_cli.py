@@ -107,3 +107,33 @@ def test_demo_runs_twice_and_exports(tmp_path: Path) -> None:
 
     book = load_workbook(result.xlsx)
     assert {"ศก.1", "สรุปอัตโนมัติ", "รวบรวมรายชื่อ (ระบบ)"} <= set(book.sheetnames)
+
+
+def test_the_summary_reads_well_in_the_xlsx_copy(tmp_path: Path) -> None:
+    """The demo's .xlsx keeps what makes the summary readable: wide label columns, the frozen
+    header, number formats (no `1.55E+08`), the chart, the checkbox and the record row hidden."""
+    from openpyxl import load_workbook
+
+    from sync.summary import (
+        BAHT_FORMAT,
+        META_LABEL,
+        META_ROW,
+        PERCENT_FORMAT,
+        REGION_COLUMNS,
+        REGION_HEADER_ROW,
+    )
+
+    result = run_demo(out_dir=tmp_path, rows_per_region=8)
+    sheet = load_workbook(result.xlsx)["สรุปอัตโนมัติ"]
+    assert sheet.column_dimensions["A"].width >= 50 and sheet.column_dimensions["B"].width >= 30
+    assert f"B{REGION_HEADER_ROW + 1}" == sheet.freeze_panes
+    assert 1 == len(sheet._charts)
+    assert META_LABEL == sheet.cell(META_ROW, 1).value and sheet.row_dimensions[META_ROW].hidden
+    first_region = REGION_HEADER_ROW + 1
+    satisfied = REGION_COLUMNS.index("ผู้พึงพอใจ (ร้อยละของผู้เข้าร่วม)") + 1
+    economic = REGION_COLUMNS.index("มูลค่าทางเศรษฐกิจ (บาท)") + 1
+    assert PERCENT_FORMAT == sheet.cell(first_region, satisfied).number_format
+    assert BAHT_FORMAT == sheet.cell(first_region, economic).number_format
+    assert sheet.cell(REGION_HEADER_ROW, 4).alignment.wrap_text
+    checkbox = [dv for dv in sheet.data_validations.dataValidation if "E1" in str(dv.sqref)]
+    assert 1 == len(checkbox) and "TRUE" in (checkbox[0].formula1 or "")
