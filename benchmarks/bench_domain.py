@@ -88,7 +88,7 @@ def _pass(
                 cells, region=region, options=options, fiscal_year=FISCAL_YEAR, as_of=AS_OF
             )
             t1 = clock()
-            kpi.evaluate_row(cells, parsed=result.values)
+            kpi.evaluate_row(cells, parsed=result.values, changes=result.changes)
             checking += t1 - t0
             computing += clock() - t1
             status = result.status

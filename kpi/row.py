@@ -111,13 +111,19 @@ def raw_figures(values: Mapping[str, object]) -> list[Decimal | None]:
     return numbers
 
 
-def evaluate_row(cells: Cells, *, parsed: Mapping[str, object] | None = None) -> KpiResult:
+def evaluate_row(
+    cells: Cells,
+    *,
+    parsed: Mapping[str, object] | None = None,
+    changes: formulas.RowChanges | None = None,
+) -> KpiResult:
     """
     Compute every KPI of one row (operating manual, การคำนวณผลลัพธ์ตัวชี้วัด, formulas 1–7).
 
     `parsed` is the `values` of `rules.check_row` for the same cells (default template), when
     the caller has it: the numbers are then taken from there rather than parsed a second time,
-    with the same results.
+    with the same results; `changes` is its `changes` (the formulas already applied, for a row
+    with raw figures).
 
     Columns filled, by worker-block header (each ends in the mark `(คำนวณโดยระบบ)`, so it is
     never a people's column; domain spec §3.2 and §4):
@@ -169,8 +175,9 @@ def evaluate_row(cells: Cells, *, parsed: Mapping[str, object] | None = None) ->
     filled. Negative results are kept. Numbers are rounded half-up to 2 places here, and only
     here.
     """
-    numbers = _inputs(cells) if parsed is None else raw_figures(parsed)
-    changes = formulas.row_changes(numbers)
+    if changes is None:
+        numbers = _inputs(cells) if parsed is None else raw_figures(parsed)
+        changes = formulas.row_changes(numbers)
     waste, cost, sales = changes.waste, changes.cost, changes.sales
     improved = changes.improved
     values: dict[str, KpiValue] = {

@@ -11,6 +11,7 @@ from datetime import date
 from types import MappingProxyType
 from typing import TypeAlias
 
+from kpi.formulas import RowChanges
 from rules import headers as h
 from rules.checks import choices, dates, emails, geography, ids, numbers, phones, text
 from rules.checks import results as result_checks
@@ -82,6 +83,9 @@ class RowResult:
     """`สถานะ` is `ยกเลิก`: checked but not counted."""
     is_blank: bool = False
     """Every input cell is blank: the row is skipped and its worker cells cleared."""
+    changes: RowChanges | None = None
+    """The manual's formulas applied to the row's raw figures (None without raw figures), so
+    `kpi.evaluate_row` need not apply them again."""
 
     @property
     def codes(self) -> tuple[str, ...]:
@@ -295,7 +299,8 @@ def check_row(
     for header, blank in plan.required:
         if header not in given and header in cells:
             findings.append(blank)
-    context = _Context(given, values, cells, region, fiscal_year, as_of)
+    changes = result_checks.changes_of(given, values)
+    context = _Context(given, values, cells, region, fiscal_year, as_of, changes)
     for rule in CROSS_FIELD_RULES:
         findings.extend(rule(context))
     if len(findings) > 1:
@@ -310,6 +315,7 @@ def check_row(
         national_id=national_id if isinstance(national_id, str) else None,
         tax_id=tax_id,
         cancelled=any(values.get(x) == h.CANCELLED for x in STATUS_COLUMNS),
+        changes=changes,
     )
 
 
@@ -326,6 +332,7 @@ class _Context:
     region: str
     fiscal_year: int
     as_of: date | None
+    changes: RowChanges | None
 
 
 def _date(ctx: _Context, header: str) -> date | None:
@@ -399,7 +406,7 @@ def _numbers(ctx: _Context) -> list[Finding]:
     found = numbers.check_pairs(ctx.given, ctx.values)
     items = [item for item in h.SATISFACTION_ITEMS if item in ctx.given]
     found.extend(numbers.check_satisfaction(items))
-    found.extend(result_checks.check_results(ctx.given, ctx.values))
+    found.extend(result_checks.check_results(ctx.changes, ctx.values))
     return found
 
 

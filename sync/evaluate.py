@@ -172,7 +172,10 @@ def evaluate(
                 check = rules.check_row(
                     cells, region=tab.region, options=options, fiscal_year=fiscal_year, as_of=as_of
                 )
-                cached = cache[key] = (check, kpi.evaluate_row(cells, parsed=check.values))
+                cached = cache[key] = (
+                    check,
+                    kpi.evaluate_row(cells, parsed=check.values, changes=check.changes),
+                )
             check, result = cached
             if check.is_blank:
                 blanks.append(row_number)

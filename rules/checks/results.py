@@ -83,14 +83,23 @@ def _number_text(value: Decimal) -> str:
     return f"{round_half_up(value):f}"
 
 
-def check_results(given: Container[str], values: Mapping[str, object]) -> list[Finding]:
+def changes_of(given: Container[str], values: Mapping[str, object]) -> RowChanges | None:
+    """
+    The formulas' results for a row's raw figures, None for a row without any (the form
+    without raw figures): computed once, for these checks and for the KPI cells.
+    """
+    if not any(header in given for header in h.KPI_INPUT_HEADERS):
+        return None
+    return row_changes(raw_figures(values))
+
+
+def check_results(changes: RowChanges | None, values: Mapping[str, object]) -> list[Finding]:
     """
     Warn where a formula's base is zero, and where a typed result is more than half a point
     from the one its raw figures give (naming both values). Nothing to do without raw figures.
     """
-    if not any(header in given for header in h.KPI_INPUT_HEADERS):
+    if changes is None:
         return []
-    changes = row_changes(raw_figures(values))
     findings = [
         found
         for change in (

@@ -36,7 +36,9 @@ def test_every_row_of_a_demo_sheet_with_mistakes_computes_the_same() -> None:
             checked = rules.check_row(
                 cells, region=region, options=options, fiscal_year=2567, as_of=AS_OF
             )
-            assert evaluate_row(cells) == evaluate_row(cells, parsed=checked.values)
+            expected = evaluate_row(cells)
+            assert expected == evaluate_row(cells, parsed=checked.values)
+            assert expected == evaluate_row(cells, parsed=checked.values, changes=checked.changes)
             compared += 1
     assert compared >= 7 * 60
 
