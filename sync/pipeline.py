@@ -141,6 +141,8 @@ class Snapshot:
     compiled_title: str | None
     info: SpreadsheetInfo | None
     meta: SheetMeta | None
+    missing_regions: tuple[str, ...] = ()
+    """Configured regions with no tab at all (the others are synced; see `_resolve`)."""
 
 
 @dataclass
@@ -222,6 +224,8 @@ class Titles:
     options: str
     summary: str | None
     compiled: str | None
+    missing: tuple[str, ...] = ()
+    """Configured regions no tab answers to: left out of the read, reported, not fatal."""
 
     def all(self) -> list[str]:
         """Every title to read, in request order."""
@@ -252,6 +256,10 @@ def _hint_key(settings: SyncSettings) -> tuple[str, ...]:
 
 
 def _remember_titles(settings: SyncSettings, snapshot: Snapshot) -> None:
+    if snapshot.missing_regions:
+        # A region's tab is gone: the next run must look for it again, not read without it.
+        _TITLE_HINTS.pop(_hint_key(settings), None)
+        return
     titles = Titles(
         regions=dict(snapshot.regions),
         options=snapshot.options_title,
@@ -307,6 +315,7 @@ def read_snapshot(
         compiled_title=titles.compiled,
         info=info,
         meta=_find_meta(by_title.get(titles.summary)) if titles.summary else None,
+        missing_regions=titles.missing,
     )
 
 
@@ -317,18 +326,24 @@ def _resolve(info: SpreadsheetInfo, settings: SyncSettings) -> Titles:
         found = match_titles(wanted, actual)
     except AmbiguousTitle as exc:
         raise SheetLayoutError(f"Spreadsheet {info.title!r}: {exc}") from None
-    missing = [name for name in (*settings.regions, settings.options_tab) if found[name] is None]
-    if missing:
+    missing_regions = tuple(r for r in settings.regions if found[r] is None)
+    # One region's tab renamed or deleted never stops the others (it is reported, and the
+    # summary keeps its last figures); without the dropdown lists or any region, nothing runs.
+    fatal = [m for m in (settings.options_tab,) if found[m] is None]
+    if len(missing_regions) == len(settings.regions):
+        fatal = [*missing_regions, *fatal]
+    if fatal:
         raise SheetLayoutError(
-            f"Spreadsheet {info.title!r} has no tab named {', '.join(repr(m) for m in missing)} "
+            f"Spreadsheet {info.title!r} has no tab named {', '.join(repr(m) for m in fatal)} "
             f"(its tabs: {', '.join(actual)}) — rename the tab or fix the region list in the "
             "configuration."
         )
     return Titles(
-        regions={r: found[r] or r for r in settings.regions},
+        regions={r: t for r in settings.regions if (t := found[r]) is not None},
         options=found[settings.options_tab] or settings.options_tab,
         summary=found[settings.summary_tab],
         compiled=found[settings.compiled_tab],
+        missing=missing_regions,
     )
 
 
@@ -385,7 +400,10 @@ def _region_tabs(
     when the metadata was read (`info`).
     """
     tabs = []
-    notices: list[TabNotice] = []
+    notices: list[TabNotice] = [
+        TabNotice(region, region, (), skipped=True, tab_missing=True)
+        for region in snapshot.missing_regions
+    ]
     missing_worker: dict[str, tuple[str, ...]] = {}
     header_row = settings.header_row
     section_row = header_row - 1
@@ -1123,6 +1141,7 @@ def run_sync(
                         options=snapshot.options_title,
                         summary=snapshot.summary_title or settings.summary_tab,
                         compiled=snapshot.compiled_title or settings.compiled_tab,
+                        missing=snapshot.missing_regions,
                     ),
                 )
             _remember_titles(settings, snapshot)

@@ -107,9 +107,16 @@ class TabNotice:
     missing: tuple[str, ...]
     """The required columns not found (for a skipped tab: the identifying ones)."""
     skipped: bool = False
+    tab_missing: bool = False
+    """No tab answers to the region's name at all (renamed or deleted)."""
 
     def english(self, header_row: int) -> str:
         """The line for logs, the CLI and `run --json`."""
+        if self.tab_missing:
+            return (
+                f"No tab named {self.region!r}: that region was not synced (the others were) — "
+                "rename the tab back or fix the region list in the configuration."
+            )
         names = (" or " if self.skipped else ", ").join(repr(m) for m in self.missing)
         if self.skipped:
             return (
@@ -123,10 +130,16 @@ class TabNotice:
 
     def reason(self) -> str:
         """Why a skipped tab has no figures this run, short, for its row of the region table."""
+        if self.tab_missing:
+            return f"ไม่พบแท็บ {self.region}"
         return f"แท็บ {self.title} ไม่มีคอลัมน์ {' หรือ '.join(self.missing)}"
 
     def thai(self) -> str:
         """The line on the summary tab."""
+        if self.tab_missing:
+            return (
+                f"ไม่พบแท็บ {self.region}: ภูมิภาคนี้ไม่ได้ตรวจและไม่นับในรอบนี้ — กรุณาตั้งชื่อแท็บกลับให้ตรงกับที่กำหนด"
+            )
         if self.skipped:
             names = " หรือ ".join(self.missing)
             return (

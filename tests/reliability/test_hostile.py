@@ -404,7 +404,7 @@ LAYOUTS = {
     "header-is-a-number": (_header(h.REMARK, 12345), "ok"),
     "header-with-formula-text": (_header(h.REMARK, "=HEADER()"), "ok"),
     "tab-renamed-spacing": (_rename_tab(" ศก. 1 "), "ok"),
-    "tab-renamed": (_rename_tab("ศก.1 (สำเนา)"), "SheetLayoutError"),
+    "tab-renamed": (_rename_tab("ศก.1 (สำเนา)"), "SheetLayoutError"),  # its only region
     "options-tab-missing": (_delete_tab(h.OPTIONS_TAB), "SheetLayoutError"),
     "empty-tab": (_clear_sheet, "failed"),
 }

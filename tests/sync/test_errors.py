@@ -24,16 +24,27 @@ def _run(backend: GspreadBackend, sid: str, clock: Callable[[], datetime]) -> ob
 def test_missing_regional_tab(
     emulator: EmulatorHandle, loaded: str, backend: GspreadBackend, clock: Callable[[], datetime]
 ) -> None:
-    """A configured region with no tab stops the run before any write and names the tab."""
+    """A configured region with no tab (renamed or deleted) never stops the others: they are
+    synced, the run fails naming the tab, and the summary keeps that region's last figures."""
+    first = run_sync(backend, SyncSettings(spreadsheet_id=loaded), clock=clock)
+    assert "ok" == first.outcome
     sheet = emulator.store.get(loaded).sheet_by_title("ศก.4")
     assert sheet is not None
     people._batch(emulator.store, loaded, [{"deleteSheet": {"sheetId": sheet.sheet_id}}])
-    before = snapshot(emulator.store, loaded)
-    emulator.counters.reset()
-    with pytest.raises(SheetLayoutError, match=re.escape("no tab named 'ศก.4'")):
-        _run(backend, loaded, clock)
-    assert 0 == emulator.counters.writes
-    assert before == snapshot(emulator.store, loaded)
+    from sync.cells import column_letter
+
+    pin_col = emulator.store.get_values(loaded, "ศก.2")[2].index(h.NATIONAL_ID)
+    people.type_value(emulator.store, loaded, "ศก.2", f"{column_letter(pin_col)}4", "12345")
+    report = run_sync(backend, SyncSettings(spreadsheet_id=loaded), clock=clock)
+    assert "failed" == report.outcome and "No tab named 'ศก.4'" in (report.error or "")
+    assert "ไม่พบแท็บ ศก.4" == report.regions["ศก.4"].skipped
+    assert report.regions["ศก.2"].failed > first.regions["ศก.2"].failed  # the others were synced
+    summary = emulator.store.get_values(loaded, h.SUMMARY_TAB, render="UNFORMATTED_VALUE")
+    row = next(r for r in summary if r and r[0] == "ศก.4")
+    assert str(row[1]).startswith("ตัวเลขเดิม (ไม่เป็นปัจจุบัน): ไม่พบแท็บ ศก.4")
+    assert first.regions["ศก.4"].rows == row[3]
+    again = run_sync(backend, SyncSettings(spreadsheet_id=loaded), clock=clock)
+    assert (0, "failed") == (again.writes, again.outcome)
 
 
 def test_missing_options_tab(
