@@ -20,8 +20,8 @@ class Served:
 
 
 def _serve(conn: Connection, rows: int, seed: int, latency: float) -> None:
+    from sheets_emulator.http.server import run_emulator
     from sync.demodata import generate_spreadsheet
-    from sync.emulator.server import run_emulator
     from sync.testing import load_demo
 
     with run_emulator() as emulator:

@@ -25,16 +25,16 @@ from pathlib import Path
 from typing import Any
 
 from rules import headers as h
+from sheets_emulator.api import router as api
+from sheets_emulator.api.router import ApiRequest
+from sheets_emulator.http.client import make_gspread_client
+from sheets_emulator.http.server import EmulatorHandle, run_emulator
+from sheets_emulator.model.errors import ApiError
 from sync.backends.gspread_backend import GspreadBackend
 from sync.cells import column_letter
 from sync.config import Config, ServiceConfig
 from sync.demo import DEMO_ROWS_PER_REGION
 from sync.demodata import generate_spreadsheet
-from sync.emulator import api
-from sync.emulator.api import ApiRequest
-from sync.emulator.client import make_gspread_client
-from sync.emulator.errors import ApiError
-from sync.emulator.server import EmulatorHandle, run_emulator
 from sync.history import RunHistory
 from sync.logconfig import configure_logging
 from sync.pipeline import SyncSettings, run_sync

@@ -40,16 +40,16 @@ from pathlib import Path
 from typing import Any
 
 from rules import headers as h
+from sheets_emulator.http.client import make_gspread_client
+from sheets_emulator.http.faults import Faults
+from sheets_emulator.http.server import run_emulator
+from sheets_emulator.model.store import Store
 from sync.backends.base import Grid, SheetsBackend, SpreadsheetInfo
 from sync.backends.gspread_backend import GspreadBackend
 from sync.backends.memory import MemoryBackend
 from sync.backends.retry import RetryPolicy
 from sync.config import Config
 from sync.demodata import DemoSpreadsheet, generate_spreadsheet
-from sync.emulator.client import make_gspread_client
-from sync.emulator.faults import Faults
-from sync.emulator.server import run_emulator
-from sync.emulator.store import Store
 from sync.logconfig import configure_logging
 from sync.pipeline import BANGKOK, SyncSettings, run_sync
 from sync.service import RateLimiter, SyncService, ThrottledBackend, parse_cron

@@ -26,10 +26,10 @@ from _emulator_process import emulator_process
 import kpi
 import rules
 from rules import headers as h
+from sheets_emulator.http.client import make_gspread_client
 from sync.backends.gspread_backend import GspreadBackend
 from sync.cells import column_letter
 from sync.demodata import options_lists
-from sync.emulator.client import make_gspread_client
 from sync.pipeline import SyncSettings, run_sync
 
 

@@ -319,7 +319,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_emulator(args: argparse.Namespace) -> int:
     """Serve the Sheets API emulator in the foreground (rehearsals, manual testing)."""
-    from sync.emulator.server import serve_forever
+    from sheets_emulator.http.server import serve_forever
 
     try:
         serve_forever(

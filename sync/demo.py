@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
+from sheets_emulator.files.xlsx import export_xlsx
+from sheets_emulator.http.server import run_emulator
 from sync.config import Config, ServiceConfig, SpreadsheetConfig
 from sync.demodata import generate_spreadsheet
-from sync.emulator.server import run_emulator
-from sync.emulator.xlsx import export_xlsx
 from sync.history import RunHistory
 from sync.report import RunReport
 from sync.runner import RunRequest, run_once

@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from rules import headers as h
+from sheets_emulator import people
+from sheets_emulator.model.store import Store
 from sync.cells import column_letter
-from sync.emulator import people
-from sync.emulator.store import Store
 
 Edit = Callable[[Store], None]
 

@@ -74,7 +74,7 @@ def check_key_permissions(path: Path) -> str | None:
 @contextmanager
 def open_backend(config: Config) -> Iterator[SheetsBackend]:
     """The gspread backend for the configured endpoint (Google, or the emulator)."""
-    from sync.emulator.client import make_gspread_client
+    from sheets_emulator.http.client import make_gspread_client
 
     service = config.service
     credentials: Any = None

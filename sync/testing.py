@@ -12,8 +12,8 @@ from typing import Any
 
 import rules
 from rules import headers as h
+from sheets_emulator.model.store import Store
 from sync.demodata import DemoSpreadsheet
-from sync.emulator.store import Store
 
 WORKER_TABS = (h.SUMMARY_TAB, h.COMPILED_TAB)
 

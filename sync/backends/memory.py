@@ -12,9 +12,9 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
+from sheets_emulator.api.router import ApiRequest, SheetsApi
+from sheets_emulator.model.store import Store
 from sync.backends.base import INFO_FIELDS, ApiCall, Grid, SpreadsheetInfo, Tracer, parse_info
-from sync.emulator.api import ApiRequest, SheetsApi
-from sync.emulator.store import Store
 from sync.errors import (
     BackendError,
     BadRequest,

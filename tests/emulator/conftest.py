@@ -10,11 +10,11 @@ import gspread
 import pytest
 import requests
 
-from sync.emulator.api import ApiRequest, ApiResponse, SheetsApi
-from sync.emulator.client import make_gspread_client, sheets_session
-from sync.emulator.faults import classify
-from sync.emulator.schema import SCHEMA, method_id
-from sync.emulator.server import EmulatorHandle, run_emulator
+from sheets_emulator.api.router import ApiRequest, ApiResponse, SheetsApi
+from sheets_emulator.api.schema import SCHEMA, method_id
+from sheets_emulator.http.client import make_gspread_client, sheets_session
+from sheets_emulator.http.faults import classify
+from sheets_emulator.http.server import EmulatorHandle, run_emulator
 
 SPREADSHEET_ID = "1emulatorTestSpreadsheet000000000000000000"
 # gspread's own tests, run against a live emulator by test_gspread_suite.py, not collected here.

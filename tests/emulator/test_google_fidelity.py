@@ -16,9 +16,9 @@ import pytest
 import requests
 from google.oauth2 import service_account
 
-from sync.emulator.auth import GOOGLE_TOKEN_URI, AuthConfig, make_service_account_key
-from sync.emulator.client import make_gspread_client
-from sync.emulator.server import EmulatorHandle, run_emulator
+from sheets_emulator.http.auth import GOOGLE_TOKEN_URI, AuthConfig, make_service_account_key
+from sheets_emulator.http.client import make_gspread_client
+from sheets_emulator.http.server import EmulatorHandle, run_emulator
 
 SHEETS = "https://sheets.googleapis.com/v4/spreadsheets"
 ACCOUNT = "worker@sheetsync-test.iam.gserviceaccount.com"

@@ -17,12 +17,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rules import headers as h
+from sheets_emulator import people
+from sheets_emulator.http.server import run_emulator
+from sheets_emulator.model.store import MAX_CELL_CHARS, MAX_CELLS, Formula, Store
 from sync.backends.memory import MemoryBackend
 from sync.cells import column_letter
 from sync.demodata import generate_spreadsheet
-from sync.emulator import people
-from sync.emulator.server import run_emulator
-from sync.emulator.store import MAX_CELL_CHARS, MAX_CELLS, Formula, Store
 from sync.errors import SyncError
 from sync.pipeline import SyncSettings, run_sync
 from sync.testing import WORKER_TABS, load_demo, people_view

@@ -25,13 +25,13 @@ import pytest
 import structlog
 
 from rules import headers as h
+from sheets_emulator import people
+from sheets_emulator.http.auth import AuthConfig, make_service_account_key
+from sheets_emulator.http.server import EmulatorHandle, run_emulator
 from sync.backends.gspread_backend import load_credentials
 from sync.config import Config, ServiceConfig
 from sync.demo import run_demo
 from sync.demodata import generate_spreadsheet
-from sync.emulator import people
-from sync.emulator.auth import AuthConfig, make_service_account_key
-from sync.emulator.server import EmulatorHandle, run_emulator
 from sync.errors import AuthenticationFailed, SyncError
 from sync.logconfig import configure_logging
 from sync.mask import mask_changes
@@ -149,8 +149,8 @@ def test_demo_flow_logs_no_personal_data(captured: Captured, tmp_path: Path, tal
 
 def test_planned_changes_print_no_personal_data(tally: Tally) -> None:
     """The dry run's printed plan (the compiled list copies IDs, phones, e-mails) masks them all."""
+    from sheets_emulator.model.store import Store
     from sync.backends.memory import MemoryBackend
-    from sync.emulator.store import Store
 
     for seed in (2567, 31, 32):
         demo = generate_spreadsheet(rows_per_region=15, seed=seed)

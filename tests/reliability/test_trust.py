@@ -19,13 +19,13 @@ from urllib.parse import quote
 import pytest
 
 from rules import headers as h
+from sheets_emulator import people
+from sheets_emulator.api.router import ApiRequest, SheetsApi
+from sheets_emulator.http.server import run_emulator
+from sheets_emulator.model.store import Store
 from sync.backends.memory import MemoryBackend
 from sync.cells import column_letter
 from sync.demodata import DemoSpreadsheet
-from sync.emulator import people
-from sync.emulator.api import ApiRequest, SheetsApi
-from sync.emulator.server import run_emulator
-from sync.emulator.store import Store
 from sync.errors import SyncError
 from sync.layout import match_titles
 from sync.pipeline import run_sync

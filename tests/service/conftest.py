@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from sheets_emulator.http.server import EmulatorHandle, run_emulator
 from sync.config import Config
 from sync.demodata import DemoSpreadsheet, generate_spreadsheet
-from sync.emulator.server import EmulatorHandle, run_emulator
 from sync.pipeline import BANGKOK
 from sync.testing import load_demo
 

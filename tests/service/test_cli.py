@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from sheets_emulator.http.server import EmulatorHandle
 from sync.cli import main
 from sync.config import Config
-from sync.emulator.server import EmulatorHandle
 from sync.history import RunHistory
 from sync.report import RegionCounts, RunReport
 from sync.runner import RunRequest

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from sheets_emulator.http.server import EmulatorHandle
 from sync.config import Config
-from sync.emulator.server import EmulatorHandle
 from sync.history import RunHistory
 from sync.runner import RunRequest
 from sync.service import SpreadsheetBusy, SyncService, lock_path, run_locked, spreadsheet_lock

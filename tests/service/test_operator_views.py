@@ -14,12 +14,12 @@ from pathlib import Path
 
 import pytest
 
+from sheets_emulator.http.auth import AuthConfig, make_service_account_key
+from sheets_emulator.http.client import make_gspread_client
+from sheets_emulator.http.server import EmulatorHandle, run_emulator
+from sheets_emulator.people import type_value
 from sync.cli import EXIT_INTERRUPTED, EXIT_USAGE, StopSwitch, main
 from sync.demodata import DemoSpreadsheet
-from sync.emulator.auth import AuthConfig, make_service_account_key
-from sync.emulator.client import make_gspread_client
-from sync.emulator.people import type_value
-from sync.emulator.server import EmulatorHandle, run_emulator
 from sync.history import RunHistory
 from sync.mask import mask_personal
 from sync.report import RunReport

@@ -11,8 +11,8 @@ from typing import Any
 import pytest
 import time_machine
 
+from sheets_emulator.http.server import EmulatorHandle
 from sync.config import Config
-from sync.emulator.server import EmulatorHandle
 from sync.history import RunHistory
 from sync.pipeline import BANGKOK
 from sync.report import RunReport

@@ -7,8 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from rules import headers as h
+from sheets_emulator.http.server import EmulatorHandle
 from sync.config import Config
-from sync.emulator.server import EmulatorHandle
 from sync.history import RunHistory
 from sync.service import CheckboxWatcher, SyncService, sync_now_range
 

@@ -7,11 +7,11 @@ from datetime import datetime
 
 import pytest
 
+from sheets_emulator.http.client import make_gspread_client
+from sheets_emulator.http.server import EmulatorHandle, run_emulator
 from sync.backends.gspread_backend import GspreadBackend
 from sync.backends.retry import RetryPolicy
 from sync.demodata import DemoSpreadsheet, generate_spreadsheet
-from sync.emulator.client import make_gspread_client
-from sync.emulator.server import EmulatorHandle, run_emulator
 from sync.pipeline import BANGKOK
 from sync.testing import load_demo
 

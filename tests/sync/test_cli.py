@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from sheets_emulator.http.server import EmulatorHandle
 from sync.cli import main
 from sync.demo import run_demo
-from sync.emulator.server import EmulatorHandle
 from sync.history import RunHistory
 
 

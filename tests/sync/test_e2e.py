@@ -17,9 +17,9 @@ import pytest
 import kpi
 import rules
 from rules import headers as h
+from sheets_emulator.http.server import EmulatorHandle
 from sync.backends.gspread_backend import GspreadBackend
 from sync.demodata import EXPECTED_STATUS, DemoSpreadsheet
-from sync.emulator.server import EmulatorHandle
 from sync.pipeline import SyncSettings, run_sync, thai_timestamp
 from sync.setup import CHART_TITLE, MARKER, PROTECTION_DESCRIPTION, anchor_name
 from sync.summary import REGION_COLUMNS, REGION_HEADER_ROW
@@ -274,7 +274,7 @@ def test_header_row_is_configuration(
     clock: Callable[[], datetime],
 ) -> None:
     """A form with two more title rows works once header and first data rows are configured."""
-    from sync.emulator import people
+    from sheets_emulator import people
 
     for tab in h.DEFAULT_REGION_TABS:
         people.insert_rows(emulator.store, loaded, tab, 1, 2, values=[["ชื่อแบบฟอร์ม"], []])

@@ -9,9 +9,9 @@ from datetime import datetime
 import pytest
 
 from rules import headers as h
+from sheets_emulator import people
+from sheets_emulator.http.server import EmulatorHandle
 from sync.backends.gspread_backend import GspreadBackend
-from sync.emulator import people
-from sync.emulator.server import EmulatorHandle
 from sync.errors import RetriesExhausted, SheetLayoutError, SpreadsheetNotFound
 from sync.pipeline import SyncSettings, run_sync
 from sync.testing import snapshot

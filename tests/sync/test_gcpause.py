@@ -8,9 +8,9 @@ import gc
 
 import pytest
 
+from sheets_emulator.model.store import Store
 from sync.backends.memory import MemoryBackend
 from sync.demodata import generate_spreadsheet
-from sync.emulator.store import Store
 from sync.gcpause import gc_paused
 from sync.pipeline import SyncSettings, run_sync
 from sync.testing import load_demo

@@ -7,10 +7,10 @@ from datetime import datetime
 from typing import Any
 
 from rules import headers as h
+from sheets_emulator import people
+from sheets_emulator.model.store import Store
 from sync.backends.memory import MemoryBackend
 from sync.demodata import generate_spreadsheet
-from sync.emulator import people
-from sync.emulator.store import Store
 from sync.pipeline import BANGKOK, SyncSettings, run_sync
 from sync.testing import load_demo
 

@@ -9,10 +9,10 @@ from collections.abc import Iterator
 import pytest
 import structlog
 
+from sheets_emulator.http.server import EmulatorHandle
 from sync.backends.memory import MemoryBackend
 from sync.config import Config, ServiceConfig
 from sync.demodata import DemoSpreadsheet
-from sync.emulator.server import EmulatorHandle
 from sync.history import RunHistory
 from sync.logconfig import configure_logging, get_logger
 from sync.pipeline import SyncSettings, run_sync

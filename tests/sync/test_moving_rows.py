@@ -15,15 +15,15 @@ from typing import Any
 import pytest
 
 from rules import headers as h
+from sheets_emulator import people
+from sheets_emulator.http.client import make_gspread_client
+from sheets_emulator.http.server import run_emulator
+from sheets_emulator.model.store import Store
 from sync.backends.base import CallLog
 from sync.backends.gspread_backend import GspreadBackend
 from sync.backends.memory import MemoryBackend
 from sync.cells import column_letter
 from sync.demodata import generate_spreadsheet
-from sync.emulator import people
-from sync.emulator.client import make_gspread_client
-from sync.emulator.server import run_emulator
-from sync.emulator.store import Store
 from sync.errors import WriteOutcomeUnknown
 from sync.pipeline import SyncSettings, run_sync
 from sync.rehearsal import Trial, plan_trial
@@ -367,7 +367,7 @@ def test_a_rehearsal_copy_from_xlsx_gets_its_anchors_back_on_its_first_write(
     synced_base: dict[str, object],
 ) -> None:
     """.xlsx keeps no named ranges: the first write fails once, restores them, then writes."""
-    from sync.emulator import xlsx
+    from sheets_emulator.files import xlsx
 
     store = Store()
     data = xlsx.export_bytes(Store.from_json(synced_base), SPREADSHEET)

@@ -15,9 +15,9 @@ import pytest
 import rules
 from rules import headers as h
 from rules.header_map import header_key
+from sheets_emulator.http.server import EmulatorHandle
 from sync.backends.gspread_backend import GspreadBackend
 from sync.demodata import EXPECTED_STATUS, DemoSpreadsheet, generate_spreadsheet
-from sync.emulator.server import EmulatorHandle
 from sync.pipeline import BANGKOK, SyncSettings, run_sync, thai_timestamp
 from sync.testing import load_demo, people_view, snapshot
 

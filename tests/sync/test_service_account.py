@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 
+from sheets_emulator.http.auth import AuthConfig, make_service_account_key
+from sheets_emulator.http.server import EmulatorHandle, run_emulator
 from sync.config import Config, ServiceConfig
 from sync.demodata import DemoSpreadsheet
-from sync.emulator.auth import AuthConfig, make_service_account_key
-from sync.emulator.server import EmulatorHandle, run_emulator
 from sync.errors import AuthenticationFailed, PermissionDenied
 from sync.history import RunHistory
 from sync.runner import RunRequest, run_once

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sync.emulator.datafilter import Location, locate, matching_metadata, metadata_json
-from sync.emulator.errors import ApiError, RequestInvalid
-from sync.emulator.fields import merge_masked, parse_mask
-from sync.emulator.requests._common import Context, Handler, need
-from sync.emulator.store import Column, Row
+from sheets_emulator.api.batch_update._common import Context, Handler, need
+from sheets_emulator.api.datafilter import Location, locate, matching_metadata, metadata_json
+from sheets_emulator.api.fields import merge_masked, parse_mask
+from sheets_emulator.model.errors import ApiError, RequestInvalid
+from sheets_emulator.model.store import Column, Row
 
 _VISIBILITY = ("DOCUMENT", "PROJECT")
 

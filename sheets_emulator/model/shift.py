@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from sync.emulator.store import Column, Row, Sheet, Spreadsheet
+from sheets_emulator.model.store import Column, Row, Sheet, Spreadsheet
 
 Interval = tuple[int, int]
 Mapper = Callable[[int, int], Interval | None]

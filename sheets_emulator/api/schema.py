@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-from sync.emulator.errors import ApiError
+from sheets_emulator.model.errors import ApiError
 
 __all__ = ["SCHEMA", "Schema", "Violation", "body_error", "method_id", "query_error"]
 
@@ -516,7 +516,11 @@ def method_id(kind: str) -> str:
 
 
 def _load() -> Schema:
-    text = resources.files("sync.emulator").joinpath("discovery/sheets.v4.json").read_text("utf-8")
+    text = (
+        resources.files("sheets_emulator.api")
+        .joinpath("discovery/sheets.v4.json")
+        .read_text("utf-8")
+    )
     return Schema(json.loads(text))
 
 

@@ -30,10 +30,10 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from sync.emulator.store import CellValue, FormattedNumber, Formula, Sheet, Spreadsheet
+from sheets_emulator.model.store import CellValue, FormattedNumber, Formula, Sheet, Spreadsheet
 
 if TYPE_CHECKING:
-    from sync.emulator.a1 import Grid
+    from sheets_emulator.model.a1 import Grid
 
 RENDER_OPTIONS = ("FORMATTED_VALUE", "UNFORMATTED_VALUE", "FORMULA")
 DATETIME_OPTIONS = ("SERIAL_NUMBER", "FORMATTED_STRING")
@@ -600,7 +600,7 @@ class _Parser:
         raise _Unsupported(text)
 
     def reference(self, text: str) -> Any:
-        from sync.emulator.a1 import parse_range
+        from sheets_emulator.model.a1 import parse_range
 
         named = any(n.get("name") == text for n in self.spreadsheet.named_ranges)
         if "!" not in text and not named:

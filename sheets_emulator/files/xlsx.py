@@ -42,7 +42,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.worksheet import Worksheet
 
-from sync.emulator.store import (
+from sheets_emulator.model.store import (
     DEFAULT_COLUMNS,
     DEFAULT_ROWS,
     FormattedNumber,

@@ -12,13 +12,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from sync.emulator.a1 import Grid
-from sync.emulator.errors import RequestInvalid
-from sync.emulator.fields import Mask, merge_masked, parse_mask
-from sync.emulator.render import user_entered_json
-from sync.emulator.requests._common import Context, Handler, need, stored_range, strip_nulls
-from sync.emulator.store import MAX_CELL_CHARS, CellValue, Formula, Row, Sheet
-from sync.emulator.values import CELL_TOO_LONG
+from sheets_emulator.api.batch_update._common import (
+    Context,
+    Handler,
+    need,
+    stored_range,
+    strip_nulls,
+)
+from sheets_emulator.api.fields import Mask, merge_masked, parse_mask
+from sheets_emulator.api.values import CELL_TOO_LONG
+from sheets_emulator.model.a1 import Grid
+from sheets_emulator.model.errors import RequestInvalid
+from sheets_emulator.model.render import user_entered_json
+from sheets_emulator.model.store import MAX_CELL_CHARS, CellValue, Formula, Row, Sheet
 
 _CELL_PARTS = ("userEnteredValue", "note", "userEnteredFormat", "dataValidation")
 
@@ -526,7 +532,7 @@ def set_data_validation(ctx: Context, body: dict[str, Any]) -> None:
         if kind == "ONE_OF_RANGE":
             if len(values) != 1:
                 raise RequestInvalid("ONE_OF_RANGE condition requires exactly one value.")
-            from sync.emulator.a1 import parse_range
+            from sheets_emulator.model.a1 import parse_range
 
             text = str(values[0].get("userEnteredValue", "")).lstrip("=")
             try:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sync.emulator.errors import RequestInvalid
-from sync.emulator.fields import merge_masked, parse_mask
-from sync.emulator.requests._common import Context, Handler, need, stored_range
-from sync.emulator.store import Sheet
+from sheets_emulator.api.batch_update._common import Context, Handler, need, stored_range
+from sheets_emulator.api.fields import merge_masked, parse_mask
+from sheets_emulator.model.errors import RequestInvalid
+from sheets_emulator.model.store import Sheet
 
 # -- conditional formats ---------------------------------------------------------------------
 

@@ -507,8 +507,8 @@ class Store:
 
         With ``user_entered``, strings are parsed as the Sheets UI does (numbers, dates, formulas).
         """
-        from sync.emulator.a1 import parse_cell
-        from sync.emulator.render import parse_input
+        from sheets_emulator.model.a1 import parse_cell
+        from sheets_emulator.model.render import parse_input
 
         with self.lock:
             spreadsheet = self.get(spreadsheet_id)
@@ -538,8 +538,8 @@ class Store:
         """
         Read a tab (or an A1 range of it) as values.get would, trimmed the same way.
         """
-        from sync.emulator.a1 import quote_title, resolve_range
-        from sync.emulator.render import read_block
+        from sheets_emulator.model.a1 import quote_title, resolve_range
+        from sheets_emulator.model.render import read_block
 
         with self.lock:
             spreadsheet = self.get(spreadsheet_id)

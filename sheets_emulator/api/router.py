@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, unquote
 
-from sync.emulator.errors import ApiError, not_found, permission_denied
-from sync.emulator.faults import classify
-from sync.emulator.fields import apply_mask, parse_mask
-from sync.emulator.schema import body_error, method_id, query_error
-from sync.emulator.store import Spreadsheet, Store
-from sync.gcpause import gc_paused
+from sheets_emulator.api.fields import apply_mask, parse_mask
+from sheets_emulator.api.gcpause import gc_paused
+from sheets_emulator.api.schema import body_error, method_id, query_error
+from sheets_emulator.http.faults import classify
+from sheets_emulator.model.errors import ApiError, not_found, permission_denied
+from sheets_emulator.model.store import Spreadsheet, Store
 
 
 @dataclass(frozen=True)
@@ -104,11 +104,11 @@ class SheetsApi:
         self.validate_schema = validate_schema
         # The handler modules are imported lazily (they import this module's types); loading
         # them now keeps their import off the first request's latency.
-        import sync.emulator.datafilter
-        import sync.emulator.drive
-        import sync.emulator.requests
-        import sync.emulator.sheets_get
-        import sync.emulator.values  # noqa: F401
+        import sheets_emulator.api.batch_update
+        import sheets_emulator.api.datafilter
+        import sheets_emulator.api.drive
+        import sheets_emulator.api.spreadsheets_get
+        import sheets_emulator.api.values  # noqa: F401
 
     def handle(self, request: ApiRequest) -> ApiResponse:
         """
@@ -149,7 +149,7 @@ class SheetsApi:
         )
 
     def _route(self, request: ApiRequest) -> ApiResponse:
-        from sync.emulator import drive
+        from sheets_emulator.api import drive
 
         path = request.raw_path
         if path.startswith("/drive/v3/files"):
@@ -198,7 +198,7 @@ def _self_masking() -> tuple[Handler, ...]:
     """
     Return the handlers that apply ``fields`` themselves (for spreadsheets.get it drives grid data).
     """
-    from sync.emulator.sheets_get import handle_get, handle_get_by_data_filter
+    from sheets_emulator.api.spreadsheets_get import handle_get, handle_get_by_data_filter
 
     return (handle_get, handle_get_by_data_filter)
 
@@ -207,7 +207,7 @@ def _create(store: Store, request: ApiRequest) -> dict[str, Any]:
     """
     Implement spreadsheets.create with the properties and sheet titles of the body.
     """
-    from sync.emulator.sheets_get import render_spreadsheet
+    from sheets_emulator.api.spreadsheets_get import render_spreadsheet
 
     body = request.body if isinstance(request.body, dict) else {}
     props = body.get("properties") or {}
@@ -231,8 +231,9 @@ def _dispatch(request: ApiRequest, spreadsheet: Spreadsheet, rest: str) -> tuple
     """
     Pick the handler for the part of the path after the spreadsheet ID.
     """
-    from sync.emulator import datafilter, sheets_get, values
-    from sync.emulator.requests import batch_update
+    from sheets_emulator.api import datafilter, values
+    from sheets_emulator.api import spreadsheets_get as sheets_get
+    from sheets_emulator.api.batch_update import batch_update
 
     method = request.method.upper()
     call = Call(request, spreadsheet)
@@ -267,7 +268,7 @@ def _dispatch(request: ApiRequest, spreadsheet: Spreadsheet, rest: str) -> tuple
             return value_routes[(method, suffix)], call
     copy_to = re.fullmatch(r"/sheets/(\d+):copyTo", rest)
     if copy_to and method == "POST":
-        from sync.emulator.requests.sheets import copy_sheet_to
+        from sheets_emulator.api.batch_update.sheets import copy_sheet_to
 
         return copy_sheet_to, Call(request, spreadsheet, copy_to[1])
     if rest.startswith("/developerMetadata/") and method == "GET":

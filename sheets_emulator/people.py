@@ -14,9 +14,9 @@ from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote
 
-from sync.emulator.a1 import column_index, quote_title
-from sync.emulator.api import ApiRequest, SheetsApi
-from sync.emulator.store import Store
+from sheets_emulator.api.router import ApiRequest, SheetsApi
+from sheets_emulator.model.a1 import column_index, quote_title
+from sheets_emulator.model.store import Store
 
 __all__ = [
     "EditRejected",

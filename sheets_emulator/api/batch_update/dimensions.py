@@ -10,18 +10,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from sync.emulator.errors import RequestInvalid
-from sync.emulator.fields import merge_masked, parse_mask
-from sync.emulator.render import render_value
-from sync.emulator.requests._common import Context, Handler, dimension, need
-from sync.emulator.requests.shift import (
+from sheets_emulator.api.batch_update._common import Context, Handler, dimension, need
+from sheets_emulator.api.fields import merge_masked, parse_mask
+from sheets_emulator.model.errors import RequestInvalid
+from sheets_emulator.model.render import render_value
+from sheets_emulator.model.shift import (
     append_dimension,
     delete_dimension,
     insert_dimension,
     move_dimension,
 )
-from sync.emulator.store import Column, Row, Sheet
-from sync.emulator.textwidth import fitted_height_px, fitted_width_px
+from sheets_emulator.model.store import Column, Row, Sheet
+from sheets_emulator.model.textwidth import fitted_height_px, fitted_width_px
 
 
 def _span(ctx: Context, data: Any, *, bounded: bool = True) -> tuple[Sheet, str, int, int]:

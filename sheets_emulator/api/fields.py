@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from sync.emulator.errors import invalid_argument
+from sheets_emulator.model.errors import invalid_argument
 
 Mask = dict[str, Any]
 

@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from sync.emulator.errors import ApiError, invalid_argument, unable_to_parse_range
-from sync.emulator.store import Sheet, Spreadsheet
+from sheets_emulator.model.errors import ApiError, invalid_argument, unable_to_parse_range
+from sheets_emulator.model.store import Sheet, Spreadsheet
 
 _CELL = re.compile(r"^\$?([A-Za-z]{1,3})?\$?(\d+)?$")
 _R1C1 = re.compile(r"^[Rr](\d+)[Cc](\d+)$")

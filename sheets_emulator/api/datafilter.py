@@ -11,10 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sync.emulator.a1 import Grid, clamp, grid_from_range, parse_range
-from sync.emulator.errors import ApiError, bad_enum, invalid_argument, not_found
-from sync.emulator.store import Sheet, Spreadsheet, Store
-from sync.emulator.values import (
+from sheets_emulator.api.values import (
     WritePlan,
     batch_update_response,
     clear_grid,
@@ -27,9 +24,12 @@ from sync.emulator.values import (
     rows_of,
     value_range,
 )
+from sheets_emulator.model.a1 import Grid, clamp, grid_from_range, parse_range
+from sheets_emulator.model.errors import ApiError, bad_enum, invalid_argument, not_found
+from sheets_emulator.model.store import Sheet, Spreadsheet, Store
 
 if TYPE_CHECKING:
-    from sync.emulator.api import Call
+    from sheets_emulator.api.router import Call
 
 Location = tuple[str, Sheet | None, int | None]
 # https://developers.google.com/sheets/api/reference/rest/v4/DataFilter#developermetadatalookup
@@ -203,7 +203,7 @@ def _loose_match(own: Grid | None, target: Grid | None) -> bool:
 
 
 def _normalise_location(location: dict[str, Any]) -> dict[str, Any]:
-    from sync.emulator.sheets_get import public
+    from sheets_emulator.api.spreadsheets_get import public
 
     loc = {k: v for k, v in location.items() if v is not None}
     if "dimensionRange" in loc:

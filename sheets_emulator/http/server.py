@@ -24,10 +24,13 @@ from types import FrameType
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from sync.emulator import jsoncodec, xlsx
-from sync.emulator.api import ApiRequest, ApiResponse, SheetsApi
-from sync.emulator.auth import AuthConfig, TokenAuthority, load_service_accounts
-from sync.emulator.faults import (
+from sheets_emulator.api.gcpause import gc_paused
+from sheets_emulator.api.router import ApiRequest, ApiResponse, SheetsApi
+from sheets_emulator.files import xlsx
+from sheets_emulator.files.state import StatePersister, load_store
+from sheets_emulator.http import jsoncodec
+from sheets_emulator.http.auth import AuthConfig, TokenAuthority, load_service_accounts
+from sheets_emulator.http.faults import (
     Counters,
     DropMode,
     Faults,
@@ -36,9 +39,7 @@ from sync.emulator.faults import (
     handle_admin,
     is_read,
 )
-from sync.emulator.persistence import StatePersister, load_store
-from sync.emulator.store import Store
-from sync.gcpause import gc_paused
+from sheets_emulator.model.store import Store
 
 __all__ = ["EmulatorHandle", "EmulatorServer", "run_emulator", "serve_forever"]
 

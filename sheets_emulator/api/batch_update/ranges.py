@@ -18,11 +18,11 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sync.emulator.a1 import Grid
-from sync.emulator.errors import RequestInvalid
-from sync.emulator.render import FormulaError, effective
-from sync.emulator.requests._common import Context, Handler, need
-from sync.emulator.store import FormattedNumber, Formula, Sheet
+from sheets_emulator.api.batch_update._common import Context, Handler, need
+from sheets_emulator.model.a1 import Grid
+from sheets_emulator.model.errors import RequestInvalid
+from sheets_emulator.model.render import FormulaError, effective
+from sheets_emulator.model.store import FormattedNumber, Formula, Sheet
 
 Snapshot = tuple[Any, Any, Any, Any]  # value, note, format, validation
 _KINDS = ("notes", "formats", "validations")

@@ -14,16 +14,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sync.emulator.a1 import Grid, clamp, parse_range
-from sync.emulator.datafilter import MetadataIndex, filter_grids, locate, metadata_json
-from sync.emulator.errors import ApiError, invalid_argument
-from sync.emulator.fields import Mask, apply_mask, parse_mask
-from sync.emulator.render import effective_json, render_value, user_entered_json
-from sync.emulator.store import Sheet, Spreadsheet, Store
-from sync.emulator.values import option_bool
+from sheets_emulator.api.datafilter import MetadataIndex, filter_grids, locate, metadata_json
+from sheets_emulator.api.fields import Mask, apply_mask, parse_mask
+from sheets_emulator.api.values import option_bool
+from sheets_emulator.model.a1 import Grid, clamp, parse_range
+from sheets_emulator.model.errors import ApiError, invalid_argument
+from sheets_emulator.model.render import effective_json, render_value, user_entered_json
+from sheets_emulator.model.store import Sheet, Spreadsheet, Store
 
 if TYPE_CHECKING:
-    from sync.emulator.api import Call
+    from sheets_emulator.api.router import Call
 
 DEFAULT_ROW_PIXELS = 21
 DEFAULT_COLUMN_PIXELS = 100

@@ -14,18 +14,24 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sync.emulator.a1 import Grid, RangeRef, cell_a1, clamp, format_range, parse_range
-from sync.emulator.errors import ApiError, bad_enum, invalid_argument, invalid_value, required
-from sync.emulator.render import (
+from sheets_emulator.model.a1 import Grid, RangeRef, cell_a1, clamp, format_range, parse_range
+from sheets_emulator.model.errors import (
+    ApiError,
+    bad_enum,
+    invalid_argument,
+    invalid_value,
+    required,
+)
+from sheets_emulator.model.render import (
     DATETIME_OPTIONS,
     RENDER_OPTIONS,
     parse_input,
     read_block,
 )
-from sync.emulator.store import MAX_CELL_CHARS, MAX_CELLS, Sheet, Spreadsheet, Store
+from sheets_emulator.model.store import MAX_CELL_CHARS, MAX_CELLS, Sheet, Spreadsheet, Store
 
 if TYPE_CHECKING:
-    from sync.emulator.api import Call
+    from sheets_emulator.api.router import Call
 
 _BOOLS = {"true": True, "false": False, "1": True, "0": False}
 _SKIP = object()  # a JSON null in values: "Null values will be skipped"
@@ -482,7 +488,7 @@ def append(store: Store, call: Call) -> dict[str, Any]:
     """
     Serve values.append: find the table, then write after its last row (OVERWRITE or INSERT_ROWS).
     """
-    from sync.emulator.requests.shift import insert_dimension
+    from sheets_emulator.model.shift import insert_dimension
 
     user_entered = input_option(call.param("valueInputOption"))
     include = option_bool(call.param("includeValuesInResponse"), "include_values_in_response")

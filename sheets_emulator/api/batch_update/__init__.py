@@ -11,13 +11,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sync.emulator.errors import ApiError, RequestInvalid, invalid_argument
-from sync.emulator.requests import cells, dimensions, metadata, objects, ranges, sheets
-from sync.emulator.requests._common import Context, Handler, public, strip_nulls
-from sync.emulator.store import Store
+from sheets_emulator.api.batch_update import cells, dimensions, metadata, objects, ranges, sheets
+from sheets_emulator.api.batch_update._common import Context, Handler, public, strip_nulls
+from sheets_emulator.model.errors import ApiError, RequestInvalid, invalid_argument
+from sheets_emulator.model.store import Store
 
 if TYPE_CHECKING:
-    from sync.emulator.api import Call
+    from sheets_emulator.api.router import Call
 
 REGISTRY: dict[str, Handler] = {
     **sheets.HANDLERS,
@@ -37,7 +37,7 @@ def batch_update(store: Store, call: Call) -> dict[str, Any]:
     """
     Serve spreadsheets.batchUpdate: replies map 1:1 to requests; any failure changes nothing.
     """
-    from sync.emulator.sheets_get import render_spreadsheet
+    from sheets_emulator.api.spreadsheets_get import render_spreadsheet
 
     body = call.body
     requests = body.get("requests")

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:
-    from sync.emulator.store import Store
+    from sheets_emulator.model.store import Store
 
 __all__ = [
     "READ_KINDS",

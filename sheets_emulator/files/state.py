@@ -20,7 +20,7 @@ import threading
 import time
 from pathlib import Path
 
-from sync.emulator.store import Store
+from sheets_emulator.model.store import Store
 
 __all__ = ["StatePersister", "load_store", "save_store"]
 

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from sync.emulator.errors import RequestInvalid
-from sync.emulator.fields import merge_masked, parse_mask
-from sync.emulator.requests._common import Context, Handler, need
-from sync.emulator.requests.shift import resize
-from sync.emulator.sheets_get import sheet_properties
-from sync.emulator.store import DEFAULT_COLUMNS, DEFAULT_ROWS, Column, Row, Sheet, Store
+from sheets_emulator.api.batch_update._common import Context, Handler, need
+from sheets_emulator.api.fields import merge_masked, parse_mask
+from sheets_emulator.api.spreadsheets_get import sheet_properties
+from sheets_emulator.model.errors import RequestInvalid
+from sheets_emulator.model.shift import resize
+from sheets_emulator.model.store import DEFAULT_COLUMNS, DEFAULT_ROWS, Column, Row, Sheet, Store
 
 if TYPE_CHECKING:
-    from sync.emulator.api import Call
+    from sheets_emulator.api.router import Call
 
 
 def _check_title(ctx: Context, title: Any, *, own: Sheet | None = None) -> str:
@@ -175,7 +175,7 @@ def update_spreadsheet_properties(ctx: Context, body: dict[str, Any]) -> None:
     """
     Update the masked SpreadsheetProperties fields (title, locale, timeZone, autoRecalc).
     """
-    from sync.emulator.sheets_get import spreadsheet_properties
+    from sheets_emulator.api.spreadsheets_get import spreadsheet_properties
 
     props = need(body, "properties")
     mask = parse_mask(str(need(body, "fields")))
@@ -258,7 +258,7 @@ def copy_sheet_to(store: Store, call: Call) -> dict[str, Any]:
     """
     Serve spreadsheets.sheets.copyTo: copy one tab into another spreadsheet as "Copy of <title>".
     """
-    from sync.emulator.errors import invalid_argument, not_found, permission_denied
+    from sheets_emulator.model.errors import invalid_argument, not_found, permission_denied
 
     source = call.spreadsheet.sheet_by_id(int(call.range_text or 0))
     if source is None:

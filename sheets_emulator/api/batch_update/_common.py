@@ -8,10 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sync.emulator.a1 import Grid, grid_from_range
-from sync.emulator.errors import ApiError, RequestInvalid
-from sync.emulator.sheets_get import public as public
-from sync.emulator.store import MAX_CELLS, CellValue, Row, Sheet, Spreadsheet, Store
+from sheets_emulator.api.spreadsheets_get import public as public
+from sheets_emulator.model.a1 import Grid, grid_from_range
+from sheets_emulator.model.errors import ApiError, RequestInvalid
+from sheets_emulator.model.store import MAX_CELLS, CellValue, Row, Sheet, Spreadsheet, Store
 
 
 @dataclass
