@@ -320,10 +320,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_emulator(args: argparse.Namespace) -> int:
     """Serve the Sheets API emulator in the foreground (rehearsals, manual testing)."""
     from sheets_emulator.http.server import serve_forever
+    from sync.testing import REHEARSAL_TIME_ZONE
 
     try:
         serve_forever(
-            host=args.host, port=args.port, state_file=args.state, import_xlsx=args.import_xlsx
+            host=args.host,
+            port=args.port,
+            state_file=args.state,
+            import_xlsx=args.import_xlsx,
+            seed_time_zone=REHEARSAL_TIME_ZONE,
         )
     except OSError as exc:
         if exc.errno != errno.EADDRINUSE:

@@ -20,6 +20,7 @@ from sync.demodata import generate_spreadsheet
 from sync.history import RunHistory
 from sync.report import RunReport
 from sync.runner import RunRequest, run_once
+from sync.testing import REHEARSAL_TIME_ZONE
 
 
 @dataclass(frozen=True)
@@ -57,7 +58,7 @@ def run_demo(
         error_rate=error_rate,
         form=form,
     )
-    with run_emulator() as emulator:
+    with run_emulator(seed_time_zone=REHEARSAL_TIME_ZONE) as emulator:
         spreadsheet = emulator.store.create_spreadsheet(demo.title, sheets=tuple(demo.tabs))
         sid = spreadsheet.spreadsheet_id
         for title, grid in demo.tabs.items():

@@ -16,12 +16,17 @@ from sheets_emulator.model.store import Store
 from sync.demodata import DemoSpreadsheet
 
 WORKER_TABS = (h.SUMMARY_TAB, h.COMPILED_TAB)
+# The operators' own sheets, and so their rehearsal copies, are kept in Bangkok time.
+REHEARSAL_TIME_ZONE = "Asia/Bangkok"
 
 
 def load_demo(store: Store, demo: DemoSpreadsheet, *, spreadsheet_id: str | None = None) -> str:
     """Create the demo spreadsheet in an emulator store, values stored exactly as generated."""
     spreadsheet = store.create_spreadsheet(
-        demo.title, spreadsheet_id=spreadsheet_id, sheets=tuple(demo.tabs)
+        demo.title,
+        spreadsheet_id=spreadsheet_id,
+        sheets=tuple(demo.tabs),
+        time_zone=REHEARSAL_TIME_ZONE,
     )
     sid = spreadsheet.spreadsheet_id
     for title, grid in demo.tabs.items():

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from sheets_emulator.api.public import public
 from sheets_emulator.api.values import (
     WritePlan,
     batch_update_response,
@@ -29,7 +30,7 @@ from sheets_emulator.model.errors import ApiError, bad_enum, invalid_argument, n
 from sheets_emulator.model.store import Sheet, Spreadsheet, Store
 
 if TYPE_CHECKING:
-    from sheets_emulator.api.router import Call
+    from sheets_emulator.api.call import Call
 
 Location = tuple[str, Sheet | None, int | None]
 # https://developers.google.com/sheets/api/reference/rest/v4/DataFilter#developermetadatalookup
@@ -203,7 +204,6 @@ def _loose_match(own: Grid | None, target: Grid | None) -> bool:
 
 
 def _normalise_location(location: dict[str, Any]) -> dict[str, Any]:
-    from sheets_emulator.api.spreadsheets_get import public
 
     loc = {k: v for k, v in location.items() if v is not None}
     if "dimensionRange" in loc:

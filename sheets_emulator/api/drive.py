@@ -26,7 +26,7 @@ from sheets_emulator.model.render import parse_input, render_value
 from sheets_emulator.model.store import DEFAULT_COLUMNS, DEFAULT_ROWS, Sheet, Spreadsheet, Store
 
 if TYPE_CHECKING:
-    from sheets_emulator.api.router import ApiRequest, ApiResponse
+    from sheets_emulator.api.call import ApiRequest, ApiResponse
 
 SPREADSHEET_MIME = "application/vnd.google-apps.spreadsheet"
 _CLAUSE = re.compile(
@@ -96,7 +96,7 @@ def handle(store: Store, request: ApiRequest) -> ApiResponse:
     """
     Route a ``/drive/v3/files`` request.
     """
-    from sheets_emulator.api.router import ApiResponse
+    from sheets_emulator.api.call import ApiResponse
 
     parts = [unquote(p) for p in request.raw_path[len("/drive/v3/files") :].split("/") if p]
     method = request.method.upper()
@@ -123,7 +123,7 @@ def handle(store: Store, request: ApiRequest) -> ApiResponse:
 
 
 def _list(store: Store, request: ApiRequest, fields: str | None) -> ApiResponse:
-    from sheets_emulator.api.router import ApiResponse
+    from sheets_emulator.api.call import ApiResponse
 
     query = request.query
     q = (query.get("q") or [""])[-1]
@@ -138,7 +138,7 @@ def _list(store: Store, request: ApiRequest, fields: str | None) -> ApiResponse:
 
 
 def _one(store: Store, request: ApiRequest, parts: list[str], fields: str | None) -> ApiResponse:
-    from sheets_emulator.api.router import ApiResponse
+    from sheets_emulator.api.call import ApiResponse
 
     method = request.method.upper()
     spreadsheet = store.find(parts[0])
@@ -202,7 +202,7 @@ def _permissions(spreadsheet: Spreadsheet, request: ApiRequest, rest: list[str])
     """
     Map Drive permissions onto the spreadsheet's ``shared_with`` ACL (every grantee may edit).
     """
-    from sheets_emulator.api.router import ApiResponse
+    from sheets_emulator.api.call import ApiResponse
 
     method = request.method.upper()
     if not rest and method == "GET":
@@ -264,7 +264,7 @@ def first_sheet_csv(spreadsheet: Spreadsheet) -> bytes:
 
 
 def _export(store: Store, spreadsheet: Spreadsheet, mime: str) -> ApiResponse:
-    from sheets_emulator.api.router import ApiResponse
+    from sheets_emulator.api.call import ApiResponse
     from sheets_emulator.files import xlsx
 
     if not mime:
@@ -289,7 +289,7 @@ def upload(store: Store, request: ApiRequest) -> ApiResponse:
     developer metadata go, and the converted file takes the zone of a service account's
     Drive, America/Los_Angeles (recorded in gspread's ClientTest.test_import_csv).
     """
-    from sheets_emulator.api.router import ApiResponse
+    from sheets_emulator.api.call import ApiResponse
 
     file_id = unquote(request.raw_path[len("/upload/drive/v2/files/") :].strip("/"))
     spreadsheet = store.find(file_id)

@@ -9,83 +9,23 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qs, unquote
 
+from sheets_emulator.api import datafilter, drive, values
+from sheets_emulator.api import spreadsheets_get as sheets_get
+from sheets_emulator.api.batch_update import batch_update
+from sheets_emulator.api.batch_update.sheets import copy_sheet_to
+from sheets_emulator.api.call import ApiRequest, ApiResponse, Call, Handler
 from sheets_emulator.api.fields import apply_mask, parse_mask
 from sheets_emulator.api.gcpause import gc_paused
+from sheets_emulator.api.methods import classify
 from sheets_emulator.api.schema import body_error, method_id, query_error
-from sheets_emulator.http.faults import classify
 from sheets_emulator.model.errors import ApiError, not_found, permission_denied
 from sheets_emulator.model.store import Spreadsheet, Store
 
+__all__ = ["ApiRequest", "ApiResponse", "Call", "SheetsApi", "schema_error"]
 
-@dataclass(frozen=True)
-class ApiRequest:
-    """
-    One API call as received; the raw percent-encoded path keeps method colons apart from ranges.
-    """
-
-    method: str
-    raw_path: str
-    query: Mapping[str, Sequence[str]] = field(default_factory=dict)
-    body: Any = None
-    principal: str | None = None
-    body_has_nulls: bool = True
-    """False when the body is known to hold no JSON null, so handlers need not look for any."""
-
-
-@dataclass
-class ApiResponse:
-    """
-    One API answer; a ``None`` body means an empty response (Drive's 204 on delete).
-    """
-
-    status: int
-    body: Any = None
-    headers: dict[str, str] = field(default_factory=dict)
-    raw: bytes | None = None
-    """A non-JSON payload (Drive's files.export), sent as is with the headers' Content-Type."""
-
-
-@dataclass(frozen=True)
-class Call:
-    """
-    A routed request: the spreadsheet it targets plus the decoded pieces its handler needs.
-    """
-
-    request: ApiRequest
-    spreadsheet: Spreadsheet
-    range_text: str | None = None
-    suffix: str | None = None
-
-    def param(self, name: str) -> str | None:
-        """
-        Return the last value of a query parameter, as requests repeats or drops them.
-        """
-        values = self.request.query.get(name)
-        return values[-1] if values else None
-
-    def params(self, name: str) -> list[str]:
-        """
-        Return every value of a repeated query parameter such as ``ranges``.
-        """
-        return list(self.request.query.get(name, ()))
-
-    @property
-    def body(self) -> dict[str, Any]:
-        """
-        Return the JSON body as a dict with explicit ``null`` fields removed (null means absent).
-        """
-        body = self.request.body
-        if not isinstance(body, dict):
-            return {}
-        return {k: v for k, v in body.items() if v is not None}
-
-
-Handler = Callable[[Store, Call], Any]
 log = logging.getLogger(__name__)
 
 # Method suffixes Google puts after a literal colon at the end of the path, see
@@ -102,13 +42,6 @@ class SheetsApi:
     def __init__(self, store: Store, *, validate_schema: bool = True) -> None:
         self.store = store
         self.validate_schema = validate_schema
-        # The handler modules are imported lazily (they import this module's types); loading
-        # them now keeps their import off the first request's latency.
-        import sheets_emulator.api.batch_update
-        import sheets_emulator.api.datafilter
-        import sheets_emulator.api.drive
-        import sheets_emulator.api.spreadsheets_get
-        import sheets_emulator.api.values  # noqa: F401
 
     def handle(self, request: ApiRequest) -> ApiResponse:
         """
@@ -149,8 +82,6 @@ class SheetsApi:
         )
 
     def _route(self, request: ApiRequest) -> ApiResponse:
-        from sheets_emulator.api import drive
-
         path = request.raw_path
         if path.startswith("/drive/v3/files"):
             return drive.handle(self.store, request)
@@ -198,17 +129,13 @@ def _self_masking() -> tuple[Handler, ...]:
     """
     Return the handlers that apply ``fields`` themselves (for spreadsheets.get it drives grid data).
     """
-    from sheets_emulator.api.spreadsheets_get import handle_get, handle_get_by_data_filter
-
-    return (handle_get, handle_get_by_data_filter)
+    return (sheets_get.handle_get, sheets_get.handle_get_by_data_filter)
 
 
 def _create(store: Store, request: ApiRequest) -> dict[str, Any]:
     """
     Implement spreadsheets.create with the properties and sheet titles of the body.
     """
-    from sheets_emulator.api.spreadsheets_get import render_spreadsheet
-
     body = request.body if isinstance(request.body, dict) else {}
     props = body.get("properties") or {}
     titles = [
@@ -224,17 +151,13 @@ def _create(store: Store, request: ApiRequest) -> dict[str, Any]:
     )
     if props.get("locale"):
         spreadsheet.locale = props["locale"]
-    return render_spreadsheet(spreadsheet, include_grid_data=False)
+    return sheets_get.render_spreadsheet(spreadsheet, include_grid_data=False)
 
 
 def _dispatch(request: ApiRequest, spreadsheet: Spreadsheet, rest: str) -> tuple[Handler, Call]:
     """
     Pick the handler for the part of the path after the spreadsheet ID.
     """
-    from sheets_emulator.api import datafilter, values
-    from sheets_emulator.api import spreadsheets_get as sheets_get
-    from sheets_emulator.api.batch_update import batch_update
-
     method = request.method.upper()
     call = Call(request, spreadsheet)
     routes: dict[tuple[str, str], Handler] = {
@@ -268,8 +191,6 @@ def _dispatch(request: ApiRequest, spreadsheet: Spreadsheet, rest: str) -> tuple
             return value_routes[(method, suffix)], call
     copy_to = re.fullmatch(r"/sheets/(\d+):copyTo", rest)
     if copy_to and method == "POST":
-        from sheets_emulator.api.batch_update.sheets import copy_sheet_to
-
         return copy_sheet_to, Call(request, spreadsheet, copy_to[1])
     if rest.startswith("/developerMetadata/") and method == "GET":
         return datafilter.get_metadata, Call(request, spreadsheet, unquote(rest.split("/")[-1]))

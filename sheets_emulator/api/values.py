@@ -31,7 +31,7 @@ from sheets_emulator.model.render import (
 from sheets_emulator.model.store import MAX_CELL_CHARS, MAX_CELLS, Sheet, Spreadsheet, Store
 
 if TYPE_CHECKING:
-    from sheets_emulator.api.router import Call
+    from sheets_emulator.api.call import Call
 
 _BOOLS = {"true": True, "false": False, "1": True, "0": False}
 _SKIP = object()  # a JSON null in values: "Null values will be skipped"

@@ -337,7 +337,7 @@ def _b64url_decode(segment: str) -> bytes:
 
 
 def make_service_account_key(
-    email: str, token_uri: str = GOOGLE_TOKEN_URI, *, project_id: str = "sheetsync-emulator"
+    email: str, token_uri: str = GOOGLE_TOKEN_URI, *, project_id: str = "sheets-emulator"
 ) -> tuple[dict[str, str], str]:
     """
     Generate a fresh service-account key file (as a dict) and its public PEM, never stored.

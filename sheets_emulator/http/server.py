@@ -182,6 +182,8 @@ class EmulatorServer(ThreadingHTTPServer):
         save_interval_s: at most one save per this many seconds while changes keep coming.
         api_time_zone: the zone of spreadsheets created through the API without one; None
             keeps the store's (``Etc/GMT``, Google's for a service account's new spreadsheet).
+        seed_time_zone: the zone of spreadsheets created through the controls or an .xlsx
+            import without one (an application's rehearsal copies); None keeps the store's.
         validate_schema: check every Sheets request body and query parameter against Google's
             discovery document and refuse what Google refuses (on by default; off saves a few
             per cent of the emulator's time per request, and accepts bodies Google would not).
@@ -201,6 +203,7 @@ class EmulatorServer(ThreadingHTTPServer):
         port: int = 0,
         save_interval_s: float = 0.5,
         api_time_zone: str | None = None,
+        seed_time_zone: str | None = None,
         validate_schema: bool = True,
     ) -> None:
         if store is None and state_file is not None:
@@ -208,6 +211,8 @@ class EmulatorServer(ThreadingHTTPServer):
         self.store: Store = store if store is not None else Store()
         if api_time_zone is not None:
             self.store.api_time_zone = api_time_zone
+        if seed_time_zone is not None:
+            self.store.seed_time_zone = seed_time_zone
         self.api = SheetsApi(self.store, validate_schema=validate_schema)
         self.faults = Faults()
         self.counters = Counters()
@@ -464,7 +469,7 @@ class EmulatorServer(ThreadingHTTPServer):
                     str(spec.get("title") or "Untitled spreadsheet"),
                     spreadsheet_id=spec.get("spreadsheetId"),
                     sheets=tuple(spec.get("sheets") or ("Sheet1",)),
-                    time_zone=str(spec.get("timeZone") or "Asia/Bangkok"),
+                    time_zone=spec.get("timeZone") or None,
                     shared_with=shared,
                 )
             except ValueError as exc:
@@ -605,6 +610,7 @@ def run_emulator(
     port: int = 0,
     save_interval_s: float = 0.5,
     api_time_zone: str | None = None,
+    seed_time_zone: str | None = None,
     validate_schema: bool = True,
 ) -> Iterator[EmulatorHandle]:
     """
@@ -618,6 +624,7 @@ def run_emulator(
         port=port,
         save_interval_s=save_interval_s,
         api_time_zone=api_time_zone,
+        seed_time_zone=seed_time_zone,
         validate_schema=validate_schema,
     )
     handle = server.start()
@@ -638,6 +645,7 @@ def serve_forever(
     store: Store | None = None,
     on_ready: Callable[[EmulatorHandle], None] | None = None,
     api_time_zone: str | None = None,
+    seed_time_zone: str | None = None,
     validate_schema: bool = True,
 ) -> None:
     """
@@ -663,6 +671,7 @@ def serve_forever(
         host=host,
         port=port,
         api_time_zone=api_time_zone,
+        seed_time_zone=seed_time_zone,
         validate_schema=validate_schema,
     )
     if import_xlsx:

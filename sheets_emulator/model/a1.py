@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sheets_emulator.model.errors import ApiError, invalid_argument, unable_to_parse_range
-from sheets_emulator.model.store import Sheet, Spreadsheet
+from sheets_emulator.model.spreadsheet import Sheet, Spreadsheet
 
 _CELL = re.compile(r"^\$?([A-Za-z]{1,3})?\$?(\d+)?$")
 _R1C1 = re.compile(r"^[Rr](\d+)[Cc](\d+)$")

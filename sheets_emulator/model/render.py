@@ -30,7 +30,13 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from sheets_emulator.model.store import CellValue, FormattedNumber, Formula, Sheet, Spreadsheet
+from sheets_emulator.model.spreadsheet import (
+    CellValue,
+    FormattedNumber,
+    Formula,
+    Sheet,
+    Spreadsheet,
+)
 
 if TYPE_CHECKING:
     from sheets_emulator.model.a1 import Grid

@@ -56,21 +56,24 @@ def test_api_created_spreadsheets_say_etc_gmt_unless_told(
 ) -> None:
     """
     A service account's new spreadsheet (Drive files.create, spreadsheets.create) has time zone
-    Etc/GMT (recorded in every gspread cassette's first spreadsheets.get); the operators'
-    rehearsal sheets keep Asia/Bangkok, and a server option changes the API's default.
+    Etc/GMT (recorded in every gspread cassette's first spreadsheets.get); so does a seeded
+    spreadsheet unless the application names its rehearsal zone, and a server option changes
+    the API's default.
     """
     assert gc.create("drive").timezone == "Etc/GMT"
     created = raw.post(SHEETS, json={"properties": {"title": "v4"}}).json()
     assert created["properties"]["timeZone"] == "Etc/GMT"
     given = raw.post(SHEETS, json={"properties": {"title": "z", "timeZone": "Asia/Tokyo"}}).json()
     assert given["properties"]["timeZone"] == "Asia/Tokyo"
-    rehearsal = emulator.store.create_spreadsheet("สำเนา", spreadsheet_id="copy1")
-    assert gc.open_by_key(rehearsal.spreadsheet_id).timezone == "Asia/Bangkok"
+    seeded = emulator.store.create_spreadsheet("สำเนา", spreadsheet_id="copy1")
+    assert gc.open_by_key(seeded.spreadsheet_id).timezone == "Etc/GMT"
 
-    with run_emulator(api_time_zone="Asia/Bangkok") as thai:
+    with run_emulator(api_time_zone="Asia/Bangkok", seed_time_zone="Asia/Bangkok") as thai:
         client = make_gspread_client(thai.base_url)
         try:
             assert client.create("drive").timezone == "Asia/Bangkok"
+            rehearsal = thai.store.create_spreadsheet("สำเนา", spreadsheet_id="copy1")
+            assert client.open_by_key(rehearsal.spreadsheet_id).timezone == "Asia/Bangkok"
         finally:
             client.http_client.session.close()
 

@@ -17,7 +17,7 @@ from sheets_emulator.model.errors import ApiError, RequestInvalid, invalid_argum
 from sheets_emulator.model.store import Store
 
 if TYPE_CHECKING:
-    from sheets_emulator.api.router import Call
+    from sheets_emulator.api.call import Call
 
 REGISTRY: dict[str, Handler] = {
     **sheets.HANDLERS,

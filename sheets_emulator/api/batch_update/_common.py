@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sheets_emulator.api.spreadsheets_get import public as public
+from sheets_emulator.api.public import public as public
 from sheets_emulator.model.a1 import Grid, grid_from_range
 from sheets_emulator.model.errors import ApiError, RequestInvalid
 from sheets_emulator.model.store import MAX_CELLS, CellValue, Row, Sheet, Spreadsheet, Store

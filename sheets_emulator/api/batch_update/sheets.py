@@ -18,7 +18,7 @@ from sheets_emulator.model.shift import resize
 from sheets_emulator.model.store import DEFAULT_COLUMNS, DEFAULT_ROWS, Column, Row, Sheet, Store
 
 if TYPE_CHECKING:
-    from sheets_emulator.api.router import Call
+    from sheets_emulator.api.call import Call
 
 
 def _check_title(ctx: Context, title: Any, *, own: Sheet | None = None) -> str:
