@@ -48,13 +48,13 @@ from sync.backends.base import Grid, SheetsBackend, SpreadsheetInfo
 from sync.backends.gspread_backend import GspreadBackend
 from sync.backends.memory import MemoryBackend
 from sync.backends.retry import RetryPolicy
-from sync.config import Config
-from sync.demodata import DemoSpreadsheet, generate_spreadsheet
-from sync.logconfig import configure_logging
-from sync.pipeline import BANGKOK, SyncSettings, run_sync
+from sync.core.settings import Config
+from sync.demo.data import DemoSpreadsheet, generate_spreadsheet
+from sync.demo.seed import load_demo
+from sync.run.logconfig import configure_logging
+from sync.run.loop import BANGKOK, SyncSettings, run_sync
 from sync.service import RateLimiter, SyncService, ThrottledBackend, parse_cron
 from sync.service.scheduler import OffsetTrigger
-from sync.testing import load_demo
 
 START = datetime(2024, 10, 7, 9, 0, tzinfo=BANGKOK)
 """A Monday morning, inside the default schedule's working hours."""
@@ -318,7 +318,7 @@ def _synced_copies(store: Store, demo: DemoSpreadsheet, count: int) -> list[str]
 
 
 def _col(index: int) -> str:
-    from sync.cells import column_letter
+    from sync.core.cells import column_letter
 
     return column_letter(index)
 

@@ -28,9 +28,9 @@ import rules
 from rules import headers as h
 from sheets_emulator.http.client import make_gspread_client
 from sync.backends.gspread_backend import GspreadBackend
-from sync.cells import column_letter
-from sync.demodata import options_lists
-from sync.pipeline import SyncSettings, run_sync
+from sync.core.cells import column_letter
+from sync.demo.data import options_lists
+from sync.run.loop import SyncSettings, run_sync
 
 
 def worker(base_url: str, sid: str) -> tuple[int, float]:

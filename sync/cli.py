@@ -21,10 +21,10 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, NoReturn
 
-from sync.errors import ConfigError, SyncError
+from sync.core.errors import ConfigError, SyncError
 
 DEMO_FORMS = ("spec", "appendix", "appendix-results")
-"""`sync.demodata.FORMS`, spelled out so `--help` does not import the generator (a test
+"""`sync.demo.data.FORMS`, spelled out so `--help` does not import the generator (a test
 keeps the two equal)."""
 
 EXIT_OK = 0
@@ -64,7 +64,7 @@ def _version() -> str:
 
 def _config(args: argparse.Namespace) -> Any:
     """The configuration with the command's flags applied; a bad flag is a ConfigError."""
-    from sync.config import check_endpoint, load_config
+    from sync.core.settings import check_endpoint, load_config
 
     config = load_config(args.config)
     service = config.service
@@ -81,7 +81,7 @@ def _config(args: argparse.Namespace) -> Any:
 
 def _spreadsheet_arg(text: str) -> str:
     """The id in `--spreadsheet`, which may be a pasted sheet URL."""
-    from sync.config import spreadsheet_id_from
+    from sync.core.settings import spreadsheet_id_from
 
     try:
         return spreadsheet_id_from(text)
@@ -134,7 +134,7 @@ class StoppableBackend:
         self._writing = False
 
     def _check(self, kind: str) -> None:
-        from sync.runner import RunInterrupted
+        from sync.run.runner import RunInterrupted
 
         if self.switch.requested:
             raise RunInterrupted(
@@ -174,8 +174,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     """
     One on-demand run of one spreadsheet, or of every configured one (each is tried).
     """
-    from sync.logconfig import configure_logging
-    from sync.runner import RunRequest
+    from sync.run.logconfig import configure_logging
+    from sync.run.runner import RunRequest
 
     config = _config(args)
     level = config.service.log_level
@@ -235,9 +235,9 @@ def _run_one(
     A run stopped by Ctrl-C adds its id to `interrupted`; the caller says so in one line.
     """
     from sync.backends.gspread_backend import GspreadBackend
-    from sync.dryrun import format_dry_run
-    from sync.report import RunReport
-    from sync.runner import RunInterrupted, open_backend
+    from sync.run.dryrun import format_dry_run
+    from sync.run.report import RunReport
+    from sync.run.runner import RunInterrupted, open_backend
     from sync.service import progress_for, run_locked
 
     plans: list[Any] = []
@@ -308,8 +308,8 @@ def _one_line(exc: BaseException) -> str:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Run the whole product on the embedded emulator with generated data."""
-    from sync.demo import print_demo, run_demo
-    from sync.logconfig import configure_logging
+    from sync.demo.run import print_demo, run_demo
+    from sync.run.logconfig import configure_logging
 
     configure_logging(level="WARNING")
     result = run_demo(out_dir=args.out, rows_per_region=args.rows, seed=args.seed, form=args.form)
@@ -320,7 +320,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_emulator(args: argparse.Namespace) -> int:
     """Serve the Sheets API emulator in the foreground (rehearsals, manual testing)."""
     from sheets_emulator.http.server import serve_forever
-    from sync.testing import REHEARSAL_TIME_ZONE
+    from sync.demo.seed import REHEARSAL_TIME_ZONE
 
     try:
         serve_forever(
@@ -342,8 +342,8 @@ def cmd_emulator(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Run every configured spreadsheet on its schedule and on its checkbox until stopped."""
-    from sync.config import load_config
-    from sync.logconfig import configure_logging
+    from sync.core.settings import load_config
+    from sync.run.logconfig import configure_logging
     from sync.service import SyncService
 
     config = load_config(args.config)
@@ -353,8 +353,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     """Show the last run of every spreadsheet from the run history."""
-    from sync.config import load_config
-    from sync.history import RunHistory
+    from sync.core.settings import load_config
+    from sync.run.history import RunHistory
     from sync.service import format_status, lock_path, status_entries
 
     config = load_config(args.config)
@@ -380,8 +380,8 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_history(args: argparse.Namespace) -> int:
     """List recorded runs, newest first: outcome, requests, cells, duration, rounds, error."""
-    from sync.config import load_config
-    from sync.history import RunHistory
+    from sync.core.settings import load_config
+    from sync.run.history import RunHistory
     from sync.service.status import format_history, history_entry
 
     config = load_config(args.config)
@@ -411,7 +411,7 @@ def _since(text: str) -> str:
     import re
     from datetime import datetime, timedelta
 
-    from sync.pipeline import BANGKOK, bangkok_now
+    from sync.run.loop import BANGKOK, bangkok_now
 
     ago = re.fullmatch(r"(\d+)\s*([mhd])", text.strip())
     if ago:
@@ -447,8 +447,8 @@ def cmd_check_config(args: argparse.Namespace) -> int:
         print(line)
     if not args.online:
         return EXIT_OK
-    from sync.config import load_config
-    from sync.logconfig import configure_logging
+    from sync.core.settings import load_config
+    from sync.run.logconfig import configure_logging
     from sync.service.checks import check_online
 
     config = load_config(path)

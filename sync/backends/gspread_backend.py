@@ -34,7 +34,7 @@ from sync.backends.base import (
     parse_info,
 )
 from sync.backends.retry import RetryableError, RetryPolicy, call_with_retry
-from sync.errors import (
+from sync.core.errors import (
     AuthenticationFailed,
     BackendError,
     BadRequest,
@@ -85,7 +85,7 @@ RetryListener = Callable[[int, float, BaseException], None]
 
 
 def _log_retry(method: str, listeners: Sequence[RetryListener] = ()) -> RetryListener:
-    from sync.logconfig import get_logger
+    from sync.run.logconfig import get_logger
 
     log = get_logger()
 

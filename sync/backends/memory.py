@@ -15,7 +15,7 @@ from urllib.parse import quote
 from sheets_emulator.api.router import ApiRequest, SheetsApi
 from sheets_emulator.model.store import Store
 from sync.backends.base import INFO_FIELDS, ApiCall, Grid, SpreadsheetInfo, Tracer, parse_info
-from sync.errors import (
+from sync.core.errors import (
     BackendError,
     BadRequest,
     PermissionDenied,

@@ -11,12 +11,12 @@ from datetime import datetime
 from typing import Protocol
 
 from sync.backends.base import SheetsBackend
-from sync.config import Config
-from sync.history import RunHistory
-from sync.logconfig import get_logger
-from sync.pipeline import Plan, bangkok_now
-from sync.report import RunReport
-from sync.runner import RunRequest, open_backend, run_once
+from sync.core.settings import Config
+from sync.run.history import RunHistory
+from sync.run.logconfig import get_logger
+from sync.run.loop import Plan, bangkok_now
+from sync.run.report import RunReport
+from sync.run.runner import RunRequest, open_backend, run_once
 from sync.service.locks import spreadsheet_lock
 from sync.service.progress import ProgressBackend, ProgressPrinter
 from sync.service.quota import RateLimiter, ThrottledBackend
@@ -27,7 +27,7 @@ BackendFactory = Callable[[Config], AbstractContextManager[SheetsBackend]]
 
 class SyncCall(Protocol):
     """
-    The shape of `sync.runner.run_once`, so tests can instrument what a run calls.
+    The shape of `sync.run.runner.run_once`, so tests can instrument what a run calls.
     """
 
     def __call__(

@@ -25,9 +25,9 @@ from sheets_emulator.http.server import EmulatorHandle, EmulatorServer, run_emul
 from sheets_emulator.model.store import Store
 from sync.backends.base import Grid, SheetsBackend, SpreadsheetInfo
 from sync.backends.retry import RetryPolicy
-from sync.errors import SyncError
-from sync.pipeline import run_sync
-from sync.testing import people_view
+from sync.core.errors import SyncError
+from sync.demo.seed import people_view
+from sync.run.loop import run_sync
 from tests.reliability._harness import (
     FAST_RETRY,
     SPREADSHEET,

@@ -29,15 +29,15 @@ from sheets_emulator import people
 from sheets_emulator.http.auth import AuthConfig, make_service_account_key
 from sheets_emulator.http.server import EmulatorHandle, run_emulator
 from sync.backends.gspread_backend import load_credentials
-from sync.config import Config, ServiceConfig
-from sync.demo import run_demo
-from sync.demodata import generate_spreadsheet
-from sync.errors import AuthenticationFailed, SyncError
-from sync.logconfig import configure_logging
-from sync.mask import mask_changes
-from sync.pipeline import SyncSettings, run_sync
-from sync.runner import RunRequest, check_key_permissions, run_once
-from sync.testing import load_demo
+from sync.core.errors import AuthenticationFailed, SyncError
+from sync.core.mask import mask_changes
+from sync.core.settings import Config, ServiceConfig
+from sync.demo.data import generate_spreadsheet
+from sync.demo.run import run_demo
+from sync.demo.seed import load_demo
+from sync.run.logconfig import configure_logging
+from sync.run.loop import SyncSettings, run_sync
+from sync.run.runner import RunRequest, check_key_permissions, run_once
 from tests.reliability._harness import fixed_clock
 from tests.reliability.conftest import Tally, found_and_fixed
 
@@ -178,7 +178,7 @@ def _raw_values(tabs: dict[str, list[list[object]]]) -> list[object]:
 
 
 def _log_every_value(tabs: dict[str, list[list[object]]]) -> None:
-    from sync.logconfig import get_logger
+    from sync.run.logconfig import get_logger
 
     log = get_logger()
     for value in _raw_values(tabs):

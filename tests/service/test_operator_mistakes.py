@@ -25,7 +25,7 @@ import pytest
 from sheets_emulator.http.auth import make_service_account_key
 from sheets_emulator.http.server import EmulatorHandle
 from sync.cli import EXIT_BROKEN_PIPE, EXIT_FAILED, EXIT_USAGE, main
-from sync.history import RunHistory
+from sync.run.history import RunHistory
 
 ACCOUNT = "sheetsync@department-test.iam.gserviceaccount.com"
 

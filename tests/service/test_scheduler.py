@@ -12,11 +12,11 @@ import pytest
 import time_machine
 
 from sheets_emulator.http.server import EmulatorHandle
-from sync.config import Config
-from sync.history import RunHistory
-from sync.pipeline import BANGKOK
-from sync.report import RunReport
-from sync.runner import RunRequest, run_once
+from sync.core.settings import Config
+from sync.run.history import RunHistory
+from sync.run.loop import BANGKOK
+from sync.run.report import RunReport
+from sync.run.runner import RunRequest, run_once
 from sync.service import OffsetTrigger, SyncService, parse_cron, spread_offsets, trigger_for
 
 MONDAY = datetime(2024, 10, 7, 6, 50, tzinfo=BANGKOK)

@@ -8,8 +8,8 @@ from typing import Any
 
 from rules import headers as h
 from sheets_emulator.http.server import EmulatorHandle
-from sync.config import Config
-from sync.history import RunHistory
+from sync.core.settings import Config
+from sync.run.history import RunHistory
 from sync.service import CheckboxWatcher, SyncService, sync_now_range
 
 

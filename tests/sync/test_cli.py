@@ -10,8 +10,8 @@ import pytest
 
 from sheets_emulator.http.server import EmulatorHandle
 from sync.cli import main
-from sync.demo import run_demo
-from sync.history import RunHistory
+from sync.demo.run import run_demo
+from sync.run.history import RunHistory
 
 
 def _run(args: list[str], tmp_path: Path) -> int:

@@ -11,12 +11,12 @@ import structlog
 
 from sheets_emulator.http.server import EmulatorHandle
 from sync.backends.memory import MemoryBackend
-from sync.config import Config, ServiceConfig
-from sync.demodata import DemoSpreadsheet
-from sync.history import RunHistory
-from sync.logconfig import configure_logging, get_logger
-from sync.pipeline import SyncSettings, run_sync
-from sync.runner import RunRequest, run_once
+from sync.core.settings import Config, ServiceConfig
+from sync.demo.data import DemoSpreadsheet
+from sync.run.history import RunHistory
+from sync.run.logconfig import configure_logging, get_logger
+from sync.run.loop import SyncSettings, run_sync
+from sync.run.runner import RunRequest, run_once
 
 
 @pytest.fixture

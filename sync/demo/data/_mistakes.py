@@ -8,10 +8,10 @@ from collections.abc import Callable
 from datetime import timedelta
 
 from rules import headers as h
-from sync.demodata import _forms as f
-from sync.demodata import _geo as geo
-from sync.demodata import _vocab as v
-from sync.demodata._rows import FIGURE_HEADERS, PAIRS, Record, RowMeta
+from sync.demo.data import _forms as f
+from sync.demo.data import _geo as geo
+from sync.demo.data import _vocab as v
+from sync.demo.data._rows import FIGURE_HEADERS, PAIRS, Record, RowMeta
 
 PIN_CHECK_DIGIT = "pin_check_digit"
 PIN_LOST_LEADING_ZERO = "pin_lost_leading_zero"

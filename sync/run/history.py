@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sync.report import RunReport
+from sync.run.report import RunReport
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS runs (

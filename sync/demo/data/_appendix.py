@@ -19,9 +19,9 @@ from decimal import Decimal
 
 import kpi
 from rules import headers as h
-from sync.demodata import _forms as f
-from sync.demodata import _mistakes as m
-from sync.demodata._rows import Record
+from sync.demo.data import _forms as f
+from sync.demo.data import _mistakes as m
+from sync.demo.data._rows import Record
 
 PART1_SECTIONS: tuple[tuple[str, tuple[tuple[str, str | None], ...]], ...] = (
     (

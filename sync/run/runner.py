@@ -20,12 +20,12 @@ import structlog
 from sync.backends.base import SheetsBackend
 from sync.backends.gspread_backend import PROCESSING_LIMIT_S, GspreadBackend, load_credentials
 from sync.backends.retry import RetryPolicy
-from sync.config import Config
-from sync.errors import ConfigError, SpreadsheetNotFound
-from sync.history import RunHistory
-from sync.logconfig import get_logger
-from sync.pipeline import Plan, SyncSettings, bangkok_now, run_sync
-from sync.report import RunReport
+from sync.core.errors import ConfigError, SpreadsheetNotFound
+from sync.core.settings import Config
+from sync.run.history import RunHistory
+from sync.run.logconfig import get_logger
+from sync.run.loop import Plan, SyncSettings, bangkok_now, run_sync
+from sync.run.report import RunReport
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ One run over one spreadsheet: read, check, compute, write back, summarise.
 The run is a small convergence loop, because people keep editing while it runs:
 
 1. read every tab it needs in ONE values:batchGet;
-2. decide every worker cell (pure: `sync.evaluate`, `sync.summary`) and diff it against
+2. decide every worker cell (pure: `sync.core.evaluate`, `sync.core.summary`) and diff it against
    what was read — nothing to change means the run ends here, having made one request;
 3. write the changes: the worker's own tabs (and any set-up) in one atomic
    spreadsheets:batchUpdate, then the regional worker cells in one values:batchUpdate (RAW,
@@ -40,7 +40,6 @@ import kpi
 import rules
 from rules import headers as h
 from rules.header_map import wanted_worker_headers
-from sync import setup as setup_mod
 from sync.backends.base import (
     Grid,
     SheetInfo,
@@ -48,28 +47,9 @@ from sync.backends.base import (
     SpreadsheetInfo,
     quote_title,
 )
-from sync.cells import CellValue, cell_at, column_letter, hyperlink
-from sync.errors import BadRequest, SheetLayoutError, WriteOutcomeUnknown
-from sync.evaluate import (
-    Evaluation,
-    RegionTab,
-    RowCache,
-    evaluate,
-    finding_token,
-    options_from_grid,
-    worker_values,
-)
-from sync.gcpause import gc_paused
-from sync.layout import (
-    AmbiguousTitle,
-    column_key,
-    match_titles,
-    normalise_title,
-    place_worker_block,
-)
-from sync.logconfig import get_logger
-from sync.meta import SheetMeta
-from sync.plan import (
+from sync.core import setup as setup_mod
+from sync.core.cells import CellValue, cell_at, column_letter, hyperlink
+from sync.core.diff import (
     CellChange,
     batches,
     diff_tab,
@@ -78,8 +58,25 @@ from sync.plan import (
     update_requests,
     value_writes,
 )
-from sync.report import RegionCounts, RunReport
-from sync.summary import (
+from sync.core.errors import BadRequest, SheetLayoutError, WriteOutcomeUnknown
+from sync.core.evaluate import (
+    Evaluation,
+    RegionTab,
+    RowCache,
+    evaluate,
+    finding_token,
+    options_from_grid,
+    worker_values,
+)
+from sync.core.layout import (
+    AmbiguousTitle,
+    column_key,
+    match_titles,
+    normalise_title,
+    place_worker_block,
+)
+from sync.core.meta import SheetMeta
+from sync.core.summary import (
     META_LABEL,
     SYNC_NOW_CELL,
     TIMESTAMP_CELL,
@@ -91,6 +88,9 @@ from sync.summary import (
     chart_request,
     grid_cells,
 )
+from sync.run.gcpause import gc_paused
+from sync.run.logconfig import get_logger
+from sync.run.report import RegionCounts, RunReport
 
 BANGKOK = ZoneInfo("Asia/Bangkok")
 log = get_logger()

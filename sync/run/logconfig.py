@@ -3,7 +3,7 @@ Structured logs: JSON when not on a terminal, readable when on one; personal dat
 
 Thailand's Personal Data Protection Act B.E. 2562 covers national IDs, phones and e-mails,
 so every string in every event (keys' values and the message) passes through
-`sync.mask.mask_personal` before it is rendered — whoever logs what (amounts and sheet ids
+`sync.core.mask.mask_personal` before it is rendered — whoever logs what (amounts and sheet ids
 stay readable).
 """
 
@@ -16,7 +16,7 @@ from typing import Any, TextIO
 
 import structlog
 
-from sync.mask import mask_personal
+from sync.core.mask import mask_personal
 
 SECRET_KEYS = frozenset({"private_key", "access_token", "token", "assertion", "authorization"})
 

@@ -13,7 +13,7 @@ from typing import Any
 import rules
 from rules import headers as h
 from sheets_emulator.model.store import Store
-from sync.demodata import DemoSpreadsheet
+from sync.demo.data import DemoSpreadsheet
 
 WORKER_TABS = (h.SUMMARY_TAB, h.COMPILED_TAB)
 # The operators' own sheets, and so their rehearsal copies, are kept in Bangkok time.

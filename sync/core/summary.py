@@ -14,7 +14,7 @@ from decimal import Decimal
 from kpi import FORM_CHECKBOXES, RegionFigures, Summary
 from kpi.aggregate import ECONOMIC_PARTS
 from rules import headers as h
-from sync.cells import CellValue
+from sync.core.cells import CellValue
 
 SummaryGrid = list[list[CellValue]]
 """Rows of typed cells, row 1 first."""

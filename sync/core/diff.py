@@ -13,7 +13,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
 
-from sync.cells import CellValue, Formula, cell_at, column_letter, same_value, to_extended, to_raw
+from sync.core.cells import (
+    CellValue,
+    Formula,
+    cell_at,
+    column_letter,
+    same_value,
+    to_extended,
+    to_raw,
+)
 
 
 @dataclass(frozen=True, order=True)

@@ -13,9 +13,9 @@ from stdnum.th import moa as th_moa
 
 from rules import headers as h
 from rules.checks.numbers import BEFORE_AFTER_PAIRS
-from sync.demodata import _forms as f
-from sync.demodata import _geo as geo
-from sync.demodata import _vocab as v
+from sync.demo.data import _forms as f
+from sync.demo.data import _geo as geo
+from sync.demo.data import _vocab as v
 
 Record = dict[str, object]
 """One row before it is laid out: input header -> cell value ("" for a blank cell)."""

@@ -14,8 +14,8 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
 from rules import mask_pii
-from sync.cells import Formula
-from sync.plan import CellChange
+from sync.core.cells import Formula
+from sync.core.diff import CellChange
 
 _NOT_PERSONAL = re.compile(
     r"""

@@ -10,7 +10,7 @@ from typing import TypeVar
 
 from stdnum.th import pin as th_pin
 
-from sync.demodata import _vocab as v
+from sync.demo.data import _vocab as v
 
 Draw = Callable[[], float]
 """A bound `random.Random.random`, passed around so the hot loop avoids attribute look-ups."""

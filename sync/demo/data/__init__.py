@@ -16,12 +16,12 @@ from dataclasses import dataclass
 from datetime import date
 
 from rules import headers as h
-from sync.demodata import _appendix as appendix
-from sync.demodata import _mistakes as m
-from sync.demodata import _vocab as v
-from sync.demodata._forms import pin_cell
-from sync.demodata._geo import REGION_GROUPS
-from sync.demodata._rows import LOCAL_NOTE_HEADER, PERSON_HEADERS, Record, RegionRows, age_on
+from sync.demo.data import _appendix as appendix
+from sync.demo.data import _mistakes as m
+from sync.demo.data import _vocab as v
+from sync.demo.data._forms import pin_cell
+from sync.demo.data._geo import REGION_GROUPS
+from sync.demo.data._rows import LOCAL_NOTE_HEADER, PERSON_HEADERS, Record, RegionRows, age_on
 
 __all__ = [
     "EXPECTED_STATUS",

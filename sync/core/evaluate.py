@@ -16,8 +16,8 @@ import kpi
 import rules
 from rules import headers as h
 from rules.header_map import HeaderMap
-from sync.cells import CellValue
-from sync.layout import column_key
+from sync.core.cells import CellValue
+from sync.core.layout import column_key
 
 DETAILS_SEPARATOR = "; "
 CODES_SEPARATOR = ", "

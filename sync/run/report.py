@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from sync.plan import CellChange
+from sync.core.diff import CellChange
 
 
 @dataclass

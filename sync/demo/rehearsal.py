@@ -20,7 +20,7 @@ from typing import Any
 from rules import headers as h
 from sheets_emulator import people
 from sheets_emulator.model.store import Store
-from sync.cells import column_letter
+from sync.core.cells import column_letter
 
 Edit = Callable[[Store], None]
 

@@ -15,12 +15,12 @@ from typing import TextIO
 
 from sheets_emulator.files.xlsx import export_xlsx
 from sheets_emulator.http.server import run_emulator
-from sync.config import Config, ServiceConfig, SpreadsheetConfig
-from sync.demodata import generate_spreadsheet
-from sync.history import RunHistory
-from sync.report import RunReport
-from sync.runner import RunRequest, run_once
-from sync.testing import REHEARSAL_TIME_ZONE
+from sync.core.settings import Config, ServiceConfig, SpreadsheetConfig
+from sync.demo.data import generate_spreadsheet
+from sync.demo.seed import REHEARSAL_TIME_ZONE
+from sync.run.history import RunHistory
+from sync.run.report import RunReport
+from sync.run.runner import RunRequest, run_once
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ def run_demo(
 ) -> DemoResult:
     """
     Generate, sync twice, export; see the module docstring. `form` is the regional tabs'
-    layout (`sync.demodata.FORMS`): the spec's columns, or the appendix's real form.
+    layout (`sync.demo.data.FORMS`): the spec's columns, or the appendix's real form.
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     demo = generate_spreadsheet(

@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 import kpi
 from rules import headers as h
-from sync.errors import ConfigError
+from sync.core.errors import ConfigError
 
 ENV_PREFIX = "SHEETSYNC_"
 

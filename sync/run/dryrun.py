@@ -11,10 +11,10 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from sync.cells import column_letter
-from sync.mask import mask_value
-from sync.plan import CellChange
-from sync.report import RunReport
+from sync.core.cells import column_letter
+from sync.core.diff import CellChange
+from sync.core.mask import mask_value
+from sync.run.report import RunReport
 
 FIRST = 5
 """Changes shown per tab without --verbose."""
