@@ -32,13 +32,13 @@ from sheets_emulator.http.server import EmulatorHandle, run_emulator
 from sheets_emulator.model.errors import ApiError
 from sync.backends.gspread_backend import GspreadBackend
 from sync.core.cells import column_letter
-from sync.core.settings import Config, ServiceConfig
+from sync.core.settings import Config, ServiceConfig, SyncSettings
 from sync.demo.data import generate_spreadsheet
 from sync.demo.run import DEMO_ROWS_PER_REGION
 from sync.demo.seed import load_demo
 from sync.run.history import RunHistory
 from sync.run.logconfig import configure_logging
-from sync.run.loop import SyncSettings, run_sync
+from sync.run.loop import run_sync
 from sync.run.runner import RunRequest, run_once
 
 

@@ -48,11 +48,11 @@ from sync.backends.base import Grid, SheetsBackend, SpreadsheetInfo
 from sync.backends.gspread_backend import GspreadBackend
 from sync.backends.memory import MemoryBackend
 from sync.backends.retry import RetryPolicy
-from sync.core.settings import Config
+from sync.core.settings import BANGKOK, Config, SyncSettings
 from sync.demo.data import DemoSpreadsheet, generate_spreadsheet
 from sync.demo.seed import load_demo
 from sync.run.logconfig import configure_logging
-from sync.run.loop import BANGKOK, SyncSettings, run_sync
+from sync.run.loop import run_sync
 from sync.service import RateLimiter, SyncService, ThrottledBackend, parse_cron
 from sync.service.scheduler import OffsetTrigger
 

@@ -29,8 +29,9 @@ from rules import headers as h
 from sheets_emulator.http.client import make_gspread_client
 from sync.backends.gspread_backend import GspreadBackend
 from sync.core.cells import column_letter
+from sync.core.settings import SyncSettings
 from sync.demo.data import options_lists
-from sync.run.loop import SyncSettings, run_sync
+from sync.run.loop import run_sync
 
 
 def worker(base_url: str, sid: str) -> tuple[int, float]:

@@ -411,7 +411,8 @@ def _since(text: str) -> str:
     import re
     from datetime import datetime, timedelta
 
-    from sync.run.loop import BANGKOK, bangkok_now
+    from sync.core.settings import BANGKOK
+    from sync.run.loop import bangkok_now
 
     ago = re.fullmatch(r"(\d+)\s*([mhd])", text.strip())
     if ago:

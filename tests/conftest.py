@@ -10,7 +10,7 @@ import pytest
 import structlog
 
 from sheets_emulator.http.server import EmulatorHandle
-from sync.run.loop import forget_title_hints
+from sync.run.read import forget_title_hints
 
 
 @pytest.fixture(autouse=True)

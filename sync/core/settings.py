@@ -14,8 +14,10 @@ import re
 import tomllib
 import urllib.parse
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
 
@@ -238,3 +240,28 @@ def load_config(path: Path | None = None, *, environ: Mapping[str, str] | None =
     if problems:
         raise ConfigError("\n".join(problems))
     return config
+
+
+BANGKOK = ZoneInfo("Asia/Bangkok")
+"""The department's time zone: schedules, timestamps in cells, the default clock."""
+
+
+@dataclass(frozen=True)
+class SyncSettings:
+    """What one run needs to know about one spreadsheet."""
+
+    spreadsheet_id: str
+    regions: tuple[str, ...] = h.DEFAULT_REGION_TABS
+    fiscal_year: int = 2567
+    profile: kpi.TargetProfile = field(default_factory=lambda: kpi.PROFILES["manual-2567"])
+    options_tab: str = h.OPTIONS_TAB
+    summary_tab: str = h.SUMMARY_TAB
+    compiled_tab: str = h.COMPILED_TAB
+    header_row: int = 3
+    """Row of the column headers; the row above it holds the section labels (domain spec §3)."""
+    first_data_row: int = 4
+    dry_run: bool = False
+    max_write_bytes: int = 2_000_000
+    """Split writes into calls of about this much JSON (Google recommends at most 2 MB)."""
+    max_rounds: int = 4
+    """Write/verify rounds before giving up on rows people keep moving (next run finishes)."""

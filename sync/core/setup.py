@@ -16,9 +16,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from rules import headers as h
-from sync.backends.base import SheetInfo
 from sync.core.cells import column_letter, to_extended
 from sync.core.layout import column_key
+from sync.core.sheet import SheetInfo
 
 SETUP_VERSION = 2
 """Bumped whenever the set-up installs something new (2: column anchors), so old sheets get it."""

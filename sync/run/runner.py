@@ -21,10 +21,11 @@ from sync.backends.base import SheetsBackend
 from sync.backends.gspread_backend import PROCESSING_LIMIT_S, GspreadBackend, load_credentials
 from sync.backends.retry import RetryPolicy
 from sync.core.errors import ConfigError, SpreadsheetNotFound
-from sync.core.settings import Config
+from sync.core.round import Plan
+from sync.core.settings import Config, SyncSettings
 from sync.run.history import RunHistory
 from sync.run.logconfig import get_logger
-from sync.run.loop import Plan, SyncSettings, bangkok_now, run_sync
+from sync.run.loop import bangkok_now, run_sync
 from sync.run.report import RunReport
 
 

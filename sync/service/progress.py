@@ -16,8 +16,8 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TextIO
 
 from sync.backends.base import Grid, SheetsBackend, SpreadsheetInfo
+from sync.core.round import Plan
 from sync.core.setup import ANCHOR_PREFIX
-from sync.run.loop import Plan
 
 
 class ProgressPrinter:

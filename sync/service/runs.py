@@ -11,10 +11,11 @@ from datetime import datetime
 from typing import Protocol
 
 from sync.backends.base import SheetsBackend
+from sync.core.round import Plan
 from sync.core.settings import Config
 from sync.run.history import RunHistory
 from sync.run.logconfig import get_logger
-from sync.run.loop import Plan, bangkok_now
+from sync.run.loop import bangkok_now
 from sync.run.report import RunReport
 from sync.run.runner import RunRequest, open_backend, run_once
 from sync.service.locks import spreadsheet_lock

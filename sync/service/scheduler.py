@@ -37,10 +37,10 @@ from apscheduler.triggers.cron import CronTrigger
 from rules import headers as h
 from sync.backends.base import SheetsBackend
 from sync.core.errors import BadRequest, ConfigError, SyncError
-from sync.core.settings import Config, SpreadsheetConfig
+from sync.core.settings import BANGKOK, Config, SpreadsheetConfig
 from sync.run.history import RunHistory
 from sync.run.logconfig import get_logger
-from sync.run.loop import BANGKOK, bangkok_now
+from sync.run.loop import bangkok_now
 from sync.run.report import RunReport
 from sync.run.runner import RunRequest, open_backend, run_once
 from sync.service.locks import SpreadsheetBusy, spreadsheet_lock

@@ -18,9 +18,10 @@ from sheets_emulator.model.store import Store
 from sync.backends.gspread_backend import GspreadBackend
 from sync.backends.memory import MemoryBackend
 from sync.backends.retry import RetryPolicy
+from sync.core.settings import BANGKOK, SyncSettings
 from sync.demo.data import generate_spreadsheet
 from sync.demo.seed import load_demo, snapshot
-from sync.run.loop import BANGKOK, SyncSettings, run_sync
+from sync.run.loop import run_sync
 
 REGIONS = ("ศก.1", "ศก.2", "ศก.3")
 SPREADSHEET = "1reliabilitySpreadsheet00000000000000000000"

@@ -23,9 +23,10 @@ from sheets_emulator.model.store import MAX_CELL_CHARS, MAX_CELLS, Formula, Stor
 from sync.backends.memory import MemoryBackend
 from sync.core.cells import column_letter
 from sync.core.errors import SyncError
+from sync.core.settings import SyncSettings
 from sync.demo.data import generate_spreadsheet
 from sync.demo.seed import WORKER_TABS, load_demo, people_view
-from sync.run.loop import SyncSettings, run_sync
+from sync.run.loop import run_sync
 from tests.reliability._harness import (
     SPREADSHEET,
     fixed_clock,

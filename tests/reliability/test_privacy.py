@@ -31,12 +31,12 @@ from sheets_emulator.http.server import EmulatorHandle, run_emulator
 from sync.backends.gspread_backend import load_credentials
 from sync.core.errors import AuthenticationFailed, SyncError
 from sync.core.mask import mask_changes
-from sync.core.settings import Config, ServiceConfig
+from sync.core.settings import Config, ServiceConfig, SyncSettings
 from sync.demo.data import generate_spreadsheet
 from sync.demo.run import run_demo
 from sync.demo.seed import load_demo
 from sync.run.logconfig import configure_logging
-from sync.run.loop import SyncSettings, run_sync
+from sync.run.loop import run_sync
 from sync.run.runner import RunRequest, check_key_permissions, run_once
 from tests.reliability._harness import fixed_clock
 from tests.reliability.conftest import Tally, found_and_fixed

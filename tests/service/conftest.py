@@ -10,10 +10,9 @@ from pathlib import Path
 import pytest
 
 from sheets_emulator.http.server import EmulatorHandle
-from sync.core.settings import Config
+from sync.core.settings import BANGKOK, Config
 from sync.demo.data import DemoSpreadsheet, generate_spreadsheet
 from sync.demo.seed import load_demo
-from sync.run.loop import BANGKOK
 
 START = datetime(2024, 10, 2, 9, 30, tzinfo=BANGKOK)
 

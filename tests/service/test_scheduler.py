@@ -12,9 +12,8 @@ import pytest
 import time_machine
 
 from sheets_emulator.http.server import EmulatorHandle
-from sync.core.settings import Config
+from sync.core.settings import BANGKOK, Config
 from sync.run.history import RunHistory
-from sync.run.loop import BANGKOK
 from sync.run.report import RunReport
 from sync.run.runner import RunRequest, run_once
 from sync.service import OffsetTrigger, SyncService, parse_cron, spread_offsets, trigger_for

@@ -11,9 +11,9 @@ from sheets_emulator.http.client import make_gspread_client
 from sheets_emulator.http.server import EmulatorHandle
 from sync.backends.gspread_backend import GspreadBackend
 from sync.backends.retry import RetryPolicy
+from sync.core.settings import BANGKOK
 from sync.demo.data import DemoSpreadsheet, generate_spreadsheet
 from sync.demo.seed import load_demo
-from sync.run.loop import BANGKOK
 
 FIXED_NOW = datetime(2024, 10, 2, 9, 30, tzinfo=BANGKOK)
 FAST_RETRY = RetryPolicy(max_attempts=4, max_total_seconds=5, initial_wait=0.01, max_wait=0.05)

@@ -31,9 +31,10 @@ from sheets_emulator.http.server import run_emulator
 from sheets_emulator.model.store import Store
 from sync.backends.gspread_backend import GspreadBackend
 from sync.core.cells import column_letter
+from sync.core.settings import SyncSettings
 from sync.demo.data import generate_spreadsheet
 from sync.demo.seed import load_demo
-from sync.run.loop import SyncSettings, run_sync
+from sync.run.loop import run_sync
 from tests.sync.conftest import FAST_RETRY, FIXED_NOW
 
 LATER = FIXED_NOW + timedelta(days=1)

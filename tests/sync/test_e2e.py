@@ -19,11 +19,13 @@ import rules
 from rules import headers as h
 from sheets_emulator.http.server import EmulatorHandle
 from sync.backends.gspread_backend import GspreadBackend
+from sync.core.round import thai_timestamp
+from sync.core.settings import SyncSettings
 from sync.core.setup import CHART_TITLE, MARKER, PROTECTION_DESCRIPTION, anchor_name
 from sync.core.summary import REGION_COLUMNS, REGION_HEADER_ROW
 from sync.demo.data import EXPECTED_STATUS, DemoSpreadsheet
 from sync.demo.seed import people_view, snapshot
-from sync.run.loop import SyncSettings, run_sync, thai_timestamp
+from sync.run.loop import run_sync
 from tests.sync.conftest import FIXED_NOW
 
 Grid = list[list[Any]]

@@ -13,8 +13,9 @@ from sheets_emulator import people
 from sheets_emulator.http.server import EmulatorHandle
 from sync.backends.gspread_backend import GspreadBackend
 from sync.core.errors import RetriesExhausted, SheetLayoutError, SpreadsheetNotFound
+from sync.core.settings import SyncSettings
 from sync.demo.seed import snapshot
-from sync.run.loop import SyncSettings, run_sync
+from sync.run.loop import run_sync
 
 
 def _run(backend: GspreadBackend, sid: str, clock: Callable[[], datetime]) -> object:

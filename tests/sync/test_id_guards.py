@@ -10,9 +10,10 @@ from rules import headers as h
 from sheets_emulator import people
 from sheets_emulator.model.store import Store
 from sync.backends.memory import MemoryBackend
+from sync.core.settings import BANGKOK, SyncSettings
 from sync.demo.data import generate_spreadsheet
 from sync.demo.seed import load_demo
-from sync.run.loop import BANGKOK, SyncSettings, run_sync
+from sync.run.loop import run_sync
 
 NOW = datetime(2024, 10, 2, 9, 30, tzinfo=BANGKOK)
 REGIONS = ("ศก.1", "ศก.2")

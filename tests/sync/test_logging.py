@@ -11,11 +11,11 @@ import structlog
 
 from sheets_emulator.http.server import EmulatorHandle
 from sync.backends.memory import MemoryBackend
-from sync.core.settings import Config, ServiceConfig
+from sync.core.settings import Config, ServiceConfig, SyncSettings
 from sync.demo.data import DemoSpreadsheet
 from sync.run.history import RunHistory
 from sync.run.logconfig import configure_logging, get_logger
-from sync.run.loop import SyncSettings, run_sync
+from sync.run.loop import run_sync
 from sync.run.runner import RunRequest, run_once
 
 

@@ -24,11 +24,12 @@ from sync.backends.gspread_backend import GspreadBackend
 from sync.backends.memory import MemoryBackend
 from sync.core.cells import column_letter
 from sync.core.errors import WriteOutcomeUnknown
+from sync.core.settings import SyncSettings
 from sync.core.setup import anchor_name
 from sync.demo.data import generate_spreadsheet
 from sync.demo.rehearsal import Trial, plan_trial
 from sync.demo.seed import load_demo, people_view, snapshot
-from sync.run.loop import SyncSettings, run_sync
+from sync.run.loop import run_sync
 from tests.sync.conftest import FAST_RETRY, FIXED_NOW
 
 REGIONS = ("ศก.1", "ศก.2", "ศก.3")

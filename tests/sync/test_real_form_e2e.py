@@ -17,9 +17,11 @@ from rules import headers as h
 from rules.header_map import header_key
 from sheets_emulator.http.server import EmulatorHandle
 from sync.backends.gspread_backend import GspreadBackend
+from sync.core.round import thai_timestamp
+from sync.core.settings import BANGKOK, SyncSettings
 from sync.demo.data import EXPECTED_STATUS, DemoSpreadsheet, generate_spreadsheet
 from sync.demo.seed import load_demo, people_view, snapshot
-from sync.run.loop import BANGKOK, SyncSettings, run_sync, thai_timestamp
+from sync.run.loop import run_sync
 
 Grid = list[list[Any]]
 
