@@ -14,6 +14,23 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("sheets_emulator", "sync", "rules", "kpi")
+LAYERS = (
+    # Ground first: a module may import from its own layer and the layers listed before it.
+    ("rules", "kpi"),
+    ("sheets_emulator.model",),
+    ("sheets_emulator.files",),
+    ("sheets_emulator.api",),
+    ("sheets_emulator.http",),
+    ("sheets_emulator.people", "sheets_emulator.pytest_plugin", "sheets_emulator.__main__"),
+    ("sheets_emulator",),
+    ("sync.core",),
+    ("sync.backends",),
+    ("sync.run",),
+    ("sync.service",),
+    ("sync.demo",),
+    ("sync.cli", "sync"),
+)
+"""The floors of the house; `rules` and `kpi` are the domain's ground, shared by both floors."""
 
 
 def module_name(path: Path) -> str:
@@ -58,6 +75,26 @@ def targets(name: str, path: Path, tree: ast.AST, modules: dict[str, Path]) -> s
                     found.add(base)
     found.discard(name)
     return found
+
+
+def layer_of(module: str) -> int:
+    """The floor of a module: the longest prefix named in LAYERS."""
+    best, floor = -1, -1
+    for number, prefixes in enumerate(LAYERS):
+        for prefix in prefixes:
+            if (module == prefix or module.startswith(prefix + ".")) and len(prefix) > best:
+                best, floor = len(prefix), number
+    return floor
+
+
+def upward(graph: dict[str, set[str]]) -> list[tuple[str, str]]:
+    """Imports from a lower floor to a higher one (the emulator and the worker never mix)."""
+    found = []
+    for source, targets_ in graph.items():
+        for target in targets_:
+            if layer_of(target) > layer_of(source):
+                found.append((source, target))
+    return sorted(found)
 
 
 def cycles(graph: dict[str, set[str]]) -> list[list[str]]:
@@ -120,6 +157,10 @@ def main() -> None:
     print(f"cycles: {len(found)}")
     for component in found:
         print(f"  {len(component)} modules: {', '.join(component)}")
+    up = upward(graph)
+    print(f"imports that run up a floor: {len(up)}")
+    for source, target in up:
+        print(f"  {source} -> {target}")
     print(f"longest function: {longest[1]} ({longest[0]} lines)")
 
 

@@ -21,7 +21,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, NoReturn
 
-from sync.core.errors import ConfigError, SyncError
+from sync.core.errors import ConfigError, PortInUse, SyncError, UsageError
 
 DEMO_FORMS = ("spec", "appendix", "appendix-results")
 """`sync.demo.data.FORMS`, spelled out so `--help` does not import the generator (a test
@@ -36,14 +36,6 @@ EXIT_INTERRUPTED = 130
 """Ctrl-C (128 + SIGINT), after the interrupted run was recorded."""
 EXIT_BROKEN_PIPE = 141
 """The reader of the output went away (`sheetsync status | head`), as for SIGPIPE."""
-
-
-class UsageError(SyncError):
-    """The command line is wrong (argparse's complaint, on one line)."""
-
-
-class PortInUse(SyncError):
-    """The emulator's port is taken by another program."""
 
 
 class Parser(argparse.ArgumentParser):
@@ -265,11 +257,7 @@ def _run_one(
         switch.requested = True
         return False
     except Exception as exc:  # one broken spreadsheet must not stop the others
-        failed = getattr(exc, "report", None)
-        if not isinstance(failed, RunReport):
-            failed = RunReport(run_id="-", spreadsheet_id=sid, started_at="", outcome="failed")
-        failed.outcome = "failed"
-        failed.error = f"{type(exc).__name__}: {exc}"
+        failed = RunReport.of_failure(sid, exc)
         if args.json:
             print(json.dumps(failed.to_json(), ensure_ascii=False), flush=True)
         print(_one_line(exc), file=sys.stderr, flush=True)

@@ -10,12 +10,43 @@ The worker's one error tree; gspread, requests and google-auth errors are transl
     │   ├── EmulatorUnavailable    nothing answers at the configured endpoint
     │   ├── CannotReachGoogle      Google's hosts cannot be resolved or connected to
     │   ├── RetriesExhausted       5xx / dropped connections after every retry
-    │   └── WriteOutcomeUnknown    a write failed in a way that may or may not have applied
+    │   ├── WriteOutcomeUnknown    a write failed in a way that may or may not have applied
+    │   └── BadRequest             400: the service refused the request (a range, a body)
     ├── SheetLayoutError           a tab or a required column is missing
-    └── ConfigError                the configuration file or a flag is wrong
+    ├── ConfigError                the configuration file or a flag is wrong
+    ├── UsageError                 the command line is wrong
+    ├── PortInUse                  the emulator's port is taken by another program
+    └── SpreadsheetBusy            another run holds the lock (`sync.service.locks`)
+
+Signals that never end a run with their own name (each is caught where it is raised, or
+turned into one of the above): `sync.run.write.AnchorsMoved` (look again),
+`sync.backends.retry.RetryableError` (retry), `sync.core.layout.AmbiguousTitle` (becomes a
+SheetLayoutError) and `sync.run.runner.RunInterrupted` (Ctrl-C, a KeyboardInterrupt).
+
+A failed API answer becomes an error of this tree in one place, `error_for_status`, for every
+backend.
 """
 
 from __future__ import annotations
+
+__all__ = [
+    "AuthenticationFailed",
+    "BackendError",
+    "BadRequest",
+    "CannotReachGoogle",
+    "ConfigError",
+    "EmulatorUnavailable",
+    "PermissionDenied",
+    "PortInUse",
+    "QuotaExceeded",
+    "RetriesExhausted",
+    "SheetLayoutError",
+    "SpreadsheetNotFound",
+    "SyncError",
+    "UsageError",
+    "WriteOutcomeUnknown",
+    "error_for_status",
+]
 
 
 class SyncError(Exception):
@@ -72,3 +103,38 @@ class SheetLayoutError(SyncError):
 
 class ConfigError(SyncError):
     """The configuration is invalid; the message says which field and how to fix it."""
+
+
+class UsageError(SyncError):
+    """The command line is wrong (argparse's complaint, on one line)."""
+
+
+class PortInUse(SyncError):
+    """The emulator's port is taken by another program."""
+
+
+def error_for_status(
+    status: int, spreadsheet_id: str, message: str, *, at: str = ""
+) -> BackendError:
+    """
+    The error of this tree for an API answer with an error status, whichever backend got it.
+
+    `at` says where, for a reader who configured an endpoint (" at http://…"), else "".
+    """
+    if status == 404:
+        return SpreadsheetNotFound(
+            f"Spreadsheet {spreadsheet_id} was not found (404){at}.", status=404
+        )
+    if status == 403:
+        return PermissionDenied(
+            f"Spreadsheet {spreadsheet_id} is not shared with the service account (403) — "
+            "share it (Editor) with the service account's e-mail.",
+            status=403,
+        )
+    if status == 400:
+        return BadRequest(f"Spreadsheet {spreadsheet_id}: {message}", status=400)
+    if status == 429:
+        return QuotaExceeded(f"Spreadsheet {spreadsheet_id}: {message}", status=429)
+    return BackendError(
+        f"Spreadsheet {spreadsheet_id}: the service answered {status}: {message}", status=status
+    )

@@ -178,8 +178,7 @@ def run_sync(
                 report.error = report.layout_problems[0]
         except Exception as exc:
             drop_title_hint(settings)
-            report.outcome = "failed"
-            report.error = f"{type(exc).__name__}: {exc}"
+            report.fail(exc)
             raise
         finally:
             report.reads = counter.reads

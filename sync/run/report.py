@@ -65,6 +65,29 @@ class RunReport:
     duration_s: float | None = None
     """Wall time of the run, measured (the ISO times are to the second)."""
 
+    def fail(self, exc: BaseException) -> RunReport:
+        """Mark the run failed by `exc`: the one place a failed run's outcome and reason are set."""
+        self.outcome = "failed"
+        self.error = f"{type(exc).__name__}: {exc}"
+        return self
+
+    @classmethod
+    def failed(
+        cls, spreadsheet_id: str, exc: BaseException, *, run_id: str = "-", at: str = ""
+    ) -> RunReport:
+        """The report of a run that failed before it had one of its own (`at`: when)."""
+        return cls(
+            run_id=run_id, spreadsheet_id=spreadsheet_id, started_at=at, finished_at=at
+        ).fail(exc)
+
+    @classmethod
+    def of_failure(cls, spreadsheet_id: str, exc: BaseException) -> RunReport:
+        """The report a failed run attached to its exception, or a new one; marked failed."""
+        report = getattr(exc, "report", None)
+        if isinstance(report, RunReport):
+            return report.fail(exc)
+        return cls.failed(spreadsheet_id, exc)
+
     def to_json(self) -> dict[str, Any]:
         """The documented `sheetsync run --json` object."""
         return {

@@ -18,6 +18,7 @@ from typing import Any
 import structlog
 
 from sync.backends.base import SheetsBackend
+from sync.backends.endpoint import make_gspread_client
 from sync.backends.gspread_backend import PROCESSING_LIMIT_S, GspreadBackend, load_credentials
 from sync.backends.retry import RetryPolicy
 from sync.core.errors import ConfigError, SpreadsheetNotFound
@@ -75,8 +76,6 @@ def check_key_permissions(path: Path) -> str | None:
 @contextmanager
 def open_backend(config: Config) -> Iterator[SheetsBackend]:
     """The gspread backend for the configured endpoint (Google, or the emulator)."""
-    from sheets_emulator.http.client import make_gspread_client
-
     service = config.service
     credentials: Any = None
     if service.credentials is not None:
@@ -149,8 +148,7 @@ def run_once(
             report.outcome = "interrupted"
             report.error = "Interrupted: stopped by the operator (Ctrl-C)"
         elif not isinstance(failed, RunReport) or exc is not raised:
-            report.outcome = "failed"
-            report.error = f"{type(exc).__name__}: {exc}"
+            report.fail(exc)
         log.error("run_failed", outcome=report.outcome, error=report.error)
         if exc is not raised:
             exc.report = report  # type: ignore[attr-defined]

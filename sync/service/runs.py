@@ -76,14 +76,7 @@ def _record_failure(
     history: RunHistory | None,
 ) -> None:
     now = clock().isoformat(timespec="seconds")
-    report = RunReport(
-        run_id=uuid.uuid4().hex[:12],
-        spreadsheet_id=request.spreadsheet_id,
-        started_at=now,
-        finished_at=now,
-        outcome="failed",
-        error=f"{type(exc).__name__}: {exc}",
-    )
+    report = RunReport.failed(request.spreadsheet_id, exc, run_id=uuid.uuid4().hex[:12], at=now)
     (history or RunHistory(config.service.history)).record(
         report, label=config.spreadsheet(request.spreadsheet_id).label, trigger=request.trigger
     )
