@@ -29,7 +29,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="folder of service-account keys (<e-mail>.pem or JSON); switches OAuth2 checks on",
     )
     parser.add_argument(
-        "--time-zone", help="zone of spreadsheets seeded or imported without one (default Etc/GMT)"
+        "--time-zone", help="zone of spreadsheets seeded through the controls (default Etc/GMT)"
     )
     parser.add_argument(
         "--api-time-zone", help="zone of spreadsheets created through the API (default Etc/GMT)"

@@ -182,8 +182,8 @@ class EmulatorServer(ThreadingHTTPServer):
         save_interval_s: at most one save per this many seconds while changes keep coming.
         api_time_zone: the zone of spreadsheets created through the API without one; None
             keeps the store's (``Etc/GMT``, Google's for a service account's new spreadsheet).
-        seed_time_zone: the zone of spreadsheets created through the controls or an .xlsx
-            import without one (an application's rehearsal copies); None keeps the store's.
+        seed_time_zone: the zone of spreadsheets created through the controls or the store
+            without one (an application's rehearsal copies); None keeps the store's.
         validate_schema: check every Sheets request body and query parameter against Google's
             discovery document and refuse what Google refuses (on by default; off saves a few
             per cent of the emulator's time per request, and accepts bodies Google would not).

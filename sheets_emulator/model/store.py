@@ -1,7 +1,7 @@
 """
 All spreadsheets of one emulator: ID generation, the lock, a person's typing, persistence.
 
-Spreadsheets created here (seeded, imported, rehearsal copies) take the store's
+Spreadsheets created here without a zone (seeded, rehearsal copies) take the store's
 ``seed_time_zone``; those created through the API take its ``api_time_zone`` (``Etc/GMT``, as on
 Google). Both default to Google's zone; an application sets its own (the worker's rehearsal
 copies say ``Asia/Bangkok``).
