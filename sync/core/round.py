@@ -6,25 +6,23 @@ A round reads (`sync.run.read`), plans here, and writes (`sync.run.write`); the 
 small steps: map the regional tabs, decide whether the set-up is due (and so whether the loop
 must read the metadata first: `needs_metadata`), evaluate the rows and aggregate the KPIs,
 build the headquarters tabs, the set-up or growth requests, the worker's record, and finally
-the cell changes with the guards and anchors they are written through.
+the cell changes with the guards and anchors they are written through. Where the tabs and
+columns are is `sync.core.tabs`'s to say; which set-up requests a round sends,
+`sync.core.setup_requests`'s.
 """
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
 import kpi
-import rules
 from rules import headers as h
-from rules.header_map import wanted_worker_headers
 from sync.core import setup as setup_mod
 from sync.core.cells import CellValue, cell_at, column_letter, hyperlink
 from sync.core.diff import CellChange, diff_tab, padding_for
-from sync.core.errors import SheetLayoutError
 from sync.core.evaluate import (
     Evaluation,
     RegionTab,
@@ -35,62 +33,34 @@ from sync.core.evaluate import (
     worker_values,
 )
 from sync.core.layout import (
-    AmbiguousTitle,
     column_key,
-    match_titles,
-    normalise_title,
-    place_worker_block,
 )
 from sync.core.meta import SheetMeta
 from sync.core.settings import BANGKOK, SyncSettings
-from sync.core.sheet import Grid, SheetInfo, SpreadsheetInfo
+from sync.core.setup_requests import (
+    anchor_ids,
+    grow_worker_tabs,
+    needs_setup,
+    set_up,
+    tab_layouts,
+)
+from sync.core.sheet import Grid
 from sync.core.summary import (
-    META_LABEL,
     SYNC_NOW_CELL,
     TIMESTAMP_CELL,
     CompiledRow,
     SummaryInputs,
-    TabNotice,
     build_compiled,
     build_summary,
-    chart_request,
     grid_cells,
 )
+from sync.core.tabs import MappedTabs, Snapshot, main_run, map_tabs
 
 
 def thai_timestamp(moment: datetime) -> str:
     """`22/11/2569 09:15:03`: day/month/Buddhist-Era year, Bangkok time."""
     local = moment.astimezone(BANGKOK)
     return f"{local:%d/%m}/{local.year + 543} {local:%H:%M:%S}"
-
-
-@dataclass
-class Snapshot:
-    """What one read returned, with the titles it used."""
-
-    grids: dict[str, Grid]
-    regions: dict[str, str]
-    """Configured region name -> actual title."""
-    options_title: str
-    summary_title: str | None
-    compiled_title: str | None
-    info: SpreadsheetInfo | None
-    meta: SheetMeta | None
-
-
-@dataclass(frozen=True)
-class Titles:
-    """The actual tab titles a run reads: regions by configured name, and the other tabs."""
-
-    regions: Mapping[str, str]
-    options: str
-    summary: str | None
-    compiled: str | None
-
-    def all(self) -> list[str]:
-        """Every title to read, in request order."""
-        extra = [t for t in (self.summary, self.compiled) if t is not None]
-        return [*self.regions.values(), self.options, *extra]
 
 
 @dataclass
@@ -122,137 +92,6 @@ class Plan:
     """(tab, column) the set-up of this round inserts: written by position in the same batch."""
     layout_notes: list[str] = field(default_factory=list)
     """Tabs processed without some required column (the run still succeeds)."""
-
-
-def find_meta(grid: Grid | None) -> SheetMeta | None:
-    for row in grid or []:
-        if row and row[0] == META_LABEL and len(row) > 1:
-            return SheetMeta.from_json(row[1])
-    return None
-
-
-def resolve_titles(info: SpreadsheetInfo, settings: SyncSettings) -> Titles:
-    actual = [s.title for s in info.sheets]
-    wanted = [*settings.regions, settings.options_tab, settings.summary_tab, settings.compiled_tab]
-    try:
-        found = match_titles(wanted, actual)
-    except AmbiguousTitle as exc:
-        raise SheetLayoutError(f"Spreadsheet {info.title!r}: {exc}") from None
-    missing = [name for name in (*settings.regions, settings.options_tab) if found[name] is None]
-    if missing:
-        raise SheetLayoutError(
-            f"Spreadsheet {info.title!r} has no tab named {', '.join(repr(m) for m in missing)} "
-            f"(its tabs: {', '.join(actual)}) — rename the tab or fix the region list in the "
-            "configuration."
-        )
-    return Titles(
-        regions={r: found[r] or r for r in settings.regions},
-        options=found[settings.options_tab] or settings.options_tab,
-        summary=found[settings.summary_tab],
-        compiled=found[settings.compiled_tab],
-    )
-
-
-def _anchored_columns(
-    info: SpreadsheetInfo | None, title: str, header: Sequence[Any]
-) -> dict[str, int]:
-    """
-    Worker columns found by their anchors: header -> column, as the metadata read places them.
-
-    The section label above the block is people-editable text; an anchor (a named range)
-    moves with its column wherever people drag it, and is taken only where it lies in this
-    very tab (by id) and tops its own header, so a cleared label, a deleted first column or a
-    worker column dragged among people's ones never makes the run add a second block.
-    """
-    sheet = info.by_title().get(title) if info is not None else None
-    if info is None or sheet is None:
-        return {}
-    ranges = {str(n.get("name", "")): n.get("range") or {} for n in info.named_ranges}
-    found: dict[str, int] = {}
-    for worker_header in h.WORKER_HEADERS:
-        got = ranges.get(setup_mod.anchor_name(sheet.sheet_id, worker_header), {})
-        if int(got.get("sheetId") or 0) != sheet.sheet_id or "endColumnIndex" not in got:
-            continue
-        col = int(got.get("startColumnIndex") or 0)
-        if int(got["endColumnIndex"]) != col + 1:
-            continue
-        if col < len(header) and same_header(header[col], worker_header):
-            found[worker_header] = col
-    return found
-
-
-def same_header(cell: Any, header: str) -> bool:
-    return isinstance(cell, str) and normalise_title(cell) == normalise_title(header)
-
-
-def _main_run(worker_columns: Mapping[str, int]) -> list[int]:
-    """The block's longest run of adjacent columns: where its section label belongs."""
-    runs: list[list[int]] = []
-    for col in sorted(worker_columns.values()):
-        if runs and runs[-1][-1] + 1 == col:
-            runs[-1].append(col)
-        else:
-            runs.append([col])
-    return max(runs, key=len)
-
-
-def _region_tabs(
-    snapshot: Snapshot, settings: SyncSettings, info: SpreadsheetInfo | None = None
-) -> tuple[list[RegionTab], list[TabNotice], dict[str, tuple[str, ...]]]:
-    """
-    Map each regional tab's headers; a tab is left out only when nothing identifies its rows,
-    and a tab lacking required columns is kept, with one notice for the summary. The worker's
-    columns are found under its label, where the record saw a stray one, and by their anchors
-    when the metadata was read (`info`).
-    """
-    tabs = []
-    notices: list[TabNotice] = []
-    missing_worker: dict[str, tuple[str, ...]] = {}
-    header_row = settings.header_row
-    section_row = header_row - 1
-    for region, title in snapshot.regions.items():
-        grid = snapshot.grids.get(title, [])
-        header = grid[header_row - 1] if len(grid) >= header_row else []
-        sections = grid[section_row - 1] if len(grid) >= section_row else []
-        mapping = rules.map_headers(header, sections)
-        if not mapping.is_processable:
-            missing = rules.TEMPLATE.identifying_headers
-            notices.append(TabNotice(region, title, missing, skipped=True))
-            continue
-        if mapping.missing_required:
-            notices.append(TabNotice(region, title, mapping.missing_required))
-        found = dict(mapping.worker)
-        inputs = set(mapping.columns.values())
-        stray = snapshot.meta.stray.get(title, {}) if snapshot.meta is not None else {}
-        for worker_header, col in stray.items():
-            # A worker column dragged among people's columns, where the last run found it by
-            # its anchor: taken again only if its header still tops that column.
-            if (
-                worker_header in h.WORKER_HEADERS
-                and worker_header not in found
-                and col not in inputs
-                and col not in found.values()
-                and same_header(cell_at(grid, header_row, col), worker_header)
-            ):
-                found[worker_header] = col
-        anchored = _anchored_columns(info, title, header)
-        if anchored:
-            found = {x: c for x, c in found.items() if c not in anchored.values()}
-            found.update({x: c for x, c in anchored.items() if c not in inputs})
-        wanted = wanted_worker_headers(mapping.columns, found)
-        columns, missing = place_worker_block(grid, found, [x for x in wanted if x not in found])
-        missing_worker[title] = missing
-        tabs.append(
-            RegionTab(
-                region=region,
-                title=title,
-                grid=grid,
-                headers=mapping,
-                worker_columns=columns,
-                first_data_row=settings.first_data_row,
-            )
-        )
-    return tabs, notices, missing_worker
 
 
 def _row_changes(
@@ -310,25 +149,6 @@ def _grid_changes(
     return changes, padding_for(changes, fillable, title)
 
 
-@dataclass(frozen=True)
-class MappedTabs:
-    """The regional tabs as one read shows them: where each column is, and what is missing."""
-
-    tabs: list[RegionTab]
-    notices: list[TabNotice]
-    """Tabs left out or lacking required columns (one line each in the summary)."""
-    missing_worker: dict[str, tuple[str, ...]]
-    """Per tab title: the worker columns the set-up has to insert."""
-    layouts_key: str
-    """The set-up fingerprint of these blocks (the record keeps the last one installed)."""
-
-
-def map_tabs(settings: SyncSettings, snapshot: Snapshot) -> MappedTabs:
-    """Step 1: map every regional tab's headers and place its worker block."""
-    tabs, notices, missing_worker = _region_tabs(snapshot, settings, snapshot.info)
-    return MappedTabs(tabs, notices, missing_worker, _layouts_key(tabs, settings))
-
-
 def needs_metadata(settings: SyncSettings, snapshot: Snapshot) -> bool:
     """
     Whether the loop must read the metadata before this snapshot can be planned.
@@ -340,18 +160,18 @@ def needs_metadata(settings: SyncSettings, snapshot: Snapshot) -> bool:
     if snapshot.info is not None:
         return False
     mapped = map_tabs(settings, snapshot)
-    return _needs_setup(snapshot, mapped.tabs, mapped.missing_worker, mapped.layouts_key)
+    return needs_setup(snapshot, mapped.tabs, mapped.missing_worker, mapped.layouts_key)
 
 
 def _setup_due(settings: SyncSettings, snapshot: Snapshot, mapped: MappedTabs) -> bool:
     """Step 2: whether this round sets up; with metadata, also when an anchor is gone or off."""
-    if _needs_setup(snapshot, mapped.tabs, mapped.missing_worker, mapped.layouts_key):
+    if needs_setup(snapshot, mapped.tabs, mapped.missing_worker, mapped.layouts_key):
         return True
     info = snapshot.info
     if info is None:
         return False
     # Metadata was read (a write failed): a column anchor may be gone or point elsewhere.
-    layouts = _layouts(info, settings, mapped.tabs, mapped.missing_worker)
+    layouts = tab_layouts(info, settings, mapped.tabs, mapped.missing_worker)
     anchoring = setup_mod.anchor_requests(layouts, info.named_ranges)
     return bool(anchoring) or bool(
         setup_mod.anchors_to_confirm(layouts, info.named_ranges, anchoring)
@@ -481,9 +301,7 @@ def _record(
             for t in tabs
             if (
                 stray := {
-                    x: c
-                    for x, c in t.worker_columns.items()
-                    if c not in _main_run(t.worker_columns)
+                    x: c for x, c in t.worker_columns.items() if c not in main_run(t.worker_columns)
                 }
             )
         },
@@ -521,7 +339,7 @@ def _cell_changes(
     for tab in mapped.tabs if label_row >= 1 else ():
         if len(mapped.missing_worker.get(tab.title, ())) == len(tab.worker_columns):
             continue  # a whole new block: the set-up writes its label with its columns
-        col = _main_run(tab.worker_columns)[0]
+        col = main_run(tab.worker_columns)[0]
         if cell_at(tab.grid, label_row, col) != h.WORKER_SECTION_LABEL:
             # Cleared or retyped: put it back (through the column's anchor), so the next
             # run finds the block from its one read again.
@@ -583,7 +401,7 @@ def plan_round(
     confirm: dict[str, str] = {}
     if setup_due:
         assert info is not None, "needs_metadata: read the metadata before planning"
-        setup_requests, together, sheet_ids, grid_sizes, confirm = _setup(
+        setup_requests, together, sheet_ids, grid_sizes, confirm = set_up(
             info,
             settings,
             mapped.tabs,
@@ -595,7 +413,7 @@ def plan_round(
         )
     else:
         assert snapshot.meta is not None
-        setup_requests, grid_sizes = _grow_worker_tabs(
+        setup_requests, grid_sizes = grow_worker_tabs(
             info,
             snapshot.meta,
             sheet_ids,
@@ -642,87 +460,6 @@ def plan_round(
     )
 
 
-def _grow_worker_tabs(
-    info: SpreadsheetInfo | None,
-    meta: SheetMeta,
-    sheet_ids: Mapping[str, int],
-    wanted: Iterable[tuple[str, tuple[int, int]]],
-) -> tuple[list[dict[str, Any]], dict[str, tuple[int, int]]]:
-    """
-    Requests that grow the worker's tabs to hold what is written, and their sizes after.
-
-    Sizes come from the metadata read when the plan has one. Without it only the record (a
-    cell people can edit) says how big a tab is, so growth is relative (`appendDimension`):
-    a record that overstates makes the write exceed the grid and fail cleanly (the run then
-    reads the metadata), one that understates adds spare rows; neither ever shrinks a tab.
-    """
-    requests: list[dict[str, Any]] = []
-    by_title = info.by_title() if info is not None else {}
-    sizes = dict(meta.grid)
-    for title, size in wanted:
-        existing = by_title.get(title)
-        have = (existing.row_count, existing.column_count) if existing else sizes.get(title, (0, 0))
-        sizes[title] = have
-        if have[0] >= size[0] and have[1] >= size[1]:
-            continue
-        grown = (max(have[0], size[0] + size[0] // 2), max(have[1], size[1]))
-        sizes[title] = grown
-        if existing is not None:
-            resize = setup_mod.resize_request(existing, *grown)
-            requests.extend([resize] if resize is not None else [])
-            continue
-        for dimension, extra in (("ROWS", grown[0] - have[0]), ("COLUMNS", grown[1] - have[1])):
-            if extra > 0:
-                requests.append(
-                    {
-                        "appendDimension": {
-                            "sheetId": sheet_ids[title],
-                            "dimension": dimension,
-                            "length": extra,
-                        }
-                    }
-                )
-    return requests, sizes
-
-
-def _layouts_key(tabs: Sequence[RegionTab], settings: SyncSettings) -> str:
-    """The set-up fingerprint of these tabs' blocks (the record keeps the last one installed)."""
-    return setup_mod.fingerprint(
-        [
-            setup_mod.TabLayout(
-                title=t.title,
-                info=SheetInfo(0, t.title, 0, 0, 0),
-                input_columns=t.headers.columns,
-                worker_columns=t.worker_columns,
-                missing_worker=(),
-                header_row=settings.header_row,
-                first_data_row=t.first_data_row,
-            )
-            for t in tabs
-        ],
-        extra=[settings.summary_tab, settings.compiled_tab, len(settings.regions)],
-    )
-
-
-def _needs_setup(
-    snapshot: Snapshot,
-    tabs: Sequence[RegionTab],
-    missing_worker: Mapping[str, tuple[str, ...]],
-    layouts_key: str,
-) -> bool:
-    """Whether the read alone shows the set-up is missing, stale or for other tabs."""
-    meta = snapshot.meta
-    return (
-        meta is None
-        or meta.setup != layouts_key
-        or snapshot.summary_title is None
-        or snapshot.compiled_title is None
-        or any(missing_worker.values())
-        or any(t.title not in meta.sheet_ids for t in tabs)
-        or meta.regions != snapshot.regions
-    )
-
-
 def _spreadsheet_title(snapshot: Snapshot) -> str:
     """The spreadsheet's title: from the metadata when read, else as the summary last showed it."""
     if snapshot.info is not None:
@@ -735,102 +472,3 @@ def _title_from(snapshot: Snapshot) -> str:
     if len(grid) >= 2 and len(grid[1]) >= 2 and isinstance(grid[1][1], str):
         return grid[1][1]
     return ""
-
-
-def _setup(
-    info: SpreadsheetInfo,
-    settings: SyncSettings,
-    tabs: Sequence[RegionTab],
-    missing_worker: Mapping[str, tuple[str, ...]],
-    summary_title: str,
-    compiled_title: str,
-    summary_size: tuple[int, int],
-    compiled_size: tuple[int, int],
-) -> tuple[
-    list[dict[str, Any]],
-    tuple[tuple[int, int], ...],
-    dict[str, int],
-    dict[str, tuple[int, int]],
-    dict[str, str],
-]:
-    by_title = info.by_title()
-    sheet_ids = {s.title: s.sheet_id for s in info.sheets}
-    requests: list[dict[str, Any]] = []
-    sizes: dict[str, tuple[int, int]] = {}
-    used_ids = set(sheet_ids.values())
-    next_index = len(info.sheets)
-    for title, size in ((summary_title, summary_size), (compiled_title, compiled_size)):
-        existing = by_title.get(title)
-        if existing is None:
-            new_id = _new_sheet_id(title, used_ids)
-            used_ids.add(new_id)
-            sheet_ids[title] = new_id
-            requests.append(setup_mod.add_sheet_request(new_id, title, next_index, *size))
-            next_index += 1
-            sizes[title] = size
-        else:
-            resize = setup_mod.resize_request(existing, *size)
-            if resize is not None:
-                requests.append(resize)
-            sizes[title] = (max(existing.row_count, size[0]), max(existing.column_count, size[1]))
-    layouts = _layouts(info, settings, tabs, missing_worker)
-    anchoring: list[dict[str, Any]] = []
-    together: list[tuple[int, int]] = []
-    for layout in layouts:
-        # A tab's new columns, their labels and their anchors go in one call (see `batches`);
-        # an anchor can only name a column the grid already has, so it comes after the block.
-        start = len(requests)
-        requests.extend(setup_mod.block_requests(layout))
-        tab_anchors = setup_mod.anchor_requests([layout], info.named_ranges)
-        requests.extend(tab_anchors)
-        anchoring.extend(tab_anchors)
-        together.append((start, len(requests)))
-        requests.extend(setup_mod.rule_requests(layout))
-    summary_id = sheet_ids[summary_title]
-    summary_info = by_title.get(summary_title)
-    has_chart = summary_info is not None and any(
-        c.get("spec", {}).get("title") == setup_mod.CHART_TITLE for c in summary_info.charts
-    )
-    if not has_chart:
-        requests.append(chart_request(summary_id, len(settings.regions), setup_mod.CHART_TITLE))
-    if summary_info is None:
-        requests.append(setup_mod.checkbox_request(summary_id, *SYNC_NOW_CELL))
-    confirm = setup_mod.anchors_to_confirm(layouts, info.named_ranges, anchoring)
-    return requests, tuple(together), sheet_ids, sizes, confirm
-
-
-def anchor_ids(named_ranges: Iterable[Mapping[str, Any]]) -> dict[str, str]:
-    """Name -> id of the worker's column anchors among these named ranges (others skipped)."""
-    return {
-        str(n["name"]): str(n["namedRangeId"])
-        for n in named_ranges
-        if str(n.get("name", "")).startswith(setup_mod.ANCHOR_PREFIX) and "namedRangeId" in n
-    }
-
-
-def _layouts(
-    info: SpreadsheetInfo,
-    settings: SyncSettings,
-    tabs: Sequence[RegionTab],
-    missing_worker: Mapping[str, tuple[str, ...]],
-) -> list[setup_mod.TabLayout]:
-    by_title = info.by_title()
-    return [
-        setup_mod.TabLayout(
-            title=tab.title,
-            info=by_title[tab.title],
-            input_columns=tab.headers.columns,
-            worker_columns=tab.worker_columns,
-            missing_worker=missing_worker.get(tab.title, ()),
-            header_row=settings.header_row,
-            first_data_row=tab.first_data_row,
-        )
-        for tab in tabs
-    ]
-
-
-def _new_sheet_id(title: str, used: set[int]) -> int:
-    candidate = zlib.crc32(title.encode()) % 2_000_000_000 + 1
-    while candidate in used:
-        candidate += 1
-    return candidate

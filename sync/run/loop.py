@@ -35,8 +35,9 @@ from datetime import datetime
 from sync.backends.base import SheetsBackend
 from sync.core.errors import BadRequest, WriteOutcomeUnknown
 from sync.core.evaluate import RowCache
-from sync.core.round import Plan, Titles, needs_metadata, plan_round
+from sync.core.round import Plan, needs_metadata, plan_round
 from sync.core.settings import BANGKOK, SyncSettings
+from sync.core.tabs import Titles
 from sync.run.counter import Counter
 from sync.run.gcpause import gc_paused
 from sync.run.logconfig import get_logger

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from sync.backends.base import SpreadsheetInfo, quote_title
 from sync.core.errors import BadRequest
-from sync.core.round import Snapshot, Titles, find_meta, resolve_titles
 from sync.core.settings import SyncSettings
+from sync.core.tabs import Snapshot, Titles, find_meta, resolve_titles
 from sync.run.counter import Counter
 
 _TITLE_HINTS: dict[tuple[str, ...], Titles] = {}

@@ -11,8 +11,9 @@ from typing import Any
 from sync.core.cells import cell_at
 from sync.core.diff import batches, group_blocks, update_requests, value_writes
 from sync.core.errors import WriteOutcomeUnknown
-from sync.core.round import Plan, anchor_ids
+from sync.core.round import Plan
 from sync.core.settings import SyncSettings
+from sync.core.setup_requests import anchor_ids
 from sync.run.counter import Counter
 
 
