@@ -20,9 +20,9 @@ class Served:
 
 
 def _serve(conn: Connection, rows: int, seed: int, latency: float) -> None:
-    from sync.demodata import generate_spreadsheet
-    from sync.emulator.server import run_emulator
-    from sync.testing import load_demo
+    from sheets_emulator.http.server import run_emulator
+    from sync.demo.data import generate_spreadsheet
+    from sync.demo.seed import load_demo
 
     with run_emulator() as emulator:
         sid = load_demo(emulator.store, generate_spreadsheet(rows_per_region=rows, seed=seed))

@@ -2,8 +2,8 @@
 Domain-core throughput: check and compute generated rows (default 7 × 10,000), as a run does.
 
 Goal (issue: domain core): ≥ 25,000 rows/s on a 2-core machine. Rows are checked as a sync
-checks them (`sync.evaluate`): `evaluate_row` takes its numbers from `check_row`'s parse, and the
-cyclic garbage collector is paused (`sync.gcpause`). Prints, per measurement:
+checks them (`sync.core.evaluate`): `evaluate_row` takes its numbers from `check_row`'s parse,
+and the cyclic garbage collector is paused (`sync.run.gcpause`). Prints, per measurement:
 
 - cold: the first pass over the rows in a fresh process (every row seen for the first time),
   the figure the goal is judged by;
@@ -42,8 +42,8 @@ from typing import Any
 import kpi
 import rules
 from rules.row import CELL_CHECKS
-from sync.demodata import generate_spreadsheet, options_lists
-from sync.gcpause import gc_paused
+from sync.demo.data import generate_spreadsheet, options_lists
+from sync.run.gcpause import gc_paused
 
 FISCAL_YEAR = 2567
 AS_OF = date(2024, 10, 1)
@@ -80,7 +80,7 @@ def _pass(
     statuses: dict[str, int] = {}
     clock = time.perf_counter
     checking = computing = 0.0
-    with gc_paused():  # as a sync runs it (sync.pipeline)
+    with gc_paused():  # as a sync runs it (sync.run.loop)
         start = clock()
         for region, cells in rows:
             t0 = clock()

@@ -25,21 +25,21 @@ from pathlib import Path
 from typing import Any
 
 from rules import headers as h
+from sheets_emulator.api import router as api
+from sheets_emulator.api.router import ApiRequest
+from sheets_emulator.http.client import make_gspread_client
+from sheets_emulator.http.server import EmulatorHandle, run_emulator
+from sheets_emulator.model.errors import ApiError
 from sync.backends.gspread_backend import GspreadBackend
-from sync.cells import column_letter
-from sync.config import Config, ServiceConfig
-from sync.demo import DEMO_ROWS_PER_REGION
-from sync.demodata import generate_spreadsheet
-from sync.emulator import api
-from sync.emulator.api import ApiRequest
-from sync.emulator.client import make_gspread_client
-from sync.emulator.errors import ApiError
-from sync.emulator.server import EmulatorHandle, run_emulator
-from sync.history import RunHistory
-from sync.logconfig import configure_logging
-from sync.pipeline import SyncSettings, run_sync
-from sync.runner import RunRequest, run_once
-from sync.testing import load_demo
+from sync.core.cells import column_letter
+from sync.core.settings import Config, ServiceConfig, SyncSettings
+from sync.demo.data import generate_spreadsheet
+from sync.demo.run import DEMO_ROWS_PER_REGION
+from sync.demo.seed import load_demo
+from sync.run.history import RunHistory
+from sync.run.logconfig import configure_logging
+from sync.run.loop import run_sync
+from sync.run.runner import RunRequest, run_once
 
 
 class SchemaClock:

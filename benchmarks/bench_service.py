@@ -40,21 +40,21 @@ from pathlib import Path
 from typing import Any
 
 from rules import headers as h
+from sheets_emulator.http.client import make_gspread_client
+from sheets_emulator.http.faults import Faults
+from sheets_emulator.http.server import run_emulator
+from sheets_emulator.model.store import Store
 from sync.backends.base import Grid, SheetsBackend, SpreadsheetInfo
 from sync.backends.gspread_backend import GspreadBackend
 from sync.backends.memory import MemoryBackend
 from sync.backends.retry import RetryPolicy
-from sync.config import Config
-from sync.demodata import DemoSpreadsheet, generate_spreadsheet
-from sync.emulator.client import make_gspread_client
-from sync.emulator.faults import Faults
-from sync.emulator.server import run_emulator
-from sync.emulator.store import Store
-from sync.logconfig import configure_logging
-from sync.pipeline import BANGKOK, SyncSettings, run_sync
+from sync.core.settings import BANGKOK, Config, SyncSettings
+from sync.demo.data import DemoSpreadsheet, generate_spreadsheet
+from sync.demo.seed import load_demo
+from sync.run.logconfig import configure_logging
+from sync.run.loop import run_sync
 from sync.service import RateLimiter, SyncService, ThrottledBackend, parse_cron
 from sync.service.scheduler import OffsetTrigger
-from sync.testing import load_demo
 
 START = datetime(2024, 10, 7, 9, 0, tzinfo=BANGKOK)
 """A Monday morning, inside the default schedule's working hours."""
@@ -318,7 +318,7 @@ def _synced_copies(store: Store, demo: DemoSpreadsheet, count: int) -> list[str]
 
 
 def _col(index: int) -> str:
-    from sync.cells import column_letter
+    from sync.core.cells import column_letter
 
     return column_letter(index)
 

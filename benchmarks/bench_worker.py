@@ -26,11 +26,12 @@ from _emulator_process import emulator_process
 import kpi
 import rules
 from rules import headers as h
+from sheets_emulator.http.client import make_gspread_client
 from sync.backends.gspread_backend import GspreadBackend
-from sync.cells import column_letter
-from sync.demodata import options_lists
-from sync.emulator.client import make_gspread_client
-from sync.pipeline import SyncSettings, run_sync
+from sync.core.cells import column_letter
+from sync.core.settings import SyncSettings
+from sync.demo.data import options_lists
+from sync.run.loop import run_sync
 
 
 def worker(base_url: str, sid: str) -> tuple[int, float]:

@@ -25,9 +25,9 @@ from typing import Any
 import requests
 from google.oauth2 import service_account
 
-from sync.emulator.auth import GOOGLE_TOKEN_URI, AuthConfig, make_service_account_key
-from sync.emulator.client import sheets_session
-from sync.emulator.server import run_emulator
+from sheets_emulator.http.auth import GOOGLE_TOKEN_URI, AuthConfig, make_service_account_key
+from sheets_emulator.http.client import sheets_session
+from sheets_emulator.http.server import run_emulator
 
 _MASKED_KEYS = {
     "createdTime",

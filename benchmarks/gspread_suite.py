@@ -30,14 +30,14 @@ _OVERRIDE = """
 # --- added by sheetsync's benchmarks/gspread_suite.py: a live emulator instead of cassettes
 from google.oauth2.service_account import Credentials as _Credentials
 
-import sync.emulator.server as _emulator_server
-from sync.emulator.auth import GOOGLE_TOKEN_URI as _TOKEN_URI
-from sync.emulator.auth import AuthConfig as _AuthConfig
-from sync.emulator.auth import make_service_account_key as _make_key
-from sync.emulator.client import make_gspread_client as _make_client
-from sync.emulator.faults import classify as _classify
-from sync.emulator.schema import SCHEMA as _SCHEMA
-from sync.emulator.schema import method_id as _method_id
+import sheets_emulator.http.server as _emulator_server
+from sheets_emulator.http.auth import GOOGLE_TOKEN_URI as _TOKEN_URI
+from sheets_emulator.http.auth import AuthConfig as _AuthConfig
+from sheets_emulator.http.auth import make_service_account_key as _make_key
+from sheets_emulator.http.client import make_gspread_client as _make_client
+from sheets_emulator.http.faults import classify as _classify
+from sheets_emulator.api.schema import SCHEMA as _SCHEMA
+from sheets_emulator.api.schema import method_id as _method_id
 
 _ACCOUNT = "gspread-tests@sheetsync-emulator.iam.gserviceaccount.com"
 _KEY, _PUBLIC = _make_key(_ACCOUNT, _TOKEN_URI)

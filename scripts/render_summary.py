@@ -16,12 +16,12 @@ import tempfile
 from pathlib import Path
 
 from rules import headers as h
-from sync.config import Config, ServiceConfig
-from sync.demodata import generate_spreadsheet
-from sync.emulator.server import run_emulator
-from sync.emulator.xlsx import build_workbook
-from sync.runner import RunRequest, run_once
-from sync.testing import load_demo
+from sheets_emulator.files.xlsx import build_workbook
+from sheets_emulator.http.server import run_emulator
+from sync.core.settings import Config, ServiceConfig
+from sync.demo.data import generate_spreadsheet
+from sync.demo.seed import REHEARSAL_TIME_ZONE, load_demo
+from sync.run.runner import RunRequest, run_once
 
 
 def main(out: Path) -> int:
@@ -31,7 +31,10 @@ def main(out: Path) -> int:
             print(f"MissingTool: {tool} is not installed (see this script's docstring)")
             return 1
     demo = generate_spreadsheet(rows_per_region=40, seed=2567)
-    with run_emulator() as emulator, tempfile.TemporaryDirectory() as folder:
+    with (
+        run_emulator(seed_time_zone=REHEARSAL_TIME_ZONE) as emulator,
+        tempfile.TemporaryDirectory() as folder,
+    ):
         sid = load_demo(emulator.store, demo)
         config = Config(service=ServiceConfig(endpoint=emulator.base_url))
         report = run_once(config, RunRequest(spreadsheet_id=sid, trigger="demo"))

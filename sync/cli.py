@@ -21,10 +21,10 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, NoReturn
 
-from sync.errors import ConfigError, SyncError
+from sync.core.errors import ConfigError, PortInUse, SyncError, UsageError
 
 DEMO_FORMS = ("spec", "appendix", "appendix-results")
-"""`sync.demodata.FORMS`, spelled out so `--help` does not import the generator (a test
+"""`sync.demo.data.FORMS`, spelled out so `--help` does not import the generator (a test
 keeps the two equal)."""
 
 EXIT_OK = 0
@@ -36,14 +36,6 @@ EXIT_INTERRUPTED = 130
 """Ctrl-C (128 + SIGINT), after the interrupted run was recorded."""
 EXIT_BROKEN_PIPE = 141
 """The reader of the output went away (`sheetsync status | head`), as for SIGPIPE."""
-
-
-class UsageError(SyncError):
-    """The command line is wrong (argparse's complaint, on one line)."""
-
-
-class PortInUse(SyncError):
-    """The emulator's port is taken by another program."""
 
 
 class Parser(argparse.ArgumentParser):
@@ -64,7 +56,7 @@ def _version() -> str:
 
 def _config(args: argparse.Namespace) -> Any:
     """The configuration with the command's flags applied; a bad flag is a ConfigError."""
-    from sync.config import check_endpoint, load_config
+    from sync.core.settings import check_endpoint, load_config
 
     config = load_config(args.config)
     service = config.service
@@ -81,7 +73,7 @@ def _config(args: argparse.Namespace) -> Any:
 
 def _spreadsheet_arg(text: str) -> str:
     """The id in `--spreadsheet`, which may be a pasted sheet URL."""
-    from sync.config import spreadsheet_id_from
+    from sync.core.settings import spreadsheet_id_from
 
     try:
         return spreadsheet_id_from(text)
@@ -134,7 +126,7 @@ class StoppableBackend:
         self._writing = False
 
     def _check(self, kind: str) -> None:
-        from sync.runner import RunInterrupted
+        from sync.run.runner import RunInterrupted
 
         if self.switch.requested:
             raise RunInterrupted(
@@ -174,8 +166,8 @@ def cmd_run(args: argparse.Namespace) -> int:
     """
     One on-demand run of one spreadsheet, or of every configured one (each is tried).
     """
-    from sync.logconfig import configure_logging
-    from sync.runner import RunRequest
+    from sync.run.logconfig import configure_logging
+    from sync.run.runner import RunRequest
 
     config = _config(args)
     level = config.service.log_level
@@ -235,9 +227,9 @@ def _run_one(
     A run stopped by Ctrl-C adds its id to `interrupted`; the caller says so in one line.
     """
     from sync.backends.gspread_backend import GspreadBackend
-    from sync.dryrun import format_dry_run
-    from sync.report import RunReport
-    from sync.runner import RunInterrupted, open_backend
+    from sync.run.dryrun import format_dry_run
+    from sync.run.report import RunReport
+    from sync.run.runner import RunInterrupted, open_backend
     from sync.service import progress_for, run_locked
 
     plans: list[Any] = []
@@ -265,11 +257,7 @@ def _run_one(
         switch.requested = True
         return False
     except Exception as exc:  # one broken spreadsheet must not stop the others
-        failed = getattr(exc, "report", None)
-        if not isinstance(failed, RunReport):
-            failed = RunReport(run_id="-", spreadsheet_id=sid, started_at="", outcome="failed")
-        failed.outcome = "failed"
-        failed.error = f"{type(exc).__name__}: {exc}"
+        failed = RunReport.of_failure(sid, exc)
         if args.json:
             print(json.dumps(failed.to_json(), ensure_ascii=False), flush=True)
         print(_one_line(exc), file=sys.stderr, flush=True)
@@ -308,8 +296,8 @@ def _one_line(exc: BaseException) -> str:
 
 def cmd_demo(args: argparse.Namespace) -> int:
     """Run the whole product on the embedded emulator with generated data."""
-    from sync.demo import print_demo, run_demo
-    from sync.logconfig import configure_logging
+    from sync.demo.run import print_demo, run_demo
+    from sync.run.logconfig import configure_logging
 
     configure_logging(level="WARNING")
     result = run_demo(out_dir=args.out, rows_per_region=args.rows, seed=args.seed, form=args.form)
@@ -319,11 +307,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_emulator(args: argparse.Namespace) -> int:
     """Serve the Sheets API emulator in the foreground (rehearsals, manual testing)."""
-    from sync.emulator.server import serve_forever
+    from sheets_emulator.http.server import serve_forever
+    from sync.demo.seed import REHEARSAL_TIME_ZONE
 
     try:
         serve_forever(
-            host=args.host, port=args.port, state_file=args.state, import_xlsx=args.import_xlsx
+            host=args.host,
+            port=args.port,
+            state_file=args.state,
+            import_xlsx=args.import_xlsx,
+            seed_time_zone=REHEARSAL_TIME_ZONE,
         )
     except OSError as exc:
         if exc.errno != errno.EADDRINUSE:
@@ -337,8 +330,8 @@ def cmd_emulator(args: argparse.Namespace) -> int:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     """Run every configured spreadsheet on its schedule and on its checkbox until stopped."""
-    from sync.config import load_config
-    from sync.logconfig import configure_logging
+    from sync.core.settings import load_config
+    from sync.run.logconfig import configure_logging
     from sync.service import SyncService
 
     config = load_config(args.config)
@@ -348,8 +341,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_status(args: argparse.Namespace) -> int:
     """Show the last run of every spreadsheet from the run history."""
-    from sync.config import load_config
-    from sync.history import RunHistory
+    from sync.core.settings import load_config
+    from sync.run.history import RunHistory
     from sync.service import format_status, lock_path, status_entries
 
     config = load_config(args.config)
@@ -375,8 +368,8 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def cmd_history(args: argparse.Namespace) -> int:
     """List recorded runs, newest first: outcome, requests, cells, duration, rounds, error."""
-    from sync.config import load_config
-    from sync.history import RunHistory
+    from sync.core.settings import load_config
+    from sync.run.history import RunHistory
     from sync.service.status import format_history, history_entry
 
     config = load_config(args.config)
@@ -406,7 +399,8 @@ def _since(text: str) -> str:
     import re
     from datetime import datetime, timedelta
 
-    from sync.pipeline import BANGKOK, bangkok_now
+    from sync.core.settings import BANGKOK
+    from sync.run.loop import bangkok_now
 
     ago = re.fullmatch(r"(\d+)\s*([mhd])", text.strip())
     if ago:
@@ -442,8 +436,8 @@ def cmd_check_config(args: argparse.Namespace) -> int:
         print(line)
     if not args.online:
         return EXIT_OK
-    from sync.config import load_config
-    from sync.logconfig import configure_logging
+    from sync.core.settings import load_config
+    from sync.run.logconfig import configure_logging
     from sync.service.checks import check_online
 
     config = load_config(path)

@@ -9,7 +9,8 @@ from collections.abc import Iterator
 import pytest
 import structlog
 
-from sync.pipeline import forget_title_hints
+from sheets_emulator.http.server import EmulatorHandle
+from sync.run.read import forget_title_hints
 
 
 @pytest.fixture(autouse=True)
@@ -26,3 +27,9 @@ def _clean_global_state(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     root = logging.getLogger()
     for handler in [h for h in root.handlers if getattr(h, "_sheetsync", False)]:
         root.removeHandler(handler)
+
+
+@pytest.fixture
+def emulator(sheets_emulator: EmulatorHandle) -> EmulatorHandle:
+    """The emulator of ``sheets_emulator.pytest_plugin`` (a fresh one on a free port)."""
+    return sheets_emulator

@@ -11,37 +11,20 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-Grid = list[list[Any]]
-"""Values of one range as the API returns them: ragged rows, trailing empties trimmed."""
+from sync.core.sheet import Grid, SheetInfo, SpreadsheetInfo, quote_title
 
-
-@dataclass(frozen=True)
-class SheetInfo:
-    """What the worker needs to know about one tab."""
-
-    sheet_id: int
-    title: str
-    index: int
-    row_count: int
-    column_count: int
-    conditional_formats: tuple[Mapping[str, Any], ...] = ()
-    protected_ranges: tuple[Mapping[str, Any], ...] = ()
-    charts: tuple[Mapping[str, Any], ...] = ()
-
-
-@dataclass(frozen=True)
-class SpreadsheetInfo:
-    """Title, time zone and tabs of one spreadsheet."""
-
-    spreadsheet_id: str
-    title: str
-    time_zone: str
-    sheets: tuple[SheetInfo, ...]
-    named_ranges: tuple[Mapping[str, Any], ...] = ()
-
-    def by_title(self) -> dict[str, SheetInfo]:
-        """Tabs keyed by their exact title."""
-        return {s.title: s for s in self.sheets}
+__all__ = [
+    "INFO_FIELDS",
+    "ApiCall",
+    "CallLog",
+    "Grid",
+    "SheetInfo",
+    "SheetsBackend",
+    "SpreadsheetInfo",
+    "Tracer",
+    "parse_info",
+    "quote_title",
+]
 
 
 @dataclass(frozen=True)
@@ -108,11 +91,6 @@ INFO_FIELDS = (
     "namedRanges(namedRangeId,name,range)"
 )
 """Field mask of the metadata read: only what the worker uses (smaller, faster responses)."""
-
-
-def quote_title(title: str) -> str:
-    """Quote a tab title for an A1 range the way gspread does (embedded quotes doubled)."""
-    return "'" + title.replace("'", "''") + "'"
 
 
 def parse_info(spreadsheet_id: str, body: Mapping[str, Any]) -> SpreadsheetInfo:

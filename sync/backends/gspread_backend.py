@@ -21,6 +21,7 @@ from typing import Any
 
 import gspread
 import requests
+import structlog
 import urllib3
 from google.auth import exceptions as auth_exceptions
 from urllib3.exceptions import NameResolutionError
@@ -34,17 +35,15 @@ from sync.backends.base import (
     parse_info,
 )
 from sync.backends.retry import RetryableError, RetryPolicy, call_with_retry
-from sync.errors import (
+from sync.core.errors import (
     AuthenticationFailed,
     BackendError,
-    BadRequest,
     CannotReachGoogle,
     EmulatorUnavailable,
-    PermissionDenied,
     QuotaExceeded,
     RetriesExhausted,
-    SpreadsheetNotFound,
     WriteOutcomeUnknown,
+    error_for_status,
 )
 
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
@@ -85,9 +84,9 @@ RetryListener = Callable[[int, float, BaseException], None]
 
 
 def _log_retry(method: str, listeners: Sequence[RetryListener] = ()) -> RetryListener:
-    from sync.logconfig import get_logger
-
-    log = get_logger()
+    # The worker's logger by name: `sync.run.logconfig` configures it (masking included), and
+    # the I/O seam does not import the run-time layer above it.
+    log = structlog.get_logger("sheetsync")
 
     def on_retry(attempt: int, wait: float, error: BaseException) -> None:
         # When someone watches a progress line, the log line would say the same twice.
@@ -247,22 +246,7 @@ def translate_errors(
     except gspread.exceptions.APIError as exc:
         code = exc.code
         message = str(exc.error.get("message", "")) if isinstance(exc.error, dict) else str(exc)
-        if code == 404:
-            raise SpreadsheetNotFound(
-                f"Spreadsheet {spreadsheet_id} was not found (404){at}.",
-                status=404,
-            ) from exc
-        if code == 403:
-            raise PermissionDenied(
-                f"Spreadsheet {spreadsheet_id} is not shared with the service account (403) — "
-                "share it (Editor) with the service account's e-mail.",
-                status=403,
-            ) from exc
-        if code == 400:
-            raise BadRequest(f"Spreadsheet {spreadsheet_id}: {message}", status=400) from exc
-        raise BackendError(
-            f"Spreadsheet {spreadsheet_id}: the service answered {code}: {message}", status=code
-        ) from exc
+        raise error_for_status(code, spreadsheet_id, message, at=at) from exc
     except auth_exceptions.GoogleAuthError as exc:
         raise AuthenticationFailed(
             f"The service-account credentials were refused ({type(exc).__name__}: {exc}) — "

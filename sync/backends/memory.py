@@ -12,16 +12,10 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 from urllib.parse import quote
 
+from sheets_emulator.api.router import ApiRequest, SheetsApi
+from sheets_emulator.model.store import Store
 from sync.backends.base import INFO_FIELDS, ApiCall, Grid, SpreadsheetInfo, Tracer, parse_info
-from sync.emulator.api import ApiRequest, SheetsApi
-from sync.emulator.store import Store
-from sync.errors import (
-    BackendError,
-    BadRequest,
-    PermissionDenied,
-    QuotaExceeded,
-    SpreadsheetNotFound,
-)
+from sync.core.errors import error_for_status
 
 
 class MemoryBackend:
@@ -61,18 +55,7 @@ class MemoryBackend:
         error = (response.body or {}).get("error", {})
         message = str(error.get("message", ""))
         spreadsheet = path.split("/")[3] if path.count("/") >= 3 else ""
-        if response.status == 404:
-            raise SpreadsheetNotFound(f"Spreadsheet {spreadsheet} was not found (404).", status=404)
-        if response.status == 403:
-            raise PermissionDenied(
-                f"Spreadsheet {spreadsheet} is not shared with the service account (403).",
-                status=403,
-            )
-        if response.status == 400:
-            raise BadRequest(f"Spreadsheet {spreadsheet}: {message}", status=400)
-        if response.status == 429:
-            raise QuotaExceeded(f"Spreadsheet {spreadsheet}: {message}", status=429)
-        raise BackendError(f"Spreadsheet {spreadsheet}: {message}", status=response.status)
+        raise error_for_status(response.status, spreadsheet, message)
 
     def read_ranges(self, spreadsheet_id: str, ranges: Sequence[str]) -> list[Grid]:
         """One values:batchGet, in request order."""

@@ -13,16 +13,16 @@ from pathlib import Path
 import rules
 from rules import headers as h
 from sync.backends.base import SheetsBackend, quote_title
-from sync.config import Config, SpreadsheetConfig, load_config
-from sync.errors import (
+from sync.core.errors import (
     CannotReachGoogle,
     ConfigError,
     EmulatorUnavailable,
     PermissionDenied,
     SyncError,
 )
-from sync.layout import match_titles
-from sync.runner import check_key_permissions
+from sync.core.layout import match_titles
+from sync.core.settings import Config, SpreadsheetConfig, load_config
+from sync.run.runner import check_key_permissions
 from sync.service.scheduler import parse_cron, schedules_of
 
 
@@ -120,7 +120,7 @@ def _account_of(config: Config) -> str:
 
 def _sheet_problems(backend: SheetsBackend, config: Config, sheet: SpreadsheetConfig) -> list[str]:
     """What stops this spreadsheet's first run, read in two requests; empty when it can run."""
-    from sync.runner import RunRequest, settings_for
+    from sync.run.runner import RunRequest, settings_for
 
     settings = settings_for(config, RunRequest(spreadsheet_id=sheet.id))
     info = backend.read_info(sheet.id)
@@ -150,7 +150,7 @@ def check_online(config: Config) -> tuple[list[str], list[str]]:
 
     Returns (one line per good spreadsheet, one line per problem). Two read requests each.
     """
-    from sync.runner import open_backend
+    from sync.run.runner import open_backend
 
     good: list[str] = []
     problems: list[str] = []

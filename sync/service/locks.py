@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sync.errors import SyncError
+from sync.core.errors import SyncError
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
 

@@ -16,8 +16,8 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TextIO
 
 from sync.backends.base import Grid, SheetsBackend, SpreadsheetInfo
-from sync.pipeline import Plan
-from sync.setup import ANCHOR_PREFIX
+from sync.core.round import Plan
+from sync.core.setup import ANCHOR_PREFIX
 
 
 class ProgressPrinter:

@@ -11,12 +11,13 @@ from datetime import datetime
 from typing import Protocol
 
 from sync.backends.base import SheetsBackend
-from sync.config import Config
-from sync.history import RunHistory
-from sync.logconfig import get_logger
-from sync.pipeline import Plan, bangkok_now
-from sync.report import RunReport
-from sync.runner import RunRequest, open_backend, run_once
+from sync.core.round import Plan
+from sync.core.settings import Config
+from sync.run.history import RunHistory
+from sync.run.logconfig import get_logger
+from sync.run.loop import bangkok_now
+from sync.run.report import RunReport
+from sync.run.runner import RunRequest, open_backend, run_once
 from sync.service.locks import spreadsheet_lock
 from sync.service.progress import ProgressBackend, ProgressPrinter
 from sync.service.quota import RateLimiter, ThrottledBackend
@@ -27,7 +28,7 @@ BackendFactory = Callable[[Config], AbstractContextManager[SheetsBackend]]
 
 class SyncCall(Protocol):
     """
-    The shape of `sync.runner.run_once`, so tests can instrument what a run calls.
+    The shape of `sync.run.runner.run_once`, so tests can instrument what a run calls.
     """
 
     def __call__(
@@ -75,14 +76,7 @@ def _record_failure(
     history: RunHistory | None,
 ) -> None:
     now = clock().isoformat(timespec="seconds")
-    report = RunReport(
-        run_id=uuid.uuid4().hex[:12],
-        spreadsheet_id=request.spreadsheet_id,
-        started_at=now,
-        finished_at=now,
-        outcome="failed",
-        error=f"{type(exc).__name__}: {exc}",
-    )
+    report = RunReport.failed(request.spreadsheet_id, exc, run_id=uuid.uuid4().hex[:12], at=now)
     (history or RunHistory(config.service.history)).record(
         report, label=config.spreadsheet(request.spreadsheet_id).label, trigger=request.trigger
     )

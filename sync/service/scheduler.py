@@ -36,13 +36,13 @@ from apscheduler.triggers.cron import CronTrigger
 
 from rules import headers as h
 from sync.backends.base import SheetsBackend
-from sync.config import Config, SpreadsheetConfig
-from sync.errors import BadRequest, ConfigError, SyncError
-from sync.history import RunHistory
-from sync.logconfig import get_logger
-from sync.pipeline import BANGKOK, bangkok_now
-from sync.report import RunReport
-from sync.runner import RunRequest, open_backend, run_once
+from sync.core.errors import BadRequest, ConfigError, SyncError
+from sync.core.settings import BANGKOK, Config, SpreadsheetConfig
+from sync.run.history import RunHistory
+from sync.run.logconfig import get_logger
+from sync.run.loop import bangkok_now
+from sync.run.report import RunReport
+from sync.run.runner import RunRequest, open_backend, run_once
 from sync.service.locks import SpreadsheetBusy, spreadsheet_lock
 from sync.service.quota import RateLimiter, ThrottledBackend
 from sync.service.runs import BackendFactory, SyncCall, run_unlocked

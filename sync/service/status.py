@@ -10,8 +10,8 @@ from datetime import datetime
 from typing import Any
 
 from rules import headers as h
-from sync.config import Config
-from sync.history import HistoryRow, RunHistory
+from sync.core.settings import Config
+from sync.run.history import HistoryRow, RunHistory
 
 NEVER = "never run"
 STATUS_WORDS = (h.STATUS_PASS, h.STATUS_WARN, h.STATUS_FAIL, h.STATUS_DUPLICATE)

@@ -18,8 +18,8 @@ from collections.abc import Callable, Iterable
 
 from rules import headers as h
 from sync.backends.base import SheetsBackend, quote_title
-from sync.cells import column_letter
-from sync.summary import SYNC_NOW_CELL
+from sync.core.cells import column_letter
+from sync.core.summary import SYNC_NOW_CELL
 
 TICK_SECONDS = 5.0
 """How often the poll wakes up to see which spreadsheets are due for a look."""

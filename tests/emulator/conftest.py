@@ -1,5 +1,5 @@
 """
-Fixtures that run the emulator on a real socket and point the real gspread client at it.
+Fixtures of the emulator's own tests, on top of the ``sheets_emulator.pytest_plugin`` ones.
 """
 
 from __future__ import annotations
@@ -10,11 +10,10 @@ import gspread
 import pytest
 import requests
 
-from sync.emulator.api import ApiRequest, ApiResponse, SheetsApi
-from sync.emulator.client import make_gspread_client, sheets_session
-from sync.emulator.faults import classify
-from sync.emulator.schema import SCHEMA, method_id
-from sync.emulator.server import EmulatorHandle, run_emulator
+from sheets_emulator.api.router import ApiRequest, ApiResponse, SheetsApi
+from sheets_emulator.api.schema import SCHEMA, method_id
+from sheets_emulator.http.faults import classify
+from sheets_emulator.http.server import EmulatorHandle
 
 SPREADSHEET_ID = "1emulatorTestSpreadsheet000000000000000000"
 # gspread's own tests, run against a live emulator by test_gspread_suite.py, not collected here.
@@ -22,43 +21,33 @@ collect_ignore = ["gspread_v6_2_1"]
 
 
 @pytest.fixture
-def emulator() -> Iterator[EmulatorHandle]:
-    """
-    A fresh emulator in plain mode (no auth) on a free loopback port.
-    """
-    with run_emulator() as handle:
-        yield handle
-
-
-@pytest.fixture
 def spreadsheet_id(emulator: EmulatorHandle) -> str:
     """
-    A spreadsheet with tabs ``Sheet1`` and ``ศก.1`` in the emulator.
+    A spreadsheet with tabs ``Sheet1`` and ``ศก.1`` in the emulator, in Bangkok time.
     """
     emulator.store.create_spreadsheet(
-        "โครงการทดสอบ", spreadsheet_id=SPREADSHEET_ID, sheets=("Sheet1", "ศก.1")
+        "โครงการทดสอบ",
+        spreadsheet_id=SPREADSHEET_ID,
+        sheets=("Sheet1", "ศก.1"),
+        time_zone="Asia/Bangkok",
     )
     return SPREADSHEET_ID
 
 
 @pytest.fixture
-def gc(emulator: EmulatorHandle) -> Iterator[gspread.Client]:
+def gc(gspread_client: gspread.Client) -> gspread.Client:
     """
-    The real gspread client bound to the emulator, closed afterwards.
+    The plugin's gspread client, under the short name these tests use.
     """
-    client = make_gspread_client(emulator.base_url)
-    yield client
-    client.http_client.session.close()
+    return gspread_client
 
 
 @pytest.fixture
-def raw(emulator: EmulatorHandle) -> Iterator[requests.Session]:
+def raw(sheets_http: requests.Session) -> requests.Session:
     """
-    A requests session that reaches the emulator through Google's URLs.
+    The plugin's session that reaches the emulator through Google's URLs.
     """
-    session = sheets_session(emulator.base_url)
-    yield session
-    session.close()
+    return sheets_http
 
 
 @pytest.fixture(autouse=True)

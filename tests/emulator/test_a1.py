@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from sync.emulator.a1 import (
+from sheets_emulator.model.a1 import (
     cell_a1,
     column_index,
     column_letters,
@@ -14,8 +14,8 @@ from sync.emulator.a1 import (
     quote_title,
     resolve_range,
 )
-from sync.emulator.errors import ApiError
-from sync.emulator.store import Spreadsheet, Store
+from sheets_emulator.model.errors import ApiError
+from sheets_emulator.model.store import Spreadsheet, Store
 
 
 @pytest.fixture

@@ -10,9 +10,9 @@ from urllib.parse import quote
 
 import pytest
 
-from sync.emulator.api import SheetsApi
-from sync.emulator.requests import SUPPORTED_REQUESTS
-from sync.emulator.store import Store
+from sheets_emulator.api.batch_update import SUPPORTED_REQUESTS
+from sheets_emulator.api.router import SheetsApi
+from sheets_emulator.model.store import Store
 
 SID = "batch-test"
 BASE = f"/v4/spreadsheets/{SID}"

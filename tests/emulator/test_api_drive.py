@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from sync.emulator.api import ApiRequest, SheetsApi
-from sync.emulator.store import Store
+from sheets_emulator.api.router import ApiRequest, SheetsApi
+from sheets_emulator.model.store import Store
 
 MIME = "application/vnd.google-apps.spreadsheet"
 FIELDS = "kind,nextPageToken,files(id,name,createdTime,modifiedTime)"

@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
-from sync.emulator.api import SheetsApi
-from sync.emulator.store import Store
+from sheets_emulator.api.router import SheetsApi
+from sheets_emulator.model.store import Store
 
 SID = "get-test"
 BASE = f"/v4/spreadsheets/{SID}"

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
-from sync.emulator.api import SheetsApi
-from sync.emulator.store import Store
+from sheets_emulator.api.router import SheetsApi
+from sheets_emulator.model.store import Store
 
 SID = "meta-test"
 BASE = f"/v4/spreadsheets/{SID}"

@@ -11,8 +11,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sync.emulator.api import ApiRequest, SheetsApi
-from sync.emulator.store import Store
+from sheets_emulator.api.router import ApiRequest, SheetsApi
+from sheets_emulator.model.store import Store
 
 SID = "values-test"
 BASE = f"/v4/spreadsheets/{SID}"

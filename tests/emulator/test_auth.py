@@ -17,7 +17,7 @@ from google.auth import crypt, jwt
 from google.auth.exceptions import RefreshError
 from google.oauth2 import service_account
 
-from sync.emulator.auth import (
+from sheets_emulator.http.auth import (
     GOOGLE_TOKEN_URI,
     UNAUTHENTICATED_BODY,
     AuthConfig,
@@ -25,8 +25,8 @@ from sync.emulator.auth import (
     load_service_accounts,
     make_service_account_key,
 )
-from sync.emulator.client import make_gspread_client, sheets_session
-from sync.emulator.server import EmulatorHandle, run_emulator
+from sheets_emulator.http.client import make_gspread_client, sheets_session
+from sheets_emulator.http.server import EmulatorHandle, run_emulator
 
 WORKER = "worker@sheetsync-test.iam.gserviceaccount.com"
 STRANGER = "stranger@sheetsync-test.iam.gserviceaccount.com"

@@ -10,14 +10,14 @@ import google.oauth2.credentials
 import pytest
 import requests
 
-from sync.emulator.client import (
+from sheets_emulator.http.client import (
     GOOGLE_PREFIXES,
     GoogleHostRewriteAdapter,
     make_gspread_client,
     mount_endpoint,
     sheets_session,
 )
-from sync.emulator.server import EmulatorHandle
+from sheets_emulator.http.server import EmulatorHandle
 
 
 @pytest.mark.parametrize("prefix", GOOGLE_PREFIXES)

@@ -17,12 +17,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sync.emulator.a1 import Grid
-from sync.emulator.api import SheetsApi
-from sync.emulator.render import read_block, render_value
-from sync.emulator.requests._common import strip_nulls
-from sync.emulator.requests.cells import write_cell
-from sync.emulator.store import CellValue, FormattedNumber, Formula, Row, Sheet, Store
+from sheets_emulator.api.batch_update._common import strip_nulls
+from sheets_emulator.api.batch_update.cells import write_cell
+from sheets_emulator.api.router import SheetsApi
+from sheets_emulator.model.a1 import Grid
+from sheets_emulator.model.render import read_block, render_value
+from sheets_emulator.model.store import CellValue, FormattedNumber, Formula, Row, Sheet, Store
 
 SID = "fast-paths"
 BASE = f"/v4/spreadsheets/{SID}"
@@ -574,7 +574,7 @@ def test_inserting_columns_matches_the_generic_remap(
     rows: list[list[CellValue]], start: int, count: int
 ) -> None:
     """Inserting columns by slicing leaves every value where the generic remap puts it."""
-    from sync.emulator.requests.shift import _remap_columns, insert_dimension
+    from sheets_emulator.model.shift import _remap_columns, insert_dimension
 
     def sheet_of(values: list[list[CellValue]]) -> tuple[Any, Sheet]:
         spreadsheet = Store().create_spreadsheet("t")

@@ -10,11 +10,11 @@ import gspread
 import pytest
 import requests
 
-from sync.emulator import people
-from sync.emulator.client import make_gspread_client
-from sync.emulator.faults import Faults, classify, google_error
-from sync.emulator.server import EmulatorHandle
-from sync.emulator.store import Store
+from sheets_emulator import people
+from sheets_emulator.http.client import make_gspread_client
+from sheets_emulator.http.faults import Faults, classify, google_error
+from sheets_emulator.http.server import EmulatorHandle
+from sheets_emulator.model.store import Store
 
 SHEETS = "https://sheets.googleapis.com/v4/spreadsheets"
 

@@ -16,9 +16,9 @@ import pytest
 import requests
 from google.oauth2 import service_account
 
-from sync.emulator.auth import GOOGLE_TOKEN_URI, AuthConfig, make_service_account_key
-from sync.emulator.client import make_gspread_client
-from sync.emulator.server import EmulatorHandle, run_emulator
+from sheets_emulator.http.auth import GOOGLE_TOKEN_URI, AuthConfig, make_service_account_key
+from sheets_emulator.http.client import make_gspread_client
+from sheets_emulator.http.server import EmulatorHandle, run_emulator
 
 SHEETS = "https://sheets.googleapis.com/v4/spreadsheets"
 ACCOUNT = "worker@sheetsync-test.iam.gserviceaccount.com"
@@ -56,21 +56,24 @@ def test_api_created_spreadsheets_say_etc_gmt_unless_told(
 ) -> None:
     """
     A service account's new spreadsheet (Drive files.create, spreadsheets.create) has time zone
-    Etc/GMT (recorded in every gspread cassette's first spreadsheets.get); the operators'
-    rehearsal sheets keep Asia/Bangkok, and a server option changes the API's default.
+    Etc/GMT (recorded in every gspread cassette's first spreadsheets.get); so does a seeded
+    spreadsheet unless the application names its rehearsal zone, and a server option changes
+    the API's default.
     """
     assert gc.create("drive").timezone == "Etc/GMT"
     created = raw.post(SHEETS, json={"properties": {"title": "v4"}}).json()
     assert created["properties"]["timeZone"] == "Etc/GMT"
     given = raw.post(SHEETS, json={"properties": {"title": "z", "timeZone": "Asia/Tokyo"}}).json()
     assert given["properties"]["timeZone"] == "Asia/Tokyo"
-    rehearsal = emulator.store.create_spreadsheet("สำเนา", spreadsheet_id="copy1")
-    assert gc.open_by_key(rehearsal.spreadsheet_id).timezone == "Asia/Bangkok"
+    seeded = emulator.store.create_spreadsheet("สำเนา", spreadsheet_id="copy1")
+    assert gc.open_by_key(seeded.spreadsheet_id).timezone == "Etc/GMT"
 
-    with run_emulator(api_time_zone="Asia/Bangkok") as thai:
+    with run_emulator(api_time_zone="Asia/Bangkok", seed_time_zone="Asia/Bangkok") as thai:
         client = make_gspread_client(thai.base_url)
         try:
             assert client.create("drive").timezone == "Asia/Bangkok"
+            rehearsal = thai.store.create_spreadsheet("สำเนา", spreadsheet_id="copy1")
+            assert client.open_by_key(rehearsal.spreadsheet_id).timezone == "Asia/Bangkok"
         finally:
             client.http_client.session.close()
 

@@ -11,7 +11,7 @@ import gspread
 import pytest
 from gspread.utils import PasteType, ValidationConditionType
 
-from sync.emulator.server import EmulatorHandle
+from sheets_emulator.http.server import EmulatorHandle
 
 
 @pytest.fixture

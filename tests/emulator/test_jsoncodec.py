@@ -10,8 +10,8 @@ import math
 import pytest
 import requests
 
-from sync.emulator import jsoncodec
-from sync.emulator.server import EmulatorHandle
+from sheets_emulator.http import jsoncodec
+from sheets_emulator.http.server import EmulatorHandle
 
 SHEETS = "https://sheets.googleapis.com/v4/spreadsheets"
 

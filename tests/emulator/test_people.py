@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from sync.emulator import people
-from sync.emulator.api import ApiRequest, SheetsApi
-from sync.emulator.store import Formula, Store
+from sheets_emulator import people
+from sheets_emulator.api.router import ApiRequest, SheetsApi
+from sheets_emulator.model.store import Formula, Store
 
 SID = "people1"
 

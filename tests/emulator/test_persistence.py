@@ -11,10 +11,10 @@ from pathlib import Path
 import gspread
 import requests
 
-from sync.emulator.client import make_gspread_client
-from sync.emulator.persistence import StatePersister, load_store, save_store
-from sync.emulator.server import run_emulator
-from sync.emulator.store import Store
+from sheets_emulator.files.state import StatePersister, load_store, save_store
+from sheets_emulator.http.client import make_gspread_client
+from sheets_emulator.http.server import run_emulator
+from sheets_emulator.model.store import Store
 
 
 def _client_round(base_url: str, action: str) -> list[list[str]]:

@@ -18,9 +18,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sync.emulator.api import ApiRequest, SheetsApi, schema_error
-from sync.emulator.server import run_emulator
-from sync.emulator.store import Store
+from sheets_emulator.api.router import ApiRequest, SheetsApi, schema_error
+from sheets_emulator.http.server import run_emulator
+from sheets_emulator.model.store import Store
 
 SID = "s1"
 BASE = f"/v4/spreadsheets/{SID}"

@@ -13,12 +13,12 @@ import gspread
 import pytest
 import requests
 
-from sync.emulator import xlsx
-from sync.emulator.auth import make_service_account_key
-from sync.emulator.client import make_gspread_client
-from sync.emulator.persistence import load_store
-from sync.emulator.server import EmulatorHandle, EmulatorServer, run_emulator, serve_forever
-from sync.emulator.store import Store
+from sheets_emulator.files import xlsx
+from sheets_emulator.files.state import load_store
+from sheets_emulator.http.auth import make_service_account_key
+from sheets_emulator.http.client import make_gspread_client
+from sheets_emulator.http.server import EmulatorHandle, EmulatorServer, run_emulator, serve_forever
+from sheets_emulator.model.store import Store
 
 SHEETS = "https://sheets.googleapis.com/v4/spreadsheets"
 

@@ -9,7 +9,7 @@ import tracemalloc
 
 import pytest
 
-from sync.emulator.store import FormattedNumber, Formula, Store
+from sheets_emulator.model.store import FormattedNumber, Formula, Store
 
 
 def test_new_spreadsheet_looks_like_a_new_google_sheet() -> None:
@@ -159,7 +159,7 @@ def test_objects_stay_current_after_a_batch_update() -> None:
     """
     A committed batchUpdate updates the stored Spreadsheet/Sheet objects in place.
     """
-    from sync.emulator.api import SheetsApi
+    from sheets_emulator.api.router import SheetsApi
 
     store = Store()
     book = store.create_spreadsheet("t", spreadsheet_id="s1")

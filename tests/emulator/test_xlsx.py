@@ -15,9 +15,9 @@ import pytest
 import requests
 from gspread.utils import ValidationConditionType, ValueInputOption
 
-from sync.emulator.server import EmulatorHandle
-from sync.emulator.store import CellValue, FormattedNumber, Formula, Spreadsheet, Store
-from sync.emulator.xlsx import export_bytes, export_xlsx, import_bytes, import_xlsx
+from sheets_emulator.files.xlsx import export_bytes, export_xlsx, import_bytes, import_xlsx
+from sheets_emulator.http.server import EmulatorHandle
+from sheets_emulator.model.store import CellValue, FormattedNumber, Formula, Spreadsheet, Store
 
 PINK = {"red": 1, "green": 0.8, "blue": 0.8}
 LATE_RULE: dict[str, Any] = {

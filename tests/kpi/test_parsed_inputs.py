@@ -12,7 +12,7 @@ import rules
 from kpi import evaluate_row
 from kpi.row import _INPUT_HEADERS
 from rules import headers as h
-from sync.demodata import generate_spreadsheet, options_lists
+from sync.demo.data import generate_spreadsheet, options_lists
 
 from ..rules._rows import AS_OF, OPTIONS, valid_row
 

@@ -12,15 +12,16 @@ from datetime import datetime
 from typing import Any
 
 from rules import headers as h
+from sheets_emulator import people
+from sheets_emulator.http.client import make_gspread_client
+from sheets_emulator.model.store import Store
 from sync.backends.gspread_backend import GspreadBackend
 from sync.backends.memory import MemoryBackend
 from sync.backends.retry import RetryPolicy
-from sync.demodata import generate_spreadsheet
-from sync.emulator import people
-from sync.emulator.client import make_gspread_client
-from sync.emulator.store import Store
-from sync.pipeline import BANGKOK, SyncSettings, run_sync
-from sync.testing import load_demo, snapshot
+from sync.core.settings import BANGKOK, SyncSettings
+from sync.demo.data import generate_spreadsheet
+from sync.demo.seed import load_demo, snapshot
+from sync.run.loop import run_sync
 
 REGIONS = ("ศก.1", "ศก.2", "ศก.3")
 SPREADSHEET = "1reliabilitySpreadsheet00000000000000000000"

@@ -19,15 +19,15 @@ from typing import Any
 
 import pytest
 
+from sheets_emulator import people
+from sheets_emulator.files.state import save_store
+from sheets_emulator.http.server import EmulatorHandle, EmulatorServer, run_emulator
+from sheets_emulator.model.store import Store
 from sync.backends.base import Grid, SheetsBackend, SpreadsheetInfo
 from sync.backends.retry import RetryPolicy
-from sync.emulator import people
-from sync.emulator.persistence import save_store
-from sync.emulator.server import EmulatorHandle, EmulatorServer, run_emulator
-from sync.emulator.store import Store
-from sync.errors import SyncError
-from sync.pipeline import run_sync
-from sync.testing import people_view
+from sync.core.errors import SyncError
+from sync.demo.seed import people_view
+from sync.run.loop import run_sync
 from tests.reliability._harness import (
     FAST_RETRY,
     SPREADSHEET,

@@ -17,15 +17,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from rules import headers as h
+from sheets_emulator import people
+from sheets_emulator.http.server import run_emulator
+from sheets_emulator.model.store import MAX_CELL_CHARS, MAX_CELLS, Formula, Store
 from sync.backends.memory import MemoryBackend
-from sync.cells import column_letter
-from sync.demodata import generate_spreadsheet
-from sync.emulator import people
-from sync.emulator.server import run_emulator
-from sync.emulator.store import MAX_CELL_CHARS, MAX_CELLS, Formula, Store
-from sync.errors import SyncError
-from sync.pipeline import SyncSettings, run_sync
-from sync.testing import WORKER_TABS, load_demo, people_view
+from sync.core.cells import column_letter
+from sync.core.errors import SyncError
+from sync.core.settings import SyncSettings
+from sync.demo.data import generate_spreadsheet
+from sync.demo.seed import WORKER_TABS, load_demo, people_view
+from sync.run.loop import run_sync
 from tests.reliability._harness import (
     SPREADSHEET,
     fixed_clock,

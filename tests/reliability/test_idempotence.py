@@ -12,10 +12,10 @@ from datetime import datetime, timedelta
 
 import pytest
 
+from sheets_emulator.http.server import run_emulator
 from sync.backends.base import SheetsBackend
 from sync.backends.memory import MemoryBackend
-from sync.emulator.server import run_emulator
-from sync.pipeline import run_sync
+from sync.run.loop import run_sync
 from tests.reliability._harness import (
     FIXED_NOW,
     fresh_store,

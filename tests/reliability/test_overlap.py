@@ -26,13 +26,13 @@ from typing import Any
 import pytest
 
 from rules import headers as h
+from sheets_emulator import people
+from sheets_emulator.http.faults import classify, is_read
+from sheets_emulator.http.server import EmulatorHandle, run_emulator
 from sync.backends.memory import MemoryBackend
-from sync.emulator import people
-from sync.emulator.faults import classify, is_read
-from sync.emulator.server import EmulatorHandle, run_emulator
-from sync.pipeline import run_sync
+from sync.demo.seed import people_view
+from sync.run.loop import run_sync
 from sync.service.locks import lock_path, spreadsheet_lock
-from sync.testing import people_view
 from tests.reliability._harness import (
     REGIONS,
     SPREADSHEET,

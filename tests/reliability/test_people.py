@@ -16,12 +16,12 @@ from typing import Any
 
 import pytest
 
+from sheets_emulator.http.server import run_emulator
+from sheets_emulator.model.store import Store
 from sync.backends.memory import MemoryBackend
-from sync.emulator.server import run_emulator
-from sync.emulator.store import Store
-from sync.pipeline import run_sync
-from sync.rehearsal import Trial, plan_trial, random_edit
-from sync.testing import people_view
+from sync.demo.rehearsal import Trial, plan_trial, random_edit
+from sync.demo.seed import people_view
+from sync.run.loop import run_sync
 from tests.reliability._harness import (
     REGIONS,
     SPREADSHEET,

@@ -25,19 +25,19 @@ import pytest
 import structlog
 
 from rules import headers as h
+from sheets_emulator import people
+from sheets_emulator.http.auth import AuthConfig, make_service_account_key
+from sheets_emulator.http.server import EmulatorHandle, run_emulator
 from sync.backends.gspread_backend import load_credentials
-from sync.config import Config, ServiceConfig
-from sync.demo import run_demo
-from sync.demodata import generate_spreadsheet
-from sync.emulator import people
-from sync.emulator.auth import AuthConfig, make_service_account_key
-from sync.emulator.server import EmulatorHandle, run_emulator
-from sync.errors import AuthenticationFailed, SyncError
-from sync.logconfig import configure_logging
-from sync.mask import mask_changes
-from sync.pipeline import SyncSettings, run_sync
-from sync.runner import RunRequest, check_key_permissions, run_once
-from sync.testing import load_demo
+from sync.core.errors import AuthenticationFailed, SyncError
+from sync.core.mask import mask_changes
+from sync.core.settings import Config, ServiceConfig, SyncSettings
+from sync.demo.data import generate_spreadsheet
+from sync.demo.run import run_demo
+from sync.demo.seed import load_demo
+from sync.run.logconfig import configure_logging
+from sync.run.loop import run_sync
+from sync.run.runner import RunRequest, check_key_permissions, run_once
 from tests.reliability._harness import fixed_clock
 from tests.reliability.conftest import Tally, found_and_fixed
 
@@ -149,8 +149,8 @@ def test_demo_flow_logs_no_personal_data(captured: Captured, tmp_path: Path, tal
 
 def test_planned_changes_print_no_personal_data(tally: Tally) -> None:
     """The dry run's printed plan (the compiled list copies IDs, phones, e-mails) masks them all."""
+    from sheets_emulator.model.store import Store
     from sync.backends.memory import MemoryBackend
-    from sync.emulator.store import Store
 
     for seed in (2567, 31, 32):
         demo = generate_spreadsheet(rows_per_region=15, seed=seed)
@@ -178,7 +178,7 @@ def _raw_values(tabs: dict[str, list[list[object]]]) -> list[object]:
 
 
 def _log_every_value(tabs: dict[str, list[list[object]]]) -> None:
-    from sync.logconfig import get_logger
+    from sync.run.logconfig import get_logger
 
     log = get_logger()
     for value in _raw_values(tabs):

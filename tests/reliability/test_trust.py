@@ -19,19 +19,19 @@ from urllib.parse import quote
 import pytest
 
 from rules import headers as h
+from sheets_emulator import people
+from sheets_emulator.api.router import ApiRequest, SheetsApi
+from sheets_emulator.http.server import run_emulator
+from sheets_emulator.model.store import Store
 from sync.backends.memory import MemoryBackend
-from sync.cells import column_letter
-from sync.demodata import DemoSpreadsheet
-from sync.emulator import people
-from sync.emulator.api import ApiRequest, SheetsApi
-from sync.emulator.server import run_emulator
-from sync.emulator.store import Store
-from sync.errors import SyncError
-from sync.layout import match_titles
-from sync.pipeline import run_sync
-from sync.report import RunReport
-from sync.summary import META_LABEL
-from sync.testing import WORKER_TABS, load_demo
+from sync.core.cells import column_letter
+from sync.core.errors import SyncError
+from sync.core.layout import match_titles
+from sync.core.summary import META_LABEL
+from sync.demo.data import DemoSpreadsheet
+from sync.demo.seed import WORKER_TABS, load_demo
+from sync.run.loop import run_sync
+from sync.run.report import RunReport
 from tests.reliability._harness import (
     REGIONS,
     SPREADSHEET,

@@ -160,7 +160,7 @@ def test_same_named_headers_in_different_sections(
 
 def test_the_part1_form_maps_every_known_column() -> None:
     """The appendix's Part 1 form: every column the product knows is found, the rest ignored."""
-    from sync.demodata._appendix import part1_layout
+    from sync.demo.data._appendix import part1_layout
 
     layout = part1_layout()
     result = map_headers(layout.headers, layout.sections)
@@ -392,7 +392,8 @@ def test_typed_results_are_the_figures_without_raw_ones() -> None:
 
 
 @pytest.mark.parametrize(
-    "first", ["rules", "kpi", "kpi.row", "kpi.formulas", "rules.checks.results", "sync.evaluate"]
+    "first",
+    ["rules", "kpi", "kpi.row", "kpi.formulas", "rules.checks.results", "sync.core.evaluate"],
 )
 def test_any_import_order_works(first: str) -> None:
     """The result rules take the manual's formulas from kpi, which reads rules' leaf modules:

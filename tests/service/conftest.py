@@ -3,26 +3,18 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from sync.config import Config
-from sync.demodata import DemoSpreadsheet, generate_spreadsheet
-from sync.emulator.server import EmulatorHandle, run_emulator
-from sync.pipeline import BANGKOK
-from sync.testing import load_demo
+from sheets_emulator.http.server import EmulatorHandle
+from sync.core.settings import BANGKOK, Config
+from sync.demo.data import DemoSpreadsheet, generate_spreadsheet
+from sync.demo.seed import load_demo
 
 START = datetime(2024, 10, 2, 9, 30, tzinfo=BANGKOK)
-
-
-@pytest.fixture
-def emulator() -> Iterator[EmulatorHandle]:
-    """A fresh emulator in plain mode on a free loopback port."""
-    with run_emulator() as handle:
-        yield handle
 
 
 @pytest.fixture(scope="session")

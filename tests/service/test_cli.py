@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
+from sheets_emulator.http.server import EmulatorHandle
 from sync.cli import main
-from sync.config import Config
-from sync.emulator.server import EmulatorHandle
-from sync.history import RunHistory
-from sync.report import RegionCounts, RunReport
-from sync.runner import RunRequest
+from sync.core.settings import Config
+from sync.run.history import RunHistory
+from sync.run.report import RegionCounts, RunReport
+from sync.run.runner import RunRequest
 from sync.service import ProgressPrinter, progress_for, run_locked, spreadsheet_lock
 
 VALID = """

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import pytest
 
-from sync.config import Config
-from sync.emulator.server import EmulatorHandle
-from sync.history import RunHistory
-from sync.runner import RunRequest
+from sheets_emulator.http.server import EmulatorHandle
+from sync.core.settings import Config
+from sync.run.history import RunHistory
+from sync.run.runner import RunRequest
 from sync.service import SpreadsheetBusy, SyncService, lock_path, run_locked, spreadsheet_lock
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -22,10 +22,10 @@ from pathlib import Path
 
 import pytest
 
+from sheets_emulator.http.auth import make_service_account_key
+from sheets_emulator.http.server import EmulatorHandle
 from sync.cli import EXIT_BROKEN_PIPE, EXIT_FAILED, EXIT_USAGE, main
-from sync.emulator.auth import make_service_account_key
-from sync.emulator.server import EmulatorHandle
-from sync.history import RunHistory
+from sync.run.history import RunHistory
 
 ACCOUNT = "sheetsync@department-test.iam.gserviceaccount.com"
 

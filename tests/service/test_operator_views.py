@@ -14,18 +14,18 @@ from pathlib import Path
 
 import pytest
 
+from sheets_emulator.http.auth import AuthConfig, make_service_account_key
+from sheets_emulator.http.client import make_gspread_client
+from sheets_emulator.http.server import EmulatorHandle, run_emulator
+from sheets_emulator.people import type_value
 from sync.cli import EXIT_INTERRUPTED, EXIT_USAGE, StopSwitch, main
-from sync.demodata import DemoSpreadsheet
-from sync.emulator.auth import AuthConfig, make_service_account_key
-from sync.emulator.client import make_gspread_client
-from sync.emulator.people import type_value
-from sync.emulator.server import EmulatorHandle, run_emulator
-from sync.history import RunHistory
-from sync.mask import mask_personal
-from sync.report import RunReport
+from sync.core.mask import mask_personal
+from sync.demo.data import DemoSpreadsheet
+from sync.demo.seed import load_demo
+from sync.run.history import RunHistory
+from sync.run.report import RunReport
 from sync.service import lock_path
 from sync.service.status import format_duration
-from sync.testing import load_demo
 
 
 def _config(tmp_path: Path, endpoint: str, sheets: list[str]) -> Path:

@@ -11,12 +11,11 @@ from typing import Any
 import pytest
 import time_machine
 
-from sync.config import Config
-from sync.emulator.server import EmulatorHandle
-from sync.history import RunHistory
-from sync.pipeline import BANGKOK
-from sync.report import RunReport
-from sync.runner import RunRequest, run_once
+from sheets_emulator.http.server import EmulatorHandle
+from sync.core.settings import BANGKOK, Config
+from sync.run.history import RunHistory
+from sync.run.report import RunReport
+from sync.run.runner import RunRequest, run_once
 from sync.service import OffsetTrigger, SyncService, parse_cron, spread_offsets, trigger_for
 
 MONDAY = datetime(2024, 10, 7, 6, 50, tzinfo=BANGKOK)

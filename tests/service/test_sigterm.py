@@ -12,11 +12,12 @@ from datetime import datetime
 from pathlib import Path
 
 from rules import headers as h
+from sheets_emulator.http.client import make_gspread_client
+from sheets_emulator.http.server import EmulatorHandle
 from sync.backends.gspread_backend import GspreadBackend
-from sync.emulator.client import make_gspread_client
-from sync.emulator.server import EmulatorHandle
-from sync.pipeline import SyncSettings, run_sync
-from sync.testing import people_view, snapshot
+from sync.core.settings import SyncSettings
+from sync.demo.seed import people_view, snapshot
+from sync.run.loop import run_sync
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -7,9 +7,9 @@ from datetime import datetime
 from typing import Any
 
 from rules import headers as h
-from sync.config import Config
-from sync.emulator.server import EmulatorHandle
-from sync.history import RunHistory
+from sheets_emulator.http.server import EmulatorHandle
+from sync.core.settings import Config
+from sync.run.history import RunHistory
 from sync.service import CheckboxWatcher, SyncService, sync_now_range
 
 

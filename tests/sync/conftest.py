@@ -7,13 +7,13 @@ from datetime import datetime
 
 import pytest
 
+from sheets_emulator.http.client import make_gspread_client
+from sheets_emulator.http.server import EmulatorHandle
 from sync.backends.gspread_backend import GspreadBackend
 from sync.backends.retry import RetryPolicy
-from sync.demodata import DemoSpreadsheet, generate_spreadsheet
-from sync.emulator.client import make_gspread_client
-from sync.emulator.server import EmulatorHandle, run_emulator
-from sync.pipeline import BANGKOK
-from sync.testing import load_demo
+from sync.core.settings import BANGKOK
+from sync.demo.data import DemoSpreadsheet, generate_spreadsheet
+from sync.demo.seed import load_demo
 
 FIXED_NOW = datetime(2024, 10, 2, 9, 30, tzinfo=BANGKOK)
 FAST_RETRY = RetryPolicy(max_attempts=4, max_total_seconds=5, initial_wait=0.01, max_wait=0.05)
@@ -23,13 +23,6 @@ FAST_RETRY = RetryPolicy(max_attempts=4, max_total_seconds=5, initial_wait=0.01,
 def clock() -> Callable[[], datetime]:
     """The run's clock, fixed so timestamps in cells are predictable."""
     return lambda: FIXED_NOW
-
-
-@pytest.fixture
-def emulator() -> Iterator[EmulatorHandle]:
-    """A fresh emulator in plain mode on a free loopback port."""
-    with run_emulator() as handle:
-        yield handle
 
 
 @pytest.fixture(scope="session")

@@ -25,15 +25,16 @@ import vcr
 from vcr.request import Request
 
 from rules import headers as h
+from sheets_emulator import people
+from sheets_emulator.http.client import make_gspread_client
+from sheets_emulator.http.server import run_emulator
+from sheets_emulator.model.store import Store
 from sync.backends.gspread_backend import GspreadBackend
-from sync.cells import column_letter
-from sync.demodata import generate_spreadsheet
-from sync.emulator import people
-from sync.emulator.client import make_gspread_client
-from sync.emulator.server import run_emulator
-from sync.emulator.store import Store
-from sync.pipeline import SyncSettings, run_sync
-from sync.testing import load_demo
+from sync.core.cells import column_letter
+from sync.core.settings import SyncSettings
+from sync.demo.data import generate_spreadsheet
+from sync.demo.seed import load_demo
+from sync.run.loop import run_sync
 from tests.sync.conftest import FAST_RETRY, FIXED_NOW
 
 LATER = FIXED_NOW + timedelta(days=1)

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import pytest
 
+from sheets_emulator.http.server import EmulatorHandle
 from sync.cli import main
-from sync.demo import run_demo
-from sync.emulator.server import EmulatorHandle
-from sync.history import RunHistory
+from sync.demo.run import run_demo
+from sync.run.history import RunHistory
 
 
 def _run(args: list[str], tmp_path: Path) -> int:
@@ -114,7 +114,7 @@ def test_the_summary_reads_well_in_the_xlsx_copy(tmp_path: Path) -> None:
     header, number formats (no `1.55E+08`), the chart, the checkbox and the record row hidden."""
     from openpyxl import load_workbook
 
-    from sync.summary import (
+    from sync.core.summary import (
         BAHT_FORMAT,
         META_LABEL,
         META_ROW,

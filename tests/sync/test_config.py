@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from sync.config import load_config
-from sync.errors import ConfigError
+from sync.core.errors import ConfigError
+from sync.core.settings import load_config
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "sheetsync.example.toml"
 

@@ -18,9 +18,9 @@ import pytest
 from stdnum.th import pin as th_pin
 from stdnum.th import tin as th_tin
 
-import sync.demodata as demodata
+import sync.demo.data as demodata
 from rules import headers as h
-from sync.demodata import (
+from sync.demo.data import (
     EXPECTED_STATUS,
     INPUT_HEADERS,
     PEOPLE_TAB,

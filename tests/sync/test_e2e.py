@@ -17,13 +17,15 @@ import pytest
 import kpi
 import rules
 from rules import headers as h
+from sheets_emulator.http.server import EmulatorHandle
 from sync.backends.gspread_backend import GspreadBackend
-from sync.demodata import EXPECTED_STATUS, DemoSpreadsheet
-from sync.emulator.server import EmulatorHandle
-from sync.pipeline import SyncSettings, run_sync, thai_timestamp
-from sync.setup import CHART_TITLE, MARKER, PROTECTION_DESCRIPTION, anchor_name
-from sync.summary import REGION_COLUMNS, REGION_HEADER_ROW
-from sync.testing import people_view, snapshot
+from sync.core.round import thai_timestamp
+from sync.core.settings import SyncSettings
+from sync.core.setup import CHART_TITLE, MARKER, PROTECTION_DESCRIPTION, anchor_name
+from sync.core.summary import REGION_COLUMNS, REGION_HEADER_ROW
+from sync.demo.data import EXPECTED_STATUS, DemoSpreadsheet
+from sync.demo.seed import people_view, snapshot
+from sync.run.loop import run_sync
 from tests.sync.conftest import FIXED_NOW
 
 Grid = list[list[Any]]
@@ -246,7 +248,7 @@ def test_person_text_that_looks_like_a_formula_stays_text(
 
 
 def _letter(col: int) -> str:
-    from sync.cells import column_letter
+    from sync.core.cells import column_letter
 
     return column_letter(col)
 
@@ -256,8 +258,8 @@ def test_empty_regional_tabs_still_summarise(
     emulator: EmulatorHandle, backend: GspreadBackend, clock: Callable[[], datetime], rows: int
 ) -> None:
     """Tabs with headers but no rows give a summary of zeros and unmet targets, no crash."""
-    from sync.demodata import generate_spreadsheet
-    from sync.testing import load_demo
+    from sync.demo.data import generate_spreadsheet
+    from sync.demo.seed import load_demo
 
     sid = load_demo(emulator.store, generate_spreadsheet(rows_per_region=rows, seed=1))
     report = _run(backend, sid, clock)
@@ -274,7 +276,7 @@ def test_header_row_is_configuration(
     clock: Callable[[], datetime],
 ) -> None:
     """A form with two more title rows works once header and first data rows are configured."""
-    from sync.emulator import people
+    from sheets_emulator import people
 
     for tab in h.DEFAULT_REGION_TABS:
         people.insert_rows(emulator.store, loaded, tab, 1, 2, values=[["ชื่อแบบฟอร์ม"], []])

@@ -9,12 +9,13 @@ from datetime import datetime
 import pytest
 
 from rules import headers as h
+from sheets_emulator import people
+from sheets_emulator.http.server import EmulatorHandle
 from sync.backends.gspread_backend import GspreadBackend
-from sync.emulator import people
-from sync.emulator.server import EmulatorHandle
-from sync.errors import RetriesExhausted, SheetLayoutError, SpreadsheetNotFound
-from sync.pipeline import SyncSettings, run_sync
-from sync.testing import snapshot
+from sync.core.errors import RetriesExhausted, SheetLayoutError, SpreadsheetNotFound
+from sync.core.settings import SyncSettings
+from sync.demo.seed import snapshot
+from sync.run.loop import run_sync
 
 
 def _run(backend: GspreadBackend, sid: str, clock: Callable[[], datetime]) -> object:
@@ -31,7 +32,7 @@ def test_missing_regional_tab(
     sheet = emulator.store.get(loaded).sheet_by_title("ศก.4")
     assert sheet is not None
     people._batch(emulator.store, loaded, [{"deleteSheet": {"sheetId": sheet.sheet_id}}])
-    from sync.cells import column_letter
+    from sync.core.cells import column_letter
 
     pin_col = emulator.store.get_values(loaded, "ศก.2")[2].index(h.NATIONAL_ID)
     people.type_value(emulator.store, loaded, "ศก.2", f"{column_letter(pin_col)}4", "12345")
@@ -65,7 +66,7 @@ def test_missing_required_column_skips_only_that_tab(
     """A tab whose national-ID and name headers are gone is not written (nothing identifies its
     rows); the others are; the run fails naming the tab."""
     grid = emulator.store.get_values(loaded, "ศก.3", render="FORMULA")
-    from sync.cells import column_letter
+    from sync.core.cells import column_letter
 
     for header, typed in ((h.NATIONAL_ID, "เลขบัตร?"), (h.FULL_NAME, "ผู้เข้าร่วม")):
         col = grid[2].index(header)
@@ -119,7 +120,7 @@ def test_dropped_write_is_not_sent_twice(
     mode: str,
 ) -> None:
     """A first-run write whose answer is cut is applied once: no doubled rules or protections."""
-    from sync.setup import MARKER, PROTECTION_DESCRIPTION
+    from sync.core.setup import MARKER, PROTECTION_DESCRIPTION
 
     emulator.faults.drop_next(1, kind="spreadsheets.batchUpdate", mode=mode)  # type: ignore[arg-type]
     report = run_sync(

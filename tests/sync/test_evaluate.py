@@ -10,8 +10,8 @@ from datetime import date
 import kpi
 import rules
 from rules import headers as h
-from sync.demodata import generate_spreadsheet, options_lists
-from sync.evaluate import Evaluation, RegionTab, evaluate
+from sync.core.evaluate import Evaluation, RegionTab, evaluate
+from sync.demo.data import generate_spreadsheet, options_lists
 
 REGION = "ศก.1"
 

@@ -8,12 +8,13 @@ import gc
 
 import pytest
 
+from sheets_emulator.model.store import Store
 from sync.backends.memory import MemoryBackend
-from sync.demodata import generate_spreadsheet
-from sync.emulator.store import Store
-from sync.gcpause import gc_paused
-from sync.pipeline import SyncSettings, run_sync
-from sync.testing import load_demo
+from sync.core.settings import SyncSettings
+from sync.demo.data import generate_spreadsheet
+from sync.demo.seed import load_demo
+from sync.run.gcpause import gc_paused
+from sync.run.loop import run_sync
 
 
 def test_gc_paused_nests_and_restores_the_collector() -> None:

@@ -7,12 +7,13 @@ from datetime import datetime
 from typing import Any
 
 from rules import headers as h
+from sheets_emulator import people
+from sheets_emulator.model.store import Store
 from sync.backends.memory import MemoryBackend
-from sync.demodata import generate_spreadsheet
-from sync.emulator import people
-from sync.emulator.store import Store
-from sync.pipeline import BANGKOK, SyncSettings, run_sync
-from sync.testing import load_demo
+from sync.core.settings import BANGKOK, SyncSettings
+from sync.demo.data import generate_spreadsheet
+from sync.demo.seed import load_demo
+from sync.run.loop import run_sync
 
 NOW = datetime(2024, 10, 2, 9, 30, tzinfo=BANGKOK)
 REGIONS = ("ศก.1", "ศก.2")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from rules import headers as h
-from sync.layout import (
+from sync.core.layout import (
     AmbiguousTitle,
     column_key,
     last_used_column,
@@ -13,7 +13,7 @@ from sync.layout import (
     normalise_title,
     place_worker_block,
 )
-from sync.meta import SheetMeta
+from sync.core.meta import SheetMeta
 
 
 def test_titles_match_after_normalisation() -> None:

@@ -9,14 +9,14 @@ from collections.abc import Iterator
 import pytest
 import structlog
 
+from sheets_emulator.http.server import EmulatorHandle
 from sync.backends.memory import MemoryBackend
-from sync.config import Config, ServiceConfig
-from sync.demodata import DemoSpreadsheet
-from sync.emulator.server import EmulatorHandle
-from sync.history import RunHistory
-from sync.logconfig import configure_logging, get_logger
-from sync.pipeline import SyncSettings, run_sync
-from sync.runner import RunRequest, run_once
+from sync.core.settings import Config, ServiceConfig, SyncSettings
+from sync.demo.data import DemoSpreadsheet
+from sync.run.history import RunHistory
+from sync.run.logconfig import configure_logging, get_logger
+from sync.run.loop import run_sync
+from sync.run.runner import RunRequest, run_once
 
 
 @pytest.fixture

@@ -15,20 +15,21 @@ from typing import Any
 import pytest
 
 from rules import headers as h
+from sheets_emulator import people
+from sheets_emulator.http.client import make_gspread_client
+from sheets_emulator.http.server import run_emulator
+from sheets_emulator.model.store import Store
 from sync.backends.base import CallLog
 from sync.backends.gspread_backend import GspreadBackend
 from sync.backends.memory import MemoryBackend
-from sync.cells import column_letter
-from sync.demodata import generate_spreadsheet
-from sync.emulator import people
-from sync.emulator.client import make_gspread_client
-from sync.emulator.server import run_emulator
-from sync.emulator.store import Store
-from sync.errors import WriteOutcomeUnknown
-from sync.pipeline import SyncSettings, run_sync
-from sync.rehearsal import Trial, plan_trial
-from sync.setup import anchor_name
-from sync.testing import load_demo, people_view, snapshot
+from sync.core.cells import column_letter
+from sync.core.errors import WriteOutcomeUnknown
+from sync.core.settings import SyncSettings
+from sync.core.setup import anchor_name
+from sync.demo.data import generate_spreadsheet
+from sync.demo.rehearsal import Trial, plan_trial
+from sync.demo.seed import load_demo, people_view, snapshot
+from sync.run.loop import run_sync
 from tests.sync.conftest import FAST_RETRY, FIXED_NOW
 
 REGIONS = ("ศก.1", "ศก.2", "ศก.3")
@@ -367,7 +368,7 @@ def test_a_rehearsal_copy_from_xlsx_gets_its_anchors_back_on_its_first_write(
     synced_base: dict[str, object],
 ) -> None:
     """.xlsx keeps no named ranges: the first write fails once, restores them, then writes."""
-    from sync.emulator import xlsx
+    from sheets_emulator.files import xlsx
 
     store = Store()
     data = xlsx.export_bytes(Store.from_json(synced_base), SPREADSHEET)

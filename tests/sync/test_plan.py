@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from sync.cells import Formula, hyperlink, same_value, to_extended, to_raw
-from sync.plan import Block, CellChange, diff_tab, group_blocks, update_requests, value_writes
+from sync.core.cells import Formula, hyperlink, same_value, to_extended, to_raw
+from sync.core.diff import Block, CellChange, diff_tab, group_blocks, update_requests, value_writes
 
 
 @pytest.mark.parametrize(
@@ -168,7 +168,7 @@ def test_update_requests_are_typed_and_zero_based() -> None:
 
 def test_padding_makes_changed_rows_rectangular() -> None:
     """Unchanged worker cells of changed rows fill the gaps, so rows merge into one block."""
-    from sync.plan import padding_for
+    from sync.core.diff import padding_for
 
     desired = {(r, c): f"v{r}{c}" for r in (5, 6) for c in (10, 11, 12)}
     changes = [CellChange("t", 5, 10, "v510"), CellChange("t", 6, 12, "v612")]
@@ -180,7 +180,7 @@ def test_padding_makes_changed_rows_rectangular() -> None:
 
 def test_padding_never_reaches_people_columns() -> None:
     """Only cells given as fillable (worker-owned) pad a row; a person's column splits it."""
-    from sync.plan import padding_for
+    from sync.core.diff import padding_for
 
     desired = {(5, 10): "a", (5, 12): "c"}  # column 11 belongs to a person
     changes = [CellChange("t", 5, 10, "a"), CellChange("t", 5, 12, "c")]
@@ -190,7 +190,7 @@ def test_padding_never_reaches_people_columns() -> None:
 
 def test_batches_stay_under_the_size_limit_in_order() -> None:
     """Writes are split into calls of bounded size without reordering requests."""
-    from sync.plan import batches
+    from sync.core.diff import batches
 
     requests = [{"updateCells": {"n": i, "pad": "x" * 100}} for i in range(50)]
     split = batches(requests, 1_000)
@@ -200,7 +200,7 @@ def test_batches_stay_under_the_size_limit_in_order() -> None:
 
 def test_requests_kept_together_are_never_split() -> None:
     """A span that must stay in one call does, even when it alone is over the limit."""
-    from sync.plan import batches
+    from sync.core.diff import batches
 
     requests = [{"r": i, "pad": "x" * 100} for i in range(20)]
     split = batches(requests, 1_000, together=[(3, 15)])

@@ -15,11 +15,13 @@ import pytest
 import rules
 from rules import headers as h
 from rules.header_map import header_key
+from sheets_emulator.http.server import EmulatorHandle
 from sync.backends.gspread_backend import GspreadBackend
-from sync.demodata import EXPECTED_STATUS, DemoSpreadsheet, generate_spreadsheet
-from sync.emulator.server import EmulatorHandle
-from sync.pipeline import BANGKOK, SyncSettings, run_sync, thai_timestamp
-from sync.testing import load_demo, people_view, snapshot
+from sync.core.round import thai_timestamp
+from sync.core.settings import BANGKOK, SyncSettings
+from sync.demo.data import EXPECTED_STATUS, DemoSpreadsheet, generate_spreadsheet
+from sync.demo.seed import load_demo, people_view, snapshot
+from sync.run.loop import run_sync
 
 Grid = list[list[Any]]
 
@@ -140,7 +142,7 @@ def test_a_region_not_read_keeps_its_last_good_figures(
     """After a good run, ศก.5's identifying headers are renamed: its row on the summary keeps
     the figures of that run, marked stale with its date and the reason, never zeros; the
     total says it leaves ศก.5 out; the next run changes nothing."""
-    from sync.summary import REGION_COLUMNS, REGION_HEADER_ROW
+    from sync.core.summary import REGION_COLUMNS, REGION_HEADER_ROW
 
     demo = generate_spreadsheet(rows_per_region=10, seed=3, form="appendix-results")
     sid = load_demo(emulator.store, demo)

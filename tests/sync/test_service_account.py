@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from sync.config import Config, ServiceConfig
-from sync.demodata import DemoSpreadsheet
-from sync.emulator.auth import AuthConfig, make_service_account_key
-from sync.emulator.server import EmulatorHandle, run_emulator
-from sync.errors import AuthenticationFailed, PermissionDenied
-from sync.history import RunHistory
-from sync.runner import RunRequest, run_once
-from sync.testing import load_demo
+from sheets_emulator.http.auth import AuthConfig, make_service_account_key
+from sheets_emulator.http.server import EmulatorHandle, run_emulator
+from sync.core.errors import AuthenticationFailed, PermissionDenied
+from sync.core.settings import Config, ServiceConfig
+from sync.demo.data import DemoSpreadsheet
+from sync.demo.seed import load_demo
+from sync.run.history import RunHistory
+from sync.run.runner import RunRequest, run_once
 
 ACCOUNT = "sheetsync@department-test.iam.gserviceaccount.com"
 

@@ -8,8 +8,8 @@ from typing import Any
 import rules
 from rules import headers as h
 from sync.backends.base import SheetInfo
-from sync.evaluate import CODES_SEPARATOR, finding_token
-from sync.setup import (
+from sync.core.evaluate import CODES_SEPARATOR, finding_token
+from sync.core.setup import (
     MARKER,
     TabLayout,
     anchor_name,

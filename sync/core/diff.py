@@ -1,0 +1,258 @@
+"""
+Planning a write: the exact worker cells whose value differs, grouped into few requests.
+
+Pure functions: the pipeline hands in what it read and what it wants, and gets back cell
+changes and what carries them: `values:batchUpdate` data through column anchors for regional
+worker cells (`value_writes`), `updateCells` requests for the worker's own tabs.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, cast
+
+from sync.core.cells import (
+    CellValue,
+    Formula,
+    cell_at,
+    column_letter,
+    same_value,
+    to_extended,
+    to_raw,
+)
+
+
+@dataclass(frozen=True, order=True)
+class CellChange:
+    """One cell to write: tab title, 1-based sheet row, 0-based column, new value."""
+
+    tab: str
+    row: int
+    col: int
+    value: CellValue
+
+    @property
+    def a1(self) -> str:
+        """The cell's A1 address within its tab."""
+        return f"{column_letter(self.col)}{self.row}"
+
+
+DesiredCells = Mapping[tuple[int, int], CellValue]
+"""Wanted values keyed by (1-based row, 0-based column) within one tab."""
+
+
+def diff_tab(tab: str, current: list[list[Any]], desired: DesiredCells) -> list[CellChange]:
+    """Changes that make `current` show `desired`; cells not named in `desired` are left alone."""
+    changes = []
+    for (row, col), value in desired.items():
+        if not same_value(cell_at(current, row, col), value):
+            changes.append(CellChange(tab, row, col, value))
+    changes.sort(key=lambda c: (c.row, c.col))
+    return changes
+
+
+@dataclass(frozen=True)
+class Block:
+    """A rectangle of changed cells in one worker-owned tab, written by one updateCells."""
+
+    tab: str
+    row: int
+    col: int
+    values: tuple[tuple[CellValue, ...], ...]
+
+
+MAX_BLOCK_ROWS = 500
+"""Rows per rectangle at most, so one data entry never outgrows a write call on its own."""
+
+
+def group_blocks(changes: Iterable[CellChange], *, max_rows: int = MAX_BLOCK_ROWS) -> list[Block]:
+    """Runs of adjacent columns per row, then identical runs on consecutive rows, merged."""
+    by_tab: dict[str, list[CellChange]] = {}
+    for change in changes:
+        by_tab.setdefault(change.tab, []).append(change)
+    blocks: list[Block] = []
+    for tab, items in by_tab.items():
+        items.sort(key=lambda c: (c.row, c.col))
+        runs: list[tuple[int, int, list[CellValue]]] = []  # (row, start col, values)
+        for change in items:
+            if runs and runs[-1][0] == change.row and runs[-1][1] + len(runs[-1][2]) == change.col:
+                runs[-1][2].append(change.value)
+            else:
+                runs.append((change.row, change.col, [change.value]))
+        current: tuple[int, int, int, list[tuple[CellValue, ...]]] | None = None
+        for row, col, values in runs:
+            if (
+                current is not None
+                and current[0] + len(current[3]) == row
+                and current[1] == col
+                and current[2] == len(values)
+                and len(current[3]) < max_rows
+            ):
+                current[3].append(tuple(values))
+                continue
+            if current is not None:
+                blocks.append(Block(tab, current[0], current[1], tuple(current[3])))
+            current = (row, col, len(values), [tuple(values)])
+        if current is not None:
+            blocks.append(Block(tab, current[0], current[1], tuple(current[3])))
+    return blocks
+
+
+def padding_for(
+    changes: Sequence[CellChange], fillable: Mapping[tuple[int, int], CellValue], tab: str
+) -> list[CellChange]:
+    """
+    Cells of changed rows rewritten with the value they already hold, to close gaps.
+
+    Writing a row's whole worker span, not just its changed cells, lets consecutive rows
+    merge into one rectangle: a first run then sends a few large updateCells instead of tens
+    of thousands of small ones. `fillable` holds only worker-owned cells and their wanted
+    (= current) values, so people's cells can never be part of a write.
+    """
+    rows = {c.row for c in changes}
+    taken = {(c.row, c.col) for c in changes}
+    return [
+        CellChange(tab, row, col, value)
+        for (row, col), value in fillable.items()
+        if row in rows and (row, col) not in taken
+    ]
+
+
+def batches(
+    requests: Sequence[dict[str, Any]],
+    max_bytes: int,
+    *,
+    together: Sequence[tuple[int, int]] = (),
+) -> list[list[dict[str, Any]]]:
+    """
+    Requests split into batchUpdate calls of about `max_bytes` of JSON each, in order.
+
+    Google recommends payloads of at most 2 MB (https://developers.google.com/sheets/api/limits).
+    Each call is atomic on its own; if a later one fails, the run re-reads and re-plans, and
+    since worker cells are derived data the earlier ones are simply part of the result.
+    Each `together` span `[start, end)` of requests goes in one call whatever its size: what
+    it writes by position is only sure inside the atomic call that inserted the columns.
+    """
+    starts = {start: end for start, end in together}
+    units: list[list[dict[str, Any]]] = []
+    i = 0
+    while i < len(requests):
+        end = max(starts.get(i, i + 1), i + 1)
+        units.append(list(requests[i:end]))
+        i = end
+    out: list[list[dict[str, Any]]] = []
+    size = 0
+    for unit in units:
+        cost = sum(len(json.dumps(r, ensure_ascii=True, separators=(",", ":"))) for r in unit)
+        if out and size + cost <= max_bytes:
+            out[-1].extend(unit)
+            size += cost
+        else:
+            out.append(unit)
+            size = cost
+    return out
+
+
+def update_requests(blocks: Sequence[Block], sheet_ids: Mapping[str, int]) -> list[dict[str, Any]]:
+    """One `updateCells` per block, values typed so text is never run as a formula."""
+    requests = []
+    for block in blocks:
+        requests.append(
+            {
+                "updateCells": {
+                    "start": {
+                        "sheetId": sheet_ids[block.tab],
+                        "rowIndex": block.row - 1,
+                        "columnIndex": block.col,
+                    },
+                    "rows": [{"values": [to_extended(v) for v in row]} for row in block.values],
+                    "fields": "userEnteredValue",
+                }
+            }
+        )
+    return requests
+
+
+@dataclass(frozen=True)
+class ValueWrites:
+    """The `values:batchUpdate` data of one round: plain values (RAW) and formulas."""
+
+    raw: list[dict[str, Any]]
+    formulas: list[dict[str, Any]]
+    """Sent with USER_ENTERED; only the worker's own `Formula` cells, everything else null."""
+
+
+CHUNK_BYTES = 400_000
+"""An anchored column is sent in pieces of about this much JSON, so calls stay under 2 MB."""
+
+
+def _json_size(value: CellValue) -> int:
+    # An upper bound of the value's JSON (non-ASCII text is \uXXXX-escaped on the wire).
+    if isinstance(value, str):
+        return len(value) + 3 if value.isascii() else 6 * len(value) + 3
+    if isinstance(value, Formula):
+        return 6 * len(value.text) + 3
+    return 25
+
+
+_SKIP = object()
+"""A cell of an anchored column that is not written (sent as `null`)."""
+
+
+def _split(values: Sequence[object], formula: bool) -> list[Any]:
+    # One side of a row: formulas only (others null), or plain values only (formulas null).
+    if formula:
+        return [v.text if isinstance(v, Formula) else None for v in values]
+    return [_raw_or_null(v) for v in values]
+
+
+def _raw_or_null(value: object) -> Any:
+    if value is _SKIP or isinstance(value, Formula):
+        return None
+    return to_raw(cast(CellValue, value))
+
+
+def value_writes(
+    changes: Iterable[CellChange],
+    anchors: Mapping[tuple[str, int], str],
+    *,
+    chunk_bytes: int = CHUNK_BYTES,
+) -> ValueWrites:
+    """
+    The data entries that write `changes` through their columns' anchors (named ranges).
+
+    An anchor spans its whole column, so an entry lists the column from row 1, with `null`
+    (leave the cell alone) for every row not changed: nothing else in the column is touched.
+    `None` values (clear the cell) become `""`. Every change must have an anchor.
+    """
+    by_anchor: dict[str, dict[int, CellValue]] = {}
+    for change in changes:
+        by_anchor.setdefault(anchors[(change.tab, change.col)], {})[change.row] = change.value
+    raw: list[dict[str, Any]] = []
+    formulas: list[dict[str, Any]] = []
+
+    def emit(name: str, column: list[object]) -> None:
+        for formula, out in ((False, raw), (True, formulas)):
+            values = _split(column, formula)
+            while values and values[-1] is None:
+                values.pop()
+            if values:
+                out.append({"range": name, "majorDimension": "COLUMNS", "values": [values]})
+
+    for name, cells in by_anchor.items():
+        rows = sorted(cells)
+        size = 0
+        column: list[object] = []
+        for row in rows:
+            if size > chunk_bytes:
+                emit(name, column)
+                column = [_SKIP] * len(column)
+                size = 0
+            column.extend([_SKIP] * (row - 1 - len(column)))
+            value = cells[row]
+            column.append(value)
+            size += _json_size(value) + 1
+        emit(name, column)
+    return ValueWrites(raw=raw, formulas=formulas)

@@ -1,0 +1,474 @@
+"""
+One round's plan, decided without I/O: from a snapshot of what was read to every cell to write.
+
+A round reads (`sync.run.read`), plans here, and writes (`sync.run.write`); the loop in
+`sync.run.loop` repeats rounds until a read shows nothing left to change. Planning is a chain of
+small steps: map the regional tabs, decide whether the set-up is due (and so whether the loop
+must read the metadata first: `needs_metadata`), evaluate the rows and aggregate the KPIs,
+build the headquarters tabs, the set-up or growth requests, the worker's record, and finally
+the cell changes with the guards and anchors they are written through. Where the tabs and
+columns are is `sync.core.tabs`'s to say; which set-up requests a round sends,
+`sync.core.setup_requests`'s.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+import kpi
+from rules import headers as h
+from sync.core import setup as setup_mod
+from sync.core.cells import CellValue, cell_at, column_letter, hyperlink
+from sync.core.diff import CellChange, diff_tab, padding_for
+from sync.core.evaluate import (
+    Evaluation,
+    RegionTab,
+    RowCache,
+    evaluate,
+    finding_token,
+    options_from_grid,
+    worker_values,
+)
+from sync.core.layout import (
+    column_key,
+)
+from sync.core.meta import SheetMeta
+from sync.core.settings import BANGKOK, SyncSettings
+from sync.core.setup_requests import (
+    anchor_ids,
+    grow_worker_tabs,
+    needs_setup,
+    set_up,
+    tab_layouts,
+)
+from sync.core.sheet import Grid
+from sync.core.summary import (
+    SYNC_NOW_CELL,
+    TIMESTAMP_CELL,
+    CompiledRow,
+    SummaryInputs,
+    build_compiled,
+    build_summary,
+    grid_cells,
+)
+from sync.core.tabs import MappedTabs, Snapshot, main_run, map_tabs
+
+
+def thai_timestamp(moment: datetime) -> str:
+    """`22/11/2569 09:15:03`: day/month/Buddhist-Era year, Bangkok time."""
+    local = moment.astimezone(BANGKOK)
+    return f"{local:%d/%m}/{local.year + 543} {local:%H:%M:%S}"
+
+
+@dataclass
+class Plan:
+    """Everything one round decided."""
+
+    changes: list[CellChange]
+    """Exactly the cells whose value differs (what the report counts)."""
+    padding: list[CellChange]
+    """Unchanged worker cells of changed rows, rewritten so positional writes stay rectangular."""
+    guards: list[dict[str, Any]]
+    """First requests of the first write: each fails it unless its id is still that tab."""
+    anchors: dict[tuple[str, int], str]
+    """(regional tab, worker column) -> the named range its cells are written through."""
+    setup_requests: list[dict[str, Any]]
+    evaluation: Evaluation
+    summary: kpi.Summary
+    layout_problems: list[str]
+    """Tabs that could not be processed (the run reports itself failed)."""
+    meta: SheetMeta
+    title: str
+    confirm_anchors: dict[str, str] = field(default_factory=dict)
+    """Anchors to read back before any write through them -> the header they must top."""
+    anchor_ids: dict[str, str] = field(default_factory=dict)
+    """Ids of the worker's anchors as the metadata read saw them (to remove a wrong one)."""
+    setup_together: tuple[tuple[int, int], ...] = ()
+    """Spans of `setup_requests` that must go in one call (a tab's new columns and anchors)."""
+    fresh_columns: frozenset[tuple[str, int]] = frozenset()
+    """(tab, column) the set-up of this round inserts: written by position in the same batch."""
+    layout_notes: list[str] = field(default_factory=list)
+    """Tabs processed without some required column (the run still succeeds)."""
+
+
+def _row_changes(
+    tab: RegionTab, evaluation: Evaluation, stamp: str
+) -> tuple[list[CellChange], list[CellChange]]:
+    """
+    Cells of one tab to write, and the padding that keeps a positional write rectangular.
+
+    `ตรวจสอบล่าสุด` moves only on rows whose results changed. Padding is used only where
+    cells go by position (columns inserted by the same batch); anchored writes skip it.
+    """
+    changes: list[CellChange] = []
+    padding: list[CellChange] = []
+    checked_col = tab.worker_columns[h.CHECKED_AT]
+    for row in evaluation.rows:
+        if row.region != tab.region:
+            continue
+        desired = {
+            (row.row, tab.worker_columns[header]): value
+            for header, value in worker_values(row, tab.worker_columns).items()
+        }
+        row_changes = diff_tab(tab.title, tab.grid, desired)
+        if row_changes:
+            row_changes.append(CellChange(tab.title, row.row, checked_col, stamp))
+            changes.extend(row_changes)
+            padding.extend(padding_for(row_changes, desired, tab.title))
+    for row_number in evaluation.blank_rows.get(tab.region, ()):
+        desired_blank: dict[tuple[int, int], CellValue] = {
+            (row_number, col): None for col in tab.worker_columns.values()
+        }
+        cleared = diff_tab(tab.title, tab.grid, desired_blank)
+        changes.extend(cleared)
+        padding.extend(padding_for(cleared, desired_blank, tab.title))
+    return changes, padding
+
+
+def _grid_changes(
+    title: str,
+    current: Grid,
+    wanted: Mapping[tuple[int, int], CellValue],
+    skip: set[tuple[int, int]],
+) -> tuple[list[CellChange], list[CellChange]]:
+    """Changes to a worker-owned tab, and the padding that fills out each changed row."""
+    desired: dict[tuple[int, int], CellValue] = {k: v for k, v in wanted.items() if k not in skip}
+    for r, row in enumerate(current, start=1):
+        for c, value in enumerate(row):
+            if (r, c) not in desired and (r, c) not in skip and value not in (None, ""):
+                desired[(r, c)] = None
+    changes = diff_tab(title, current, desired)
+    width = 1 + max((c for _, c in desired), default=0)
+    rows = {change.row for change in changes}
+    fillable = {
+        (r, c): desired.get((r, c)) for r in rows for c in range(width) if (r, c) not in skip
+    }
+    return changes, padding_for(changes, fillable, title)
+
+
+def needs_metadata(settings: SyncSettings, snapshot: Snapshot) -> bool:
+    """
+    Whether the loop must read the metadata before this snapshot can be planned.
+
+    Only when the read alone shows the set-up missing, stale or for other tabs: the set-up
+    needs tab ids and sizes, and the block may be there with its label gone, which only its
+    anchors (in the metadata) show, so that no second block is added.
+    """
+    if snapshot.info is not None:
+        return False
+    mapped = map_tabs(settings, snapshot)
+    return needs_setup(snapshot, mapped.tabs, mapped.missing_worker, mapped.layouts_key)
+
+
+def _setup_due(settings: SyncSettings, snapshot: Snapshot, mapped: MappedTabs) -> bool:
+    """Step 2: whether this round sets up; with metadata, also when an anchor is gone or off."""
+    if needs_setup(snapshot, mapped.tabs, mapped.missing_worker, mapped.layouts_key):
+        return True
+    info = snapshot.info
+    if info is None:
+        return False
+    # Metadata was read (a write failed): a column anchor may be gone or point elsewhere.
+    layouts = tab_layouts(info, settings, mapped.tabs, mapped.missing_worker)
+    anchoring = setup_mod.anchor_requests(layouts, info.named_ranges)
+    return bool(anchoring) or bool(
+        setup_mod.anchors_to_confirm(layouts, info.named_ranges, anchoring)
+    )
+
+
+def _evaluate(
+    settings: SyncSettings,
+    snapshot: Snapshot,
+    mapped: MappedTabs,
+    now: datetime,
+    cache: RowCache | None,
+) -> tuple[Evaluation, kpi.Summary]:
+    """Step 3: check and compute every row, then aggregate the KPIs per region."""
+    options_grid = snapshot.grids.get(snapshot.options_title, [])
+    evaluation = evaluate(
+        mapped.tabs,
+        options=options_from_grid(options_grid),
+        fiscal_year=settings.fiscal_year,
+        as_of=now.date(),
+        cache=cache.for_options(options_grid) if cache is not None else None,
+    )
+    outcomes = [row.outcome() for row in evaluation.rows]
+    summary = kpi.summarise(
+        outcomes,
+        regions=list(settings.regions),
+        profile=settings.profile,
+        skipped={n.region: n.reason() for n in mapped.notices if n.skipped},
+    )
+    return evaluation, summary
+
+
+def _known_sheet_ids(snapshot: Snapshot) -> dict[str, int]:
+    """Sheet ids: from the metadata read when there was one, else from the worker's record."""
+    if snapshot.info is not None:
+        return {s.title: s.sheet_id for s in snapshot.info.sheets}
+    assert snapshot.meta is not None
+    return dict(snapshot.meta.sheet_ids)
+
+
+def _summary_grid(
+    settings: SyncSettings,
+    snapshot: Snapshot,
+    mapped: MappedTabs,
+    evaluation: Evaluation,
+    summary: kpi.Summary,
+    stamp: str,
+    sheet_ids: Mapping[str, int],
+    meta_json: str,
+) -> list[list[CellValue]]:
+    """Step 4: the summary tab, its problem counts linked to the cells they are about."""
+    column_of = {t.region: t.headers.columns for t in mapped.tabs}
+    headers_by_key = {column_key(x): x for t in mapped.tabs for x in t.headers.columns}
+    headers_by_key.update({column_key(x): x for x in h.KPI_HEADERS})
+
+    messages: dict[str, str] = {}
+    for evaluated in evaluation.rows:
+        for finding in evaluated.findings:
+            messages.setdefault(finding_token(finding), finding.message)
+
+    def header_of(token: str) -> str:
+        return headers_by_key.get(token.rsplit("/", 1)[-1], token.rsplit("/", 1)[-1])
+
+    def link(region: str, row: int, token: str, label: str) -> CellValue:
+        title = snapshot.regions.get(region, region)
+        col = column_of.get(region, {}).get(header_of(token), 0)
+        gid = sheet_ids.get(title)
+        return hyperlink(gid, f"{column_letter(col)}{row}", label) if gid is not None else label
+
+    return build_summary(
+        summary,
+        SummaryInputs(
+            title=_spreadsheet_title(snapshot),
+            profile_name=settings.profile.name,
+            fiscal_year=settings.fiscal_year,
+            updated_at=stamp,
+            meta_json=meta_json,
+        ),
+        link=link,
+        column_label=header_of,
+        message=lambda token: messages.get(token, ""),
+        notices=mapped.notices,
+        regions=settings.regions,
+        previous=snapshot.grids.get(snapshot.summary_title, []) if snapshot.summary_title else [],
+    )
+
+
+def _compiled_grid(evaluation: Evaluation) -> list[list[CellValue]]:
+    """Step 4b: the compiled list of every counted participant."""
+    return build_compiled(
+        [
+            CompiledRow(
+                region=row.region,
+                row=row.row,
+                cells=row.cells,
+                national_id=row.check.national_id,
+                tax_id=row.check.tax_id,
+                status=row.status,
+            )
+            for row in evaluation.rows
+            if row.status in (h.STATUS_PASS, h.STATUS_WARN) and not row.check.cancelled
+        ]
+    )
+
+
+def _record(
+    snapshot: Snapshot,
+    mapped: MappedTabs,
+    sheet_ids: Mapping[str, int],
+    grid_sizes: dict[str, tuple[int, int]],
+    summary_title: str,
+    compiled_title: str,
+) -> SheetMeta:
+    """Step 6: the worker's record of this round, kept in the summary's last row."""
+    tabs = mapped.tabs
+    return SheetMeta(
+        sheet_ids={
+            t: sheet_ids[t]
+            for t in (*[x.title for x in tabs], summary_title, compiled_title)
+            if t in sheet_ids
+        },
+        regions=dict(snapshot.regions),
+        grid=grid_sizes,
+        setup=mapped.layouts_key,
+        stray={
+            t.title: stray
+            for t in tabs
+            if (
+                stray := {
+                    x: c for x, c in t.worker_columns.items() if c not in main_run(t.worker_columns)
+                }
+            )
+        },
+    )
+
+
+def _cell_changes(
+    settings: SyncSettings,
+    snapshot: Snapshot,
+    mapped: MappedTabs,
+    evaluation: Evaluation,
+    stamp: str,
+    worker_tabs: Sequence[tuple[str, list[list[CellValue]]]],
+    setup_requests: Sequence[Mapping[str, Any]],
+) -> tuple[list[CellChange], list[CellChange]]:
+    """Step 7: every cell whose value differs, and the padding of positional writes."""
+    changes: list[CellChange] = []
+    padding: list[CellChange] = []
+    for tab in mapped.tabs:
+        tab_changes, tab_padding = _row_changes(tab, evaluation, stamp)
+        changes.extend(tab_changes)
+        padding.extend(tab_padding)
+    (summary_title, final_summary), (compiled_title, compiled_grid) = worker_tabs
+    skip = {TIMESTAMP_CELL, SYNC_NOW_CELL}
+    summary_current = snapshot.grids.get(summary_title, []) if snapshot.summary_title else []
+    compiled_current = snapshot.grids.get(compiled_title, []) if snapshot.compiled_title else []
+    for title, current, wanted, skipped in (
+        (summary_title, summary_current, grid_cells(final_summary), skip),
+        (compiled_title, compiled_current, grid_cells(compiled_grid), set()),
+    ):
+        grid_changes, grid_padding = _grid_changes(title, current, wanted, skipped)
+        changes.extend(grid_changes)
+        padding.extend(grid_padding)
+    label_row = settings.header_row - 1
+    for tab in mapped.tabs if label_row >= 1 else ():
+        if len(mapped.missing_worker.get(tab.title, ())) == len(tab.worker_columns):
+            continue  # a whole new block: the set-up writes its label with its columns
+        col = main_run(tab.worker_columns)[0]
+        if cell_at(tab.grid, label_row, col) != h.WORKER_SECTION_LABEL:
+            # Cleared or retyped: put it back (through the column's anchor), so the next
+            # run finds the block from its one read again.
+            changes.append(CellChange(tab.title, label_row, col, h.WORKER_SECTION_LABEL))
+
+    # The on-demand checkbox: a ticked box is answered by this run, so it is unticked.
+    if cell_at(summary_current, *SYNC_NOW_CELL) is not False:
+        changes.append(CellChange(summary_title, SYNC_NOW_CELL[0], SYNC_NOW_CELL[1], False))
+    if changes or setup_requests:
+        changes.append(CellChange(summary_title, TIMESTAMP_CELL[0], TIMESTAMP_CELL[1], stamp))
+    return changes, padding
+
+
+def _guards(snapshot: Snapshot, titles: Iterable[str]) -> list[dict[str, Any]]:
+    """
+    Step 8: planned from the record (no metadata read), every id the write uses must still be
+    the tab of that title, or the first write fails whole and the run looks at the metadata.
+    """
+    if snapshot.info is not None:
+        return []
+    meta_ids = dict(snapshot.meta.sheet_ids) if snapshot.meta is not None else {}
+    return [
+        setup_mod.title_guard(meta_ids[title], title)
+        for title in dict.fromkeys(titles)
+        if title in meta_ids
+    ]
+
+
+def plan_round(
+    settings: SyncSettings,
+    snapshot: Snapshot,
+    now: datetime,
+    cache: RowCache | None = None,
+) -> Plan:
+    """
+    Decide every cell of one round from one snapshot; pure.
+
+    When `needs_metadata` says so, the snapshot must carry the metadata read (`info`).
+    """
+    mapped = map_tabs(settings, snapshot)
+    setup_due = _setup_due(settings, snapshot, mapped)
+    evaluation, summary = _evaluate(settings, snapshot, mapped, now, cache)
+    stamp = thai_timestamp(now)
+    info = snapshot.info
+    sheet_ids = _known_sheet_ids(snapshot)
+    summary_title = snapshot.summary_title or settings.summary_tab
+    compiled_title = snapshot.compiled_title or settings.compiled_tab
+
+    def summary_grid(ids: Mapping[str, int], meta_json: str) -> list[list[CellValue]]:
+        return _summary_grid(settings, snapshot, mapped, evaluation, summary, stamp, ids, meta_json)
+
+    compiled_grid = _compiled_grid(evaluation)
+    draft = summary_grid(sheet_ids, "")
+    summary_size = (len(draft) + 50, max(24, 1 + max(len(row) for row in draft)))
+    compiled_size = (len(compiled_grid) + 200, len(compiled_grid[0]))
+    # Step 5: the set-up, or only the growth of the worker's tabs.
+    setup_requests: list[dict[str, Any]] = []
+    together: tuple[tuple[int, int], ...] = ()
+    confirm: dict[str, str] = {}
+    if setup_due:
+        assert info is not None, "needs_metadata: read the metadata before planning"
+        setup_requests, together, sheet_ids, grid_sizes, confirm = set_up(
+            info,
+            settings,
+            mapped.tabs,
+            mapped.missing_worker,
+            summary_title,
+            compiled_title,
+            summary_size,
+            compiled_size,
+        )
+    else:
+        assert snapshot.meta is not None
+        setup_requests, grid_sizes = grow_worker_tabs(
+            info,
+            snapshot.meta,
+            sheet_ids,
+            ((summary_title, summary_size), (compiled_title, compiled_size)),
+        )
+    new_meta = _record(snapshot, mapped, sheet_ids, grid_sizes, summary_title, compiled_title)
+    final_summary = summary_grid(sheet_ids, new_meta.to_json())
+    changes, padding = _cell_changes(
+        settings,
+        snapshot,
+        mapped,
+        evaluation,
+        stamp,
+        ((summary_title, final_summary), (compiled_title, compiled_grid)),
+        setup_requests,
+    )
+    tabs = mapped.tabs
+    return Plan(
+        changes=changes,
+        padding=padding,
+        guards=_guards(snapshot, [*(t.title for t in tabs), summary_title, compiled_title]),
+        anchors={
+            (t.title, col): setup_mod.anchor_name(sheet_ids[t.title], header)
+            for t in tabs
+            if t.title in sheet_ids
+            for header, col in t.worker_columns.items()
+        },
+        confirm_anchors=confirm,
+        setup_together=together,
+        fresh_columns=frozenset(
+            (t.title, t.worker_columns[x])
+            for t in tabs
+            for x in mapped.missing_worker.get(t.title, ())
+            if setup_requests
+        ),
+        anchor_ids=anchor_ids(info.named_ranges if info is not None else ()),
+        setup_requests=setup_requests,
+        evaluation=evaluation,
+        summary=summary,
+        layout_problems=[n.english(settings.header_row) for n in mapped.notices if n.skipped],
+        layout_notes=[n.english(settings.header_row) for n in mapped.notices if not n.skipped],
+        meta=new_meta,
+        title=_spreadsheet_title(snapshot),
+    )
+
+
+def _spreadsheet_title(snapshot: Snapshot) -> str:
+    """The spreadsheet's title: from the metadata when read, else as the summary last showed it."""
+    if snapshot.info is not None:
+        return snapshot.info.title
+    return _title_from(snapshot)
+
+
+def _title_from(snapshot: Snapshot) -> str:
+    grid = snapshot.grids.get(snapshot.summary_title or "", [])
+    if len(grid) >= 2 and len(grid[1]) >= 2 and isinstance(grid[1][1], str):
+        return grid[1][1]
+    return ""

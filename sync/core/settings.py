@@ -1,0 +1,267 @@
+"""
+Configuration: one TOML file, validated with pydantic, every field overridable by environment.
+
+A new spreadsheet needs three lines (`[[spreadsheets]]`, `id`, `label`); everything else has
+a default in `[defaults]`. Environment variables override the file:
+`SHEETSYNC_SERVICE__ENDPOINT`, `SHEETSYNC_DEFAULTS__FISCAL_YEAR`, … (section, two
+underscores, field), and `GOOGLE_APPLICATION_CREDENTIALS` for the key file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+import urllib.parse
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator
+
+import kpi
+from rules import headers as h
+from sync.core.errors import ConfigError
+
+ENV_PREFIX = "SHEETSYNC_"
+
+_SHEET_URL = re.compile(r"/spreadsheets/d/([A-Za-z0-9_-]+)")
+_SHEET_ID = re.compile(r"[A-Za-z0-9_-]+")
+
+
+def spreadsheet_id_from(text: str) -> str:
+    """
+    The spreadsheet id in an id or in a pasted sheet URL (`…/spreadsheets/d/ID/edit#gid=0`).
+
+    Anything else is refused here, before it becomes a request, a lock file or a history row.
+    """
+    text = text.strip()
+    found = _SHEET_URL.search(text)
+    if found:
+        return found[1]
+    if _SHEET_ID.fullmatch(text):
+        return text
+    raise ValueError(
+        f"{text!r} is neither a spreadsheet id nor a sheet's URL "
+        "(https://docs.google.com/spreadsheets/d/ID/…)"
+    )
+
+
+def check_endpoint(value: str) -> str:
+    """The endpoint without its trailing slash; ValueError naming what to fix in the URL."""
+    parts = urllib.parse.urlsplit(value)
+    if parts.scheme not in ("http", "https") or not value.startswith(parts.scheme + "://"):
+        raise ValueError(
+            f"{value!r} must start with http:// or https:// (e.g. http://127.0.0.1:8765)"
+        )
+    if not parts.hostname:
+        raise ValueError(f"{value!r} has no host name")
+    try:
+        parts.port  # noqa: B018 - urllib checks the port only when it is read
+    except ValueError:
+        raise ValueError(f"{value!r}: the port must be a number from 1 to 65535") from None
+    if parts.query or parts.fragment:
+        raise ValueError(f"{value!r}: an endpoint has no ?query or #fragment")
+    return value.rstrip("/")
+
+
+class ServiceConfig(BaseModel):
+    """How to reach the spreadsheets and where to keep local state."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    credentials: Path | None = None
+    """Service-account key file; None with an emulator endpoint."""
+    endpoint: str | None = None
+    """None = Google; `http://127.0.0.1:PORT` = the emulator (rehearsal)."""
+    history: Path = Path("var/history.sqlite3")
+    lock_dir: Path = Path("var/locks")
+    reads_per_minute: int = Field(default=60, ge=1)
+    """Google's default per-user read quota (https://developers.google.com/sheets/api/limits)."""
+    writes_per_minute: int = Field(default=60, ge=1)
+    timeout_seconds: float = Field(default=60.0, gt=0)
+    retry_seconds: float = Field(default=120.0, gt=0)
+    """Total time one request may spend retrying 429/5xx before the run fails."""
+    log_level: str = "INFO"
+
+    @field_validator("endpoint")
+    @classmethod
+    def _endpoint(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        assert value is not None
+        return check_endpoint(value)
+
+
+class SheetDefaults(BaseModel):
+    """Settings every spreadsheet shares unless it says otherwise."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    regions: list[str] = Field(default_factory=lambda: list(h.DEFAULT_REGION_TABS))
+    profile: str = "manual-2567"
+    fiscal_year: int = Field(default=2567, ge=2500, le=2700)
+    header_row: int = Field(default=3, ge=2)
+    """Row of the column headers (the row above holds section labels)."""
+    first_data_row: int = Field(default=4, ge=3)
+    schedule: str = "*/15 7-18 * * mon-fri"
+    """Cron (minute hour day month weekday), Asia/Bangkok: every 15 min, 07:00–19:00, Mon–Fri."""
+    nightly: str | None = "30 1 * * *"
+    """One more run every night; None to disable."""
+
+
+class SpreadsheetConfig(BaseModel):
+    """One activity's spreadsheet; unset fields come from `[defaults]`."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(min_length=1)
+    """The spreadsheet id; a pasted sheet URL is reduced to its id."""
+    label: str = ""
+    regions: list[str] | None = None
+    profile: str | None = None
+    fiscal_year: int | None = Field(default=None, ge=2500, le=2700)
+    header_row: int | None = Field(default=None, ge=2)
+    first_data_row: int | None = Field(default=None, ge=3)
+    schedule: str | None = None
+    nightly: str | None = None
+
+    @field_validator("id")
+    @classmethod
+    def _id(cls, value: str) -> str:
+        return spreadsheet_id_from(value)
+
+
+class Config(BaseModel):
+    """The whole file."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    service: ServiceConfig = Field(default_factory=ServiceConfig)
+    defaults: SheetDefaults = Field(default_factory=SheetDefaults)
+    profiles: dict[str, dict[str, Any]] = Field(default_factory=dict)
+    """Custom target profiles by name (fields of `kpi.TargetProfile`)."""
+    spreadsheets: list[SpreadsheetConfig] = Field(default_factory=list)
+    _sources: dict[str, str] = PrivateAttr(default_factory=dict)
+    """Where a setting came from (`endpoint` → `--endpoint`, the file, a variable): for errors."""
+
+    def source_of(self, name: str) -> str:
+        """Where the setting came from, in words, e.g. `from --endpoint`."""
+        return self._sources.get(name, "the default")
+
+    def set_source(self, name: str, source: str) -> None:
+        """Remember where a setting came from (the CLI notes its flags here)."""
+        self._sources[name] = source
+
+    def profile(self, name: str) -> kpi.TargetProfile:
+        """A built-in or custom profile by name."""
+        if name in self.profiles:
+            return kpi.TargetProfile.from_mapping(name, self.profiles[name])
+        if name in kpi.PROFILES:
+            return kpi.PROFILES[name]
+        known = sorted({*kpi.PROFILES, *self.profiles})
+        raise ConfigError(f"Unknown target profile {name!r}; use one of {', '.join(known)}.")
+
+    def spreadsheet(self, spreadsheet_id: str) -> SpreadsheetConfig:
+        """The configured spreadsheet with this id, or a bare one using the defaults."""
+        for sheet in self.spreadsheets:
+            if sheet.id == spreadsheet_id:
+                return sheet
+        return SpreadsheetConfig(id=spreadsheet_id)
+
+
+def _env_overrides(data: dict[str, Any], environ: Mapping[str, str]) -> dict[str, Any]:
+    merged = {k: (dict(v) if isinstance(v, dict) else v) for k, v in data.items()}
+    for key, value in environ.items():
+        if not key.startswith(ENV_PREFIX) or "__" not in key:
+            continue
+        section, _, name = key[len(ENV_PREFIX) :].lower().partition("__")
+        if section not in ("service", "defaults"):
+            continue
+        target = merged.setdefault(section, {})
+        parsed: Any = value
+        if name == "regions":
+            parsed = [part.strip() for part in value.split(",") if part.strip()]
+        target[name] = parsed
+    credentials = environ.get("GOOGLE_APPLICATION_CREDENTIALS")
+    if credentials and "credentials" not in merged.get("service", {}):
+        merged.setdefault("service", {})["credentials"] = credentials
+    return merged
+
+
+def _explain(error: ValidationError, source: str) -> str:
+    lines = []
+    for problem in error.errors():
+        where = ".".join(str(p) for p in problem["loc"])
+        lines.append(f"{source}: {where}: {problem['msg']}")
+    return "\n".join(lines)
+
+
+def load_config(path: Path | None = None, *, environ: Mapping[str, str] | None = None) -> Config:
+    """Read, merge the environment, validate; ConfigError explains each problem in one line."""
+    env = os.environ if environ is None else environ
+    data: dict[str, Any] = {}
+    source = "environment"
+    if path is not None:
+        source = str(path)
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError as exc:
+            raise ConfigError(
+                f"{path}: file not found — pass --config with an existing file."
+            ) from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"{path}: not valid TOML ({exc}).") from exc
+    try:
+        config = Config.model_validate(_env_overrides(data, env))
+    except ValidationError as exc:
+        raise ConfigError(_explain(exc, source)) from exc
+    if env.get(f"{ENV_PREFIX}SERVICE__ENDPOINT"):
+        config.set_source("endpoint", f"${ENV_PREFIX}SERVICE__ENDPOINT")
+    elif "endpoint" in (data.get("service") or {}):
+        config.set_source("endpoint", f"service.endpoint in {source}")
+    for sheet in config.spreadsheets:
+        config.set_source(f"id:{sheet.id}", f"[[spreadsheets]] in {source}")
+    problems = []
+    for sheet in config.spreadsheets:
+        name = sheet.profile or config.defaults.profile
+        if name not in kpi.PROFILES and name not in config.profiles:
+            problems.append(f"{source}: spreadsheets[{sheet.id}].profile: unknown profile {name!r}")
+    ids = [s.id for s in config.spreadsheets]
+    for dup in sorted({i for i in ids if ids.count(i) > 1}):
+        problems.append(f"{source}: spreadsheets: id {dup!r} is listed twice")
+    if (
+        config.defaults.profile not in kpi.PROFILES
+        and config.defaults.profile not in config.profiles
+    ):
+        problems.append(f"{source}: defaults.profile: unknown profile {config.defaults.profile!r}")
+    if problems:
+        raise ConfigError("\n".join(problems))
+    return config
+
+
+BANGKOK = ZoneInfo("Asia/Bangkok")
+"""The department's time zone: schedules, timestamps in cells, the default clock."""
+
+
+@dataclass(frozen=True)
+class SyncSettings:
+    """What one run needs to know about one spreadsheet."""
+
+    spreadsheet_id: str
+    regions: tuple[str, ...] = h.DEFAULT_REGION_TABS
+    fiscal_year: int = 2567
+    profile: kpi.TargetProfile = field(default_factory=lambda: kpi.PROFILES["manual-2567"])
+    options_tab: str = h.OPTIONS_TAB
+    summary_tab: str = h.SUMMARY_TAB
+    compiled_tab: str = h.COMPILED_TAB
+    header_row: int = 3
+    """Row of the column headers; the row above it holds the section labels (domain spec §3)."""
+    first_data_row: int = 4
+    dry_run: bool = False
+    max_write_bytes: int = 2_000_000
+    """Split writes into calls of about this much JSON (Google recommends at most 2 MB)."""
+    max_rounds: int = 4
+    """Write/verify rounds before giving up on rows people keep moving (next run finishes)."""

@@ -1,0 +1,237 @@
+"""
+Where the worker's tabs and columns are, from one read: titles, the record, the worker blocks.
+
+A snapshot is what one read returned. Mapping it finds each regional tab's columns by their
+headers, and the worker's own columns under their label, where the record saw a stray one, or
+by their anchors when the metadata was read; what is missing is what the set-up must insert.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import rules
+from rules import headers as h
+from rules.header_map import wanted_worker_headers
+from sync.core import setup as setup_mod
+from sync.core.cells import cell_at
+from sync.core.errors import SheetLayoutError
+from sync.core.evaluate import RegionTab
+from sync.core.layout import AmbiguousTitle, match_titles, normalise_title, place_worker_block
+from sync.core.meta import SheetMeta
+from sync.core.settings import SyncSettings
+from sync.core.sheet import Grid, SheetInfo, SpreadsheetInfo
+from sync.core.summary import META_LABEL, TabNotice
+
+
+@dataclass
+class Snapshot:
+    """What one read returned, with the titles it used."""
+
+    grids: dict[str, Grid]
+    regions: dict[str, str]
+    """Configured region name -> actual title."""
+    options_title: str
+    summary_title: str | None
+    compiled_title: str | None
+    info: SpreadsheetInfo | None
+    meta: SheetMeta | None
+    missing_regions: tuple[str, ...] = ()
+    """Configured regions with no tab at all (the others are synced; see `resolve_titles`)."""
+
+
+def find_meta(grid: Grid | None) -> SheetMeta | None:
+    for row in grid or []:
+        if row and row[0] == META_LABEL and len(row) > 1:
+            return SheetMeta.from_json(row[1])
+    return None
+
+
+@dataclass(frozen=True)
+class Titles:
+    """The actual tab titles a run reads: regions by configured name, and the other tabs."""
+
+    regions: Mapping[str, str]
+    options: str
+    summary: str | None
+    compiled: str | None
+    missing: tuple[str, ...] = ()
+    """Configured regions no tab answers to: left out of the read, reported, not fatal."""
+
+    def all(self) -> list[str]:
+        """Every title to read, in request order."""
+        extra = [t for t in (self.summary, self.compiled) if t is not None]
+        return [*self.regions.values(), self.options, *extra]
+
+
+def resolve_titles(info: SpreadsheetInfo, settings: SyncSettings) -> Titles:
+    actual = [s.title for s in info.sheets]
+    wanted = [*settings.regions, settings.options_tab, settings.summary_tab, settings.compiled_tab]
+    try:
+        found = match_titles(wanted, actual)
+    except AmbiguousTitle as exc:
+        raise SheetLayoutError(f"Spreadsheet {info.title!r}: {exc}") from None
+    missing_regions = tuple(r for r in settings.regions if found[r] is None)
+    # One region's tab renamed or deleted never stops the others (it is reported, and the
+    # summary keeps its last figures); without the dropdown lists or any region, nothing runs.
+    fatal = [m for m in (settings.options_tab,) if found[m] is None]
+    if len(missing_regions) == len(settings.regions):
+        fatal = [*missing_regions, *fatal]
+    if fatal:
+        raise SheetLayoutError(
+            f"Spreadsheet {info.title!r} has no tab named {', '.join(repr(m) for m in fatal)} "
+            f"(its tabs: {', '.join(actual)}) — rename the tab or fix the region list in the "
+            "configuration."
+        )
+    return Titles(
+        regions={r: t for r in settings.regions if (t := found[r]) is not None},
+        options=found[settings.options_tab] or settings.options_tab,
+        summary=found[settings.summary_tab],
+        compiled=found[settings.compiled_tab],
+        missing=missing_regions,
+    )
+
+
+def _anchored_columns(
+    info: SpreadsheetInfo | None, title: str, header: Sequence[Any]
+) -> dict[str, int]:
+    """
+    Worker columns found by their anchors: header -> column, as the metadata read places them.
+
+    The section label above the block is people-editable text; an anchor (a named range)
+    moves with its column wherever people drag it, and is taken only where it lies in this
+    very tab (by id) and tops its own header, so a cleared label, a deleted first column or a
+    worker column dragged among people's ones never makes the run add a second block.
+    """
+    sheet = info.by_title().get(title) if info is not None else None
+    if info is None or sheet is None:
+        return {}
+    ranges = {str(n.get("name", "")): n.get("range") or {} for n in info.named_ranges}
+    found: dict[str, int] = {}
+    for worker_header in h.WORKER_HEADERS:
+        got = ranges.get(setup_mod.anchor_name(sheet.sheet_id, worker_header), {})
+        if int(got.get("sheetId") or 0) != sheet.sheet_id or "endColumnIndex" not in got:
+            continue
+        col = int(got.get("startColumnIndex") or 0)
+        if int(got["endColumnIndex"]) != col + 1:
+            continue
+        if col < len(header) and _same_header(header[col], worker_header):
+            found[worker_header] = col
+    return found
+
+
+def _same_header(cell: Any, header: str) -> bool:
+    return isinstance(cell, str) and normalise_title(cell) == normalise_title(header)
+
+
+def main_run(worker_columns: Mapping[str, int]) -> list[int]:
+    """The block's longest run of adjacent columns: where its section label belongs."""
+    runs: list[list[int]] = []
+    for col in sorted(worker_columns.values()):
+        if runs and runs[-1][-1] + 1 == col:
+            runs[-1].append(col)
+        else:
+            runs.append([col])
+    return max(runs, key=len)
+
+
+def _region_tabs(
+    snapshot: Snapshot, settings: SyncSettings, info: SpreadsheetInfo | None = None
+) -> tuple[list[RegionTab], list[TabNotice], dict[str, tuple[str, ...]]]:
+    """
+    Map each regional tab's headers; a tab is left out only when nothing identifies its rows,
+    and a tab lacking required columns is kept, with one notice for the summary. The worker's
+    columns are found under its label, where the record saw a stray one, and by their anchors
+    when the metadata was read (`info`).
+    """
+    tabs = []
+    notices: list[TabNotice] = [
+        TabNotice(region, region, (), skipped=True, tab_missing=True)
+        for region in snapshot.missing_regions
+    ]
+    missing_worker: dict[str, tuple[str, ...]] = {}
+    header_row = settings.header_row
+    section_row = header_row - 1
+    for region, title in snapshot.regions.items():
+        grid = snapshot.grids.get(title, [])
+        header = grid[header_row - 1] if len(grid) >= header_row else []
+        sections = grid[section_row - 1] if len(grid) >= section_row else []
+        mapping = rules.map_headers(header, sections)
+        if not mapping.is_processable:
+            missing = rules.TEMPLATE.identifying_headers
+            notices.append(TabNotice(region, title, missing, skipped=True))
+            continue
+        if mapping.missing_required:
+            notices.append(TabNotice(region, title, mapping.missing_required))
+        found = dict(mapping.worker)
+        inputs = set(mapping.columns.values())
+        stray = snapshot.meta.stray.get(title, {}) if snapshot.meta is not None else {}
+        for worker_header, col in stray.items():
+            # A worker column dragged among people's columns, where the last run found it by
+            # its anchor: taken again only if its header still tops that column.
+            if (
+                worker_header in h.WORKER_HEADERS
+                and worker_header not in found
+                and col not in inputs
+                and col not in found.values()
+                and _same_header(cell_at(grid, header_row, col), worker_header)
+            ):
+                found[worker_header] = col
+        anchored = _anchored_columns(info, title, header)
+        if anchored:
+            found = {x: c for x, c in found.items() if c not in anchored.values()}
+            found.update({x: c for x, c in anchored.items() if c not in inputs})
+        wanted = wanted_worker_headers(mapping.columns, found)
+        columns, missing = place_worker_block(grid, found, [x for x in wanted if x not in found])
+        missing_worker[title] = missing
+        tabs.append(
+            RegionTab(
+                region=region,
+                title=title,
+                grid=grid,
+                headers=mapping,
+                worker_columns=columns,
+                first_data_row=settings.first_data_row,
+            )
+        )
+    return tabs, notices, missing_worker
+
+
+@dataclass(frozen=True)
+class MappedTabs:
+    """The regional tabs as one read shows them: where each column is, and what is missing."""
+
+    tabs: list[RegionTab]
+    notices: list[TabNotice]
+    """Tabs left out or lacking required columns (one line each in the summary)."""
+    missing_worker: dict[str, tuple[str, ...]]
+    """Per tab title: the worker columns the set-up has to insert."""
+    layouts_key: str
+    """The set-up fingerprint of these blocks (the record keeps the last one installed)."""
+
+
+def map_tabs(settings: SyncSettings, snapshot: Snapshot) -> MappedTabs:
+    """Step 1: map every regional tab's headers and place its worker block."""
+    tabs, notices, missing_worker = _region_tabs(snapshot, settings, snapshot.info)
+    return MappedTabs(tabs, notices, missing_worker, _layouts_key(tabs, settings))
+
+
+def _layouts_key(tabs: Sequence[RegionTab], settings: SyncSettings) -> str:
+    """The set-up fingerprint of these tabs' blocks (the record keeps the last one installed)."""
+    return setup_mod.fingerprint(
+        [
+            setup_mod.TabLayout(
+                title=t.title,
+                info=SheetInfo(0, t.title, 0, 0, 0),
+                input_columns=t.headers.columns,
+                worker_columns=t.worker_columns,
+                missing_worker=(),
+                header_row=settings.header_row,
+                first_data_row=t.first_data_row,
+            )
+            for t in tabs
+        ],
+        extra=[settings.summary_tab, settings.compiled_tab, len(settings.regions)],
+    )

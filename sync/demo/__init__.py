@@ -1,0 +1,3 @@
+"""
+The demo and rehearsals: generated data, a whole run on the emulator, people editing meanwhile.
+"""

@@ -1,0 +1,159 @@
+"""
+Run history in an embedded SQLite file: what every run did, for `status` and `history`.
+
+Run times live here, not in the spreadsheet: a run that changes nothing must write nothing
+to the sheet (domain spec §7), yet operators still need to see that it ran.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from contextlib import closing, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sync.run.report import RunReport
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS runs (
+    run_id TEXT PRIMARY KEY,
+    spreadsheet_id TEXT NOT NULL,
+    label TEXT NOT NULL DEFAULT '',
+    trigger TEXT NOT NULL DEFAULT 'manual',
+    started_at TEXT NOT NULL,
+    finished_at TEXT NOT NULL,
+    outcome TEXT NOT NULL,
+    error TEXT,
+    reads INTEGER NOT NULL,
+    writes INTEGER NOT NULL,
+    cells_written INTEGER NOT NULL,
+    report_json TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS runs_by_sheet ON runs (spreadsheet_id, started_at);
+"""
+
+
+@dataclass(frozen=True)
+class HistoryRow:
+    """One recorded run."""
+
+    run_id: str
+    spreadsheet_id: str
+    label: str
+    trigger: str
+    started_at: str
+    finished_at: str
+    outcome: str
+    error: str | None
+    reads: int
+    writes: int
+    cells_written: int
+    report: dict[str, Any]
+
+
+class RunHistory:
+    """Append-only log of runs; safe to share between processes (SQLite locking)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as db:
+            db.executescript(SCHEMA)
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        with closing(sqlite3.connect(self.path, timeout=30)) as db, db:
+            yield db
+
+    def record(self, report: RunReport, *, label: str = "", trigger: str = "manual") -> None:
+        """Store one finished run."""
+        with self._connect() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO runs VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    report.run_id,
+                    report.spreadsheet_id,
+                    label,
+                    trigger,
+                    report.started_at,
+                    report.finished_at,
+                    report.outcome,
+                    report.error,
+                    report.reads,
+                    report.writes,
+                    report.cells_written,
+                    json.dumps(report.to_json(), ensure_ascii=False),
+                ),
+            )
+
+    def runs(
+        self, *, spreadsheet_id: str | None = None, since: str | None = None, limit: int = 1000
+    ) -> list[HistoryRow]:
+        """Recorded runs, newest first; `since` is an ISO time compared with `started_at`."""
+        where, params = [], []
+        if spreadsheet_id is not None:
+            where.append("spreadsheet_id = ?")
+            params.append(spreadsheet_id)
+        if since is not None:
+            where.append("started_at >= ?")
+            params.append(since)
+        clause = f"WHERE {' AND '.join(where)}" if where else ""
+        with self._connect() as db:
+            # Only the fixed clauses above are formatted in; every value is a bound parameter.
+            rows = db.execute(
+                f"SELECT * FROM runs {clause} ORDER BY started_at DESC, rowid DESC LIMIT ?",
+                (*params, limit),
+            ).fetchall()
+        return [_row(row) for row in rows]
+
+    def last_error(self, spreadsheet_id: str) -> HistoryRow | None:
+        """The newest run of the spreadsheet that ended with an error, if any."""
+        with self._connect() as db:
+            row = db.execute(
+                "SELECT * FROM runs WHERE spreadsheet_id = ? AND error IS NOT NULL "
+                "ORDER BY started_at DESC, rowid DESC LIMIT 1",
+                (spreadsheet_id,),
+            ).fetchone()
+        return None if row is None else _row(row)
+
+    def forget(self, spreadsheet_id: str) -> int:
+        """Delete every run of one spreadsheet (`status --prune`); returns how many."""
+        with self._connect() as db:
+            return db.execute(
+                "DELETE FROM runs WHERE spreadsheet_id = ?", (spreadsheet_id,)
+            ).rowcount
+
+    def last_runs(self, *, per_spreadsheet: int = 1) -> list[HistoryRow]:
+        """The newest runs of every spreadsheet, newest first within each."""
+        with self._connect() as db:
+            rows = db.execute(
+                """
+                SELECT * FROM (
+                    SELECT *, ROW_NUMBER() OVER (
+                        PARTITION BY spreadsheet_id ORDER BY started_at DESC, rowid DESC
+                    ) AS n FROM runs
+                ) WHERE n <= ? ORDER BY spreadsheet_id, started_at DESC
+                """,
+                (per_spreadsheet,),
+            ).fetchall()
+        return [_row(row) for row in rows]
+
+
+def _row(row: Sequence[Any]) -> HistoryRow:
+    return HistoryRow(
+        run_id=row[0],
+        spreadsheet_id=row[1],
+        label=row[2],
+        trigger=row[3],
+        started_at=row[4],
+        finished_at=row[5],
+        outcome=row[6],
+        error=row[7],
+        reads=row[8],
+        writes=row[9],
+        cells_written=row[10],
+        report=json.loads(row[11]),
+    )

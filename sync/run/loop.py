@@ -1,0 +1,189 @@
+"""
+One run over one spreadsheet: read, check, compute, write back, summarise.
+
+The run is a small convergence loop, because people keep editing while it runs:
+
+1. read every tab it needs in ONE values:batchGet;
+2. decide every worker cell (pure: `sync.core.evaluate`, `sync.core.summary`) and diff it against
+   what was read — nothing to change means the run ends here, having made one request;
+3. write the changes: the worker's own tabs (and any set-up) in one atomic
+   spreadsheets:batchUpdate, then the regional worker cells in one values:batchUpdate (RAW,
+   so text stays text) through column anchors — named ranges that Google moves with their
+   column, so a column people insert or delete meanwhile cannot shift the write into theirs.
+   Tab ids planned from the worker's record (a cell people can edit) are checked by the
+   first requests of that atomic batch (`setup.title_guard`): if any id is no longer the
+   tab of its title, nothing is written and the run re-plans from a metadata read;
+4. read again and re-plan: if rows were inserted, deleted or sorted between 1 and 3, some
+   values landed beside their row; the re-plan finds exactly those cells and the loop writes
+   them again. Worker cells are derived data, so a misplaced value is repaired, not lost,
+   and none survives the run. People's cells are never in any write.
+
+A steady-state run with changes therefore costs four requests (read, two writes, verify); a
+run with no changes costs one. Rows are addressed by position, not by row metadata (developer
+metadata): Google does not document whether it follows a sort, and the verify read is needed
+anyway.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import replace
+from datetime import datetime
+
+from sync.backends.base import SheetsBackend
+from sync.core.errors import BadRequest, WriteOutcomeUnknown
+from sync.core.evaluate import RowCache
+from sync.core.round import Plan, needs_metadata, plan_round
+from sync.core.settings import BANGKOK, SyncSettings
+from sync.core.tabs import Titles
+from sync.run.counter import Counter
+from sync.run.gcpause import gc_paused
+from sync.run.logconfig import get_logger
+from sync.run.read import drop_title_hint, read_snapshot, remember_titles, title_hint
+from sync.run.report import RegionCounts, RunReport
+from sync.run.write import AnchorsMoved, write_round
+
+log = get_logger()
+
+
+def bangkok_now() -> datetime:
+    """The default clock: now, in the department's time zone."""
+    return datetime.now(BANGKOK)
+
+
+def _count(report: RunReport, plan: Plan, settings: SyncSettings) -> None:
+    report.regions = {}
+    for region in settings.regions:
+        counts = RegionCounts()
+        figures = plan.summary.regions.get(region)
+        if figures is not None:
+            counts.rows = figures.rows_read
+            counts.passed = figures.passed
+            counts.warned = figures.warned
+            counts.failed = figures.failed
+            counts.duplicates = figures.duplicates
+            counts.cancelled = figures.cancelled
+            counts.counted = figures.counted
+        counts.skipped = plan.summary.skipped.get(region, "")
+        report.regions[region] = counts
+    report.targets = [
+        {
+            "name": t.name,
+            "label": t.label,
+            "actual": t.actual,
+            "target": t.target,
+            "met": t.met,
+            "verdict": t.verdict,
+            "note": t.note,
+        }
+        for t in plan.summary.targets
+    ]
+    report.layout_problems = list(plan.layout_problems)
+    report.layout_notes = list(plan.layout_notes)
+    report.title = plan.title
+
+
+def run_sync(
+    backend: SheetsBackend,
+    settings: SyncSettings,
+    *,
+    clock: Callable[[], datetime] = bangkok_now,
+    run_id: str | None = None,
+    on_plan: Callable[[Plan], None] | None = None,
+    report_sink: dict[str, RunReport] | None = None,
+    pause: Callable[[int], None] = lambda attempt: time.sleep(min(0.5 * 2**attempt, 8.0)),
+) -> RunReport:
+    """Bring one spreadsheet's worker cells and summary up to date; see the module docstring."""
+    counter = Counter(backend)
+    report = RunReport(
+        run_id=run_id or uuid.uuid4().hex[:12],
+        spreadsheet_id=settings.spreadsheet_id,
+        started_at=clock().isoformat(timespec="seconds"),
+        dry_run=settings.dry_run,
+    )
+    if report_sink is not None:
+        report_sink["report"] = report
+    # The run builds and drops millions of acyclic lists, dicts and Decimals; the cyclic
+    # collector rescanning them (and the whole heap) cost a fifth of a large first run.
+    with gc_paused():
+        try:
+            snapshot = read_snapshot(counter, settings, title_hint(settings))
+            row_cache = RowCache()
+            for round_number in range(1, settings.max_rounds + 1):
+                report.rounds = round_number
+                if needs_metadata(settings, snapshot):
+                    snapshot = replace(snapshot, info=counter.read_info(settings.spreadsheet_id))
+                plan = plan_round(settings, snapshot, clock(), row_cache)
+                if on_plan is not None:
+                    on_plan(plan)
+                _count(report, plan, settings)
+                log.info(
+                    "planned",
+                    round=round_number,
+                    rows=len(plan.evaluation.rows),
+                    cells=len(plan.changes),
+                    setup_requests=len(plan.setup_requests),
+                )
+                if settings.dry_run:
+                    report.planned = plan.changes
+                    report.setup_performed = bool(plan.setup_requests)
+                    break
+                if not plan.changes and not plan.setup_requests:
+                    break
+                try:
+                    write_round(counter, settings, plan)
+                except (BadRequest, WriteOutcomeUnknown, AnchorsMoved) as exc:
+                    log.warning("write_not_confirmed", round=round_number, error=str(exc))
+                    # The grid changed under the plan (a tab or rows went away), or the write may
+                    # or may not have landed: look again, with fresh metadata, and re-plan.
+                    if round_number == settings.max_rounds and isinstance(exc, AnchorsMoved):
+                        # People kept moving columns under every round: like rows that keep
+                        # moving, the next run finishes these cells.
+                        report.unconverged_cells = len(plan.changes)
+                        log.warning(
+                            "unverified_cells", cells=len(plan.changes), rounds=round_number
+                        )
+                        break
+                    if round_number == settings.max_rounds:
+                        raise
+                    pause(round_number)
+                    snapshot = read_snapshot(
+                        counter, settings, info=counter.read_info(settings.spreadsheet_id)
+                    )
+                    continue
+                report.cells_written += len(plan.changes)
+                report.setup_performed = report.setup_performed or bool(plan.setup_requests)
+                if round_number == settings.max_rounds:
+                    # People kept moving rows under every round: these cells were written but
+                    # not read back; the next run checks and, if needed, sets them.
+                    report.unconverged_cells = len(plan.changes)
+                    log.warning("unverified_cells", cells=len(plan.changes), rounds=round_number)
+                    break
+                # Verify: read again with the titles just used (the worker tabs exist now); metadata
+                # read before the write is stale, so the fresh plan relies on the record it wrote.
+                snapshot = read_snapshot(
+                    counter,
+                    settings,
+                    Titles(
+                        regions=snapshot.regions,
+                        options=snapshot.options_title,
+                        summary=snapshot.summary_title or settings.summary_tab,
+                        compiled=snapshot.compiled_title or settings.compiled_tab,
+                        missing=snapshot.missing_regions,
+                    ),
+                )
+            remember_titles(settings, snapshot)
+            if report.layout_problems:
+                report.outcome = "failed"
+                report.error = report.layout_problems[0]
+        except Exception as exc:
+            drop_title_hint(settings)
+            report.fail(exc)
+            raise
+        finally:
+            report.reads = counter.reads
+            report.writes = counter.writes
+            report.finished_at = clock().isoformat(timespec="seconds")
+        return report

@@ -1,0 +1,106 @@
+"""
+A round's read: every needed tab in one values:batchGet, and the titles to ask for next time.
+"""
+
+from __future__ import annotations
+
+from sync.backends.base import SpreadsheetInfo, quote_title
+from sync.core.errors import BadRequest
+from sync.core.settings import SyncSettings
+from sync.core.tabs import Snapshot, Titles, find_meta, resolve_titles
+from sync.run.counter import Counter
+
+_TITLE_HINTS: dict[tuple[str, ...], Titles] = {}
+"""
+Per spreadsheet (and configured names): the titles the last run in this process read, kept
+only when they differ from the configured names (`ศก.1` typed with a no-break space).
+
+The next run's first read asks for those, so an unchanged sheet stays one request in the
+service; without this every such run pays a failed read and a metadata read first. A hint
+only: a title that is gone makes that read fail and the run resolves the tabs from the
+metadata, exactly as without it.
+"""
+
+
+def _hint_key(settings: SyncSettings) -> tuple[str, ...]:
+    return (
+        settings.spreadsheet_id,
+        *settings.regions,
+        settings.options_tab,
+        settings.summary_tab,
+        settings.compiled_tab,
+    )
+
+
+def remember_titles(settings: SyncSettings, snapshot: Snapshot) -> None:
+    if snapshot.missing_regions:
+        # A region's tab is gone: the next run must look for it again, not read without it.
+        _TITLE_HINTS.pop(_hint_key(settings), None)
+        return
+    titles = Titles(
+        regions=dict(snapshot.regions),
+        options=snapshot.options_title,
+        summary=snapshot.summary_title or settings.summary_tab,
+        compiled=snapshot.compiled_title or settings.compiled_tab,
+    )
+    configured = Titles(
+        regions={r: r for r in settings.regions},
+        options=settings.options_tab,
+        summary=settings.summary_tab,
+        compiled=settings.compiled_tab,
+    )
+    if titles == configured:
+        _TITLE_HINTS.pop(_hint_key(settings), None)
+    else:
+        _TITLE_HINTS[_hint_key(settings)] = titles
+
+
+def forget_title_hints() -> None:
+    """Drop every remembered title (tests start without another run's hints)."""
+    _TITLE_HINTS.clear()
+
+
+def read_snapshot(
+    backend: Counter,
+    settings: SyncSettings,
+    titles: Titles | None = None,
+    info: SpreadsheetInfo | None = None,
+) -> Snapshot:
+    """One batchGet of every needed tab; a metadata read only when a title does not resolve."""
+    if info is not None:
+        titles = resolve_titles(info, settings)
+    elif titles is None:
+        titles = Titles(
+            regions={r: r for r in settings.regions},
+            options=settings.options_tab,
+            summary=settings.summary_tab,
+            compiled=settings.compiled_tab,
+        )
+    wanted = titles.all()
+    try:
+        grids = backend.read_ranges(settings.spreadsheet_id, [quote_title(t) for t in wanted])
+    except BadRequest:
+        if info is not None:
+            raise
+        return read_snapshot(backend, settings, info=backend.read_info(settings.spreadsheet_id))
+    by_title = dict(zip(wanted, grids, strict=True))
+    return Snapshot(
+        grids=by_title,
+        regions=dict(titles.regions),
+        options_title=titles.options,
+        summary_title=titles.summary,
+        compiled_title=titles.compiled,
+        info=info,
+        meta=find_meta(by_title.get(titles.summary)) if titles.summary else None,
+        missing_regions=titles.missing,
+    )
+
+
+def title_hint(settings: SyncSettings) -> Titles | None:
+    """The titles the last run in this process read for this spreadsheet, if they differed."""
+    return _TITLE_HINTS.get(_hint_key(settings))
+
+
+def drop_title_hint(settings: SyncSettings) -> None:
+    """Forget this spreadsheet's hint (a run failed: the next one starts from the names)."""
+    _TITLE_HINTS.pop(_hint_key(settings), None)

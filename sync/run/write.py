@@ -1,0 +1,121 @@
+"""
+A round's writes: the set-up and the worker's own tabs in one atomic batch, then regional cells.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import partial
+from typing import Any
+
+from sync.core.cells import cell_at
+from sync.core.diff import batches, group_blocks, update_requests, value_writes
+from sync.core.errors import WriteOutcomeUnknown
+from sync.core.round import Plan
+from sync.core.settings import SyncSettings
+from sync.core.setup_requests import anchor_ids
+from sync.run.counter import Counter
+
+
+class AnchorsMoved(Exception):
+    """Anchors read back off their columns: nothing was written through them; look again."""
+
+
+def write_round(counter: Counter, settings: SyncSettings, plan: Plan) -> None:
+    """
+    One round's writes: set-up and the worker's own tabs, then regional cells by anchor.
+
+    The first call is one atomic spreadsheets:batchUpdate (tabs, columns, anchors, rules,
+    summary). When everything fits in that one call, cells of the worker columns it inserts
+    go in it by position: inside one atomic batch a column inserted at an index is fresh and
+    empty there, wherever people moved columns before (so a small first run is one write).
+    Other regional worker cells follow through their column anchors: plain values RAW (text
+    stays text), then the worker's own formulas USER_ENTERED. A call whose outcome is unknown
+    does not stop the others — values are idempotent, and an anchor the set-up did not
+    create makes its write fail cleanly — and the caller looks again after the round.
+    """
+
+    def split(fresh: frozenset[tuple[str, int]]) -> tuple[list[Any], dict[Any, str]]:
+        by_name = {cell: name for cell, name in plan.anchors.items() if cell not in fresh}
+        positional = [c for c in plan.changes + plan.padding if (c.tab, c.col) not in by_name]
+        values = update_requests(group_blocks(positional), plan.meta.sheet_ids)
+        requests = [*plan.guards, *plan.setup_requests, *values]
+        shift = len(plan.guards)
+        together = [(start + shift, end + shift) for start, end in plan.setup_together]
+        return batches(requests, settings.max_write_bytes, together=together), by_name
+
+    request_batches, by_name = split(frozenset())
+    if plan.fresh_columns and len(request_batches) == 1:
+        # Split calls would not be one atomic batch: only then do fresh columns go by anchor.
+        fresh_batches, fresh_by_name = split(plan.fresh_columns)
+        if len(fresh_batches) == 1:
+            request_batches, by_name = fresh_batches, fresh_by_name
+    anchored = [c for c in plan.changes if (c.tab, c.col) in by_name]
+    writes = value_writes(anchored, by_name)
+    setup_calls = [
+        partial(counter.batch_update, settings.spreadsheet_id, batch) for batch in request_batches
+    ]
+    value_calls = [
+        partial(counter.write_values, settings.spreadsheet_id, batch, input_option=option)
+        for option, data in (("RAW", writes.raw), ("USER_ENTERED", writes.formulas))
+        for batch in batches(data, settings.max_write_bytes)
+    ]
+    unknown: WriteOutcomeUnknown | None = None
+    replies: list[Any] = []
+    for calls in (setup_calls, value_calls):
+        for call in calls:
+            try:
+                replies.append(call())
+            except WriteOutcomeUnknown as exc:
+                if call is setup_calls[0] and plan.guards:
+                    raise  # its guards are unconfirmed: nothing goes by id until a new look
+                unknown = unknown or exc
+        if calls is setup_calls and plan.confirm_anchors:
+            _confirm_anchors(counter, settings, plan, replies)
+    if unknown is not None:
+        raise unknown
+
+
+def _confirm_anchors(
+    counter: Counter, settings: SyncSettings, plan: Plan, replies: Sequence[Any]
+) -> None:
+    """
+    Read anchors just set on existing columns: each must top its worker header.
+
+    One read shows where each name points now; an anchor moves with its column from then on,
+    so one that tops the right header is right for good. A wrong one (people moved columns
+    between the plan's read and the set-up) is deleted at once — nothing is ever written
+    through it, in this run or a later one — and the round looks again to set it anew.
+    """
+    anchors = plan.confirm_anchors
+    names = list(anchors)
+    grids = counter.read_ranges(settings.spreadsheet_id, names)
+    wrong = [
+        name
+        for name, grid in zip(names, grids, strict=True)
+        if cell_at(grid, settings.header_row, 0) != anchors[name]
+    ]
+    if not wrong:
+        return
+    ids = {**plan.anchor_ids, **_named_range_ids(replies)}
+    if any(name not in ids for name in wrong):
+        # A set-up call whose answer was lost added it: its id is in the metadata.
+        info = counter.read_info(settings.spreadsheet_id)
+        ids.update(anchor_ids(info.named_ranges))
+    deletes = [{"deleteNamedRange": {"namedRangeId": ids[name]}} for name in wrong if name in ids]
+    if deletes:
+        counter.batch_update(settings.spreadsheet_id, deletes)
+    raise AnchorsMoved(
+        f"Column anchors {', '.join(wrong)} do not top their columns (columns moved during "
+        "set-up); removed them, looking again."
+    )
+
+
+def _named_range_ids(replies: Sequence[Any]) -> dict[str, str]:
+    """Name -> id of every anchor the set-up added (from the batchUpdate replies)."""
+    return anchor_ids(
+        reply.get("addNamedRange", {}).get("namedRange", {})
+        for batch in replies
+        if isinstance(batch, list)
+        for reply in batch
+    )
