@@ -25,7 +25,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING, Literal
 
 if TYPE_CHECKING:
-    from kpi.aggregate import GroupFigures, RegionFigures, Share
+    from kpi.figures import GroupFigures, RegionFigures, Share
 
 SatisfactionMeasure = Literal["share", "average"]
 """How satisfaction is judged: share of respondents at a level, or the average of all."""
