@@ -33,6 +33,11 @@ CREATE TABLE IF NOT EXISTS runs (
     report_json TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS runs_by_sheet ON runs (spreadsheet_id, started_at);
+CREATE TABLE IF NOT EXISTS title_hints (
+    hint_key TEXT PRIMARY KEY,
+    spreadsheet_id TEXT NOT NULL,
+    titles_json TEXT NOT NULL
+);
 """
 
 
@@ -119,9 +124,37 @@ class RunHistory:
             ).fetchone()
         return None if row is None else _row(row)
 
+    def title_hint(self, key: str) -> dict[str, Any] | None:
+        """
+        The tab titles the last run that found them unusual read (`sync.run.read`), so a new
+        process's first read asks for those instead of paying a failed read and a metadata read.
+        """
+        with self._connect() as db:
+            row = db.execute(
+                "SELECT titles_json FROM title_hints WHERE hint_key = ?", (key,)
+            ).fetchone()
+        if row is None:
+            return None
+        value = json.loads(row[0])
+        return value if isinstance(value, dict) else None
+
+    def remember_title_hint(
+        self, key: str, spreadsheet_id: str, titles: dict[str, Any] | None
+    ) -> None:
+        """Keep (or, with None, drop) a spreadsheet's title hint for the next process."""
+        with self._connect() as db:
+            if titles is None:
+                db.execute("DELETE FROM title_hints WHERE hint_key = ?", (key,))
+            else:
+                db.execute(
+                    "INSERT OR REPLACE INTO title_hints VALUES (?, ?, ?)",
+                    (key, spreadsheet_id, json.dumps(titles, ensure_ascii=False)),
+                )
+
     def forget(self, spreadsheet_id: str) -> int:
         """Delete every run of one spreadsheet (`status --prune`); returns how many."""
         with self._connect() as db:
+            db.execute("DELETE FROM title_hints WHERE spreadsheet_id = ?", (spreadsheet_id,))
             return db.execute(
                 "DELETE FROM runs WHERE spreadsheet_id = ?", (spreadsheet_id,)
             ).rowcount

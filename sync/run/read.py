@@ -4,6 +4,10 @@ A round's read: every needed tab in one values:batchGet, and the titles to ask f
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
+from typing import Any
+
 from sync.backends.base import SpreadsheetInfo, quote_title
 from sync.core.errors import BadRequest
 from sync.core.settings import SyncSettings
@@ -16,7 +20,8 @@ Per spreadsheet (and configured names): the titles the last run in this process 
 only when they differ from the configured names (`ศก.1` typed with a no-break space).
 
 The next run's first read asks for those, so an unchanged sheet stays one request in the
-service; without this every such run pays a failed read and a metadata read first. A hint
+service; without this every such run pays a failed read and a metadata read first. The run
+history keeps them for the next process too (`sheetsync run`, see `sync.run.runner`). A hint
 only: a title that is gone makes that read fail and the run resolves the tabs from the
 metadata, exactly as without it.
 """
@@ -99,6 +104,43 @@ def read_snapshot(
 def title_hint(settings: SyncSettings) -> Titles | None:
     """The titles the last run in this process read for this spreadsheet, if they differed."""
     return _TITLE_HINTS.get(_hint_key(settings))
+
+
+def hint_key_text(settings: SyncSettings) -> str:
+    """The key a hint is kept under outside the process (the run history)."""
+    return json.dumps(_hint_key(settings), ensure_ascii=False)
+
+
+def title_hint_data(settings: SyncSettings) -> dict[str, Any] | None:
+    """This spreadsheet's hint as plain data, for the run history (None: no hint)."""
+    hint = title_hint(settings)
+    if hint is None:
+        return None
+    return {
+        "regions": dict(hint.regions),
+        "options": hint.options,
+        "summary": hint.summary,
+        "compiled": hint.compiled,
+    }
+
+
+def restore_title_hint(settings: SyncSettings, data: Mapping[str, Any] | None) -> None:
+    """
+    Take a hint kept by an earlier process, unless this process has its own. A hint is only a
+    first guess at the titles: a wrong one costs the failed read it was meant to save.
+    """
+    key = _hint_key(settings)
+    if data is None or key in _TITLE_HINTS:
+        return
+    regions = data.get("regions")
+    if not isinstance(regions, dict) or set(regions) != set(settings.regions):
+        return
+    _TITLE_HINTS[key] = Titles(
+        regions={str(k): str(v) for k, v in regions.items()},
+        options=str(data.get("options") or settings.options_tab),
+        summary=data.get("summary") if isinstance(data.get("summary"), str) else None,
+        compiled=data.get("compiled") if isinstance(data.get("compiled"), str) else None,
+    )
 
 
 def drop_title_hint(settings: SyncSettings) -> None:

@@ -27,6 +27,7 @@ from sync.core.settings import Config, SyncSettings
 from sync.run.history import RunHistory
 from sync.run.logconfig import get_logger
 from sync.run.loop import bangkok_now, run_sync
+from sync.run.read import hint_key_text, restore_title_hint, title_hint_data
 from sync.run.report import RunReport
 
 
@@ -119,6 +120,8 @@ def run_once(
     history = history or RunHistory(config.service.history)
     report: RunReport | None = None
     started = time.monotonic()
+    hint_key = hint_key_text(settings)
+    restore_title_hint(settings, history.title_hint(hint_key))
     try:
         if backend is None:
             with open_backend(config) as opened:
@@ -157,6 +160,9 @@ def run_once(
     finally:
         if report is not None and not request.dry_run:
             history.record(report, label=label, trigger=request.trigger)
+            hint = title_hint_data(settings)
+            if hint != history.title_hint(hint_key):
+                history.remember_title_hint(hint_key, request.spreadsheet_id, hint)
         structlog.contextvars.unbind_contextvars("run_id", "spreadsheet")
 
 
