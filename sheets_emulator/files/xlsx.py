@@ -60,9 +60,12 @@ __all__ = ["export_bytes", "export_xlsx", "import_bytes", "import_xlsx"]
 # Excel's grid limits; a range reaching them is an unbounded GridRange on the Sheets side.
 _EXCEL_ROWS = 1_048_576
 _EXCEL_COLUMNS = 16_384
-_PROPERTY = "sheetsync"
-_CHECKBOX_MARK = "sheetsync:checkbox"
-_AUTHOR = "sheetsync"
+_PROPERTY = "sheets_emulator"
+_CHECKBOX_MARK = "sheets_emulator:checkbox"
+_AUTHOR = "sheets_emulator"
+_LEGACY_PROPERTIES = frozenset({_PROPERTY, "sheetsync"})
+_LEGACY_CHECKBOX_MARKS = frozenset({_CHECKBOX_MARK, "sheetsync:checkbox"})
+"""Tags of files exported before the emulator was its own package: still read back."""
 _EPOCH = dt.datetime(1899, 12, 30)
 
 # Sheets ConditionType ↔ Excel cellIs operator, for number comparisons.
@@ -497,7 +500,8 @@ def import_bytes(
             title or workbook.properties.title or default_title,
             spreadsheet_id=sid or None,
             sheets=tuple(titles),
-            time_zone=str(identity.get("timeZone") or "Asia/Bangkok"),
+            # A file from elsewhere carries no zone: the store's own default for seeded sheets.
+            time_zone=str(identity.get("timeZone") or store.seed_time_zone),
             shared_with=shared_with,
         )
         if identity.get("locale"):
@@ -513,7 +517,7 @@ def import_bytes(
 
 def _identity(workbook: Workbook) -> dict[str, Any]:
     for prop in workbook.custom_doc_props.props:
-        if prop.name == _PROPERTY:
+        if prop.name in _LEGACY_PROPERTIES:
             try:
                 value = json.loads(str(prop.value))
             except ValueError:
@@ -649,7 +653,7 @@ def _split_list(formula: str) -> list[str]:
 def _validation_rule(dv: DataValidation) -> dict[str, Any] | None:
     formula = str(dv.formula1 or "")
     condition: dict[str, Any]
-    if dv.type == "list" and dv.promptTitle == _CHECKBOX_MARK:
+    if dv.type == "list" and dv.promptTitle in _LEGACY_CHECKBOX_MARKS:
         try:
             values = json.loads(dv.prompt or "[]")
         except ValueError:
@@ -675,7 +679,7 @@ def _validation_rule(dv: DataValidation) -> dict[str, Any] | None:
     else:
         return None
     rule: dict[str, Any] = {"condition": condition}
-    if dv.prompt and dv.showInputMessage and dv.promptTitle != _CHECKBOX_MARK:
+    if dv.prompt and dv.showInputMessage and dv.promptTitle not in _LEGACY_CHECKBOX_MARKS:
         rule["inputMessage"] = str(dv.prompt)
     if dv.showErrorMessage and (dv.errorStyle in (None, "stop")):
         rule["strict"] = True
