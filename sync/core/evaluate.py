@@ -165,7 +165,10 @@ def evaluate(
             if all(rules.is_blank(v) for v in cells.values()):
                 blanks.append(row_number)
                 continue
-            values = tuple(cells.values())
+            # An empty cell the API omitted (None) and one it sends as '' (once the worker's
+            # columns exist to its right) are the same cell: one key, or round 2 re-checks
+            # nearly every row of a first run.
+            values = tuple(None if v == "" else v for v in cells.values())
             key = (context, values, tuple(map(type, values)))
             cached = cache.get(key)
             if cached is None:

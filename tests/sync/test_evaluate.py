@@ -75,3 +75,17 @@ def test_a_row_under_swapped_headers_is_checked_again() -> None:
     after = run(grid, cache).rows[0].check
     assert "email_invalid" not in before.codes
     assert "email_invalid" in after.codes  # the mobile number, read as an e-mail address
+
+
+def test_an_empty_cell_sent_as_text_is_the_same_row() -> None:
+    """The API omits trailing empty cells until the worker's columns exist, then sends ''."""
+    grid = generated_grid()
+    cache: Cache = {}
+    first = run(grid, cache)
+    padded = [[*row, *[""] * 5] if i >= 3 and row else row for i, row in enumerate(grid)]
+    for row in padded[3:]:
+        for c, value in enumerate(row):
+            if value is None:
+                row[c] = ""
+    second = run(padded, cache)
+    assert all(a.check is b.check for a, b in zip(first.rows, second.rows, strict=True))
