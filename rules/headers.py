@@ -179,27 +179,6 @@ DUPLICATE_OF = "ซ้ำกับแถว (ระบบ)"
 """The worker's pointer to a repeat's first occurrence (not the form's `ตรวจสอบการนับซ้ำ`)."""
 CHECKED_AT = "ตรวจสอบล่าสุด"
 
-LEGACY_WORKER_HEADERS: dict[str, str] = {
-    header.removesuffix(COMPUTED_MARK): header
-    for header in (
-        WASTE_REDUCTION_PCT,
-        WASTE_REDUCTION_BAHT,
-        COST_REDUCTION_PCT,
-        COST_REDUCTION_BAHT,
-        SALES_INCREASE_PCT,
-        SALES_INCREASE_BAHT,
-        INCOME_INCREASE_PCT,
-        INCOME_INCREASE_BAHT,
-        PRODUCT_VALUE_PCT,
-        PRODUCT_VALUE_BAHT,
-        CARBON_REDUCTION_PCT,
-        SATISFACTION_PCT,
-        ECONOMIC_VALUE,
-        PRODUCTIVITY_FLAG,
-    )
-} | {"ตรวจสอบการนับซ้ำ": DUPLICATE_OF}
-"""Worker headers as earlier versions wrote them -> today's, recognised under the worker label."""
-
 KPI_HEADERS: tuple[str, ...] = (
     WASTE_REDUCTION_PCT,
     WASTE_REDUCTION_BAHT,
@@ -223,6 +202,11 @@ STATUS_HEADERS: tuple[str, ...] = (CHECK_STATUS, DETAILS, ERROR_CODES, DUPLICATE
 
 WORKER_HEADERS: tuple[str, ...] = KPI_HEADERS + STATUS_HEADERS
 """The whole worker-owned block, left to right."""
+
+LEGACY_WORKER_HEADERS: dict[str, str] = {
+    header.removesuffix(COMPUTED_MARK): header for header in KPI_HEADERS
+} | {"ตรวจสอบการนับซ้ำ": DUPLICATE_OF}
+"""Worker headers as earlier versions wrote them -> today's, recognised under the worker label."""
 
 # --- Values the sheet and the worker agree on ----------------------------------------------
 STATUS_PASS = "ผ่าน"

@@ -21,6 +21,7 @@ import kpi
 from rules import headers as h
 from sync.demo.data import _forms as f
 from sync.demo.data import _mistakes as m
+from sync.demo.data import _vocab as v
 from sync.demo.data._rows import Record
 
 PART1_SECTIONS: tuple[tuple[str, tuple[tuple[str, str | None], ...]], ...] = (
@@ -201,21 +202,6 @@ TYPED_MISTAKES: dict[str, tuple[str, object]] = {
 """The raw-figure mistakes, as they show on a form without raw figures: an impossible typed
 result (still an error, so the row's expected status is the same)."""
 
-_THAI_MONTHS_SHORT = (
-    "ม.ค.",
-    "ก.พ.",
-    "มี.ค.",
-    "เม.ย.",
-    "พ.ค.",
-    "มิ.ย.",
-    "ก.ค.",
-    "ส.ค.",
-    "ก.ย.",
-    "ต.ค.",
-    "พ.ย.",
-    "ธ.ค.",
-)
-
 
 @dataclass(frozen=True)
 class AppendixLayout:
@@ -266,11 +252,11 @@ def _period(record: Record, start: date, end: date, draw: f.Draw) -> object:
         return first
     x = draw()
     if untouched and start.month == end.month and start.year == end.year and x < 0.3:
-        return f"{start.day}-{end.day} {_THAI_MONTHS_SHORT[end.month - 1]} {(end.year + 543) % 100}"
+        return f"{start.day}-{end.day} {v.MONTHS_SHORT[end.month - 1]} {(end.year + 543) % 100}"
     if untouched and x < 0.4:
-        return f.thai_digits(f"{start.day} {_THAI_MONTHS_SHORT[start.month - 1]} ") + (
+        return f.thai_digits(f"{start.day} {v.MONTHS_SHORT[start.month - 1]} ") + (
             f"{f.thai_digits(str((start.year + 543) % 100))} ถึง "
-            + f.thai_digits(f"{end.day} {_THAI_MONTHS_SHORT[end.month - 1]} ")
+            + f.thai_digits(f"{end.day} {v.MONTHS_SHORT[end.month - 1]} ")
             + f.thai_digits(str((end.year + 543) % 100))
         )
     return f"{first} - {last}"
