@@ -1,0 +1,20 @@
+"""
+A run, `status` and `--help` load neither pandas, openpyxl nor the emulator: they are the
+analysts', the `.xlsx` copy's and the rehearsals' (issue: cost follows change, lazy imports).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def test_the_worker_loads_no_heavy_library() -> None:
+    """Importing the CLI and everything a run uses leaves the heavy libraries unloaded."""
+    code = (
+        "import sys\n"
+        "import sync.cli, sync.run.runner, sync.run.loop, sync.service.status\n"
+        "heavy = [m for m in ('pandas', 'openpyxl', 'sheets_emulator') if m in sys.modules]\n"
+        "assert not heavy, heavy\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
