@@ -41,7 +41,7 @@ from typing import Any
 
 import kpi
 import rules
-from rules.row import CELL_CHECKS
+from rules.checks.cells import CELL_CHECKS
 from sync.demo.data import generate_spreadsheet, options_lists
 from sync.run.gcpause import gc_paused
 

@@ -16,14 +16,9 @@ from kpi import formulas
 from kpi.formulas import round_half_up
 from kpi.types import Cells, KpiValue
 from rules import headers as h
-from rules.checks.numbers import (
-    check_amount,
-    check_baht_change,
-    check_increase,
-    check_percent,
-    check_reduction,
-)
+from rules.checks.cells import CELL_CHECKS
 from rules.parse import parse_number
+from rules.template import TEMPLATE
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,18 +207,6 @@ _TYPED_FIGURES: tuple[tuple[str, str], ...] = (
 )
 """(computed KPI, typed result that stands in for it when the formula has no inputs)."""
 
-_TYPED_CHECKS = {
-    h.RESULT_WASTE_PCT: check_reduction,
-    h.RESULT_COST_PCT: check_reduction,
-    h.RESULT_SALES_PCT: check_increase,
-    h.RESULT_INCOME_PCT: check_increase,
-    h.RESULT_PRODUCT_VALUE_PCT: check_increase,
-    h.RESULT_SATISFACTION_PCT: check_percent,
-    h.RESULT_WASTE_BAHT: check_baht_change,
-    h.RESULT_COST_BAHT: check_baht_change,
-}
-"""The rule each typed result passes before it counts (anything else is an amount ≥ 0)."""
-
 
 def _typed(header: str, cells: Cells, parsed: Mapping[str, object] | None) -> Decimal | None:
     """
@@ -235,7 +218,7 @@ def _typed(header: str, cells: Cells, parsed: Mapping[str, object] | None) -> De
     raw = cells.get(header)
     if raw is None:
         return None
-    value, _ = _TYPED_CHECKS.get(header, check_amount)(header, raw)
+    value, _ = CELL_CHECKS[TEMPLATE.column(header).kind](header, raw)
     return value if isinstance(value, Decimal) else None
 
 

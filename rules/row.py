@@ -13,8 +13,9 @@ from typing import TypeAlias
 
 from kpi.formulas import RowChanges
 from rules import headers as h
-from rules.checks import choices, dates, emails, geography, ids, numbers, phones, text
+from rules.checks import choices, dates, geography, numbers, text
 from rules.checks import results as result_checks
+from rules.checks.cells import CELL_CHECKS
 from rules.findings import Finding, error
 from rules.parse import is_blank
 from rules.status import status_for
@@ -22,33 +23,6 @@ from rules.template import TEMPLATE, Kind, Template
 from rules.types import CellCheck, Cells, Options
 
 REQUIRED_BLANK = "ยังไม่ได้กรอก"
-
-CELL_CHECKS: Mapping[Kind, CellCheck] = MappingProxyType(
-    {
-        Kind.TEXT: text.check_text,
-        Kind.NAME: text.check_full_name,
-        Kind.DATE: dates.check_date,
-        Kind.PROVINCE: geography.check_province_name,
-        Kind.NATIONAL_ID: ids.check_national_id,
-        Kind.MOBILE: phones.check_mobile,
-        Kind.PHONE: phones.check_phone,
-        Kind.EMAIL: emails.check_email,
-        Kind.ADDRESS: text.check_text,
-        Kind.MOO: numbers.check_moo,
-        Kind.AGE: numbers.check_age,
-        Kind.TAX_ID: ids.check_tax_id,
-        Kind.TSIC: text.check_tsic,
-        Kind.AMOUNT: numbers.check_amount,
-        Kind.SCORE: numbers.check_score,
-        Kind.PERCENT: numbers.check_percent,
-        Kind.CHECKBOX: choices.check_checkbox,
-        Kind.DATE_RANGE: dates.check_date_range,
-        Kind.REDUCTION: numbers.check_reduction,
-        Kind.INCREASE: numbers.check_increase,
-        Kind.BAHT_CHANGE: numbers.check_baht_change,
-    }
-)
-"""The cell rule of each kind (dropdowns are checked against the row's options instead)."""
 
 PERSON_ADDRESS = geography.AddressColumns(h.PROVINCE, h.POSTCODE, h.DISTRICT, h.SUBDISTRICT)
 ENTERPRISE_ADDRESS = geography.AddressColumns(

@@ -17,7 +17,7 @@ from rules.headers import WORKER_HEADERS, WORKER_SECTION_LABEL
 
 class Kind(StrEnum):
     """
-    What a column holds; each kind has one cell rule (see `rules.row.CELL_CHECKS`).
+    What a column holds; each kind has one cell rule (see `rules.checks.cells.CELL_CHECKS`).
     """
 
     TEXT = "text"
