@@ -129,11 +129,6 @@ class Summary:
     skipped: Mapping[str, str] = field(default_factory=dict)
     """Regions not read this run -> why (Thai); the total leaves them out."""
 
-    @property
-    def included(self) -> tuple[str, ...]:
-        """The regions the total covers."""
-        return tuple(self.regions)
-
     def problem_lines(self, limit: int = 20, per_region: int = 3) -> tuple[ProblemLine, ...]:
         """
         One line per problem, most rows first: the `limit` most frequent, and every region's

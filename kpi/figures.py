@@ -60,8 +60,6 @@ class Share:
         return f"มีข้อมูล {self.known}/{self.base}"
 
 
-NO_SHARE = Share(0, 0, 0)
-
 ECONOMIC_PARTS: Mapping[str, str] = MappingProxyType(
     {
         "waste": h.WASTE_REDUCTION_BAHT,
@@ -133,16 +131,6 @@ class RegionFigures:
     knowledge_gain_average: Decimal | None = None
     knowledge_applied_average: Decimal | None = None
     ticked: Mapping[str, int] = field(default_factory=dict)
-
-    @property
-    def satisfied_share(self) -> Decimal | None:
-        """The satisfied share in percent (over all counted participants)."""
-        return self.satisfied.percent
-
-    @property
-    def productivity_share(self) -> Decimal | None:
-        """The share of enterprises with productivity ≥ 10 % (over all counted enterprises)."""
-        return self.productivity.percent
 
 
 @dataclass(frozen=True, slots=True)

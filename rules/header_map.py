@@ -106,7 +106,6 @@ class _Names:
     """Key -> columns whose section alias it is (bare names valid in their own section)."""
     worker: dict[str, str]
     """Key -> worker header, today's names and the names earlier versions wrote."""
-    order: dict[str, int]
 
 
 _NAMES_CACHE: dict[int, tuple[Template, _Names]] = {}
@@ -132,7 +131,6 @@ def _names(template: Template) -> _Names:
         {k: tuple(v) for k, v in primary.items()},
         {k: tuple(v) for k, v in sectional.items()},
         worker,
-        {c.header: i for i, c in enumerate(template.columns)},
     )
     _NAMES_CACHE[id(template)] = (template, names)
     return names

@@ -148,7 +148,7 @@ def test_share_satisfied_uses_the_profile_level() -> None:
     ]
     summary = summarise(rows, regions=["ศก.1"], profile=PROFILES["manual-2567"])
     # 2 of 3 at ≥ 80: 2 ÷ 3 × 100 = 66.666… → 66.67.
-    assert D("66.67") == summary.total.satisfied_share
+    assert D("66.67") == summary.total.satisfied.percent
     assert "มีข้อมูล 3/3" == summary.total.satisfied.coverage
 
 
@@ -240,5 +240,8 @@ def test_a_skipped_region_has_no_figures_and_the_total_leaves_it_out(
     summary = summarise(
         read, regions=REGIONS, profile=PROFILES["manual-2567"], skipped={"ศก.2": "ไม่พบคอลัมน์"}
     )
-    assert (("ศก.1", "ศก.3"), {"ศก.2": "ไม่พบคอลัมน์"}) == (summary.included, dict(summary.skipped))
+    assert (("ศก.1", "ศก.3"), {"ศก.2": "ไม่พบคอลัมน์"}) == (
+        tuple(summary.regions),
+        dict(summary.skipped),
+    )
     assert REGION_1 == summary.regions["ศก.1"] == summary.total  # ศก.2's rows were not read
