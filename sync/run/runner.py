@@ -121,7 +121,8 @@ def run_once(
     report: RunReport | None = None
     started = time.monotonic()
     hint_key = hint_key_text(settings)
-    restore_title_hint(settings, history.title_hint(hint_key))
+    kept_hint = history.title_hint(hint_key)
+    restore_title_hint(settings, kept_hint)
     try:
         if backend is None:
             with open_backend(config) as opened:
@@ -161,7 +162,7 @@ def run_once(
         if report is not None and not request.dry_run:
             history.record(report, label=label, trigger=request.trigger)
             hint = title_hint_data(settings)
-            if hint != history.title_hint(hint_key):
+            if hint != kept_hint:
                 history.remember_title_hint(hint_key, request.spreadsheet_id, hint)
         structlog.contextvars.unbind_contextvars("run_id", "spreadsheet")
 

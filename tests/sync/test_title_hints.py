@@ -7,15 +7,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rules import headers as h
 from sheets_emulator import people
 from sheets_emulator.http.server import EmulatorHandle
 from sync.core.settings import Config, ServiceConfig
 from sync.demo.data import generate_spreadsheet
 from sync.demo.seed import load_demo
 from sync.run.history import RunHistory
-from sync.run.read import forget_title_hints
-from sync.run.runner import RunRequest, run_once
+from sync.run.read import forget_title_hints, hint_key_text
+from sync.run.runner import RunRequest, run_once, settings_for
 
 
 def _rename(emulator: EmulatorHandle, sid: str, old: str, new: str) -> None:
@@ -42,6 +41,8 @@ def test_a_fresh_process_reads_once_with_the_titles_kept(
     _rename(emulator, sid, "ศก.2", "ศก.2\u00a0")
     found = run_once(config, request, history=history)
     assert "ok" == found.outcome and found.reads >= 3  # a failed read, metadata, the read…
+    key = hint_key_text(settings_for(config, request))
+    assert "ศก.2\u00a0" == (history.title_hint(key) or {})["regions"]["ศก.2"]
     forget_title_hints()  # a new process: nothing remembered in memory
     again = run_once(config, request, history=history)
     assert (1, 0) == (again.reads, again.writes)
@@ -51,6 +52,6 @@ def test_a_fresh_process_reads_once_with_the_titles_kept(
     back = run_once(config, request, history=history)
     assert "ok" == back.outcome and back.reads > 1  # the kept title was wrong: looked again
     forget_title_hints()
+    assert history.title_hint(key) is None  # the plain titles need no hint
     plain = run_once(config, request, history=history)
     assert (1, 0) == (plain.reads, plain.writes)
-    assert h.SUMMARY_TAB in {s.title for s in emulator.store.get(sid).sheets}
