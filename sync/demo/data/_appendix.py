@@ -241,6 +241,11 @@ def part2_layout() -> AppendixLayout:
     )
 
 
+def _short(day: date) -> str:
+    """`15 มี.ค. 67`: a date as the staff abbreviate it (month name, two-digit BE year)."""
+    return f"{day.day} {v.MONTHS_SHORT[day.month - 1]} {(day.year + f.BE_OFFSET) % 100}"
+
+
 def _period(record: Record, start: date, end: date, draw: f.Draw) -> object:
     """
     The one-cell period as the staff type it: two dates, a shared month written once, or one
@@ -252,13 +257,9 @@ def _period(record: Record, start: date, end: date, draw: f.Draw) -> object:
         return first
     x = draw()
     if untouched and start.month == end.month and start.year == end.year and x < 0.3:
-        return f"{start.day}-{end.day} {v.MONTHS_SHORT[end.month - 1]} {(end.year + 543) % 100}"
+        return f"{start.day}-{_short(end)}"
     if untouched and x < 0.4:
-        return f.thai_digits(f"{start.day} {v.MONTHS_SHORT[start.month - 1]} ") + (
-            f"{f.thai_digits(str((start.year + 543) % 100))} ถึง "
-            + f.thai_digits(f"{end.day} {v.MONTHS_SHORT[end.month - 1]} ")
-            + f.thai_digits(str((end.year + 543) % 100))
-        )
+        return f.thai_digits(f"{_short(start)} ถึง {_short(end)}")
     return f"{first} - {last}"
 
 
