@@ -15,7 +15,7 @@ from typing import Any
 from kpi import FORM_CHECKBOXES, RegionFigures, Summary
 from kpi.aggregate import ECONOMIC_PARTS
 from rules import headers as h
-from sync.core.cells import CellValue
+from sync.core.cells import CellValue, cell_at
 
 SummaryGrid = list[list[CellValue]]
 """Rows of typed cells, row 1 first."""
@@ -68,6 +68,9 @@ REGION_COLUMNS: tuple[str, ...] = (
 )
 """The region table's columns (domain spec §7): counts, shares with their coverage, economic
 value and its parts, and the form's own results."""
+STATUS_COLUMN = REGION_COLUMNS.index("สถานะข้อมูล")
+AS_OF_COLUMN = REGION_COLUMNS.index("ข้อมูล ณ")
+"""Where a region row says whether its figures are this run's, and since when they are not."""
 FIGURES_FROM = REGION_COLUMNS.index("แถวที่อ่าน")
 """First column of figures: a stale region keeps these from the summary before."""
 ENTERPRISES_COLUMN = REGION_COLUMNS.index("สถานประกอบการ (ไม่ซ้ำ)")
@@ -188,7 +191,7 @@ def _previous_rows(previous: SummaryGrid) -> tuple[dict[str, list[CellValue]], C
     if len(previous) < REGION_HEADER_ROW:
         return {}, None
     header = list(previous[REGION_HEADER_ROW - 1][: len(REGION_COLUMNS)])
-    stamp = previous[2][1] if len(previous) > 2 and len(previous[2]) > 1 else None
+    stamp = cell_at(previous, *TIMESTAMP_CELL)
     if header != list(REGION_COLUMNS):
         return {}, stamp
     rows: dict[str, list[CellValue]] = {}
@@ -228,7 +231,8 @@ def _region_rows(summary: Summary, regions: Sequence[str], previous: SummaryGrid
         if old is None or old[FIGURES_FROM] in (None, ""):
             rows.append([region, f"{reason} — ยังไม่มีตัวเลขเดิม", None])
             continue
-        as_of = old[2] if old[1] != FRESH and old[2] not in (None, "") else stamp
+        stale_before = old[STATUS_COLUMN] != FRESH and old[AS_OF_COLUMN] not in (None, "")
+        as_of = old[AS_OF_COLUMN] if stale_before else stamp
         kept = [_as_cell(value) for value in old[FIGURES_FROM:]]
         rows.append([region, f"ตัวเลขเดิม (ไม่เป็นปัจจุบัน): {reason}", as_of, *kept])
     skipped = [r for r in regions if r not in summary.regions]
