@@ -11,6 +11,7 @@ import structlog
 
 from sheets_emulator.http.server import EmulatorHandle
 from sync.run.read import forget_title_hints
+from sync.run.settled import forget_settled
 
 
 @pytest.fixture(autouse=True)
@@ -21,6 +22,7 @@ def _clean_global_state(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
             monkeypatch.delenv(name)
     structlog.contextvars.clear_contextvars()
     forget_title_hints()
+    forget_settled()
     yield
     structlog.reset_defaults()
     structlog.contextvars.clear_contextvars()

@@ -11,7 +11,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from sync.core.sheet import Grid, SheetInfo, SpreadsheetInfo, quote_title
+from sync.core.sheet import Grid, SheetInfo, SpreadsheetInfo, ValuesRead, quote_title
 
 __all__ = [
     "INFO_FIELDS",
@@ -22,8 +22,10 @@ __all__ = [
     "SheetsBackend",
     "SpreadsheetInfo",
     "Tracer",
+    "ValuesRead",
     "parse_info",
     "quote_title",
+    "read_values",
 ]
 
 
@@ -47,6 +49,9 @@ class SheetsBackend(Protocol):
         """One values:batchGet with UNFORMATTED_VALUE and SERIAL_NUMBER, in request order."""
         ...
 
+    # Optional: `read_values(spreadsheet_id, ranges) -> ValuesRead`, the same read with the
+    # answer's bytes kept (see `read_values` below); wrappers pass it on when they can.
+
     def read_info(self, spreadsheet_id: str) -> SpreadsheetInfo:
         """One spreadsheets.get of properties, tabs, conditional formats, protections, charts."""
         ...
@@ -62,6 +67,18 @@ class SheetsBackend(Protocol):
     ) -> Mapping[str, Any]:
         """One values:batchUpdate (`RAW` or `USER_ENTERED`); returns the response body."""
         ...
+
+
+def read_values(backend: SheetsBackend, spreadsheet_id: str, ranges: Sequence[str]) -> ValuesRead:
+    """
+    One values:batchGet as a `ValuesRead`: the backend's own when it keeps the answer's bytes
+    (`read_values`, optional), else its grids with the digest of their JSON.
+    """
+    own = getattr(backend, "read_values", None)
+    if own is not None:
+        read: ValuesRead = own(spreadsheet_id, ranges)
+        return read
+    return ValuesRead.of_grids(backend.read_ranges(spreadsheet_id, ranges))
 
 
 @dataclass

@@ -24,6 +24,7 @@ import requests
 import structlog
 import urllib3
 from google.auth import exceptions as auth_exceptions
+from gspread.urls import SPREADSHEET_VALUES_BATCH_URL
 from urllib3.exceptions import NameResolutionError
 
 from sync.backends.base import (
@@ -32,6 +33,7 @@ from sync.backends.base import (
     Grid,
     SpreadsheetInfo,
     Tracer,
+    ValuesRead,
     parse_info,
 )
 from sync.backends.retry import RetryableError, RetryPolicy, call_with_retry
@@ -382,14 +384,24 @@ class GspreadBackend:
 
     def read_ranges(self, spreadsheet_id: str, ranges: Sequence[str]) -> list[Grid]:
         """One values:batchGet, in request order."""
-        params = dict(READ_PARAMS)
-        body = self._call(
+        return self.read_values(spreadsheet_id, ranges).grids()
+
+    def read_values(self, spreadsheet_id: str, ranges: Sequence[str]) -> ValuesRead:
+        """
+        One values:batchGet as gspread's `values_batch_get` sends it, its answer kept as bytes.
+
+        `values_batch_get` would return `r.json()`: a text copy of the whole body and then
+        dicts of it; a run that finds the sheet unchanged needs neither (`ValuesRead`).
+        """
+        params: dict[str, Any] = {**READ_PARAMS, "ranges": list(ranges)}
+        url = SPREADSHEET_VALUES_BATCH_URL % spreadsheet_id
+        response = self._call(
             "read",
             "values.batchGet",
             spreadsheet_id,
-            lambda: self._http.values_batch_get(spreadsheet_id, list(ranges), params=dict(params)),
+            lambda: self._http.request("get", url, params=dict(params)),
         )
-        return [list(vr.get("values", [])) for vr in body.get("valueRanges", [])]
+        return ValuesRead.of_body(response.content)
 
     def read_info(self, spreadsheet_id: str) -> SpreadsheetInfo:
         """One spreadsheets.get restricted to the fields the worker uses."""

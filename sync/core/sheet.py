@@ -7,12 +7,67 @@ the I/O seam (`sync.backends.base`) hands them on.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from typing import Any
+
+import msgspec
 
 Grid = list[list[Any]]
 """Values of one range as the API returns them: ragged rows, trailing empties trimmed."""
+
+
+class _ValueRange(msgspec.Struct):
+    values: list[list[Any]] = []
+
+
+class _BatchGet(msgspec.Struct):
+    valueRanges: list[_ValueRange] = []
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+@dataclass
+class ValuesRead:
+    """
+    One values:batchGet answer: a digest of it at once, its grids only when asked for.
+
+    A run whose read is the very answer of a run that found nothing to change needs nothing
+    more from it (`sync.run.settled`), so the body of tens of MB is hashed, never decoded.
+    When it is decoded, msgspec reads the bytes once into lists (no text copy of the body,
+    no intermediate dicts of every range).
+    """
+
+    digest: str
+    body: bytes | None = None
+    _grids: list[Grid] | None = field(default=None, repr=False)
+
+    @classmethod
+    def of_body(cls, body: bytes) -> ValuesRead:
+        return cls(digest=_digest(body), body=body)
+
+    @classmethod
+    def of_grids(cls, grids: Sequence[Grid]) -> ValuesRead:
+        """For backends that hand over decoded grids: the digest of their exact JSON."""
+        encoded = msgspec.json.encode(list(grids), enc_hook=repr)
+        return cls(digest=_digest(encoded), _grids=list(grids))
+
+    def grids(self) -> list[Grid]:
+        """Every range's values in request order; decoded on the first call, body dropped."""
+        if self._grids is None:
+            body, self.body = self.body or b"{}", None
+            try:
+                decoded = msgspec.json.decode(body, type=_BatchGet)
+                self._grids = [vr.values for vr in decoded.valueRanges]
+            except msgspec.DecodeError:
+                # Out of msgspec's range (a number beyond a double): the standard parser.
+                raw = json.loads(body)
+                self._grids = [list(vr.get("values", [])) for vr in raw.get("valueRanges", [])]
+        return self._grids
 
 
 @dataclass(frozen=True)

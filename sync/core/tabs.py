@@ -40,6 +40,8 @@ class Snapshot:
     meta: SheetMeta | None
     missing_regions: tuple[str, ...] = ()
     """Configured regions with no tab at all (the others are synced; see `resolve_titles`)."""
+    digest: str = ""
+    """Digest of the read's answer as received (`ValuesRead`); empty when not known."""
 
 
 def find_meta(grid: Grid | None) -> SheetMeta | None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from sync.backends.base import Grid, SheetsBackend, SpreadsheetInfo
+from sync.backends.base import Grid, SheetsBackend, SpreadsheetInfo, ValuesRead, read_values
 
 
 class Counter:
@@ -21,6 +21,10 @@ class Counter:
     def read_ranges(self, spreadsheet_id: str, ranges: Sequence[str]) -> list[Grid]:
         self.reads += 1
         return self.backend.read_ranges(spreadsheet_id, ranges)
+
+    def read_values(self, spreadsheet_id: str, ranges: Sequence[str]) -> ValuesRead:
+        self.reads += 1
+        return read_values(self.backend, spreadsheet_id, ranges)
 
     def read_info(self, spreadsheet_id: str) -> SpreadsheetInfo:
         self.reads += 1

@@ -38,6 +38,11 @@ CREATE TABLE IF NOT EXISTS title_hints (
     spreadsheet_id TEXT NOT NULL,
     titles_json TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS settled_reads (
+    hint_key TEXT PRIMARY KEY,
+    spreadsheet_id TEXT NOT NULL,
+    settled_json TEXT NOT NULL
+);
 """
 
 
@@ -151,10 +156,33 @@ class RunHistory:
                     (key, spreadsheet_id, json.dumps(titles, ensure_ascii=False)),
                 )
 
+    def settled_read(self, key: str) -> str | None:
+        """
+        The read the last run that found nothing to change planned from (`sync.run.settled`),
+        so a new process stops after its one read when the sheet is still the same.
+        """
+        with self._connect() as db:
+            row = db.execute(
+                "SELECT settled_json FROM settled_reads WHERE hint_key = ?", (key,)
+            ).fetchone()
+        return None if row is None else str(row[0])
+
+    def remember_settled_read(self, key: str, spreadsheet_id: str, text: str | None) -> None:
+        """Keep (or, with None, drop) a spreadsheet's settled read for the next process."""
+        with self._connect() as db:
+            if text is None:
+                db.execute("DELETE FROM settled_reads WHERE hint_key = ?", (key,))
+            else:
+                db.execute(
+                    "INSERT OR REPLACE INTO settled_reads VALUES (?, ?, ?)",
+                    (key, spreadsheet_id, text),
+                )
+
     def forget(self, spreadsheet_id: str) -> int:
         """Delete every run of one spreadsheet (`status --prune`); returns how many."""
         with self._connect() as db:
             db.execute("DELETE FROM title_hints WHERE spreadsheet_id = ?", (spreadsheet_id,))
+            db.execute("DELETE FROM settled_reads WHERE spreadsheet_id = ?", (spreadsheet_id,))
             return db.execute(
                 "DELETE FROM runs WHERE spreadsheet_id = ?", (spreadsheet_id,)
             ).rowcount

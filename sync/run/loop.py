@@ -37,12 +37,21 @@ from sync.core.errors import BadRequest, WriteOutcomeUnknown
 from sync.core.evaluate import RowCache
 from sync.core.round import Plan, needs_metadata, plan_round
 from sync.core.settings import BANGKOK, SyncSettings
-from sync.core.tabs import Titles
+from sync.core.tabs import Snapshot, Titles
 from sync.run.counter import Counter
 from sync.run.gcpause import gc_paused
 from sync.run.logconfig import get_logger
-from sync.run.read import drop_title_hint, read_snapshot, remember_titles, title_hint
+from sync.run.read import (
+    drop_title_hint,
+    read_snapshot,
+    read_tabs,
+    remember_titles,
+    snapshot_of,
+    title_hint,
+    titles_of,
+)
 from sync.run.report import RegionCounts, RunReport
+from sync.run.settled import remember_settled, report_settled, settled_figures, settled_key
 from sync.run.write import AnchorsMoved, write_round
 
 log = get_logger()
@@ -85,6 +94,80 @@ def _count(report: RunReport, plan: Plan, settings: SyncSettings) -> None:
     report.title = plan.title
 
 
+def _rounds(
+    counter: Counter,
+    settings: SyncSettings,
+    report: RunReport,
+    snapshot: Snapshot,
+    clock: Callable[[], datetime],
+    on_plan: Callable[[Plan], None] | None,
+    pause: Callable[[int], None],
+) -> Titles:
+    """Plan, write and verify until a read shows nothing left to change; the titles last read."""
+    row_cache = RowCache()
+    for round_number in range(1, settings.max_rounds + 1):
+        report.rounds = round_number
+        if needs_metadata(settings, snapshot):
+            snapshot = replace(snapshot, info=counter.read_info(settings.spreadsheet_id))
+        now = clock()
+        plan = plan_round(settings, snapshot, now, row_cache)
+        if on_plan is not None:
+            on_plan(plan)
+        _count(report, plan, settings)
+        log.info(
+            "planned",
+            round=round_number,
+            rows=len(plan.evaluation.rows),
+            cells=len(plan.changes),
+            setup_requests=len(plan.setup_requests),
+        )
+        if settings.dry_run:
+            report.planned = plan.changes
+            report.setup_performed = bool(plan.setup_requests)
+            break
+        if not plan.changes and not plan.setup_requests:
+            if snapshot.info is None:
+                # Planned from the read alone: the same read on the same day plans nothing.
+                remember_settled(
+                    settings, settled_key(settings, snapshot.digest, now.date()), report
+                )
+            break
+        try:
+            write_round(counter, settings, plan)
+        except (BadRequest, WriteOutcomeUnknown, AnchorsMoved) as exc:
+            log.warning("write_not_confirmed", round=round_number, error=str(exc))
+            # The grid changed under the plan (a tab or rows went away), or the write may
+            # or may not have landed: look again, with fresh metadata, and re-plan.
+            if round_number == settings.max_rounds and isinstance(exc, AnchorsMoved):
+                # People kept moving columns under every round: like rows that keep
+                # moving, the next run finishes these cells.
+                report.unconverged_cells = len(plan.changes)
+                log.warning("unverified_cells", cells=len(plan.changes), rounds=round_number)
+                break
+            if round_number == settings.max_rounds:
+                raise
+            pause(round_number)
+            snapshot = read_snapshot(
+                counter, settings, info=counter.read_info(settings.spreadsheet_id)
+            )
+            continue
+        report.cells_written += len(plan.changes)
+        report.setup_performed = report.setup_performed or bool(plan.setup_requests)
+        if round_number == settings.max_rounds:
+            # People kept moving rows under every round: these cells were written but
+            # not read back; the next run checks and, if needed, sets them.
+            report.unconverged_cells = len(plan.changes)
+            log.warning("unverified_cells", cells=len(plan.changes), rounds=round_number)
+            break
+        # Verify: read again with the titles just used (the worker tabs exist now); metadata
+        # read before the write is stale, so the fresh plan relies on the record it wrote.
+        # Round 1 is let go first: only one round's grids and plan are ever in memory.
+        titles = titles_of(snapshot, settings)
+        del plan, snapshot
+        snapshot = read_snapshot(counter, settings, titles)
+    return titles_of(snapshot, settings)
+
+
 def run_sync(
     backend: SheetsBackend,
     settings: SyncSettings,
@@ -109,72 +192,23 @@ def run_sync(
     # collector rescanning them (and the whole heap) cost a fifth of a large first run.
     with gc_paused():
         try:
-            snapshot = read_snapshot(counter, settings, title_hint(settings))
-            row_cache = RowCache()
-            for round_number in range(1, settings.max_rounds + 1):
-                report.rounds = round_number
-                if needs_metadata(settings, snapshot):
-                    snapshot = replace(snapshot, info=counter.read_info(settings.spreadsheet_id))
-                plan = plan_round(settings, snapshot, clock(), row_cache)
-                if on_plan is not None:
-                    on_plan(plan)
-                _count(report, plan, settings)
-                log.info(
-                    "planned",
-                    round=round_number,
-                    rows=len(plan.evaluation.rows),
-                    cells=len(plan.changes),
-                    setup_requests=len(plan.setup_requests),
+            first = read_tabs(counter, settings, title_hint(settings))
+            key = (
+                settled_key(settings, first.values.digest, clock().date()) if not first.info else ""
+            )
+            figures = settled_figures(settings, key)
+            if figures is not None:
+                # Byte for byte what an earlier run planned nothing from: nothing to do.
+                report.rounds = 1
+                report_settled(report, figures)
+                log.info("unchanged", rounds=1)
+                titles = first.titles
+            else:
+                titles = _rounds(
+                    counter, settings, report, snapshot_of(first), clock, on_plan, pause
                 )
-                if settings.dry_run:
-                    report.planned = plan.changes
-                    report.setup_performed = bool(plan.setup_requests)
-                    break
-                if not plan.changes and not plan.setup_requests:
-                    break
-                try:
-                    write_round(counter, settings, plan)
-                except (BadRequest, WriteOutcomeUnknown, AnchorsMoved) as exc:
-                    log.warning("write_not_confirmed", round=round_number, error=str(exc))
-                    # The grid changed under the plan (a tab or rows went away), or the write may
-                    # or may not have landed: look again, with fresh metadata, and re-plan.
-                    if round_number == settings.max_rounds and isinstance(exc, AnchorsMoved):
-                        # People kept moving columns under every round: like rows that keep
-                        # moving, the next run finishes these cells.
-                        report.unconverged_cells = len(plan.changes)
-                        log.warning(
-                            "unverified_cells", cells=len(plan.changes), rounds=round_number
-                        )
-                        break
-                    if round_number == settings.max_rounds:
-                        raise
-                    pause(round_number)
-                    snapshot = read_snapshot(
-                        counter, settings, info=counter.read_info(settings.spreadsheet_id)
-                    )
-                    continue
-                report.cells_written += len(plan.changes)
-                report.setup_performed = report.setup_performed or bool(plan.setup_requests)
-                if round_number == settings.max_rounds:
-                    # People kept moving rows under every round: these cells were written but
-                    # not read back; the next run checks and, if needed, sets them.
-                    report.unconverged_cells = len(plan.changes)
-                    log.warning("unverified_cells", cells=len(plan.changes), rounds=round_number)
-                    break
-                # Verify: read again with the titles just used (the worker tabs exist now); metadata
-                # read before the write is stale, so the fresh plan relies on the record it wrote.
-                snapshot = read_snapshot(
-                    counter,
-                    settings,
-                    Titles(
-                        regions=snapshot.regions,
-                        options=snapshot.options_title,
-                        summary=snapshot.summary_title or settings.summary_tab,
-                        compiled=snapshot.compiled_title or settings.compiled_tab,
-                        missing=snapshot.missing_regions,
-                    ),
-                )
-            remember_titles(settings, snapshot)
+            del first
+            remember_titles(settings, titles)
             if report.layout_problems:
                 report.outcome = "failed"
                 report.error = report.layout_problems[0]

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
-from sync.backends.base import SpreadsheetInfo, quote_title
+from sync.backends.base import SpreadsheetInfo, ValuesRead, quote_title
 from sync.core.errors import BadRequest
 from sync.core.settings import SyncSettings
 from sync.core.tabs import Snapshot, Titles, find_meta, resolve_titles
@@ -27,7 +28,7 @@ metadata, exactly as without it.
 """
 
 
-def _hint_key(settings: SyncSettings) -> tuple[str, ...]:
+def hint_key(settings: SyncSettings) -> tuple[str, ...]:
     return (
         settings.spreadsheet_id,
         *settings.regions,
@@ -37,17 +38,24 @@ def _hint_key(settings: SyncSettings) -> tuple[str, ...]:
     )
 
 
-def remember_titles(settings: SyncSettings, snapshot: Snapshot) -> None:
-    if snapshot.missing_regions:
-        # A region's tab is gone: the next run must look for it again, not read without it.
-        _TITLE_HINTS.pop(_hint_key(settings), None)
-        return
-    titles = Titles(
+def titles_of(snapshot: Snapshot, settings: SyncSettings) -> Titles:
+    """The titles a snapshot was read with (the worker's tabs under their configured names
+    when they did not exist yet: the set-up has just made them)."""
+    return Titles(
         regions=dict(snapshot.regions),
         options=snapshot.options_title,
         summary=snapshot.summary_title or settings.summary_tab,
         compiled=snapshot.compiled_title or settings.compiled_tab,
+        missing=snapshot.missing_regions,
     )
+
+
+def remember_titles(settings: SyncSettings, titles: Titles) -> None:
+    """Keep the titles a run read for its next run, when they differ from the configured names."""
+    if titles.missing:
+        # A region's tab is gone: the next run must look for it again, not read without it.
+        _TITLE_HINTS.pop(hint_key(settings), None)
+        return
     configured = Titles(
         regions={r: r for r in settings.regions},
         options=settings.options_tab,
@@ -55,9 +63,9 @@ def remember_titles(settings: SyncSettings, snapshot: Snapshot) -> None:
         compiled=settings.compiled_tab,
     )
     if titles == configured:
-        _TITLE_HINTS.pop(_hint_key(settings), None)
+        _TITLE_HINTS.pop(hint_key(settings), None)
     else:
-        _TITLE_HINTS[_hint_key(settings)] = titles
+        _TITLE_HINTS[hint_key(settings)] = titles
 
 
 def forget_title_hints() -> None:
@@ -65,12 +73,21 @@ def forget_title_hints() -> None:
     _TITLE_HINTS.clear()
 
 
-def read_snapshot(
+@dataclass(frozen=True)
+class TabsRead:
+    """One batchGet of every needed tab, not yet decoded: the titles asked for and the answer."""
+
+    titles: Titles
+    values: ValuesRead
+    info: SpreadsheetInfo | None = None
+
+
+def read_tabs(
     backend: Counter,
     settings: SyncSettings,
     titles: Titles | None = None,
     info: SpreadsheetInfo | None = None,
-) -> Snapshot:
+) -> TabsRead:
     """One batchGet of every needed tab; a metadata read only when a title does not resolve."""
     if info is not None:
         titles = resolve_titles(info, settings)
@@ -81,34 +98,52 @@ def read_snapshot(
             summary=settings.summary_tab,
             compiled=settings.compiled_tab,
         )
-    wanted = titles.all()
     try:
-        grids = backend.read_ranges(settings.spreadsheet_id, [quote_title(t) for t in wanted])
+        values = backend.read_values(
+            settings.spreadsheet_id, [quote_title(t) for t in titles.all()]
+        )
     except BadRequest:
         if info is not None:
             raise
-        return read_snapshot(backend, settings, info=backend.read_info(settings.spreadsheet_id))
-    by_title = dict(zip(wanted, grids, strict=True))
+        return read_tabs(backend, settings, info=backend.read_info(settings.spreadsheet_id))
+    return TabsRead(titles=titles, values=values, info=info)
+
+
+def snapshot_of(read: TabsRead) -> Snapshot:
+    """The read decoded into the grids a round plans from."""
+    titles = read.titles
+    by_title = dict(zip(titles.all(), read.values.grids(), strict=True))
     return Snapshot(
         grids=by_title,
         regions=dict(titles.regions),
         options_title=titles.options,
         summary_title=titles.summary,
         compiled_title=titles.compiled,
-        info=info,
+        info=read.info,
         meta=find_meta(by_title.get(titles.summary)) if titles.summary else None,
         missing_regions=titles.missing,
+        digest=read.values.digest,
     )
+
+
+def read_snapshot(
+    backend: Counter,
+    settings: SyncSettings,
+    titles: Titles | None = None,
+    info: SpreadsheetInfo | None = None,
+) -> Snapshot:
+    """One batchGet of every needed tab, decoded (see `read_tabs`)."""
+    return snapshot_of(read_tabs(backend, settings, titles, info))
 
 
 def title_hint(settings: SyncSettings) -> Titles | None:
     """The titles the last run in this process read for this spreadsheet, if they differed."""
-    return _TITLE_HINTS.get(_hint_key(settings))
+    return _TITLE_HINTS.get(hint_key(settings))
 
 
 def hint_key_text(settings: SyncSettings) -> str:
     """The key a hint is kept under outside the process (the run history)."""
-    return json.dumps(_hint_key(settings), ensure_ascii=False)
+    return json.dumps(hint_key(settings), ensure_ascii=False)
 
 
 def title_hint_data(settings: SyncSettings) -> dict[str, Any] | None:
@@ -129,7 +164,7 @@ def restore_title_hint(settings: SyncSettings, data: Mapping[str, Any] | None) -
     Take a hint kept by an earlier process, unless this process has its own. A hint is only a
     first guess at the titles: a wrong one costs the failed read it was meant to save.
     """
-    key = _hint_key(settings)
+    key = hint_key(settings)
     if data is None or key in _TITLE_HINTS:
         return
     regions = data.get("regions")
@@ -145,4 +180,4 @@ def restore_title_hint(settings: SyncSettings, data: Mapping[str, Any] | None) -
 
 def drop_title_hint(settings: SyncSettings) -> None:
     """Forget this spreadsheet's hint (a run failed: the next one starts from the names)."""
-    _TITLE_HINTS.pop(_hint_key(settings), None)
+    _TITLE_HINTS.pop(hint_key(settings), None)

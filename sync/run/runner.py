@@ -28,6 +28,7 @@ from sync.run.history import RunHistory
 from sync.run.logconfig import get_logger
 from sync.run.loop import bangkok_now, run_sync
 from sync.run.read import hint_key_text, restore_title_hint, title_hint_data
+from sync.run.settled import restore_settled, settled_text
 from sync.run.report import RunReport
 
 
@@ -123,6 +124,8 @@ def run_once(
     hint_key = hint_key_text(settings)
     kept_hint = history.title_hint(hint_key)
     restore_title_hint(settings, kept_hint)
+    kept_settled = history.settled_read(hint_key)
+    restore_settled(settings, kept_settled)
     try:
         if backend is None:
             with open_backend(config) as opened:
@@ -164,6 +167,9 @@ def run_once(
             hint = title_hint_data(settings)
             if hint != kept_hint:
                 history.remember_title_hint(hint_key, request.spreadsheet_id, hint)
+            settled = settled_text(settings)
+            if settled != kept_settled:
+                history.remember_settled_read(hint_key, request.spreadsheet_id, settled)
         structlog.contextvars.unbind_contextvars("run_id", "spreadsheet")
 
 

@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TextIO
 
-from sync.backends.base import Grid, SheetsBackend, SpreadsheetInfo
+from sync.backends.base import Grid, SheetsBackend, SpreadsheetInfo, ValuesRead, read_values
 from sync.core.round import Plan
 from sync.core.setup import ANCHOR_PREFIX
 
@@ -143,6 +143,15 @@ class ProgressBackend:
         anchors = sum(1 for name in ranges if name.startswith(ANCHOR_PREFIX))
         self.printer.on_read(len(ranges) - anchors, anchors)
         return grids
+
+    def read_values(self, spreadsheet_id: str, ranges: Sequence[str]) -> ValuesRead:
+        """
+        The same read with its answer's bytes kept, then a progress line.
+        """
+        read = read_values(self.backend, spreadsheet_id, ranges)
+        anchors = sum(1 for name in ranges if name.startswith(ANCHOR_PREFIX))
+        self.printer.on_read(len(ranges) - anchors, anchors)
+        return read
 
     def read_info(self, spreadsheet_id: str) -> SpreadsheetInfo:
         """
