@@ -28,8 +28,8 @@ from sync.run.history import RunHistory
 from sync.run.logconfig import get_logger
 from sync.run.loop import bangkok_now, run_sync
 from sync.run.read import hint_key_text, restore_title_hint, title_hint_data
-from sync.run.settled import restore_settled, settled_text
 from sync.run.report import RunReport
+from sync.run.settled import restore_settled, settled_text
 
 
 @dataclass(frozen=True)
