@@ -7,10 +7,13 @@ repeats across tabs (domain spec §5), and derives the worker block's values (§
 
 from __future__ import annotations
 
-from collections.abc import Container, Mapping, Sequence
-from dataclasses import dataclass, field
+import hashlib
+from collections.abc import Container, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
+
+import msgspec
 
 import kpi
 import rules
@@ -71,6 +74,9 @@ class RowEvaluation:
 FORM_RESULTS: tuple[str, ...] = (h.KNOWLEDGE_GAIN, h.KNOWLEDGE_APPLIED, *kpi.FORM_CHECKBOXES)
 """The form's own results the summary counts or averages per region (domain spec §7)."""
 
+KEPT_VALUES: tuple[str, ...] = (h.GROUP_REGISTRATION, h.GROUP_NAME, *FORM_RESULTS)
+"""Parsed values a row evaluation keeps: what `RowEvaluation.outcome` reads of them."""
+
 
 def _group(values: Mapping[str, object]) -> str | None:
     """
@@ -117,18 +123,58 @@ def options_from_grid(grid: Sequence[Sequence[Any]]) -> dict[str, list[str]]:
     return lists
 
 
+class RowCells(Mapping[str, object]):
+    """
+    One row's input cells by canonical header, read from the grid's own row list.
+
+    What a row evaluation keeps of the row (the compiled tab copies a few of its cells): a
+    view costs two references where a dict of every column of every row cost tens of MB.
+    """
+
+    __slots__ = ("_columns", "_row")
+
+    def __init__(self, row: Sequence[object], columns: Mapping[str, int]) -> None:
+        self._row = row
+        self._columns = columns
+
+    def __getitem__(self, header: str) -> object:
+        index = self._columns[header]
+        return self._row[index] if index < len(self._row) else None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._columns)
+
+    def __len__(self) -> int:
+        return len(self._columns)
+
+
+CacheKey = tuple[object, bytes]
+"""A row's context (tab, year, date, headers) and the digest of its values."""
+
+
+def _row_digest(values: tuple[object, ...]) -> bytes:
+    """
+    A digest of a row's values that tells 1, 1.0 and True apart (their JSON differs), so the
+    cache keeps 16 bytes per row instead of the row's values and their types.
+    """
+    encoded = msgspec.json.encode(values, enc_hook=_tagged)
+    return hashlib.blake2b(encoded, digest_size=16).digest()
+
+
+def _tagged(value: object) -> object:
+    return ["$", type(value).__qualname__, repr(value)]
+
+
 @dataclass
 class RowCache:
     """Results of rows already checked in this run, valid while the dropdown lists hold."""
 
     options: object = None
-    rows: dict[tuple[object, ...], tuple[rules.RowResult, kpi.KpiResult]] = field(
-        default_factory=dict
-    )
+    rows: dict[CacheKey, tuple[rules.RowResult, kpi.KpiResult]] = field(default_factory=dict)
 
     def for_options(
         self, options_grid: object
-    ) -> dict[tuple[object, ...], tuple[rules.RowResult, kpi.KpiResult]]:
+    ) -> dict[CacheKey, tuple[rules.RowResult, kpi.KpiResult]]:
         """The cached rows, emptied first when the `ตัวเลือก` lists changed."""
         if options_grid != self.options:
             self.rows = {}
@@ -142,7 +188,7 @@ def evaluate(
     options: Mapping[str, Sequence[str]],
     fiscal_year: int,
     as_of: date,
-    cache: dict[tuple[object, ...], tuple[rules.RowResult, kpi.KpiResult]] | None = None,
+    cache: dict[CacheKey, tuple[rules.RowResult, kpi.KpiResult]] | None = None,
 ) -> Evaluation:
     """
     Check, compute and de-duplicate every row of every processable tab.
@@ -152,7 +198,7 @@ def evaluate(
     depend on the other rows and are always resolved afresh.
     """
     cache = {} if cache is None else cache
-    provisional: list[tuple[str, int, Mapping[str, object], rules.RowResult, kpi.KpiResult]] = []
+    provisional: list[tuple[str, int, RowCells, rules.RowResult, kpi.KpiResult]] = []
     blank: dict[str, tuple[int, ...]] = {}
     for tab in tabs:
         blanks = []
@@ -160,30 +206,32 @@ def evaluate(
         # equal in Python but are different cells), with the headers they sit under (one tuple
         # per tab) in case columns moved between the two rounds.
         context = (tab.region, fiscal_year, as_of, tuple(tab.headers.columns))
+        columns = tab.headers.columns
         for row_number in range(tab.first_data_row, len(tab.grid) + 1):
-            cells = tab.headers.row_cells(tab.grid[row_number - 1])
+            grid_row = tab.grid[row_number - 1]
+            cells = tab.headers.row_cells(grid_row)
             if all(rules.is_blank(v) for v in cells.values()):
                 blanks.append(row_number)
                 continue
             # An empty cell the API omitted (None) and one it sends as '' (once the worker's
             # columns exist to its right) are the same cell: one key, or round 2 re-checks
             # nearly every row of a first run.
-            values = tuple(None if v == "" else v for v in cells.values())
-            key = (context, values, tuple(map(type, values)))
+            key = (context, _row_digest(tuple(None if v == "" else v for v in cells.values())))
             cached = cache.get(key)
             if cached is None:
                 check = rules.check_row(
                     cells, region=tab.region, options=options, fiscal_year=fiscal_year, as_of=as_of
                 )
-                cached = cache[key] = (
-                    check,
-                    kpi.evaluate_row(cells, parsed=check.values, changes=check.changes),
-                )
+                result = kpi.evaluate_row(cells, parsed=check.values, changes=check.changes)
+                # Only what later steps read is kept: the parsed values of every column and
+                # the formulas' working stay behind with this row's dict.
+                kept = {x: check.values[x] for x in KEPT_VALUES if x in check.values}
+                cached = cache[key] = (replace(check, values=kept, changes=None), result)
             check, result = cached
             if check.is_blank:
                 blanks.append(row_number)
                 continue
-            provisional.append((tab.region, row_number, cells, check, result))
+            provisional.append((tab.region, row_number, RowCells(grid_row, columns), check, result))
         blank[tab.region] = tuple(blanks)
 
     statuses = []
