@@ -88,6 +88,35 @@ def _as_decimal(value: object) -> Decimal | None:
         return None
 
 
+_UNSURE = object()
+"""Equal to nothing: `as_read` of a value whose read-back form it does not predict."""
+
+
+def as_read(value: CellValue) -> object:
+    """
+    The value as a read shows a cell that holds it (blank as None, a number as a double), or
+    a marker equal to nothing when not sure: a quick test for a whole row of cells at once.
+    Equal with equal types implies `same_value`; anything else is left to `same_value`.
+    """
+    if value is None or value == "":
+        return None
+    kind = type(value)
+    if kind is str:
+        return value
+    if kind is Decimal or kind is int:
+        number = _as_double(value)  # type: ignore[arg-type]
+        if number is None:
+            return _UNSURE
+        # The API writes a whole double without a fraction (`120840`, not `120840.0`).
+        return int(number) if number.is_integer() and abs(number) < 2**53 else number
+    return _UNSURE
+
+
+def read_back(value: object) -> object:
+    """A cell as read, blank as None (the API sends an empty cell as '' or leaves it out)."""
+    return None if value == "" else value
+
+
 def same_value(current: object, desired: CellValue) -> bool:
     """Whether the cell as read (UNFORMATTED_VALUE) already shows the desired value."""
     if desired is None or desired == "":

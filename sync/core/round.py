@@ -21,7 +21,7 @@ from typing import Any
 import kpi
 from rules import headers as h
 from sync.core import setup as setup_mod
-from sync.core.cells import CellValue, cell_at, column_letter, hyperlink
+from sync.core.cells import CellValue, as_read, cell_at, column_letter, hyperlink, read_back
 from sync.core.diff import CellChange, diff_tab, padding_for
 from sync.core.evaluate import (
     Evaluation,
@@ -106,12 +106,23 @@ def _row_changes(
     changes: list[CellChange] = []
     padding: list[CellChange] = []
     checked_col = tab.worker_columns[h.CHECKED_AT]
+    columns: list[int] = []
     for row in evaluation.rows:
         if row.region != tab.region:
             continue
+        wanted = worker_values(row, tab.worker_columns)
+        if not columns:
+            columns = [tab.worker_columns[header] for header in wanted]
+        # The whole worker block of the row at once: unchanged rows (nearly all, after the
+        # first run) cost two tuple comparisons, not a comparison per cell.
+        line = tab.grid[row.row - 1] if row.row <= len(tab.grid) else ()
+        size = len(line)
+        current = tuple([read_back(line[c]) if c < size else None for c in columns])
+        shown = tuple(map(as_read, wanted.values()))
+        if shown == current and tuple(map(type, shown)) == tuple(map(type, current)):
+            continue
         desired = {
-            (row.row, tab.worker_columns[header]): value
-            for header, value in worker_values(row, tab.worker_columns).items()
+            (row.row, col): value for col, value in zip(columns, wanted.values(), strict=True)
         }
         row_changes = diff_tab(tab.title, tab.grid, desired)
         if row_changes:
