@@ -8,10 +8,11 @@ worker cells (`value_writes`), `updateCells` requests for the worker's own tabs.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, cast
+
+import msgspec
 
 from sync.core.cells import (
     CellValue,
@@ -24,7 +25,7 @@ from sync.core.cells import (
 )
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True, order=True, slots=True)
 class CellChange:
     """One cell to write: tab title, 1-based sheet row, 0-based column, new value."""
 
@@ -120,14 +121,32 @@ def padding_for(
     ]
 
 
+class Batch(list[dict[str, Any]]):
+    """
+    The requests of one call, with the JSON of each (sizing the call needed it): a backend
+    sends these bytes as they are instead of serialising the requests a second time.
+    """
+
+    encoded: list[bytes]
+
+    def __init__(self, requests: Sequence[dict[str, Any]] = (), encoded: Sequence[bytes] = ()):
+        super().__init__(requests)
+        self.encoded = list(encoded)
+
+
+def encode(value: object) -> bytes:
+    """JSON as sent: compact UTF-8."""
+    return msgspec.json.encode(value)
+
+
 def batches(
     requests: Sequence[dict[str, Any]],
     max_bytes: int,
     *,
     together: Sequence[tuple[int, int]] = (),
-) -> list[list[dict[str, Any]]]:
+) -> list[Batch]:
     """
-    Requests split into batchUpdate calls of about `max_bytes` of JSON each, in order.
+    Requests split into calls of about `max_bytes` of JSON each, in order.
 
     Google recommends payloads of at most 2 MB (https://developers.google.com/sheets/api/limits).
     Each call is atomic on its own; if a later one fails, the run re-reads and re-plans, and
@@ -136,21 +155,21 @@ def batches(
     it writes by position is only sure inside the atomic call that inserted the columns.
     """
     starts = {start: end for start, end in together}
-    units: list[list[dict[str, Any]]] = []
+    out: list[Batch] = []
+    size = 0
     i = 0
     while i < len(requests):
         end = max(starts.get(i, i + 1), i + 1)
-        units.append(list(requests[i:end]))
+        unit = list(requests[i:end])
         i = end
-    out: list[list[dict[str, Any]]] = []
-    size = 0
-    for unit in units:
-        cost = sum(len(json.dumps(r, ensure_ascii=True, separators=(",", ":"))) for r in unit)
+        encoded = [encode(r) for r in unit]
+        cost = sum(map(len, encoded))
         if out and size + cost <= max_bytes:
             out[-1].extend(unit)
+            out[-1].encoded.extend(encoded)
             size += cost
         else:
-            out.append(unit)
+            out.append(Batch(unit, encoded))
             size = cost
     return out
 
