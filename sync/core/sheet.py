@@ -57,17 +57,23 @@ class ValuesRead:
         return cls(digest=_digest(encoded), _grids=list(grids))
 
     def grids(self) -> list[Grid]:
-        """Every range's values in request order; decoded on the first call, body dropped."""
-        if self._grids is None:
-            body, self.body = self.body or b"{}", None
-            try:
-                decoded = msgspec.json.decode(body, type=_BatchGet)
-                self._grids = [vr.values for vr in decoded.valueRanges]
-            except msgspec.DecodeError:
-                # Out of msgspec's range (a number beyond a double): the standard parser.
-                raw = json.loads(body)
-                self._grids = [list(vr.get("values", [])) for vr in raw.get("valueRanges", [])]
-        return self._grids
+        """
+        Every range's values in request order, handed over once: the read keeps neither the
+        body nor the grids, so a round's grids live exactly as long as the round uses them.
+        """
+        if self._grids is not None:
+            grids, self._grids = self._grids, None
+            return grids
+        if self.body is None:
+            raise RuntimeError("the grids of this read were handed over already")
+        body, self.body = self.body, None
+        try:
+            decoded = msgspec.json.decode(body, type=_BatchGet)
+            return [vr.values for vr in decoded.valueRanges]
+        except msgspec.DecodeError:
+            # Out of msgspec's range (a number beyond a double): the standard parser.
+            raw = json.loads(body)
+            return [list(vr.get("values", [])) for vr in raw.get("valueRanges", [])]
 
 
 @dataclass(frozen=True)

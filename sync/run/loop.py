@@ -41,6 +41,7 @@ from sync.core.tabs import Snapshot, Titles
 from sync.run.counter import Counter
 from sync.run.gcpause import gc_paused
 from sync.run.logconfig import get_logger
+from sync.run.memory import give_back_memory
 from sync.run.read import (
     drop_title_hint,
     read_snapshot,
@@ -208,6 +209,7 @@ def run_sync(
                     counter, settings, report, snapshot_of(first), clock, on_plan, pause
                 )
             del first
+            give_back_memory(collect=figures is None)
             remember_titles(settings, titles)
             if report.layout_problems:
                 report.outcome = "failed"
