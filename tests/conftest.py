@@ -10,6 +10,7 @@ import pytest
 import structlog
 
 from sheets_emulator.http.server import EmulatorHandle
+from sync.run.loop import forget_row_caches
 from sync.run.read import forget_title_hints
 from sync.run.settled import forget_settled
 
@@ -23,6 +24,7 @@ def _clean_global_state(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     structlog.contextvars.clear_contextvars()
     forget_title_hints()
     forget_settled()
+    forget_row_caches()
     yield
     structlog.reset_defaults()
     structlog.contextvars.clear_contextvars()

@@ -8,10 +8,12 @@ repeats across tabs (domain spec §5), and derives the worker block's values (§
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Container, Iterator, Mapping, Sequence
+import operator
+from collections.abc import Callable, Container, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any
+from functools import partial
+from typing import Any, TypeVar, cast
 
 import msgspec
 
@@ -101,6 +103,11 @@ class Evaluation:
 
     rows: tuple[RowEvaluation, ...]
     blank_rows: Mapping[str, tuple[int, ...]]
+    fingerprint: bytes = b""
+    """Digest of every row's place, cells and final status: equal fingerprints (with the same
+    dropdown lists) mean equal rows, so what is built from the rows alone can be kept."""
+    fingerprints: Mapping[str, bytes] = field(default_factory=dict)
+    """The same per region: what one tab's worker cells are decided from."""
 
 
 def options_from_grid(grid: Sequence[Sequence[Any]]) -> dict[str, list[str]]:
@@ -165,21 +172,119 @@ def _tagged(value: object) -> object:
     return ["$", type(value).__qualname__, repr(value)]
 
 
-@dataclass
+RowResults = tuple[rules.RowResult, kpi.KpiResult]
+T = TypeVar("T")
+
+
 class RowCache:
-    """Results of rows already checked in this run, valid while the dropdown lists hold."""
+    """
+    Results of rows already checked, valid while the dropdown lists hold: a run's two rounds
+    share them, and the service keeps them for the spreadsheet's next run, so a run after a
+    few edits checks about those rows only (issue: cost follows change).
 
-    options: object = None
-    rows: dict[CacheKey, tuple[rules.RowResult, kpi.KpiResult]] = field(default_factory=dict)
+    Two generations: what the current run used, and what the run before used; a run starts
+    a new generation (`next_run`), so a row nobody has had in a whole run is let go.
+    """
 
-    def for_options(
-        self, options_grid: object
-    ) -> dict[CacheKey, tuple[rules.RowResult, kpi.KpiResult]]:
-        """The cached rows, emptied first when the `ตัวเลือก` lists changed."""
+    def __init__(self) -> None:
+        self.options: object = None
+        self.current: dict[CacheKey, RowResults] = {}
+        self.previous: dict[CacheKey, RowResults] = {}
+        self.tabs: dict[str, tuple[object, list[TabEntry], tuple[int, ...]]] = {}
+        """Per region, the rows of the tab as last read (by its digest), to skip it unchanged."""
+        self.built: dict[str, tuple[object, Any]] = {}
+        self.clean: dict[str, object] = {}
+        """Per tab title, the key (its digest, what was wanted) of its last diff that found
+        nothing to change."""
+        """What was last built from whole evaluations (the KPI summary), by its inputs' key."""
+
+    def built_from(self, name: str, key: object, build: Callable[[], T]) -> T:
+        """`build()`, or what it returned last time for the same key (equal inputs)."""
+        known = self.built.get(name)
+        if known is not None and known[0] == key:
+            return cast(T, known[1])
+        value = build()
+        self.built[name] = (key, value)
+        return value
+
+    def __len__(self) -> int:
+        return len(self.current) + len(self.previous)
+
+    def for_options(self, options_grid: object) -> RowCache:
+        """This cache, emptied first when the `ตัวเลือก` lists changed."""
         if options_grid != self.options:
-            self.rows = {}
+            self.current, self.previous, self.built, self.tabs, self.clean = {}, {}, {}, {}, {}
             self.options = options_grid
-        return self.rows
+        return self
+
+    def next_run(self) -> None:
+        """Start a run: rows the last run did not use are dropped now."""
+        self.previous, self.current = self.current, {}
+
+    def get(self, key: CacheKey) -> RowResults | None:
+        found = self.current.get(key)
+        if found is None:
+            found = self.previous.pop(key, None)
+            if found is not None:
+                self.current[key] = found
+        return found
+
+    def __setitem__(self, key: CacheKey, value: RowResults) -> None:
+        self.current[key] = value
+
+
+TabEntry = tuple[int, CacheKey, RowResults]
+"""One checked row of a tab: its number, its cache key and its results."""
+
+_BLANK: RowResults = (
+    rules.RowResult(status="", findings=(), is_blank=True),
+    kpi.KpiResult(values={}, figures={}),
+)
+"""What a row with no typed cell evaluates to (cached like any row)."""
+
+
+def _values_of(columns: Mapping[str, int]) -> Callable[[Sequence[object]], tuple[object, ...]]:
+    """
+    A row's input values in column order, read in one step; an empty cell is '' whether the
+    API sent '' or left it out (trailing), so both rounds of a first run key a row alike.
+    """
+    indexes = list(columns.values())
+    width = 1 + max(indexes, default=-1)
+    getter = operator.itemgetter(*indexes) if len(indexes) > 1 else None
+
+    def values(row: Sequence[object]) -> tuple[object, ...]:
+        if len(row) < width:
+            row = [*row, *([""] * (width - len(row)))]
+        if getter is not None:
+            return cast(tuple[object, ...], getter(row))
+        return tuple(row[i] for i in indexes)
+
+    return values
+
+
+def _check_tab(
+    tab: RegionTab,
+    context: tuple[object, ...],
+    cache: RowCache | dict[CacheKey, RowResults],
+    check: Callable[[Mapping[str, object]], RowResults],
+) -> tuple[list[TabEntry], tuple[int, ...]]:
+    """Every row of one tab checked (or found in the cache), and its blank rows."""
+    entries: list[TabEntry] = []
+    blanks: list[int] = []
+    values_of = _values_of(tab.headers.columns)
+    for row_number in range(tab.first_data_row, len(tab.grid) + 1):
+        grid_row = tab.grid[row_number - 1]
+        key = (context, _row_digest(values_of(grid_row)))
+        cached = cache.get(key)
+        if cached is None:
+            cells = tab.headers.row_cells(grid_row)
+            typed = not all(rules.is_blank(v) for v in cells.values())
+            cached = cache[key] = check(cells) if typed else _BLANK
+        if cached[0].is_blank:
+            blanks.append(row_number)
+        else:
+            entries.append((row_number, key, cached))
+    return entries, tuple(blanks)
 
 
 def evaluate(
@@ -188,51 +293,57 @@ def evaluate(
     options: Mapping[str, Sequence[str]],
     fiscal_year: int,
     as_of: date,
-    cache: dict[CacheKey, tuple[rules.RowResult, kpi.KpiResult]] | None = None,
+    cache: RowCache | dict[CacheKey, RowResults] | None = None,
+    digests: Mapping[str, str] | None = None,
 ) -> Evaluation:
     """
     Check, compute and de-duplicate every row of every processable tab.
 
-    A run evaluates twice (plan, then verify after its write); `cache` lets the verify round
-    skip rows whose cells did not change. Only a row's own results are cached: duplicates
-    depend on the other rows and are always resolved afresh.
+    A run evaluates twice (plan, then verify after its write); `cache` lets the verify round,
+    and the service's next run, skip rows whose cells did not change, and with the tabs'
+    `digests` (of their values as read, by title) skip whole tabs that did not change. Only a
+    row's own results are cached: duplicates depend on the other rows and are always resolved
+    afresh.
     """
     cache = {} if cache is None else cache
+
+    def check_new(cells: Mapping[str, object], region: str) -> RowResults:
+        found = rules.check_row(
+            cells, region=region, options=options, fiscal_year=fiscal_year, as_of=as_of
+        )
+        computed = kpi.evaluate_row(cells, parsed=found.values, changes=found.changes)
+        # Only what later steps read is kept: the parsed values of every column and the
+        # formulas' working stay behind with this row's dict.
+        kept = {x: found.values[x] for x in KEPT_VALUES if x in found.values}
+        return replace(found, values=kept, changes=None), computed
+
     provisional: list[tuple[str, int, RowCells, rules.RowResult, kpi.KpiResult]] = []
     blank: dict[str, tuple[int, ...]] = {}
+    seen: dict[str, list[object]] = {}
     for tab in tabs:
-        blanks = []
-        # A row's cache key: its values in column order and their types (1, 1.0 and True are
+        # A row's cache key: the digest of its values in column order (1, 1.0 and True are
         # equal in Python but are different cells), with the headers they sit under (one tuple
         # per tab) in case columns moved between the two rounds.
-        context = (tab.region, fiscal_year, as_of, tuple(tab.headers.columns))
         columns = tab.headers.columns
-        for row_number in range(tab.first_data_row, len(tab.grid) + 1):
-            grid_row = tab.grid[row_number - 1]
-            cells = tab.headers.row_cells(grid_row)
-            if all(rules.is_blank(v) for v in cells.values()):
-                blanks.append(row_number)
-                continue
-            # An empty cell the API omitted (None) and one it sends as '' (once the worker's
-            # columns exist to its right) are the same cell: one key, or round 2 re-checks
-            # nearly every row of a first run.
-            key = (context, _row_digest(tuple(None if v == "" else v for v in cells.values())))
-            cached = cache.get(key)
-            if cached is None:
-                check = rules.check_row(
-                    cells, region=tab.region, options=options, fiscal_year=fiscal_year, as_of=as_of
-                )
-                result = kpi.evaluate_row(cells, parsed=check.values, changes=check.changes)
-                # Only what later steps read is kept: the parsed values of every column and
-                # the formulas' working stay behind with this row's dict.
-                kept = {x: check.values[x] for x in KEPT_VALUES if x in check.values}
-                cached = cache[key] = (replace(check, values=kept, changes=None), result)
-            check, result = cached
-            if check.is_blank:
-                blanks.append(row_number)
-                continue
-            provisional.append((tab.region, row_number, RowCells(grid_row, columns), check, result))
-        blank[tab.region] = tuple(blanks)
+        context = (tab.region, fiscal_year, as_of, tuple(columns))
+        digest = (digests or {}).get(tab.title)
+        tab_key = (context, digest, tuple(columns.values()), tab.first_data_row)
+        known = cache.tabs.get(tab.region) if isinstance(cache, RowCache) and digest else None
+        if known is not None and known[0] == tab_key:
+            entries, blanks = known[1], known[2]
+            for _, key, _ in entries:  # still in use: kept for the next run
+                cache.get(key)
+        else:
+            entries, blanks = _check_tab(tab, context, cache, partial(check_new, region=tab.region))
+            if isinstance(cache, RowCache) and digest:
+                cache.tabs[tab.region] = (tab_key, entries, blanks)
+        region_seen = seen[tab.region] = [fiscal_year, as_of.isoformat(), list(columns.values())]
+        for row_number, key, (found, computed) in entries:
+            cells = RowCells(tab.grid[row_number - 1], columns)
+            provisional.append((tab.region, row_number, cells, found, computed))
+            region_seen.append(key[1])
+        blank[tab.region] = blanks
+        region_seen.append(blanks)
 
     statuses = []
     candidates = []
@@ -250,6 +361,12 @@ def evaluate(
         )
     marks = rules.resolve_duplicates(candidates)
 
+    for ref, marked in marks.items():
+        seen[ref.region].append((ref.row, marked.status, marked.pointer))
+    fingerprints = {
+        region: hashlib.blake2b(msgspec.json.encode(items), digest_size=16).digest()
+        for region, items in seen.items()
+    }
     rows = []
     for (region, row_number, row_cells, check, result), (findings, status) in zip(
         provisional, statuses, strict=True
@@ -268,7 +385,13 @@ def evaluate(
                 pointer=mark.pointer if mark else "",
             )
         )
-    return Evaluation(rows=tuple(rows), blank_rows=blank)
+    overall = hashlib.blake2b(msgspec.json.encode(list(fingerprints.items())), digest_size=16)
+    return Evaluation(
+        rows=tuple(rows),
+        blank_rows=blank,
+        fingerprint=overall.digest(),
+        fingerprints=fingerprints,
+    )
 
 
 def worker_values(row: RowEvaluation, columns: Container[str]) -> dict[str, CellValue]:

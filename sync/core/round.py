@@ -13,15 +13,26 @@ columns are is `sync.core.tabs`'s to say; which set-up requests a round sends,
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Any
+
+import msgspec
 
 import kpi
 from rules import headers as h
 from sync.core import setup as setup_mod
-from sync.core.cells import CellValue, as_read, cell_at, column_letter, hyperlink, read_back
+from sync.core.cells import (
+    CellValue,
+    as_read,
+    cell_at,
+    column_letter,
+    hyperlink,
+    read_back,
+    same_value,
+)
 from sync.core.diff import CellChange, diff_tab, padding_for
 from sync.core.evaluate import (
     Evaluation,
@@ -94,6 +105,10 @@ class Plan:
     """Tabs processed without some required column (the run still succeeds)."""
 
 
+def _column(change: CellChange) -> int:
+    return change.col
+
+
 def _row_changes(
     tab: RegionTab, evaluation: Evaluation, stamp: str
 ) -> tuple[list[CellChange], list[CellChange]]:
@@ -121,14 +136,18 @@ def _row_changes(
         shown = tuple(map(as_read, wanted.values()))
         if shown == current and tuple(map(type, shown)) == tuple(map(type, current)):
             continue
-        desired = {
-            (row.row, col): value for col, value in zip(columns, wanted.values(), strict=True)
-        }
-        row_changes = diff_tab(tab.title, tab.grid, desired)
+        row_changes: list[CellChange] = []
+        row_padding: list[CellChange] = []
+        for col, got, value, seen in zip(columns, current, wanted.values(), shown, strict=True):
+            unchanged = (seen == got and type(seen) is type(got)) or same_value(got, value)
+            (row_padding if unchanged else row_changes).append(
+                CellChange(tab.title, row.row, col, value)
+            )
         if row_changes:
+            row_changes.sort(key=_column)
             row_changes.append(CellChange(tab.title, row.row, checked_col, stamp))
             changes.extend(row_changes)
-            padding.extend(padding_for(row_changes, desired, tab.title))
+            padding.extend(row_padding)
     for row_number in evaluation.blank_rows.get(tab.region, ()):
         desired_blank: dict[tuple[int, int], CellValue] = {
             (row_number, col): None for col in tab.worker_columns.values()
@@ -146,16 +165,32 @@ def _grid_changes(
     skip: set[tuple[int, int]],
 ) -> tuple[list[CellChange], list[CellChange]]:
     """Changes to a worker-owned tab, and the padding that fills out each changed row."""
-    desired: dict[tuple[int, int], CellValue] = {k: v for k, v in wanted.items() if k not in skip}
-    for r, row in enumerate(current, start=1):
-        for c, value in enumerate(row):
-            if (r, c) not in desired and (r, c) not in skip and value not in (None, ""):
+    by_row: dict[int, dict[int, CellValue]] = {}
+    for (r, c), value in wanted.items():
+        if (r, c) not in skip:
+            by_row.setdefault(r, {})[c] = value
+    skip_rows = {r for r, _ in skip}
+    desired: dict[tuple[int, int], CellValue] = {}
+    for r in sorted(set(by_row) | set(range(1, len(current) + 1))):
+        want = by_row.get(r, {})
+        line = current[r - 1] if r <= len(current) else []
+        if r not in skip_rows:
+            # The whole row at once: it reads as wanted, and holds nothing else.
+            size = max(len(line), 1 + max(want, default=-1))
+            shown = tuple([as_read(want.get(c)) for c in range(size)])
+            got = tuple([read_back(line[c]) if c < len(line) else None for c in range(size)])
+            if shown == got and tuple(map(type, shown)) == tuple(map(type, got)):
+                continue
+        desired.update(((r, c), value) for c, value in want.items())
+        for c, value in enumerate(line):
+            if c not in want and (r, c) not in skip and value not in (None, ""):
                 desired[(r, c)] = None
     changes = diff_tab(title, current, desired)
-    width = 1 + max((c for _, c in desired), default=0)
+    columns = [c for r, c in wanted if (r, c) not in skip] + [c for _, c in desired]
+    width = 1 + max(columns, default=0)
     rows = {change.row for change in changes}
     fillable = {
-        (r, c): desired.get((r, c)) for r in rows for c in range(width) if (r, c) not in skip
+        (r, c): wanted.get((r, c)) for r in rows for c in range(width) if (r, c) not in skip
     }
     return changes, padding_for(changes, fillable, title)
 
@@ -204,15 +239,24 @@ def _evaluate(
         fiscal_year=settings.fiscal_year,
         as_of=now.date(),
         cache=cache.for_options(options_grid) if cache is not None else None,
+        digests=snapshot.tab_digests,
     )
-    outcomes = [row.outcome() for row in evaluation.rows]
-    summary = kpi.summarise(
-        outcomes,
-        regions=list(settings.regions),
-        profile=settings.profile,
-        skipped={n.region: n.reason() for n in mapped.notices if n.skipped},
-    )
-    return evaluation, summary
+    skipped = {n.region: n.reason() for n in mapped.notices if n.skipped}
+
+    def summarise() -> kpi.Summary:
+        return kpi.summarise(
+            [row.outcome() for row in evaluation.rows],
+            regions=list(settings.regions),
+            profile=settings.profile,
+            skipped=skipped,
+        )
+
+    if cache is None:
+        return evaluation, summarise()
+    # The verify round (and a run after edits outside the form) has the very rows of the
+    # round before: the same summary.
+    key = (evaluation.fingerprint, settings.regions, settings.profile, tuple(skipped.items()))
+    return evaluation, cache.built_from("summary", key, summarise)
 
 
 def _known_sheet_ids(snapshot: Snapshot) -> dict[str, int]:
@@ -327,25 +371,55 @@ def _cell_changes(
     stamp: str,
     worker_tabs: Sequence[tuple[str, list[list[CellValue]]]],
     setup_requests: Sequence[Mapping[str, Any]],
+    cache: RowCache | None = None,
 ) -> tuple[list[CellChange], list[CellChange]]:
     """Step 7: every cell whose value differs, and the padding of positional writes."""
     changes: list[CellChange] = []
     padding: list[CellChange] = []
+
+    def unless_clean(
+        title: str, key: object, diff: Callable[[], tuple[list[CellChange], list[CellChange]]]
+    ) -> None:
+        # A tab read exactly as when its diff last found nothing, wanted exactly as then,
+        # still needs nothing: it is not compared again, cell by cell or row by row.
+        known = cache is not None and snapshot.tab_digests.get(title)
+        if known and cache is not None and cache.clean.get(title) == key:
+            return
+        found, filler = diff()
+        changes.extend(found)
+        padding.extend(filler)
+        if known and cache is not None and not found:
+            cache.clean[title] = key
+
     for tab in mapped.tabs:
-        tab_changes, tab_padding = _row_changes(tab, evaluation, stamp)
-        changes.extend(tab_changes)
-        padding.extend(tab_padding)
+        unless_clean(
+            tab.title,
+            (
+                snapshot.tab_digests.get(tab.title),
+                evaluation.fingerprints.get(tab.region),
+                tuple(tab.worker_columns.items()),
+                tab.first_data_row,
+            ),
+            partial(_row_changes, tab, evaluation, stamp),
+        )
     (summary_title, final_summary), (compiled_title, compiled_grid) = worker_tabs
     skip = {TIMESTAMP_CELL, SYNC_NOW_CELL}
     summary_current = snapshot.grids.get(summary_title, []) if snapshot.summary_title else []
     compiled_current = snapshot.grids.get(compiled_title, []) if snapshot.compiled_title else []
-    for title, current, wanted, skipped in (
-        (summary_title, summary_current, grid_cells(final_summary), skip),
-        (compiled_title, compiled_current, grid_cells(compiled_grid), set()),
+    for title, current, grid, skipped in (
+        (summary_title, summary_current, final_summary, skip),
+        (compiled_title, compiled_current, compiled_grid, set()),
     ):
-        grid_changes, grid_padding = _grid_changes(title, current, wanted, skipped)
-        changes.extend(grid_changes)
-        padding.extend(grid_padding)
+        wanted = (
+            evaluation.fingerprint
+            if grid is compiled_grid
+            else msgspec.json.encode(grid, enc_hook=repr)
+        )
+        unless_clean(
+            title,
+            (snapshot.tab_digests.get(title), wanted),
+            partial(_grid_changes, title, current, grid_cells(grid), skipped),
+        )
     label_row = settings.header_row - 1
     for tab in mapped.tabs if label_row >= 1 else ():
         if len(mapped.missing_worker.get(tab.title, ())) == len(tab.worker_columns):
@@ -402,7 +476,11 @@ def plan_round(
     def summary_grid(ids: Mapping[str, int], meta_json: str) -> list[list[CellValue]]:
         return _summary_grid(settings, snapshot, mapped, evaluation, summary, stamp, ids, meta_json)
 
-    compiled_grid = _compiled_grid(evaluation)
+    compiled_grid = (
+        cache.built_from("compiled", evaluation.fingerprint, partial(_compiled_grid, evaluation))
+        if cache is not None
+        else _compiled_grid(evaluation)
+    )
     draft = summary_grid(sheet_ids, "")
     summary_size = (len(draft) + 50, max(24, 1 + max(len(row) for row in draft)))
     compiled_size = (len(compiled_grid) + 200, len(compiled_grid[0]))
@@ -440,6 +518,7 @@ def plan_round(
         stamp,
         ((summary_title, final_summary), (compiled_title, compiled_grid)),
         setup_requests,
+        cache,
     )
     tabs = mapped.tabs
     return Plan(

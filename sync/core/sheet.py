@@ -20,7 +20,7 @@ Grid = list[list[Any]]
 
 
 class _ValueRange(msgspec.Struct):
-    values: list[list[Any]] = []
+    values: msgspec.Raw = msgspec.Raw(b"[]")
 
 
 class _BatchGet(msgspec.Struct):
@@ -29,6 +29,14 @@ class _BatchGet(msgspec.Struct):
 
 def _digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+def _grid(raw: bytes) -> Grid:
+    try:
+        return msgspec.json.decode(raw, type=Grid)
+    except msgspec.DecodeError:
+        # Out of msgspec's range (a number beyond a double): the standard parser.
+        return list(json.loads(raw))
 
 
 @dataclass
@@ -45,6 +53,8 @@ class ValuesRead:
     digest: str
     body: bytes | None = None
     _grids: list[Grid] | None = field(default=None, repr=False)
+    range_digests: list[str] = field(default_factory=list)
+    """Per range, the digest of its values as received; known once the grids were taken."""
 
     @classmethod
     def of_body(cls, body: bytes) -> ValuesRead:
@@ -53,8 +63,12 @@ class ValuesRead:
     @classmethod
     def of_grids(cls, grids: Sequence[Grid]) -> ValuesRead:
         """For backends that hand over decoded grids: the digest of their exact JSON."""
-        encoded = msgspec.json.encode(list(grids), enc_hook=repr)
-        return cls(digest=_digest(encoded), _grids=list(grids))
+        encoded = [msgspec.json.encode(grid, enc_hook=repr) for grid in grids]
+        return cls(
+            digest=_digest(b"\n".join(encoded)),
+            _grids=list(grids),
+            range_digests=[_digest(e) for e in encoded],
+        )
 
     def grids(self) -> list[Grid]:
         """
@@ -67,13 +81,9 @@ class ValuesRead:
         if self.body is None:
             raise RuntimeError("the grids of this read were handed over already")
         body, self.body = self.body, None
-        try:
-            decoded = msgspec.json.decode(body, type=_BatchGet)
-            return [vr.values for vr in decoded.valueRanges]
-        except msgspec.DecodeError:
-            # Out of msgspec's range (a number beyond a double): the standard parser.
-            raw = json.loads(body)
-            return [list(vr.get("values", [])) for vr in raw.get("valueRanges", [])]
+        ranges = msgspec.json.decode(body, type=_BatchGet).valueRanges
+        self.range_digests = [_digest(vr.values) for vr in ranges]
+        return [_grid(vr.values) for vr in ranges]
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ by their anchors when the metadata was read; what is missing is what the set-up 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import rules
@@ -42,6 +42,8 @@ class Snapshot:
     """Configured regions with no tab at all (the others are synced; see `resolve_titles`)."""
     digest: str = ""
     """Digest of the read's answer as received (`ValuesRead`); empty when not known."""
+    tab_digests: Mapping[str, str] = field(default_factory=dict)
+    """Per title, the digest of its values as received: an unchanged tab is known by it."""
 
 
 def find_meta(grid: Grid | None) -> SheetMeta | None:

@@ -44,6 +44,7 @@ from sync.run.logconfig import get_logger
 from sync.run.memory import give_back_memory
 from sync.run.read import (
     drop_title_hint,
+    hint_key,
     read_snapshot,
     read_tabs,
     remember_titles,
@@ -95,6 +96,33 @@ def _count(report: RunReport, plan: Plan, settings: SyncSettings) -> None:
     report.title = plan.title
 
 
+ROW_CACHE_LIMIT = 40_000
+"""Checked rows the process keeps for later runs, over all spreadsheets (about 1.5 kB each)."""
+
+_ROW_CACHES: dict[tuple[str, ...], RowCache] = {}
+
+
+def row_cache_for(settings: SyncSettings) -> RowCache:
+    """
+    The rows this process checked for this spreadsheet, for its next run; the spreadsheets
+    run longest ago are let go once the process keeps more than `ROW_CACHE_LIMIT` rows.
+    """
+    key = hint_key(settings)
+    cache = _ROW_CACHES.pop(key, None) or RowCache()
+    _ROW_CACHES[key] = cache  # the newest last
+    total = sum(map(len, _ROW_CACHES.values()))
+    for other in list(_ROW_CACHES):
+        if total <= ROW_CACHE_LIMIT or other == key:
+            break
+        total -= len(_ROW_CACHES.pop(other))
+    return cache
+
+
+def forget_row_caches() -> None:
+    """Drop every kept row (tests start as a new process would)."""
+    _ROW_CACHES.clear()
+
+
 def _rounds(
     counter: Counter,
     settings: SyncSettings,
@@ -105,7 +133,8 @@ def _rounds(
     pause: Callable[[int], None],
 ) -> Titles:
     """Plan, write and verify until a read shows nothing left to change; the titles last read."""
-    row_cache = RowCache()
+    row_cache = row_cache_for(settings)
+    row_cache.next_run()
     for round_number in range(1, settings.max_rounds + 1):
         report.rounds = round_number
         if needs_metadata(settings, snapshot):

@@ -113,6 +113,7 @@ def snapshot_of(read: TabsRead) -> Snapshot:
     """The read decoded into the grids a round plans from."""
     titles = read.titles
     by_title = dict(zip(titles.all(), read.values.grids(), strict=True))
+    digests = dict(zip(titles.all(), read.values.range_digests, strict=True))
     return Snapshot(
         grids=by_title,
         regions=dict(titles.regions),
@@ -123,6 +124,7 @@ def snapshot_of(read: TabsRead) -> Snapshot:
         meta=find_meta(by_title.get(titles.summary)) if titles.summary else None,
         missing_regions=titles.missing,
         digest=read.values.digest,
+        tab_digests=digests,
     )
 
 
