@@ -20,25 +20,12 @@ import msgspec
 import kpi
 import rules
 from rules import headers as h
-from rules.header_map import HeaderMap
 from sync.core.cells import CellValue
 from sync.core.layout import column_key
+from sync.core.tabs import RegionTab
 
 DETAILS_SEPARATOR = "; "
 CODES_SEPARATOR = ", "
-
-
-@dataclass(frozen=True)
-class RegionTab:
-    """One regional tab as read: configured region name, actual title, grid and columns."""
-
-    region: str
-    title: str
-    grid: list[list[Any]]
-    headers: HeaderMap
-    worker_columns: Mapping[str, int]
-    """Worker header -> column index, including columns the setup is about to append."""
-    first_data_row: int
 
 
 @dataclass(frozen=True)

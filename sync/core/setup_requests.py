@@ -12,13 +12,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sync.core import setup as setup_mod
-from sync.core.evaluate import RegionTab
 from sync.core.meta import SheetMeta
 from sync.core.settings import SyncSettings
 from sync.core.sheet import SpreadsheetInfo
 from sync.core.summary import SYNC_NOW_CELL, chart_request
 from sync.core.summary import format_requests as summary_format_requests
-from sync.core.tabs import Snapshot
+from sync.core.tabs import RegionTab, Snapshot
 
 
 def needs_setup(

@@ -14,16 +14,28 @@ from typing import Any
 
 import rules
 from rules import headers as h
-from rules.header_map import wanted_worker_headers
+from rules.header_map import HeaderMap, wanted_worker_headers
 from sync.core import setup as setup_mod
 from sync.core.cells import cell_at
 from sync.core.errors import SheetLayoutError
-from sync.core.evaluate import RegionTab
 from sync.core.layout import AmbiguousTitle, match_titles, normalise_title, place_worker_block
 from sync.core.meta import SheetMeta
 from sync.core.settings import SyncSettings
 from sync.core.sheet import Grid, SheetInfo, SpreadsheetInfo
 from sync.core.summary import META_LABEL, TabNotice
+
+
+@dataclass(frozen=True)
+class RegionTab:
+    """One regional tab as read: configured region name, actual title, grid and columns."""
+
+    region: str
+    title: str
+    grid: list[list[Any]]
+    headers: HeaderMap
+    worker_columns: Mapping[str, int]
+    """Worker header -> column index, including columns the setup is about to append."""
+    first_data_row: int
 
 
 @dataclass

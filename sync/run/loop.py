@@ -31,11 +31,10 @@ import uuid
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sync.backends.base import SheetsBackend
 from sync.core.errors import BadRequest, WriteOutcomeUnknown
-from sync.core.evaluate import RowCache
-from sync.core.round import Plan, needs_metadata, plan_round
 from sync.core.settings import BANGKOK, SyncSettings
 from sync.core.tabs import Snapshot, Titles
 from sync.run.counter import Counter
@@ -54,7 +53,10 @@ from sync.run.read import (
 )
 from sync.run.report import RegionCounts, RunReport
 from sync.run.settled import remember_settled, report_settled, settled_figures, settled_key
-from sync.run.write import AnchorsMoved, write_round
+
+if TYPE_CHECKING:
+    from sync.core.evaluate import RowCache
+    from sync.core.round import Plan
 
 log = get_logger()
 
@@ -107,6 +109,8 @@ def row_cache_for(settings: SyncSettings) -> RowCache:
     The rows this process checked for this spreadsheet, for its next run; the spreadsheets
     run longest ago are let go once the process keeps more than `ROW_CACHE_LIMIT` rows.
     """
+    from sync.core.evaluate import RowCache
+
     key = hint_key(settings)
     cache = _ROW_CACHES.pop(key, None) or RowCache()
     _ROW_CACHES[key] = cache  # the newest last
@@ -133,6 +137,11 @@ def _rounds(
     pause: Callable[[int], None],
 ) -> Titles:
     """Plan, write and verify until a read shows nothing left to change; the titles last read."""
+    # Imported here, not above: a run that finds the sheet unchanged plans nothing, and a
+    # fresh `sheetsync run` process then never loads the rules, the formulas or the planner.
+    from sync.core.round import needs_metadata, plan_round
+    from sync.run.write import AnchorsMoved, write_round
+
     row_cache = row_cache_for(settings)
     row_cache.next_run()
     for round_number in range(1, settings.max_rounds + 1):

@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import structlog
 
@@ -22,7 +22,6 @@ from sync.backends.endpoint import make_gspread_client
 from sync.backends.gspread_backend import PROCESSING_LIMIT_S, GspreadBackend, load_credentials
 from sync.backends.retry import RetryPolicy
 from sync.core.errors import ConfigError, SpreadsheetNotFound
-from sync.core.round import Plan
 from sync.core.settings import Config, SyncSettings
 from sync.run.history import RunHistory
 from sync.run.logconfig import get_logger
@@ -30,6 +29,9 @@ from sync.run.loop import bangkok_now, run_sync
 from sync.run.read import hint_key_text, restore_title_hint, title_hint_data
 from sync.run.report import RunReport
 from sync.run.settled import restore_settled, settled_text
+
+if TYPE_CHECKING:
+    from sync.core.round import Plan
 
 
 @dataclass(frozen=True)

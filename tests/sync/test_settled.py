@@ -19,9 +19,9 @@ from rules import headers as h
 from sheets_emulator import people
 from sheets_emulator.http.server import EmulatorHandle
 from sync.backends.gspread_backend import GspreadBackend
+from sync.core import round as round_mod
 from sync.core.cells import column_letter
 from sync.core.settings import Config, ServiceConfig, SyncSettings
-from sync.run import loop
 from sync.run.history import RunHistory
 from sync.run.loop import run_sync
 from sync.run.read import hint_key_text
@@ -35,7 +35,7 @@ from .conftest import FIXED_NOW
 def work(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     """How many rounds were planned and rows checked since the fixture started."""
     counts = {"plans": 0, "rows": 0}
-    plan_round, check_row = loop.plan_round, rules.check_row
+    plan_round, check_row = round_mod.plan_round, rules.check_row
 
     def counted_plan(*args: Any, **kwargs: Any) -> Any:
         counts["plans"] += 1
@@ -45,7 +45,7 @@ def work(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
         counts["rows"] += 1
         return check_row(*args, **kwargs)
 
-    monkeypatch.setattr(loop, "plan_round", counted_plan)
+    monkeypatch.setattr(round_mod, "plan_round", counted_plan)
     monkeypatch.setattr(rules, "check_row", counted_check)
     return counts
 

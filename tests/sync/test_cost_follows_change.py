@@ -1,0 +1,110 @@
+"""
+A run after a few edits does work for about those rows: the rows people did not touch are not
+checked again, tabs nobody touched are not compared again, and the outcome is exactly what a
+run starting from nothing would write.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any
+
+import pytest
+
+import rules
+from rules import headers as h
+from sheets_emulator import people
+from sheets_emulator.http.server import EmulatorHandle
+from sync.backends.gspread_backend import GspreadBackend
+from sync.core import round as round_mod
+from sync.core.cells import column_letter
+from sync.core.settings import SyncSettings
+from sync.run.loop import forget_row_caches, run_sync
+from sync.run.settled import forget_settled
+
+
+@pytest.fixture
+def work(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """Rows checked, and regional tabs compared with what they should show, per tab."""
+    counts: dict[str, Any] = {"rows": 0, "diffed": Counter()}
+    check_row, row_changes = rules.check_row, round_mod._row_changes
+
+    def counted_check(*args: Any, **kwargs: Any) -> Any:
+        counts["rows"] += 1
+        return check_row(*args, **kwargs)
+
+    def counted_diff(tab: Any, *args: Any) -> Any:
+        counts["diffed"][tab.title] += 1
+        return row_changes(tab, *args)
+
+    monkeypatch.setattr(rules, "check_row", counted_check)
+    monkeypatch.setattr(round_mod, "_row_changes", counted_diff)
+    return counts
+
+
+def _column(backend: GspreadBackend, sid: str, tab: str, header: str) -> str:
+    (rows,) = backend.read_ranges(sid, [f"'{tab}'!3:3"])
+    return column_letter(rows[0].index(header))
+
+
+def _settled_from_scratch(
+    backend: GspreadBackend, settings: SyncSettings, clock: Callable[[], datetime]
+) -> int:
+    """Cells a run that remembers nothing would still write (0: the sheet is right)."""
+    forget_row_caches()
+    forget_settled()
+    return run_sync(backend, settings, clock=clock).cells_written
+
+
+def test_one_edited_row_is_the_only_row_checked_and_its_tab_the_only_one_compared(
+    emulator: EmulatorHandle,
+    backend: GspreadBackend,
+    loaded: str,
+    clock: Callable[[], datetime],
+    work: dict[str, Any],
+) -> None:
+    settings = SyncSettings(spreadsheet_id=loaded)
+    run_sync(backend, settings, clock=clock)
+    work["rows"], work["diffed"] = 0, Counter()
+    name = _column(backend, loaded, "ศก.3", h.FULL_NAME)
+    people.type_value(emulator.store, loaded, "ศก.3", f"{name}5", "สมหญิง แก้ชื่อใหม่")
+
+    edited = run_sync(backend, settings, clock=clock)
+
+    assert "ok" == edited.outcome and edited.cells_written > 0
+    assert 1 == work["rows"]  # of 140 rows, the one typed in
+    assert {"ศก.3"} == set(work["diffed"])  # the other six tabs were read as before
+    assert 0 == _settled_from_scratch(backend, settings, clock)
+
+
+def test_edits_across_tabs_end_as_a_run_from_nothing_would(
+    emulator: EmulatorHandle,
+    backend: GspreadBackend,
+    loaded: str,
+    clock: Callable[[], datetime],
+) -> None:
+    """A repeated national ID reaches into an untouched tab; a cleared row, a changed list."""
+    settings = SyncSettings(spreadsheet_id=loaded)
+    run_sync(backend, settings, clock=clock)
+    ids = _column(backend, loaded, "ศก.1", h.NATIONAL_ID)
+    (first_ids,) = backend.read_ranges(loaded, [f"'ศก.1'!{ids}4:{ids}6"])
+    repeated = next(str(row[0]) for row in first_ids if row and row[0])
+
+    people.type_value(emulator.store, loaded, "ศก.6", f"{ids}7", repeated)
+    assert run_sync(backend, settings, clock=clock).cells_written > 0
+    assert 0 == _settled_from_scratch(backend, settings, clock)
+
+    people.type_value(emulator.store, loaded, "ศก.6", f"{ids}7", "")  # the repeat taken back
+    run_sync(backend, settings, clock=clock)
+    assert 0 == _settled_from_scratch(backend, settings, clock)
+
+    (row,) = backend.read_ranges(loaded, ["'ศก.2'!A8:CK8"])
+    people.type_values(emulator.store, loaded, "ศก.2", "A8", [[""] * len(row[0])])  # cleared
+    run_sync(backend, settings, clock=clock)
+    assert 0 == _settled_from_scratch(backend, settings, clock)
+
+    people.type_value(emulator.store, loaded, settings.options_tab, "A40", "ตัวเลือกใหม่")
+    run_sync(backend, settings, clock=clock)
+    assert 0 == _settled_from_scratch(backend, settings, clock)
