@@ -1,0 +1,399 @@
+"""
+What a run costs, today's code beside a baseline commit's, measured in one command.
+
+Prints every figure of the "a run costs what changed" table: the first run of a spreadsheet
+nobody synced yet (peak RSS and CPU of the worker, and of each phase: read, plan, write,
+verify-read, verify-plan), the service process's RSS after that run, an unchanged run in the
+service and through a fresh `sheetsync run`, a run after 10 people's cells changed, and the
+domain core's cold rows/s (`bench_domain.py`). Absolute times on a shared 2-core machine
+wander; the ratio of two trees measured side by side, interleaved, in the same minutes does
+not, so each figure is printed for the baseline and for this tree with their ratio and goal.
+
+Every measurement runs in a fresh child process of this Python with the tree under test first
+on PYTHONPATH (the child checks where `sync` was imported from), against the emulator in
+another process, so peaks and CPU are the worker's own and never mix. The baseline tree is
+exported with `git archive` into a temporary folder and deleted afterwards.
+
+Run: .venv/bin/python benchmarks/bench_cost.py [--rows 2000] [--repeat 3] [--big]
+     [--baseline 8079af9 | --no-baseline] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import re
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _emulator_process import emulator_process
+
+HERE = Path(__file__).resolve().parent
+TREE = HERE.parent
+CHILD = HERE / "_cost_child.py"
+DEFAULT_BASELINE = "8079af9"
+PHASE_NAMES = ("read", "plan", "write", "verify-read", "verify-plan")
+
+
+def log(text: str) -> None:
+    """Progress on stderr, so `--json` output stays one object on stdout."""
+    print(text, file=sys.stderr, flush=True)
+
+
+def child_env(tree: Path) -> dict[str, str]:
+    """The environment of a child measuring `tree`: it comes first on the import path."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SHEETSYNC_")}
+    env.pop("GOOGLE_APPLICATION_CREDENTIALS", None)
+    env["PYTHONPATH"] = str(tree)
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    return env
+
+
+@contextmanager
+def baseline_tree(ref: str) -> Iterator[Path]:
+    """Export commit `ref` of this repository into a temporary folder, removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="bench-baseline-") as folder:
+        archive = subprocess.run(
+            ["git", "-C", str(TREE), "archive", "--format=tar", ref],
+            check=True,
+            capture_output=True,
+        ).stdout
+        with tarfile.open(fileobj=io.BytesIO(archive), mode="r:") as tar:
+            tar.extractall(folder, filter="data")
+        yield Path(folder)
+
+
+def service_runs(tree: Path, rows: int) -> dict[str, Any]:
+    """First, unchanged and 10-changed runs of `tree` in one fresh process (`_cost_child.py`)."""
+    with emulator_process(rows) as (served, _), tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "figures.json"
+        command = [sys.executable, str(CHILD), str(tree), served.base_url, served.spreadsheet_id]
+        done = subprocess.run(
+            [*command, str(rows), str(out)],
+            env=child_env(tree),
+            cwd=tmp,
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode:
+            raise SystemExit(f"service measurement of {tree} failed:\n{done.stderr[-3000:]}")
+        figures: dict[str, Any] = json.loads(out.read_text())
+        return figures
+
+
+def cli_runs(tree: Path, rows: int, repeat: int) -> dict[str, Any]:
+    """
+    Wall time of the real `sheetsync run` in a fresh process on an unchanged sheet (median).
+
+    One run first brings the sheet up to date; then `repeat` timed runs, and one more with
+    PYTHONPROFILEIMPORTTIME for the seconds spent importing (not timed, the profiler slows it).
+    """
+    script = Path(sys.executable).with_name("sheetsync")
+    env = child_env(tree)
+    where = subprocess.run(
+        [sys.executable, "-c", "import sync.cli; print(sync.cli.__file__)"],
+        env=env,
+        cwd=tree,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    if not Path(where).resolve().is_relative_to(tree.resolve()):
+        raise SystemExit(f"sheetsync would import sync.cli from {where}, not from {tree}")
+    with emulator_process(rows) as (served, _), tempfile.TemporaryDirectory() as tmp:
+        config = Path(tmp) / "sheetsync.toml"
+        config.write_text(
+            "[service]\n"
+            f'endpoint = "{served.base_url}"\n'
+            f'history = "{tmp}/history.sqlite3"\n'
+            f'lock_dir = "{tmp}/locks"\n'
+        )
+        command = [str(script), "run", "--config", str(config)]
+        command += ["--spreadsheet", served.spreadsheet_id, "--json"]
+
+        def run(extra: dict[str, str] | None = None) -> tuple[float, str]:
+            started = time.perf_counter()
+            done = subprocess.run(
+                command, env={**env, **(extra or {})}, cwd=tmp, capture_output=True, text=True
+            )
+            wall = time.perf_counter() - started
+            if done.returncode:
+                raise SystemExit(f"sheetsync run ({tree}) failed:\n{done.stderr[-3000:]}")
+            return wall, done.stderr
+
+        first, _ = run()
+        walls = [run()[0] for _ in range(repeat)]
+        _, profile = run({"PYTHONPROFILEIMPORTTIME": "1"})
+    imports_us = sum(
+        int(m.group(1)) for m in re.finditer(r"^import time:\s+(\d+) \|", profile, re.M)
+    )
+    return {
+        "first_wall_s": first,
+        "walls_s": walls,
+        "wall_s": statistics.median(walls),
+        "imports_s": imports_us / 1e6,
+    }
+
+
+def domain_rows_per_s(tree: Path, rows: int) -> float:
+    """Cold rows/s of `tree`'s own `bench_domain.py` (one cold pass in a fresh process)."""
+    script = tree / "benchmarks" / "bench_domain.py"
+    env = child_env(tree)
+    args = ["--rows-per-region", str(rows)]
+    done = subprocess.run(
+        [sys.executable, str(script), "--child", "--cold-only", *args],
+        env=env,
+        cwd=tree,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode == 0:
+        try:
+            return float(json.loads(done.stdout.strip().splitlines()[-1])["cold_rows_per_s"])
+        except (ValueError, KeyError, IndexError):
+            pass
+    # Another version of the script: its printed summary, one run.
+    done = subprocess.run(
+        [sys.executable, str(script), *args, "--runs", "1"],
+        env=env,
+        cwd=tree,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    match = re.search(r"cold \(first sight\)\s*: best\s+([\d,]+)", done.stdout)
+    if match is None:
+        raise SystemExit(f"no cold rows/s in the output of {script}:\n{done.stdout}")
+    return float(match.group(1).replace(",", ""))
+
+
+def flatten(service: dict[str, Any], prefix: str = "") -> dict[str, float]:
+    """The service child's figures as flat keys (one value per repeat, medians taken later)."""
+    first = service["first"]
+    flat = {
+        "first.peak_rss_mib": first["peak_rss_mib"],
+        "first.cpu_s": first["cpu_s"],
+        "first.requests": first["requests"],
+        "service.rss_after_mib": first["rss_after_mib"],
+        "service.rss_after_three_mib": service["rss_after_three_mib"],
+        "unchanged.cpu_s": service["unchanged"]["cpu_s"],
+        "unchanged.requests": service["unchanged"]["requests"],
+        "changed.cpu_s": service["changed"]["cpu_s"],
+        "changed.requests": service["changed"]["requests"],
+    }
+    if service.get("rss_trimmed_mib") is not None:
+        flat["service.rss_trimmed_mib"] = service["rss_trimmed_mib"]
+    for phase in first["phases"]:
+        name = phase["phase"]
+        flat[f"phase.{name}.cpu_s"] = flat.get(f"phase.{name}.cpu_s", 0.0) + phase["cpu_s"]
+        flat[f"phase.{name}.peak_rss_mib"] = max(
+            flat.get(f"phase.{name}.peak_rss_mib", 0.0), phase["peak_rss_mib"]
+        )
+    return {prefix + k: float(v) for k, v in flat.items()}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the table: a figure, how to print it, and its goal."""
+
+    key: str
+    label: str
+    unit: str
+    goal: str = ""
+    met: Callable[[float], bool] | None = None
+
+
+def rows_of_table(rows: int, big: int | None) -> list[Row]:
+    """The table's lines, in the issue's order (phases under the first run)."""
+    size = f"7 × {rows:,}"
+    table = [
+        Row(
+            "first.peak_rss_mib",
+            f"first run, peak RSS of the worker ({size})",
+            "MiB",
+            "≤ 150 MiB",
+            lambda v: v <= 150,
+        ),
+    ]
+    if big is not None:
+        table.append(
+            Row(
+                "big.first.peak_rss_mib",
+                f"first run, peak RSS of the worker (7 × {big:,})",
+                "MiB",
+                "≤ 300 MiB",
+                lambda v: v <= 300,
+            )
+        )
+    for name in PHASE_NAMES:
+        table.append(Row(f"phase.{name}.peak_rss_mib", f"  phase {name}: peak RSS", "MiB"))
+        table.append(Row(f"phase.{name}.cpu_s", f"  phase {name}: CPU", "s"))
+    table += [
+        Row("service.rss_after_mib", "service process after a run: RSS", "MiB",
+            "≤ 150 MiB", lambda v: v <= 150),
+        Row("service.rss_after_three_mib", "  after three runs", "MiB"),
+        Row("service.rss_trimmed_mib", "  then malloc_trim(0) (by the benchmark)", "MiB"),
+        Row("first.cpu_s", "first run, worker CPU", "s", "≤ 3 s", lambda v: v <= 3),
+        Row("first.requests", "  first run, requests", "req"),
+        Row("unchanged.cpu_s", "unchanged sheet, in the service: CPU", "s",
+            "≤ 0.2 s", lambda v: v <= 0.2),
+        Row("unchanged.requests", "  unchanged sheet, in the service: requests", "req",
+            "1", lambda v: v == 1),
+        Row("cli.wall_s", "unchanged sheet, `sheetsync run` fresh process: wall", "s",
+            "≤ 1.2 s", lambda v: v <= 1.2),
+        Row("cli.imports_s", "  of which imports (PYTHONPROFILEIMPORTTIME)", "s"),
+        Row("changed.cpu_s", "10 changed rows, in the service: CPU", "s",
+            "≤ 0.5 s *", lambda v: v <= 0.5),
+        Row("changed.requests", "  10 changed rows, in the service: requests", "req",
+            "≤ 4", lambda v: v <= 4),
+        Row("domain.cold_rows_per_s", "domain core, cold rows/s (bench_domain.py)", "rows/s",
+            "≥ 20,000", lambda v: v >= 20_000),
+    ]  # fmt: skip
+    return table
+
+
+def fmt(value: float | None, unit: str) -> str:
+    """A figure with its unit, or a dash when this tree has no such figure."""
+    if value is None:
+        return "—"
+    if unit == "MiB":
+        return f"{value:,.0f} MiB"
+    if unit == "s":
+        return f"{value:.3f} s" if value < 10 else f"{value:.1f} s"
+    if unit == "rows/s":
+        return f"{value:,.0f}"
+    return f"{value:.0f}"
+
+
+def median_of(samples: dict[str, list[float]]) -> dict[str, float]:
+    """The median of each figure over the repeats."""
+    return {k: statistics.median(v) for k, v in samples.items() if v}
+
+
+def measure_tree(
+    label: str, tree: Path, args: argparse.Namespace, samples: dict[str, list[float]], what: str
+) -> None:
+    """Run one measurement (`what`) of `tree` and add its figures to `samples`."""
+    started = time.perf_counter()
+    if what == "service":
+        for key, value in flatten(service_runs(tree, args.rows)).items():
+            samples.setdefault(key, []).append(value)
+    elif what == "big":
+        figures = service_runs(tree, args.big_rows)
+        samples.setdefault("big.first.peak_rss_mib", []).append(figures["first"]["peak_rss_mib"])
+    elif what == "cli":
+        cli = cli_runs(tree, args.rows, args.repeat)
+        samples.setdefault("cli.wall_s", []).append(cli["wall_s"])
+        samples.setdefault("cli.imports_s", []).append(cli["imports_s"])
+    elif what == "domain":
+        value = domain_rows_per_s(tree, args.rows)
+        samples.setdefault("domain.cold_rows_per_s", []).append(value)
+    log(f"  {what:8s} {label:8s} {time.perf_counter() - started:6.1f} s")
+
+
+def main() -> None:
+    """Measure both trees, interleaved, and print the table (or JSON)."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=2000, help="rows per regional tab (2000)")
+    parser.add_argument("--repeat", type=int, default=3, help="repeats, medians printed (3)")
+    parser.add_argument("--big", action="store_true", help="also a first run of 7 × --big-rows")
+    parser.add_argument("--big-rows", type=int, default=5000, help="rows per tab of --big (5000)")
+    parser.add_argument("--baseline", default=DEFAULT_BASELINE, help="commit to compare with")
+    parser.add_argument("--no-baseline", action="store_true", help="measure this tree only")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    with contextmanager_or_none(None if args.no_baseline else args.baseline) as base:
+        trees = {"now": TREE} if base is None else {"baseline": base, "now": TREE}
+        samples: dict[str, dict[str, list[float]]] = {label: {} for label in trees}
+        plan = [("service", r) for r in range(args.repeat)] + [("cli", 0)]
+        plan += [("domain", r) for r in range(args.repeat)]
+        if args.big:
+            plan.append(("big", 0))
+        for what, _ in plan:
+            for label, tree in trees.items():  # interleaved: drift hits both alike
+                measure_tree(label, tree, args, samples[label], what)
+    medians = {label: median_of(s) for label, s in samples.items()}
+    elapsed = time.perf_counter() - started
+    table = rows_of_table(args.rows, args.big_rows if args.big else None)
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "rows_per_tab": args.rows,
+                    "repeat": args.repeat,
+                    "baseline": None if args.no_baseline else args.baseline,
+                    "seconds": elapsed,
+                    "medians": medians,
+                    "samples": samples,
+                    "goals": {r.key: r.goal for r in table if r.goal},
+                },
+                indent=2,
+            )
+        )
+        return
+    print_table(table, medians, args, elapsed)
+
+
+@contextmanager
+def contextmanager_or_none(ref: str | None) -> Iterator[Path | None]:
+    """The baseline tree of `ref`, or None without a baseline."""
+    if ref is None:
+        yield None
+        return
+    with baseline_tree(ref) as tree:
+        yield tree
+
+
+def print_table(
+    table: list[Row], medians: dict[str, dict[str, float]], args: argparse.Namespace, elapsed: float
+) -> None:
+    """The figures as a plain table: figure | baseline | now | ratio | goal | met?."""
+    base = medians.get("baseline", {})
+    now = medians["now"]
+    lines = [("figure", "baseline", "now", "ratio", "goal", "met?")]
+    for row in table:
+        b, n = base.get(row.key), now.get(row.key)
+        if b is None and n is None:
+            continue
+        ratio = f"{n / b:.2f}×" if b and n is not None else "—"
+        met = "—" if row.met is None or n is None else ("yes" if row.met(n) else "NO")
+        lines.append((row.label, fmt(b, row.unit), fmt(n, row.unit), ratio, row.goal, met))
+    widths = [max(len(line[i]) for line in lines) for i in range(6)]
+    print(
+        f"Run cost, 7 × {args.rows:,} rows per tab, medians of {args.repeat}; "
+        f"baseline {'none' if args.no_baseline else args.baseline}, now {TREE}"
+    )
+    for number, line in enumerate(lines):
+        cells = [
+            text.ljust(width) if i in (0, 4) else text.rjust(width)
+            for i, (text, width) in enumerate(zip(line, widths, strict=True))
+        ]
+        print(" | ".join(cells).rstrip())
+        if number == 0:
+            print("-+-".join("-" * w for w in widths))
+    print(
+        "\nratio = now / baseline (below 1× is better, except rows/s). A phase's peak RSS is the\n"
+        "highest RSS during that call (the peak is reset before each through\n"
+        '/proc/self/clear_refs). * The issue gives no number for 10 changed rows ("work for\n'
+        "about 10 rows\"): 0.5 s is two reads at the unchanged goal (the run's and its verify\n"
+        f"read) plus the work of 10 rows. Measured in {elapsed:.0f} s."
+    )
+
+
+if __name__ == "__main__":
+    main()
