@@ -133,14 +133,17 @@ class Phases:
         return max([self.peak_between, peak_mib(), *peaks])
 
 
-def emulator_requests(base_url: str, *, reset: bool = False) -> int:
-    """API requests the emulator counted (its quota total); with `reset`, zero them first."""
+def emulator_counters(base_url: str, *, reset: bool = False) -> dict[str, Any]:
+    """
+    The emulator's tallies (`total`: API requests, `byKind`); with `reset`, zero them instead.
+    """
     url = f"{base_url}/__emulator/counters"
     if reset:
         urllib.request.urlopen(urllib.request.Request(url, method="DELETE"), timeout=30).close()
-        return 0
+        return {}
     with urllib.request.urlopen(url, timeout=30) as answer:
-        return int(json.load(answer)["total"])
+        counters: dict[str, Any] = json.load(answer)
+    return counters
 
 
 def edit_people_cells(client: Any, sid: str, count: int, rows: int) -> list[str]:
@@ -197,14 +200,17 @@ def measure(tree: Path, base_url: str, sid: str, rows: int) -> dict[str, Any]:
 
     def one_run(label: str) -> None:
         first = len(phases.records)
-        emulator_requests(base_url, reset=True)
+        emulator_counters(base_url, reset=True)
         phases.start_run()
         cpu0, wall0 = cpu_s(), time.perf_counter()
         loop.run_sync(backend, settings)
+        cpu, wall = cpu_s() - cpu0, time.perf_counter() - wall0
+        counters = emulator_counters(base_url)
         result[label] = {
-            "cpu_s": cpu_s() - cpu0,
-            "wall_s": time.perf_counter() - wall0,
-            "requests": emulator_requests(base_url),
+            "cpu_s": cpu,
+            "wall_s": wall,
+            "requests": int(counters["total"]),
+            "by_kind": counters["byKind"],
             "peak_rss_mib": phases.run_peak(first),
             "rss_after_mib": rss_mib(),
             "phases": phases.records[first:],
