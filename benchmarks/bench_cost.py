@@ -26,6 +26,7 @@ import io
 import json
 import os
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -144,8 +145,9 @@ class CliSheet:
         self.command = [str(Path(sys.executable).with_name("sheetsync")), "run"]
         self.command += ["--config", str(config), "--spreadsheet", served.spreadsheet_id, "--json"]
 
-    def run(self, extra: dict[str, str] | None = None) -> tuple[float, str]:
-        """One `sheetsync run`: its wall time and its stderr."""
+    def run(self, extra: dict[str, str] | None = None) -> tuple[float, float, str]:
+        """One `sheetsync run`: its wall time, its CPU (user + system) and its stderr."""
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
         done = subprocess.run(
             self.command,
@@ -155,32 +157,42 @@ class CliSheet:
             text=True,
         )
         wall = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)  # only this child was reaped
+        cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
         if done.returncode:
             raise SystemExit(f"sheetsync run ({self.tree}) failed:\n{done.stderr[-3000:]}")
-        return wall, done.stderr
+        return wall, cpu, done.stderr
 
     def imports_s(self) -> float:
         """Seconds of imports in one more run (PYTHONPROFILEIMPORTTIME; that run is not timed)."""
-        _, profile = self.run({"PYTHONPROFILEIMPORTTIME": "1"})
+        *_, profile = self.run({"PYTHONPROFILEIMPORTTIME": "1"})
         found = re.finditer(r"^import time:\s+(\d+) \|", profile, re.M)
         return sum(int(m.group(1)) for m in found) / 1e6
 
 
 def cli_runs(trees: dict[str, Path], rows: int, repeat: int) -> dict[str, dict[str, Any]]:
     """
-    Wall time of `sheetsync run` on an unchanged sheet, per tree: one run first brings each
-    sheet up to date, then `repeat` timed runs alternate between the trees (median).
+    Wall time of `sheetsync run` on an unchanged sheet, per tree (median of `repeat`).
+
+    One run first brings each sheet up to date and one more, untimed, lets it settle (the
+    first unchanged run after a sync measured up to a second slower, on either tree); then the
+    timed runs alternate between the trees, in turns A B, B A, … so neither always goes first.
     """
     with ExitStack() as stack:
         sheets = {label: CliSheet(tree, stack, rows) for label, tree in trees.items()}
         figures: dict[str, dict[str, Any]] = {}
         for label, sheet in sheets.items():
-            figures[label] = {"first_wall_s": sheet.run()[0], "walls_s": []}
-        for _ in range(repeat):
-            for label, sheet in sheets.items():
-                figures[label]["walls_s"].append(sheet.run()[0])
+            figures[label] = {"first_wall_s": sheet.run()[0], "walls_s": [], "cpus_s": []}
+            sheet.run()
+        labels = list(sheets)
+        for turn in range(repeat):
+            for label in labels if turn % 2 == 0 else labels[::-1]:
+                wall, cpu, _ = sheets[label].run()
+                figures[label]["walls_s"].append(wall)
+                figures[label]["cpus_s"].append(cpu)
         for label, sheet in sheets.items():
             figures[label]["wall_s"] = statistics.median(figures[label]["walls_s"])
+            figures[label]["cpu_s"] = statistics.median(figures[label]["cpus_s"])
             figures[label]["imports_s"] = sheet.imports_s()
     return figures
 
@@ -291,7 +303,8 @@ def rows_of_table(rows: int, big: int | None) -> list[Row]:
             "1", lambda v: v == 1),
         Row("cli.wall_s", "unchanged sheet, `sheetsync run` fresh process: wall", "s",
             "≤ 1.2 s", lambda v: v <= 1.2),
-        Row("cli.imports_s", "  of which imports (PYTHONPROFILEIMPORTTIME)", "s"),
+        Row("cli.cpu_s", "  CPU of that process (user + system)", "s"),
+        Row("cli.imports_s", "  of which imports (one run, PYTHONPROFILEIMPORTTIME)", "s"),
         Row("changed.cpu_s", "10 changed rows, in the service: CPU", "s",
             "≤ 0.5 s *", lambda v: v <= 0.5),
         Row("changed.requests", "  10 changed rows, in the service: requests", "req",
@@ -378,7 +391,8 @@ def main() -> None:
             if what == "cli":  # both sheets at once, their runs alternating
                 clock = time.perf_counter()
                 for label, cli in cli_runs(trees, args.rows, args.repeat).items():
-                    samples[label]["cli.wall_s"] = [cli["wall_s"]]
+                    samples[label]["cli.wall_s"] = cli["walls_s"]
+                    samples[label]["cli.cpu_s"] = cli["cpus_s"]
                     samples[label]["cli.imports_s"] = [cli["imports_s"]]
                 log(f"  cli      {'all':8s} {time.perf_counter() - clock:6.1f} s")
                 continue
