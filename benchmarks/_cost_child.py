@@ -1,0 +1,243 @@
+"""
+One service measurement of `bench_cost.py`, in a fresh process, of the code tree on PYTHONPATH.
+
+Three `run_sync` calls in this one process, as the scheduler service makes them: a first run
+of a spreadsheet nobody synced yet (CPU, requests and peak RSS, per phase too), an unchanged
+run right after it, and a run after 10 people's cells were edited. The emulator runs in
+another process (started by `bench_cost.py`), so CPU and memory here are the worker's own.
+
+Only entry points that every version of the worker has are used: `run_sync(backend,
+settings)`, `GspreadBackend(client)`, `make_gspread_client(base_url, timeout=...)` and
+`SyncSettings(spreadsheet_id=...)`; the phases are timed by wrapping `read_snapshot`,
+`plan_round` and `write_round` where `sync.run.loop` imports them (a phase a version
+does not have is simply not reported).
+
+Run (by `bench_cost.py`): python _cost_child.py TREE BASE_URL SPREADSHEET_ID ROWS OUT.json
+"""
+
+from __future__ import annotations
+
+import ctypes
+import json
+import os
+import resource
+import sys
+import time
+import urllib.request
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from gspread.utils import rowcol_to_a1
+
+PAGE_MIB = os.sysconf("SC_PAGE_SIZE") / 2**20
+EDITED_ROWS = 10
+EDITED_HEADER = "ยอดขายหลัง (บาท/เดือน)"
+"""The column people edit between runs: sales after the project, a number that KPIs use."""
+PHASES = {
+    "read_snapshot": ("read", "verify-read"),
+    "plan_round": ("plan", "verify-plan"),
+    "write_round": ("write",),
+}
+"""Function in `sync.run.loop` → names of its first, second, … call in a first run."""
+
+
+def rss_mib() -> float:
+    """Current resident-set size (not the peak), from /proc/self/statm."""
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * PAGE_MIB
+
+
+def peak_mib() -> float:
+    """Peak resident-set size since the last `reset_peak` (VmHWM), in MiB."""
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def reset_peak() -> bool:
+    """Start a new peak (Linux ≥ 4.0: writing 5 to clear_refs resets VmHWM); False if refused."""
+    try:
+        with open("/proc/self/clear_refs", "w") as refs:
+            refs.write("5")
+    except OSError:
+        return False
+    return True
+
+
+def cpu_s() -> float:
+    """User + system CPU of this process (all its threads) so far."""
+    return time.process_time()
+
+
+class Phases:
+    """Wrap the run loop's phase functions; record CPU, wall and peak RSS of each call."""
+
+    def __init__(self) -> None:
+        self.calls: dict[str, int] = {}
+        self.records: list[dict[str, Any]] = []
+        self.peak_between = 0.0
+        """Highest peak seen outside the wrapped calls (the peak is reset around each)."""
+        self.can_reset = reset_peak()
+
+    def install(self, module: Any) -> list[str]:
+        """Wrap what `module` has of PHASES; return the names wrapped."""
+        wrapped = []
+        for attr in PHASES:
+            original = getattr(module, attr, None)
+            if callable(original):
+                setattr(module, attr, self._wrap(attr, original))
+                wrapped.append(attr)
+        return wrapped
+
+    def start_run(self) -> None:
+        """Forget the previous run's calls (their records stay)."""
+        self.calls = {}
+        self.peak_between = peak_mib()
+        if self.can_reset:
+            reset_peak()
+
+    def _wrap(self, attr: str, original: Callable[..., Any]) -> Callable[..., Any]:
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            number = self.calls.get(attr, 0)
+            self.calls[attr] = number + 1
+            names = PHASES[attr]
+            name = names[number] if number < len(names) else f"{names[-1]}#{number + 1}"
+            self.peak_between = max(self.peak_between, peak_mib())
+            if self.can_reset:
+                reset_peak()
+            cpu0, wall0 = cpu_s(), time.perf_counter()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self.records.append(
+                    {
+                        "phase": name,
+                        "cpu_s": cpu_s() - cpu0,
+                        "wall_s": time.perf_counter() - wall0,
+                        "peak_rss_mib": peak_mib(),
+                        "rss_after_mib": rss_mib(),
+                    }
+                )
+                self.peak_between = max(self.peak_between, peak_mib())
+                if self.can_reset:
+                    reset_peak()
+
+        return timed
+
+    def run_peak(self, first: int) -> float:
+        """The peak RSS of the run whose records start at index `first`."""
+        peaks: list[float] = [r["peak_rss_mib"] for r in self.records[first:]]
+        return max([self.peak_between, peak_mib(), *peaks])
+
+
+def emulator_counters(base_url: str, *, reset: bool = False) -> dict[str, Any]:
+    """
+    The emulator's tallies (`total`: API requests, `byKind`); with `reset`, zero them instead.
+    """
+    url = f"{base_url}/__emulator/counters"
+    if reset:
+        urllib.request.urlopen(urllib.request.Request(url, method="DELETE"), timeout=30).close()
+        return {}
+    with urllib.request.urlopen(url, timeout=30) as answer:
+        counters: dict[str, Any] = json.load(answer)
+    return counters
+
+
+def edit_people_cells(client: Any, sid: str, count: int, rows: int) -> list[str]:
+    """
+    Change one person-entered number in `count` rows spread over the regional tabs, as people
+    typing would (through the API, before the run); return the cells edited.
+    """
+    spreadsheet = client.open_by_key(sid)
+    regions = [w.title for w in spreadsheet.worksheets() if w.title.startswith("ศก.")]
+    headers = spreadsheet.values_batch_get([f"'{t}'!3:3" for t in regions])["valueRanges"]
+    cells: list[str] = []
+    data: list[dict[str, Any]] = []
+    for i in range(count):
+        region = regions[i % len(regions)]
+        header = headers[i % len(regions)].get("values", [[]])[0]
+        column = header.index(EDITED_HEADER) + 1
+        row = 4 + (i * 97) % rows  # spread over the tab
+        cells.append(f"'{region}'!{rowcol_to_a1(row, column)}")
+        data.append({"range": cells[-1], "values": [[150_000 + 37 * i]]})
+    spreadsheet.values_batch_update({"valueInputOption": "RAW", "data": data})
+    return cells
+
+
+def check_tree(tree: Path) -> dict[str, str]:
+    """Fail unless the worker's packages are imported from `tree` (not an editable install)."""
+    import kpi
+    import rules
+    import sheets_emulator
+    import sync
+
+    files = {m.__name__: str(m.__file__) for m in (sync, rules, kpi, sheets_emulator)}
+    for name, file in files.items():
+        if not Path(file).resolve().is_relative_to(tree.resolve()):
+            raise SystemExit(f"{name} imported from {file}, not from {tree}")
+    return files
+
+
+def measure(tree: Path, base_url: str, sid: str, rows: int) -> dict[str, Any]:
+    """The three runs; see the module docstring."""
+    started_rss = rss_mib()
+    files = check_tree(tree)
+    import sync.run.loop as loop
+    from sheets_emulator.http.client import make_gspread_client
+    from sync.backends.gspread_backend import GspreadBackend
+    from sync.core.settings import SyncSettings
+
+    phases = Phases()
+    wrapped = phases.install(loop)
+    client = make_gspread_client(base_url, timeout=600)
+    backend = GspreadBackend(client)
+    settings = SyncSettings(spreadsheet_id=sid)
+    imported_rss = rss_mib()
+    result: dict[str, Any] = {"files": files, "wrapped": wrapped, "peak_reset": phases.can_reset}
+
+    def one_run(label: str) -> None:
+        first = len(phases.records)
+        emulator_counters(base_url, reset=True)
+        phases.start_run()
+        cpu0, wall0 = cpu_s(), time.perf_counter()
+        loop.run_sync(backend, settings)
+        cpu, wall = cpu_s() - cpu0, time.perf_counter() - wall0
+        counters = emulator_counters(base_url)
+        result[label] = {
+            "cpu_s": cpu,
+            "wall_s": wall,
+            "requests": int(counters["total"]),
+            "by_kind": counters["byKind"],
+            "peak_rss_mib": phases.run_peak(first),
+            "rss_after_mib": rss_mib(),
+            "phases": phases.records[first:],
+        }
+
+    one_run("first")
+    result["rss_before_mib"] = started_rss
+    result["rss_imported_mib"] = imported_rss
+    one_run("unchanged")
+    result["edited"] = edit_people_cells(client, sid, EDITED_ROWS, rows)
+    one_run("changed")
+    result["rss_after_three_mib"] = rss_mib()
+    try:
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+        result["rss_trimmed_mib"] = rss_mib()
+    except OSError:  # not glibc
+        result["rss_trimmed_mib"] = None
+    client.http_client.session.close()
+    return result
+
+
+def main() -> None:
+    """Measure and write the figures as JSON to the file named last on the command line."""
+    tree, base_url, sid, rows, out = sys.argv[1:6]
+    figures = measure(Path(tree), base_url, sid, int(rows))
+    Path(out).write_text(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,473 @@
+"""
+What a run costs, today's code beside a baseline commit's, measured in one command.
+
+Prints every figure of the "a run costs what changed" table: the first run of a spreadsheet
+nobody synced yet (peak RSS and CPU of the worker, and of each phase: read, plan, write,
+verify-read, verify-plan), the service process's RSS after that run, an unchanged run in the
+service and through a fresh `sheetsync run`, a run after 10 people's cells changed, and the
+domain core's cold rows/s (`bench_domain.py`). Absolute times on a shared 2-core machine
+wander; the ratio of two trees measured side by side, interleaved, in the same minutes does
+not, so each figure is printed for the baseline and for this tree with their ratio and goal.
+
+Every measurement runs in a fresh child process of this Python with the tree under test first
+on PYTHONPATH (the child checks where `sync` was imported from), against the emulator in
+another process, so peaks and CPU are the worker's own and never mix. The baseline tree is
+exported with `git archive` into a temporary folder and deleted afterwards. Both trees are
+byte-compiled first (`compile_tree`), as an installed worker is.
+
+Run: .venv/bin/python benchmarks/bench_cost.py [--rows 2000] [--repeat 3] [--big]
+     [--baseline 8079af9 | --no-baseline] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import re
+import resource
+import statistics
+import subprocess
+import sys
+import tarfile
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _emulator_process import emulator_process
+
+HERE = Path(__file__).resolve().parent
+TREE = HERE.parent
+CHILD = HERE / "_cost_child.py"
+DEFAULT_BASELINE = "8079af9"
+PHASE_NAMES = ("read", "plan", "write", "verify-read", "verify-plan")
+
+
+def log(text: str) -> None:
+    """Progress on stderr, so `--json` output stays one object on stdout."""
+    print(text, file=sys.stderr, flush=True)
+
+
+def child_env(tree: Path) -> dict[str, str]:
+    """
+    The environment of a child measuring `tree`: it comes first on the import path, and
+    Python may use its byte-code cache as an installed worker does (`compile_tree`).
+    """
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SHEETSYNC_")}
+    env.pop("GOOGLE_APPLICATION_CREDENTIALS", None)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    env["PYTHONPATH"] = str(tree)
+    return env
+
+
+def compile_tree(tree: Path) -> None:
+    """
+    Byte-compile the tree's packages (into their `__pycache__`, which git ignores) before
+    anything is timed, so no tree pays for compiling its sources at import, as none does
+    once installed; without it a fresh `sheetsync run` spends about half a second compiling.
+    """
+    packages = [str(tree / name) for name in ("sync", "rules", "kpi", "sheets_emulator")]
+    subprocess.run(
+        [sys.executable, "-m", "compileall", "-q", "-j", "0", *packages],
+        env=child_env(tree),
+        check=True,
+        capture_output=True,
+    )
+
+
+@contextmanager
+def baseline_tree(ref: str) -> Iterator[Path]:
+    """Export commit `ref` of this repository into a temporary folder, removed afterwards."""
+    with tempfile.TemporaryDirectory(prefix="bench-baseline-") as folder:
+        archive = subprocess.run(
+            ["git", "-C", str(TREE), "archive", "--format=tar", ref],
+            check=True,
+            capture_output=True,
+        ).stdout
+        with tarfile.open(fileobj=io.BytesIO(archive), mode="r:") as tar:
+            tar.extractall(folder, filter="data")
+        yield Path(folder)
+
+
+def service_runs(tree: Path, rows: int) -> dict[str, Any]:
+    """First, unchanged and 10-changed runs of `tree` in one fresh process (`_cost_child.py`)."""
+    with emulator_process(rows) as (served, _), tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "figures.json"
+        command = [sys.executable, str(CHILD), str(tree), served.base_url, served.spreadsheet_id]
+        done = subprocess.run(
+            [*command, str(rows), str(out)],
+            env=child_env(tree),
+            cwd=tmp,
+            capture_output=True,
+            text=True,
+        )
+        if done.returncode:
+            raise SystemExit(f"service measurement of {tree} failed:\n{done.stderr[-3000:]}")
+        figures: dict[str, Any] = json.loads(out.read_text())
+        return figures
+
+
+class CliSheet:
+    """
+    One tree's `sheetsync run` (the real console script, a fresh process each time) on its own
+    emulator, with a config naming that emulator and a run history in a temporary folder.
+    """
+
+    def __init__(self, tree: Path, stack: ExitStack, rows: int) -> None:
+        self.tree = tree
+        self.env = child_env(tree)
+        where = subprocess.run(
+            [sys.executable, "-c", "import sync.cli; print(sync.cli.__file__)"],
+            env=self.env,
+            cwd=tree,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout.strip()
+        if not Path(where).resolve().is_relative_to(tree.resolve()):
+            raise SystemExit(f"sheetsync would import sync.cli from {where}, not from {tree}")
+        served, _ = stack.enter_context(emulator_process(rows))
+        self.folder = stack.enter_context(tempfile.TemporaryDirectory())
+        config = Path(self.folder) / "sheetsync.toml"
+        config.write_text(
+            "[service]\n"
+            f'endpoint = "{served.base_url}"\n'
+            f'history = "{self.folder}/history.sqlite3"\n'
+            f'lock_dir = "{self.folder}/locks"\n'
+        )
+        self.command = [str(Path(sys.executable).with_name("sheetsync")), "run"]
+        self.command += ["--config", str(config), "--spreadsheet", served.spreadsheet_id, "--json"]
+
+    def run(self, extra: dict[str, str] | None = None) -> tuple[float, float, str]:
+        """One `sheetsync run`: its wall time, its CPU (user + system) and its stderr."""
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.perf_counter()
+        done = subprocess.run(
+            self.command,
+            env={**self.env, **(extra or {})},
+            cwd=self.folder,
+            capture_output=True,
+            text=True,
+        )
+        wall = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)  # only this child was reaped
+        cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+        if done.returncode:
+            raise SystemExit(f"sheetsync run ({self.tree}) failed:\n{done.stderr[-3000:]}")
+        return wall, cpu, done.stderr
+
+    def imports_s(self) -> float:
+        """Seconds of imports in one more run (PYTHONPROFILEIMPORTTIME; that run is not timed)."""
+        *_, profile = self.run({"PYTHONPROFILEIMPORTTIME": "1"})
+        found = re.finditer(r"^import time:\s+(\d+) \|", profile, re.M)
+        return sum(int(m.group(1)) for m in found) / 1e6
+
+
+def cli_runs(trees: dict[str, Path], rows: int, repeat: int) -> dict[str, dict[str, Any]]:
+    """
+    Wall time of `sheetsync run` on an unchanged sheet, per tree (median of `repeat`).
+
+    One run first brings each sheet up to date and one more, untimed, lets it settle (the
+    first unchanged run after a sync measured up to a second slower, on either tree); then the
+    timed runs alternate between the trees, in turns A B, B A, … so neither always goes first.
+    """
+    with ExitStack() as stack:
+        sheets = {label: CliSheet(tree, stack, rows) for label, tree in trees.items()}
+        figures: dict[str, dict[str, Any]] = {}
+        for label, sheet in sheets.items():
+            figures[label] = {"first_wall_s": sheet.run()[0], "walls_s": [], "cpus_s": []}
+            sheet.run()
+        labels = list(sheets)
+        for turn in range(repeat):
+            for label in labels if turn % 2 == 0 else labels[::-1]:
+                wall, cpu, _ = sheets[label].run()
+                figures[label]["walls_s"].append(wall)
+                figures[label]["cpus_s"].append(cpu)
+        for label, sheet in sheets.items():
+            figures[label]["wall_s"] = statistics.median(figures[label]["walls_s"])
+            figures[label]["cpu_s"] = statistics.median(figures[label]["cpus_s"])
+            figures[label]["imports_s"] = sheet.imports_s()
+    return figures
+
+
+def domain_rows_per_s(tree: Path, rows: int) -> float:
+    """Cold rows/s of `tree`'s own `bench_domain.py` (one cold pass in a fresh process)."""
+    script = tree / "benchmarks" / "bench_domain.py"
+    env = child_env(tree)
+    args = ["--rows-per-region", str(rows)]
+    done = subprocess.run(
+        [sys.executable, str(script), "--child", "--cold-only", *args],
+        env=env,
+        cwd=tree,
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode == 0:
+        try:
+            return float(json.loads(done.stdout.strip().splitlines()[-1])["cold_rows_per_s"])
+        except (ValueError, KeyError, IndexError):
+            pass
+    # Another version of the script: its printed summary, one run.
+    done = subprocess.run(
+        [sys.executable, str(script), *args, "--runs", "1"],
+        env=env,
+        cwd=tree,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    match = re.search(r"cold \(first sight\)\s*: best\s+([\d,]+)", done.stdout)
+    if match is None:
+        raise SystemExit(f"no cold rows/s in the output of {script}:\n{done.stdout}")
+    return float(match.group(1).replace(",", ""))
+
+
+def flatten(service: dict[str, Any], prefix: str = "") -> dict[str, float]:
+    """The service child's figures as flat keys (one value per repeat, medians taken later)."""
+    first = service["first"]
+    flat = {
+        "first.peak_rss_mib": first["peak_rss_mib"],
+        "first.cpu_s": first["cpu_s"],
+        "first.requests": first["requests"],
+        "service.rss_after_mib": first["rss_after_mib"],
+        "service.rss_after_three_mib": service["rss_after_three_mib"],
+        "unchanged.cpu_s": service["unchanged"]["cpu_s"],
+        "unchanged.requests": service["unchanged"]["requests"],
+        "changed.cpu_s": service["changed"]["cpu_s"],
+        "changed.requests": service["changed"]["requests"],
+    }
+    if service.get("rss_trimmed_mib") is not None:
+        flat["service.rss_trimmed_mib"] = service["rss_trimmed_mib"]
+    for phase in first["phases"]:
+        name = phase["phase"]
+        flat[f"phase.{name}.cpu_s"] = flat.get(f"phase.{name}.cpu_s", 0.0) + phase["cpu_s"]
+        flat[f"phase.{name}.peak_rss_mib"] = max(
+            flat.get(f"phase.{name}.peak_rss_mib", 0.0), phase["peak_rss_mib"]
+        )
+    return {prefix + k: float(v) for k, v in flat.items()}
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the table: a figure, how to print it, and its goal."""
+
+    key: str
+    label: str
+    unit: str
+    goal: str = ""
+    met: Callable[[float], bool] | None = None
+
+
+def rows_of_table(rows: int, big: int | None) -> list[Row]:
+    """The table's lines, in the issue's order (phases under the first run)."""
+    size = f"7 × {rows:,}"
+    table = [
+        Row(
+            "first.peak_rss_mib",
+            f"first run, peak RSS of the worker ({size})",
+            "MiB",
+            "≤ 150 MiB",
+            lambda v: v <= 150,
+        ),
+    ]
+    if big is not None:
+        table.append(
+            Row(
+                "big.first.peak_rss_mib",
+                f"first run, peak RSS of the worker (7 × {big:,})",
+                "MiB",
+                "≤ 300 MiB",
+                lambda v: v <= 300,
+            )
+        )
+    for name in PHASE_NAMES:
+        table.append(Row(f"phase.{name}.peak_rss_mib", f"  phase {name}: peak RSS", "MiB"))
+        table.append(Row(f"phase.{name}.cpu_s", f"  phase {name}: CPU", "s"))
+    table += [
+        Row("service.rss_after_mib", "service process after a run: RSS", "MiB",
+            "≤ 150 MiB", lambda v: v <= 150),
+        Row("service.rss_after_three_mib", "  after three runs", "MiB"),
+        Row("service.rss_trimmed_mib", "  then malloc_trim(0) (by the benchmark)", "MiB"),
+        Row("first.cpu_s", "first run, worker CPU", "s", "≤ 3 s", lambda v: v <= 3),
+        Row("first.requests", "  first run, requests", "req"),
+        Row("unchanged.cpu_s", "unchanged sheet, in the service: CPU", "s",
+            "≤ 0.2 s", lambda v: v <= 0.2),
+        Row("unchanged.requests", "  unchanged sheet, in the service: requests", "req",
+            "1", lambda v: v == 1),
+        Row("cli.wall_s", "unchanged sheet, `sheetsync run` fresh process: wall", "s",
+            "≤ 1.2 s", lambda v: v <= 1.2),
+        Row("cli.cpu_s", "  CPU of that process (user + system)", "s"),
+        Row("cli.imports_s", "  of which imports (one run, PYTHONPROFILEIMPORTTIME)", "s"),
+        Row("changed.cpu_s", "10 changed rows, in the service: CPU", "s",
+            "≤ 0.5 s *", lambda v: v <= 0.5),
+        Row("changed.requests", "  10 changed rows, in the service: requests", "req",
+            "≤ 4 †", lambda v: v <= 4),
+        Row("domain.cold_rows_per_s", "domain core, cold rows/s (bench_domain.py)", "rows/s",
+            "≥ 20,000", lambda v: v >= 20_000),
+    ]  # fmt: skip
+    return table
+
+
+def fmt(value: float | None, unit: str) -> str:
+    """A figure with its unit, or a dash when this tree has no such figure."""
+    if value is None:
+        return "—"
+    if unit == "MiB":
+        return f"{value:,.0f} MiB"
+    if unit == "s":
+        return f"{value:.3f} s" if value < 10 else f"{value:.1f} s"
+    if unit == "rows/s":
+        return f"{value:,.0f}"
+    return f"{value:.0f}"
+
+
+def median_of(samples: dict[str, list[float]]) -> dict[str, float]:
+    """The median of each figure over the repeats."""
+    return {k: statistics.median(v) for k, v in samples.items() if v}
+
+
+def measure_tree(
+    label: str,
+    tree: Path,
+    args: argparse.Namespace,
+    samples: dict[str, list[float]],
+    details: dict[str, Any],
+    what: str,
+) -> None:
+    """
+    Run one measurement (`what`) of `tree`; add its figures to `samples` and, for the last
+    service measurement, the requests by kind of each run and the cells edited to `details`.
+    """
+    started = time.perf_counter()
+    if what == "service":
+        figures = service_runs(tree, args.rows)
+        for key, value in flatten(figures).items():
+            samples.setdefault(key, []).append(value)
+        details["requests_by_kind"] = {
+            run: figures[run].get("by_kind") for run in ("first", "unchanged", "changed")
+        }
+        details["edited_cells"] = figures["edited"]
+        details["imported_from"] = figures["files"]
+    elif what == "big":
+        figures = service_runs(tree, args.big_rows)
+        samples.setdefault("big.first.peak_rss_mib", []).append(figures["first"]["peak_rss_mib"])
+    elif what == "domain":
+        value = domain_rows_per_s(tree, args.rows)
+        samples.setdefault("domain.cold_rows_per_s", []).append(value)
+    log(f"  {what:8s} {label:8s} {time.perf_counter() - started:6.1f} s")
+
+
+def main() -> None:
+    """Measure both trees, interleaved, and print the table (or JSON)."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--rows", type=int, default=2000, help="rows per regional tab (2000)")
+    parser.add_argument("--repeat", type=int, default=3, help="repeats, medians printed (3)")
+    parser.add_argument("--big", action="store_true", help="also a first run of 7 × --big-rows")
+    parser.add_argument("--big-rows", type=int, default=5000, help="rows per tab of --big (5000)")
+    parser.add_argument("--baseline", default=DEFAULT_BASELINE, help="commit to compare with")
+    parser.add_argument("--no-baseline", action="store_true", help="measure this tree only")
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    with contextmanager_or_none(None if args.no_baseline else args.baseline) as base:
+        trees = {"now": TREE} if base is None else {"baseline": base, "now": TREE}
+        for tree in trees.values():
+            compile_tree(tree)
+        samples: dict[str, dict[str, list[float]]] = {label: {} for label in trees}
+        details: dict[str, dict[str, Any]] = {label: {} for label in trees}
+        plan = [("service", r) for r in range(args.repeat)] + [("cli", 0)]
+        plan += [("domain", r) for r in range(args.repeat)]
+        if args.big:
+            plan.append(("big", 0))
+        for what, _ in plan:
+            if what == "cli":  # both sheets at once, their runs alternating
+                clock = time.perf_counter()
+                for label, cli in cli_runs(trees, args.rows, args.repeat).items():
+                    samples[label]["cli.wall_s"] = cli["walls_s"]
+                    samples[label]["cli.cpu_s"] = cli["cpus_s"]
+                    samples[label]["cli.imports_s"] = [cli["imports_s"]]
+                log(f"  cli      {'all':8s} {time.perf_counter() - clock:6.1f} s")
+                continue
+            for label, tree in trees.items():  # interleaved: drift hits both alike
+                measure_tree(label, tree, args, samples[label], details[label], what)
+    medians = {label: median_of(s) for label, s in samples.items()}
+    elapsed = time.perf_counter() - started
+    table = rows_of_table(args.rows, args.big_rows if args.big else None)
+    if args.json:
+        print(
+            json.dumps(
+                {
+                    "rows_per_tab": args.rows,
+                    "repeat": args.repeat,
+                    "baseline": None if args.no_baseline else args.baseline,
+                    "seconds": elapsed,
+                    "medians": medians,
+                    "samples": samples,
+                    "details": details,
+                    "goals": {r.key: r.goal for r in table if r.goal},
+                },
+                indent=2,
+            )
+        )
+        return
+    print_table(table, medians, args, elapsed)
+
+
+@contextmanager
+def contextmanager_or_none(ref: str | None) -> Iterator[Path | None]:
+    """The baseline tree of `ref`, or None without a baseline."""
+    if ref is None:
+        yield None
+        return
+    with baseline_tree(ref) as tree:
+        yield tree
+
+
+def print_table(
+    table: list[Row], medians: dict[str, dict[str, float]], args: argparse.Namespace, elapsed: float
+) -> None:
+    """The figures as a plain table: figure | baseline | now | ratio | goal | met?."""
+    base = medians.get("baseline", {})
+    now = medians["now"]
+    lines = [("figure", "baseline", "now", "ratio", "goal", "met?")]
+    for row in table:
+        b, n = base.get(row.key), now.get(row.key)
+        if b is None and n is None:
+            continue
+        ratio = f"{n / b:.2f}×" if b and n is not None else "—"
+        met = "—" if row.met is None or n is None else ("yes" if row.met(n) else "NO")
+        lines.append((row.label, fmt(b, row.unit), fmt(n, row.unit), ratio, row.goal, met))
+    widths = [max(len(line[i]) for line in lines) for i in range(6)]
+    print(
+        f"Run cost, 7 × {args.rows:,} rows per tab, medians of {args.repeat}; "
+        f"baseline {'none' if args.no_baseline else args.baseline}, now {TREE}"
+    )
+    for number, line in enumerate(lines):
+        cells = [
+            text.ljust(width) if i in (0, 4) else text.rjust(width)
+            for i, (text, width) in enumerate(zip(line, widths, strict=True))
+        ]
+        print(" | ".join(cells).rstrip())
+        if number == 0:
+            print("-+-".join("-" * w for w in widths))
+    print(
+        "\nratio = now / baseline (below 1× is better, except rows/s). A phase's peak RSS is the\n"
+        "highest RSS during that call (the peak is reset before each through\n"
+        '/proc/self/clear_refs). * The issue gives no number for 10 changed rows ("work for\n'
+        "about 10 rows\"): 0.5 s is two reads at the unchanged goal (the run's and its verify\n"
+        "read) plus the work of 10 rows. † The README's count for a run with changes: read,\n"
+        "worker tabs, regional cells, verify (`--json` lists each run's requests by kind).\n"
+        f"Measured in {elapsed:.0f} s."
+    )
+
+
+if __name__ == "__main__":
+    main()

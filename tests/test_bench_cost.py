@@ -1,0 +1,49 @@
+"""
+The run-cost benchmark runs end to end on a tiny sheet and reports every figure of its table.
+
+No time is asserted (figures on a shared machine wander); what is checked is what a reader of
+the table relies on: each figure is there, and the request counts it prints are right.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.slow
+def test_bench_cost_reports_every_figure_on_a_tiny_sheet() -> None:
+    """
+    `bench_cost.py --rows 50 --no-baseline --json` measures every row of the table for this
+    tree: the five phases of a first run, an unchanged run of one request, a run after 10
+    edits that writes, the CLI and the domain core.
+    """
+    result = subprocess.run(
+        [
+            *(sys.executable, str(ROOT / "benchmarks" / "bench_cost.py")),
+            *("--rows", "50", "--repeat", "1", "--no-baseline", "--json"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    report = json.loads(result.stdout)
+    assert report["baseline"] is None
+    now = report["medians"]["now"]
+    assert set(report["goals"]) <= set(now), "a figure with a goal was not measured"
+    for phase in ("read", "plan", "write", "verify-read", "verify-plan"):
+        assert now[f"phase.{phase}.peak_rss_mib"] > 0
+        assert f"phase.{phase}.cpu_s" in now
+    assert now["first.peak_rss_mib"] >= now["phase.plan.peak_rss_mib"]
+    assert now["unchanged.requests"] == 1
+    assert now["changed.requests"] > 1  # the 10 edits were seen and answered with a write
+    assert now["cli.wall_s"] > now["cli.imports_s"] > 0
+    assert now["domain.cold_rows_per_s"] > 0
