@@ -41,6 +41,16 @@ PHASES = {
 }
 """Function in `sync.run.loop` → names of its first, second, … call in a first run."""
 
+SPLIT_READ = {
+    "read_tabs": ("read",),
+    "snapshot_of": ("decode",),
+    "read_snapshot": ("verify-read",),
+}
+"""Where the loop reads its first snapshot in two steps (the bytes, then their grids)."""
+
+HOMES = {"plan_round": "sync.core.round", "write_round": "sync.run.write"}
+"""Where a phase function lives when the loop imports it only once it plans."""
+
 
 def rss_mib() -> float:
     """Current resident-set size (not the peak), from /proc/self/statm."""
@@ -81,14 +91,23 @@ class Phases:
         self.peak_between = 0.0
         """Highest peak seen outside the wrapped calls (the peak is reset around each)."""
         self.can_reset = reset_peak()
+        self.names: dict[str, tuple[str, ...]] = dict(PHASES)
 
     def install(self, module: Any) -> list[str]:
-        """Wrap what `module` has of PHASES; return the names wrapped."""
+        """Wrap what `module` (or the phase's home module) has of PHASES; the names wrapped."""
+        import importlib
+
+        self.names = dict(PHASES)
+        if callable(getattr(module, "read_tabs", None)):
+            self.names.update(SPLIT_READ)
         wrapped = []
-        for attr in PHASES:
-            original = getattr(module, attr, None)
+        for attr in self.names:
+            home = module
+            if getattr(module, attr, None) is None and attr in HOMES:
+                home = importlib.import_module(HOMES[attr])
+            original = getattr(home, attr, None)
             if callable(original):
-                setattr(module, attr, self._wrap(attr, original))
+                setattr(home, attr, self._wrap(attr, original))
                 wrapped.append(attr)
         return wrapped
 
@@ -103,7 +122,7 @@ class Phases:
         def timed(*args: Any, **kwargs: Any) -> Any:
             number = self.calls.get(attr, 0)
             self.calls[attr] = number + 1
-            names = PHASES[attr]
+            names = self.names[attr]
             name = names[number] if number < len(names) else f"{names[-1]}#{number + 1}"
             self.peak_between = max(self.peak_between, peak_mib())
             if self.can_reset:
@@ -186,7 +205,7 @@ def measure(tree: Path, base_url: str, sid: str, rows: int) -> dict[str, Any]:
     started_rss = rss_mib()
     files = check_tree(tree)
     import sync.run.loop as loop
-    from sheets_emulator.http.client import make_gspread_client
+    from sync.backends.endpoint import make_gspread_client  # the worker's own, not the emulator's
     from sync.backends.gspread_backend import GspreadBackend
     from sync.core.settings import SyncSettings
 

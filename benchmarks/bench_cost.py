@@ -47,7 +47,7 @@ HERE = Path(__file__).resolve().parent
 TREE = HERE.parent
 CHILD = HERE / "_cost_child.py"
 DEFAULT_BASELINE = "8079af9"
-PHASE_NAMES = ("read", "plan", "write", "verify-read", "verify-plan")
+PHASE_NAMES = ("read", "decode", "plan", "write", "verify-read", "verify-plan")
 
 
 def log(text: str) -> None:
