@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 from typing import Any, cast
 
 import msgspec
@@ -17,8 +18,10 @@ import msgspec
 from sync.core.cells import (
     CellValue,
     Formula,
+    as_read,
     cell_at,
     column_letter,
+    read_back,
     same_value,
     to_extended,
     to_raw,
@@ -275,3 +278,84 @@ def value_writes(
             size += _json_size(value) + 1
         emit(name, column)
     return ValueWrites(raw=raw, formulas=formulas)
+
+
+MIN_MOVED_ROWS = 20
+"""Rows a list must shift by at least before the shift is sent as moves, not as rewrites."""
+
+
+@dataclass(frozen=True)
+class ListMoves:
+    """
+    How a worker-owned list tab gets from what was read to what is wanted by shifting rows.
+
+    `requests` cut rows out (`deleteRange`, the rest pulled up) and open gaps (`insertRange`,
+    the rest pushed down) inside one atomic batch; `shifted` is the tab as those requests
+    leave it, which the cell diff then compares with what is wanted.
+    """
+
+    requests: list[dict[str, Any]]
+    shifted: list[list[Any]]
+    inserted: int
+    """Rows the gaps added to the tab (an insert grows the grid)."""
+
+
+def list_moves(
+    sheet_id: int,
+    current: list[list[Any]],
+    wanted: Sequence[Sequence[CellValue]],
+    *,
+    first_row: int,
+    width: int,
+    min_moved: int = MIN_MOVED_ROWS,
+) -> ListMoves:
+    """
+    Rows to cut or open in a list tab so that rows already there line up with where they are
+    wanted: when one participant stops being counted (or starts), the rows below move by one
+    instead of every one of them being rewritten (issue: cost follows change).
+
+    Rows are matched by their whole content as a read shows it; only gaps and cuts in the
+    middle are moves (rows at the end are simply written or cleared), and only when at least
+    `min_moved` matching rows would otherwise be rewritten in place of their neighbours.
+    """
+    start = first_row - 1
+    rows = current[start:]
+
+    def shown(row: Sequence[Any], convert: Any) -> bytes:
+        cells = [convert(row[c]) if c < len(row) else None for c in range(width)]
+        return msgspec.json.encode(cells, enc_hook=repr)
+
+    have = [shown(row, read_back) for row in rows]
+    want = [shown(row, as_read) for row in wanted[start:]]
+    blocks = SequenceMatcher(None, have, want, autojunk=False).get_opcodes()
+    moved = sum(i2 - i1 for tag, i1, i2, j1, _ in blocks if tag == "equal" and i1 != j1)
+    if moved < min_moved:
+        return ListMoves([], current, 0)
+    requests: list[dict[str, Any]] = []
+    shifted: list[list[Any]] = list(rows)
+    inserted = 0
+
+    def band(begin: int, end: int) -> dict[str, int]:
+        return {
+            "sheetId": sheet_id,
+            "startRowIndex": start + begin,
+            "endRowIndex": start + end,
+            "startColumnIndex": 0,
+            "endColumnIndex": width,
+        }
+
+    for tag, i1, i2, j1, j2 in reversed(blocks):  # bottom up: indexes above stay valid
+        if tag == "equal" or i2 >= len(rows):
+            continue  # in place, or at the end: the cell diff writes or clears it
+        surplus = (i2 - i1) - (j2 - j1)
+        if surplus > 0:
+            cut = i2 - surplus
+            requests.append({"deleteRange": {"range": band(cut, i2), "shiftDimension": "ROWS"}})
+            del shifted[cut:i2]
+        elif surplus < 0:
+            requests.append(
+                {"insertRange": {"range": band(i2, i2 - surplus), "shiftDimension": "ROWS"}}
+            )
+            shifted[i2:i2] = [[] for _ in range(-surplus)]
+            inserted -= surplus
+    return ListMoves(requests, [*current[:start], *shifted], inserted)

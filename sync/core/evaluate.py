@@ -208,6 +208,13 @@ class RowCache:
         """Start a run: rows the last run did not use are dropped now."""
         self.previous, self.current = self.current, {}
 
+    def end_run(self) -> None:
+        """
+        End a run: what was built from its rows (the compiled list holds a copy of people's
+        names, phones and e-mails) served its verify round; the next run has other rows.
+        """
+        self.built = {}
+
     def get(self, key: CacheKey) -> RowResults | None:
         found = self.current.get(key)
         if found is None:

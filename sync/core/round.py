@@ -33,7 +33,7 @@ from sync.core.cells import (
     read_back,
     same_value,
 )
-from sync.core.diff import CellChange, diff_tab, padding_for
+from sync.core.diff import CellChange, ListMoves, diff_tab, list_moves, padding_for
 from sync.core.evaluate import (
     Evaluation,
     RegionTab,
@@ -103,6 +103,8 @@ class Plan:
     """(tab, column) the set-up of this round inserts: written by position in the same batch."""
     layout_notes: list[str] = field(default_factory=list)
     """Tabs processed without some required column (the run still succeeds)."""
+    moves: list[dict[str, Any]] = field(default_factory=list)
+    """Rows cut from or opened in the compiled list before its cells are written (same batch)."""
 
 
 def _column(change: CellChange) -> int:
@@ -372,10 +374,12 @@ def _cell_changes(
     worker_tabs: Sequence[tuple[str, list[list[CellValue]]]],
     setup_requests: Sequence[Mapping[str, Any]],
     cache: RowCache | None = None,
+    compiled_shifted: Grid | None = None,
 ) -> tuple[list[CellChange], list[CellChange]]:
     """Step 7: every cell whose value differs, and the padding of positional writes."""
     changes: list[CellChange] = []
     padding: list[CellChange] = []
+    moved: set[str] = set()
 
     def unless_clean(
         title: str, key: object, diff: Callable[[], tuple[list[CellChange], list[CellChange]]]
@@ -388,7 +392,7 @@ def _cell_changes(
         found, filler = diff()
         changes.extend(found)
         padding.extend(filler)
-        if known and cache is not None and not found:
+        if known and cache is not None and not found and title not in moved:
             cache.clean[title] = key
 
     for tab in mapped.tabs:
@@ -406,6 +410,9 @@ def _cell_changes(
     skip = {TIMESTAMP_CELL, SYNC_NOW_CELL}
     summary_current = snapshot.grids.get(summary_title, []) if snapshot.summary_title else []
     compiled_current = snapshot.grids.get(compiled_title, []) if snapshot.compiled_title else []
+    if compiled_shifted is not None and compiled_shifted is not compiled_current:
+        compiled_current = compiled_shifted  # as the list's moves leave it
+        moved.add(compiled_title)
     for title, current, grid, skipped in (
         (summary_title, summary_current, final_summary, skip),
         (compiled_title, compiled_current, compiled_grid, set()),
@@ -436,6 +443,25 @@ def _cell_changes(
     if changes or setup_requests:
         changes.append(CellChange(summary_title, TIMESTAMP_CELL[0], TIMESTAMP_CELL[1], stamp))
     return changes, padding
+
+
+def _compiled_moves(
+    snapshot: Snapshot,
+    title: str,
+    wanted: list[list[CellValue]],
+    sheet_ids: Mapping[str, int],
+    evaluation: Evaluation,
+    cache: RowCache | None,
+) -> ListMoves:
+    """
+    Step 5b: rows to cut from or open in the compiled list, so that a participant who stops
+    (or starts) being counted shifts the rows below instead of having them all rewritten.
+    """
+    current = snapshot.grids.get(title, []) if snapshot.compiled_title else []
+    clean = (snapshot.tab_digests.get(title), evaluation.fingerprint)
+    if title not in sheet_ids or len(current) < 2 or (cache and cache.clean.get(title) == clean):
+        return ListMoves([], current, 0)
+    return list_moves(sheet_ids[title], current, wanted, first_row=2, width=len(wanted[0]))
 
 
 def _guards(snapshot: Snapshot, titles: Iterable[str]) -> list[dict[str, Any]]:
@@ -508,6 +534,10 @@ def plan_round(
             sheet_ids,
             ((summary_title, summary_size), (compiled_title, compiled_size)),
         )
+    moves = _compiled_moves(snapshot, compiled_title, compiled_grid, sheet_ids, evaluation, cache)
+    if moves.inserted and compiled_title in grid_sizes:
+        rows, columns = grid_sizes[compiled_title]
+        grid_sizes = {**grid_sizes, compiled_title: (rows + moves.inserted, columns)}
     new_meta = _record(snapshot, mapped, sheet_ids, grid_sizes, summary_title, compiled_title)
     final_summary = summary_grid(sheet_ids, new_meta.to_json())
     changes, padding = _cell_changes(
@@ -519,6 +549,7 @@ def plan_round(
         ((summary_title, final_summary), (compiled_title, compiled_grid)),
         setup_requests,
         cache,
+        moves.shifted,
     )
     tabs = mapped.tabs
     return Plan(
@@ -547,6 +578,7 @@ def plan_round(
         layout_notes=[n.english(settings.header_row) for n in mapped.notices if not n.skipped],
         meta=new_meta,
         title=_spreadsheet_title(snapshot),
+        moves=moves.requests,
     )
 
 

@@ -164,7 +164,7 @@ def _rounds(
             report.planned = plan.changes
             report.setup_performed = bool(plan.setup_requests)
             break
-        if not plan.changes and not plan.setup_requests:
+        if not plan.changes and not plan.setup_requests and not plan.moves:
             if snapshot.info is None:
                 # Planned from the read alone: the same read on the same day plans nothing.
                 remember_settled(
@@ -204,6 +204,7 @@ def _rounds(
         titles = titles_of(snapshot, settings)
         del plan, snapshot
         snapshot = read_snapshot(counter, settings, titles)
+    row_cache.end_run()
     return titles_of(snapshot, settings)
 
 

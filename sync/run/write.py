@@ -39,7 +39,7 @@ def write_round(counter: Counter, settings: SyncSettings, plan: Plan) -> None:
         by_name = {cell: name for cell, name in plan.anchors.items() if cell not in fresh}
         positional = [c for c in plan.changes + plan.padding if (c.tab, c.col) not in by_name]
         values = update_requests(group_blocks(positional), plan.meta.sheet_ids)
-        requests = [*plan.guards, *plan.setup_requests, *values]
+        requests = [*plan.guards, *plan.setup_requests, *plan.moves, *values]
         shift = len(plan.guards)
         together = [(start + shift, end + shift) for start, end in plan.setup_together]
         return batches(requests, settings.max_write_bytes, together=together), by_name

@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from rules.header_map import map_headers
 from sync.core.cells import as_read, read_back, same_value
-from sync.core.diff import batches
+from sync.core.diff import batches, list_moves
 from sync.core.evaluate import RowCells, _row_digest
 from sync.core.sheet import ValuesRead
 
@@ -95,3 +95,27 @@ def test_a_read_is_digested_as_received_and_decoded_as_json() -> None:
     assert [[[1, "ก", 2.5, True]], []] == read.grids()
     assert read.digest == ValuesRead.of_body(body).digest
     assert read.digest != ValuesRead.of_body(body.replace(b"2.5", b"2.6")).digest
+
+
+def test_list_moves_line_up_rows_that_are_already_there() -> None:
+    """A row gone from the middle and one new in the middle: one cut, one gap, nothing else."""
+    header = [["ภาค", "แถว"]]
+    rows = [[f"ศก.{i % 7 + 1}", i] for i in range(60)]
+    wanted = header + rows[:10] + rows[11:40] + [["ศก.9", 999]] + rows[40:]
+    moves = list_moves(7, header + rows, wanted, first_row=2, width=2)
+    kinds = [next(iter(r)) for r in moves.requests]
+    assert ["insertRange", "deleteRange"] == kinds  # bottom up
+    shifted = [row if row else [None, None] for row in moves.shifted]
+    assert [len(wanted)] == [len(shifted)] and 1 == moves.inserted
+    assert [r for r in shifted if r != [None, None]] == [r for r in wanted if r != ["ศก.9", 999]]
+    cut = moves.requests[1]["deleteRange"]["range"]
+    assert (11, 12) == (cut["startRowIndex"], cut["endRowIndex"])  # sheet row 12: rows[10]
+
+
+def test_list_moves_leave_small_shifts_and_the_end_to_the_cell_diff() -> None:
+    header = [["ภาค"]]
+    rows = [[f"แถว {i}"] for i in range(50)]
+    assert [] == list_moves(7, header + rows, header + rows[:-3], first_row=2, width=1).requests
+    assert [] == list_moves(7, header + rows, header + rows[1:], first_row=2, width=1).requests[:0]
+    few = header + rows[:45] + rows[46:]
+    assert [] == list_moves(7, header + rows, few, first_row=2, width=1).requests  # 4 rows shift

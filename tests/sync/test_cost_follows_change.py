@@ -21,6 +21,8 @@ from sync.backends.gspread_backend import GspreadBackend
 from sync.core import round as round_mod
 from sync.core.cells import column_letter
 from sync.core.settings import SyncSettings
+from sync.demo.data import generate_spreadsheet
+from sync.demo.seed import load_demo
 from sync.run.loop import forget_row_caches, run_sync
 from sync.run.settled import forget_settled
 
@@ -107,4 +109,34 @@ def test_edits_across_tabs_end_as_a_run_from_nothing_would(
 
     people.type_value(emulator.store, loaded, settings.options_tab, "A40", "ตัวเลือกใหม่")
     run_sync(backend, settings, clock=clock)
+    assert 0 == _settled_from_scratch(backend, settings, clock)
+
+
+def test_a_participant_leaving_the_compiled_list_shifts_it_instead_of_rewriting_it(
+    emulator: EmulatorHandle,
+    backend: GspreadBackend,
+    clock: Callable[[], datetime],
+) -> None:
+    """One row stops being counted, then counts again: a cut and a gap, not a rewrite."""
+    sid = load_demo(emulator.store, generate_spreadsheet(rows_per_region=40, seed=5))
+    settings = SyncSettings(spreadsheet_id=sid)
+    run_sync(backend, settings, clock=clock)
+    ids = _column(backend, sid, "ศก.1", h.NATIONAL_ID)
+    (column,) = backend.read_ranges(sid, [f"'ศก.1'!{ids}4:{ids}20"])
+    row = 4 + next(i for i, cells in enumerate(column) if cells and cells[0])
+    typed = column[row - 4][0]
+    compiled_before = backend.read_ranges(sid, [f"'{settings.compiled_tab}'"])[0]
+
+    people.type_value(emulator.store, sid, "ศก.1", f"{ids}{row}", "123")  # no longer counted
+    left = run_sync(backend, settings, clock=clock)
+    compiled_after = backend.read_ranges(sid, [f"'{settings.compiled_tab}'"])[0]
+    assert ["ศก.1", row] in [r[:2] for r in compiled_before]
+    assert ["ศก.1", row] not in [r[:2] for r in compiled_after]
+    assert left.cells_written < 100  # the rows below moved up; they were not rewritten
+    assert 0 == _settled_from_scratch(backend, settings, clock)
+
+    people.type_value(emulator.store, sid, "ศก.1", f"{ids}{row}", str(typed))  # counted again
+    back = run_sync(backend, settings, clock=clock)
+    assert backend.read_ranges(sid, [f"'{settings.compiled_tab}'"])[0] == compiled_before
+    assert back.cells_written < 100
     assert 0 == _settled_from_scratch(backend, settings, clock)
