@@ -243,14 +243,14 @@ def check_row(
         if cls is str or cls is int:
             entry = column.memo.get(raw)
             if entry is None:
-                if cls is int and column.amount and raw >= 0:
+                if type(raw) is int and column.amount and raw >= 0:
                     # `check_amount` of a whole number ≥ 0 is that number and no finding
                     # (a test proves it); amounts are rarely repeated, so none is cached.
                     given[header] = raw
                     values[header] = _DECIMAL(raw)
                     continue
                 entry = plan.resolve(column, raw, raw)
-        elif cls is float and column.amount and 0 <= raw < _INFINITY:
+        elif type(raw) is float and column.amount and 0 <= raw < _INFINITY:
             # `check_amount` of a finite float ≥ 0 (or -0.0) is the Decimal of its shortest
             # repr and no finding (a test proves it); not cached, as whole numbers above.
             given[header] = raw
