@@ -47,6 +47,7 @@ _ADD = _CONTEXT.add
 _SUBTRACT = _CONTEXT.subtract
 _MULTIPLY = _CONTEXT.multiply
 _DIVIDE = _CONTEXT.divide
+_QUANTIZE = _CONTEXT.quantize
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,10 +76,12 @@ def round_half_up(value: Decimal | None) -> Decimal | None:
     if value is None:
         return None
     # Enough digits for the integer part plus the two decimals, so quantize never overflows.
+    # `Context.quantize(value, CENT)` is `value.quantize(CENT, context=...)` without the
+    # keyword-argument parsing, which costs more than the rounding (this runs ~15 times a row).
     digits = value.adjusted() + 4
     if digits <= PRECISION:
-        return value.quantize(CENT, context=_CONTEXT)
-    return value.quantize(CENT, context=Context(prec=digits, rounding=ROUND_HALF_UP))
+        return _QUANTIZE(value, CENT)
+    return Context(prec=digits, rounding=ROUND_HALF_UP).quantize(value, CENT)
 
 
 def _percent_of(difference: Decimal, base: Decimal) -> Decimal:
