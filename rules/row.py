@@ -232,8 +232,8 @@ def check_row(
     findings: list[Finding] = []
     values: dict[str, object] = {}
     for header, raw in cells.items():
-        if raw is None:
-            continue
+        if not raw and (raw is None or raw.__class__ is str):
+            continue  # None or "": never given, whatever the column (0 and False go on)
         column = columns.get(header)
         if column is None:
             if _is_given(raw):

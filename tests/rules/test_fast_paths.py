@@ -8,7 +8,7 @@ from __future__ import annotations
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from rules import check_row
+from rules import check_row, parse
 from rules import headers as h
 from rules.checks import numbers
 
@@ -53,3 +53,28 @@ def test_api_numbers_in_an_amount_column_read_as_check_amount_reads_them(raw: fl
     value, codes = checked(h.COST_BEFORE, raw)
     expected_value, expected_codes = by_the_rule(h.COST_BEFORE, raw)
     assert (repr(expected_value), expected_codes) == (repr(value), codes)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.one_of(
+        st.from_regex(r"[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}", fullmatch=True),
+        st.builds(
+            "{}/{}/{}".format,
+            st.integers(0, 40),
+            st.integers(0, 14),
+            st.integers(0, 9999),
+        ),
+        st.from_regex(r"[0-9๐-๙]{1,3}[/.\- ]{1,2}[0-9๐-๙]{1,3}[/.\- ]{1,2}[0-9๐-๙]{2,5}\s?"),
+        st.text(alphabet="0123456789/ .-๑๒", max_size=14),
+    )
+)
+@example("29/2/2567")
+@example("29/2/2566")
+@example("31/4/2567")
+@example("0/0/0000")
+@example("15/3/2024")
+@example("15/3/9999")
+def test_plain_dates_read_as_the_general_path_reads_them(text: str) -> None:
+    """`d/m/yyyy` and look-alikes: the shortcut gives the general path's date or `date_invalid`."""
+    assert parse._parse_date_general(text) == parse.parse_date(text)
