@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from rules import check_row, parse
 from rules import headers as h
-from rules.checks import numbers
+from rules.checks import numbers, phones
 
 from ._rows import AS_OF, OPTIONS, valid_row
 
@@ -78,3 +78,53 @@ def test_api_numbers_in_an_amount_column_read_as_check_amount_reads_them(raw: fl
 def test_plain_dates_read_as_the_general_path_reads_them(text: str) -> None:
     """`d/m/yyyy` and look-alikes: the shortcut gives the general path's date or `date_invalid`."""
     assert parse._parse_date_general(text) == parse.parse_date(text)
+
+
+def _typed_phone(digits: str, dashes: list[int]) -> str:
+    """Write a number as people type it: dashes after the given positions."""
+    out = digits
+    for position in sorted({p % (len(digits) + 1) for p in dashes}, reverse=True):
+        out = out[:position] + "-" + out[position:]
+    return out
+
+
+PHONE_TEXTS = st.one_of(
+    st.builds(
+        _typed_phone,
+        st.from_regex(r"0(?:6[0-9]|8[0-9]|9[0-9]|2|[3-7][0-9])[0-9]{5,8}", fullmatch=True),
+        st.lists(st.integers(0, 12), max_size=3),
+    ),
+    st.sampled_from(["060-123-4567", "068-123-4567", "0600000000", "0680000000", "02-123-4567"]),
+    st.text(alphabet="0123456789-+ ๐๘๑", max_size=14),
+)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(PHONE_TEXTS)
+@example("0")
+@example("00812345678")
+@example("00166140309092")
+@example("0066620908212")
+@example("-0812345678-")
+@example("+66812345678")
+@example("081 234 5678")
+@example("๐๘๑๒๓๔๕๖๗๘")
+def test_plain_phone_cells_check_as_the_general_path_checks_them(text: str) -> None:
+    """Dashed, undashed, 060/068, landlines, Thai digits, +66: same value, same finding."""
+    assert phones._check_mobile_general(h.MOBILE, text) == phones.check_mobile(h.MOBILE, text)
+    assert phones._check_phone_general(h.ENTERPRISE_PHONE, text) == phones.check_phone(
+        h.ENTERPRISE_PHONE, text
+    )
+
+
+@settings(max_examples=1500, deadline=None)
+@given(PHONE_TEXTS)
+@example("0600000000")
+@example("0680000000")
+@example("0812345678")
+@example("021234567")
+def test_plain_phone_cells_classify_as_phonenumbers_does(text: str) -> None:
+    """The shortcut's number, classified by the metadata, is what phonenumbers itself says."""
+    national = phones._plain_national(text)
+    if national is not None:
+        assert phones._classify_with_library(text) == phones.classify_national(national)
