@@ -128,3 +128,27 @@ def test_plain_phone_cells_classify_as_phonenumbers_does(text: str) -> None:
     national = phones._plain_national(text)
     if national is not None:
         assert phones._classify_with_library(text) == phones.classify_national(national)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(
+    st.one_of(
+        st.from_regex(r"([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(\.[0-9]+)?(?: ?บาท)?", fullmatch=True),
+        st.from_regex(r"[0-9,]{1,12}(\.[0-9]{0,3})?( ?บาท| ?%| ?บ\.|-)?", fullmatch=True),
+        st.text(alphabet="0123456789,. บาท๑-%", max_size=16),
+    )
+)
+@example("1,237")
+@example("12,34")
+@example("1,2345")
+@example("389.01")
+@example("542,200 บาท")
+@example("542,200  บาท")
+@example("0.")
+@example(".5")
+@example("007")
+def test_plain_amounts_read_as_the_general_path_reads_them(text: str) -> None:
+    """Grouped digits, decimals, `บาท`, and look-alikes: the same Decimal (or none) either way."""
+    expected = parse._parse_number_text(text)
+    actual = parse.parse_number(text)
+    assert (repr(expected), str(expected)) == (repr(actual), str(actual))
