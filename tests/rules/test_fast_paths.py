@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from rules import check_row, parse
 from rules import headers as h
-from rules.checks import numbers, phones
+from rules.checks import ids, numbers, phones
 
 from ._rows import AS_OF, OPTIONS, valid_row
 
@@ -152,3 +152,11 @@ def test_plain_amounts_read_as_the_general_path_reads_them(text: str) -> None:
     expected = parse._parse_number_text(text)
     actual = parse.parse_number(text)
     assert (repr(expected), str(expected)) == (repr(actual), str(actual))
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.from_regex(r"[0-9]{13}", fullmatch=True), st.booleans())
+def test_plain_tax_ids_check_as_compacted_ones(digits: str, from_number: bool) -> None:
+    """Thirteen plain digits skip the compaction: the same as with a separator typed in."""
+    spaced = f"{digits[:1]}-{digits[1:5]} {digits[5:10]}.{digits[10:]}"
+    assert ids.check_tax_id_text(spaced, from_number) == ids.check_tax_id_text(digits, from_number)
