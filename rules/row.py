@@ -299,14 +299,23 @@ def check_row(
         order = plan.order
         findings.sort(key=lambda f: order.get(f.column, len(order)))
     national_id = values.get(h.NATIONAL_ID)
-    tax_id = next((v for x, _ in TAX_ID_COLUMNS if isinstance(v := values.get(x), str)), None)
+    tax_id = None
+    for header, _ in TAX_ID_COLUMNS:  # the first section's tax ID that parsed
+        if isinstance(value := values.get(header), str):
+            tax_id = value
+            break
+    cancelled = False
+    for header in STATUS_COLUMNS:
+        if values.get(header) == h.CANCELLED:
+            cancelled = True
+            break
     return RowResult(
         status=status_for(findings),
         findings=tuple(findings),
         values=values,
         national_id=national_id if isinstance(national_id, str) else None,
         tax_id=tax_id,
-        cancelled=any(values.get(x) == h.CANCELLED for x in STATUS_COLUMNS),
+        cancelled=cancelled,
         changes=changes,
     )
 
