@@ -136,7 +136,7 @@ def test_plain_phone_cells_classify_as_phonenumbers_does(text: str) -> None:
         st.from_regex(r"([0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(\.[0-9]+)?(?: ?บาท)?", fullmatch=True),
         st.from_regex(r"[0-9,]{1,12}(\.[0-9]{0,3})?( ?บาท| ?%| ?บ\.|-)?", fullmatch=True),
         st.text(alphabet="0123456789,. บาท๑-%", max_size=16),
-    )
+    ).filter(lambda text: len(text) <= 200)  # longer text is no number at all, before either
 )
 @example("1,237")
 @example("12,34")
