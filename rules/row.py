@@ -110,7 +110,7 @@ class _Column:
         self.header = header
         self.check = check
         self.amount = check is numbers.check_amount
-        """Whole numbers ≥ 0 need no check here: `check_row` reads them directly."""
+        """An amount column: `check_row` reads API numbers ≥ 0 here directly, uncached."""
         self.list_name = list_name
         self.checkbox = checkbox
         # Text and whole numbers are keys as themselves (no str equals an int); booleans and
