@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal
+from typing import cast
 
 PRECISION = 28
 """Significant digits of every KPI computation (Decimal's default, set explicitly)."""
@@ -46,6 +47,7 @@ _ADD = _CONTEXT.add
 _SUBTRACT = _CONTEXT.subtract
 _MULTIPLY = _CONTEXT.multiply
 _DIVIDE = _CONTEXT.divide
+_QUANTIZE = _CONTEXT.quantize
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,10 +76,12 @@ def round_half_up(value: Decimal | None) -> Decimal | None:
     if value is None:
         return None
     # Enough digits for the integer part plus the two decimals, so quantize never overflows.
+    # `Context.quantize(value, CENT)` is `value.quantize(CENT, context=...)` without the
+    # keyword-argument parsing, which costs more than the rounding (this runs ~15 times a row).
     digits = value.adjusted() + 4
     if digits <= PRECISION:
-        return value.quantize(CENT, context=_CONTEXT)
-    return value.quantize(CENT, context=Context(prec=digits, rounding=ROUND_HALF_UP))
+        return _QUANTIZE(value, CENT)
+    return Context(prec=digits, rounding=ROUND_HALF_UP).quantize(value, CENT)
 
 
 def _percent_of(difference: Decimal, base: Decimal) -> Decimal:
@@ -347,13 +351,21 @@ class RowChanges:
     improved: bool | None
 
 
+_ZERO = Decimal(0)
+
+_WHOLE_SCORES = frozenset(Decimal(score) for score in range(1, SATISFACTION_MAX_SCORE + 1))
+"""The scores formula 6 accepts (1–5; equal Decimals such as 1.0 hash alike)."""
+
+
 def row_changes(numbers: Sequence[Decimal | None]) -> RowChanges:
     """
     Apply formulas 1–7 to one row's raw figures, given in the order of
     `rules.headers.KPI_INPUT_HEADERS` (None for a figure that is blank or unusable).
 
     One place wires the inputs to the formulas, so the worker's KPI cells and the checks that
-    compare typed results with them can never read different figures.
+    compare typed results with them can never read different figures. It runs for every row,
+    so the formula functions above are written out inline here, operation for operation (a
+    test proves the results equal those functions' on many generated rows).
     """
     (
         waste_before,
@@ -378,35 +390,114 @@ def row_changes(numbers: Sequence[Decimal | None]) -> RowChanges:
         carbon_after,
         *scores,
     ) = numbers
-    waste = waste_reduction(
-        waste_before=waste_before,
-        produced_before=produced_before,
-        waste_after=waste_after,
-        produced_after=produced_after,
-        value_before=waste_value_before,
-        value_after=waste_value_after,
+    multiply, subtract, divide = _MULTIPLY, _SUBTRACT, _DIVIDE
+    # Formula 1 (waste_reduction).
+    waste_baht = (
+        None
+        if waste_value_before is None or waste_value_after is None
+        else multiply(subtract(waste_value_before, waste_value_after), MONTHS_PER_YEAR)
     )
-    cost = cost_reduction_columns(
-        cost_before=cost_before,
-        cost_after=cost_after,
-        price_before=price_before,
-        price_after=price_after,
-        unit_cost_before=unit_cost_before,
-        unit_cost_after=unit_cost_after,
-        units_produced_12m=units_produced_12m,
+    if (
+        waste_before is None
+        or produced_before is None
+        or waste_after is None
+        or produced_after is None
+    ):
+        waste = Change(None, waste_baht)
+    elif produced_before == 0:
+        waste = Change(None, waste_baht, zero_input="produced_before")
+    elif waste_before == 0:
+        waste = Change(None, waste_baht, zero_input="waste_before")
+    elif produced_after == 0:
+        waste = Change(None, waste_baht, zero_input="produced_after")
+    else:
+        denominator = multiply(waste_before, produced_after)
+        numerator = subtract(denominator, multiply(waste_after, produced_before))
+        waste = Change(divide(multiply(numerator, HUNDRED), denominator), waste_baht)
+    # Formula 2, or 5.2 when the price is unchanged and both monthly costs are blank.
+    same_price = (
+        None if price_before is None or price_after is None else price_before == price_after
     )
-    sales = sales_increase(sales_before, sales_after)
-    product = product_value_increase(price_before, price_after, units_sold_after)
-    return RowChanges(
-        waste=waste,
-        cost=cost,
-        sales=sales,
-        income=income_increase(income_before, income_after),
-        product=product,
-        carbon=carbon_reduction(carbon_before, carbon_after),
-        satisfaction=satisfaction_percent(scores),
-        economic=economic_value(
-            waste.baht_per_year, cost.baht_per_year, sales.baht_per_year, product.baht_per_year
-        ),
-        improved=productivity_improved(waste.percent, cost.percent, sales.percent),
-    )
+    if cost_before is None and cost_after is None and same_price is True:
+        if unit_cost_before is None or unit_cost_after is None:
+            cost = BLANK
+        else:
+            difference = subtract(unit_cost_before, unit_cost_after)
+            baht = None if units_produced_12m is None else multiply(difference, units_produced_12m)
+            if unit_cost_before == 0:
+                cost = Change(None, baht, zero_input="unit_cost_before")
+            else:
+                cost = Change(divide(multiply(difference, HUNDRED), unit_cost_before), baht)
+    else:
+        cost = _change(cost_before, cost_after, "cost_before", reduction=True)
+    # Formulas 3 and 4.
+    sales = _change(sales_before, sales_after, "sales_before", reduction=False)
+    income = _change(income_before, income_after, "income_before", reduction=False)
+    # Formula 5.1, only when the price changed.
+    if same_price is not False:
+        product = BLANK
+    else:
+        assert price_before is not None and price_after is not None
+        difference = subtract(price_after, price_before)
+        baht = (
+            None
+            if units_sold_after is None
+            else multiply(multiply(difference, units_sold_after), MONTHS_PER_YEAR)
+        )
+        if price_before == 0:
+            product = Change(None, baht, "price_before")
+        else:
+            product = Change(divide(multiply(difference, HUNDRED), price_before), baht, None)
+    # Formula 7 (no baht value).
+    if carbon_before is None or carbon_after is None:
+        carbon = Change(None, None, None)
+    elif carbon_before == 0:
+        carbon = Change(None, None, "carbon_before")
+    else:
+        difference = subtract(carbon_before, carbon_after)
+        carbon = Change(divide(multiply(difference, HUNDRED), carbon_before), None, None)
+    # Formula 6: the common case of nine whole scores 1–5 summed directly, else the function.
+    try:
+        whole = len(scores) == SATISFACTION_ITEM_COUNT and _WHOLE_SCORES.issuperset(scores)
+    except TypeError:  # a signalling NaN cannot be hashed: the function reports it
+        whole = False
+    satisfaction: Decimal | None
+    if whole:
+        total = Decimal(0)
+        for score in cast("list[Decimal]", scores):
+            total += score
+        satisfaction = divide(multiply(total, HUNDRED), SATISFACTION_FULL_SCORE)
+    else:
+        satisfaction = satisfaction_percent(scores)
+    # economic_value: the yearly baht values present, added to 0 in this order.
+    economic = None
+    for baht in (
+        waste.baht_per_year,
+        cost.baht_per_year,
+        sales.baht_per_year,
+        product.baht_per_year,
+    ):
+        if baht is not None:
+            economic = _ADD(_ZERO if economic is None else economic, baht)
+    # productivity_improved: any computable percentage reaching 10 at 2 decimals.
+    improved = None
+    for percent in (waste.percent, cost.percent, sales.percent):
+        if percent is not None:
+            rounded = round_half_up(percent)
+            improved = bool(improved) or (rounded is not None and rounded >= PRODUCTIVITY_THRESHOLD)
+    return RowChanges(waste, cost, sales, income, product, carbon, satisfaction, economic, improved)
+
+
+def _change(
+    before: Decimal | None, after: Decimal | None, base_name: str, *, reduction: bool
+) -> Change:
+    """
+    `_reduction` (before − after) or `_increase` (after − before), with one call less per row.
+    """
+    if before is None or after is None:
+        return BLANK
+    difference = _SUBTRACT(before, after) if reduction else _SUBTRACT(after, before)
+    baht = _MULTIPLY(difference, MONTHS_PER_YEAR)
+    if before == 0:
+        return Change(None, baht, zero_input=base_name)
+    return Change(_DIVIDE(_MULTIPLY(difference, HUNDRED), before), baht)

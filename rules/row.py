@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Container, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from types import MappingProxyType
 from typing import TypeAlias
 
@@ -81,6 +82,9 @@ BLANK_ROW = RowResult(status="", findings=(), values=MappingProxyType({}), is_bl
 
 _EDGE_BLANKS = frozenset(" \t\r\n\v\f\u00a0\u202f\u2007\u3000\u200b\u200c\u200d\u2060\ufeff")
 
+_DECIMAL = Decimal
+_INFINITY = float("inf")
+
 _Entry: TypeAlias = tuple[object, tuple[Finding, ...]]
 """What one checked cell adds to its row: the parsed value (None if none) and its findings."""
 
@@ -97,7 +101,7 @@ class _Column:
     One column's cell rule resolved once, with the results of the values already seen in it.
     """
 
-    __slots__ = ("check", "checkbox", "header", "list_name", "memo")
+    __slots__ = ("amount", "check", "checkbox", "header", "list_name", "memo")
 
     def __init__(self, header: str, check: CellCheck | None, list_name: str, checkbox: bool):
         """
@@ -105,6 +109,8 @@ class _Column:
         """
         self.header = header
         self.check = check
+        self.amount = check is numbers.check_amount
+        """An amount column: `check_row` reads API numbers ≥ 0 here directly, uncached."""
         self.list_name = list_name
         self.checkbox = checkbox
         # Text and whole numbers are keys as themselves (no str equals an int); booleans and
@@ -226,8 +232,8 @@ def check_row(
     findings: list[Finding] = []
     values: dict[str, object] = {}
     for header, raw in cells.items():
-        if raw is None:
-            continue
+        if not raw and (raw is None or raw.__class__ is str):
+            continue  # None or "": never given, whatever the column (0 and False go on)
         column = columns.get(header)
         if column is None:
             if _is_given(raw):
@@ -237,7 +243,19 @@ def check_row(
         if cls is str or cls is int:
             entry = column.memo.get(raw)
             if entry is None:
+                if type(raw) is int and column.amount and raw >= 0:
+                    # `check_amount` of a whole number ≥ 0 is that number and no finding
+                    # (a test proves it); amounts are rarely repeated, so none is cached.
+                    given[header] = raw
+                    values[header] = _DECIMAL(raw)
+                    continue
                 entry = plan.resolve(column, raw, raw)
+        elif type(raw) is float and column.amount and 0 <= raw < _INFINITY:
+            # `check_amount` of a finite float ≥ 0 (or -0.0) is the Decimal of its shortest
+            # repr and no finding (a test proves it); not cached, as whole numbers above.
+            given[header] = raw
+            values[header] = _DECIMAL(repr(raw))
+            continue
         elif cls is bool or (cls is float and raw and raw == raw):
             # Never cached as themselves: True == 1 == 1.0; -0.0 == 0.0 and NaN are not cached.
             key = (raw, cls)
@@ -281,14 +299,23 @@ def check_row(
         order = plan.order
         findings.sort(key=lambda f: order.get(f.column, len(order)))
     national_id = values.get(h.NATIONAL_ID)
-    tax_id = next((v for x, _ in TAX_ID_COLUMNS if isinstance(v := values.get(x), str)), None)
+    tax_id = None
+    for header, _ in TAX_ID_COLUMNS:  # the first section's tax ID that parsed
+        if isinstance(value := values.get(header), str):
+            tax_id = value
+            break
+    cancelled = False
+    for header in STATUS_COLUMNS:
+        if values.get(header) == h.CANCELLED:
+            cancelled = True
+            break
     return RowResult(
         status=status_for(findings),
         findings=tuple(findings),
         values=values,
         national_id=national_id if isinstance(national_id, str) else None,
         tax_id=tax_id,
-        cancelled=any(values.get(x) == h.CANCELLED for x in STATUS_COLUMNS),
+        cancelled=cancelled,
         changes=changes,
     )
 

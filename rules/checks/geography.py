@@ -81,9 +81,17 @@ def index() -> _Index:
     Build the look-up dicts from geothai's data (once per process).
     """
     built = _Index()
+    keys: dict[str, str] = {}  # names recur (a subdistrict's under its district and province)
+
+    def normalize(name: str) -> str:
+        key = keys.get(name)
+        if key is None:
+            key = keys[name] = geothai.normalize(name)
+        return key
+
     for province in geothai.provinces():
         for name in (province.name_th, province.name_en):
-            built.province_by_key[geothai.normalize(name)] = province.code
+            built.province_by_key[normalize(name)] = province.code
     for alias, code in _EXTRA_PROVINCE_ALIASES.items():
         built.province_by_key[name_key(alias)] = code
     subdistricts: dict[tuple[str, str], list[str]] = {}
@@ -92,14 +100,15 @@ def index() -> _Index:
     for province in geothai.provinces():
         for district in geothai.districts(province.code):
             for name in (district.name_th, district.name_en):
-                built.district_by_key[(province.code, geothai.normalize(name))] = district.code
+                built.district_by_key[(province.code, normalize(name))] = district.code
             if district.code.endswith("01") and province.code != BANGKOK:
                 for name in _CAPITAL_DISTRICT_NAMES:
                     built.district_by_key.setdefault((province.code, name), district.code)
             for sub in geothai.subdistricts(district.code):
                 for name in (sub.name_th, sub.name_en):
-                    _add(subdistricts, (district.code, geothai.normalize(name)), sub.code)
-                    _add(subdistricts, (province.code, geothai.normalize(name)), sub.code)
+                    key = normalize(name)
+                    _add(subdistricts, (district.code, key), sub.code)
+                    _add(subdistricts, (province.code, key), sub.code)
                 codes = frozenset(sub.postal_codes)
                 built.postcodes_of_subdistrict[sub.code] = codes
                 district_postcodes.setdefault(district.code, set()).update(codes)

@@ -102,8 +102,9 @@ def check_tax_id_text(text: str, from_number: bool = False) -> tuple[str, tuple[
     """
     Check a tax ID or registration number typed as text.
     """
-    compact = compact_id(text)
-    is_digits = compact.isascii() and compact.isdigit()
+    plain = len(text) == PIN_LENGTH and text.isascii() and text.isdigit()
+    compact = text if plain else compact_id(text)  # 13 plain digits are already compact
+    is_digits = plain or (compact.isascii() and compact.isdigit())
     if is_digits and from_number and len(compact) == PIN_LENGTH - 1:
         restored = "0" + compact
         if tin.is_valid(restored):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from enum import Enum
+from typing import cast
 
 import phonenumbers
 from phonenumbers import PhoneMetadata, PhoneNumberType
@@ -207,9 +208,41 @@ def split_parts(text: str) -> list[str]:
     return [part for part in parts if part] or [text]
 
 
+def _plain_national(raw: object) -> str | None:
+    """
+    Return the national significant number of a cell typed as `0` + digits, with or without
+    dashes (`081-234-5678`), else None.
+
+    Such a cell is its own cleaned text and its only part, and `classify_phone` would take
+    exactly this number to `classify_national`: the checks below skip the cleaning and the
+    split for it, with the same outcome (a test proves it over generated numbers).
+    """
+    if raw.__class__ is not str:
+        return None
+    compact = cast(str, raw).replace("-", "")
+    if compact.isdigit() and compact.isascii() and compact[0] == "0" and compact[1:2] != "0":
+        return compact[1:]
+    return None
+
+
 def check_mobile(header: str, raw: object) -> tuple[str | None, tuple[Finding, ...]]:
     """
     Check a mobile-phone cell: every number in it must be a valid Thai mobile number.
+    """
+    national = _plain_national(raw)
+    if national is not None:
+        kind = classify_national(national)
+        if kind is None:
+            return None, (error("mobile_invalid", header, MOBILE_INVALID),)
+        if kind is not PhoneKind.MOBILE:
+            return None, (error("mobile_not_mobile", header, MOBILE_NOT_MOBILE),)
+        return cast(str, raw), ()
+    return _check_mobile_general(header, raw)
+
+
+def _check_mobile_general(header: str, raw: object) -> tuple[str | None, tuple[Finding, ...]]:
+    """
+    Check a mobile-phone cell of any form: clean it, split it, classify each number.
     """
     text, parts = _cleaned_parts(raw)
     for part in parts:
@@ -224,6 +257,18 @@ def check_mobile(header: str, raw: object) -> tuple[str | None, tuple[Finding, .
 def check_phone(header: str, raw: object) -> tuple[str | None, tuple[Finding, ...]]:
     """
     Check an enterprise phone cell: every number in it must be a valid Thai number.
+    """
+    national = _plain_national(raw)
+    if national is not None:
+        if classify_national(national) is None:
+            return None, (error("phone_invalid", header, PHONE_INVALID),)
+        return cast(str, raw), ()
+    return _check_phone_general(header, raw)
+
+
+def _check_phone_general(header: str, raw: object) -> tuple[str | None, tuple[Finding, ...]]:
+    """
+    Check an enterprise phone cell of any form: clean it, split it, classify each number.
     """
     text, parts = _cleaned_parts(raw)
     for part in parts:

@@ -110,7 +110,7 @@ def check_results(changes: RowChanges | None, values: Mapping[str, object]) -> l
             changes.product,
             changes.carbon,
         )
-        if (found := _zero_finding(change)) is not None
+        if change.zero_input is not None and (found := _zero_finding(change)) is not None
     ]
     for column, computed in _pairs(changes):
         typed = values.get(column)
