@@ -162,14 +162,18 @@ class _Plan:
         self.memo_size = 0
         """Cell results cached over all columns (each distinct value is validated once)."""
 
+    def forget(self) -> None:
+        """Drop every cached cell result."""
+        for each in self.columns.values():
+            each.memo.clear()
+        self.memo_size = 0
+
     def resolve(self, column: _Column, raw: object, key: object) -> _Entry:
         """
         Check a cell not yet in its column's cache and cache the result under `key`.
         """
         if self.memo_size >= MEMO_LIMIT:
-            for each in self.columns.values():
-                each.memo.clear()
-            self.memo_size = 0
+            self.forget()
         entry = column.memo[key] = column.entry(raw)
         self.memo_size += 1
         return entry
@@ -192,6 +196,17 @@ def _plan(template: Template) -> _Plan:
 
 MEMO_LIMIT = 200_000
 """Cached cell results kept per template before the cache starts afresh (bounds memory)."""
+
+
+def forget_cells() -> None:
+    """
+    Drop every cached cell result, the addresses' too: the caches speed up checking the many
+    rows of one pass; a service between runs keeps whole rows' results instead (those are
+    `sync`'s), and tens of MB of single cells would only sit there until its next pass.
+    """
+    for _, plan in _PLANS.values():
+        plan.forget()
+    geography.forget_lookups()
 
 
 def _is_given(raw: object) -> bool:

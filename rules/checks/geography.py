@@ -313,3 +313,9 @@ def _check_address_text(
     elif dist and postcode not in built.postcodes_of_district.get(dist, ()):
         return (error("postcode_not_in_district", columns.postcode, POSTCODE_NOT_IN_DISTRICT),)
     return tuple(findings)
+
+
+def forget_lookups() -> None:
+    """Drop the cached name lookups and address checks (the index of places stays)."""
+    for cached in (province_code, district_code, subdistrict_codes, _check_address_cells):
+        cached.cache_clear()

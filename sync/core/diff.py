@@ -51,7 +51,12 @@ def diff_tab(tab: str, current: list[list[Any]], desired: DesiredCells) -> list[
     """Changes that make `current` show `desired`; cells not named in `desired` are left alone."""
     changes = []
     for (row, col), value in desired.items():
-        if not same_value(cell_at(current, row, col), value):
+        got = cell_at(current, row, col)
+        if got is None and type(value) is not Formula:
+            # An empty cell (a new tab's, a new row's) shows exactly the blank values.
+            if value is not None and value != "":
+                changes.append(CellChange(tab, row, col, value))
+        elif not same_value(got, value):
             changes.append(CellChange(tab, row, col, value))
     changes.sort(key=lambda c: (c.row, c.col))
     return changes

@@ -141,7 +141,10 @@ def _row_changes(
         row_changes: list[CellChange] = []
         row_padding: list[CellChange] = []
         for col, got, value, seen in zip(columns, current, wanted.values(), shown, strict=True):
-            unchanged = (seen == got and type(seen) is type(got)) or same_value(got, value)
+            if got is None:  # an empty cell (all of them on a first run) shows only a blank
+                unchanged = seen is None
+            else:
+                unchanged = (seen == got and type(seen) is type(got)) or same_value(got, value)
             (row_padding if unchanged else row_changes).append(
                 CellChange(tab.title, row.row, col, value)
             )

@@ -4,6 +4,8 @@ Giving the memory of a finished run back to the system.
 A run over a large sheet allocates hundreds of MB of small objects and frees them when it
 ends; glibc's allocator keeps the freed pages for later instead of returning them, so a
 service that ran one large sheet would sit at its peak all day. `malloc_trim` returns them.
+The checks' caches of single cells go too: between runs the service keeps whole rows'
+results (`sync.core.evaluate.RowCache`), which is what its next run can use.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import gc
+import sys
 from collections.abc import Callable
 
 _TRIM: list[Callable[[int], int] | None] = []
@@ -34,6 +37,10 @@ def give_back_memory(*, collect: bool = True) -> None:
     unless it built next to nothing (`collect=False`: a full collection costs tens of ms).
     """
     if collect:
+        if "rules.row" in sys.modules:  # a run that checked rows: its cell caches go too
+            import rules
+
+            rules.forget_cells()
         gc.collect()
     trim = _malloc_trim()
     if trim is not None:

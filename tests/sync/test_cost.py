@@ -60,6 +60,9 @@ def test_a_row_that_reads_as_wanted_is_unchanged_cell_by_cell() -> None:
         shown, got = as_read(desired), read_back(current)
         if shown == got and type(shown) is type(got):
             assert same_value(current, desired), (current, desired)
+    # an empty cell shows exactly the blank values (the first run's shortcut)
+    for desired in DESIRED:
+        assert same_value(None, desired) == (as_read(desired) is None), desired
     # and it recognises the cells an unchanged run meets
     assert as_read(Decimal("120840.00")) == 120840 and type(as_read(Decimal("1.50"))) is float
     assert as_read("") is None and read_back("") is None
