@@ -15,7 +15,7 @@ if TYPE_CHECKING:
     from rules.header_map import HeaderMap, map_headers
     from rules.parse import is_blank, parse_number
     from rules.privacy import mask_pii
-    from rules.row import RowResult, check_row, forget_cells
+    from rules.row import RowResult, check_row
     from rules.status import status_for
     from rules.template import TEMPLATE, Column, Kind, Template
 
@@ -33,7 +33,6 @@ _HOME = {
     "mask_pii": "rules.privacy",
     "RowResult": "rules.row",
     "check_row": "rules.row",
-    "forget_cells": "rules.row",
     "status_for": "rules.status",
     "TEMPLATE": "rules.template",
     "Column": "rules.template",
@@ -69,7 +68,6 @@ __all__ = [
     "Severity",
     "Template",
     "check_row",
-    "forget_cells",
     "is_blank",
     "map_headers",
     "mask_pii",

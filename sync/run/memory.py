@@ -38,9 +38,9 @@ def give_back_memory(*, collect: bool = True) -> None:
     """
     if collect:
         if "rules.row" in sys.modules:  # a run that checked rows: its cell caches go too
-            import rules
+            from rules.row import forget_cells
 
-            rules.forget_cells()
+            forget_cells()
         gc.collect()
     trim = _malloc_trim()
     if trim is not None:
