@@ -13,11 +13,13 @@ from __future__ import annotations
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from sync.backends.base import Grid, SheetsBackend, SpreadsheetInfo, ValuesRead, read_values
-from sync.core.round import Plan
 from sync.core.setup import ANCHOR_PREFIX
+
+if TYPE_CHECKING:
+    from sync.core.round import Plan
 
 
 class ProgressPrinter:

@@ -8,10 +8,9 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, ExitStack, contextmanager, nullcontext
 from datetime import datetime
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from sync.backends.base import SheetsBackend
-from sync.core.round import Plan
 from sync.core.settings import Config
 from sync.run.history import RunHistory
 from sync.run.logconfig import get_logger
@@ -21,6 +20,9 @@ from sync.run.runner import RunRequest, open_backend, run_once
 from sync.service.locks import spreadsheet_lock
 from sync.service.progress import ProgressBackend, ProgressPrinter
 from sync.service.quota import RateLimiter, ThrottledBackend
+
+if TYPE_CHECKING:
+    from sync.core.round import Plan
 
 BackendFactory = Callable[[Config], AbstractContextManager[SheetsBackend]]
 """Opens a backend for the configured endpoint and closes it afterwards (`open_backend`)."""
