@@ -17,7 +17,9 @@ Run (by `bench_cost.py`): python _cost_child.py TREE BASE_URL SPREADSHEET_ID ROW
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
+import gc
 import json
 import os
 import resource
@@ -247,6 +249,13 @@ def measure(tree: Path, base_url: str, sid: str, rows: int) -> dict[str, Any]:
         result["rss_trimmed_mib"] = rss_mib()
     except OSError:  # not glibc
         result["rss_trimmed_mib"] = None
+    forget = getattr(loop, "forget_row_caches", None)
+    if forget is not None:  # what the rows kept for the next run cost the service
+        forget()
+        gc.collect()
+        with contextlib.suppress(OSError):
+            ctypes.CDLL("libc.so.6").malloc_trim(0)
+        result["rss_without_rows_mib"] = rss_mib()
     client.http_client.session.close()
     return result
 

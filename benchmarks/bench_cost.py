@@ -245,6 +245,9 @@ def flatten(service: dict[str, Any], prefix: str = "") -> dict[str, float]:
     }
     if service.get("rss_trimmed_mib") is not None:
         flat["service.rss_trimmed_mib"] = service["rss_trimmed_mib"]
+    if service.get("rss_without_rows_mib") is not None:
+        flat["service.rss_without_rows_mib"] = service["rss_without_rows_mib"]
+    flat["worker.rss_imported_mib"] = service["rss_imported_mib"]
     for phase in first["phases"]:
         name = phase["phase"]
         flat[f"phase.{name}.cpu_s"] = flat.get(f"phase.{name}.cpu_s", 0.0) + phase["cpu_s"]
@@ -295,6 +298,8 @@ def rows_of_table(rows: int, big: int | None) -> list[Row]:
             "≤ 150 MiB", lambda v: v <= 150),
         Row("service.rss_after_three_mib", "  after three runs", "MiB"),
         Row("service.rss_trimmed_mib", "  then malloc_trim(0) (by the benchmark)", "MiB"),
+        Row("service.rss_without_rows_mib", "  then without the rows kept for the next run", "MiB"),
+        Row("worker.rss_imported_mib", "  the worker's RSS once imported, before any run", "MiB"),
         Row("first.cpu_s", "first run, worker CPU", "s", "≤ 3 s", lambda v: v <= 3),
         Row("first.requests", "  first run, requests", "req"),
         Row("unchanged.cpu_s", "unchanged sheet, in the service: CPU", "s",
