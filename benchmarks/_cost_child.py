@@ -189,13 +189,16 @@ def edit_people_cells(client: Any, sid: str, count: int, rows: int) -> list[str]
 
 
 def check_tree(tree: Path) -> dict[str, str]:
-    """Fail unless the worker's packages are imported from `tree` (not an editable install)."""
-    import kpi
-    import rules
-    import sheets_emulator
-    import sync
+    """
+    Fail unless the worker's packages come from `tree` (not an editable install); found
+    without importing them, so the emulator's package never counts in the worker's memory.
+    """
+    import importlib.util
 
-    files = {m.__name__: str(m.__file__) for m in (sync, rules, kpi, sheets_emulator)}
+    files = {}
+    for name in ("sync", "rules", "kpi", "sheets_emulator"):
+        spec = importlib.util.find_spec(name)
+        files[name] = str(spec.origin if spec is not None else None)
     for name, file in files.items():
         if not Path(file).resolve().is_relative_to(tree.resolve()):
             raise SystemExit(f"{name} imported from {file}, not from {tree}")
