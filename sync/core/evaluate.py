@@ -309,6 +309,8 @@ def evaluate(
         # Only what later steps read is kept: the parsed values of every column and the
         # formulas' working stay behind with this row's dict.
         kept = {x: found.values[x] for x in KEPT_VALUES if x in found.values}
+        if computed.figures == computed.values:  # nothing typed filled a gap: one dict, not two
+            computed = kpi.KpiResult(values=computed.values, figures=computed.values)
         return replace(found, values=kept, changes=None), computed
 
     provisional: list[tuple[str, int, RowCells, rules.RowResult, kpi.KpiResult]] = []
