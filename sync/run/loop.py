@@ -19,9 +19,13 @@ The run is a small convergence loop, because people keep editing while it runs:
    and none survives the run. People's cells are never in any write.
 
 A steady-state run with changes therefore costs four requests (read, two writes, verify); a
-run with no changes costs one. Rows are addressed by position, not by row metadata (developer
-metadata): Google does not document whether it follows a sort, and the verify read is needed
-anyway.
+run with no changes costs one. When that one read is byte for byte the read an earlier run
+planned nothing from (same settings, day and code: `sync.run.settled`), the run ends before
+decoding it; otherwise the rows and tabs checked by the spreadsheet's last run in this process
+(`row_cache_for`) spare the unchanged ones, so a run costs about what changed.
+
+Rows are addressed by position, not by row metadata (developer metadata): Google does not
+document whether it follows a sort, and the verify read is needed anyway.
 """
 
 from __future__ import annotations
