@@ -10,6 +10,7 @@ go in a spreadsheets:batchUpdate as a typed `ExtendedValue` (`to_extended`): `st
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any, TypeAlias
@@ -115,6 +116,21 @@ def as_read(value: CellValue) -> object:
 def read_back(value: object) -> object:
     """A cell as read, blank as None (the API sends an empty cell as '' or leaves it out)."""
     return None if value == "" else value
+
+
+def cells_as_read(line: Sequence[object], columns: Iterable[int]) -> tuple[object, ...]:
+    """The cells of a row as read at `columns` (blank, or beyond the row's end, as None)."""
+    size = len(line)
+    return tuple([read_back(line[c]) if c < size else None for c in columns])
+
+
+def shows(got: tuple[object, ...], shown: tuple[object, ...]) -> bool:
+    """
+    Whether cells as read (`cells_as_read`) already show the wanted values (`as_read` of each):
+    equal, and of the same types (1, 1.0 and True are equal in Python, not in a sheet). True
+    implies `same_value` for every cell; False leaves each cell to `same_value`.
+    """
+    return got == shown and tuple(map(type, got)) == tuple(map(type, shown))
 
 
 def same_value(current: object, desired: CellValue) -> bool:

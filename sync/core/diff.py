@@ -20,8 +20,8 @@ from sync.core.cells import (
     Formula,
     as_read,
     cell_at,
+    cells_as_read,
     column_letter,
-    read_back,
     same_value,
     to_extended,
     to_raw,
@@ -326,12 +326,14 @@ def list_moves(
     start = first_row - 1
     rows = current[start:]
 
-    def shown(row: Sequence[Any], convert: Any) -> bytes:
-        cells = [convert(row[c]) if c < len(row) else None for c in range(width)]
-        return msgspec.json.encode(cells, enc_hook=repr)
-
-    have = [shown(row, read_back) for row in rows]
-    want = [shown(row, as_read) for row in wanted[start:]]
+    # A row's key: its cells as a read shows them, in JSON (which tells 1, 1.0 and True apart).
+    have = [msgspec.json.encode(cells_as_read(row, range(width))) for row in rows]
+    want = [
+        msgspec.json.encode(
+            [as_read(row[c]) if c < len(row) else None for c in range(width)], enc_hook=repr
+        )
+        for row in wanted[start:]
+    ]
     blocks = SequenceMatcher(None, have, want, autojunk=False).get_opcodes()
     moved = sum(i2 - i1 for tag, i1, i2, j1, _ in blocks if tag == "equal" and i1 != j1)
     if moved < min_moved:

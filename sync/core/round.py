@@ -28,10 +28,11 @@ from sync.core.cells import (
     CellValue,
     as_read,
     cell_at,
+    cells_as_read,
     column_letter,
     hyperlink,
-    read_back,
     same_value,
+    shows,
 )
 from sync.core.diff import CellChange, ListMoves, diff_tab, list_moves, padding_for
 from sync.core.evaluate import (
@@ -133,10 +134,9 @@ def _row_changes(
         # The whole worker block of the row at once: unchanged rows (nearly all, after the
         # first run) cost two tuple comparisons, not a comparison per cell.
         line = tab.grid[row.row - 1] if row.row <= len(tab.grid) else ()
-        size = len(line)
-        current = tuple([read_back(line[c]) if c < size else None for c in columns])
+        current = cells_as_read(line, columns)
         shown = tuple(map(as_read, wanted.values()))
-        if shown == current and tuple(map(type, shown)) == tuple(map(type, current)):
+        if shows(current, shown):
             continue
         row_changes: list[CellChange] = []
         row_padding: list[CellChange] = []
@@ -182,9 +182,9 @@ def _grid_changes(
         if r not in skip_rows:
             # The whole row at once: it reads as wanted, and holds nothing else.
             size = max(len(line), 1 + max(want, default=-1))
-            shown = tuple([as_read(want.get(c)) for c in range(size)])
-            got = tuple([read_back(line[c]) if c < len(line) else None for c in range(size)])
-            if shown == got and tuple(map(type, shown)) == tuple(map(type, got)):
+            if shows(
+                cells_as_read(line, range(size)), tuple(as_read(want.get(c)) for c in range(size))
+            ):
                 continue
         desired.update(((r, c), value) for c, value in want.items())
         for c, value in enumerate(line):
