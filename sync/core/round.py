@@ -377,26 +377,29 @@ def _cell_changes(
     worker_tabs: Sequence[tuple[str, list[list[CellValue]]]],
     setup_requests: Sequence[Mapping[str, Any]],
     cache: RowCache | None = None,
-    compiled_shifted: Grid | None = None,
+    moves: ListMoves | None = None,
 ) -> tuple[list[CellChange], list[CellChange]]:
     """Step 7: every cell whose value differs, and the padding of positional writes."""
     changes: list[CellChange] = []
     padding: list[CellChange] = []
-    moved: set[str] = set()
 
     def unless_clean(
-        title: str, key: object, diff: Callable[[], tuple[list[CellChange], list[CellChange]]]
+        title: str,
+        key: object,
+        diff: Callable[[], tuple[list[CellChange], list[CellChange]]],
+        *,
+        remember: bool = True,
     ) -> None:
         # A tab read exactly as when its diff last found nothing, wanted exactly as then,
         # still needs nothing: it is not compared again, cell by cell or row by row.
-        known = cache is not None and snapshot.tab_digests.get(title)
-        if known and cache is not None and cache.clean.get(title) == key:
+        memo = cache.clean if cache is not None and snapshot.tab_digests.get(title) else None
+        if memo is not None and memo.get(title) == key:
             return
         found, filler = diff()
         changes.extend(found)
         padding.extend(filler)
-        if known and cache is not None and not found and title not in moved:
-            cache.clean[title] = key
+        if memo is not None and remember and not found:
+            memo[title] = key
 
     for tab in mapped.tabs:
         unless_clean(
@@ -412,24 +415,27 @@ def _cell_changes(
     (summary_title, final_summary), (compiled_title, compiled_grid) = worker_tabs
     skip = {TIMESTAMP_CELL, SYNC_NOW_CELL}
     summary_current = snapshot.grids.get(summary_title, []) if snapshot.summary_title else []
+    unless_clean(
+        summary_title,
+        (
+            snapshot.tab_digests.get(summary_title),
+            msgspec.json.encode(final_summary, enc_hook=repr),
+        ),
+        partial(_grid_changes, summary_title, summary_current, grid_cells(final_summary), skip),
+    )
     compiled_current = snapshot.grids.get(compiled_title, []) if snapshot.compiled_title else []
-    if compiled_shifted is not None and compiled_shifted is not compiled_current:
-        compiled_current = compiled_shifted  # as the list's moves leave it
-        moved.add(compiled_title)
-    for title, current, grid, skipped in (
-        (summary_title, summary_current, final_summary, skip),
-        (compiled_title, compiled_current, compiled_grid, set()),
-    ):
-        wanted = (
-            evaluation.fingerprint
-            if grid is compiled_grid
-            else msgspec.json.encode(grid, enc_hook=repr)
-        )
-        unless_clean(
-            title,
-            (snapshot.tab_digests.get(title), wanted),
-            partial(_grid_changes, title, current, grid_cells(grid), skipped),
-        )
+    moved = moves is not None and bool(moves.requests)
+    unless_clean(
+        compiled_title,
+        _compiled_key(snapshot, compiled_title, evaluation),
+        lambda: _grid_changes(
+            compiled_title,
+            moves.shifted if moves is not None and moved else compiled_current,
+            grid_cells(compiled_grid),
+            set(),
+        ),
+        remember=not moved,  # compared with the list as its moves leave it, not as read
+    )
     label_row = settings.header_row - 1
     for tab in mapped.tabs if label_row >= 1 else ():
         if len(mapped.missing_worker.get(tab.title, ())) == len(tab.worker_columns):
@@ -448,6 +454,11 @@ def _cell_changes(
     return changes, padding
 
 
+def _compiled_key(snapshot: Snapshot, title: str, evaluation: Evaluation) -> object:
+    """What the compiled list's diff depends on: the tab as read, and the rows it lists."""
+    return (snapshot.tab_digests.get(title), evaluation.fingerprint)
+
+
 def _compiled_moves(
     snapshot: Snapshot,
     title: str,
@@ -461,8 +472,10 @@ def _compiled_moves(
     (or starts) being counted shifts the rows below instead of having them all rewritten.
     """
     current = snapshot.grids.get(title, []) if snapshot.compiled_title else []
-    clean = (snapshot.tab_digests.get(title), evaluation.fingerprint)
-    if title not in sheet_ids or len(current) < 2 or (cache and cache.clean.get(title) == clean):
+    clean = cache is not None and cache.clean.get(title) == _compiled_key(
+        snapshot, title, evaluation
+    )
+    if title not in sheet_ids or len(current) < 2 or clean:
         return ListMoves([], current, 0)
     return list_moves(sheet_ids[title], current, wanted, first_row=2, width=len(wanted[0]))
 
@@ -552,7 +565,7 @@ def plan_round(
         ((summary_title, final_summary), (compiled_title, compiled_grid)),
         setup_requests,
         cache,
-        moves.shifted,
+        moves,
     )
     tabs = mapped.tabs
     return Plan(
