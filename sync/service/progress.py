@@ -142,8 +142,7 @@ class ProgressBackend:
         One values:batchGet, then a progress line.
         """
         grids = self.backend.read_ranges(spreadsheet_id, ranges)
-        anchors = sum(1 for name in ranges if name.startswith(ANCHOR_PREFIX))
-        self.printer.on_read(len(ranges) - anchors, anchors)
+        self._read(ranges)
         return grids
 
     def read_values(self, spreadsheet_id: str, ranges: Sequence[str]) -> ValuesRead:
@@ -151,9 +150,13 @@ class ProgressBackend:
         The same read with its answer's bytes kept, then a progress line.
         """
         read = read_values(self.backend, spreadsheet_id, ranges)
+        self._read(ranges)
+        return read
+
+    def _read(self, ranges: Sequence[str]) -> None:
+        """The line of a read: tabs and column anchors read."""
         anchors = sum(1 for name in ranges if name.startswith(ANCHOR_PREFIX))
         self.printer.on_read(len(ranges) - anchors, anchors)
-        return read
 
     def read_info(self, spreadsheet_id: str) -> SpreadsheetInfo:
         """
