@@ -12,23 +12,20 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import gc
 import sys
 from collections.abc import Callable
 
-_TRIM: list[Callable[[int], int] | None] = []
 
-
+@functools.cache
 def _malloc_trim() -> Callable[[int], int] | None:
-    if not _TRIM:
-        trim = None
-        name = ctypes.util.find_library("c")
-        try:
-            trim = ctypes.CDLL(name).malloc_trim if name else None
-        except (OSError, AttributeError):  # not glibc (musl, macOS): nothing to trim
-            trim = None
-        _TRIM.append(trim)
-    return _TRIM[0]
+    """glibc's `malloc_trim`, or None where the C library has none (musl, macOS)."""
+    name = ctypes.util.find_library("c")
+    try:
+        return ctypes.CDLL(name).malloc_trim if name else None
+    except (OSError, AttributeError):
+        return None
 
 
 def give_back_memory(*, collect: bool = True) -> None:

@@ -16,7 +16,9 @@ for the service's next run and in the run history for a new `sheetsync run` proc
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import importlib
 import json
 from dataclasses import asdict, dataclass, replace
 from datetime import date
@@ -38,27 +40,22 @@ class Settled:
 
 
 _SETTLED: dict[tuple[str, ...], Settled] = {}
-_CODE: list[str] = []
-
 _PLANNING_CODE = ("rules", "kpi", "sync.core")
 """Packages whose code decides a plan: a changed file there (an upgrade, an edit) re-plans."""
 
 
+@functools.cache
 def _code_fingerprint() -> str:
     """Size and modification time of every file of the planning code (once per process)."""
-    if not _CODE:
-        import importlib
-
-        digest = hashlib.blake2b(digest_size=16)
-        for name in _PLANNING_CODE:
-            module = importlib.import_module(name)
-            for root in getattr(module, "__path__", ()):
-                for path in sorted(Path(root).rglob("*")):
-                    if path.suffix in (".py", ".toml", ".json", ".csv") and path.is_file():
-                        stat = path.stat()
-                        digest.update(f"{path}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
-        _CODE.append(digest.hexdigest())
-    return _CODE[0]
+    digest = hashlib.blake2b(digest_size=16)
+    for name in _PLANNING_CODE:
+        module = importlib.import_module(name)
+        for root in getattr(module, "__path__", ()):
+            for path in sorted(Path(root).rglob("*")):
+                if path.suffix in (".py", ".toml", ".json", ".csv") and path.is_file():
+                    stat = path.stat()
+                    digest.update(f"{path}|{stat.st_size}|{stat.st_mtime_ns}\n".encode())
+    return digest.hexdigest()
 
 
 def settled_key(settings: SyncSettings, digest: str, today: date) -> str:
