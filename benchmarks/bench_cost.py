@@ -243,6 +243,9 @@ def flatten(service: dict[str, Any], prefix: str = "") -> dict[str, float]:
         "changed.cpu_s": service["changed"]["cpu_s"],
         "changed.requests": service["changed"]["requests"],
     }
+    for label in ("first", "changed"):
+        if service[label].get("pack_cpu_s") is not None:
+            flat[f"{label}.pack_cpu_s"] = service[label]["pack_cpu_s"]
     if service.get("rss_trimmed_mib") is not None:
         flat["service.rss_trimmed_mib"] = service["rss_trimmed_mib"]
     if service.get("rss_without_rows_mib") is not None:
@@ -296,6 +299,7 @@ def rows_of_table(rows: int, big: int | None) -> list[Row]:
     table += [
         Row("service.rss_after_mib", "service process after a run: RSS", "MiB",
             "≤ 150 MiB", lambda v: v <= 150),
+        Row("first.pack_cpu_s", "  packing the kept rows after that run (service): CPU", "s"),
         Row("service.rss_after_three_mib", "  after three runs", "MiB"),
         Row("service.rss_trimmed_mib", "  then malloc_trim(0) (by the benchmark)", "MiB"),
         Row("service.rss_without_rows_mib", "  then without the rows kept for the next run", "MiB"),
@@ -312,6 +316,7 @@ def rows_of_table(rows: int, big: int | None) -> list[Row]:
         Row("cli.imports_s", "  of which imports (one run, PYTHONPROFILEIMPORTTIME)", "s"),
         Row("changed.cpu_s", "10 changed rows, in the service: CPU", "s",
             "≤ 0.5 s *", lambda v: v <= 0.5),
+        Row("changed.pack_cpu_s", "  packing the kept rows after that run (service): CPU", "s"),
         Row("changed.requests", "  10 changed rows, in the service: requests", "req",
             "≤ 4 †", lambda v: v <= 4),
         Row("domain.cold_rows_per_s", "domain core, cold rows/s (bench_domain.py)", "rows/s",

@@ -126,6 +126,18 @@ def row_cache_for(settings: SyncSettings) -> RowCache:
     return cache
 
 
+def pack_kept_rows() -> int:
+    """
+    Pack the rows kept for later runs of every spreadsheet not running now, and give the heap
+    they sat on back to the system; how many caches it packed. For a process that runs again
+    (the service, once a run is over): a one-shot `sheetsync run` exits instead.
+    """
+    packed = sum(cache.pack() for cache in list(_ROW_CACHES.values()))
+    if packed:
+        give_back_memory(collect=False)
+    return packed
+
+
 def forget_row_caches() -> None:
     """Drop every kept row (tests start as a new process would)."""
     _ROW_CACHES.clear()
@@ -141,13 +153,30 @@ def _rounds(
     pause: Callable[[int], None],
 ) -> Titles:
     """Plan, write and verify until a read shows nothing left to change; the titles last read."""
+    row_cache = row_cache_for(settings)
+    row_cache.next_run()
+    try:
+        return _converge(counter, settings, report, snapshot, clock, on_plan, pause, row_cache)
+    finally:
+        row_cache.end_run()
+
+
+def _converge(
+    counter: Counter,
+    settings: SyncSettings,
+    report: RunReport,
+    snapshot: Snapshot,
+    clock: Callable[[], datetime],
+    on_plan: Callable[[Plan], None] | None,
+    pause: Callable[[int], None],
+    row_cache: RowCache,
+) -> Titles:
+    """The rounds of `_rounds`, with the spreadsheet's kept rows in use."""
     # Imported here, not above: a run that finds the sheet unchanged plans nothing, and a
     # fresh `sheetsync run` process then never loads the rules, the formulas or the planner.
     from sync.core.round import needs_metadata, plan_round
     from sync.run.write import AnchorsMoved, write_round
 
-    row_cache = row_cache_for(settings)
-    row_cache.next_run()
     for round_number in range(1, settings.max_rounds + 1):
         report.rounds = round_number
         if needs_metadata(settings, snapshot):
@@ -208,7 +237,6 @@ def _rounds(
         titles = titles_of(snapshot, settings)
         del plan, snapshot
         snapshot = read_snapshot(counter, settings, titles)
-    row_cache.end_run()
     return titles_of(snapshot, settings)
 
 

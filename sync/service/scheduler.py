@@ -40,7 +40,7 @@ from sync.core.errors import BadRequest, ConfigError, SyncError
 from sync.core.settings import BANGKOK, Config, SpreadsheetConfig
 from sync.run.history import RunHistory
 from sync.run.logconfig import get_logger
-from sync.run.loop import bangkok_now
+from sync.run.loop import bangkok_now, pack_kept_rows
 from sync.run.report import RunReport
 from sync.run.runner import RunRequest, open_backend, run_once
 from sync.service.locks import SpreadsheetBusy, spreadsheet_lock
@@ -411,6 +411,9 @@ class SyncService:
         except Exception:
             log.exception("run_crashed")
         finally:
+            # The service runs again: the rows kept for that go packed meanwhile, and the heap
+            # this run used goes back to the system.
+            pack_kept_rows()
             with self._state:
                 self.runs.append(RunRecord(spreadsheet_id, trigger, outcome))
                 self.finished += 1

@@ -23,7 +23,8 @@ from sync.core.cells import column_letter
 from sync.core.settings import SyncSettings
 from sync.demo.data import generate_spreadsheet
 from sync.demo.seed import load_demo
-from sync.run.loop import forget_row_caches, run_sync
+from sync.run.loop import forget_row_caches, pack_kept_rows, run_sync
+from sync.run.report import RunReport
 from sync.run.settled import forget_settled
 
 
@@ -46,6 +47,22 @@ def work(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     return counts
 
 
+@pytest.fixture(params=["one-shot", "service"])
+def sync(request: pytest.FixtureRequest) -> Callable[..., RunReport]:
+    """
+    `run_sync`, alone or as the service runs it: the rows kept for the next run packed once
+    each run is over (`pack_kept_rows`), unpacked by the next run that plans.
+    """
+
+    def run(*args: Any, **kwargs: Any) -> RunReport:
+        report = run_sync(*args, **kwargs)
+        if request.param == "service":
+            assert 1 == pack_kept_rows()
+        return report
+
+    return run
+
+
 def _column(backend: GspreadBackend, sid: str, tab: str, header: str) -> str:
     (rows,) = backend.read_ranges(sid, [f"'{tab}'!3:3"])
     return column_letter(rows[0].index(header))
@@ -66,14 +83,15 @@ def test_one_edited_row_is_the_only_row_checked_and_its_tab_the_only_one_compare
     loaded: str,
     clock: Callable[[], datetime],
     work: dict[str, Any],
+    sync: Callable[..., RunReport],
 ) -> None:
     settings = SyncSettings(spreadsheet_id=loaded)
-    run_sync(backend, settings, clock=clock)
+    sync(backend, settings, clock=clock)
     work["rows"], work["diffed"] = 0, Counter()
     name = _column(backend, loaded, "ศก.3", h.FULL_NAME)
     people.type_value(emulator.store, loaded, "ศก.3", f"{name}5", "สมหญิง แก้ชื่อใหม่")
 
-    edited = run_sync(backend, settings, clock=clock)
+    edited = sync(backend, settings, clock=clock)
 
     assert "ok" == edited.outcome and edited.cells_written > 0
     assert 1 == work["rows"]  # of 140 rows, the one typed in
@@ -86,29 +104,30 @@ def test_edits_across_tabs_end_as_a_run_from_nothing_would(
     backend: GspreadBackend,
     loaded: str,
     clock: Callable[[], datetime],
+    sync: Callable[..., RunReport],
 ) -> None:
     """A repeated national ID reaches into an untouched tab; a cleared row, a changed list."""
     settings = SyncSettings(spreadsheet_id=loaded)
-    run_sync(backend, settings, clock=clock)
+    sync(backend, settings, clock=clock)
     ids = _column(backend, loaded, "ศก.1", h.NATIONAL_ID)
     (first_ids,) = backend.read_ranges(loaded, [f"'ศก.1'!{ids}4:{ids}6"])
     repeated = next(str(row[0]) for row in first_ids if row and row[0])
 
     people.type_value(emulator.store, loaded, "ศก.6", f"{ids}7", repeated)
-    assert run_sync(backend, settings, clock=clock).cells_written > 0
+    assert sync(backend, settings, clock=clock).cells_written > 0
     assert 0 == _settled_from_scratch(backend, settings, clock)
 
     people.type_value(emulator.store, loaded, "ศก.6", f"{ids}7", "")  # the repeat taken back
-    run_sync(backend, settings, clock=clock)
+    sync(backend, settings, clock=clock)
     assert 0 == _settled_from_scratch(backend, settings, clock)
 
     (row,) = backend.read_ranges(loaded, ["'ศก.2'!A8:CK8"])
     people.type_values(emulator.store, loaded, "ศก.2", "A8", [[""] * len(row[0])])  # cleared
-    run_sync(backend, settings, clock=clock)
+    sync(backend, settings, clock=clock)
     assert 0 == _settled_from_scratch(backend, settings, clock)
 
     people.type_value(emulator.store, loaded, settings.options_tab, "A40", "ตัวเลือกใหม่")
-    run_sync(backend, settings, clock=clock)
+    sync(backend, settings, clock=clock)
     assert 0 == _settled_from_scratch(backend, settings, clock)
 
 

@@ -1,0 +1,194 @@
+"""
+Checked rows packed into one bytes object while a process waits for its next run.
+
+A service keeps every checked row for the spreadsheet's next run (`evaluate.RowCache`), so a run
+after a few edits checks about those rows only. As objects, 14,000 rows are ~30 small objects
+each, scattered over the heap the run allocated: they keep ~100 MiB of it from going back to the
+system between runs, for ~30 MiB of their own. Packed, they are a few MB in one allocation, and
+the heap the run used is given back; the next run that plans unpacks them (~0.1 s for 14,000).
+
+The packing is plain data (`pickle` of tuples, strings and numbers): KPI Decimals travel as their
+exact text, findings and row contexts once each, shared results (the blank row's) once.
+"""
+
+from __future__ import annotations
+
+import pickle
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any, TypeVar
+
+import kpi
+import rules
+
+T = TypeVar("T")
+
+RowResults = tuple[rules.RowResult, kpi.KpiResult]
+"""A row's own results, as `evaluate.RowCache` keeps them (duplicates are resolved afresh)."""
+
+Key = tuple[object, bytes]
+"""A row's cache key: its tab's context and the digest of its values."""
+
+TabMemo = tuple[object, list[tuple[int, Key, RowResults]], tuple[int, ...]]
+"""One tab as last checked: its key, its rows (number, key, results) and its blank rows."""
+
+
+@dataclass(frozen=True)
+class PackedRows:
+    """The rows and tab memos of a `RowCache`, as bytes; `rows` says how many rows it holds."""
+
+    data: bytes
+    rows: int
+
+
+def _packed(values: Mapping[str, object]) -> tuple[object, ...]:
+    """
+    A mapping's values: a Decimal as a 1-tuple of its exact text (`str` keeps digits, exponent
+    and the sign of zero), a tuple wrapped in a 2-tuple, anything else as itself. Written out
+    inline, not per value through a function: ~20 values a row, 280,000 for 14,000 rows.
+    """
+    return tuple(
+        [
+            (str(v),) if v.__class__ is Decimal else ("", v) if v.__class__ is tuple else v
+            for v in values.values()
+        ]
+    )
+
+
+def _unpacked(names: tuple[str, ...], values: tuple[Any, ...]) -> dict[str, Any]:
+    """The mapping `_packed` packed, under its names."""
+    return dict(
+        zip(
+            names,
+            [
+                (Decimal(v[0]) if len(v) == 1 else v[1]) if v.__class__ is tuple else v
+                for v in values
+            ],
+            strict=True,
+        )
+    )
+
+
+class _Tables:
+    """Objects many rows share, numbered once: contexts, findings, dict keys, results."""
+
+    def __init__(self) -> None:
+        self.contexts: dict[int, int] = {}
+        self.context_list: list[object] = []
+        self.findings: dict[rules.Finding, int] = {}
+        self.layouts: dict[tuple[str, ...], int] = {}
+        self.results: dict[int, int] = {}
+        self.packed: list[tuple[Any, ...]] = []
+
+    def context(self, context: object) -> int:
+        found = self.contexts.get(id(context))
+        if found is None:
+            found = self.contexts[id(context)] = len(self.context_list)
+            self.context_list.append(context)
+        return found
+
+    def mapping(self, values: Mapping[str, object]) -> tuple[int, tuple[object, ...]]:
+        layout = self.layouts.setdefault(tuple(values), len(self.layouts))
+        return layout, _packed(values)
+
+    def result(self, results: RowResults) -> int:
+        """The number of `results` in the table, packing them on first sight."""
+        found = self.results.get(id(results))
+        if found is not None:
+            return found
+        check, computed = results
+        if check.changes is not None:
+            raise ValueError("a kept row carries no formula working")
+        findings = self.findings
+        record = (
+            check.status,
+            tuple([findings.setdefault(f, len(findings)) for f in check.findings]),
+            self.mapping(check.values),
+            check.national_id,
+            check.tax_id,
+            check.cancelled,
+            check.is_blank,
+            self.mapping(computed.values),
+            None if computed.figures is computed.values else self.mapping(computed.figures),
+        )
+        found = self.results[id(results)] = len(self.packed)
+        self.packed.append(record)
+        return found
+
+
+def pack_rows(current: Mapping[Key, RowResults], tabs: Mapping[str, TabMemo]) -> PackedRows:
+    """
+    Pack the rows a run used (`current`) and its tab memos, keeping which results are shared.
+    """
+    tables = _Tables()
+    keep: list[Any] = []
+    rows = [
+        (tables.context(key[0]), key[1], tables.result(found)) for key, found in current.items()
+    ]
+    for region, (tab_key, entries, blanks) in tabs.items():
+        packed_entries = [
+            (number, tables.context(key[0]), key[1], tables.result(found))
+            for number, key, found in entries
+        ]
+        keep.append((region, tab_key, packed_entries, blanks))
+    data = pickle.dumps(
+        (
+            tables.context_list,
+            list(tables.findings),
+            list(tables.layouts),
+            tables.packed,
+            rows,
+            keep,
+        ),
+        protocol=pickle.HIGHEST_PROTOCOL,
+    )
+    return PackedRows(data, len(rows))
+
+
+def unpack_rows(packed: PackedRows) -> tuple[dict[Key, RowResults], dict[str, TabMemo]]:
+    """The rows and tab memos `pack_rows` packed, equal to what it was given."""
+    contexts, findings, layouts, records, rows, kept_tabs = pickle.loads(packed.data)
+
+    def mapping(packed_map: tuple[int, tuple[object, ...]]) -> dict[str, Any]:
+        return _unpacked(layouts[packed_map[0]], packed_map[1])
+
+    results: list[RowResults] = []
+    for status, codes, values, national_id, tax_id, cancelled, blank, kpis, figures in records:
+        computed = mapping(kpis)
+        results.append(
+            (
+                rules.RowResult(
+                    status=status,
+                    findings=tuple([findings[i] for i in codes]),
+                    values=mapping(values),
+                    national_id=national_id,
+                    tax_id=tax_id,
+                    cancelled=cancelled,
+                    is_blank=blank,
+                ),
+                kpi.KpiResult(
+                    values=computed, figures=computed if figures is None else mapping(figures)
+                ),
+            )
+        )
+    current = {(contexts[c], digest): results[r] for c, digest, r in rows}
+    tabs: dict[str, TabMemo] = {
+        region: (
+            tab_key,
+            [(number, (contexts[c], digest), results[r]) for number, c, digest, r in entries],
+            blanks,
+        )
+        for region, tab_key, entries, blanks in kept_tabs
+    }
+    return current, tabs
+
+
+def fresh_copy(value: T) -> T:
+    """
+    A deep copy of plain data, made now: objects a run made in among its grids keep the
+    allocator's pages of those grids in place after they are freed; a copy made once the
+    run is over sits beside what lives on, and the originals go.
+    """
+    copied: T = pickle.loads(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    return copied

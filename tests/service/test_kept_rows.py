@@ -1,0 +1,51 @@
+"""
+Between runs the service keeps each spreadsheet's checked rows packed, and its next run after
+an edit still checks only the row that changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+import rules
+from rules import headers as h
+from sheets_emulator import people
+from sheets_emulator.http.server import EmulatorHandle
+from sync.core.cells import column_letter
+from sync.core.settings import Config
+from sync.run import loop
+from sync.service.scheduler import SyncService
+
+
+def test_the_service_packs_the_kept_rows_once_a_run_is_over(
+    emulator: EmulatorHandle,
+    sheet_ids: list[str],
+    make_config: Callable[..., Config],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    sid = sheet_ids[0]
+    service = SyncService(make_config([sid]))
+    assert "ok" == service.run_job(sid, "manual").outcome  # type: ignore[union-attr]
+    (cache,) = loop._ROW_CACHES.values()
+    assert cache.packed is not None and cache.packed.rows > 0
+    assert not cache.current and not cache.tabs
+
+    header = emulator.store.get_values(sid, "ศก.2", "3:3")[0]
+    email = column_letter(header.index(h.EMAIL))
+    people.type_value(emulator.store, sid, "ศก.2", f"{email}5", "ไม่ใช่อีเมล")  # a finding
+    checked = []
+    check_row = rules.check_row
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        checked.append(args[0])
+        return check_row(*args, **kwargs)
+
+    monkeypatch.setattr(rules, "check_row", counted)
+    report = service.run_job(sid, "manual")
+
+    assert report is not None and "ok" == report.outcome and report.cells_written > 0
+    assert 1 == len(checked)  # the rows came back from their packed form
+    assert cache.packed is not None  # and are packed again
