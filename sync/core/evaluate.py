@@ -99,6 +99,10 @@ class Evaluation:
     """The same per region: what one tab's worker cells are decided from."""
 
 
+NOTHING_EVALUATED = Evaluation(rows=(), blank_rows={})
+"""What a plan holds once its rows have served (before its write: see `sync.run.loop`)."""
+
+
 def options_from_grid(grid: Sequence[Sequence[Any]]) -> dict[str, list[str]]:
     """The `ตัวเลือก` tab's lists: names in row 1, values down each column."""
     if not grid:

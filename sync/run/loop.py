@@ -174,6 +174,7 @@ def _converge(
     """The rounds of `_rounds`, with the spreadsheet's kept rows in use."""
     # Imported here, not above: a run that finds the sheet unchanged plans nothing, and a
     # fresh `sheetsync run` process then never loads the rules, the formulas or the planner.
+    from sync.core.evaluate import NOTHING_EVALUATED
     from sync.core.round import needs_metadata, plan_round
     from sync.run.write import AnchorsMoved, write_round
 
@@ -204,6 +205,10 @@ def _converge(
                     settings, settled_key(settings, snapshot.digest, now.date()), report
                 )
             break
+        # The grids read and the rows evaluated have served: the write needs the plan's cells
+        # only, and a large first run's write bodies are built without them beside.
+        snapshot.grids.clear()
+        plan.evaluation = NOTHING_EVALUATED
         try:
             write_round(counter, settings, plan)
         except (BadRequest, WriteOutcomeUnknown, AnchorsMoved) as exc:
