@@ -247,10 +247,17 @@ class RowCache:
                 return False
             self.packed = pack_rows(self.current, self.tabs)
             self.current, self.tabs, self.previous = {}, {}, {}
-            # What else is kept (the lists, the clean tabs' keys) was made during the run, in
-            # among its grids: copied now, it no longer holds their freed memory in place.
-            self.options, self.clean = fresh_copy((self.options, self.clean))
             return True
+
+    def settle(self) -> None:
+        """
+        Copy what else is kept (the lists, the clean tabs' keys): made during the run, in among
+        its grids, it would hold their freed memory in place; copied once the run's memory is
+        free, it sits beside what lives on.
+        """
+        with self._lock:
+            if not self._running:
+                self.options, self.clean = fresh_copy((self.options, self.clean))
 
     def get(self, key: CacheKey) -> RowResults | None:
         found = self.current.get(key)

@@ -132,10 +132,15 @@ def pack_kept_rows() -> int:
     they sat on back to the system; how many caches it packed. For a process that runs again
     (the service, once a run is over): a one-shot `sheetsync run` exits instead.
     """
-    packed = sum(cache.pack() for cache in list(_ROW_CACHES.values()))
-    if packed:
-        give_back_memory(collect=False)
-    return packed
+    caches = [cache for cache in list(_ROW_CACHES.values()) if cache.pack()]
+    if caches:
+        # A full collection also empties the free lists of tuples and lists that packing
+        # refilled: each keeps thousands of small blocks spread over the heap.
+        give_back_memory()
+        for cache in caches:
+            cache.settle()
+        give_back_memory()
+    return len(caches)
 
 
 def forget_row_caches() -> None:

@@ -97,6 +97,9 @@ def test_a_cache_is_packed_between_runs_only() -> None:
     assert cache.pack() and cache.packed is not None
     assert rows == len(cache) and not cache.current and not cache.tabs
     assert not cache.pack()  # packed already
+    clean = cache.clean = {"ศก.1": (b"digest", (("สถานะ", 3),))}
+    cache.settle()  # what else it keeps is copied, equal
+    assert clean == cache.clean and clean is not cache.clean
 
     cache.next_run()  # the next run finds every row again
     assert cache.packed is None
