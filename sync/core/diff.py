@@ -8,7 +8,7 @@ worker cells (`value_writes`), `updateCells` requests for the worker's own tabs.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 from typing import Any, cast
@@ -23,6 +23,7 @@ from sync.core.cells import (
     cells_as_read,
     column_letter,
     same_value,
+    shows,
     to_extended,
     to_raw,
 )
@@ -60,6 +61,87 @@ def diff_tab(tab: str, current: list[list[Any]], desired: DesiredCells) -> list[
             changes.append(CellChange(tab, row, col, value))
     changes.sort(key=lambda c: (c.row, c.col))
     return changes
+
+
+def diff_grid(
+    tab: str,
+    current: Sequence[Sequence[Any]],
+    wanted: Sequence[Sequence[CellValue]],
+    skip: Collection[tuple[int, int]] = frozenset(),
+) -> tuple[list[CellChange], list[CellChange]]:
+    """
+    Changes that make a worker-owned tab show `wanted` and nothing else (cells not wanted are
+    cleared, `skip` cells are left alone), and the padding that fills each changed row out to
+    the width of the tab's wanted cells.
+
+    Row by row, with no (row, column) map of the whole tab: an unchanged row costs one tuple
+    comparison, and a row with nothing read yet (every row of a first run) is its non-blank
+    wanted cells, in column order.
+    """
+    skip_rows = {r for r, _ in skip}
+    changes: list[CellChange] = []
+    changed: list[tuple[int, set[int]]] = []
+    """Each changed row with its changed columns, in row order: what padding fills around."""
+    top = 0
+    for r in range(1, max(len(current), len(wanted)) + 1):
+        values = wanted[r - 1] if r <= len(wanted) else ()
+        want = {c: v for c, v in enumerate(values) if v is not None and v != ""}
+        if r in skip_rows:
+            want = {c: v for c, v in want.items() if (r, c) not in skip}
+        if want:
+            top = max(top, max(want))
+        line = current[r - 1] if r <= len(current) else ()
+        if not line:
+            if want:  # nothing read here: every wanted (non-blank) cell is a change
+                changes.extend(CellChange(tab, r, c, v) for c, v in want.items())
+                changed.append((r, set(want)))
+            continue
+        if r not in skip_rows:
+            # The whole row at once: it reads as wanted, and holds nothing else.
+            size = max(len(line), 1 + max(want, default=-1))
+            if shows(
+                cells_as_read(line, range(size)), tuple(as_read(want.get(c)) for c in range(size))
+            ):
+                continue
+        desired: dict[int, CellValue] = dict(want)
+        for c, value in enumerate(line):
+            if c not in want and (r, c) not in skip and value not in (None, ""):
+                desired[c] = None
+                top = max(top, c)
+        found = [
+            CellChange(tab, r, c, value)
+            for c, value in sorted(desired.items(), key=_first)
+            if _differs(line[c] if c < len(line) else None, value)
+        ]
+        if found:
+            changes.extend(found)
+            changed.append((r, {change.col for change in found}))
+    padding = [
+        CellChange(tab, r, c, _wanted_at(wanted, r, c))
+        for r, taken in changed
+        for c in range(top + 1)
+        if c not in taken and (r, c) not in skip
+    ]
+    return changes, padding
+
+
+def _first(item: tuple[int, object]) -> int:
+    return item[0]
+
+
+def _differs(got: object, value: CellValue) -> bool:
+    """Whether a cell read as `got` must be written to show `value` (as `diff_tab` decides)."""
+    if got is None and type(value) is not Formula:
+        return value is not None and value != ""
+    return not same_value(got, value)
+
+
+def _wanted_at(wanted: Sequence[Sequence[CellValue]], row: int, col: int) -> CellValue:
+    """The wanted value of a cell, blank as None."""
+    if row > len(wanted) or col >= len(wanted[row - 1]):
+        return None
+    value = wanted[row - 1][col]
+    return None if value is None or value == "" else value
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,14 @@ from sync.core.cells import (
     same_value,
     shows,
 )
-from sync.core.diff import CellChange, ListMoves, diff_tab, list_moves, padding_for
+from sync.core.diff import (
+    CellChange,
+    ListMoves,
+    diff_grid,
+    diff_tab,
+    list_moves,
+    padding_for,
+)
 from sync.core.evaluate import (
     Evaluation,
     RegionTab,
@@ -56,7 +63,6 @@ from sync.core.setup_requests import (
     set_up,
     tab_layouts,
 )
-from sync.core.sheet import Grid
 from sync.core.summary import (
     SYNC_NOW_CELL,
     TIMESTAMP_CELL,
@@ -64,7 +70,6 @@ from sync.core.summary import (
     SummaryInputs,
     build_compiled,
     build_summary,
-    grid_cells,
 )
 from sync.core.tabs import MappedTabs, Snapshot, main_run, map_tabs
 
@@ -161,43 +166,6 @@ def _row_changes(
         changes.extend(cleared)
         padding.extend(padding_for(cleared, desired_blank, tab.title))
     return changes, padding
-
-
-def _grid_changes(
-    title: str,
-    current: Grid,
-    wanted: Mapping[tuple[int, int], CellValue],
-    skip: set[tuple[int, int]],
-) -> tuple[list[CellChange], list[CellChange]]:
-    """Changes to a worker-owned tab, and the padding that fills out each changed row."""
-    by_row: dict[int, dict[int, CellValue]] = {}
-    for (r, c), value in wanted.items():
-        if (r, c) not in skip:
-            by_row.setdefault(r, {})[c] = value
-    skip_rows = {r for r, _ in skip}
-    desired: dict[tuple[int, int], CellValue] = {}
-    for r in sorted(set(by_row) | set(range(1, len(current) + 1))):
-        want = by_row.get(r, {})
-        line = current[r - 1] if r <= len(current) else []
-        if r not in skip_rows:
-            # The whole row at once: it reads as wanted, and holds nothing else.
-            size = max(len(line), 1 + max(want, default=-1))
-            if shows(
-                cells_as_read(line, range(size)), tuple(as_read(want.get(c)) for c in range(size))
-            ):
-                continue
-        desired.update(((r, c), value) for c, value in want.items())
-        for c, value in enumerate(line):
-            if c not in want and (r, c) not in skip and value not in (None, ""):
-                desired[(r, c)] = None
-    changes = diff_tab(title, current, desired)
-    columns = [c for r, c in wanted if (r, c) not in skip] + [c for _, c in desired]
-    width = 1 + max(columns, default=0)
-    rows = {change.row for change in changes}
-    fillable = {
-        (r, c): wanted.get((r, c)) for r in rows for c in range(width) if (r, c) not in skip
-    }
-    return changes, padding_for(changes, fillable, title)
 
 
 def needs_metadata(settings: SyncSettings, snapshot: Snapshot) -> bool:
@@ -421,18 +389,17 @@ def _cell_changes(
             snapshot.tab_digests.get(summary_title),
             msgspec.json.encode(final_summary, enc_hook=repr),
         ),
-        partial(_grid_changes, summary_title, summary_current, grid_cells(final_summary), skip),
+        partial(diff_grid, summary_title, summary_current, final_summary, skip),
     )
     compiled_current = snapshot.grids.get(compiled_title, []) if snapshot.compiled_title else []
     moved = moves is not None and bool(moves.requests)
     unless_clean(
         compiled_title,
         _compiled_key(snapshot, compiled_title, evaluation),
-        lambda: _grid_changes(
+        lambda: diff_grid(
             compiled_title,
             moves.shifted if moves is not None and moved else compiled_current,
-            grid_cells(compiled_grid),
-            set(),
+            compiled_grid,
         ),
         remember=not moved,  # compared with the list as its moves leave it, not as read
     )
