@@ -8,11 +8,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from decimal import Decimal
 
+import msgspec
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sync.core.cells import CellValue, Formula, as_read, cells_as_read, shows
-from sync.core.diff import CellChange, diff_grid, diff_tab, padding_for
+from sync.core.cells import CellValue, Formula, as_read, cells_as_read, shows, to_extended
+from sync.core.diff import Block, CellChange, diff_grid, diff_tab, padding_for, update_requests
 from sync.core.summary import grid_cells
 
 WANTED_VALUES: list[CellValue] = [
@@ -96,7 +97,21 @@ def test_a_first_run_writes_every_non_blank_cell_and_pads_the_blank_ones() -> No
     """Nothing read yet: each non-blank cell is a change, each blank one in its row padding."""
     wanted: list[list[CellValue]] = [["h1", "h2", "h3"], ["a", None, Decimal("2")], [], ["", "b"]]
     changes, padding = diff_grid("t", [], wanted)
-    assert [(1, 0, "h1"), (1, 1, "h2"), (1, 2, "h3"), (2, 0, "a"), (2, 2, Decimal("2"))] + [
-        (4, 1, "b")
-    ] == [(c.row, c.col, c.value) for c in changes]
+    expected = [(1, 0, "h1"), (1, 1, "h2"), (1, 2, "h3"), (2, 0, "a"), (2, 2, Decimal("2"))]
+    expected.append((4, 1, "b"))
+    assert expected == [(c.row, c.col, c.value) for c in changes]
     assert [(2, 1, None), (4, 0, None), (4, 2, None)] == [(c.row, c.col, c.value) for c in padding]
+
+
+def test_shared_cell_data_sends_the_same_bodies() -> None:
+    """Equal values of different types (1, True, 1.0 as Decimal) each keep their own CellData."""
+    values: list[CellValue] = [1, True, Decimal("1"), Decimal("1.0"), "1", None, 1, True, "1"]
+    values += [Decimal("1E+400"), Decimal("10E+399"), False, 0, "", Formula("=A1", "x"), "1"]
+    rows = (tuple(values), tuple(reversed(values)))
+    requests = update_requests([Block("t", 2, 0, rows)], {"t": 9})
+    expected = [[to_extended(v) for v in row] for row in rows]
+    sent = [row["values"] for row in requests[0]["updateCells"]["rows"]]
+    assert expected == sent
+    assert msgspec.json.encode(expected) == msgspec.json.encode(sent)
+    assert {"userEnteredValue": {"stringValue": "1E+400"}} == sent[0][9]
+    assert {"userEnteredValue": {"stringValue": "1.0E+400"}} == sent[0][10]  # equal, not shared
