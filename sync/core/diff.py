@@ -29,9 +29,15 @@ from sync.core.cells import (
 )
 
 
-@dataclass(frozen=True, order=True, slots=True)
-class CellChange:
-    """One cell to write: tab title, 1-based sheet row, 0-based column, new value."""
+class CellChange(msgspec.Struct, frozen=True, order=True, gc=False):
+    """
+    One cell to write: tab title, 1-based sheet row, 0-based column, new value.
+
+    A frozen Struct rather than a frozen dataclass: a first run makes hundreds of thousands,
+    and a Struct is built in C (about 7 times faster than a frozen dataclass's `__init__`),
+    weighs 48 bytes instead of 64 and, holding only scalars, is never scanned by the
+    cyclic collector.
+    """
 
     tab: str
     row: int
