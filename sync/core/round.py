@@ -13,6 +13,7 @@ columns are is `sync.core.tabs`'s to say; which set-up requests a round sends,
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -46,10 +47,10 @@ from sync.core.evaluate import (
     Evaluation,
     RegionTab,
     RowCache,
+    WorkerBlock,
     evaluate,
     finding_token,
     options_from_grid,
-    worker_values,
 )
 from sync.core.layout import (
     column_key,
@@ -113,10 +114,6 @@ class Plan:
     """Rows cut from or opened in the compiled list before its cells are written (same batch)."""
 
 
-def _column(change: CellChange) -> int:
-    return change.col
-
-
 def _row_changes(
     tab: RegionTab, evaluation: Evaluation, stamp: str
 ) -> tuple[list[CellChange], list[CellChange]]:
@@ -128,34 +125,49 @@ def _row_changes(
     """
     changes: list[CellChange] = []
     padding: list[CellChange] = []
+    title = tab.title
     checked_col = tab.worker_columns[h.CHECKED_AT]
-    columns: list[int] = []
+    block = WorkerBlock(tab.worker_columns)
+    # In column order, so a row's changes need no sorting.
+    order = sorted(range(len(block.headers)), key=lambda i: tab.worker_columns[block.headers[i]])
+    columns = [tab.worker_columns[block.headers[i]] for i in order]
+    in_order = operator.itemgetter(*order)
+    blank = (None,) * len(columns)
     for row in evaluation.rows:
         if row.region != tab.region:
             continue
-        wanted = worker_values(row, tab.worker_columns)
-        if not columns:
-            columns = [tab.worker_columns[header] for header in wanted]
+        wanted: tuple[CellValue, ...] = in_order(block.values(row))
         # The whole worker block of the row at once: unchanged rows (nearly all, after the
         # first run) cost two tuple comparisons, not a comparison per cell.
         line = tab.grid[row.row - 1] if row.row <= len(tab.grid) else ()
         current = cells_as_read(line, columns)
-        shown = tuple(map(as_read, wanted.values()))
+        shown = tuple(map(as_read, wanted))
         if shows(current, shown):
             continue
-        row_changes: list[CellChange] = []
-        row_padding: list[CellChange] = []
-        for col, got, value, seen in zip(columns, current, wanted.values(), shown, strict=True):
-            if got is None:  # an empty cell (all of them on a first run) shows only a blank
-                unchanged = seen is None
-            else:
-                unchanged = (seen == got and type(seen) is type(got)) or same_value(got, value)
-            (row_padding if unchanged else row_changes).append(
-                CellChange(tab.title, row.row, col, value)
-            )
+        number = row.row
+        if current == blank:  # nothing in the block yet (every row of a first run)
+            row_changes = [
+                CellChange(title, number, col, value)
+                for col, value, seen in zip(columns, wanted, shown, strict=True)
+                if seen is not None
+            ]
+            row_padding = [
+                CellChange(title, number, col, value)
+                for col, value, seen in zip(columns, wanted, shown, strict=True)
+                if seen is None
+            ]
+        else:
+            row_changes, row_padding = [], []
+            for col, got, value, seen in zip(columns, current, wanted, shown, strict=True):
+                if got is None:  # an empty cell shows only a blank
+                    unchanged = seen is None
+                else:
+                    unchanged = (seen == got and type(seen) is type(got)) or same_value(got, value)
+                (row_padding if unchanged else row_changes).append(
+                    CellChange(title, number, col, value)
+                )
         if row_changes:
-            row_changes.sort(key=_column)
-            row_changes.append(CellChange(tab.title, row.row, checked_col, stamp))
+            row_changes.append(CellChange(title, number, checked_col, stamp))
             changes.extend(row_changes)
             padding.extend(row_padding)
     for row_number in evaluation.blank_rows.get(tab.region, ()):

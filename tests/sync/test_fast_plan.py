@@ -5,16 +5,39 @@ cell-by-cell way gives (kept here as the reference).
 
 from __future__ import annotations
 
+import random
 from collections.abc import Mapping
+from dataclasses import replace
+from datetime import datetime
 from decimal import Decimal
 
 import msgspec
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sync.core.cells import CellValue, Formula, as_read, cells_as_read, shows, to_extended
+from rules import headers as h
+from sheets_emulator.model.store import Store
+from sync.backends.memory import MemoryBackend
+from sync.core.cells import (
+    CellValue,
+    Formula,
+    as_read,
+    cells_as_read,
+    same_value,
+    shows,
+    to_extended,
+)
 from sync.core.diff import Block, CellChange, diff_grid, diff_tab, padding_for, update_requests
+from sync.core.evaluate import Evaluation, evaluate, options_from_grid, worker_values
+from sync.core.round import _row_changes
+from sync.core.settings import BANGKOK, SyncSettings
 from sync.core.summary import grid_cells
+from sync.core.tabs import RegionTab, map_tabs
+from sync.demo.data import generate_spreadsheet
+from sync.demo.seed import load_demo
+from sync.run.counter import Counter
+from sync.run.read import read_snapshot
 
 WANTED_VALUES: list[CellValue] = [
     None,
@@ -115,3 +138,88 @@ def test_shared_cell_data_sends_the_same_bodies() -> None:
     assert msgspec.json.encode(expected) == msgspec.json.encode(sent)
     assert {"userEnteredValue": {"stringValue": "1E+400"}} == sent[0][9]
     assert {"userEnteredValue": {"stringValue": "1.0E+400"}} == sent[0][10]  # equal, not shared
+
+
+def reference_row_changes(
+    tab: RegionTab, evaluation: Evaluation, stamp: str
+) -> tuple[list[CellChange], list[CellChange]]:
+    """The general way for rows with results: every worker cell compared on its own."""
+    changes: list[CellChange] = []
+    padding: list[CellChange] = []
+    for row in evaluation.rows:
+        if row.region != tab.region:
+            continue
+        line = tab.grid[row.row - 1] if row.row <= len(tab.grid) else []
+        row_changes: list[CellChange] = []
+        row_padding: list[CellChange] = []
+        for header, value in worker_values(row, tab.worker_columns).items():
+            col = tab.worker_columns[header]
+            got = line[col] if col < len(line) else None
+            got = None if got == "" else got
+            unchanged = as_read(value) is None if got is None else same_value(got, value)
+            cell = CellChange(tab.title, row.row, col, value)
+            (row_padding if unchanged else row_changes).append(cell)
+        if row_changes:
+            changes.extend(sorted(row_changes, key=lambda c: c.col))
+            checked = tab.worker_columns[h.CHECKED_AT]
+            changes.append(CellChange(tab.title, row.row, checked, stamp))
+            padding.extend(row_padding)
+    return changes, padding
+
+
+@pytest.fixture(scope="module")
+def first_read() -> tuple[list[RegionTab], Evaluation]:
+    """Two regional tabs of demo data as a first run reads them, and their evaluation."""
+    store = Store()
+    regions = ("ศก.1", "ศก.2")
+    sid = load_demo(store, generate_spreadsheet(rows_per_region=40, seed=11, regions=regions))
+    config = SyncSettings(spreadsheet_id=sid, regions=regions)
+    snapshot = read_snapshot(Counter(MemoryBackend(store)), config)
+    tabs = map_tabs(config, snapshot).tabs
+    today = datetime(2024, 10, 2, 9, 30, tzinfo=BANGKOK).date()
+    options = options_from_grid(snapshot.grids.get(snapshot.options_title, []))
+    return tabs, evaluate(tabs, options=options, fiscal_year=2567, as_of=today)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_row_changes_equal_the_cell_by_cell_comparison(
+    first_read: tuple[list[RegionTab], Evaluation], seed: int
+) -> None:
+    """
+    Worker blocks empty (a first run), as wanted, or holding anything a read returns: the
+    same changes in the same order, and the same padding cells.
+    """
+    tabs, evaluation = first_read
+    pick = random.Random(seed)
+    tab = tabs[0]
+    if seed % 2:  # people moved the worker columns about among themselves
+        headers, places = list(tab.worker_columns), list(tab.worker_columns.values())
+        pick.shuffle(places)
+        tab = replace(tab, worker_columns=dict(zip(headers, places, strict=True)))
+    grid = [list(line) for line in tab.grid]
+    for row in evaluation.rows if seed else ():  # seed 0: the tab as a first run reads it
+        if row.region != tab.region:
+            continue
+        line = grid[row.row - 1]
+        line.extend([""] * (1 + max(tab.worker_columns.values()) - len(line)))
+        style = pick.choice(("blank", "wanted", "look-alike", "random", "one off"))
+        for header, value in worker_values(row, tab.worker_columns).items():
+            col = tab.worker_columns[header]
+            shown = value.shown if isinstance(value, Formula) else as_read(value)
+            if style == "blank":
+                line[col] = pick.choice(("", None))
+            elif style == "random" or (style == "one off" and pick.random() < 0.2):
+                line[col] = pick.choice(READ_VALUES)
+            elif style == "look-alike" and type(shown) in (int, float):
+                # Equal in Python, not in a sheet: 1 and True, 0 and False; 2 and 2.0 are alike.
+                line[col] = shown == 1 if shown in (0, 1) else float(shown)
+            else:
+                line[col] = shown
+    varied = replace(tab, grid=grid)
+    expected_changes, expected_padding = reference_row_changes(varied, evaluation, "now")
+    changes, padding = _row_changes(varied, replace(evaluation, blank_rows={}), "now")
+    assert expected_changes == changes
+    assert sorted(expected_padding) == sorted(padding)
+    if seed == 0:  # a first run writes every row with results
+        rows = {row.row for row in evaluation.rows if row.region == tab.region}
+        assert rows == {change.row for change in changes}
