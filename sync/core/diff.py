@@ -8,8 +8,10 @@ worker cells (`value_writes`), `updateCells` requests for the worker's own tabs.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from difflib import SequenceMatcher
 from typing import Any, cast
 
@@ -334,17 +336,31 @@ _SKIP = object()
 """A cell of an anchored column that is not written (sent as `null`)."""
 
 
-def _split(values: Sequence[object], formula: bool) -> list[Any]:
-    # One side of a row: formulas only (others null), or plain values only (formulas null).
-    if formula:
-        return [v.text if isinstance(v, Formula) else None for v in values]
-    return [_raw_or_null(v) for v in values]
-
-
-def _raw_or_null(value: object) -> Any:
-    if value is _SKIP or isinstance(value, Formula):
-        return None
-    return to_raw(cast(CellValue, value))
+def _sides(column: Sequence[object]) -> tuple[list[Any], list[Any]]:
+    """
+    A column's two sides: plain values (formulas and skipped cells null) and formulas (every
+    other cell null), each without its trailing nulls. Text, the bulk of a column, and
+    Decimals are converted inline (as `to_raw` would), the rest by `to_raw`.
+    """
+    plain: list[Any] = []
+    formula = False
+    for value in column:
+        kind = type(value)
+        if kind is str:
+            plain.append(value)
+        elif isinstance(value, Decimal):
+            number = float(value)
+            plain.append(number if math.isfinite(number) else str(value))
+        elif value is _SKIP or isinstance(value, Formula):
+            plain.append(None)
+            formula = formula or value is not _SKIP
+        else:
+            plain.append(to_raw(cast(CellValue, value)))
+    texts = [v.text if isinstance(v, Formula) else None for v in column] if formula else []
+    for side in (plain, texts):
+        while side and side[-1] is None:
+            side.pop()
+    return plain, texts
 
 
 def value_writes(
@@ -367,10 +383,7 @@ def value_writes(
     formulas: list[dict[str, Any]] = []
 
     def emit(name: str, column: list[object]) -> None:
-        for formula, out in ((False, raw), (True, formulas)):
-            values = _split(column, formula)
-            while values and values[-1] is None:
-                values.pop()
+        for values, out in zip(_sides(column), (raw, formulas), strict=True):
             if values:
                 out.append({"range": name, "majorDimension": "COLUMNS", "values": [values]})
 
@@ -383,7 +396,9 @@ def value_writes(
                 emit(name, column)
                 column = [_SKIP] * len(column)
                 size = 0
-            column.extend([_SKIP] * (row - 1 - len(column)))
+            gap = row - 1 - len(column)
+            if gap > 0:
+                column.extend([_SKIP] * gap)
             value = cells[row]
             column.append(value)
             size += _json_size(value) + 1

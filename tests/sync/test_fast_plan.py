@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 import msgspec
 import pytest
@@ -27,8 +28,18 @@ from sync.core.cells import (
     same_value,
     shows,
     to_extended,
+    to_raw,
 )
-from sync.core.diff import Block, CellChange, diff_grid, diff_tab, padding_for, update_requests
+from sync.core.diff import (
+    Block,
+    CellChange,
+    _json_size,
+    diff_grid,
+    diff_tab,
+    padding_for,
+    update_requests,
+    value_writes,
+)
 from sync.core.evaluate import Evaluation, evaluate, options_from_grid, worker_values
 from sync.core.round import _row_changes
 from sync.core.settings import BANGKOK, SyncSettings
@@ -223,3 +234,62 @@ def test_row_changes_equal_the_cell_by_cell_comparison(
     if seed == 0:  # a first run writes every row with results
         rows = {row.row for row in evaluation.rows if row.region == tab.region}
         assert rows == {change.row for change in changes}
+
+
+def reference_value_writes(
+    changes: list[CellChange], anchors: Mapping[tuple[str, int], str], chunk_bytes: int
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The general way: each column's cells split into both sides one by one through to_raw."""
+    skip = object()
+    by_anchor: dict[str, dict[int, CellValue]] = {}
+    for change in changes:
+        by_anchor.setdefault(anchors[(change.tab, change.col)], {})[change.row] = change.value
+    raw: list[dict[str, Any]] = []
+    formulas: list[dict[str, Any]] = []
+
+    def emit(name: str, column: list[object]) -> None:
+        sides = (
+            [None if v is skip or isinstance(v, Formula) else to_raw(v) for v in column],
+            [v.text if isinstance(v, Formula) else None for v in column],
+        )
+        for values, out in zip(sides, (raw, formulas), strict=True):
+            while values and values[-1] is None:
+                values.pop()
+            if values:
+                out.append({"range": name, "majorDimension": "COLUMNS", "values": [values]})
+
+    for name, cells in by_anchor.items():
+        size = 0
+        column: list[object] = []
+        for row in sorted(cells):
+            if size > chunk_bytes:
+                emit(name, column)
+                column = [skip] * len(column)
+                size = 0
+            column.extend([skip] * (row - 1 - len(column)))
+            column.append(cells[row])
+            size += _json_size(cells[row]) + 1
+        emit(name, column)
+    return raw, formulas
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    cells=st.dictionaries(
+        st.tuples(st.sampled_from(["ศก.1", "ศก.2"]), st.integers(1, 40), st.integers(60, 62)),
+        st.sampled_from([*WANTED_VALUES, Decimal("NaN"), Decimal("-0.5"), "=1+1"]),
+        max_size=60,
+    ),
+    chunk_bytes=st.sampled_from([1, 40, 400_000]),
+)
+def test_value_writes_equal_the_cell_by_cell_split(
+    cells: dict[tuple[str, int, int], CellValue], chunk_bytes: int
+) -> None:
+    """Same data entries, in the same order, with the same values and nulls, on both sides."""
+    changes = [CellChange(tab, row, col, value) for (tab, row, col), value in cells.items()]
+    anchors = {(tab, col): f"{tab}_{col}" for tab in ("ศก.1", "ศก.2") for col in (60, 61, 62)}
+    anchors[("ศก.2", 62)] = "ศก.1_62"  # two tabs' cells through one name: one column
+    writes = value_writes(changes, anchors, chunk_bytes=chunk_bytes)
+    expected = reference_value_writes(changes, anchors, chunk_bytes)
+    assert expected == (writes.raw, writes.formulas)
+    assert msgspec.json.encode(expected) == msgspec.json.encode((writes.raw, writes.formulas))
