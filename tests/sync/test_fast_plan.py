@@ -5,6 +5,7 @@ cell-by-cell way gives (kept here as the reference).
 
 from __future__ import annotations
 
+import math
 import random
 from collections.abc import Mapping
 from dataclasses import replace
@@ -293,3 +294,42 @@ def test_value_writes_equal_the_cell_by_cell_split(
     expected = reference_value_writes(changes, anchors, chunk_bytes)
     assert expected == (writes.raw, writes.formulas)
     assert msgspec.json.encode(expected) == msgspec.json.encode((writes.raw, writes.formulas))
+
+
+def reference_as_read(value: CellValue) -> object:
+    """The general way: blanks first, then by type."""
+    if value is None or value == "":
+        return None
+    if type(value) is str:
+        return value
+    if type(value) in (Decimal, int):
+        try:
+            number = float(value)  # type: ignore[arg-type]
+        except OverflowError:
+            return UNSURE
+        if not math.isfinite(number):
+            return UNSURE
+        return int(number) if number.is_integer() and abs(number) < 2**53 else number
+    return UNSURE
+
+
+UNSURE = as_read(True)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [*WANTED_VALUES, Decimal("NaN"), Decimal("-0"), Decimal(2**60), 2**60, 10**400, -3, "ก"],
+)
+def test_as_read_equals_the_blank_first_test(value: CellValue) -> None:
+    """The same value of the same type, or the same marker, for every kind of cell value."""
+    expected, got = reference_as_read(value), as_read(value)
+    assert (type(expected), expected) == (type(got), got) or expected is got is UNSURE
+
+
+@pytest.mark.parametrize("line", [[], ["", None, 0, "a"], [1.0, "", False], ["x"] * 5])
+def test_cells_as_read_reads_blanks_and_missing_cells_as_none(line: list[object]) -> None:
+    """'' and cells beyond the row's end read as None; every other cell as it is, typed."""
+    columns = [3, 0, 1, 2, 7]
+    expected = tuple(None if c >= len(line) or line[c] == "" else line[c] for c in columns)
+    assert expected == cells_as_read(line, columns)
+    assert [type(v) for v in expected] == [type(v) for v in cells_as_read(line, columns)]
