@@ -105,8 +105,11 @@ def as_read(value: CellValue) -> object:
     if value is None:
         return None
     if kind is Decimal or kind is int:
-        number = _as_double(value)  # type: ignore[arg-type]
-        if number is None:
+        try:
+            number = float(value)  # type: ignore[arg-type]
+        except OverflowError:
+            return _UNSURE
+        if not math.isfinite(number):
             return _UNSURE
         # The API writes a whole double without a fraction (`120840`, not `120840.0`).
         return int(number) if number.is_integer() and abs(number) < 2**53 else number

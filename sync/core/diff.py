@@ -93,24 +93,28 @@ def diff_grid(
     top = 0
     for r in range(1, max(len(current), len(wanted)) + 1):
         values = wanted[r - 1] if r <= len(wanted) else ()
+        line = current[r - 1] if r <= len(current) else ()
+        if line and r not in skip_rows:
+            # The whole row at once: it reads as wanted, and holds nothing else (the usual
+            # case once a tab is written: no map of the row is made).
+            last = len(values) - 1
+            while last >= 0 and (values[last] is None or values[last] == ""):
+                last -= 1
+            top = max(top, last)
+            size = max(len(line), 1 + last)
+            shown = tuple(map(as_read, values[:size]))
+            if shows(cells_as_read(line, range(size)), shown + (None,) * (size - len(shown))):
+                continue
         want = {c: v for c, v in enumerate(values) if v is not None and v != ""}
         if r in skip_rows:
             want = {c: v for c, v in want.items() if (r, c) not in skip}
         if want:
             top = max(top, max(want))
-        line = current[r - 1] if r <= len(current) else ()
         if not line:
             if want:  # nothing read here: every wanted (non-blank) cell is a change
                 changes.extend(CellChange(tab, r, c, v) for c, v in want.items())
                 changed.append((r, set(want)))
             continue
-        if r not in skip_rows:
-            # The whole row at once: it reads as wanted, and holds nothing else.
-            size = max(len(line), 1 + max(want, default=-1))
-            if shows(
-                cells_as_read(line, range(size)), tuple(as_read(want.get(c)) for c in range(size))
-            ):
-                continue
         desired: dict[int, CellValue] = dict(want)
         for c, value in enumerate(line):
             if c not in want and (r, c) not in skip and value not in (None, ""):
