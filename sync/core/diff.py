@@ -9,6 +9,7 @@ worker cells (`value_writes`), `updateCells` requests for the worker's own tabs.
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -170,6 +171,10 @@ MAX_BLOCK_ROWS = 500
 """Rows per rectangle at most, so one data entry never outgrows a write call on its own."""
 
 
+_place = operator.attrgetter("row", "col")
+"""A cell's (row, column): the order cells are grouped and written in."""
+
+
 def group_blocks(changes: Iterable[CellChange], *, max_rows: int = MAX_BLOCK_ROWS) -> list[Block]:
     """Runs of adjacent columns per row, then identical runs on consecutive rows, merged."""
     by_tab: dict[str, list[CellChange]] = {}
@@ -177,7 +182,7 @@ def group_blocks(changes: Iterable[CellChange], *, max_rows: int = MAX_BLOCK_ROW
         by_tab.setdefault(change.tab, []).append(change)
     blocks: list[Block] = []
     for tab, items in by_tab.items():
-        items.sort(key=lambda c: (c.row, c.col))
+        items.sort(key=_place)
         runs: list[tuple[int, int, list[CellValue]]] = []  # (row, start col, values)
         for change in items:
             if runs and runs[-1][0] == change.row and runs[-1][1] + len(runs[-1][2]) == change.col:

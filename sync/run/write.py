@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import partial
+from itertools import chain
 from typing import Any
 
 from sync.core.cells import cell_at
@@ -84,7 +85,7 @@ def _setup_batches(settings: SyncSettings, plan: Plan) -> tuple[list[Batch], dic
 
     def split(fresh: frozenset[tuple[str, int]]) -> tuple[list[Batch], dict[Any, str]]:
         by_name = {cell: name for cell, name in plan.anchors.items() if cell not in fresh}
-        positional = [c for c in plan.changes + plan.padding if (c.tab, c.col) not in by_name]
+        positional = [c for c in chain(plan.changes, plan.padding) if (c.tab, c.col) not in by_name]
         values = update_requests(group_blocks(positional), plan.meta.sheet_ids)
         requests = [*plan.guards, *plan.setup_requests, *plan.moves, *values]
         shift = len(plan.guards)
