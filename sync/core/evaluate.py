@@ -135,6 +135,13 @@ class RowCells(Mapping[str, object]):
         index = self._columns[header]
         return self._row[index] if index < len(self._row) else None
 
+    def get(self, header: str, default: object = None) -> object:
+        """As `Mapping.get`, without raising and catching a KeyError per absent header."""
+        index = self._columns.get(header)
+        if index is None:
+            return default
+        return self._row[index] if index < len(self._row) else None
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._columns)
 

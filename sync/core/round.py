@@ -141,7 +141,9 @@ def _row_changes(
         # first run) cost two tuple comparisons, not a comparison per cell.
         line = tab.grid[row.row - 1] if row.row <= len(tab.grid) else ()
         current = cells_as_read(line, columns)
-        shown = tuple(map(as_read, wanted))
+        shown = tuple(  # as_read, with text and blanks (most of a block) done inline
+            [(v or None) if type(v) is str else None if v is None else as_read(v) for v in wanted]
+        )
         if shows(current, shown):
             continue
         number = row.row

@@ -41,7 +41,7 @@ from sync.core.diff import (
     update_requests,
     value_writes,
 )
-from sync.core.evaluate import Evaluation, evaluate, options_from_grid, worker_values
+from sync.core.evaluate import Evaluation, RowCells, evaluate, options_from_grid, worker_values
 from sync.core.round import _row_changes
 from sync.core.settings import BANGKOK, SyncSettings
 from sync.core.summary import grid_cells
@@ -371,3 +371,13 @@ def test_cells_as_read_reads_blanks_and_missing_cells_as_none(line: list[object]
     expected = tuple(None if c >= len(line) or line[c] == "" else line[c] for c in columns)
     assert expected == cells_as_read(line, columns)
     assert [type(v) for v in expected] == [type(v) for v in cells_as_read(line, columns)]
+
+
+def test_row_cells_get_answers_as_a_dict_of_the_row_would() -> None:
+    """Present, beyond the row's end (None), and not a column of the tab (the default)."""
+    cells = RowCells(["a", "", 3], {"x": 0, "y": 1, "z": 2, "w": 5})
+    as_dict = dict(cells)
+    for header in ("x", "y", "z", "w", "absent"):
+        assert as_dict.get(header) == cells.get(header)
+        assert as_dict.get(header, "d") == cells.get(header, "d")
+    assert ("a", "", 3, None) == (cells["x"], cells["y"], cells["z"], cells["w"])
