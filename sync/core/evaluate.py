@@ -432,3 +432,4 @@ class WorkerBlock:
 
 
 _STATUS_BLOCK = (h.CHECK_STATUS, h.DETAILS, h.ERROR_CODES, h.DUPLICATE_OF)
+"""The cells after the KPIs in every row's worker block, in `worker_values`' order."""
