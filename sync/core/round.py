@@ -47,6 +47,7 @@ from sync.core.evaluate import (
     Evaluation,
     RegionTab,
     RowCache,
+    RowEvaluation,
     WorkerBlock,
     evaluate,
     finding_token,
@@ -88,7 +89,8 @@ class Plan:
     changes: list[CellChange]
     """Exactly the cells whose value differs (what the report counts)."""
     padding: list[CellChange]
-    """Unchanged worker cells of changed rows, rewritten so positional writes stay rectangular."""
+    """Unchanged worker cells of changed rows, rewritten so positional writes stay rectangular
+    (the regional rows with results: `row_padding`)."""
     guards: list[dict[str, Any]]
     """First requests of the first write: each fails it unless its id is still that tab."""
     anchors: dict[tuple[str, int], str]
@@ -112,66 +114,85 @@ class Plan:
     """Tabs processed without some required column (the run still succeeds)."""
     moves: list[dict[str, Any]] = field(default_factory=list)
     """Rows cut from or opened in the compiled list before its cells are written (same batch)."""
+    row_padding: RowPadding = field(default_factory=lambda: RowPadding())
+    """The padding of the regional rows with changes, built when a write needs it."""
+
+
+class _BlockRows:
+    """One regional tab's worker block, row by row: which cells a row wants and shows."""
+
+    def __init__(self, tab: RegionTab) -> None:
+        self.tab = tab
+        self.block = WorkerBlock(tab.worker_columns)
+        # In column order, so a row's changes need no sorting.
+        headers = self.block.headers
+        order = sorted(range(len(headers)), key=lambda i: tab.worker_columns[headers[i]])
+        self.columns = [tab.worker_columns[headers[i]] for i in order]
+        self.in_order = operator.itemgetter(*order)
+        self.blank = (None,) * len(self.columns)
+
+    def split(self, row: RowEvaluation, *, pad: bool) -> tuple[list[CellChange], list[CellChange]]:
+        """
+        The row's worker cells that differ from what was read, and (with `pad`) the others;
+        nothing at all when the whole block already reads as wanted.
+        """
+        tab = self.tab
+        wanted: tuple[CellValue, ...] = self.in_order(self.block.values(row))
+        # The whole worker block of the row at once: unchanged rows (nearly all, after the
+        # first run) cost two tuple comparisons, not a comparison per cell.
+        line = tab.grid[row.row - 1] if row.row <= len(tab.grid) else ()
+        current = cells_as_read(line, self.columns)
+        shown = tuple(  # as_read, with text and blanks (most of a block) done inline
+            [(v or None) if type(v) is str else None if v is None else as_read(v) for v in wanted]
+        )
+        if shows(current, shown):
+            return [], []
+        title, number, columns = tab.title, row.row, self.columns
+        if current == self.blank:  # nothing in the block yet (every row of a first run)
+            changed = [
+                CellChange(title, number, col, value)
+                for col, value, seen in zip(columns, wanted, shown, strict=True)
+                if seen is not None
+            ]
+            kept = [
+                CellChange(title, number, col, value)
+                for col, value, seen in zip(columns, wanted, shown, strict=True)
+                if seen is None and pad
+            ]
+            return changed, kept
+        changed, kept = [], []
+        for col, got, value, seen in zip(columns, current, wanted, shown, strict=True):
+            if got is None:  # an empty cell shows only a blank
+                unchanged = seen is None
+            else:
+                unchanged = (seen == got and type(seen) is type(got)) or same_value(got, value)
+            if not unchanged:
+                changed.append(CellChange(title, number, col, value))
+            elif pad:
+                kept.append(CellChange(title, number, col, value))
+        return changed, kept
 
 
 def _row_changes(
     tab: RegionTab, evaluation: Evaluation, stamp: str
 ) -> tuple[list[CellChange], list[CellChange]]:
     """
-    Cells of one tab to write, and the padding that keeps a positional write rectangular.
+    Cells of one tab to write, and the padding of the blank rows it clears.
 
-    `ตรวจสอบล่าสุด` moves only on rows whose results changed. Padding is used only where
-    cells go by position (columns inserted by the same batch); anchored writes skip it.
+    `ตรวจสอบล่าสุด` moves only on rows whose results changed. The padding of rows with
+    results is the plan's `row_padding`, built only for a write that needs it.
     """
     changes: list[CellChange] = []
     padding: list[CellChange] = []
-    title = tab.title
     checked_col = tab.worker_columns[h.CHECKED_AT]
-    block = WorkerBlock(tab.worker_columns)
-    # In column order, so a row's changes need no sorting.
-    order = sorted(range(len(block.headers)), key=lambda i: tab.worker_columns[block.headers[i]])
-    columns = [tab.worker_columns[block.headers[i]] for i in order]
-    in_order = operator.itemgetter(*order)
-    blank = (None,) * len(columns)
+    rows = _BlockRows(tab)
     for row in evaluation.rows:
         if row.region != tab.region:
             continue
-        wanted: tuple[CellValue, ...] = in_order(block.values(row))
-        # The whole worker block of the row at once: unchanged rows (nearly all, after the
-        # first run) cost two tuple comparisons, not a comparison per cell.
-        line = tab.grid[row.row - 1] if row.row <= len(tab.grid) else ()
-        current = cells_as_read(line, columns)
-        shown = tuple(  # as_read, with text and blanks (most of a block) done inline
-            [(v or None) if type(v) is str else None if v is None else as_read(v) for v in wanted]
-        )
-        if shows(current, shown):
-            continue
-        number = row.row
-        if current == blank:  # nothing in the block yet (every row of a first run)
-            row_changes = [
-                CellChange(title, number, col, value)
-                for col, value, seen in zip(columns, wanted, shown, strict=True)
-                if seen is not None
-            ]
-            row_padding = [
-                CellChange(title, number, col, value)
-                for col, value, seen in zip(columns, wanted, shown, strict=True)
-                if seen is None
-            ]
-        else:
-            row_changes, row_padding = [], []
-            for col, got, value, seen in zip(columns, current, wanted, shown, strict=True):
-                if got is None:  # an empty cell shows only a blank
-                    unchanged = seen is None
-                else:
-                    unchanged = (seen == got and type(seen) is type(got)) or same_value(got, value)
-                (row_padding if unchanged else row_changes).append(
-                    CellChange(title, number, col, value)
-                )
+        row_changes, _ = rows.split(row, pad=False)
         if row_changes:
-            row_changes.append(CellChange(title, number, checked_col, stamp))
+            row_changes.append(CellChange(tab.title, row.row, checked_col, stamp))
             changes.extend(row_changes)
-            padding.extend(row_padding)
     for row_number in evaluation.blank_rows.get(tab.region, ()):
         desired_blank: dict[tuple[int, int], CellValue] = {
             (row_number, col): None for col in tab.worker_columns.values()
@@ -180,6 +201,54 @@ def _row_changes(
         changes.extend(cleared)
         padding.extend(padding_for(cleared, desired_blank, tab.title))
     return changes, padding
+
+
+@dataclass(frozen=True)
+class RowPadding:
+    """
+    The padding of the regional rows with changes: their other worker cells, rewritten with
+    the value they already hold so that a positional write stays rectangular.
+
+    Only a write that sends some regional worker column by position (columns the same batch
+    inserts) uses it, so it is built then (`cells`), not with every plan: a first run's rows
+    have about 100,000 such cells, which a write through the column anchors never sends.
+    """
+
+    tabs: tuple[RegionTab, ...] = ()
+    evaluation: Evaluation | None = None
+
+    @property
+    def columns(self) -> frozenset[tuple[str, int]]:
+        """(tab, column) of every regional worker cell: where this padding may fall."""
+        return frozenset((t.title, c) for t in self.tabs for c in t.worker_columns.values())
+
+    def around(
+        self, padding: Iterable[CellChange], changes: Iterable[CellChange]
+    ) -> list[CellChange]:
+        """
+        The plan's `padding` with this padding's cells, in the order one list of both would
+        have: tab by tab, each regional tab's rows before the blank rows it clears.
+        """
+        rank = {tab.title: number for number, tab in enumerate(self.tabs)}
+        return sorted(
+            [*self.cells(changes), *padding], key=lambda cell: rank.get(cell.tab, len(rank))
+        )
+
+    def cells(self, changes: Iterable[CellChange]) -> list[CellChange]:
+        """The padding of the rows of `changes` (the plan's changes) that have results."""
+        rows: dict[str, set[int]] = {}
+        for change in changes:
+            rows.setdefault(change.tab, set()).add(change.row)
+        padding: list[CellChange] = []
+        for tab in self.tabs:
+            changed = rows.get(tab.title)
+            if not changed or self.evaluation is None:
+                continue
+            block = _BlockRows(tab)
+            for row in self.evaluation.rows:
+                if row.region == tab.region and row.row in changed:
+                    padding.extend(block.split(row, pad=True)[1])
+        return padding
 
 
 def needs_metadata(settings: SyncSettings, snapshot: Snapshot) -> bool:
@@ -552,6 +621,7 @@ def plan_round(
     return Plan(
         changes=changes,
         padding=padding,
+        row_padding=RowPadding(tuple(mapped.tabs), evaluation),
         guards=_guards(snapshot, [*(t.title for t in tabs), summary_title, compiled_title]),
         anchors={
             (t.title, col): setup_mod.anchor_name(sheet_ids[t.title], header)

@@ -10,7 +10,7 @@ from itertools import chain
 from typing import Any
 
 from sync.core.cells import cell_at
-from sync.core.diff import Batch, batches, group_blocks, update_requests, value_writes
+from sync.core.diff import Batch, CellChange, batches, group_blocks, update_requests, value_writes
 from sync.core.errors import WriteOutcomeUnknown
 from sync.core.round import Plan
 from sync.core.settings import SyncSettings
@@ -85,7 +85,10 @@ def _setup_batches(settings: SyncSettings, plan: Plan) -> tuple[list[Batch], dic
 
     def split(fresh: frozenset[tuple[str, int]]) -> tuple[list[Batch], dict[Any, str]]:
         by_name = {cell: name for cell, name in plan.anchors.items() if cell not in fresh}
-        positional = [c for c in chain(plan.changes, plan.padding) if (c.tab, c.col) not in by_name]
+        padding: Sequence[CellChange] = plan.padding
+        if any(cell not in by_name for cell in plan.row_padding.columns):
+            padding = plan.row_padding.around(padding, plan.changes)
+        positional = [c for c in chain(plan.changes, padding) if (c.tab, c.col) not in by_name]
         values = update_requests(group_blocks(positional), plan.meta.sheet_ids)
         requests = [*plan.guards, *plan.setup_requests, *plan.moves, *values]
         shift = len(plan.guards)

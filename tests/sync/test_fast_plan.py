@@ -42,7 +42,7 @@ from sync.core.diff import (
     value_writes,
 )
 from sync.core.evaluate import Evaluation, RowCells, evaluate, options_from_grid, worker_values
-from sync.core.round import _row_changes
+from sync.core.round import RowPadding, _row_changes
 from sync.core.settings import BANGKOK, SyncSettings
 from sync.core.summary import grid_cells
 from sync.core.tabs import RegionTab, map_tabs
@@ -267,8 +267,10 @@ def test_row_changes_equal_the_cell_by_cell_comparison(
                 line[col] = shown
     varied = replace(tab, grid=grid)
     expected_changes, expected_padding = reference_row_changes(varied, evaluation, "now")
-    changes, padding = _row_changes(varied, replace(evaluation, blank_rows={}), "now")
+    changes, blank_padding = _row_changes(varied, replace(evaluation, blank_rows={}), "now")
+    padding = RowPadding((varied,), evaluation).cells(changes)  # built only when a write asks
     assert expected_changes == changes
+    assert [] == blank_padding
     assert sorted(expected_padding) == sorted(padding)
     if seed == 0:  # a first run writes every row with results
         rows = {row.row for row in evaluation.rows if row.region == tab.region}
@@ -381,3 +383,20 @@ def test_row_cells_get_answers_as_a_dict_of_the_row_would() -> None:
         assert as_dict.get(header) == cells.get(header)
         assert as_dict.get(header, "d") == cells.get(header, "d")
     assert ("a", "", 3, None) == (cells["x"], cells["y"], cells["z"], cells["w"])
+
+
+def test_row_padding_goes_tab_by_tab_before_the_blank_rows_each_tab_clears(
+    first_read: tuple[list[RegionTab], Evaluation],
+) -> None:
+    """One list of both, as the write groups it: each tab's rows, then its other padding."""
+    tabs, evaluation = first_read
+    changes = [change for tab in tabs for change in _row_changes(tab, evaluation, "now")[0]]
+    other = [CellChange(tabs[1].title, 999, 1, None), CellChange("สรุป", 2, 0, None)]
+    other.insert(0, CellChange(tabs[0].title, 998, 1, None))
+    padding = RowPadding(tuple(tabs), evaluation)
+    rows = padding.cells(changes)
+    first_tab = [cell for cell in rows if cell.tab == tabs[0].title]
+    second_tab = [cell for cell in rows if cell.tab == tabs[1].title]
+    assert first_tab and second_tab
+    expected = [*first_tab, other[0], *second_tab, other[1], other[2]]
+    assert expected == padding.around(other, changes)
