@@ -44,7 +44,6 @@ from sync.core.diff import (
 from sync.core.evaluate import Evaluation, RowCells, evaluate, options_from_grid, worker_values
 from sync.core.round import RowPadding, _row_changes
 from sync.core.settings import BANGKOK, SyncSettings
-from sync.core.summary import grid_cells
 from sync.core.tabs import RegionTab, map_tabs
 from sync.demo.data import generate_spreadsheet
 from sync.demo.seed import load_demo
@@ -68,6 +67,16 @@ WANTED_VALUES: list[CellValue] = [
     Formula('=HYPERLINK("#gid=1&range=A2","x")', "x"),
 ]
 READ_VALUES: list[object] = [None, "", "ผ่าน", "0", "1", 120840, 120840.0, 9.71, 7, 0, True, "x"]
+
+
+def grid_cells(grid: list[list[CellValue]]) -> dict[tuple[int, int], CellValue]:
+    """A grid as (1-based row, 0-based column) -> value, blanks left out."""
+    return {
+        (r, c): value
+        for r, row in enumerate(grid, start=1)
+        for c, value in enumerate(row)
+        if value is not None and value != ""
+    }
 
 
 def reference_grid_changes(
