@@ -14,6 +14,7 @@ from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
+from typing import NamedTuple
 
 from kpi.figures import (
     ECONOMIC_PARTS,
@@ -181,31 +182,84 @@ def _participant_key(outcome: RowOutcome) -> Hashable:
     return ("row", outcome.region, outcome.row)
 
 
-def _column(outcomes: Iterable[RowOutcome], header: str) -> list[Decimal]:
+class _Counted(NamedTuple):
     """
-    Collect the computable values of one numeric KPI column.
+    What the figures read of one counted row, found once for every scope it counts in (the
+    total, its region, its group) instead of once per scope and figure.
     """
-    return [value for o in outcomes if (value := _decimal(o.kpis.get(header))) is not None]
+
+    enterprise: Hashable
+    participant: Hashable
+    satisfaction: Decimal | None
+    productivity: object
+    """The productivity flag as computed (ใช่ / ไม่ใช่ / blank)."""
+    economic: Decimal | None
+    """`_row_economic` of the row."""
+    columns: tuple[Decimal | None, ...]
+    """The numeric KPI cells of `_COLUMNS`, in that order."""
+    form: tuple[Decimal | None, Decimal | None]
+    """The form's knowledge gain and knowledge applied percentages."""
+    ticked: tuple[bool, ...]
+    """Each Part 2 checkbox of `FORM_CHECKBOXES`: ticked or not."""
 
 
-def _productivity(counted: Sequence[RowOutcome]) -> Share:
+_AVERAGED = (h.WASTE_REDUCTION_PCT, h.COST_REDUCTION_PCT, h.SALES_INCREASE_PCT)
+_COLUMNS = (*_AVERAGED, *ECONOMIC_PARTS.values())
+"""The numeric KPI columns a scope averages, then sums (in `ECONOMIC_PARTS` order)."""
+
+
+def _counted(outcome: RowOutcome, parts: Sequence[int]) -> _Counted:
+    """
+    The facts of one counted row; `parts` are the places in `_COLUMNS` of the profile's
+    economic value parts. Called under the `arithmetic()` context (it sums the parts).
+    """
+    kpis = outcome.kpis
+    form = outcome.form_results
+    columns = tuple([v if isinstance(v := kpis.get(x), Decimal) else None for x in _COLUMNS])
+    # The row's economic value: its profile's parts where it has any, else the value it
+    # carries (computed by the worker's §3.2 choice, or typed on the form).
+    found = [value for index in parts if (value := columns[index]) is not None]
+    gain, applied = form.get(h.KNOWLEDGE_GAIN), form.get(h.KNOWLEDGE_APPLIED)
+    return _Counted(
+        enterprise=_enterprise_key(outcome),
+        participant=_participant_key(outcome),
+        satisfaction=_decimal(kpis.get(h.SATISFACTION_PCT)),
+        productivity=kpis.get(h.PRODUCTIVITY_FLAG),
+        economic=sum(found, Decimal(0)) if found else _decimal(kpis.get(h.ECONOMIC_VALUE)),
+        columns=columns,
+        form=(
+            gain if isinstance(gain, Decimal) else None,
+            applied if isinstance(applied, Decimal) else None,
+        ),
+        ticked=tuple([form.get(box) is True for box in FORM_CHECKBOXES]),
+    )
+
+
+def _column(counted: Iterable[_Counted], index: int) -> list[Decimal]:
+    """
+    Collect the computable values of one numeric KPI column (`_COLUMNS[index]`).
+    """
+    return [value for row in counted if (value := row.columns[index]) is not None]
+
+
+def _productivity(counted: Sequence[_Counted]) -> Share:
     """
     Enterprises with productivity ≥ 10 % over all counted enterprises: ใช่ on any counted row
     wins; ไม่ใช่ only makes the enterprise known.
     """
     improved: dict[Hashable, bool] = {}
     enterprises: set[Hashable] = set()
-    for outcome in counted:
-        key = _enterprise_key(outcome)
+    for row in counted:
+        key = row.enterprise
         enterprises.add(key)
-        flag = outcome.kpis.get(h.PRODUCTIVITY_FLAG)
+        flag = row.productivity
         if flag in (h.YES, h.NO):
             improved[key] = improved.get(key, False) or flag == h.YES
     return Share(sum(improved.values()), len(improved), len(enterprises))
 
 
 def _satisfaction(
-    counted: Sequence[RowOutcome], profile: TargetProfile
+    counted: Sequence[_Counted], profile: TargetProfile
 ) -> tuple[Share, list[Decimal]]:
     """
     Participants satisfied at the profile's level over all counted participants, and the
@@ -213,10 +267,10 @@ def _satisfaction(
     """
     answers: dict[Hashable, Decimal] = {}
     participants: set[Hashable] = set()
-    for outcome in counted:
-        key = _participant_key(outcome)
+    for row in counted:
+        key = row.participant
         participants.add(key)
-        value = _decimal(outcome.kpis.get(h.SATISFACTION_PCT))
+        value = row.satisfaction
         if value is not None:
             answers.setdefault(key, value)
     values = list(answers.values())
@@ -232,39 +286,22 @@ def _sum(values: Sequence[Decimal]) -> Decimal | None:
         return round_half_up(sum(values, Decimal(0)))
 
 
-def _row_economic(outcome: RowOutcome, parts: Sequence[str]) -> Decimal | None:
-    """
-    A row's economic value: its profile's parts where it has any, else the value it carries
-    (computed by the worker's §3.2 choice, or typed on the form).
-    """
-    found = [
-        value
-        for part in parts
-        if (value := _decimal(outcome.kpis.get(ECONOMIC_PARTS[part]))) is not None
-    ]
-    if found:
-        with localcontext(arithmetic()):
-            return sum(found, Decimal(0))
-    return _decimal(outcome.kpis.get(h.ECONOMIC_VALUE))
-
-
-def _form_average(counted: Sequence[RowOutcome], header: str) -> Decimal | None:
+def _form_average(counted: Sequence[_Counted], index: int) -> Decimal | None:
     """The mean of one typed percentage of the form over the rows that have it."""
-    return _mean([v for o in counted if isinstance(v := o.form_results.get(header), Decimal)])
+    return _mean([value for row in counted if (value := row.form[index]) is not None])
 
 
-def _figures(outcomes: Sequence[RowOutcome], profile: TargetProfile) -> RegionFigures:
+def _figures(
+    outcomes: Sequence[RowOutcome], counted: Sequence[_Counted], profile: TargetProfile
+) -> RegionFigures:
     """
-    Compute the figures of one scope (a region or the whole spreadsheet).
+    Compute the figures of one scope (a region or the whole spreadsheet): its rows, and the
+    facts of those that count, in the same order.
     """
     statuses = [outcome.status for outcome in outcomes]
-    counted = [outcome for outcome in outcomes if outcome.counted]
     satisfied, answers = _satisfaction(counted, profile)
-    economic = [
-        value
-        for outcome in counted
-        if (value := _row_economic(outcome, profile.economic_value_parts)) is not None
-    ]
+    economic = [row.economic for row in counted if row.economic is not None]
+    first_part = len(_AVERAGED)
     return RegionFigures(
         rows_read=len(outcomes),
         passed=statuses.count(h.STATUS_PASS),
@@ -274,45 +311,42 @@ def _figures(outcomes: Sequence[RowOutcome], profile: TargetProfile) -> RegionFi
         cancelled=sum(1 for outcome in outcomes if outcome.cancelled),
         counted=len(counted),
         unique_participants=satisfied.base,
-        unique_enterprises=len({_enterprise_key(outcome) for outcome in counted}),
+        unique_enterprises=len({row.enterprise for row in counted}),
         satisfaction_average=_mean(answers),
         satisfied=satisfied,
         productivity=_productivity(counted),
-        waste_reduction_average=_mean(_column(counted, h.WASTE_REDUCTION_PCT)),
-        cost_reduction_average=_mean(_column(counted, h.COST_REDUCTION_PCT)),
-        sales_increase_average=_mean(_column(counted, h.SALES_INCREASE_PCT)),
+        waste_reduction_average=_mean(_column(counted, 0)),
+        cost_reduction_average=_mean(_column(counted, 1)),
+        sales_increase_average=_mean(_column(counted, 2)),
         economic_value=_sum(economic),
         economic_parts={
-            part: _sum(_column(counted, header)) for part, header in ECONOMIC_PARTS.items()
+            part: _sum(_column(counted, first_part + index))
+            for index, part in enumerate(ECONOMIC_PARTS)
         },
-        knowledge_gain_average=_form_average(counted, h.KNOWLEDGE_GAIN),
-        knowledge_applied_average=_form_average(counted, h.KNOWLEDGE_APPLIED),
+        knowledge_gain_average=_form_average(counted, 0),
+        knowledge_applied_average=_form_average(counted, 1),
         ticked={
-            box: sum(1 for o in counted if o.form_results.get(box) is True)
-            for box in FORM_CHECKBOXES
+            box: sum(1 for row in counted if row.ticked[index])
+            for index, box in enumerate(FORM_CHECKBOXES)
         },
     )
 
 
-def _groups(outcomes: Sequence[RowOutcome], profile: TargetProfile) -> tuple[GroupFigures, ...]:
+def _groups(
+    by_group: Mapping[str | None, Sequence[_Counted]], profile: TargetProfile
+) -> tuple[GroupFigures, ...]:
     """
     The figures of each group / network of the counted rows, largest first, then by name;
     the rows that name no group last.
     """
-    by_group: dict[str | None, list[RowOutcome]] = defaultdict(list)
-    for outcome in outcomes:
-        if outcome.counted:
-            by_group[outcome.group].append(outcome)
     groups = []
     for name, rows in by_group.items():
         satisfied, _ = _satisfaction(rows, profile)
-        economic = [
-            v for o in rows if (v := _row_economic(o, profile.economic_value_parts)) is not None
-        ]
+        economic = [row.economic for row in rows if row.economic is not None]
         groups.append(
             GroupFigures(
                 name=name,
-                enterprises=len({_enterprise_key(o) for o in rows}),
+                enterprises=len({row.enterprise for row in rows}),
                 participants=satisfied.base,
                 productivity=_productivity(rows),
                 satisfied=satisfied,
@@ -362,18 +396,33 @@ def summarise(
         raise ValueError(f"Regions {list(regions)} repeat a name; list each regional tab once.")
     skipped = dict(skipped or {})
     by_region: dict[str, list[RowOutcome]] = {r: [] for r in regions if r not in skipped}
-    for outcome in outcomes:
-        if outcome.region not in by_region:
-            raise ValueError(
-                f"Row {outcome.row} is from region {outcome.region!r}, which is not in the "
-                f"regions given ({', '.join(regions)}); add it to regions."
-            )
-        by_region[outcome.region].append(outcome)
-    total = _figures(outcomes, profile)
-    groups = _groups(outcomes, profile)
+    # One pass: each counted row's facts are found once, for the total, its region and group.
+    counted: list[_Counted] = []
+    counted_in: dict[str, list[_Counted]] = {r: [] for r in by_region}
+    by_group: dict[str | None, list[_Counted]] = defaultdict(list)
+    place = {part: len(_AVERAGED) + index for index, part in enumerate(ECONOMIC_PARTS)}
+    parts = [place[part] for part in profile.economic_value_parts]
+    with localcontext(arithmetic()):
+        for outcome in outcomes:
+            if outcome.region not in by_region:
+                raise ValueError(
+                    f"Row {outcome.row} is from region {outcome.region!r}, which is not in the "
+                    f"regions given ({', '.join(regions)}); add it to regions."
+                )
+            by_region[outcome.region].append(outcome)
+            if outcome.counted:
+                facts = _counted(outcome, parts)
+                counted.append(facts)
+                counted_in[outcome.region].append(facts)
+                by_group[outcome.group].append(facts)
+    total = _figures(outcomes, counted, profile)
+    groups = _groups(by_group, profile)
     return Summary(
         profile=profile,
-        regions={region: _figures(rows, profile) for region, rows in by_region.items()},
+        regions={
+            region: _figures(rows, counted_in[region], profile)
+            for region, rows in by_region.items()
+        },
         total=total,
         targets=evaluate_targets(total, profile, groups),
         problems=_problems(outcomes, regions),

@@ -99,18 +99,21 @@ def as_read(value: CellValue) -> object:
     a marker equal to nothing when not sure: a quick test for a whole row of cells at once.
     Equal with equal types implies `same_value`; anything else is left to `same_value`.
     """
-    if value is None or value == "":
-        return None
     kind = type(value)
-    if kind is str:
-        return value
+    if kind is str:  # the most common first: text, then blanks, then numbers
+        return value if value else None
+    if value is None:
+        return None
     if kind is Decimal or kind is int:
-        number = _as_double(value)  # type: ignore[arg-type]
-        if number is None:
+        try:
+            number = float(value)  # type: ignore[arg-type]
+        except OverflowError:
+            return _UNSURE
+        if not math.isfinite(number):
             return _UNSURE
         # The API writes a whole double without a fraction (`120840`, not `120840.0`).
         return int(number) if number.is_integer() and abs(number) < 2**53 else number
-    return _UNSURE
+    return None if value == "" else _UNSURE
 
 
 def read_back(value: object) -> object:
@@ -121,7 +124,7 @@ def read_back(value: object) -> object:
 def cells_as_read(line: Sequence[object], columns: Iterable[int]) -> tuple[object, ...]:
     """The cells of a row as read at `columns` (blank, or beyond the row's end, as None)."""
     size = len(line)
-    return tuple([read_back(line[c]) if c < size else None for c in columns])
+    return tuple([None if c >= size or (v := line[c]) == "" else v for c in columns])
 
 
 def shows(got: tuple[object, ...], shown: tuple[object, ...]) -> bool:

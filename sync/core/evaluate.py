@@ -141,6 +141,13 @@ class RowCells(Mapping[str, object]):
         index = self._columns[header]
         return self._row[index] if index < len(self._row) else None
 
+    def get(self, header: str, default: object = None) -> object:
+        """As `Mapping.get`, without raising and catching a KeyError per absent header."""
+        index = self._columns.get(header)
+        if index is None:
+            return default
+        return self._row[index] if index < len(self._row) else None
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._columns)
 
@@ -439,12 +446,34 @@ def worker_values(row: RowEvaluation, columns: Container[str]) -> dict[str, Cell
     The worker block of one row, except `ตรวจสอบล่าสุด` (set only when the row changes); the
     computed KPIs only where the tab has their columns (`columns`, its worker headers).
     """
-    values: dict[str, CellValue] = {}
-    for header in h.KPI_HEADERS:
-        if header in columns:
-            values[header] = row.kpis.get(header)
-    values[h.CHECK_STATUS] = row.status
-    values[h.DETAILS] = DETAILS_SEPARATOR.join(f.text for f in row.findings) or None
-    values[h.ERROR_CODES] = CODES_SEPARATOR.join(finding_token(f) for f in row.findings) or None
-    values[h.DUPLICATE_OF] = row.pointer or None
-    return values
+    block = WorkerBlock(columns)
+    return dict(zip(block.headers, block.values(row), strict=True))
+
+
+class WorkerBlock:
+    """
+    The worker block of a tab's rows (`worker_values`, as a tuple in `headers` order): which
+    KPI columns the tab has is found once per tab, not once per row and KPI.
+    """
+
+    __slots__ = ("_kpis", "headers")
+
+    def __init__(self, columns: Container[str]) -> None:
+        self._kpis = tuple(header for header in h.KPI_HEADERS if header in columns)
+        self.headers: tuple[str, ...] = (*self._kpis, *_STATUS_BLOCK)
+
+    def values(self, row: RowEvaluation) -> tuple[CellValue, ...]:
+        """One row's worker cells, in `headers` order."""
+        kpis = row.kpis
+        findings = row.findings
+        return (
+            *[kpis.get(header) for header in self._kpis],
+            row.status,
+            DETAILS_SEPARATOR.join([f.text for f in findings]) or None,
+            CODES_SEPARATOR.join([finding_token(f) for f in findings]) or None,
+            row.pointer or None,
+        )
+
+
+_STATUS_BLOCK = (h.CHECK_STATUS, h.DETAILS, h.ERROR_CODES, h.DUPLICATE_OF)
+"""The cells after the KPIs in every row's worker block, in `worker_values`' order."""

@@ -13,6 +13,7 @@ columns are is `sync.core.tabs`'s to say; which set-up requests a round sends,
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -34,15 +35,23 @@ from sync.core.cells import (
     same_value,
     shows,
 )
-from sync.core.diff import CellChange, ListMoves, diff_tab, list_moves, padding_for
+from sync.core.diff import (
+    CellChange,
+    ListMoves,
+    diff_grid,
+    diff_tab,
+    list_moves,
+    padding_for,
+)
 from sync.core.evaluate import (
     Evaluation,
     RegionTab,
     RowCache,
+    RowEvaluation,
+    WorkerBlock,
     evaluate,
     finding_token,
     options_from_grid,
-    worker_values,
 )
 from sync.core.layout import (
     column_key,
@@ -56,7 +65,6 @@ from sync.core.setup_requests import (
     set_up,
     tab_layouts,
 )
-from sync.core.sheet import Grid
 from sync.core.summary import (
     SYNC_NOW_CELL,
     TIMESTAMP_CELL,
@@ -64,7 +72,6 @@ from sync.core.summary import (
     SummaryInputs,
     build_compiled,
     build_summary,
-    grid_cells,
 )
 from sync.core.tabs import MappedTabs, Snapshot, main_run, map_tabs
 
@@ -82,7 +89,8 @@ class Plan:
     changes: list[CellChange]
     """Exactly the cells whose value differs (what the report counts)."""
     padding: list[CellChange]
-    """Unchanged worker cells of changed rows, rewritten so positional writes stay rectangular."""
+    """Unchanged worker cells of changed rows, rewritten so positional writes stay rectangular
+    (the regional rows with results: `row_padding`)."""
     guards: list[dict[str, Any]]
     """First requests of the first write: each fails it unless its id is still that tab."""
     anchors: dict[tuple[str, int], str]
@@ -106,53 +114,85 @@ class Plan:
     """Tabs processed without some required column (the run still succeeds)."""
     moves: list[dict[str, Any]] = field(default_factory=list)
     """Rows cut from or opened in the compiled list before its cells are written (same batch)."""
+    row_padding: RowPadding = field(default_factory=lambda: RowPadding())
+    """The padding of the regional rows with changes, built when a write needs it."""
 
 
-def _column(change: CellChange) -> int:
-    return change.col
+class _BlockRows:
+    """One regional tab's worker block, row by row: which cells a row wants and shows."""
+
+    def __init__(self, tab: RegionTab) -> None:
+        self.tab = tab
+        self.block = WorkerBlock(tab.worker_columns)
+        # In column order, so a row's changes need no sorting.
+        headers = self.block.headers
+        order = sorted(range(len(headers)), key=lambda i: tab.worker_columns[headers[i]])
+        self.columns = [tab.worker_columns[headers[i]] for i in order]
+        self.in_order = operator.itemgetter(*order)
+        self.blank = (None,) * len(self.columns)
+
+    def split(self, row: RowEvaluation, *, pad: bool) -> tuple[list[CellChange], list[CellChange]]:
+        """
+        The row's worker cells that differ from what was read, and (with `pad`) the others;
+        nothing at all when the whole block already reads as wanted.
+        """
+        tab = self.tab
+        wanted: tuple[CellValue, ...] = self.in_order(self.block.values(row))
+        # The whole worker block of the row at once: unchanged rows (nearly all, after the
+        # first run) cost two tuple comparisons, not a comparison per cell.
+        line = tab.grid[row.row - 1] if row.row <= len(tab.grid) else ()
+        current = cells_as_read(line, self.columns)
+        shown = tuple(  # as_read, with text and blanks (most of a block) done inline
+            [(v or None) if type(v) is str else None if v is None else as_read(v) for v in wanted]
+        )
+        if shows(current, shown):
+            return [], []
+        title, number, columns = tab.title, row.row, self.columns
+        if current == self.blank:  # nothing in the block yet (every row of a first run)
+            changed = [
+                CellChange(title, number, col, value)
+                for col, value, seen in zip(columns, wanted, shown, strict=True)
+                if seen is not None
+            ]
+            kept = [
+                CellChange(title, number, col, value)
+                for col, value, seen in zip(columns, wanted, shown, strict=True)
+                if seen is None and pad
+            ]
+            return changed, kept
+        changed, kept = [], []
+        for col, got, value, seen in zip(columns, current, wanted, shown, strict=True):
+            if got is None:  # an empty cell shows only a blank
+                unchanged = seen is None
+            else:
+                unchanged = (seen == got and type(seen) is type(got)) or same_value(got, value)
+            if not unchanged:
+                changed.append(CellChange(title, number, col, value))
+            elif pad:
+                kept.append(CellChange(title, number, col, value))
+        return changed, kept
 
 
 def _row_changes(
     tab: RegionTab, evaluation: Evaluation, stamp: str
 ) -> tuple[list[CellChange], list[CellChange]]:
     """
-    Cells of one tab to write, and the padding that keeps a positional write rectangular.
+    Cells of one tab to write, and the padding of the blank rows it clears.
 
-    `ตรวจสอบล่าสุด` moves only on rows whose results changed. Padding is used only where
-    cells go by position (columns inserted by the same batch); anchored writes skip it.
+    `ตรวจสอบล่าสุด` moves only on rows whose results changed. The padding of rows with
+    results is the plan's `row_padding`, built only for a write that needs it.
     """
     changes: list[CellChange] = []
     padding: list[CellChange] = []
     checked_col = tab.worker_columns[h.CHECKED_AT]
-    columns: list[int] = []
+    rows = _BlockRows(tab)
     for row in evaluation.rows:
         if row.region != tab.region:
             continue
-        wanted = worker_values(row, tab.worker_columns)
-        if not columns:
-            columns = [tab.worker_columns[header] for header in wanted]
-        # The whole worker block of the row at once: unchanged rows (nearly all, after the
-        # first run) cost two tuple comparisons, not a comparison per cell.
-        line = tab.grid[row.row - 1] if row.row <= len(tab.grid) else ()
-        current = cells_as_read(line, columns)
-        shown = tuple(map(as_read, wanted.values()))
-        if shows(current, shown):
-            continue
-        row_changes: list[CellChange] = []
-        row_padding: list[CellChange] = []
-        for col, got, value, seen in zip(columns, current, wanted.values(), shown, strict=True):
-            if got is None:  # an empty cell (all of them on a first run) shows only a blank
-                unchanged = seen is None
-            else:
-                unchanged = (seen == got and type(seen) is type(got)) or same_value(got, value)
-            (row_padding if unchanged else row_changes).append(
-                CellChange(tab.title, row.row, col, value)
-            )
+        row_changes, _ = rows.split(row, pad=False)
         if row_changes:
-            row_changes.sort(key=_column)
             row_changes.append(CellChange(tab.title, row.row, checked_col, stamp))
             changes.extend(row_changes)
-            padding.extend(row_padding)
     for row_number in evaluation.blank_rows.get(tab.region, ()):
         desired_blank: dict[tuple[int, int], CellValue] = {
             (row_number, col): None for col in tab.worker_columns.values()
@@ -163,41 +203,52 @@ def _row_changes(
     return changes, padding
 
 
-def _grid_changes(
-    title: str,
-    current: Grid,
-    wanted: Mapping[tuple[int, int], CellValue],
-    skip: set[tuple[int, int]],
-) -> tuple[list[CellChange], list[CellChange]]:
-    """Changes to a worker-owned tab, and the padding that fills out each changed row."""
-    by_row: dict[int, dict[int, CellValue]] = {}
-    for (r, c), value in wanted.items():
-        if (r, c) not in skip:
-            by_row.setdefault(r, {})[c] = value
-    skip_rows = {r for r, _ in skip}
-    desired: dict[tuple[int, int], CellValue] = {}
-    for r in sorted(set(by_row) | set(range(1, len(current) + 1))):
-        want = by_row.get(r, {})
-        line = current[r - 1] if r <= len(current) else []
-        if r not in skip_rows:
-            # The whole row at once: it reads as wanted, and holds nothing else.
-            size = max(len(line), 1 + max(want, default=-1))
-            if shows(
-                cells_as_read(line, range(size)), tuple(as_read(want.get(c)) for c in range(size))
-            ):
+@dataclass(frozen=True)
+class RowPadding:
+    """
+    The padding of the regional rows with changes: their other worker cells, rewritten with
+    the value they already hold so that a positional write stays rectangular.
+
+    Only a write that sends some regional worker column by position (columns the same batch
+    inserts) uses it, so it is built then (`cells`), not with every plan: a first run's rows
+    have about 100,000 such cells, which a write through the column anchors never sends.
+    """
+
+    tabs: tuple[RegionTab, ...] = ()
+    evaluation: Evaluation | None = None
+
+    @property
+    def columns(self) -> frozenset[tuple[str, int]]:
+        """(tab, column) of every regional worker cell: where this padding may fall."""
+        return frozenset((t.title, c) for t in self.tabs for c in t.worker_columns.values())
+
+    def around(
+        self, padding: Iterable[CellChange], changes: Iterable[CellChange]
+    ) -> list[CellChange]:
+        """
+        The plan's `padding` with this padding's cells, in the order one list of both would
+        have: tab by tab, each regional tab's rows before the blank rows it clears.
+        """
+        rank = {tab.title: number for number, tab in enumerate(self.tabs)}
+        return sorted(
+            [*self.cells(changes), *padding], key=lambda cell: rank.get(cell.tab, len(rank))
+        )
+
+    def cells(self, changes: Iterable[CellChange]) -> list[CellChange]:
+        """The padding of the rows of `changes` (the plan's changes) that have results."""
+        rows: dict[str, set[int]] = {}
+        for change in changes:
+            rows.setdefault(change.tab, set()).add(change.row)
+        padding: list[CellChange] = []
+        for tab in self.tabs:
+            changed = rows.get(tab.title)
+            if not changed or self.evaluation is None:
                 continue
-        desired.update(((r, c), value) for c, value in want.items())
-        for c, value in enumerate(line):
-            if c not in want and (r, c) not in skip and value not in (None, ""):
-                desired[(r, c)] = None
-    changes = diff_tab(title, current, desired)
-    columns = [c for r, c in wanted if (r, c) not in skip] + [c for _, c in desired]
-    width = 1 + max(columns, default=0)
-    rows = {change.row for change in changes}
-    fillable = {
-        (r, c): wanted.get((r, c)) for r in rows for c in range(width) if (r, c) not in skip
-    }
-    return changes, padding_for(changes, fillable, title)
+            block = _BlockRows(tab)
+            for row in self.evaluation.rows:
+                if row.region == tab.region and row.row in changed:
+                    padding.extend(block.split(row, pad=True)[1])
+        return padding
 
 
 def needs_metadata(settings: SyncSettings, snapshot: Snapshot) -> bool:
@@ -421,18 +472,17 @@ def _cell_changes(
             snapshot.tab_digests.get(summary_title),
             msgspec.json.encode(final_summary, enc_hook=repr),
         ),
-        partial(_grid_changes, summary_title, summary_current, grid_cells(final_summary), skip),
+        partial(diff_grid, summary_title, summary_current, final_summary, skip),
     )
     compiled_current = snapshot.grids.get(compiled_title, []) if snapshot.compiled_title else []
     moved = moves is not None and bool(moves.requests)
     unless_clean(
         compiled_title,
         _compiled_key(snapshot, compiled_title, evaluation),
-        lambda: _grid_changes(
+        lambda: diff_grid(
             compiled_title,
             moves.shifted if moves is not None and moved else compiled_current,
-            grid_cells(compiled_grid),
-            set(),
+            compiled_grid,
         ),
         remember=not moved,  # compared with the list as its moves leave it, not as read
     )
@@ -571,6 +621,7 @@ def plan_round(
     return Plan(
         changes=changes,
         padding=padding,
+        row_padding=RowPadding(tuple(mapped.tabs), evaluation),
         guards=_guards(snapshot, [*(t.title for t in tabs), summary_title, compiled_title]),
         anchors={
             (t.title, col): setup_mod.anchor_name(sheet_ids[t.title], header)

@@ -424,16 +424,6 @@ def build_compiled(rows: Sequence[CompiledRow]) -> SummaryGrid:
     return grid
 
 
-def grid_cells(grid: SummaryGrid) -> dict[tuple[int, int], CellValue]:
-    """A grid as (1-based row, 0-based column) -> value, for diffing."""
-    return {
-        (r, c): value
-        for r, row in enumerate(grid, start=1)
-        for c, value in enumerate(row)
-        if value is not None and value != ""
-    }
-
-
 CHART_COLUMN = 12
 """Column (0-based, M) of the chart's corner: right of the target, group and problem tables."""
 WIDE_PX = 420

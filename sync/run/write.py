@@ -4,12 +4,13 @@ A round's writes: the set-up and the worker's own tabs in one atomic batch, then
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
+from itertools import chain
 from typing import Any
 
 from sync.core.cells import cell_at
-from sync.core.diff import batches, group_blocks, update_requests, value_writes
+from sync.core.diff import Batch, CellChange, batches, group_blocks, update_requests, value_writes
 from sync.core.errors import WriteOutcomeUnknown
 from sync.core.round import Plan
 from sync.core.settings import SyncSettings
@@ -35,9 +36,59 @@ def write_round(counter: Counter, settings: SyncSettings, plan: Plan) -> None:
     create makes its write fail cleanly — and the caller looks again after the round.
     """
 
-    def split(fresh: frozenset[tuple[str, int]]) -> tuple[list[Any], dict[Any, str]]:
+    request_batches, by_name = _setup_batches(settings, plan)
+    anchored = [c for c in plan.changes if (c.tab, c.col) in by_name]
+    sid = settings.spreadsheet_id
+    unknown: WriteOutcomeUnknown | None = None
+    replies: list[Any] = []
+
+    def send(calls: list[Callable[[], Any]], *, guarded: bool) -> None:
+        # In order; each call (and the requests it holds) is let go once made.
+        nonlocal unknown
+        calls.reverse()
+        while calls:
+            try:
+                replies.append(calls.pop()())
+            except WriteOutcomeUnknown as exc:
+                if guarded:
+                    raise  # its guards are unconfirmed: nothing goes by id until a new look
+                unknown = unknown or exc
+            guarded = False
+
+    setup_calls: list[Callable[[], Any]] = [
+        partial(counter.batch_update, sid, batch) for batch in request_batches
+    ]
+    del request_batches
+    send(setup_calls, guarded=bool(plan.guards))
+    if plan.confirm_anchors:
+        _confirm_anchors(counter, settings, plan, replies)
+    # Built once the set-up calls are made and let go, so the two never fill memory together.
+    writes = value_writes(anchored, by_name)
+    del anchored
+    value_calls: list[Callable[[], Any]] = [
+        partial(counter.write_values, sid, batch, input_option=option)
+        for option, data in (("RAW", writes.raw), ("USER_ENTERED", writes.formulas))
+        for batch in batches(data, settings.max_write_bytes)
+    ]
+    del writes
+    send(value_calls, guarded=False)
+    if unknown is not None:
+        raise unknown
+
+
+def _setup_batches(settings: SyncSettings, plan: Plan) -> tuple[list[Batch], dict[Any, str]]:
+    """
+    The calls of the set-up and the worker's own tabs, and the anchor of each regional cell
+    that goes by anchor. When everything fits in one call, the cells of columns that call
+    inserts go in it by position; otherwise they too go by anchor.
+    """
+
+    def split(fresh: frozenset[tuple[str, int]]) -> tuple[list[Batch], dict[Any, str]]:
         by_name = {cell: name for cell, name in plan.anchors.items() if cell not in fresh}
-        positional = [c for c in plan.changes + plan.padding if (c.tab, c.col) not in by_name]
+        padding: Sequence[CellChange] = plan.padding
+        if any(cell not in by_name for cell in plan.row_padding.columns):
+            padding = plan.row_padding.around(padding, plan.changes)
+        positional = [c for c in chain(plan.changes, padding) if (c.tab, c.col) not in by_name]
         values = update_requests(group_blocks(positional), plan.meta.sheet_ids)
         requests = [*plan.guards, *plan.setup_requests, *plan.moves, *values]
         shift = len(plan.guards)
@@ -49,31 +100,8 @@ def write_round(counter: Counter, settings: SyncSettings, plan: Plan) -> None:
         # Split calls would not be one atomic batch: only then do fresh columns go by anchor.
         fresh_batches, fresh_by_name = split(plan.fresh_columns)
         if len(fresh_batches) == 1:
-            request_batches, by_name = fresh_batches, fresh_by_name
-    anchored = [c for c in plan.changes if (c.tab, c.col) in by_name]
-    writes = value_writes(anchored, by_name)
-    setup_calls = [
-        partial(counter.batch_update, settings.spreadsheet_id, batch) for batch in request_batches
-    ]
-    value_calls = [
-        partial(counter.write_values, settings.spreadsheet_id, batch, input_option=option)
-        for option, data in (("RAW", writes.raw), ("USER_ENTERED", writes.formulas))
-        for batch in batches(data, settings.max_write_bytes)
-    ]
-    unknown: WriteOutcomeUnknown | None = None
-    replies: list[Any] = []
-    for calls in (setup_calls, value_calls):
-        for call in calls:
-            try:
-                replies.append(call())
-            except WriteOutcomeUnknown as exc:
-                if call is setup_calls[0] and plan.guards:
-                    raise  # its guards are unconfirmed: nothing goes by id until a new look
-                unknown = unknown or exc
-        if calls is setup_calls and plan.confirm_anchors:
-            _confirm_anchors(counter, settings, plan, replies)
-    if unknown is not None:
-        raise unknown
+            return fresh_batches, fresh_by_name
+    return request_batches, by_name
 
 
 def _confirm_anchors(

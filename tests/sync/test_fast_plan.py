@@ -1,0 +1,411 @@
+"""
+The row-by-row and first-run shortcuts of planning and writing give exactly what the general,
+cell-by-cell way gives (kept here as the reference).
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Mapping
+from dataclasses import replace
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+import msgspec
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from rules import headers as h
+from sheets_emulator.model.store import Store
+from sync.backends.memory import MemoryBackend
+from sync.core.cells import (
+    CellValue,
+    Formula,
+    as_read,
+    cells_as_read,
+    same_value,
+    shows,
+    to_extended,
+    to_raw,
+)
+from sync.core.diff import (
+    Block,
+    CellChange,
+    _json_size,
+    diff_grid,
+    diff_tab,
+    padding_for,
+    update_requests,
+    value_writes,
+)
+from sync.core.evaluate import Evaluation, RowCells, evaluate, options_from_grid, worker_values
+from sync.core.round import RowPadding, _row_changes
+from sync.core.settings import BANGKOK, SyncSettings
+from sync.core.tabs import RegionTab, map_tabs
+from sync.demo.data import generate_spreadsheet
+from sync.demo.seed import load_demo
+from sync.run.counter import Counter
+from sync.run.read import read_snapshot
+
+WANTED_VALUES: list[CellValue] = [
+    None,
+    "",
+    "ผ่าน",
+    "0",
+    "1",
+    Decimal("120840"),
+    Decimal("120840.00"),
+    Decimal("9.71"),
+    Decimal("1E+400"),
+    7,
+    0,
+    True,
+    False,
+    Formula('=HYPERLINK("#gid=1&range=A2","x")', "x"),
+]
+READ_VALUES: list[object] = [None, "", "ผ่าน", "0", "1", 120840, 120840.0, 9.71, 7, 0, True, "x"]
+
+
+def grid_cells(grid: list[list[CellValue]]) -> dict[tuple[int, int], CellValue]:
+    """A grid as (1-based row, 0-based column) -> value, blanks left out."""
+    return {
+        (r, c): value
+        for r, row in enumerate(grid, start=1)
+        for c, value in enumerate(row)
+        if value is not None and value != ""
+    }
+
+
+def reference_grid_changes(
+    title: str,
+    current: list[list[object]],
+    wanted: Mapping[tuple[int, int], CellValue],
+    skip: set[tuple[int, int]],
+) -> tuple[list[CellChange], list[CellChange]]:
+    """The general way: every wanted and every read cell in (row, column) maps, then diffed."""
+    by_row: dict[int, dict[int, CellValue]] = {}
+    for (r, c), value in wanted.items():
+        if (r, c) not in skip:
+            by_row.setdefault(r, {})[c] = value
+    skip_rows = {r for r, _ in skip}
+    desired: dict[tuple[int, int], CellValue] = {}
+    for r in sorted(set(by_row) | set(range(1, len(current) + 1))):
+        want = by_row.get(r, {})
+        line = current[r - 1] if r <= len(current) else []
+        if r not in skip_rows:
+            size = max(len(line), 1 + max(want, default=-1))
+            if shows(
+                cells_as_read(line, range(size)), tuple(as_read(want.get(c)) for c in range(size))
+            ):
+                continue
+        desired.update(((r, c), value) for c, value in want.items())
+        for c, value in enumerate(line):
+            if c not in want and (r, c) not in skip and value not in (None, ""):
+                desired[(r, c)] = None
+    changes = diff_tab(title, current, desired)
+    columns = [c for r, c in wanted if (r, c) not in skip] + [c for _, c in desired]
+    width = 1 + max(columns, default=0)
+    rows = {change.row for change in changes}
+    fillable = {
+        (r, c): wanted.get((r, c)) for r in rows for c in range(width) if (r, c) not in skip
+    }
+    return changes, padding_for(changes, fillable, title)
+
+
+def grids(values: list[object]) -> st.SearchStrategy[list[list[object]]]:
+    return st.lists(st.lists(st.sampled_from(values), max_size=6), max_size=7)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    current=grids(READ_VALUES),
+    wanted=grids(WANTED_VALUES),
+    skip=st.sets(st.tuples(st.integers(1, 8), st.integers(0, 6)), max_size=3),
+)
+def test_diff_grid_equals_the_cell_by_cell_diff(
+    current: list[list[object]], wanted: list[list[CellValue]], skip: set[tuple[int, int]]
+) -> None:
+    """Same changes in the same order; the same padding cells (the write sorts them)."""
+    changes, padding = diff_grid("t", current, wanted, skip)
+    expected_changes, expected_padding = reference_grid_changes(
+        "t", current, grid_cells(wanted), skip
+    )
+    assert expected_changes == changes
+    assert sorted(expected_padding) == sorted(padding)
+
+
+def read_back_of(value: CellValue) -> object:
+    """What a read returns for a cell holding `value`."""
+    if isinstance(value, Formula):
+        return value.shown
+    shown = as_read(value)
+    if shown is UNSURE:
+        return value if isinstance(value, bool) else str(value)
+    return "" if shown is None else shown
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    wanted=grids(WANTED_VALUES),
+    kept=st.lists(st.sampled_from(["as wanted", "cut short", "longer", "other"]), max_size=9),
+    other=grids(READ_VALUES),
+)
+def test_diff_grid_equals_the_cell_by_cell_diff_on_a_written_tab(
+    wanted: list[list[CellValue]], kept: list[str], other: list[list[object]]
+) -> None:
+    """Most rows already as wanted (a verify round), some not: the same as the general way."""
+    current: list[list[object]] = []
+    for number, how in enumerate(kept):
+        row = [read_back_of(v) for v in wanted[number]] if number < len(wanted) else []
+        if how == "cut short":
+            row = row[: len(row) // 2]
+        elif how == "longer":
+            row = [*row, "x"]
+        elif how == "other":
+            row = other[number] if number < len(other) else []
+        current.append(row)
+    changes, padding = diff_grid("t", current, wanted)
+    expected_changes, expected_padding = reference_grid_changes(
+        "t", current, grid_cells(wanted), set()
+    )
+    assert expected_changes == changes
+    assert sorted(expected_padding) == sorted(padding)
+
+
+def test_a_first_run_writes_every_non_blank_cell_and_pads_the_blank_ones() -> None:
+    """Nothing read yet: each non-blank cell is a change, each blank one in its row padding."""
+    wanted: list[list[CellValue]] = [["h1", "h2", "h3"], ["a", None, Decimal("2")], [], ["", "b"]]
+    changes, padding = diff_grid("t", [], wanted)
+    expected = [(1, 0, "h1"), (1, 1, "h2"), (1, 2, "h3"), (2, 0, "a"), (2, 2, Decimal("2"))]
+    expected.append((4, 1, "b"))
+    assert expected == [(c.row, c.col, c.value) for c in changes]
+    assert [(2, 1, None), (4, 0, None), (4, 2, None)] == [(c.row, c.col, c.value) for c in padding]
+
+
+def test_shared_cell_data_sends_the_same_bodies() -> None:
+    """Equal values of different types (1, True, 1.0 as Decimal) each keep their own CellData."""
+    values: list[CellValue] = [1, True, Decimal("1"), Decimal("1.0"), "1", None, 1, True, "1"]
+    values += [Decimal("1E+400"), Decimal("10E+399"), False, 0, "", Formula("=A1", "x"), "1"]
+    rows = (tuple(values), tuple(reversed(values)))
+    requests = update_requests([Block("t", 2, 0, rows)], {"t": 9})
+    expected = [[to_extended(v) for v in row] for row in rows]
+    sent = [row["values"] for row in requests[0]["updateCells"]["rows"]]
+    assert expected == sent
+    assert msgspec.json.encode(expected) == msgspec.json.encode(sent)
+    assert {"userEnteredValue": {"stringValue": "1E+400"}} == sent[0][9]
+    assert {"userEnteredValue": {"stringValue": "1.0E+400"}} == sent[0][10]  # equal, not shared
+
+
+def reference_row_changes(
+    tab: RegionTab, evaluation: Evaluation, stamp: str
+) -> tuple[list[CellChange], list[CellChange]]:
+    """The general way for rows with results: every worker cell compared on its own."""
+    changes: list[CellChange] = []
+    padding: list[CellChange] = []
+    for row in evaluation.rows:
+        if row.region != tab.region:
+            continue
+        line = tab.grid[row.row - 1] if row.row <= len(tab.grid) else []
+        row_changes: list[CellChange] = []
+        row_padding: list[CellChange] = []
+        for header, value in worker_values(row, tab.worker_columns).items():
+            col = tab.worker_columns[header]
+            got = line[col] if col < len(line) else None
+            got = None if got == "" else got
+            unchanged = as_read(value) is None if got is None else same_value(got, value)
+            cell = CellChange(tab.title, row.row, col, value)
+            (row_padding if unchanged else row_changes).append(cell)
+        if row_changes:
+            changes.extend(sorted(row_changes, key=lambda c: c.col))
+            checked = tab.worker_columns[h.CHECKED_AT]
+            changes.append(CellChange(tab.title, row.row, checked, stamp))
+            padding.extend(row_padding)
+    return changes, padding
+
+
+@pytest.fixture(scope="module")
+def first_read() -> tuple[list[RegionTab], Evaluation]:
+    """Two regional tabs of demo data as a first run reads them, and their evaluation."""
+    store = Store()
+    regions = ("ศก.1", "ศก.2")
+    sid = load_demo(store, generate_spreadsheet(rows_per_region=40, seed=11, regions=regions))
+    config = SyncSettings(spreadsheet_id=sid, regions=regions)
+    snapshot = read_snapshot(Counter(MemoryBackend(store)), config)
+    tabs = map_tabs(config, snapshot).tabs
+    today = datetime(2024, 10, 2, 9, 30, tzinfo=BANGKOK).date()
+    options = options_from_grid(snapshot.grids.get(snapshot.options_title, []))
+    return tabs, evaluate(tabs, options=options, fiscal_year=2567, as_of=today)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_row_changes_equal_the_cell_by_cell_comparison(
+    first_read: tuple[list[RegionTab], Evaluation], seed: int
+) -> None:
+    """
+    Worker blocks empty (a first run), as wanted, or holding anything a read returns: the
+    same changes in the same order, and the same padding cells.
+    """
+    tabs, evaluation = first_read
+    pick = random.Random(seed)
+    tab = tabs[0]
+    if seed % 2:  # people moved the worker columns about among themselves
+        headers, places = list(tab.worker_columns), list(tab.worker_columns.values())
+        pick.shuffle(places)
+        tab = replace(tab, worker_columns=dict(zip(headers, places, strict=True)))
+    grid = [list(line) for line in tab.grid]
+    for row in evaluation.rows if seed else ():  # seed 0: the tab as a first run reads it
+        if row.region != tab.region:
+            continue
+        line = grid[row.row - 1]
+        line.extend([""] * (1 + max(tab.worker_columns.values()) - len(line)))
+        style = pick.choice(("blank", "wanted", "look-alike", "random", "one off"))
+        for header, value in worker_values(row, tab.worker_columns).items():
+            col = tab.worker_columns[header]
+            shown = value.shown if isinstance(value, Formula) else as_read(value)
+            if style == "blank":
+                line[col] = pick.choice(("", None))
+            elif style == "random" or (style == "one off" and pick.random() < 0.2):
+                line[col] = pick.choice(READ_VALUES)
+            elif style == "look-alike" and type(shown) in (int, float):
+                # Equal in Python, not in a sheet: 1 and True, 0 and False; 2 and 2.0 are alike.
+                line[col] = shown == 1 if shown in (0, 1) else float(shown)
+            else:
+                line[col] = shown
+    varied = replace(tab, grid=grid)
+    expected_changes, expected_padding = reference_row_changes(varied, evaluation, "now")
+    changes, blank_padding = _row_changes(varied, replace(evaluation, blank_rows={}), "now")
+    padding = RowPadding((varied,), evaluation).cells(changes)  # built only when a write asks
+    assert expected_changes == changes
+    assert [] == blank_padding
+    assert sorted(expected_padding) == sorted(padding)
+    if seed == 0:  # a first run writes every row with results
+        rows = {row.row for row in evaluation.rows if row.region == tab.region}
+        assert rows == {change.row for change in changes}
+
+
+def reference_value_writes(
+    changes: list[CellChange], anchors: Mapping[tuple[str, int], str], chunk_bytes: int
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The general way: each column's cells split into both sides one by one through to_raw."""
+    skip = object()
+    by_anchor: dict[str, dict[int, CellValue]] = {}
+    for change in changes:
+        by_anchor.setdefault(anchors[(change.tab, change.col)], {})[change.row] = change.value
+    raw: list[dict[str, Any]] = []
+    formulas: list[dict[str, Any]] = []
+
+    def emit(name: str, column: list[object]) -> None:
+        sides = (
+            [None if v is skip or isinstance(v, Formula) else to_raw(v) for v in column],
+            [v.text if isinstance(v, Formula) else None for v in column],
+        )
+        for values, out in zip(sides, (raw, formulas), strict=True):
+            while values and values[-1] is None:
+                values.pop()
+            if values:
+                out.append({"range": name, "majorDimension": "COLUMNS", "values": [values]})
+
+    for name, cells in by_anchor.items():
+        size = 0
+        column: list[object] = []
+        for row in sorted(cells):
+            if size > chunk_bytes:
+                emit(name, column)
+                column = [skip] * len(column)
+                size = 0
+            column.extend([skip] * (row - 1 - len(column)))
+            column.append(cells[row])
+            size += _json_size(cells[row]) + 1
+        emit(name, column)
+    return raw, formulas
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    cells=st.dictionaries(
+        st.tuples(st.sampled_from(["ศก.1", "ศก.2"]), st.integers(1, 40), st.integers(60, 62)),
+        st.sampled_from([*WANTED_VALUES, Decimal("NaN"), Decimal("-0.5"), "=1+1"]),
+        max_size=60,
+    ),
+    chunk_bytes=st.sampled_from([1, 40, 400_000]),
+)
+def test_value_writes_equal_the_cell_by_cell_split(
+    cells: dict[tuple[str, int, int], CellValue], chunk_bytes: int
+) -> None:
+    """Same data entries, in the same order, with the same values and nulls, on both sides."""
+    changes = [CellChange(tab, row, col, value) for (tab, row, col), value in cells.items()]
+    anchors = {(tab, col): f"{tab}_{col}" for tab in ("ศก.1", "ศก.2") for col in (60, 61, 62)}
+    anchors[("ศก.2", 62)] = "ศก.1_62"  # two tabs' cells through one name: one column
+    writes = value_writes(changes, anchors, chunk_bytes=chunk_bytes)
+    expected = reference_value_writes(changes, anchors, chunk_bytes)
+    assert expected == (writes.raw, writes.formulas)
+    assert msgspec.json.encode(expected) == msgspec.json.encode((writes.raw, writes.formulas))
+
+
+def reference_as_read(value: CellValue) -> object:
+    """The general way: blanks first, then by type."""
+    if value is None or value == "":
+        return None
+    if type(value) is str:
+        return value
+    if type(value) in (Decimal, int):
+        try:
+            number = float(value)  # type: ignore[arg-type]
+        except OverflowError:
+            return UNSURE
+        if not math.isfinite(number):
+            return UNSURE
+        return int(number) if number.is_integer() and abs(number) < 2**53 else number
+    return UNSURE
+
+
+UNSURE = as_read(True)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [*WANTED_VALUES, Decimal("NaN"), Decimal("-0"), Decimal(2**60), 2**60, 10**400, -3, "ก"],
+)
+def test_as_read_equals_the_blank_first_test(value: CellValue) -> None:
+    """The same value of the same type, or the same marker, for every kind of cell value."""
+    expected, got = reference_as_read(value), as_read(value)
+    assert (type(expected), expected) == (type(got), got) or expected is got is UNSURE
+
+
+@pytest.mark.parametrize("line", [[], ["", None, 0, "a"], [1.0, "", False], ["x"] * 5])
+def test_cells_as_read_reads_blanks_and_missing_cells_as_none(line: list[object]) -> None:
+    """'' and cells beyond the row's end read as None; every other cell as it is, typed."""
+    columns = [3, 0, 1, 2, 7]
+    expected = tuple(None if c >= len(line) or line[c] == "" else line[c] for c in columns)
+    assert expected == cells_as_read(line, columns)
+    assert [type(v) for v in expected] == [type(v) for v in cells_as_read(line, columns)]
+
+
+def test_row_cells_get_answers_as_a_dict_of_the_row_would() -> None:
+    """Present, beyond the row's end (None), and not a column of the tab (the default)."""
+    cells = RowCells(["a", "", 3], {"x": 0, "y": 1, "z": 2, "w": 5})
+    as_dict = dict(cells)
+    for header in ("x", "y", "z", "w", "absent"):
+        assert as_dict.get(header) == cells.get(header)
+        assert as_dict.get(header, "d") == cells.get(header, "d")
+    assert ("a", "", 3, None) == (cells["x"], cells["y"], cells["z"], cells["w"])
+
+
+def test_row_padding_goes_tab_by_tab_before_the_blank_rows_each_tab_clears(
+    first_read: tuple[list[RegionTab], Evaluation],
+) -> None:
+    """One list of both, as the write groups it: each tab's rows, then its other padding."""
+    tabs, evaluation = first_read
+    changes = [change for tab in tabs for change in _row_changes(tab, evaluation, "now")[0]]
+    other = [CellChange(tabs[1].title, 999, 1, None), CellChange("สรุป", 2, 0, None)]
+    other.insert(0, CellChange(tabs[0].title, 998, 1, None))
+    padding = RowPadding(tuple(tabs), evaluation)
+    rows = padding.cells(changes)
+    first_tab = [cell for cell in rows if cell.tab == tabs[0].title]
+    second_tab = [cell for cell in rows if cell.tab == tabs[1].title]
+    assert first_tab and second_tab
+    expected = [*first_tab, other[0], *second_tab, other[1], other[2]]
+    assert expected == padding.around(other, changes)
