@@ -435,6 +435,33 @@ class ListMoves:
     """Rows the gaps added to the tab (an insert grows the grid)."""
 
 
+def _opcodes(have: list[bytes], want: list[bytes]) -> list[tuple[str, int, int, int, int]]:
+    """
+    `SequenceMatcher` opcodes turning `have` into `want`, with the rows alike at both ends
+    matched first: a verify round's list reads as wanted (one pass, no matcher), and an edit
+    leaves most of it alone at the top and the bottom.
+    """
+    size = min(len(have), len(want))
+    top = 0
+    while top < size and have[top] == want[top]:
+        top += 1
+    bottom = 0
+    while bottom < size - top and have[-1 - bottom] == want[-1 - bottom]:
+        bottom += 1
+    blocks = [("equal", 0, top, 0, top)] if top else []
+    middle = SequenceMatcher(
+        None, have[top : len(have) - bottom], want[top : len(want) - bottom], autojunk=False
+    )
+    blocks += [
+        (tag, i1 + top, i2 + top, j1 + top, j2 + top)
+        for tag, i1, i2, j1, j2 in middle.get_opcodes()
+        if i1 != i2 or j1 != j2
+    ]
+    if bottom:
+        blocks.append(("equal", len(have) - bottom, len(have), len(want) - bottom, len(want)))
+    return blocks
+
+
 def list_moves(
     sheet_id: int,
     current: list[list[Any]],
@@ -464,7 +491,7 @@ def list_moves(
         )
         for row in wanted[start:]
     ]
-    blocks = SequenceMatcher(None, have, want, autojunk=False).get_opcodes()
+    blocks = _opcodes(have, want)
     moved = sum(i2 - i1 for tag, i1, i2, j1, _ in blocks if tag == "equal" and i1 != j1)
     if moved < min_moved:
         return ListMoves([], current, 0)

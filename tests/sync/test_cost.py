@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import itertools
 import json
+import random
 from decimal import Decimal
 
 from rules.header_map import map_headers
 from sync.core.cells import as_read, cells_as_read, read_back, same_value, shows
-from sync.core.diff import batches, list_moves
+from sync.core.diff import _opcodes, batches, list_moves
 from sync.core.evaluate import RowCells, _row_digest
 from sync.core.sheet import ValuesRead
 
@@ -126,3 +127,41 @@ def test_list_moves_leave_small_shifts_and_the_end_to_the_cell_diff() -> None:
     )
     few = header + rows[:45] + rows[46:]
     assert [] == list_moves(7, header + rows, few, first_row=2, width=1).requests  # 4 rows shift
+
+
+def _applied(
+    have: list[bytes], want: list[bytes], blocks: list[tuple[str, int, int, int, int]]
+) -> list[bytes]:
+    """`have` edited by the opcodes: equal blocks kept (and checked equal), the rest replaced."""
+    out: list[bytes] = []
+    for tag, i1, i2, j1, j2 in blocks:
+        if tag == "equal":
+            assert have[i1:i2] == want[j1:j2]
+            out += have[i1:i2]
+        else:
+            out += want[j1:j2]
+    return out
+
+
+def test_list_opcodes_turn_the_rows_read_into_the_rows_wanted() -> None:
+    """Rows alike at both ends are matched first; what is left goes through the matcher."""
+    rng = random.Random(7)
+    for _ in range(300):
+        have = [bytes([rng.randrange(6)]) for _ in range(rng.randrange(0, 30))]
+        want = list(have)
+        for _ in range(rng.randrange(0, 4)):  # a few rows cut, opened or changed anywhere
+            at = rng.randrange(len(want) + 1)
+            kind = rng.randrange(3)
+            if kind == 0 and at < len(want):
+                del want[at]
+            elif kind == 1:
+                want.insert(at, bytes([rng.randrange(6)]))
+            elif at < len(want):
+                want[at] = bytes([9])
+        blocks = _opcodes(have, want)
+        assert want == _applied(have, want, blocks)
+        # Contiguous over both lists, as SequenceMatcher's own opcodes are.
+        assert [b[1] for b in blocks[1:]] == [b[2] for b in blocks[:-1]]
+        assert [b[3] for b in blocks[1:]] == [b[4] for b in blocks[:-1]]
+    same = [b"a", b"b", b"c"] * 1000
+    assert [("equal", 0, 3000, 0, 3000)] == _opcodes(same, list(same))
