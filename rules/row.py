@@ -329,9 +329,10 @@ def check_rows(
     `rows` hold one raw cell per header of `headers` (distinct; a short row is padded with
     blanks), and each result equals `check_row(dict(zip(headers, row)), ...)` with the same
     arguments. Each column's cells are looked up in its cache in one sweep (one dict in use at
-    a time, where a row by row walk hops between 65 large ones, and no per-cell dispatch on
-    the column), the cells it lacks are checked after, and each row is then assembled from
-    its ready entries; the cross-field rules run row by row, by the same code as `check_row`.
+    a time, where a row-by-row walk hops between dozens of large ones, and no per-cell
+    dispatch on the column), the cells it lacks are checked after, and each row is then
+    assembled from its ready entries; the cross-field rules run row by row, by the same code
+    as `check_row`.
     """
     plan = _plan(template)
     width = len(headers)
