@@ -256,7 +256,7 @@ def _values_of(columns: Mapping[str, int]) -> Callable[[Sequence[object]], tuple
     return values
 
 
-CHECK_CHUNK = 1024
+CHECK_CHUNK = 256
 """Rows not in the cache checked together (column by column); bounds what a batch holds."""
 
 NewRows = Callable[[Sequence[str], Sequence[tuple[object, ...]]], list[RowResults]]
