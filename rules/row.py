@@ -412,7 +412,9 @@ def _column_entries(
     amount = column.amount
     for index in compress(range(count), map(is_, entries, _NONES)):
         raw = raws[index]
-        if amount and raw.__class__ is int and raw >= 0:
+        if raw.__class__ is str:  # not blank (blanks are cached); maybe cached since, by a repeat
+            entries[index] = get(raw) or plan.resolve(column, raw, raw)
+        elif amount and raw.__class__ is int and raw >= 0:
             entries[index] = (_DECIMAL(raw), ())  # as in `check_row`
         else:
             entries[index] = _cell_entry(plan, column, raw)
