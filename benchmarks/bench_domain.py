@@ -2,8 +2,10 @@
 Domain-core throughput: check and compute generated rows (default 7 × 10,000), as a run does.
 
 Goal (issue: domain core): ≥ 20,000 rows/s cold on a 2-core machine. Rows are checked as a sync
-checks them (`sync.core.evaluate`): `evaluate_row` takes its numbers from `check_row`'s parse,
-and the cyclic garbage collector is paused (`sync.run.gcpause`). Prints, per measurement:
+checks them (`sync.core.evaluate`): each tab's rows `CHECK_CHUNK` at a time through
+`rules.check_rows` (column by column), then `evaluate_row` per row, taking its numbers from the
+check's parse; the cyclic garbage collector is paused (`sync.run.gcpause`). Prints, per
+measurement:
 
 - cold: the first pass over the rows in a fresh process (every row seen for the first time),
   the figure the goal is judged by, in wall-clock time and per second of this process's CPU
@@ -42,9 +44,9 @@ import subprocess
 import sys
 import time
 import tracemalloc
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from datetime import date
-from typing import Any
+from typing import Any, TypeAlias
 
 import kpi
 import rules
@@ -53,6 +55,7 @@ from kpi.row import raw_figures
 from rules.checks import geography
 from rules.checks.cells import CELL_CHECKS
 from rules.types import CellCheck
+from sync.core.evaluate import CHECK_CHUNK, RowCells
 from sync.demo.data import generate_spreadsheet, options_lists
 from sync.run.gcpause import gc_paused
 
@@ -67,47 +70,74 @@ CACHED_REPEATS = 3
 """Times the cached-row loops run; the best is kept."""
 
 
-def _rows(rows_per_region: int, seed: int) -> list[tuple[str, dict[str, object]]]:
+Chunk: TypeAlias = tuple[str, tuple[str, ...], list[tuple[object, ...]]]
+"""Rows of one tab checked together: (region, headers, each row's cells in header order)."""
+
+
+def _rows(rows_per_region: int, seed: int, chunk: int = CHECK_CHUNK) -> list[Chunk]:
     """
-    Return every generated data row as (region, cells), as the pipeline reads them.
+    Return every generated data row, a tab's rows `chunk` at a time as a sync checks them.
     """
     demo = generate_spreadsheet(rows_per_region=rows_per_region, seed=seed)
-    rows: list[tuple[str, dict[str, object]]] = []
+    chunks: list[Chunk] = []
     for region in (t for t in demo.tabs if t.startswith("ศก.")):
         grid = demo.tabs[region]
         mapping = rules.map_headers(grid[2], grid[1])
-        for values in grid[3:]:
-            rows.append((region, mapping.row_cells(values)))
-    return rows
+        headers = tuple(mapping.columns)
+        rows = [tuple(mapping.row_cells(values).values()) for values in grid[3:]]
+        chunks += [(region, headers, rows[i : i + chunk]) for i in range(0, len(rows), chunk)]
+    return chunks
+
+
+def _count(chunks: Sequence[Chunk]) -> int:
+    """Return the number of rows in the chunks."""
+    return sum(len(rows) for _, _, rows in chunks)
+
+
+def _cells(chunks: Sequence[Chunk]) -> Iterator[tuple[str, object]]:
+    """Yield every cell of the chunks as (header, raw value)."""
+    for _, headers, rows in chunks:
+        for row in rows:
+            yield from zip(headers, row, strict=True)
+
+
+def _check(chunk: Chunk, options: dict[str, list[str]]) -> list[rules.RowResult]:
+    """Check one chunk of rows as a sync does."""
+    region, headers, rows = chunk
+    return rules.check_rows(
+        headers, rows, region=region, options=options, fiscal_year=FISCAL_YEAR, as_of=AS_OF
+    )
 
 
 def _pass(
-    rows: Sequence[tuple[str, dict[str, object]]],
+    chunks: Sequence[Chunk],
     options: dict[str, list[str]],
     split: list[float] | None = None,
 ) -> tuple[float, dict[str, int]]:
     """
     Check and compute every row once; return the seconds taken and the count of each status.
 
-    With `split`, also add the seconds spent in `check_row` and in `evaluate_row` to its two
-    slots (four clock reads per row, well under a microsecond).
+    With `split`, also add the seconds spent in `check_rows` and in `evaluate_row` to its two
+    slots (three clock reads per chunk).
     """
     statuses: dict[str, int] = {}
     clock = time.perf_counter
     checking = computing = 0.0
     with gc_paused():  # as a sync runs it (sync.run.loop)
         start = clock()
-        for region, cells in rows:
+        for chunk in chunks:
             t0 = clock()
-            result = rules.check_row(
-                cells, region=region, options=options, fiscal_year=FISCAL_YEAR, as_of=AS_OF
-            )
+            results = _check(chunk, options)
             t1 = clock()
-            kpi.evaluate_row(cells, parsed=result.values, changes=result.changes)
+            places = {header: index for index, header in enumerate(chunk[1])}
+            for cells, result in zip(chunk[2], results, strict=True):
+                kpi.evaluate_row(
+                    RowCells(cells, places), parsed=result.values, changes=result.changes
+                )
+                status = result.status
+                statuses[status] = statuses.get(status, 0) + 1
             checking += t1 - t0
             computing += clock() - t1
-            status = result.status
-            statuses[status] = statuses.get(status, 0) + 1
         elapsed = clock() - start
     if split is not None:
         split[0] += checking
@@ -115,9 +145,7 @@ def _pass(
     return elapsed, statuses
 
 
-def _distinct_cells(
-    rows: Sequence[tuple[str, dict[str, object]]],
-) -> dict[tuple[str, type, object], object]:
+def _distinct_cells(chunks: Sequence[Chunk]) -> dict[tuple[str, type, object], object]:
     """
     Return each distinct non-blank cell value per column, keyed by (header, type, value).
 
@@ -125,13 +153,12 @@ def _distinct_cells(
     """
     return {
         (header, type(value), value): value
-        for _, cells in rows
-        for header, value in cells.items()
+        for header, value in _cells(chunks)
         if value is not None and value != ""
     }
 
 
-def _first_sight_floor(rows: Sequence[tuple[str, dict[str, object]]]) -> float:
+def _first_sight_floor(rows: Sequence[Chunk]) -> float:
     """
     Return the seconds spent validating each distinct cell value once with its column's rule.
 
@@ -158,44 +185,43 @@ def _first_sight_floor(rows: Sequence[tuple[str, dict[str, object]]]) -> float:
     return total
 
 
-def _cached_row_costs(
-    rows: Sequence[tuple[str, dict[str, object]]], options: dict[str, list[str]]
-) -> dict[str, float]:
+def _cached_row_costs(rows: Sequence[Chunk], options: dict[str, list[str]]) -> dict[str, float]:
     """
-    Return the µs per row of `check_row`, of the formulas inside it and of `evaluate_row`, for
+    Return the µs per row of `check_rows`, of the formulas inside it and of `evaluate_row`, for
     rows whose every cell result is already cached (they were just checked once, untimed).
 
     This is what each row pays whatever it holds: no cache removes it, and a cold row pays the
     first sight of its new values on top. Each is timed as a whole loop in CPU time, the best
     of `CACHED_REPEATS`, so other work on the machine barely moves it.
     """
-    sample = rows[:CACHED_SAMPLE]
-    results = [
-        rules.check_row(cells, region=region, options=options, fiscal_year=FISCAL_YEAR, as_of=AS_OF)
-        for region, cells in sample
-    ]  # fills the cache with every cell of the sample
+    sample = rows[: max(1, CACHED_SAMPLE // CHECK_CHUNK)]
+    results = [result for chunk in sample for result in _check(chunk, options)]
+    # (that filled the cache with every cell of the sample)
+    cells = [
+        RowCells(row, {header: index for index, header in enumerate(headers)})
+        for _, headers, chunk_rows in sample
+        for row in chunk_rows
+    ]
     clock = time.process_time
     best = {"check_us": float("inf"), "formulas_us": float("inf"), "compute_us": float("inf")}
     with gc_paused():
         for _ in range(CACHED_REPEATS):
             start = clock()
-            for region, cells in sample:
-                rules.check_row(
-                    cells, region=region, options=options, fiscal_year=FISCAL_YEAR, as_of=AS_OF
-                )
+            for chunk in sample:
+                _check(chunk, options)
             checked = clock()
             for result in results:
                 row_changes(raw_figures(result.values))
             applied = clock()
-            for (_, cells), result in zip(sample, results, strict=True):
-                kpi.evaluate_row(cells, parsed=result.values, changes=result.changes)
+            for row_cells, result in zip(cells, results, strict=True):
+                kpi.evaluate_row(row_cells, parsed=result.values, changes=result.changes)
             computed = clock()
             for key, seconds in (
                 ("check_us", checked - start),
                 ("formulas_us", applied - checked),
                 ("compute_us", computed - applied),
             ):
-                best[key] = min(best[key], seconds / len(sample) * 1e6)
+                best[key] = min(best[key], seconds / len(results) * 1e6)
     return best
 
 
@@ -213,6 +239,7 @@ def measure(rows_per_region: int, seed: int, *, cold_only: bool = False) -> dict
     With `cold_only`, stop after the cold pass (for the two-process measurement).
     """
     rows = _rows(rows_per_region, seed)
+    count = _count(rows)
     options = options_lists()
     rss_before = _rss_mib()
     split = [0.0, 0.0]
@@ -220,7 +247,7 @@ def measure(rows_per_region: int, seed: int, *, cold_only: bool = False) -> dict
     cold, statuses = _pass(rows, options, split)
     cold_cpu = time.process_time() - cpu_start
     if cold_only:
-        return {"rows": len(rows), "cold_rows_per_s": len(rows) / cold}
+        return {"rows": count, "cold_rows_per_s": count / cold}
     rss_cold = _rss_mib()
     warm, warm_statuses = _pass(rows, options)
     if warm_statuses != statuses:
@@ -239,20 +266,20 @@ def measure(rows_per_region: int, seed: int, *, cold_only: bool = False) -> dict
     _, traced_peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     return {
-        "rows": len(rows),
-        "cold_rows_per_s": len(rows) / cold,
-        "cold_cpu_rows_per_s": len(rows) / cold_cpu,
-        "warm_rows_per_s": len(rows) / warm,
+        "rows": count,
+        "cold_rows_per_s": count / cold,
+        "cold_cpu_rows_per_s": count / cold_cpu,
+        "warm_rows_per_s": count / warm,
         "rss_before_mib": rss_before,
         "rss_after_cold_mib": rss_cold,
         "rss_after_warm_mib": rss_warm,
-        "traced_rows": len(sample),
+        "traced_rows": _count(sample),
         "traced_peak_mib": traced_peak / 2**20,
-        "cold_check_us": split[0] / len(rows) * 1e6,
-        "cold_compute_us": split[1] / len(rows) * 1e6,
-        "distinct_per_row": len(_distinct_cells(rows)) / len(rows),
-        "first_sight_floor_us": floor / len(rows) * 1e6,
-        "index_us": index_s / len(rows) * 1e6,
+        "cold_check_us": split[0] / count * 1e6,
+        "cold_compute_us": split[1] / count * 1e6,
+        "distinct_per_row": len(_distinct_cells(rows)) / count,
+        "first_sight_floor_us": floor / count * 1e6,
+        "index_us": index_s / count * 1e6,
         "cached_check_us": cached["check_us"],
         "cached_formulas_us": cached["formulas_us"],
         "cached_compute_us": cached["compute_us"],
@@ -298,7 +325,7 @@ def main() -> None:
             flush=True,
         )
     first = results[0]
-    print(f"rows per pass             : {first['rows']:,} (check_row + evaluate_row)")
+    print(f"rows per pass             : {first['rows']:,} (check_rows + evaluate_row)")
     print(_summary("cold (first sight)       ", [float(r["cold_rows_per_s"]) for r in results]))
     print(
         _summary("cold, per CPU second     ", [float(r["cold_cpu_rows_per_s"]) for r in results])
@@ -308,7 +335,7 @@ def main() -> None:
     print(f"goal                      : cold ≥ {GOAL_ROWS_PER_S:,} rows/s")
     print(
         "cold time per row         : "
-        f"check_row {statistics.median(r['cold_check_us'] for r in results):.0f} µs, "
+        f"check_rows {statistics.median(r['cold_check_us'] for r in results):.0f} µs, "
         f"evaluate_row {statistics.median(r['cold_compute_us'] for r in results):.0f} µs "
         f"(medians); {first['distinct_per_row']:.1f} distinct values per row seen first"
     )
@@ -321,7 +348,7 @@ def main() -> None:
     formulas_us = statistics.median(r["cached_formulas_us"] for r in results)
     compute_us = statistics.median(r["cached_compute_us"] for r in results)
     print(
-        f"cached row                : check_row {check_us:.0f} µs (formulas {formulas_us:.0f}, "
+        f"cached row                : check_rows {check_us:.0f} µs (formulas {formulas_us:.0f}, "
         f"cell walk and cross-field rules {check_us - formulas_us:.0f}), evaluate_row "
         f"{compute_us:.0f} µs, every cell's result cached: paid by every row"
     )

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from rules.parse import is_blank, parse_number
     from rules.privacy import mask_pii
     from rules.row import RowResult, check_row
+    from rules.row import check_rows as check_rows  # the batch form, for sync
     from rules.status import status_for
     from rules.template import TEMPLATE, Column, Kind, Template
 
@@ -33,6 +34,7 @@ _HOME = {
     "mask_pii": "rules.privacy",
     "RowResult": "rules.row",
     "check_row": "rules.row",
+    "check_rows": "rules.row",
     "status_for": "rules.status",
     "TEMPLATE": "rules.template",
     "Column": "rules.template",

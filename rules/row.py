@@ -5,12 +5,14 @@ rules of domain spec §3.1.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container, Mapping
+from collections.abc import Callable, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from itertools import compress, repeat
+from operator import is_
 from types import MappingProxyType
-from typing import TypeAlias
+from typing import TypeAlias, cast
 
 from kpi.formulas import RowChanges
 from rules import headers as h
@@ -298,16 +300,196 @@ def check_row(
             values[header] = value
     if not given:
         return BLANK_ROW
+    required = [r for r in plan.required if r[0] in cells]
+    return _finish(plan, given, values, findings, required, cells, region, fiscal_year, as_of)
+
+
+_NONES = repeat(None)
+_PLAIN_KINDS = frozenset({str, int, type(None)})
+"""Cell types whose values are memo keys as themselves (True == 1 == 1.0 are not among them)."""
+_API_KINDS = _PLAIN_KINDS | {bool, float}
+"""Every type of cell the Sheets API sends."""
+_GIVEN: _Entry = (None, ())
+"""A cell of a column the template does not know, holding something typed: given, no value."""
+
+
+def check_rows(
+    headers: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    *,
+    region: str,
+    options: Options,
+    fiscal_year: int,
+    as_of: date | None = None,
+    template: Template = TEMPLATE,
+) -> list[RowResult]:
+    """
+    Check many rows of one tab at once: what `check_row` gives each, column by column.
+
+    `rows` hold one raw cell per header of `headers` (distinct; a short row is padded with
+    blanks), and each result equals `check_row(dict(zip(headers, row)), ...)` with the same
+    arguments. Each column's cells are looked up in its cache in one sweep (one dict in use at
+    a time, where a row-by-row walk hops between dozens of large ones, and no per-cell
+    dispatch on the column), the cells it lacks are checked after, and each row is then
+    assembled from its ready entries; the cross-field rules run row by row, by the same code
+    as `check_row`.
+    """
+    plan = _plan(template)
+    width = len(headers)
+    padded = [row if len(row) >= width else (*row, *([None] * (width - len(row)))) for row in rows]
+    if not padded:
+        return []
+    columns = [
+        _column_entries(plan, plan.columns.get(header), header, raws, options)
+        for header, raws in zip(headers, zip(*padded, strict=False), strict=False)
+    ]
+    present = frozenset(headers)
+    required = [r for r in plan.required if r[0] in present]
+    results: list[RowResult] = []
+    append = results.append
+    skip, unticked = _SKIP, _UNTICKED
+    for row, entries in zip(padded, zip(*columns, strict=True), strict=True):
+        given: dict[str, object] = {}
+        values: dict[str, object] = {}
+        findings: list[Finding] = []
+        for header, raw, entry in zip(headers, row, entries, strict=False):
+            if entry is skip:
+                continue
+            if entry is unticked:
+                values[header] = False
+                continue
+            given[header] = raw
+            value, found = entry
+            if found:
+                findings += found
+            if value is not None:
+                values[header] = value
+        if not given:
+            append(BLANK_ROW)
+            continue
+        append(
+            _finish(plan, given, values, findings, required, present, region, fiscal_year, as_of)
+        )
+    return results
+
+
+def _column_entries(
+    plan: _Plan,
+    column: _Column | None,
+    header: str,
+    raws: Sequence[object],
+    options: Options,
+) -> list[_Entry]:
+    """
+    Return the entry of each cell of one column (what `check_row` makes of it), choices
+    resolved against `options`: one sweep through the column's cache, then the cells it lacks.
+    """
+    if column is None:
+        return [_GIVEN if _is_given(raw) else _SKIP for raw in raws]
+    memo = column.memo
+    if "" not in memo:  # blanks are answered by the cache too (not counted: two per column)
+        memo[""] = memo[None] = _SKIP
+    get = memo.get
+    count = len(raws)
+    kinds = set(map(type, raws))
+    entries: list[_Entry | None]
+    if kinds <= _PLAIN_KINDS:
+        entries = list(map(get, raws))
+    elif kinds <= _API_KINDS:
+        # A boolean or float equal to a cached whole number must not take its entry: such
+        # cells are answered again, a checkbox's two values once per column.
+        entries = list(map(get, raws))
+        types = list(map(type, raws))
+        if bool in kinds:
+            ticks = {flag: _cell_entry(plan, column, flag) for flag in (False, True)}
+            for index in compress(range(count), map(is_, types, repeat(bool))):
+                entries[index] = ticks[raws[index]]  # type: ignore[index]
+        if float in kinds:
+            for index in compress(range(count), map(is_, types, repeat(float))):
+                entries[index] = _cell_entry(plan, column, raws[index])
+    else:  # something no API sends (unhashable, perhaps): each cell on its own
+        entries = [_cell_entry(plan, column, raw) for raw in raws]
+    amount = column.amount
+    for index in compress(range(count), map(is_, entries, _NONES)):
+        raw = raws[index]
+        if raw.__class__ is str:  # not blank (blanks are cached); maybe cached since, by a repeat
+            entries[index] = get(raw) or plan.resolve(column, raw, raw)
+        elif amount and raw.__class__ is int and raw >= 0:
+            entries[index] = (_DECIMAL(raw), ())  # as in `check_row`
+        else:
+            entries[index] = _cell_entry(plan, column, raw)
+    if column.check is None and any(map(is_, entries, repeat(_CHOICE))):
+        allowed = options.get(column.list_name)
+        chosen: dict[str, _Entry] = {}  # this call's lists: the same few values recur
+        for index in compress(range(len(raws)), map(is_, entries, repeat(_CHOICE))):
+            raw = raws[index]
+            if raw.__class__ is not str:
+                entries[index] = choices.check_choice(header, raw, column.list_name, allowed)
+                continue
+            entry = chosen.get(raw)
+            if entry is None:
+                if allowed and raw in allowed:
+                    entry = (raw, ())
+                else:
+                    entry = choices.check_choice(header, raw, column.list_name, allowed)
+                chosen[raw] = entry
+            entries[index] = entry
+    return cast(list[_Entry], entries)
+
+
+def _cell_entry(plan: _Plan, column: _Column, raw: object) -> _Entry:
+    """
+    Return the entry of one cell not answered by a plain cache look-up, as `check_row` does.
+    """
+    if not raw and (raw is None or raw.__class__ is str):
+        return _SKIP
+    cls = raw.__class__
+    if cls is str or cls is int:
+        entry = column.memo.get(raw)
+        if entry is not None:
+            return entry
+        if cls is int and column.amount and raw >= 0:  # type: ignore[operator]
+            # As `check_row`: a whole amount ≥ 0 is its Decimal, no finding, not cached.
+            return (_DECIMAL(raw), ())  # type: ignore[arg-type]
+        return plan.resolve(column, raw, raw)
+    if cls is float and column.amount and 0 <= raw < _INFINITY:  # type: ignore[operator]
+        return (_DECIMAL(repr(raw)), ())
+    if cls is bool or (cls is float and raw and raw == raw):
+        key = (raw, cls)
+        entry = column.memo.get(key)
+        if entry is None:
+            entry = plan.resolve(column, raw, key)
+        return entry
+    return column.entry(raw)
+
+
+def _finish(
+    plan: _Plan,
+    given: dict[str, object],
+    values: dict[str, object],
+    findings: list[Finding],
+    required: Iterable[tuple[str, Finding]],
+    columns: Container[str],
+    region: str,
+    fiscal_year: int,
+    as_of: date | None,
+) -> RowResult:
+    """
+    Complete a non-blank row whose cells are checked: the cross-field rules, then the result.
+
+    `findings` holds the cells' own findings in column order; `required` the required columns
+    the tab has (`columns`). Shared by `check_row` and `check_rows`, so both judge a row alike.
+    """
     period = values.get(h.START_END_DATES)
     if isinstance(period, tuple):
         # The form's one-cell period stands for the two date columns (a column of its own wins).
         values.setdefault(h.START_DATE, period[0])
         values.setdefault(h.END_DATE, period[1])
-    for header, blank in plan.required:
-        if header not in given and header in cells:
+    for header, blank in required:
+        if header not in given:
             findings.append(blank)
     changes = result_checks.changes_of(given, values)
-    context = _Context(given, values, cells, region, fiscal_year, as_of, changes)
+    context = _Context(given, values, columns, region, fiscal_year, as_of, changes)
     for rule in CROSS_FIELD_RULES:
         findings.extend(rule(context))
     if len(findings) > 1:

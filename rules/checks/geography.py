@@ -244,16 +244,20 @@ def _check_address_cells(
     """
     Clean one address's cells and check them; cached because the same addresses recur.
     """
-    province_text = pre_clean(province)
+    province_text = _clean_part(province)
     if not province_text:
         return ()
     return _check_address_text(
         columns,
         province_text,
-        pre_clean(district) if isinstance(district, str) else "",
-        pre_clean(subdistrict) if isinstance(subdistrict, str) else "",
+        _clean_part(district) if isinstance(district, str) else "",
+        _clean_part(subdistrict) if isinstance(subdistrict, str) else "",
         "" if postcode is None else postcode_text(postcode),
     )
+
+
+_clean_part = lru_cache(maxsize=16384)(pre_clean)
+"""`pre_clean` of one part of an address: a new address is mostly parts seen before."""
 
 
 def _check_address_text(
@@ -317,5 +321,11 @@ def _check_address_text(
 
 def forget_lookups() -> None:
     """Drop the cached name lookups and address checks (the index of places stays)."""
-    for cached in (province_code, district_code, subdistrict_codes, _check_address_cells):
+    for cached in (
+        province_code,
+        district_code,
+        subdistrict_codes,
+        _check_address_cells,
+        _clean_part,
+    ):
         cached.cache_clear()

@@ -10,7 +10,7 @@ arithmetic; `kpi.row` reads only this package's leaf modules, never `rules.row`)
 
 from __future__ import annotations
 
-from collections.abc import Container, Mapping
+from collections.abc import Mapping
 from decimal import Decimal
 
 from kpi.formulas import Change, RowChanges, round_half_up, row_changes
@@ -83,12 +83,12 @@ def _number_text(value: Decimal) -> str:
     return f"{round_half_up(value):f}"
 
 
-def changes_of(given: Container[str], values: Mapping[str, object]) -> RowChanges | None:
+def changes_of(given: Mapping[str, object], values: Mapping[str, object]) -> RowChanges | None:
     """
     The formulas' results for a row's raw figures, None for a row without any (the form
     without raw figures): computed once, for these checks and for the KPI cells.
     """
-    if not any(header in given for header in h.KPI_INPUT_HEADERS):
+    if given.keys().isdisjoint(h.KPI_INPUT_HEADERS):
         return None
     return row_changes(raw_figures(values))
 

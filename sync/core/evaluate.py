@@ -11,7 +11,7 @@ import hashlib
 import operator
 import threading
 from collections.abc import Callable, Container, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
 from typing import Any, TypeVar, cast
@@ -307,28 +307,64 @@ def _values_of(columns: Mapping[str, int]) -> Callable[[Sequence[object]], tuple
     return values
 
 
+CHECK_CHUNK = 256
+"""Rows not in the cache checked together (column by column); bounds what a batch holds."""
+
+NewRows = Callable[[Sequence[str], Sequence[tuple[object, ...]]], list[RowResults]]
+"""Check rows not in the cache: their values in the order of the given headers."""
+
+
 def _check_tab(
     tab: RegionTab,
     context: tuple[object, ...],
     cache: RowCache | dict[CacheKey, RowResults],
-    check: Callable[[Mapping[str, object]], RowResults],
+    check: NewRows,
 ) -> tuple[list[TabEntry], tuple[int, ...]]:
-    """Every row of one tab checked (or found in the cache), and its blank rows."""
-    entries: list[TabEntry] = []
-    blanks: list[int] = []
+    """
+    Every row of one tab checked (or found in the cache), and its blank rows. Rows the cache
+    lacks are checked a chunk at a time, and a row equal to one waiting in the chunk waits
+    for the same result, as it would have found it in the cache.
+    """
+    headers = list(tab.headers.columns)
     values_of = _values_of(tab.headers.columns)
+    checked: list[tuple[int, CacheKey, RowResults | None]] = []
+    waiting: dict[CacheKey, list[int]] = {}
+    rows: list[tuple[object, ...]] = []
+
+    def flush() -> None:
+        for (key, places), results in zip(waiting.items(), check(headers, rows), strict=True):
+            cache[key] = results
+            for place in places:
+                checked[place] = (checked[place][0], key, results)
+        waiting.clear()
+        rows.clear()
+
     for row_number in range(tab.first_data_row, len(tab.grid) + 1):
-        grid_row = tab.grid[row_number - 1]
-        key = (context, _row_digest(values_of(grid_row)))
+        values = values_of(tab.grid[row_number - 1])
+        key: CacheKey = (context, _row_digest(values))
         cached = cache.get(key)
         if cached is None:
-            cells = tab.headers.row_cells(grid_row)
-            typed = not all(rules.is_blank(v) for v in cells.values())
-            cached = cache[key] = check(cells) if typed else _BLANK
-        if cached[0].is_blank:
+            places = waiting.get(key)
+            if places is not None:
+                places.append(len(checked))
+            elif all(map(rules.is_blank, values)):
+                cached = cache[key] = _BLANK
+            else:
+                waiting[key] = [len(checked)]
+                rows.append(values)
+        checked.append((row_number, key, cached))
+        if len(rows) >= CHECK_CHUNK:
+            flush()
+    if rows:
+        flush()
+    entries: list[TabEntry] = []
+    blanks: list[int] = []
+    for row_number, key, results in checked:
+        assert results is not None
+        if results[0].is_blank:
             blanks.append(row_number)
         else:
-            entries.append((row_number, key, cached))
+            entries.append((row_number, key, results))
     return entries, tuple(blanks)
 
 
@@ -352,17 +388,35 @@ def evaluate(
     """
     cache = {} if cache is None else cache
 
-    def check_new(cells: Mapping[str, object], region: str) -> RowResults:
-        found = rules.check_row(
-            cells, region=region, options=options, fiscal_year=fiscal_year, as_of=as_of
+    def check_new(
+        headers: Sequence[str], rows: Sequence[tuple[object, ...]], region: str
+    ) -> list[RowResults]:
+        checked = rules.check_rows(
+            headers, rows, region=region, options=options, fiscal_year=fiscal_year, as_of=as_of
         )
-        computed = kpi.evaluate_row(cells, parsed=found.values, changes=found.changes)
-        # Only what later steps read is kept: the parsed values of every column and the
-        # formulas' working stay behind with this row's dict.
-        kept = {x: found.values[x] for x in KEPT_VALUES if x in found.values}
-        if computed.figures == computed.values:  # nothing typed filled a gap: one dict, not two
-            computed = kpi.KpiResult(values=computed.values, figures=computed.values)
-        return replace(found, values=kept, changes=None), computed
+        places = {header: index for index, header in enumerate(headers)}
+        new: list[RowResults] = []
+        for row, found in zip(rows, checked, strict=True):
+            computed = kpi.evaluate_row(
+                RowCells(row, places), parsed=found.values, changes=found.changes
+            )
+            # Only what later steps read is kept: the parsed values of every column and the
+            # formulas' working stay behind with this row's dict.
+            kept = {x: found.values[x] for x in KEPT_VALUES if x in found.values}
+            if computed.figures == computed.values:  # nothing typed filled a gap: one dict
+                computed = kpi.KpiResult(values=computed.values, figures=computed.values)
+            kept_check = rules.RowResult(  # `replace(found, ...)`, without its introspection
+                status=found.status,
+                findings=found.findings,
+                values=kept,
+                national_id=found.national_id,
+                tax_id=found.tax_id,
+                cancelled=found.cancelled,
+                is_blank=found.is_blank,
+                changes=None,
+            )
+            new.append((kept_check, computed))
+        return new
 
     provisional: list[tuple[str, int, RowCells, rules.RowResult, kpi.KpiResult]] = []
     blank: dict[str, tuple[int, ...]] = {}

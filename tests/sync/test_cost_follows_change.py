@@ -33,16 +33,22 @@ def work(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     """Rows checked, and regional tabs compared with what they should show, per tab."""
     counts: dict[str, Any] = {"rows": 0, "diffed": Counter()}
     check_row, row_changes = rules.check_row, round_mod._row_changes
+    check_rows = rules.check_rows
 
     def counted_check(*args: Any, **kwargs: Any) -> Any:
         counts["rows"] += 1
         return check_row(*args, **kwargs)
+
+    def counted_checks(headers: Any, rows: Any, **kwargs: Any) -> Any:
+        counts["rows"] += len(rows)
+        return check_rows(headers, rows, **kwargs)
 
     def counted_diff(tab: Any, *args: Any) -> Any:
         counts["diffed"][tab.title] += 1
         return row_changes(tab, *args)
 
     monkeypatch.setattr(rules, "check_row", counted_check)
+    monkeypatch.setattr(rules, "check_rows", counted_checks)
     monkeypatch.setattr(round_mod, "_row_changes", counted_diff)
     return counts
 

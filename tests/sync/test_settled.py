@@ -35,7 +35,7 @@ from .conftest import FIXED_NOW
 def work(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     """How many rounds were planned and rows checked since the fixture started."""
     counts = {"plans": 0, "rows": 0}
-    plan_round, check_row = round_mod.plan_round, rules.check_row
+    plan_round, check_row, check_rows = round_mod.plan_round, rules.check_row, rules.check_rows
 
     def counted_plan(*args: Any, **kwargs: Any) -> Any:
         counts["plans"] += 1
@@ -45,8 +45,13 @@ def work(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
         counts["rows"] += 1
         return check_row(*args, **kwargs)
 
+    def counted_checks(headers: Any, rows: Any, **kwargs: Any) -> Any:
+        counts["rows"] += len(rows)
+        return check_rows(headers, rows, **kwargs)
+
     monkeypatch.setattr(round_mod, "plan_round", counted_plan)
     monkeypatch.setattr(rules, "check_row", counted_check)
+    monkeypatch.setattr(rules, "check_rows", counted_checks)
     return counts
 
 

@@ -1,0 +1,151 @@
+"""
+`check_rows` checks a tab's rows column by column: each row's result must be exactly what
+`check_row` gives the same cells (status, findings in order, values and their types, IDs,
+formulas' results), whatever the cells hold and whatever the cache already holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pytest
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+import rules
+from rules import RowResult, check_row, check_rows
+from rules import headers as h
+from rules.row import forget_cells
+from sync.demo.data import FORMS, generate_spreadsheet, options_lists
+
+from ._rows import AS_OF, OPTIONS, valid_row
+
+
+def one_by_one(
+    headers: Sequence[str], rows: Sequence[Sequence[object]], region: str, options: object
+) -> list[RowResult]:
+    """Each row through `check_row`, as a dict of its cells (a short row's last ones blank)."""
+    return [
+        check_row(
+            dict(zip(headers, [*row, *[None] * (len(headers) - len(row))], strict=True)),
+            region=region,
+            options=options,  # type: ignore[arg-type]
+            fiscal_year=2567,
+            as_of=AS_OF,
+        )
+        for row in rows
+    ]
+
+
+def same(expected: list[RowResult], actual: list[RowResult]) -> None:
+    """Equal results, and every value written the same way (`1.0` is not `1`, `True` not 1)."""
+    assert len(expected) == len(actual)
+    for one, other in zip(expected, actual, strict=True):
+        assert one == other
+        assert repr(one) == repr(other)
+        assert list(one.values) == list(other.values)  # same columns, in the same order
+
+
+@pytest.mark.parametrize("form", FORMS)
+@pytest.mark.parametrize("cache", ["empty", "warm"])
+def test_generated_tabs_check_as_row_by_row(form: str, cache: str) -> None:
+    """Every row of a generated spreadsheet (errors and repeats included), in every layout."""
+    demo = generate_spreadsheet(rows_per_region=300, seed=31, form=form)
+    options = options_lists()
+    checked = 0
+    for region in (t for t in demo.tabs if t.startswith("ศก.")):
+        grid = demo.tabs[region]
+        mapping = rules.map_headers(grid[demo.header_row - 1], grid[demo.header_row - 2])
+        headers = list(mapping.columns)
+        rows = [
+            tuple(mapping.row_cells(values).values()) for values in grid[demo.first_data_row - 1 :]
+        ]
+        forget_cells()
+        if cache == "warm":
+            one_by_one(headers, rows[::2], region, options)
+        actual = check_rows(
+            headers, rows, region=region, options=options, fiscal_year=2567, as_of=AS_OF
+        )
+        forget_cells()
+        same(one_by_one(headers, rows, region, options), actual)
+        checked += len(rows)
+    assert checked > 2000
+
+
+HEADERS: tuple[str, ...] = (
+    h.COST_BEFORE,
+    h.COST_AFTER,
+    h.BUSINESS_MATCHING,
+    h.SATISFACTION_ITEMS[0],
+    h.MOO,
+    h.ACTIVITY_TYPE,
+    h.GENDER,
+    h.REMARK,
+    h.NATIONAL_ID,
+    h.POSTCODE,
+    h.START_DATE,
+    "หัวคอลัมน์ที่ไม่รู้จัก",
+)
+"""Columns of every kind the fast path treats apart: amounts, checkbox, score, whole number,
+dropdowns, free text, ID, postcode, date, and a column the template does not know."""
+
+CELLS = st.one_of(
+    st.none(),
+    st.sampled_from(["", " ", "\u200b", "\u00a0x", "อบรม", "หญิง", " อบรม ", "ชาย"]),
+    st.sampled_from([0, 1, 5, -1, 10200, True, False, 0.0, -0.0, 1.0, 5.0, 2.5, -3.5]),
+    st.sampled_from([float("nan"), float("inf"), 1e300, 12.25, "1,000", "๑๐๒๐๐", "15/3/2567"]),
+    st.integers(min_value=-(10**15), max_value=10**15),
+    st.floats(allow_nan=False, width=32),
+    st.text(max_size=6),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.lists(CELLS, min_size=0, max_size=len(HEADERS)), min_size=1, max_size=12),
+    st.lists(st.lists(CELLS, min_size=len(HEADERS), max_size=len(HEADERS)), max_size=4),
+)
+@example(
+    rows=[[True] * len(HEADERS), [1.0] * len(HEADERS), [-0.0] * len(HEADERS), [False, 0.0]],
+    seen_before=[[1] * len(HEADERS), [0] * len(HEADERS), [0.0] * len(HEADERS)],
+)
+@example(rows=[[1, 1, 1, 1, 1, 1, 1, 1], [True] * 8, [1.0] * 8], seen_before=[])
+def test_odd_cells_check_as_row_by_row(
+    rows: list[list[object]], seen_before: list[list[object]]
+) -> None:
+    """
+    Mixed types in one column (1, 1.0 and True; -0.0 and 0.0; NaN), blanks of every sort,
+    short rows and repeated rows: the same results as one by one, with the cache holding
+    other rows' values first (a cached 1 must not answer for True or 1.0).
+    """
+    forget_cells()
+    one_by_one(HEADERS, seen_before, "ศก.3", OPTIONS)
+    actual = check_rows(
+        HEADERS, [*rows, *rows[:2]], region="ศก.3", options=OPTIONS, fiscal_year=2567, as_of=AS_OF
+    )
+    forget_cells()
+    same(one_by_one(HEADERS, [*rows, *rows[:2]], "ศก.3", OPTIONS), actual)
+
+
+def test_a_valid_row_with_blank_rows_around_it() -> None:
+    """A full valid row passes; all-blank rows (None, '', spaces, unticked boxes) are blank."""
+    valid = valid_row()
+    headers = list(valid)
+    blank_rows = [
+        [None] * len(headers),
+        [""] * len(headers),
+        [" " if header != h.BUSINESS_MATCHING else False for header in headers],
+        [],
+    ]
+    results = check_rows(
+        headers,
+        [blank_rows[0], list(valid.values()), *blank_rows[1:]],
+        region="ศก.3",
+        options=OPTIONS,
+        fiscal_year=2567,
+        as_of=AS_OF,
+    )
+    assert [r.status for r in results] == ["", h.STATUS_PASS, "", "", ""]
+    assert [r.is_blank for r in results] == [True, False, True, True, True]
+    assert results[1].national_id == "1103702071811"
+    assert check_rows(headers, [], region="ศก.3", options=OPTIONS, fiscal_year=2567) == []
