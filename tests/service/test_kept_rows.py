@@ -36,14 +36,19 @@ def test_the_service_packs_the_kept_rows_once_a_run_is_over(
     header = emulator.store.get_values(sid, "ศก.2", "3:3")[0]
     email = column_letter(header.index(h.EMAIL))
     people.type_value(emulator.store, sid, "ศก.2", f"{email}5", "ไม่ใช่อีเมล")  # a finding
-    checked = []
-    check_row = rules.check_row
+    checked: list[object] = []
+    check_row, check_rows = rules.check_row, rules.check_rows
 
-    def counted(*args: Any, **kwargs: Any) -> Any:
-        checked.append(args[0])
-        return check_row(*args, **kwargs)
+    def counted(cells: Any, **kwargs: Any) -> Any:
+        checked.append(cells)
+        return check_row(cells, **kwargs)
+
+    def counted_rows(headers: Any, rows: Any, **kwargs: Any) -> Any:
+        checked.extend(rows)
+        return check_rows(headers, rows, **kwargs)
 
     monkeypatch.setattr(rules, "check_row", counted)
+    monkeypatch.setattr(rules, "check_rows", counted_rows)
     report = service.run_job(sid, "manual")
 
     assert report is not None and "ok" == report.outcome and report.cells_written > 0
