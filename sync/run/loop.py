@@ -129,8 +129,9 @@ def row_cache_for(settings: SyncSettings) -> RowCache:
 def pack_kept_rows() -> int:
     """
     Pack the rows kept for later runs of every spreadsheet not running now, and give the heap
-    they sat on back to the system; how many caches it packed. For a process that runs again
-    (the service, once a run is over): a one-shot `sheetsync run` exits instead.
+    they and the run sat on back to the system; how many caches it packed. For a process that
+    runs again (the service, once a run is over): a one-shot `sheetsync run` exits instead,
+    and a run that found its sheet unchanged used nothing to give back.
     """
     caches = [cache for cache in list(_ROW_CACHES.values()) if cache.pack()]
     if caches:
@@ -290,7 +291,6 @@ def run_sync(
                     counter, settings, report, snapshot_of(first), clock, on_plan, pause
                 )
             del first
-            give_back_memory(collect=figures is None)
             remember_titles(settings, titles)
             if report.layout_problems:
                 report.outcome = "failed"
