@@ -41,7 +41,7 @@ STATUS_COLUMNS = (h.STATUS, h.RESULT_STATUS)
 """A row is cancelled when either `สถานะ` (Part 1 or Part 2) says `ยกเลิก`."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RowResult:
     """
     The outcome of checking one row: status, findings and the values parsed on the way.
