@@ -7,8 +7,9 @@ and rendering a whole tab). Each allocation burst makes the collector rescan eve
 object and, every few bursts, the whole heap: at 7 tabs × 2,000 rows that scanning took a
 fifth of a first run. These values are acyclic, so nothing they hold needs the cyclic
 collector; reference counting frees them as soon as they are dropped. The collector is
-switched back on when the last paused block (in any thread) leaves, and it then catches up
-with whatever cycles were created meanwhile.
+switched back on when the last paused block (in any thread) leaves; what the block made and
+still holds joins the oldest generation, so the next full collection (a service's, once a run
+is over) catches up with whatever cycles were created meanwhile.
 """
 
 from __future__ import annotations
