@@ -5,8 +5,10 @@ Three `run_sync` calls in this one process, as the scheduler service makes them:
 of a spreadsheet nobody synced yet (CPU, requests and peak RSS, per phase too), an unchanged
 run right after it, and a run after 10 people's cells were edited. The emulator runs in
 another process (started by `bench_cost.py`), so CPU and memory here are the worker's own.
-After each run, `sync.run.loop.pack_kept_rows()` where the worker has it, as the service calls
-it once a run is over (its CPU is reported on its own, not in the run's).
+Before the first run, `sync.service.warm.warm_up()` where the worker has it, as the service
+calls it at start; after each run, `sync.run.loop.pack_kept_rows()` where the worker has it, as
+the service calls it once a run is over (the CPU of both is reported on its own, not in the
+run's).
 
 Only entry points that every version of the worker has are used: `run_sync(backend,
 settings)`, `GspreadBackend(client)`, `make_gspread_client(base_url, timeout=...)` and
@@ -248,6 +250,15 @@ def measure(tree: Path, base_url: str, sid: str, rows: int) -> dict[str, Any]:
             "pack_cpu_s": cpu_s() - pack_cpu0 if pack is not None else None,
         }
 
+    try:  # what the service does at start, where the worker has it
+        from sync.service.warm import warm_up
+    except ImportError:
+        result["warm_cpu_s"] = None
+    else:
+        warm_cpu0 = cpu_s()
+        warm_up()
+        result["warm_cpu_s"] = cpu_s() - warm_cpu0
+    result["rss_warm_mib"] = rss_mib()
     one_run("first")
     result["rss_before_mib"] = started_rss
     result["rss_imported_mib"] = imported_rss

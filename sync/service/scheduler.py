@@ -47,6 +47,7 @@ from sync.service.locks import SpreadsheetBusy, spreadsheet_lock
 from sync.service.quota import RateLimiter, ThrottledBackend
 from sync.service.runs import BackendFactory, SyncCall, run_unlocked
 from sync.service.sync_now import TICK_SECONDS, CheckboxWatcher, gap_for, is_ticked
+from sync.service.warm import warm_up
 
 MISFIRE_GRACE_SECONDS = 300
 """A run more than five minutes late is dropped; the next scheduled one catches up."""
@@ -350,6 +351,7 @@ class SyncService:
             for signum in (signal.SIGINT, signal.SIGTERM):
                 previous[signum] = signal.signal(signum, _on_signal)
         try:
+            warm_up()
             self.start()
             while not stop.wait(0.5):
                 pass
