@@ -23,7 +23,9 @@ LAYERS = (
     ("sheets_emulator.http",),
     ("sheets_emulator.people", "sheets_emulator.pytest_plugin", "sheets_emulator.__main__"),
     ("sheets_emulator",),
-    ("sync.core",),
+    # The demo's generated sheet is plain data over the domain's headers: the service checks
+    # a tiny one at start (`sync.service.warm`), below the demo that loads and runs it.
+    ("sync.core", "sync.demo.data"),
     ("sync.backends",),
     ("sync.run",),
     ("sync.service",),

@@ -32,7 +32,8 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
 from typing import TYPE_CHECKING
@@ -149,25 +150,18 @@ def forget_row_caches() -> None:
     _ROW_CACHES.clear()
 
 
-def _rounds(
-    counter: Counter,
-    settings: SyncSettings,
-    report: RunReport,
-    snapshot: Snapshot,
-    clock: Callable[[], datetime],
-    on_plan: Callable[[Plan], None] | None,
-    pause: Callable[[int], None],
-) -> Titles:
-    """Plan, write and verify until a read shows nothing left to change; the titles last read."""
+@contextmanager
+def _kept_rows(settings: SyncSettings) -> Iterator[RowCache]:
+    """The rows kept for this spreadsheet, in use by a run from its first round to its last."""
     row_cache = row_cache_for(settings)
     row_cache.next_run()
     try:
-        return _converge(counter, settings, report, snapshot, clock, on_plan, pause, row_cache)
+        yield row_cache
     finally:
         row_cache.end_run()
 
 
-def _converge(
+def _rounds(
     counter: Counter,
     settings: SyncSettings,
     report: RunReport,
@@ -177,7 +171,7 @@ def _converge(
     pause: Callable[[int], None],
     row_cache: RowCache,
 ) -> Titles:
-    """The rounds of `_rounds`, with the spreadsheet's kept rows in use."""
+    """Plan, write and verify until a read shows nothing left to change; the titles last read."""
     # Imported here, not above: a run that finds the sheet unchanged plans nothing, and a
     # fresh `sheetsync run` process then never loads the rules, the formulas or the planner.
     from sync.core.evaluate import NOTHING_EVALUATED
@@ -287,9 +281,17 @@ def run_sync(
                 log.info("unchanged", rounds=1)
                 titles = first.titles
             else:
-                titles = _rounds(
-                    counter, settings, report, snapshot_of(first), clock, on_plan, pause
-                )
+                with _kept_rows(settings) as row_cache:
+                    titles = _rounds(
+                        counter,
+                        settings,
+                        report,
+                        snapshot_of(first),
+                        clock,
+                        on_plan,
+                        pause,
+                        row_cache,
+                    )
             del first
             remember_titles(settings, titles)
             if report.layout_problems:
