@@ -134,7 +134,7 @@ def pack_kept_rows() -> int:
     runs again (the service, once a run is over): a one-shot `sheetsync run` exits instead,
     and a run that found its sheet unchanged used nothing to give back.
     """
-    caches = [cache for cache in list(_ROW_CACHES.values()) if cache.pack()]
+    caches = [cache for cache in list(_ROW_CACHES.values()) if _packed(cache)]
     if caches:
         # A full collection also empties the free lists of tuples and lists that packing
         # refilled: each keeps thousands of small blocks spread over the heap.
@@ -143,6 +143,15 @@ def pack_kept_rows() -> int:
             cache.settle()
         give_back_memory()
     return len(caches)
+
+
+def _packed(cache: RowCache) -> bool:
+    """Pack one cache; one that cannot be packed stays as it is (memory only, nothing lost)."""
+    try:
+        return cache.pack()
+    except Exception as exc:  # a value pickle refuses: the rows stay usable unpacked
+        log.warning("kept_rows_not_packed", error=f"{type(exc).__name__}: {exc}")
+        return False
 
 
 def forget_row_caches() -> None:

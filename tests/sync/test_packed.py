@@ -113,3 +113,25 @@ def test_a_fresh_copy_is_equal_and_new() -> None:
     kept = ([["รายการ", "ก"]], {"ศก.1": (b"\x01", (("สถานะ", 3),))})
     copied = fresh_copy(kept)
     assert copied == kept and copied[0] is not kept[0] and copied[1] is not kept[1]
+
+
+def test_rows_that_cannot_be_packed_stay_usable(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A packing failure costs memory, never the rows: the next run still finds them."""
+    from sync.core import evaluate as evaluate_module
+    from sync.run import loop
+
+    cache = _checked()
+    cache.end_run()
+    rows = dict(cache.current)
+    loop.forget_row_caches()
+    loop._ROW_CACHES[("test",)] = cache
+
+    def refuse(*_: object) -> None:
+        raise TypeError("cannot pickle 'generator' object")
+
+    monkeypatch.setattr(evaluate_module, "pack_rows", refuse)
+    try:
+        assert 0 == loop.pack_kept_rows()
+        assert cache.packed is None and rows == cache.current
+    finally:
+        loop.forget_row_caches()
