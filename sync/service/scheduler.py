@@ -337,6 +337,16 @@ class SyncService:
             self.scheduler.shutdown(wait=wait)
         self._log.info("service_stopped")
 
+    def warm_up(self) -> None:
+        """
+        Build what every run uses before any spreadsheet's rows (`sync.service.warm`); a
+        failure only costs memory later, never a reason not to serve.
+        """
+        try:
+            warm_up()
+        except Exception as exc:
+            self._log.warning("warm_up_failed", error=f"{type(exc).__name__}: {exc}")
+
     def serve(self) -> int:
         """
         Run until SIGTERM or Ctrl-C, then stop cleanly (runs in flight finish); exit status 0.
@@ -351,7 +361,7 @@ class SyncService:
             for signum in (signal.SIGINT, signal.SIGTERM):
                 previous[signum] = signal.signal(signum, _on_signal)
         try:
-            warm_up()
+            self.warm_up()
             self.start()
             while not stop.wait(0.5):
                 pass

@@ -7,7 +7,13 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
+
+import pytest
+
+from sync.core.settings import Config
+from sync.service import scheduler
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -36,3 +42,14 @@ def test_warming_up_builds_what_runs_use_and_loads_nothing_else() -> None:
     assert ["sync.core.round", "sync.run.write"] == found["planner_after"]
     assert 1 == found["index_built"]  # the address index, built once for the process
     assert [] == found["loaded"]  # no data-frame library, no emulator
+
+
+def test_a_warm_up_that_fails_does_not_stop_the_service(
+    monkeypatch: pytest.MonkeyPatch, make_config: Callable[..., Config], sheet_ids: list[str]
+) -> None:
+    def broken() -> None:
+        raise RuntimeError("the demo sheet could not be built")
+
+    monkeypatch.setattr(scheduler, "warm_up", broken)
+    service = scheduler.SyncService(make_config(sheet_ids[:1]))
+    service.warm_up()  # logged, not raised: serve() goes on to start the service
