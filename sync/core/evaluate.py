@@ -100,7 +100,7 @@ class Evaluation:
 
 
 NOTHING_EVALUATED = Evaluation(rows=(), blank_rows={})
-"""What a plan holds once its rows have served (before its write: see `sync.run.loop`)."""
+"""What a plan holds once its rows have served (its write lets them go: `sync.run.write`)."""
 
 
 def options_from_grid(grid: Sequence[Sequence[Any]]) -> dict[str, list[str]]:

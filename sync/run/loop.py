@@ -183,7 +183,6 @@ def _rounds(
     """Plan, write and verify until a read shows nothing left to change; the titles last read."""
     # Imported here, not above: a run that finds the sheet unchanged plans nothing, and a
     # fresh `sheetsync run` process then never loads the rules, the formulas or the planner.
-    from sync.core.evaluate import NOTHING_EVALUATED
     from sync.core.round import needs_metadata, plan_round
     from sync.run.write import AnchorsMoved, write_round
 
@@ -214,10 +213,9 @@ def _rounds(
                     settings, settled_key(settings, snapshot.digest, now.date()), report
                 )
             break
-        # The grids read and the rows evaluated have served: the write needs the plan's cells
-        # only, and a large first run's write bodies are built without them beside.
+        # The grids read have served: the write lets go of the plan's rows built from them
+        # once its batches are built (`write_round`), and then nothing holds them.
         snapshot.grids.clear()
-        plan.evaluation = NOTHING_EVALUATED
         try:
             write_round(counter, settings, plan)
         except (BadRequest, WriteOutcomeUnknown, AnchorsMoved) as exc:

@@ -12,6 +12,7 @@ from typing import Any
 from sync.core.cells import cell_at
 from sync.core.diff import Batch, CellChange, batches, group_blocks, update_requests, value_writes
 from sync.core.errors import WriteOutcomeUnknown
+from sync.core.evaluate import NOTHING_EVALUATED
 from sync.core.round import Plan, RowPadding
 from sync.core.settings import SyncSettings
 from sync.core.setup_requests import anchor_ids
@@ -37,9 +38,10 @@ def write_round(counter: Counter, settings: SyncSettings, plan: Plan) -> None:
     """
 
     request_batches, by_name = _setup_batches(settings, plan)
-    # Built into those batches if a positional write needed it: the read's rows and grids it
+    # Built into those batches if a positional write needed it: the padding and the rows it
     # would be built from go now, before the calls and the anchored writes fill memory.
     plan.row_padding = RowPadding()
+    plan.evaluation = NOTHING_EVALUATED
     anchored = [c for c in plan.changes if (c.tab, c.col) in by_name]
     sid = settings.spreadsheet_id
     unknown: WriteOutcomeUnknown | None = None
