@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, MutableMapping
+from typing import Any
 
 import pytest
 import structlog
 
+import rules
 from sheets_emulator.http.server import EmulatorHandle
 from sync.run.loop import forget_row_caches
 from sync.run.read import forget_title_hints
@@ -37,3 +39,22 @@ def _clean_global_state(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 def emulator(sheets_emulator: EmulatorHandle) -> EmulatorHandle:
     """The emulator of ``sheets_emulator.pytest_plugin`` (a fresh one on a free port)."""
     return sheets_emulator
+
+
+def count_rows_checked(monkeypatch: pytest.MonkeyPatch, counts: MutableMapping[str, Any]) -> None:
+    """
+    Add to `counts["rows"]` every row the rules check from now on: alone (`rules.check_row`)
+    or a chunk at a time (`rules.check_rows`, as a run checks the rows it lacks).
+    """
+    check_row, check_rows = rules.check_row, rules.check_rows
+
+    def one(*args: Any, **kwargs: Any) -> Any:
+        counts["rows"] += 1
+        return check_row(*args, **kwargs)
+
+    def chunk(headers: Any, rows: Any, **kwargs: Any) -> Any:
+        counts["rows"] += len(rows)
+        return check_rows(headers, rows, **kwargs)
+
+    monkeypatch.setattr(rules, "check_row", one)
+    monkeypatch.setattr(rules, "check_rows", chunk)

@@ -6,11 +6,9 @@ an edit still checks only the row that changed.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 import pytest
 
-import rules
 from rules import headers as h
 from sheets_emulator import people
 from sheets_emulator.http.server import EmulatorHandle
@@ -18,6 +16,7 @@ from sync.core.cells import column_letter
 from sync.core.settings import Config
 from sync.run import loop
 from sync.service.scheduler import SyncService
+from tests.conftest import count_rows_checked
 
 
 def test_the_service_packs_the_kept_rows_once_a_run_is_over(
@@ -36,21 +35,10 @@ def test_the_service_packs_the_kept_rows_once_a_run_is_over(
     header = emulator.store.get_values(sid, "ศก.2", "3:3")[0]
     email = column_letter(header.index(h.EMAIL))
     people.type_value(emulator.store, sid, "ศก.2", f"{email}5", "ไม่ใช่อีเมล")  # a finding
-    checked: list[object] = []
-    check_row, check_rows = rules.check_row, rules.check_rows
-
-    def counted(cells: Any, **kwargs: Any) -> Any:
-        checked.append(cells)
-        return check_row(cells, **kwargs)
-
-    def counted_rows(headers: Any, rows: Any, **kwargs: Any) -> Any:
-        checked.extend(rows)
-        return check_rows(headers, rows, **kwargs)
-
-    monkeypatch.setattr(rules, "check_row", counted)
-    monkeypatch.setattr(rules, "check_rows", counted_rows)
+    checked = {"rows": 0}
+    count_rows_checked(monkeypatch, checked)
     report = service.run_job(sid, "manual")
 
     assert report is not None and "ok" == report.outcome and report.cells_written > 0
-    assert 1 == len(checked)  # the rows came back from their packed form
+    assert 1 == checked["rows"]  # the rows came back from their packed form
     assert cache.packed is not None  # and are packed again

@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 
-import rules
 from rules import headers as h
 from sheets_emulator import people
 from sheets_emulator.http.server import EmulatorHandle
@@ -26,29 +25,20 @@ from sync.demo.seed import load_demo
 from sync.run.loop import forget_row_caches, pack_kept_rows, run_sync
 from sync.run.report import RunReport
 from sync.run.settled import forget_settled
+from tests.conftest import count_rows_checked
 
 
 @pytest.fixture
 def work(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     """Rows checked, and regional tabs compared with what they should show, per tab."""
     counts: dict[str, Any] = {"rows": 0, "diffed": Counter()}
-    check_row, row_changes = rules.check_row, round_mod._row_changes
-    check_rows = rules.check_rows
-
-    def counted_check(*args: Any, **kwargs: Any) -> Any:
-        counts["rows"] += 1
-        return check_row(*args, **kwargs)
-
-    def counted_checks(headers: Any, rows: Any, **kwargs: Any) -> Any:
-        counts["rows"] += len(rows)
-        return check_rows(headers, rows, **kwargs)
+    row_changes = round_mod._row_changes
 
     def counted_diff(tab: Any, *args: Any) -> Any:
         counts["diffed"][tab.title] += 1
         return row_changes(tab, *args)
 
-    monkeypatch.setattr(rules, "check_row", counted_check)
-    monkeypatch.setattr(rules, "check_rows", counted_checks)
+    count_rows_checked(monkeypatch, counts)
     monkeypatch.setattr(round_mod, "_row_changes", counted_diff)
     return counts
 

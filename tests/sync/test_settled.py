@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 
-import rules
 from rules import headers as h
 from sheets_emulator import people
 from sheets_emulator.http.server import EmulatorHandle
@@ -27,6 +26,7 @@ from sync.run.loop import run_sync
 from sync.run.read import hint_key_text
 from sync.run.runner import RunRequest, run_once, settings_for
 from sync.run.settled import forget_settled
+from tests.conftest import count_rows_checked
 
 from .conftest import FIXED_NOW
 
@@ -35,23 +35,14 @@ from .conftest import FIXED_NOW
 def work(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
     """How many rounds were planned and rows checked since the fixture started."""
     counts = {"plans": 0, "rows": 0}
-    plan_round, check_row, check_rows = round_mod.plan_round, rules.check_row, rules.check_rows
+    plan_round = round_mod.plan_round
 
     def counted_plan(*args: Any, **kwargs: Any) -> Any:
         counts["plans"] += 1
         return plan_round(*args, **kwargs)
 
-    def counted_check(*args: Any, **kwargs: Any) -> Any:
-        counts["rows"] += 1
-        return check_row(*args, **kwargs)
-
-    def counted_checks(headers: Any, rows: Any, **kwargs: Any) -> Any:
-        counts["rows"] += len(rows)
-        return check_rows(headers, rows, **kwargs)
-
     monkeypatch.setattr(round_mod, "plan_round", counted_plan)
-    monkeypatch.setattr(rules, "check_row", counted_check)
-    monkeypatch.setattr(rules, "check_rows", counted_checks)
+    count_rows_checked(monkeypatch, counts)
     return counts
 
 
