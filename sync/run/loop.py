@@ -183,6 +183,7 @@ def _rounds(
     """Plan, write and verify until a read shows nothing left to change; the titles last read."""
     # Imported here, not above: a run that finds the sheet unchanged plans nothing, and a
     # fresh `sheetsync run` process then never loads the rules, the formulas or the planner.
+    from rules.row import forget_cells
     from sync.core.round import needs_metadata, plan_round
     from sync.run.write import AnchorsMoved, write_round
 
@@ -192,6 +193,10 @@ def _rounds(
             snapshot = replace(snapshot, info=counter.read_info(settings.spreadsheet_id))
         now = clock()
         plan = plan_round(settings, snapshot, now, row_cache)
+        # The single cells' caches served this round's checks; the rows' results are kept
+        # (`row_cache`), and a verify round finds its rows there. Dropped now, their ~17 MB
+        # make room for the write instead of adding to the run's peak.
+        forget_cells()
         if on_plan is not None:
             on_plan(plan)
         _count(report, plan, settings)

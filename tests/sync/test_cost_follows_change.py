@@ -155,3 +155,38 @@ def test_a_participant_leaving_the_compiled_list_shifts_it_instead_of_rewriting_
     assert backend.read_ranges(sid, [f"'{settings.compiled_tab}'"])[0] == compiled_before
     assert back.cells_written < 100
     assert 0 == _settled_from_scratch(backend, settings, clock)
+
+
+def test_a_round_lets_go_of_its_single_cells_caches_before_it_writes(
+    backend: GspreadBackend,
+    loaded: str,
+    clock: Callable[[], datetime],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """
+    The cell caches only speed up checking a round's new rows; the rows' results are kept
+    whole. At the write (a run's peak) they must be empty, and the verify round still
+    checks no row again.
+    """
+    from rules.checks import geography
+    from rules.row import _plan
+    from rules.template import TEMPLATE
+    from sync.run import write as write_mod
+
+    cached_at_write: list[tuple[int, int]] = []
+    write_round = write_mod.write_round
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        addresses = geography._check_address_cells.cache_info().currsize
+        cached_at_write.append((_plan(TEMPLATE).memo_size, addresses))
+        return write_round(*args, **kwargs)
+
+    monkeypatch.setattr(write_mod, "write_round", watched)
+    counts: dict[str, Any] = {"rows": 0}
+    count_rows_checked(monkeypatch, counts)
+
+    report = run_sync(backend, SyncSettings(spreadsheet_id=loaded), clock=clock)
+
+    assert "ok" == report.outcome and 2 == report.rounds
+    assert [(0, 0)] == cached_at_write
+    assert 140 == counts["rows"]  # each row checked once: the verify round found them all
