@@ -173,7 +173,8 @@ def _row_digest(values: tuple[object, ...]) -> bytes:
     under another personalisation, so the two kinds of digest never meet.
     """
     try:
-        return hashlib.blake2b(marshal.dumps(values, 2), digest_size=16, person=b"marshal").digest()
+        encoded = marshal.dumps(cast(tuple[Any, ...], values), 2)  # raises on what it refuses
+        return hashlib.blake2b(encoded, digest_size=16, person=b"marshal").digest()
     except ValueError:
         tagged = [v if type(v) in _JSON_KINDS else _tagged(v) for v in values]
         return hashlib.blake2b(msgspec.json.encode(tagged), digest_size=16, person=b"json").digest()
