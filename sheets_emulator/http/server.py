@@ -273,6 +273,18 @@ class EmulatorServer(ThreadingHTTPServer):
             self._connections.discard(request)
         super().shutdown_request(request)
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """
+        Log a connection that failed instead of printing its traceback to stderr (socketserver's
+        default): a client that hangs up before its answer is sent (a timeout, a process that
+        ended) is routine, a debug line; anything else is an error with its traceback.
+        """
+        exc = sys.exc_info()[1]
+        if isinstance(exc, ConnectionError | TimeoutError):
+            log.debug("client %s went away: %s", client_address, exc)
+            return
+        log.error("emulator failed serving %s", client_address, exc_info=True)
+
     # -- lifecycle ------------------------------------------------------------------------
 
     def start(self) -> EmulatorHandle:

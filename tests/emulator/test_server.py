@@ -5,6 +5,8 @@ The emulator over a real socket, driven by the real gspread client.
 from __future__ import annotations
 
 import signal
+import socket
+import struct
 import threading
 import time
 from pathlib import Path
@@ -229,3 +231,40 @@ def test_drive_create_and_delete(
     assert (response.status_code, response.content) == (204, b"")
     assert response.headers["Content-Type"] == "text/html"
     assert emulator.store.list() == []
+
+
+def test_a_client_that_hangs_up_mid_answer_is_a_debug_line_not_a_traceback(
+    emulator: EmulatorHandle,
+    spreadsheet_id: str,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """
+    A client gone before its answer is sent (a timeout, a process that ended) is routine: the
+    server notes it in its log and keeps serving, and prints nothing into its host's stderr.
+    """
+    from sheets_emulator import people
+
+    people.type_values(
+        emulator.store, spreadsheet_id, "Sheet1", "A1", [["ข้อความยาว" * 10] * 20] * 1_000
+    )
+    host, port = emulator.base_url.removeprefix("http://").split(":")
+    caplog.set_level("DEBUG", logger="sheets_emulator.http.server")
+    for _ in range(3):
+        client = socket.create_connection((host, int(port)))
+        client.sendall(
+            f"GET /v4/spreadsheets/{spreadsheet_id}/values/Sheet1 HTTP/1.1\r\n"
+            f"Host: {host}\r\n\r\n".encode()
+        )
+        client.recv(1)  # the answer has started
+        client.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        client.close()  # reset: the rest of the MBs of answer has nowhere to go
+    deadline = time.monotonic() + 10
+    while emulator.server._connections and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+    assert "" == capsys.readouterr().err
+    assert any("went away" in r.getMessage() for r in caplog.records)
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+    # and it still answers
+    assert 200 == requests.get(f"{emulator.base_url}/v4/spreadsheets/{spreadsheet_id}").status_code
