@@ -24,7 +24,14 @@ import rules
 from rules import headers as h
 from sync.core.cells import CellValue
 from sync.core.layout import column_key
-from sync.core.packed import PackedRows, fresh_copy, pack_rows, unpack_rows
+from sync.core.packed import (
+    PackedRows,
+    dump_kept,
+    fresh_copy,
+    load_kept,
+    pack_rows,
+    unpack_rows,
+)
 from sync.core.tabs import RegionTab
 
 DETAILS_SEPARATOR = "; "
@@ -217,6 +224,10 @@ class RowCache:
         self.packed: PackedRows | None = None
         """`current` and `tabs` between runs, packed (`sync.core.packed`): a few MB in one
         allocation instead of ~30 small objects a row pinning the heap the run used."""
+        self.unsettled = False
+        """Packed since the last `settle`: the heap the run used is still to give back."""
+        self.handed_over = False
+        """No run used the rows since `kept` handed them over (or `from_kept` loaded them)."""
         self._lock = threading.Lock()
         """A service packs idle caches from its own thread while other spreadsheets run."""
         self._running = False
@@ -245,6 +256,7 @@ class RowCache:
         """Start a run: the last run's rows (unpacked) become the previous generation."""
         with self._lock:
             self._running = True
+            self.handed_over = False
             if self.packed is not None:
                 self.current, self.tabs = unpack_rows(self.packed)
                 self.packed = None
@@ -269,9 +281,39 @@ class RowCache:
         with self._lock:
             if self._running or self.packed is not None or not (self.current or self.tabs):
                 return False
-            self.packed = pack_rows(self.current, self.tabs)
-            self.current, self.tabs, self.previous = {}, {}, {}
+            self._pack()
             return True
+
+    def _pack(self) -> None:
+        self.packed = pack_rows(self.current, self.tabs)
+        self.current, self.tabs, self.previous = {}, {}, {}
+        self.unsettled = True
+
+    def kept(self) -> bytes | None:
+        """
+        The kept rows as bytes for another process (`sync.core.packed.dump_kept`), packed
+        first if need be; None while a run uses them, when nothing is kept, or when no run
+        used them since they were last handed over (or loaded): nothing new to keep.
+        """
+        with self._lock:
+            if self._running or self.handed_over:
+                return None
+            if self.packed is None:
+                if not (self.current or self.tabs):
+                    return None
+                self._pack()
+            assert self.packed is not None
+            self.handed_over = True
+            return dump_kept(self.options, self.clean, self.packed)
+
+    @classmethod
+    def from_kept(cls, data: bytes) -> RowCache:
+        """A cache holding what `kept` returned (in another process); ValueError if unusable."""
+        options, clean, packed = load_kept(data)
+        cache = cls()
+        cache.options, cache.clean, cache.packed = options, clean, packed
+        cache.handed_over = True
+        return cache
 
     def settle(self) -> None:
         """
@@ -282,6 +324,7 @@ class RowCache:
         with self._lock:
             if not self._running:
                 self.options, self.clean = fresh_copy((self.options, self.clean))
+                self.unsettled = False
 
     def get(self, key: CacheKey) -> RowResults | None:
         found = self.current.get(key)

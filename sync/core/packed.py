@@ -13,6 +13,7 @@ exact text, findings and row contexts once each, shared results (the blank row's
 
 from __future__ import annotations
 
+import io
 import pickle
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -117,6 +118,26 @@ class _Tables:
         return found
 
 
+_PLAIN_CLASSES = frozenset(
+    {("rules.findings", "Finding"), ("rules.findings", "Severity"), ("datetime", "date")}
+)
+"""The only classes packed rows name: a finding, its severity, a date of a row's context."""
+
+
+class _PlainUnpickler(pickle.Unpickler):
+    """Unpickles plain data only: packed rows can come from a file (`sheetsync run`'s history),
+    and a pickle naming any other class or function is refused, never run."""
+
+    def find_class(self, module: str, name: str) -> Any:
+        if (module, name) not in _PLAIN_CLASSES:
+            raise pickle.UnpicklingError(f"packed rows may not name {module}.{name}")
+        return super().find_class(module, name)
+
+
+def _loads(data: bytes) -> Any:
+    return _PlainUnpickler(io.BytesIO(data)).load()
+
+
 def pack_rows(current: Mapping[Key, RowResults], tabs: Mapping[str, TabMemo]) -> PackedRows:
     """
     Pack the rows a run used (`current`) and its tab memos, keeping which results are shared.
@@ -148,7 +169,7 @@ def pack_rows(current: Mapping[Key, RowResults], tabs: Mapping[str, TabMemo]) ->
 
 def unpack_rows(packed: PackedRows) -> tuple[dict[Key, RowResults], dict[str, TabMemo]]:
     """The rows and tab memos `pack_rows` packed, equal to what it was given."""
-    contexts, findings, layouts, records, rows, kept_tabs = pickle.loads(packed.data)
+    contexts, findings, layouts, records, rows, kept_tabs = _loads(packed.data)
 
     def mapping(packed_map: tuple[int, tuple[object, ...]]) -> dict[str, Any]:
         return _unpacked(layouts[packed_map[0]], packed_map[1])
@@ -182,6 +203,35 @@ def unpack_rows(packed: PackedRows) -> tuple[dict[Key, RowResults], dict[str, Ta
         for region, tab_key, entries, blanks in kept_tabs
     }
     return current, tabs
+
+
+KEPT_FORMAT = 1
+"""Version of `dump_kept`'s layout: data of another version is not read."""
+
+
+def dump_kept(options: object, clean: Mapping[str, object], packed: PackedRows) -> bytes:
+    """
+    A `RowCache`'s packed rows with what they were checked against (the `ตัวเลือก` lists) and
+    its clean tabs' keys, as bytes another process can load (`load_kept`).
+    """
+    return pickle.dumps(
+        (KEPT_FORMAT, options, dict(clean), packed.rows, packed.data),
+        protocol=pickle.HIGHEST_PROTOCOL,
+    )
+
+
+def load_kept(data: bytes) -> tuple[object, dict[str, object], PackedRows]:
+    """
+    What `dump_kept` wrote: the lists, the clean tabs' keys and the packed rows (unpacked
+    by the run that uses them). Raises ValueError for anything else, or another version.
+    """
+    try:
+        version, options, clean, rows, packed = _loads(data)
+    except Exception as exc:  # whatever a damaged or foreign file makes the unpickler raise
+        raise ValueError(f"not kept rows: {exc}") from exc
+    if version != KEPT_FORMAT or not isinstance(packed, bytes) or not isinstance(clean, dict):
+        raise ValueError(f"kept rows of another format ({version!r})")
+    return options, clean, PackedRows(packed, int(rows))
 
 
 def fresh_copy(value: T) -> T:

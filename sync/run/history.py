@@ -1,5 +1,6 @@
 """
-Run history in an embedded SQLite file: what every run did, for `status` and `history`.
+Run history in an embedded SQLite file: what every run did, for `status` and `history`, and
+what a new process starts from (tab titles, the last unchanged read, the rows last checked).
 
 Run times live here, not in the spreadsheet: a run that changes nothing must write nothing
 to the sheet (domain spec §7), yet operators still need to see that it ran.
@@ -42,6 +43,12 @@ CREATE TABLE IF NOT EXISTS settled_reads (
     hint_key TEXT PRIMARY KEY,
     spreadsheet_id TEXT NOT NULL,
     settled_json TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS kept_rows (
+    hint_key TEXT PRIMARY KEY,
+    spreadsheet_id TEXT NOT NULL,
+    code TEXT NOT NULL,
+    rows BLOB NOT NULL
 );
 """
 
@@ -178,11 +185,32 @@ class RunHistory:
                     (key, spreadsheet_id, text),
                 )
 
+    def kept_rows(self, key: str, code: str) -> bytes | None:
+        """
+        The rows the last process that ran this spreadsheet checked (`sync.run.loop`), if that
+        process ran the same planning code: a new process then checks only the rows edited
+        since, not all of them again.
+        """
+        with self._connect() as db:
+            row = db.execute(
+                "SELECT rows FROM kept_rows WHERE hint_key = ? AND code = ?", (key, code)
+            ).fetchone()
+        return None if row is None else bytes(row[0])
+
+    def remember_kept_rows(self, key: str, spreadsheet_id: str, code: str, rows: bytes) -> None:
+        """Keep a spreadsheet's checked rows for the next process (replacing the last ones)."""
+        with self._connect() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO kept_rows VALUES (?, ?, ?, ?)",
+                (key, spreadsheet_id, code, rows),
+            )
+
     def forget(self, spreadsheet_id: str) -> int:
         """Delete every run of one spreadsheet (`status --prune`); returns how many."""
         with self._connect() as db:
             db.execute("DELETE FROM title_hints WHERE spreadsheet_id = ?", (spreadsheet_id,))
             db.execute("DELETE FROM settled_reads WHERE spreadsheet_id = ?", (spreadsheet_id,))
+            db.execute("DELETE FROM kept_rows WHERE spreadsheet_id = ?", (spreadsheet_id,))
             return db.execute(
                 "DELETE FROM runs WHERE spreadsheet_id = ?", (spreadsheet_id,)
             ).rowcount

@@ -107,17 +107,61 @@ ROW_CACHE_LIMIT = 40_000
 """Checked rows the process keeps for later runs, over all spreadsheets (about 1.5 kB each)."""
 
 _ROW_CACHES: dict[tuple[str, ...], RowCache] = {}
+_KEPT_ELSEWHERE: dict[tuple[str, ...], Callable[[], bytes | None]] = {}
+"""Per spreadsheet, how to load the rows an earlier process kept (`restore_kept_rows`)."""
+
+
+def restore_kept_rows(settings: SyncSettings, load: Callable[[], bytes | None]) -> None:
+    """
+    Where the rows an earlier process kept for this spreadsheet are (`kept_rows_data`), unless
+    this process has its own. `load` is called only by a run that plans: a run that finds the
+    sheet unchanged never reads them, nor loads the rules to unpack them.
+    """
+    key = hint_key(settings)
+    if key not in _ROW_CACHES:
+        _KEPT_ELSEWHERE[key] = load
+
+
+def _restored(key: tuple[str, ...]) -> RowCache | None:
+    """The rows an earlier process kept, or None (none, or unusable: logged, nothing lost)."""
+    from sync.core.evaluate import RowCache
+
+    load = _KEPT_ELSEWHERE.pop(key, None)
+    if load is None:
+        return None
+    try:
+        data = load()
+        return RowCache.from_kept(data) if data else None
+    except Exception as exc:  # a damaged or foreign entry: this run checks every row
+        log.warning("kept_rows_unusable", error=f"{type(exc).__name__}: {exc}")
+        return None
+
+
+def kept_rows_data(settings: SyncSettings) -> bytes | None:
+    """
+    The rows this process keeps for this spreadsheet as bytes, for the next process (the run
+    history), packed if need be; None when no run here used them (nothing new to keep).
+    """
+    cache = _ROW_CACHES.get(hint_key(settings))
+    if cache is None:
+        return None
+    try:
+        return cache.kept()
+    except Exception as exc:  # a value pickle refuses: the next process checks every row
+        log.warning("kept_rows_not_packed", error=f"{type(exc).__name__}: {exc}")
+        return None
 
 
 def row_cache_for(settings: SyncSettings) -> RowCache:
     """
-    The rows this process checked for this spreadsheet, for its next run; the spreadsheets
-    run longest ago are let go once the process keeps more than `ROW_CACHE_LIMIT` rows.
+    The rows this process checked for this spreadsheet, for its next run (or those an earlier
+    process kept); the spreadsheets run longest ago are let go once the process keeps more
+    than `ROW_CACHE_LIMIT` rows.
     """
     from sync.core.evaluate import RowCache
 
     key = hint_key(settings)
-    cache = _ROW_CACHES.pop(key, None) or RowCache()
+    cache = _ROW_CACHES.pop(key, None) or _restored(key) or RowCache()
     _ROW_CACHES[key] = cache  # the newest last
     total = sum(map(len, _ROW_CACHES.values()))
     for other in list(_ROW_CACHES):
@@ -134,7 +178,8 @@ def pack_kept_rows() -> int:
     runs again (the service, once a run is over): a one-shot `sheetsync run` exits instead,
     and a run that found its sheet unchanged used nothing to give back.
     """
-    caches = [cache for cache in list(_ROW_CACHES.values()) if _packed(cache)]
+    # (A run's own step may have packed its rows already, to keep them in the run history.)
+    caches = [cache for cache in list(_ROW_CACHES.values()) if _packed(cache) or cache.unsettled]
     if caches:
         # A full collection also empties the free lists of tuples and lists that packing
         # refilled: each keeps thousands of small blocks spread over the heap.
@@ -157,6 +202,7 @@ def _packed(cache: RowCache) -> bool:
 def forget_row_caches() -> None:
     """Drop every kept row (tests start as a new process would)."""
     _ROW_CACHES.clear()
+    _KEPT_ELSEWHERE.clear()
 
 
 @contextmanager

@@ -25,10 +25,10 @@ from sync.core.errors import ConfigError, SpreadsheetNotFound
 from sync.core.settings import Config, SyncSettings
 from sync.run.history import RunHistory
 from sync.run.logconfig import get_logger
-from sync.run.loop import bangkok_now, run_sync
+from sync.run.loop import bangkok_now, kept_rows_data, restore_kept_rows, run_sync
 from sync.run.read import hint_key_text, restore_title_hint, title_hint_data
 from sync.run.report import RunReport
-from sync.run.settled import restore_settled, settled_text
+from sync.run.settled import code_fingerprint, restore_settled, settled_text
 
 if TYPE_CHECKING:
     from sync.core.round import Plan
@@ -128,6 +128,7 @@ def run_once(
     restore_title_hint(settings, kept_hint)
     kept_settled = history.settled_read(hint_key)
     restore_settled(settings, kept_settled)
+    restore_kept_rows(settings, lambda: history.kept_rows(hint_key, code_fingerprint()))
     try:
         if backend is None:
             with open_backend(config) as opened:
@@ -172,6 +173,11 @@ def run_once(
             settled = settled_text(settings)
             if settled != kept_settled:
                 history.remember_settled_read(hint_key, request.spreadsheet_id, settled)
+            rows = kept_rows_data(settings)
+            if rows is not None:
+                history.remember_kept_rows(
+                    hint_key, request.spreadsheet_id, code_fingerprint(), rows
+                )
         structlog.contextvars.unbind_contextvars("run_id", "spreadsheet")
 
 

@@ -44,10 +44,24 @@ _PLANNING_CODE = ("rules", "kpi", "sync.core")
 """Packages whose code decides a plan: a changed file there (an upgrade, an edit) re-plans."""
 
 
+_CHECKING_LIBRARIES = ("python-stdnum", "phonenumberslite", "email-validator", "geothai")
+"""Libraries whose releases can change a check's verdict (geothai ships data as patch releases)."""
+
+
 @functools.cache
-def _code_fingerprint() -> str:
-    """Size and modification time of every file of the planning code (once per process)."""
+def code_fingerprint() -> str:
+    """
+    Size and modification time of every file of the planning code, and the versions of the
+    libraries its checks use (once per process): what a kept result is only valid under.
+    """
     digest = hashlib.blake2b(digest_size=16)
+    from importlib.metadata import PackageNotFoundError, version
+
+    for library in _CHECKING_LIBRARIES:
+        try:
+            digest.update(f"{library}=={version(library)}\n".encode())
+        except PackageNotFoundError:
+            digest.update(f"{library} absent\n".encode())
     for name in _PLANNING_CODE:
         module = importlib.import_module(name)
         for root in getattr(module, "__path__", ()):
@@ -63,7 +77,7 @@ def settled_key(settings: SyncSettings, digest: str, today: date) -> str:
     if not digest:
         return ""
     material = "\n".join(
-        (_code_fingerprint(), repr(replace(settings, dry_run=False)), today.isoformat(), digest)
+        (code_fingerprint(), repr(replace(settings, dry_run=False)), today.isoformat(), digest)
     )
     return hashlib.blake2b(material.encode(), digest_size=16).hexdigest()
 

@@ -1,0 +1,190 @@
+"""
+A new `sheetsync run` process after a few edits checks about those rows only: the rows the last
+process checked are kept in the run history, under the planning code and libraries they were
+checked with; anything else there (another version, a damaged entry) only costs a run that
+checks every row.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+import structlog
+
+from rules import headers as h
+from sheets_emulator import people
+from sheets_emulator.http.server import EmulatorHandle
+from sync.core.cells import column_letter
+from sync.core.packed import load_kept
+from sync.core.settings import Config, ServiceConfig
+from sync.run import runner
+from sync.run.history import RunHistory
+from sync.run.loop import forget_row_caches
+from sync.run.read import forget_title_hints, hint_key_text
+from sync.run.runner import RunRequest, run_once, settings_for
+from sync.run.settled import code_fingerprint, forget_settled
+from tests.conftest import count_rows_checked
+
+
+@pytest.fixture
+def history(tmp_path: Path) -> RunHistory:
+    return RunHistory(tmp_path / "history.sqlite3")
+
+
+@pytest.fixture
+def one_shot(
+    emulator: EmulatorHandle, loaded: str, history: RunHistory, clock: Callable[[], datetime]
+) -> Callable[..., Any]:
+    """`sheetsync run` in a new process: nothing in memory, only the run history."""
+    config = Config(service=ServiceConfig(endpoint=emulator.base_url, history=history.path))
+
+    def run(*, dry_run: bool = False) -> Any:
+        forget_row_caches()
+        forget_settled()
+        forget_title_hints()
+        return run_once(
+            config, RunRequest(spreadsheet_id=loaded, dry_run=dry_run), history=history, clock=clock
+        )
+
+    return run
+
+
+@pytest.fixture
+def checked(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
+    counts = {"rows": 0}
+    count_rows_checked(monkeypatch, counts)
+    return counts
+
+
+def _key(emulator: EmulatorHandle, loaded: str, history: RunHistory) -> str:
+    config = Config(service=ServiceConfig(endpoint=emulator.base_url, history=history.path))
+    return hint_key_text(settings_for(config, RunRequest(spreadsheet_id=loaded)))
+
+
+def _edit_a_name(emulator: EmulatorHandle, loaded: str) -> None:
+    header = emulator.store.get_values(loaded, "ศก.3", "3:3")[0]
+    name = column_letter(header.index(h.FULL_NAME))
+    people.type_value(emulator.store, loaded, "ศก.3", f"{name}5", "สมหญิง แก้ชื่อใหม่")
+
+
+def test_a_new_process_checks_only_the_row_edited_since_the_last(
+    emulator: EmulatorHandle,
+    loaded: str,
+    history: RunHistory,
+    one_shot: Callable[..., Any],
+    checked: dict[str, int],
+) -> None:
+    first = one_shot()
+    assert "ok" == first.outcome and checked["rows"] == 140
+    assert history.kept_rows(_key(emulator, loaded, history), code_fingerprint())
+    _edit_a_name(emulator, loaded)
+    checked["rows"] = 0
+
+    edited = one_shot()
+
+    assert "ok" == edited.outcome and edited.cells_written > 0
+    assert 1 == checked["rows"]  # of 140: the others came from the history
+    history.forget(loaded)  # and a run from nothing finds the sheet right
+    checked["rows"] = 0
+    assert 0 == one_shot().cells_written
+    assert checked["rows"] == 140
+
+
+def test_an_unchanged_sheet_neither_loads_nor_rewrites_the_kept_rows(
+    history: RunHistory,
+    one_shot: Callable[..., Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    one_shot()
+    one_shot()  # settles: the next unchanged run stops after its read
+    calls: list[str] = []
+    for name in ("kept_rows", "remember_kept_rows"):
+        method = getattr(history, name)
+        monkeypatch.setattr(
+            history, name, lambda *a, _m=method, _n=name: calls.append(_n) or _m(*a)
+        )
+
+    again = one_shot()
+
+    assert ("ok", 1, 0) == (again.outcome, again.reads, again.writes)
+    assert [] == calls
+
+
+def test_rows_kept_by_other_code_or_libraries_are_not_used(
+    emulator: EmulatorHandle,
+    loaded: str,
+    history: RunHistory,
+    one_shot: Callable[..., Any],
+    checked: dict[str, int],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    one_shot()
+    _edit_a_name(emulator, loaded)
+    monkeypatch.setattr(runner, "code_fingerprint", lambda: "an upgraded geothai")
+    checked["rows"] = 0
+
+    assert "ok" == one_shot().outcome
+    assert 140 == checked["rows"]
+
+
+def test_a_damaged_entry_is_logged_and_every_row_is_checked(
+    emulator: EmulatorHandle,
+    loaded: str,
+    history: RunHistory,
+    one_shot: Callable[..., Any],
+    checked: dict[str, int],
+) -> None:
+    one_shot()
+    key = _key(emulator, loaded, history)
+    history.remember_kept_rows(key, loaded, code_fingerprint(), b"\x80\x05not a pickle")
+    _edit_a_name(emulator, loaded)
+    checked["rows"] = 0
+
+    with structlog.testing.capture_logs() as logs:
+        report = one_shot()
+
+    assert "ok" == report.outcome
+    assert 140 == checked["rows"]
+    assert ["kept_rows_unusable"] == [e["event"] for e in logs if e["log_level"] == "warning"]
+    assert load_kept(history.kept_rows(key, code_fingerprint()) or b"")  # replaced, usable
+
+
+class _Planted:
+    """What a hostile entry would hold: a call made while it is unpickled."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (os.mkdir, (str(self.path),))
+
+
+def test_an_entry_naming_any_other_class_or_function_is_refused_not_run(
+    tmp_path: Path,
+) -> None:
+    planted = tmp_path / "planted"
+    data = pickle.dumps((1, _Planted(planted), {}, 0, b""))
+    with pytest.raises(ValueError, match="may not name"):
+        load_kept(data)
+    assert not planted.exists()
+
+
+def test_a_dry_run_keeps_nothing_and_pruning_forgets_the_rows(
+    emulator: EmulatorHandle,
+    loaded: str,
+    history: RunHistory,
+    one_shot: Callable[..., Any],
+) -> None:
+    key = _key(emulator, loaded, history)
+    one_shot(dry_run=True)
+    assert history.kept_rows(key, code_fingerprint()) is None
+    one_shot()
+    assert history.kept_rows(key, code_fingerprint()) is not None
+    history.forget(loaded)  # `status --prune`
+    assert history.kept_rows(key, code_fingerprint()) is None
