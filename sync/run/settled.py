@@ -9,8 +9,9 @@ code — its plan would be empty again. The run ends there and reports that run'
 decoding, checking, computing or diffing one row (issue: cost follows change).
 
 The key is a digest of the read's bytes (`sync.core.sheet.ValuesRead`) with the settings, the
-date and the planning code's files; any edit anywhere in the read tabs, a new day, another
-setting or another version of the rules changes it, and the run plans as always. Kept in memory
+date, the planning code's files and the versions of the libraries its checks use; any edit
+anywhere in the read tabs, a new day, another setting or another version of the rules or of
+their data (geothai's places) changes it, and the run plans as always. Kept in memory
 for the service's next run and in the run history for a new `sheetsync run` process.
 """
 

@@ -15,6 +15,7 @@ from sheets_emulator.http.server import EmulatorHandle
 from sync.core.cells import column_letter
 from sync.core.settings import Config
 from sync.run import loop
+from sync.run.settled import forget_settled
 from sync.service.scheduler import SyncService
 from tests.conftest import count_rows_checked
 
@@ -42,3 +43,29 @@ def test_the_service_packs_the_kept_rows_once_a_run_is_over(
     assert report is not None and "ok" == report.outcome and report.cells_written > 0
     assert 1 == checked["rows"]  # the rows came back from their packed form
     assert cache.packed is not None  # and are packed again
+
+
+def test_a_restarted_service_takes_the_rows_its_last_process_kept(
+    emulator: EmulatorHandle,
+    sheet_ids: list[str],
+    make_config: Callable[..., Config],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    sid = sheet_ids[0]
+    config = make_config([sid])
+    assert "ok" == SyncService(config).run_job(sid, "manual").outcome  # type: ignore[union-attr]
+    assert (
+        1 == len(loop._ROW_CACHES) and not loop._ROW_CACHES[next(iter(loop._ROW_CACHES))].unsettled
+    )
+    loop.forget_row_caches()  # the process ends; the run history stays
+    forget_settled()
+
+    header = emulator.store.get_values(sid, "ศก.2", "3:3")[0]
+    email = column_letter(header.index(h.EMAIL))
+    people.type_value(emulator.store, sid, "ศก.2", f"{email}5", "ไม่ใช่อีเมล")
+    checked = {"rows": 0}
+    count_rows_checked(monkeypatch, checked)
+    report = SyncService(config).run_job(sid, "manual")
+
+    assert report is not None and "ok" == report.outcome and report.cells_written > 0
+    assert 1 == checked["rows"]
