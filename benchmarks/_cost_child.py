@@ -171,10 +171,11 @@ def emulator_counters(base_url: str, *, reset: bool = False) -> dict[str, Any]:
     return counters
 
 
-def edit_people_cells(client: Any, sid: str, count: int, rows: int) -> list[str]:
+def edit_people_cells(client: Any, sid: str, count: int, rows: int, shift: int = 0) -> list[str]:
     """
     Change one person-entered number in `count` rows spread over the regional tabs, as people
-    typing would (through the API, before the run); return the cells edited.
+    typing would (through the API, before the run); return the cells edited. Another `shift`
+    types other numbers into the same cells (a later edit of the same rows).
     """
     spreadsheet = client.open_by_key(sid)
     regions = [w.title for w in spreadsheet.worksheets() if w.title.startswith("ศก.")]
@@ -187,7 +188,7 @@ def edit_people_cells(client: Any, sid: str, count: int, rows: int) -> list[str]
         column = header.index(EDITED_HEADER) + 1
         row = 4 + (i * 97) % rows  # spread over the tab
         cells.append(f"'{region}'!{rowcol_to_a1(row, column)}")
-        data.append({"range": cells[-1], "values": [[150_000 + 37 * i]]})
+        data.append({"range": cells[-1], "values": [[150_000 + 37 * i + shift]]})
     spreadsheet.values_batch_update({"valueInputOption": "RAW", "data": data})
     return cells
 

@@ -134,6 +134,7 @@ class CliSheet:
         if not Path(where).resolve().is_relative_to(tree.resolve()):
             raise SystemExit(f"sheetsync would import sync.cli from {where}, not from {tree}")
         served, _ = stack.enter_context(emulator_process(rows))
+        self.served, self.rows = served, rows
         self.folder = stack.enter_context(tempfile.TemporaryDirectory())
         config = Path(self.folder) / "sheetsync.toml"
         config.write_text(
@@ -161,7 +162,28 @@ class CliSheet:
         cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
         if done.returncode:
             raise SystemExit(f"sheetsync run ({self.tree}) failed:\n{done.stderr[-3000:]}")
+        self.last_report = done.stdout
         return wall, cpu, done.stderr
+
+    def cells_written(self) -> int:
+        """Cells the last run wrote, from its `--json` report."""
+        report = json.loads(self.last_report)
+        runs = report if isinstance(report, list) else report.get("runs", [report])
+        return sum(int(run.get("cells_written", 0)) for run in runs)
+
+    def edit(self, turn: int) -> None:
+        """People type other numbers into 10 rows (one or two per tab) before the next run."""
+        from _cost_child import EDITED_ROWS, edit_people_cells
+
+        from sync.backends.endpoint import make_gspread_client
+
+        client = make_gspread_client(self.served.base_url, timeout=600)
+        try:
+            edit_people_cells(
+                client, self.served.spreadsheet_id, EDITED_ROWS, self.rows, 1_000 * (turn + 1)
+            )
+        finally:
+            client.http_client.session.close()
 
     def imports_s(self) -> float:
         """Seconds of imports in one more run (PYTHONPROFILEIMPORTTIME; that run is not timed)."""
@@ -172,7 +194,8 @@ class CliSheet:
 
 def cli_runs(trees: dict[str, Path], rows: int, repeat: int) -> dict[str, dict[str, Any]]:
     """
-    Wall time of `sheetsync run` on an unchanged sheet, per tree (median of `repeat`).
+    Wall time of `sheetsync run` on an unchanged sheet, then after 10 people's cells changed
+    (new numbers each time), per tree (medians of `repeat`).
 
     One run first brings each sheet up to date and one more, untimed, lets it settle (the
     first unchanged run after a sync measured up to a second slower, on either tree); then the
@@ -190,9 +213,24 @@ def cli_runs(trees: dict[str, Path], rows: int, repeat: int) -> dict[str, dict[s
                 wall, cpu, _ = sheets[label].run()
                 figures[label]["walls_s"].append(wall)
                 figures[label]["cpus_s"].append(cpu)
+        for label in labels:
+            figures[label].update(changed_walls_s=[], changed_cpus_s=[])
+        for turn in range(repeat):  # then after 10 people's cells changed, each time anew
+            for label in labels if turn % 2 == 0 else labels[::-1]:
+                sheets[label].edit(turn)
+                wall, cpu, _ = sheets[label].run()
+                if not sheets[label].cells_written():
+                    raise SystemExit(f"sheetsync run ({label}) wrote nothing after 10 edits")
+                figures[label]["changed_walls_s"].append(wall)
+                figures[label]["changed_cpus_s"].append(cpu)
         for label, sheet in sheets.items():
-            figures[label]["wall_s"] = statistics.median(figures[label]["walls_s"])
-            figures[label]["cpu_s"] = statistics.median(figures[label]["cpus_s"])
+            for median, samples in (
+                ("wall_s", "walls_s"),
+                ("cpu_s", "cpus_s"),
+                ("changed_wall_s", "changed_walls_s"),
+                ("changed_cpu_s", "changed_cpus_s"),
+            ):
+                figures[label][median] = statistics.median(figures[label][samples])
             figures[label]["imports_s"] = sheet.imports_s()
     return figures
 
@@ -351,6 +389,8 @@ def rows_of_table(rows: int, big: int | None) -> list[Row]:
         Row("changed.pack_cpu_s", "  then packing kept rows, giving memory back: CPU", "s"),
         Row("changed.requests", "  10 changed rows, in the service: requests", "req",
             "≤ 4 †", lambda v: v <= 4),
+        Row("cli.changed_wall_s", "10 changed rows, `sheetsync run` fresh process: wall", "s"),
+        Row("cli.changed_cpu_s", "  CPU of that process (user + system)", "s"),
         Row("domain.cold_rows_per_s", "domain core, cold rows/s (bench_domain.py)", "rows/s",
             "≥ 20,000", lambda v: v >= 20_000),
         Row("domain.cached_row_us", "  a row with every cell's result cached", "µs"),
@@ -441,6 +481,8 @@ def main() -> None:
                 for label, cli in cli_runs(trees, args.rows, args.repeat).items():
                     samples[label]["cli.wall_s"] = cli["walls_s"]
                     samples[label]["cli.cpu_s"] = cli["cpus_s"]
+                    samples[label]["cli.changed_wall_s"] = cli["changed_walls_s"]
+                    samples[label]["cli.changed_cpu_s"] = cli["changed_cpus_s"]
                     samples[label]["cli.imports_s"] = [cli["imports_s"]]
                 log(f"  cli      {'all':8s} {time.perf_counter() - clock:6.1f} s")
                 continue

@@ -46,6 +46,7 @@ def test_bench_cost_reports_every_figure_on_a_tiny_sheet() -> None:
     assert now["unchanged.requests"] == 1
     assert now["changed.requests"] > 1  # the 10 edits were seen and answered with a write
     assert now["cli.wall_s"] > now["cli.imports_s"] > 0
+    assert now["cli.changed_wall_s"] > 0  # (the benchmark stops if that run wrote nothing)
     assert now["domain.cold_rows_per_s"] > 0
     assert now["domain.floor_rows_per_s"] > 0  # the engine floor beside the cold rate
     assert "first.pack_cpu_s" in now  # the service packs its kept rows: measured on its own
