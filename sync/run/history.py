@@ -1,6 +1,7 @@
 """
 Run history in an embedded SQLite file: what every run did, for `status` and `history`, and
-what a new process starts from (tab titles, the last unchanged read, the rows last checked).
+what a new process starts from (tab titles, the last unchanged read); the rows last checked
+are kept beside it in a file of their own, readable by its owner only.
 
 Run times live here, not in the spreadsheet: a run that changes nothing must write nothing
 to the sheet (domain spec §7), yet operators still need to see that it ran.
@@ -9,7 +10,9 @@ to the sheet (domain spec §7), yet operators still need to see that it ran.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
+import stat
 from collections.abc import Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
@@ -44,6 +47,9 @@ CREATE TABLE IF NOT EXISTS settled_reads (
     spreadsheet_id TEXT NOT NULL,
     settled_json TEXT NOT NULL
 );
+"""
+
+ROWS_SCHEMA = """
 CREATE TABLE IF NOT EXISTS kept_rows (
     hint_key TEXT PRIMARY KEY,
     spreadsheet_id TEXT NOT NULL,
@@ -76,13 +82,26 @@ class RunHistory:
 
     def __init__(self, path: Path) -> None:
         self.path = path
+        self.rows_path = path.with_name(f"{path.stem}.rows{path.suffix}")
+        """The rows last checked, kept apart: they hold participants' national IDs."""
         path.parent.mkdir(parents=True, exist_ok=True)
         with self._connect() as db:
             db.executescript(SCHEMA)
 
     @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        with closing(sqlite3.connect(self.path, timeout=30)) as db, db:
+    def _connect(self, path: Path | None = None) -> Iterator[sqlite3.Connection]:
+        with closing(sqlite3.connect(path or self.path, timeout=30)) as db, db:
+            yield db
+
+    @contextmanager
+    def _rows(self) -> Iterator[sqlite3.Connection]:
+        """
+        The file of kept rows, readable by its owner only (created so, tightened if it was
+        not): unlike the runs, it holds personal data (national IDs, tax IDs) of every row.
+        """
+        _owner_only(self.rows_path)
+        with self._connect(self.rows_path) as db:
+            db.executescript(ROWS_SCHEMA)
             yield db
 
     def record(self, report: RunReport, *, label: str = "", trigger: str = "manual") -> None:
@@ -191,7 +210,9 @@ class RunHistory:
         process ran the same planning code: a new process then checks only the rows edited
         since, not all of them again.
         """
-        with self._connect() as db:
+        if not self.rows_path.exists():
+            return None
+        with self._rows() as db:
             row = db.execute(
                 "SELECT rows FROM kept_rows WHERE hint_key = ? AND code = ?", (key, code)
             ).fetchone()
@@ -199,7 +220,7 @@ class RunHistory:
 
     def remember_kept_rows(self, key: str, spreadsheet_id: str, code: str, rows: bytes) -> None:
         """Keep a spreadsheet's checked rows for the next process (replacing the last ones)."""
-        with self._connect() as db:
+        with self._rows() as db:
             db.execute(
                 "INSERT OR REPLACE INTO kept_rows VALUES (?, ?, ?, ?)",
                 (key, spreadsheet_id, code, rows),
@@ -207,10 +228,12 @@ class RunHistory:
 
     def forget(self, spreadsheet_id: str) -> int:
         """Delete every run of one spreadsheet (`status --prune`); returns how many."""
+        if self.rows_path.exists():
+            with self._rows() as db:
+                db.execute("DELETE FROM kept_rows WHERE spreadsheet_id = ?", (spreadsheet_id,))
         with self._connect() as db:
             db.execute("DELETE FROM title_hints WHERE spreadsheet_id = ?", (spreadsheet_id,))
             db.execute("DELETE FROM settled_reads WHERE spreadsheet_id = ?", (spreadsheet_id,))
-            db.execute("DELETE FROM kept_rows WHERE spreadsheet_id = ?", (spreadsheet_id,))
             return db.execute(
                 "DELETE FROM runs WHERE spreadsheet_id = ?", (spreadsheet_id,)
             ).rowcount
@@ -229,6 +252,15 @@ class RunHistory:
                 (per_spreadsheet,),
             ).fetchall()
         return [_row(row) for row in rows]
+
+
+def _owner_only(path: Path) -> None:
+    """Create `path` readable and writable by its owner only, or take others' access away."""
+    try:
+        os.close(os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600))
+    except FileExistsError:
+        if os.name == "posix" and path.stat().st_mode & (stat.S_IRWXG | stat.S_IRWXO):
+            path.chmod(0o600)
 
 
 def _row(row: Sequence[Any]) -> HistoryRow:

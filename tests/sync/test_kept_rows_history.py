@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import os
 import pickle
+import sqlite3
+import stat
 from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
@@ -188,3 +190,19 @@ def test_a_dry_run_keeps_nothing_and_pruning_forgets_the_rows(
     assert history.kept_rows(key, code_fingerprint()) is not None
     history.forget(loaded)  # `status --prune`
     assert history.kept_rows(key, code_fingerprint()) is None
+
+
+@pytest.mark.skipif(os.name != "posix", reason="file modes are POSIX")
+def test_the_kept_rows_sit_apart_from_the_runs_readable_by_their_owner_only(
+    history: RunHistory, one_shot: Callable[..., Any]
+) -> None:
+    """They hold every participant's national ID; the runs (for `status`) do not."""
+    history.rows_path.touch(mode=0o644)
+    history.rows_path.chmod(0o644)  # as a careless copy would leave it
+
+    one_shot()
+
+    assert 0o600 == stat.S_IMODE(history.rows_path.stat().st_mode)
+    with sqlite3.connect(history.path) as db:
+        tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master")}
+    assert "kept_rows" not in tables
