@@ -458,3 +458,24 @@ def test_no_key_material_is_committed(tally: Tally) -> None:
         found = PRIVATE_KEY_BLOCK.search(text)
         tally.record(found is None, f"{path.relative_to(ROOT)} holds a private key block")
     tally.assert_clean()
+
+
+def test_the_run_history_holds_no_personal_data_and_the_kept_rows_are_private(
+    tmp_path: Path,
+) -> None:
+    """
+    `status` reads the run history; the rows a run keeps for the next process (with their
+    national IDs) sit in their own file, which only its owner may read.
+    """
+    demo = generate_spreadsheet(rows_per_region=6, seed=43)
+    history = tmp_path / "h.sqlite3"
+    with run_emulator() as emulator:
+        sid = load_demo(emulator.store, demo)
+        config = Config(service=ServiceConfig(endpoint=emulator.base_url, history=history))
+        assert "ok" == run_once(config, RunRequest(spreadsheet_id=sid), clock=fixed_clock).outcome
+    ids = {v for v in personal_values(demo.tabs) if v.isdigit() and len(v) == 13}
+    rows = history.with_name("h.rows.sqlite3")
+    assert ids and rows.exists()
+    text = history.read_bytes().decode("utf-8", "replace")
+    assert [] == [i for i in ids if i in text]
+    assert 0 == rows.stat().st_mode & 0o077
