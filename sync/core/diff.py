@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 import operator
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Collection, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from difflib import SequenceMatcher
@@ -21,10 +21,10 @@ import msgspec
 from sync.core.cells import (
     CellValue,
     Formula,
-    as_read,
     cell_at,
     cells_as_read,
     column_letter,
+    row_as_read,
     same_value,
     shows,
     to_extended,
@@ -77,11 +77,13 @@ def diff_grid(
     current: Sequence[Sequence[Any]],
     wanted: Sequence[Sequence[CellValue]],
     skip: Collection[tuple[int, int]] = frozenset(),
+    alike: Container[int] = frozenset(),
 ) -> tuple[list[CellChange], list[CellChange]]:
     """
     Changes that make a worker-owned tab show `wanted` and nothing else (cells not wanted are
     cleared, `skip` cells are left alone), and the padding that fills each changed row out to
-    the width of the tab's wanted cells.
+    the width of the tab's wanted cells. Rows in `alike` are known to read exactly as wanted
+    (`ListMoves.alike`): they are not compared again.
 
     Row by row, with no (row, column) map of the whole tab: an unchanged row costs one tuple
     comparison, and a row with nothing read yet (every row of a first run) is its non-blank
@@ -102,8 +104,10 @@ def diff_grid(
             while last >= 0 and (values[last] is None or values[last] == ""):
                 last -= 1
             top = max(top, last)
+            if r in alike:
+                continue
             size = max(len(line), 1 + last)
-            shown = tuple(map(as_read, values[:size]))
+            shown = tuple(row_as_read(values[:size]))
             if shows(cells_as_read(line, range(size)), shown + (None,) * (size - len(shown))):
                 continue
         want = {c: v for c, v in enumerate(values) if v is not None and v != ""}
@@ -433,6 +437,9 @@ class ListMoves:
     shifted: list[list[Any]]
     inserted: int
     """Rows the gaps added to the tab (an insert grows the grid)."""
+    alike: frozenset[int] = frozenset()
+    """With no moves: the rows (numbered as in the sheet) already read exactly as wanted,
+    which the cell diff then need not compare again (`diff_grid`'s `alike`)."""
 
 
 def _opcodes(have: list[bytes], want: list[bytes]) -> list[tuple[str, int, int, int, int]]:
@@ -486,15 +493,22 @@ def list_moves(
     # A row's key: its cells as a read shows them, in JSON (which tells 1, 1.0 and True apart).
     have = [msgspec.json.encode(cells_as_read(row, range(width))) for row in rows]
     want = [
-        msgspec.json.encode(
-            [as_read(row[c]) if c < len(row) else None for c in range(width)], enc_hook=repr
-        )
+        msgspec.json.encode(row_as_read(row[:width]) + [None] * (width - len(row)), enc_hook=repr)
         for row in wanted[start:]
     ]
     blocks = _opcodes(have, want)
     moved = sum(i2 - i1 for tag, i1, i2, j1, _ in blocks if tag == "equal" and i1 != j1)
     if moved < min_moved:
-        return ListMoves([], current, 0)
+        # A row whose key is the wanted row's at the same place reads as wanted, unless it
+        # holds something beyond the list's width (the key does not see that far).
+        alike = frozenset(
+            start + 1 + i
+            for tag, i1, i2, j1, _ in blocks
+            if tag == "equal" and i1 == j1
+            for i in range(i1, i2)
+            if len(rows[i]) <= width
+        )
+        return ListMoves([], current, 0, alike)
     requests: list[dict[str, Any]] = []
     shifted: list[list[Any]] = list(rows)
     inserted = 0

@@ -27,11 +27,11 @@ from rules import headers as h
 from sync.core import setup as setup_mod
 from sync.core.cells import (
     CellValue,
-    as_read,
     cell_at,
     cells_as_read,
     column_letter,
     hyperlink,
+    row_as_read,
     same_value,
     shows,
 )
@@ -142,9 +142,7 @@ class _BlockRows:
         # first run) cost two tuple comparisons, not a comparison per cell.
         line = tab.grid[row.row - 1] if row.row <= len(tab.grid) else ()
         current = cells_as_read(line, self.columns)
-        shown = tuple(  # as_read, with text and blanks (most of a block) done inline
-            [(v or None) if type(v) is str else None if v is None else as_read(v) for v in wanted]
-        )
+        shown = tuple(row_as_read(wanted))
         if shows(current, shown):
             return [], []
         title, number, columns = tab.title, row.row, self.columns
@@ -483,6 +481,7 @@ def _cell_changes(
             compiled_title,
             moves.shifted if moves is not None and moved else compiled_current,
             compiled_grid,
+            alike=moves.alike if moves is not None and not moved else frozenset(),
         ),
         remember=not moved,  # compared with the list as its moves leave it, not as read
     )

@@ -12,7 +12,7 @@ from decimal import Decimal
 
 from rules.header_map import map_headers
 from sync.core.cells import as_read, cells_as_read, read_back, same_value, shows
-from sync.core.diff import _opcodes, batches, list_moves
+from sync.core.diff import _opcodes, batches, diff_grid, list_moves
 from sync.core.evaluate import RowCells, _row_digest
 from sync.core.sheet import ValuesRead
 
@@ -178,3 +178,40 @@ def test_list_opcodes_turn_the_rows_read_into_the_rows_wanted() -> None:
         assert [b[3] for b in blocks[1:]] == [b[4] for b in blocks[:-1]]
     same = [b"a", b"b", b"c"] * 1000
     assert [("equal", 0, 3000, 0, 3000)] == _opcodes(same, list(same))
+
+
+def test_rows_the_list_moves_find_alike_need_no_cell_diff() -> None:
+    """
+    With no moves, the compiled list's rows that read as wanted are not compared again, and the
+    changes and padding are exactly those of the full comparison: a changed, a stray and a
+    typed-beyond-the-list cell included.
+    """
+    rng = random.Random(11)
+    values: list[object] = ["ก", "", None, 1, 1.0, True, Decimal("2.50"), "x"]
+    for _ in range(200):
+        width = rng.randrange(2, 6)
+        wanted = [[f"h{c}" for c in range(width)]] + [
+            [rng.choice(values) for _ in range(width)] for _ in range(rng.randrange(0, 25))
+        ]
+        read = [[_as_the_api_sends(v) for v in row] for row in wanted]
+        for _ in range(rng.randrange(0, 4)):  # people (or an old run) left other cells
+            row = read[rng.randrange(len(read))]
+            spot = rng.randrange(width + 2)
+            row.extend([""] * (spot + 1 - len(row)))
+            row[spot] = rng.choice(["zz", 7, ""])
+        moves = list_moves(1, read, wanted, first_row=2, width=width)
+        if moves.requests:
+            continue
+        assert moves.alike <= set(range(2, len(read) + 1))
+        assert diff_grid("t", read, wanted) == diff_grid("t", read, wanted, alike=moves.alike)
+    same = [["h"], ["ก"], ["ข"]]
+    assert {2, 3} == list_moves(1, same, same, first_row=2, width=1).alike
+
+
+def _as_the_api_sends(value: object) -> object:
+    """A written value as a read returns it: blanks as "", numbers as JSON numbers."""
+    if value is None or value == "" or isinstance(value, str | bool):
+        return "" if value is None else value
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else value
+    return as_read(value)  # type: ignore[arg-type]
