@@ -5,6 +5,7 @@ One on-demand run as the CLI and the scheduler start it: config in, report and h
 from __future__ import annotations
 
 import os
+import sqlite3
 import stat
 import time
 import uuid
@@ -175,9 +176,12 @@ def run_once(
                 history.remember_settled_read(hint_key, request.spreadsheet_id, settled)
             rows = kept_rows_data(settings)
             if rows is not None:
-                history.remember_kept_rows(
-                    hint_key, request.spreadsheet_id, code_fingerprint(), rows
-                )
+                try:
+                    history.remember_kept_rows(
+                        hint_key, request.spreadsheet_id, code_fingerprint(), rows
+                    )
+                except (OSError, sqlite3.Error) as exc:  # only costs the next process time
+                    log.warning("kept_rows_not_saved", error=f"{type(exc).__name__}: {exc}")
         structlog.contextvars.unbind_contextvars("run_id", "spreadsheet")
 
 

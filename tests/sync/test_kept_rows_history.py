@@ -206,3 +206,17 @@ def test_the_kept_rows_sit_apart_from_the_runs_readable_by_their_owner_only(
     with sqlite3.connect(history.path) as db:
         tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master")}
     assert "kept_rows" not in tables
+
+
+def test_rows_that_cannot_be_kept_only_cost_the_next_process_time(
+    loaded: str, history: RunHistory, one_shot: Callable[..., Any]
+) -> None:
+    history.rows_path.mkdir()  # in the way: no database can be opened there
+
+    with structlog.testing.capture_logs() as logs:
+        report = one_shot()
+
+    assert "ok" == report.outcome and report.cells_written > 0
+    warned = [e["event"] for e in logs if e["log_level"] == "warning"]
+    assert ["kept_rows_unusable", "kept_rows_not_saved"] == warned  # read, then written
+    assert [report.run_id] == [run.run_id for run in history.runs(spreadsheet_id=loaded)]
