@@ -20,6 +20,18 @@ from sync.service.scheduler import SyncService
 from tests.conftest import count_rows_checked
 
 
+def _mistype_an_email(
+    emulator: EmulatorHandle, sid: str, monkeypatch: pytest.MonkeyPatch
+) -> dict[str, int]:
+    """A person types a bad e-mail into one row; the rows the rules check from now on."""
+    header = emulator.store.get_values(sid, "ศก.2", "3:3")[0]
+    email = column_letter(header.index(h.EMAIL))
+    people.type_value(emulator.store, sid, "ศก.2", f"{email}5", "ไม่ใช่อีเมล")  # a finding
+    checked = {"rows": 0}
+    count_rows_checked(monkeypatch, checked)
+    return checked
+
+
 def test_the_service_packs_the_kept_rows_once_a_run_is_over(
     emulator: EmulatorHandle,
     sheet_ids: list[str],
@@ -33,11 +45,7 @@ def test_the_service_packs_the_kept_rows_once_a_run_is_over(
     assert cache.packed is not None and cache.packed.rows > 0
     assert not cache.current and not cache.tabs
 
-    header = emulator.store.get_values(sid, "ศก.2", "3:3")[0]
-    email = column_letter(header.index(h.EMAIL))
-    people.type_value(emulator.store, sid, "ศก.2", f"{email}5", "ไม่ใช่อีเมล")  # a finding
-    checked = {"rows": 0}
-    count_rows_checked(monkeypatch, checked)
+    checked = _mistype_an_email(emulator, sid, monkeypatch)
     report = service.run_job(sid, "manual")
 
     assert report is not None and "ok" == report.outcome and report.cells_written > 0
@@ -60,11 +68,7 @@ def test_a_restarted_service_takes_the_rows_its_last_process_kept(
     loop.forget_row_caches()  # the process ends; the run history stays
     forget_settled()
 
-    header = emulator.store.get_values(sid, "ศก.2", "3:3")[0]
-    email = column_letter(header.index(h.EMAIL))
-    people.type_value(emulator.store, sid, "ศก.2", f"{email}5", "ไม่ใช่อีเมล")
-    checked = {"rows": 0}
-    count_rows_checked(monkeypatch, checked)
+    checked = _mistype_an_email(emulator, sid, monkeypatch)
     report = SyncService(config).run_job(sid, "manual")
 
     assert report is not None and "ok" == report.outcome and report.cells_written > 0
