@@ -38,6 +38,8 @@ from gspread.utils import rowcol_to_a1
 
 PAGE_MIB = os.sysconf("SC_PAGE_SIZE") / 2**20
 EDITED_ROWS = 10
+LATER_EDITED_RUNS = 12
+"""Runs after edits that follow the three measured ones, for the service's RSS over time."""
 EDITED_HEADER = "ยอดขายหลัง (บาท/เดือน)"
 """The column people edit between runs: sales after the project, a number that KPIs use."""
 PHASES = {
@@ -267,6 +269,17 @@ def measure(tree: Path, base_url: str, sid: str, rows: int) -> dict[str, Any]:
     result["edited"] = edit_people_cells(client, sid, EDITED_ROWS, rows)
     one_run("changed")
     result["rss_after_three_mib"] = rss_mib()
+    # A service runs all day: more runs after edits (other numbers each time), the live
+    # memory between them constant, show whether its RSS settles or keeps creeping.
+    later = []
+    for turn in range(LATER_EDITED_RUNS):
+        edit_people_cells(client, sid, EDITED_ROWS, rows, shift=1_000 * (turn + 1))
+        loop.run_sync(backend, settings)
+        pack = getattr(loop, "pack_kept_rows", None)
+        if pack is not None:
+            pack()
+        later.append(rss_mib())
+    result["rss_later_mib"] = later
     try:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
         result["rss_trimmed_mib"] = rss_mib()

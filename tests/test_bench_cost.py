@@ -49,4 +49,5 @@ def test_bench_cost_reports_every_figure_on_a_tiny_sheet() -> None:
     assert now["cli.changed_wall_s"] > 0  # (the benchmark stops if that run wrote nothing)
     assert now["domain.cold_rows_per_s"] > 0
     assert now["domain.floor_rows_per_s"] > 0  # the engine floor beside the cold rate
+    assert now["service.rss_after_fifteen_mib"] > 0  # the service's RSS over many runs
     assert "first.pack_cpu_s" in now  # the service packs its kept rows: measured on its own
