@@ -47,6 +47,7 @@ from sync.run.gcpause import gc_paused
 from sync.run.logconfig import get_logger
 from sync.run.memory import give_back_memory
 from sync.run.read import (
+    copy_title_hints,
     drop_title_hint,
     hint_key,
     read_snapshot,
@@ -57,7 +58,13 @@ from sync.run.read import (
     titles_of,
 )
 from sync.run.report import RegionCounts, RunReport
-from sync.run.settled import remember_settled, report_settled, settled_figures, settled_key
+from sync.run.settled import (
+    copy_settled,
+    remember_settled,
+    report_settled,
+    settled_figures,
+    settled_key,
+)
 
 if TYPE_CHECKING:
     from sync.core.evaluate import RowCache
@@ -186,6 +193,9 @@ def pack_kept_rows() -> int:
         give_back_memory()
         for cache in caches:
             cache.settle()
+        # What else the run left for the next one, copied now for the same reason.
+        copy_settled()
+        copy_title_hints()
         give_back_memory()
     return len(caches)
 

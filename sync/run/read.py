@@ -68,6 +68,13 @@ def remember_titles(settings: SyncSettings, titles: Titles) -> None:
         _TITLE_HINTS[hint_key(settings)] = titles
 
 
+def copy_title_hints() -> None:
+    """Copy every remembered title hint into fresh memory (as `settled.copy_settled`)."""
+    from sync.core.packed import fresh_copy
+
+    _TITLE_HINTS.update(fresh_copy(dict(_TITLE_HINTS)))
+
+
 def forget_title_hints() -> None:
     """Drop every remembered title (tests start without another run's hints)."""
     _TITLE_HINTS.clear()

@@ -118,6 +118,17 @@ def report_settled(report: RunReport, figures: dict[str, Any]) -> None:
     report.layout_notes = list(figures.get("layout_notes", []))
 
 
+def copy_settled() -> None:
+    """
+    Copy every remembered read into fresh memory once a run's memory is free (the service's
+    post-run step): made in the run's last round, among its garbage, the figures would keep
+    the allocator's arenas of that garbage from going back to the system.
+    """
+    from sync.core.packed import fresh_copy
+
+    _SETTLED.update(fresh_copy(dict(_SETTLED)))
+
+
 def forget_settled() -> None:
     """Drop every remembered read (tests start as a new process would)."""
     _SETTLED.clear()

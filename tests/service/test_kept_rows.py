@@ -6,6 +6,7 @@ an edit still checks only the row that changed.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 import pytest
 
@@ -73,3 +74,34 @@ def test_a_restarted_service_takes_the_rows_its_last_process_kept(
 
     assert report is not None and "ok" == report.outcome and report.cells_written > 0
     assert 1 == checked["rows"]
+
+
+def test_what_a_run_leaves_for_the_next_is_copied_once_its_memory_is_free(
+    sheet_ids: list[str],
+    make_config: Callable[..., Config],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """
+    The settled read's figures and the title hints are made in a run's last round, among its
+    garbage; the service's post-run step copies them (as it copies the kept rows' lists), so
+    they do not keep that garbage's memory from going back to the system.
+    """
+    from sync.run import read, settled
+
+    made: list[object] = []
+    remember = loop.remember_settled
+
+    def remembered(*args: Any) -> None:
+        remember(*args)
+        made.extend(settled._SETTLED.values())
+
+    monkeypatch.setattr(loop, "remember_settled", remembered)
+    sid = sheet_ids[0]
+    hint = read.Titles(regions={"ศก.1": "ศก.1 "}, options="ตัวเลือก", summary=None, compiled=None)
+    read._TITLE_HINTS[("elsewhere",)] = hint
+
+    assert "ok" == SyncService(make_config([sid])).run_job(sid, "manual").outcome  # type: ignore[union-attr]
+
+    (kept,) = settled._SETTLED.values()
+    assert made == [kept] and made[0] is not kept  # equal, in fresh memory
+    assert hint == read._TITLE_HINTS[("elsewhere",)] is not hint
