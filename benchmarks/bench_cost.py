@@ -595,9 +595,9 @@ def print_floors(now: dict[str, float], rows: int) -> None:
             f"- service RSS {after_one:.0f} MiB after a run, {later:.0f} MiB after fifteen: what "
             "lives between runs stays the same (the kept rows, a few MB packed; tracemalloc "
             "finds no growth), but pymalloc gives an arena back only once every object in it "
-            "is gone, and the few hundred small objects each run leaves behind (the settled "
-            "read's figures, title hints, log and connection state) sit in arenas among the "
-            "run's garbage. Not a floor: a run in a child process, or an allocator that can "
+            "is gone, and the small objects each run leaves behind (log and connection state; the "
+            "settled read and the title hints are copied after the run) sit in arenas among "
+            "the run's garbage. Not a floor: a run in a child process, or an allocator that can "
             "return part of an arena, would hold it; not built."
         )
     cpu, rate = now.get("first.cpu_s"), now.get("domain.cold_rows_per_s")
