@@ -308,10 +308,17 @@ class RowCache:
 
     @classmethod
     def from_kept(cls, data: bytes) -> RowCache:
-        """A cache holding what `kept` returned (in another process); ValueError if unusable."""
+        """
+        A cache holding what `kept` returned (in another process), unpacked now, so that an
+        entry damaged anywhere fails here (ValueError), never in the run that would use it.
+        """
         options, clean, packed = load_kept(data)
+        try:
+            current, tabs = unpack_rows(packed)
+        except Exception as exc:  # whatever damaged rows make the unpickler or unpacking raise
+            raise ValueError(f"kept rows unreadable: {exc}") from exc
         cache = cls()
-        cache.options, cache.clean, cache.packed = options, clean, packed
+        cache.options, cache.clean, cache.current, cache.tabs = options, clean, current, tabs
         cache.handed_over = True
         return cache
 

@@ -23,7 +23,7 @@ from rules import headers as h
 from sheets_emulator import people
 from sheets_emulator.http.server import EmulatorHandle
 from sync.core.cells import column_letter
-from sync.core.packed import load_kept
+from sync.core.packed import PackedRows, dump_kept, load_kept
 from sync.core.settings import Config, ServiceConfig
 from sync.run import runner
 from sync.run.history import RunHistory
@@ -155,6 +155,30 @@ def test_a_damaged_entry_is_logged_and_every_row_is_checked(
     assert 140 == checked["rows"]
     assert ["kept_rows_unusable"] == [e["event"] for e in logs if e["log_level"] == "warning"]
     assert load_kept(history.kept_rows(key, code_fingerprint()) or b"")  # replaced, usable
+
+
+def test_an_entry_whose_rows_are_damaged_is_logged_and_every_row_is_checked(
+    emulator: EmulatorHandle,
+    loaded: str,
+    history: RunHistory,
+    one_shot: Callable[..., Any],
+    checked: dict[str, int],
+) -> None:
+    """Sound on the outside, unreadable inside: found when loaded, not mid-run."""
+    one_shot()
+    key = _key(emulator, loaded, history)
+    options, clean, _ = load_kept(history.kept_rows(key, code_fingerprint()) or b"")
+    damaged = dump_kept(options, clean, PackedRows(b"\x80\x05damaged rows", 140))
+    history.remember_kept_rows(key, loaded, code_fingerprint(), damaged)
+    _edit_a_name(emulator, loaded)
+    checked["rows"] = 0
+
+    with structlog.testing.capture_logs() as logs:
+        report = one_shot()
+
+    assert "ok" == report.outcome and report.cells_written > 0
+    assert 140 == checked["rows"]
+    assert ["kept_rows_unusable"] == [e["event"] for e in logs if e["log_level"] == "warning"]
 
 
 class _Planted:
