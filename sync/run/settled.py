@@ -24,6 +24,7 @@ import json
 from dataclasses import asdict, dataclass, replace
 from datetime import date
 from decimal import Decimal
+from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -56,8 +57,6 @@ def code_fingerprint() -> str:
     libraries its checks use (once per process): what a kept result is only valid under.
     """
     digest = hashlib.blake2b(digest_size=16)
-    from importlib.metadata import PackageNotFoundError, version
-
     for library in _CHECKING_LIBRARIES:
         try:
             digest.update(f"{library}=={version(library)}\n".encode())
