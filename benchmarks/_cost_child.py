@@ -26,8 +26,10 @@ import ctypes
 import gc
 import json
 import os
+import re
 import resource
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Callable
@@ -83,6 +85,46 @@ def reset_peak() -> bool:
     except OSError:
         return False
     return True
+
+
+def small_objects() -> dict[str, float] | None:
+    """
+    CPython's small-object allocator, from `sys._debugmallocstats` (its report goes to the C
+    stderr, so it is caught at file descriptor 2), in MiB: its live blocks, and the arenas it
+    holds now and held at most. An arena goes back to the system only once every block in it
+    is free, so arenas held against live MiB is what a run's leftovers pin.
+    """
+    report = getattr(sys, "_debugmallocstats", None)
+    if report is None:  # not CPython
+        return None
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as caught:
+        os.dup2(caught.fileno(), 2)
+        try:
+            report()
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+        caught.seek(0)
+        text = caught.read().decode("ascii", "replace")
+
+    def figure(label: str) -> float | None:
+        found = re.search(re.escape(label) + r"\s*=\s*([\d,]+)", text)
+        return float(found.group(1).replace(",", "")) if found else None
+
+    live = figure("# bytes in allocated blocks")
+    held = figure("# arenas allocated current")
+    most = figure("# arenas highwater mark")
+    size = re.search(r"arenas \* ([\d,]+) bytes/arena", text)
+    if live is None or held is None or most is None or size is None:
+        return None
+    arena_mib = int(size.group(1).replace(",", "")) / 2**20
+    return {
+        "live_mib": live / 2**20,
+        "arenas_mib": held * arena_mib,
+        "arenas_most_mib": most * arena_mib,
+    }
 
 
 def cpu_s() -> float:
@@ -284,6 +326,8 @@ def measure(tree: Path, base_url: str, sid: str, rows: int) -> dict[str, Any]:
             pack()
         later.append(rss_mib())
     result["rss_later_mib"] = later
+    gc.collect()
+    result["small_objects_later"] = small_objects()
     try:
         ctypes.CDLL("libc.so.6").malloc_trim(0)
         result["rss_trimmed_mib"] = rss_mib()

@@ -50,4 +50,8 @@ def test_bench_cost_reports_every_figure_on_a_tiny_sheet() -> None:
     assert now["domain.cold_rows_per_s"] > 0
     assert now["domain.floor_rows_per_s"] > 0  # the engine floor beside the cold rate
     assert now["service.rss_after_fifteen_mib"] > 0  # the service's RSS over many runs
+    # and the allocator's count behind it: arenas hold the live small objects, and never
+    # more than at their high-water mark
+    small = [now[f"service.small_{k}_mib"] for k in ("live", "arenas", "arenas_most")]
+    assert 0 < small[0] <= small[1] <= small[2]
     assert "first.pack_cpu_s" in now  # the service packs its kept rows: measured on its own
