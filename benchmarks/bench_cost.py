@@ -4,9 +4,10 @@ What a run costs, today's code beside a baseline commit's, measured in one comma
 Prints every figure of the "a run costs what changed" table: the first run of a spreadsheet
 nobody synced yet (peak RSS and CPU of the worker, and of each phase: read, plan, write,
 verify-read, verify-plan), the service process's RSS after that run (and after fifteen, twelve
-of them more after edits: whether it settles), an unchanged run in the
-service and through a fresh `sheetsync run`, a run after 10 people's cells changed, and the
-domain core's cold rows/s (`bench_domain.py`). Absolute times on a shared 2-core machine
+of them more after edits: whether it settles, with the allocator's own count behind it), an
+unchanged run in the service and through a fresh `sheetsync run`, a run after 10 people's
+cells changed (its CPU, requests and, in the service, its peak RSS), and the domain core's
+cold rows/s (`bench_domain.py`). Absolute times on a shared 2-core machine
 wander; the ratio of two trees measured side by side, interleaved, in the same minutes does
 not, so each figure is printed for the baseline and for this tree with their ratio and goal.
 
@@ -308,6 +309,7 @@ def flatten(service: dict[str, Any], prefix: str = "") -> dict[str, float]:
         "unchanged.cpu_s": service["unchanged"]["cpu_s"],
         "unchanged.requests": service["unchanged"]["requests"],
         "changed.cpu_s": service["changed"]["cpu_s"],
+        "changed.peak_rss_mib": service["changed"]["peak_rss_mib"],
         "changed.requests": service["changed"]["requests"],
     }
     if service.get("warm_cpu_s") is not None:
@@ -400,6 +402,7 @@ def rows_of_table(rows: int, big: int | None) -> list[Row]:
         Row("changed.cpu_s", "10 changed rows, in the service: CPU", "s",
             "≤ 0.5 s *", lambda v: v <= 0.5),
         Row("changed.pack_cpu_s", "  then packing kept rows, giving memory back: CPU", "s"),
+        Row("changed.peak_rss_mib", "  10 changed rows, in the service: peak RSS", "MiB"),
         Row("changed.requests", "  10 changed rows, in the service: requests", "req",
             "≤ 4 †", lambda v: v <= 4),
         Row("cli.changed_wall_s", "10 changed rows, `sheetsync run` fresh process: wall", "s"),
