@@ -382,7 +382,7 @@ def rows_of_table(rows: int, big: int | None) -> list[Row]:
             "≤ 150 MiB", lambda v: v <= 150),
         Row("service.small_live_mib", "    of which small objects alive (pymalloc)", "MiB"),
         Row("service.small_arenas_mib", "    in arenas the allocator still holds", "MiB"),
-        Row("service.small_arenas_most_mib", "    arenas it held at most (a first run's peak)",
+        Row("service.small_arenas_most_mib", "    arenas it held at most (at a run's peak)",
             "MiB"),
         Row("service.rss_trimmed_mib", "  then malloc_trim(0) (by the benchmark)", "MiB"),
         Row("service.rss_without_rows_mib", "  then without the rows kept for the next run", "MiB"),
@@ -607,8 +607,8 @@ def print_floors(now: dict[str, float], rows: int) -> None:
     if later is not None and later > 150 and after_one is not None:
         arenas = (
             f" The allocator's own count after fifteen: {live:.0f} MiB of small objects alive "
-            f"in {held:.0f} MiB of arenas it holds, out of the {most:.0f} MiB a first run "
-            "filled: that is the bound it creeps towards."
+            f"in {held:.0f} MiB of arenas it holds, out of the {most:.0f} MiB the runs "
+            "filled at their peaks: the bound it creeps towards."
             if live is not None and held is not None and most is not None
             else ""
         )
