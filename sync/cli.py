@@ -344,7 +344,13 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     config = load_config(args.config)
     configure_logging(level=config.service.log_level)
-    return SyncService(config).serve()
+    service = SyncService(config)
+    status = service.serve()
+    if service.renewing.is_set():
+        from sync.service.renew import start_afresh
+
+        start_afresh()  # the same command, anew: its memory back to a fresh process's
+    return status
 
 
 def cmd_status(args: argparse.Namespace) -> int:

@@ -85,6 +85,9 @@ class ServiceConfig(BaseModel):
     retry_seconds: float = Field(default=120.0, gt=0)
     """Total time one request may spend retrying 429/5xx before the run fails."""
     log_level: str = "INFO"
+    renew_above_mib: int = Field(default=150, ge=0)
+    """`sheetsync serve` starts afresh (same process, anew) once a finished run leaves it
+    holding more resident memory than this many MiB; 0: never (`sync.service.renew`)."""
 
     @field_validator("endpoint")
     @classmethod

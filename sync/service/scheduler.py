@@ -41,10 +41,12 @@ from sync.core.settings import BANGKOK, Config, SpreadsheetConfig
 from sync.run.history import RunHistory
 from sync.run.logconfig import get_logger
 from sync.run.loop import bangkok_now, pack_kept_rows
+from sync.run.memory import resident_mib
 from sync.run.report import RunReport
 from sync.run.runner import RunRequest, open_backend, run_once
 from sync.service.locks import SpreadsheetBusy, spreadsheet_lock
 from sync.service.quota import RateLimiter, ThrottledBackend
+from sync.service.renew import renewal_due, renewals
 from sync.service.runs import BackendFactory, SyncCall, run_unlocked
 from sync.service.sync_now import TICK_SECONDS, CheckboxWatcher, gap_for, is_ticked
 from sync.service.warm import warm_up
@@ -233,6 +235,8 @@ class SyncService:
         tick_s: how often the poll thread wakes up.
         gap_s: longest time between two looks at a checkbox (default: a minute or, with many
             spreadsheets, what keeps the looks within 60 % of the read quota).
+        resident: this process's resident memory in MiB, read after each run to decide on
+            starting afresh (`renewing`).
     """
 
     def __init__(
@@ -248,6 +252,7 @@ class SyncService:
         max_workers: int = MAX_WORKERS,
         tick_s: float = TICK_SECONDS,
         gap_s: float | None = None,
+        resident: Callable[[], float | None] = resident_mib,
     ) -> None:
         self.config = config
         self.ids = [sheet.id for sheet in config.spreadsheets]
@@ -281,6 +286,13 @@ class SyncService:
         self.finished = 0
         """
         How many jobs this service has finished since it started.
+        """
+        self._resident = resident
+        self._ran = 0
+        self.renewing = threading.Event()
+        """
+        Set once a run left this process above `service.renew_above_mib`: `serve` stops (the
+        runs in flight finish) so that the caller starts the service afresh.
         """
         self._poll_error = ""
         # The service logs each run itself; APScheduler's per-job lines would double them.
@@ -323,6 +335,7 @@ class SyncService:
             reads_per_minute=self.limiter.limits["read"],
             writes_per_minute=self.limiter.limits["write"],
             checkbox_gap_s=self.watcher.gap_s,
+            renewals=renewals(),
         )
 
     def stop(self, *, wait: bool = True) -> None:
@@ -350,6 +363,8 @@ class SyncService:
     def serve(self) -> int:
         """
         Run until SIGTERM or Ctrl-C, then stop cleanly (runs in flight finish); exit status 0.
+        A run that left the process above its memory limit stops it the same way, with
+        `renewing` set: the caller then starts the service afresh (`sync.service.renew`).
         """
         stop = threading.Event()
 
@@ -364,8 +379,10 @@ class SyncService:
             self.warm_up()
             self.start()
             while not stop.wait(0.5):
-                pass
-            self._log.info("service_stopping", reason="signal")
+                if self.renewing.is_set():
+                    break
+            reason = "signal" if stop.is_set() else "renew"
+            self._log.info("service_stopping", reason=reason)
         finally:
             self.stop(wait=True)
             for number, handler in previous.items():
@@ -426,6 +443,8 @@ class SyncService:
             # The service runs again: the rows kept for that go packed meanwhile, and the heap
             # this run used goes back to the system.
             pack_kept_rows()
+            if outcome != "skipped":
+                self._after_run()
             with self._state:
                 self.runs.append(RunRecord(spreadsheet_id, trigger, outcome))
                 self.finished += 1
@@ -437,6 +456,22 @@ class SyncService:
                 # A ticked box was seen while this run held the lock: answer it for sure.
                 self.run_now(spreadsheet_id, "checkbox")
         return report
+
+    def _after_run(self) -> None:
+        """Ask `serve` to start afresh once runs left this process above its memory limit."""
+        with self._state:
+            self._ran += 1
+            runs = self._ran
+        limit = self.config.service.renew_above_mib
+        if self.renewing.is_set() or not limit:
+            return
+        resident = self._resident()
+        if renewal_due(resident, limit, runs):
+            assert resident is not None
+            self._log.info(
+                "service_renewing", resident_mib=round(resident), limit_mib=limit, runs=runs
+            )
+            self.renewing.set()
 
     def wait_for_runs(self, count: int, timeout: float) -> bool:
         """

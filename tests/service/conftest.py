@@ -41,6 +41,9 @@ def make_config(emulator: EmulatorHandle, tmp_path: Path) -> Callable[..., Confi
                     "history": str(tmp_path / "history.sqlite3"),
                     "lock_dir": str(tmp_path / "locks"),
                     "retry_seconds": 2,
+                    # The memory these services see is pytest's, not a service's: starting
+                    # afresh is tested on its own (test_renew.py).
+                    "renew_above_mib": 0,
                 },
                 "defaults": {"schedule": "0 0 1 1 *", "nightly": "", **defaults},
                 "spreadsheets": [{"id": sid, "label": f"sheet {n}"} for n, sid in enumerate(ids)],
