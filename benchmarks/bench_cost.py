@@ -378,7 +378,8 @@ def rows_of_table(rows: int, big: int | None) -> list[Row]:
             "≤ 150 MiB", lambda v: v <= 150),
         Row("first.pack_cpu_s", "  then packing kept rows, giving memory back: CPU", "s"),
         Row("service.rss_after_three_mib", "  after three runs", "MiB"),
-        Row("service.rss_after_fifteen_mib", "  after fifteen runs (12 more after edits)", "MiB",
+        Row("service.rss_after_fifteen_mib",
+            "  after fifteen runs in one process (12 after edits)", "MiB",
             "≤ 150 MiB", lambda v: v <= 150),
         Row("service.small_live_mib", "    of which small objects alive (pymalloc)", "MiB"),
         Row("service.small_arenas_mib", "    in arenas the allocator still holds", "MiB"),
@@ -618,9 +619,10 @@ def print_floors(now: dict[str, float], rows: int) -> None:
             "finds no growth), but pymalloc gives an arena back only once every object in it "
             "is gone, and the few dozen small objects each run leaves behind (log context, "
             "quota times, its report's stamps) sit in arenas among the run's garbage."
-            f"{arenas} Not a floor: a run in a child process, or an allocator that can return "
-            "part of an arena, would hold it; not built (PYTHONMALLOC=malloc holds it near 90 "
-            "MiB for 30-50 % more CPU and a higher peak)."
+            f"{arenas} This line is one process's: `sheetsync serve` starts afresh once a run "
+            "leaves it above service.renew_above_mib (150 MiB by default), which "
+            "bench_serve_memory.py measures on the real command (PYTHONMALLOC=malloc would "
+            "hold one process near 90 MiB for 30-50 % more CPU and a higher peak)."
         )
     cpu, rate = now.get("first.cpu_s"), now.get("domain.cold_rows_per_s")
     if cpu is not None and cpu > 3 and rate:

@@ -56,3 +56,27 @@ def test_bench_cost_reports_every_figure_on_a_tiny_sheet() -> None:
     small = [now[f"service.small_{k}_mib"] for k in ("live", "arenas", "arenas_most")]
     assert 0 < small[0] <= small[1] <= small[2]
     assert "first.pack_cpu_s" in now  # the service packs its kept rows: measured on its own
+
+
+@pytest.mark.slow
+def test_bench_serve_memory_measures_the_real_command_in_each_mode() -> None:
+    """
+    `bench_serve_memory.py --rows 50 --runs 1` starts `sheetsync serve` twice (living on, and
+    with a limit), has each answer the ticked box once and prints the RSS after that run.
+    """
+    result = subprocess.run(
+        [
+            *(sys.executable, str(ROOT / "benchmarks" / "bench_serve_memory.py")),
+            *("--rows", "50", "--runs", "1", "--limit", "150"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    lines = result.stdout.splitlines()
+    assert "lives on" in lines[1] and "afresh > 150 MiB" in lines[1]
+    run, *figures = (cell.strip() for cell in lines[2].split("|"))
+    assert "1" == run and len(figures) == 2
+    assert all(40 < float(cell) < 1000 for cell in figures)  # a whole worker, in MiB
