@@ -349,7 +349,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if service.renewing.is_set():
         from sync.service.renew import start_afresh
 
-        start_afresh()  # the same command, anew: its memory back to a fresh process's
+        try:
+            start_afresh()  # the same command, anew: its memory back to a fresh process's
+        except OSError as exc:
+            raise OSError(f"the service stopped to start afresh but could not: {exc}") from exc
     return status
 
 

@@ -166,3 +166,34 @@ def test_sheetsync_serve_starts_afresh_when_its_service_asks_to(
     assert 0 == cli.main(["serve", "--config", str(config)])
     assert 0 == cli.main(["serve", "--config", str(config)])
     assert ["serve", "start_afresh", "serve"] == calls
+
+
+def test_a_service_that_cannot_start_afresh_says_so_in_one_line(
+    sheet_ids: list[str],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The exec failing (the program gone in an upgrade) is an exit status a supervisor restarts."""
+    from sync import cli
+
+    config = tmp_path / "sheetsync.toml"
+    config.write_text(
+        f'[service]\nendpoint = "http://127.0.0.1:9"\nhistory = "{tmp_path / "h.sqlite3"}"\n'
+        f'[[spreadsheets]]\nid = "{sheet_ids[0]}"\n',
+        encoding="utf-8",
+    )
+
+    def serve(self: SyncService) -> int:
+        self.renewing.set()
+        return 0
+
+    def execv(path: str, args: list[str]) -> None:
+        raise FileNotFoundError(2, "No such file or directory", path)
+
+    monkeypatch.setattr(SyncService, "serve", serve)
+    monkeypatch.setattr(os, "execv", execv)
+    monkeypatch.setenv(RENEWALS_ENV, "0")  # start_afresh counts here: undone after the test
+    assert cli.EXIT_FAILED == cli.main(["serve", "--config", str(config)])
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith("OSError: the service stopped to start afresh but could not: ")
