@@ -17,6 +17,19 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def _bench(script: str, *args: str) -> str:
+    """What a benchmark script prints, run as a reader runs it; it must succeed."""
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / script), *args],
+        capture_output=True,
+        text=True,
+        timeout=240,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout
+
+
 @pytest.mark.slow
 def test_bench_cost_reports_every_figure_on_a_tiny_sheet() -> None:
     """
@@ -24,18 +37,9 @@ def test_bench_cost_reports_every_figure_on_a_tiny_sheet() -> None:
     tree: the five phases of a first run, an unchanged run of one request, a run after 10
     edits that writes, the CLI and the domain core.
     """
-    result = subprocess.run(
-        [
-            *(sys.executable, str(ROOT / "benchmarks" / "bench_cost.py")),
-            *("--rows", "50", "--repeat", "1", "--no-baseline", "--json"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=240,
-        check=False,
+    report = json.loads(
+        _bench("bench_cost.py", "--rows", "50", "--repeat", "1", "--no-baseline", "--json")
     )
-    assert result.returncode == 0, result.stderr[-3000:]
-    report = json.loads(result.stdout)
     assert report["baseline"] is None
     now = report["medians"]["now"]
     assert set(report["goals"]) <= set(now), "a figure with a goal was not measured"
@@ -64,18 +68,7 @@ def test_bench_serve_memory_measures_the_real_command_in_each_mode() -> None:
     `bench_serve_memory.py --rows 50 --runs 1` starts `sheetsync serve` twice (living on, and
     with a limit), has each answer the ticked box once and prints the RSS after that run.
     """
-    result = subprocess.run(
-        [
-            *(sys.executable, str(ROOT / "benchmarks" / "bench_serve_memory.py")),
-            *("--rows", "50", "--runs", "1", "--limit", "150"),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=240,
-        check=False,
-    )
-    assert result.returncode == 0, result.stderr[-3000:]
-    lines = result.stdout.splitlines()
+    lines = _bench("bench_serve_memory.py", "--rows", "50", "--runs", "1").splitlines()
     assert "lives on" in lines[1] and "afresh > 150 MiB" in lines[1]
     run, *figures = (cell.strip() for cell in lines[2].split("|"))
     assert "1" == run and len(figures) == 2

@@ -140,6 +140,17 @@ def test_starting_afresh_is_the_same_command_in_the_same_process() -> None:
     ] == starts
 
 
+def _config_file(tmp_path: Path, sid: str) -> Path:
+    """A configuration `sheetsync serve` loads (nothing is served: `serve` is replaced)."""
+    config = tmp_path / "sheetsync.toml"
+    config.write_text(
+        f'[service]\nendpoint = "http://127.0.0.1:9"\nhistory = "{tmp_path / "h.sqlite3"}"\n'
+        f'[[spreadsheets]]\nid = "{sid}"\n',
+        encoding="utf-8",
+    )
+    return config
+
+
 def test_sheetsync_serve_starts_afresh_when_its_service_asks_to(
     sheet_ids: list[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -147,12 +158,7 @@ def test_sheetsync_serve_starts_afresh_when_its_service_asks_to(
     from sync import cli
     from sync.service import renew
 
-    config = tmp_path / "sheetsync.toml"
-    config.write_text(
-        f'[service]\nendpoint = "http://127.0.0.1:9"\nhistory = "{tmp_path / "h.sqlite3"}"\n'
-        f'[[spreadsheets]]\nid = "{sheet_ids[0]}"\n',
-        encoding="utf-8",
-    )
+    config = _config_file(tmp_path, sheet_ids[0])
     calls: list[str] = []
 
     def serve(self: SyncService) -> int:
@@ -177,12 +183,7 @@ def test_a_service_that_cannot_start_afresh_says_so_in_one_line(
     """The exec failing (the program gone in an upgrade) is an exit status a supervisor restarts."""
     from sync import cli
 
-    config = tmp_path / "sheetsync.toml"
-    config.write_text(
-        f'[service]\nendpoint = "http://127.0.0.1:9"\nhistory = "{tmp_path / "h.sqlite3"}"\n'
-        f'[[spreadsheets]]\nid = "{sheet_ids[0]}"\n',
-        encoding="utf-8",
-    )
+    config = _config_file(tmp_path, sheet_ids[0])
 
     def serve(self: SyncService) -> int:
         self.renewing.set()
