@@ -50,7 +50,10 @@ def test_bench_cost_reports_every_figure_on_a_tiny_sheet() -> None:
     assert now["unchanged.requests"] == 1
     assert now["changed.requests"] > 1  # the 10 edits were seen and answered with a write
     assert now["changed.peak_rss_mib"] > 0  # what such a run costs the service at its peak
-    assert now["cli.wall_s"] > now["cli.imports_s"] > 0
+    # (Imports are timed in one more run, under PYTHONPROFILEIMPORTTIME, which slows them: on
+    # a tiny sheet they can exceed the wall time of the unprofiled run, so the two are not
+    # compared.)
+    assert now["cli.wall_s"] > 0 and now["cli.imports_s"] > 0
     assert now["cli.changed_wall_s"] > 0  # (the benchmark stops if that run wrote nothing)
     assert now["domain.cold_rows_per_s"] > 0
     assert now["domain.floor_rows_per_s"] > 0  # the engine floor beside the cold rate
