@@ -459,19 +459,16 @@ class SyncService:
 
     def _after_run(self) -> None:
         """Ask `serve` to start afresh once runs left this process above its memory limit."""
-        with self._state:
-            self._ran += 1
-            runs = self._ran
         limit = self.config.service.renew_above_mib
-        if self.renewing.is_set() or not limit:
-            return
-        resident = self._resident()
-        if renewal_due(resident, limit, runs):
-            assert resident is not None
-            self._log.info(
-                "service_renewing", resident_mib=round(resident), limit_mib=limit, runs=runs
-            )
+        resident = self._resident() if limit else None
+        with self._state:  # two runs ending together ask (and log) once
+            self._ran += 1
+            if self.renewing.is_set() or not renewal_due(resident, limit, self._ran):
+                return
             self.renewing.set()
+            runs = self._ran
+        assert resident is not None
+        self._log.info("service_renewing", resident_mib=round(resident), limit_mib=limit, runs=runs)
 
     def wait_for_runs(self, count: int, timeout: float) -> bool:
         """
