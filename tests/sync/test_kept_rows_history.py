@@ -135,41 +135,34 @@ def test_rows_kept_by_other_code_or_libraries_are_not_used(
     assert 140 == checked["rows"]
 
 
+def _not_a_pickle(history: RunHistory, key: str, sid: str) -> None:
+    history.remember_kept_rows(key, sid, code_fingerprint(), b"\x80\x05not a pickle")
+
+
+def _rows_damaged_inside(history: RunHistory, key: str, sid: str) -> None:
+    options, clean, _ = load_kept(history.kept_rows(key, code_fingerprint()) or b"")
+    damaged = dump_kept(options, clean, PackedRows(b"\x80\x05damaged rows", 140))
+    history.remember_kept_rows(key, sid, code_fingerprint(), damaged)
+
+
+@pytest.mark.parametrize(
+    "damage", [_not_a_pickle, _rows_damaged_inside], ids=["not a pickle", "damaged inside"]
+)
 def test_a_damaged_entry_is_logged_and_every_row_is_checked(
     emulator: EmulatorHandle,
     loaded: str,
     history: RunHistory,
     one_shot: Callable[..., Any],
     checked: dict[str, int],
+    damage: Callable[[RunHistory, str, str], None],
 ) -> None:
+    """
+    Unreadable, or sound on the outside and unreadable inside: found when loaded, not mid-run;
+    the run checks every row and keeps a usable entry in its place.
+    """
     one_shot()
     key = _key(emulator, loaded, history)
-    history.remember_kept_rows(key, loaded, code_fingerprint(), b"\x80\x05not a pickle")
-    _edit_a_name(emulator, loaded)
-    checked["rows"] = 0
-
-    with structlog.testing.capture_logs() as logs:
-        report = one_shot()
-
-    assert "ok" == report.outcome
-    assert 140 == checked["rows"]
-    assert ["kept_rows_unusable"] == [e["event"] for e in logs if e["log_level"] == "warning"]
-    assert load_kept(history.kept_rows(key, code_fingerprint()) or b"")  # replaced, usable
-
-
-def test_an_entry_whose_rows_are_damaged_is_logged_and_every_row_is_checked(
-    emulator: EmulatorHandle,
-    loaded: str,
-    history: RunHistory,
-    one_shot: Callable[..., Any],
-    checked: dict[str, int],
-) -> None:
-    """Sound on the outside, unreadable inside: found when loaded, not mid-run."""
-    one_shot()
-    key = _key(emulator, loaded, history)
-    options, clean, _ = load_kept(history.kept_rows(key, code_fingerprint()) or b"")
-    damaged = dump_kept(options, clean, PackedRows(b"\x80\x05damaged rows", 140))
-    history.remember_kept_rows(key, loaded, code_fingerprint(), damaged)
+    damage(history, key, loaded)
     _edit_a_name(emulator, loaded)
     checked["rows"] = 0
 
@@ -179,6 +172,7 @@ def test_an_entry_whose_rows_are_damaged_is_logged_and_every_row_is_checked(
     assert "ok" == report.outcome and report.cells_written > 0
     assert 140 == checked["rows"]
     assert ["kept_rows_unusable"] == [e["event"] for e in logs if e["log_level"] == "warning"]
+    assert load_kept(history.kept_rows(key, code_fingerprint()) or b"")  # replaced, usable
 
 
 class _Planted:
