@@ -25,7 +25,9 @@ from rules import headers as h
 from sync.core.cells import CellValue
 from sync.core.layout import column_key
 from sync.core.packed import (
+    Kept,
     PackedRows,
+    RowsShown,
     dump_kept,
     fresh_copy,
     load_kept,
@@ -53,6 +55,8 @@ class RowEvaluation:
     findings: tuple[rules.Finding, ...]
     status: str
     pointer: str
+    digest: bytes = b""
+    """The digest of the row's input cells (its cache key's): equal digests, equal results."""
 
     def outcome(self) -> kpi.RowOutcome:
         """The row as the summary counts it."""
@@ -167,7 +171,7 @@ CacheKey = tuple[object, bytes]
 """A row's context (tab, year, date, headers) and the digest of its values."""
 
 
-def _row_digest(values: tuple[object, ...]) -> bytes:
+def row_digest(values: tuple[object, ...]) -> bytes:
     """
     A digest of a row's values that tells 1, 1.0 and True apart, so the cache keeps 16 bytes
     per row instead of the row's values and their types.
@@ -221,6 +225,9 @@ class RowCache:
         self.clean: dict[str, object] = {}
         """Per tab title, the key (its digest, what was wanted) of its last diff that found
         nothing to change."""
+        self.shown: dict[str, RowsShown] = {}
+        """Per regional tab title, its rows last found showing what they should (as read, with
+        their status and pointer): a tab people edited is compared again only at other rows."""
         self.packed: PackedRows | None = None
         """`current` and `tabs` between runs, packed (`sync.core.packed`): a few MB in one
         allocation instead of ~30 small objects a row pinning the heap the run used."""
@@ -247,7 +254,8 @@ class RowCache:
     def for_options(self, options_grid: object) -> RowCache:
         """This cache, emptied first when the `ตัวเลือก` lists changed."""
         if options_grid != self.options:
-            self.current, self.previous, self.built, self.tabs, self.clean = {}, {}, {}, {}, {}
+            self.current, self.previous, self.built, self.tabs = {}, {}, {}, {}
+            self.clean, self.shown = {}, {}
             self.packed = None
             self.options = options_grid
         return self
@@ -304,7 +312,7 @@ class RowCache:
                 self._pack()
             assert self.packed is not None
             self.handed_over = True
-            return dump_kept(self.options, self.clean, self.packed)
+            return dump_kept(Kept(self.options, self.clean, self.shown, self.packed))
 
     @classmethod
     def from_kept(cls, data: bytes) -> RowCache:
@@ -312,25 +320,28 @@ class RowCache:
         A cache holding what `kept` returned (in another process), unpacked now, so that an
         entry damaged anywhere fails here (ValueError), never in the run that would use it.
         """
-        options, clean, packed = load_kept(data)
+        kept = load_kept(data)
         try:
-            current, tabs = unpack_rows(packed)
+            current, tabs = unpack_rows(kept.packed)
         except Exception as exc:  # whatever damaged rows make the unpickler or unpacking raise
             raise ValueError(f"kept rows unreadable: {exc}") from exc
         cache = cls()
-        cache.options, cache.clean, cache.current, cache.tabs = options, clean, current, tabs
+        cache.options, cache.clean, cache.shown = kept.options, kept.clean, kept.shown
+        cache.current, cache.tabs = current, tabs
         cache.handed_over = True
         return cache
 
     def settle(self) -> None:
         """
-        Copy what else is kept (the lists, the clean tabs' keys): made during the run, in among
-        its grids, it would hold their freed memory in place; copied once the run's memory is
-        free, it sits beside what lives on.
+        Copy what else is kept (the lists, the clean tabs' keys and rows): made during the run,
+        in among its grids, it would hold their freed memory in place; copied once the run's
+        memory is free, it sits beside what lives on.
         """
         with self._lock:
             if not self._running:
-                self.options, self.clean = fresh_copy((self.options, self.clean))
+                self.options, self.clean, self.shown = fresh_copy(
+                    (self.options, self.clean, self.shown)
+                )
                 self.unsettled = False
 
     def get(self, key: CacheKey) -> RowResults | None:
@@ -352,7 +363,7 @@ _BLANK: RowResults = (
     rules.RowResult(status="", findings=(), is_blank=True),
     kpi.KpiResult(values={}, figures={}),
 )
-"""What a row with no typed cell evaluates to (cached like any row)."""
+"""What a row with no typed cell evaluates to (not cached: it is told at once)."""
 
 
 def _values_of(columns: Mapping[str, int]) -> Callable[[Sequence[object]], tuple[object, ...]]:
@@ -381,19 +392,34 @@ NewRows = Callable[[Sequence[str], Sequence[tuple[object, ...]]], list[RowResult
 """Check rows not in the cache: their values in the order of the given headers."""
 
 
+def _inputs_digest(lines: list[tuple[object, ...]]) -> bytes:
+    """
+    A digest of a tab's input cells row by row (`_values_of` of each row): one encoding of
+    the whole list, not one per row, so a tab whose inputs did not change is known by it at
+    a fraction of a row's checking (the worker's own cells, which its write changes, are not
+    among them).
+    """
+    try:
+        encoded = marshal.dumps(cast(list[Any], lines), 2)
+    except ValueError:  # a value marshal refuses: the rows' own digests, as the cache keys them
+        encoded = b"".join(map(row_digest, lines))
+    return hashlib.blake2b(encoded, digest_size=16, person=b"inputs").digest()
+
+
 def _check_tab(
     tab: RegionTab,
+    lines: Sequence[tuple[object, ...]],
     context: tuple[object, ...],
     cache: RowCache | dict[CacheKey, RowResults],
     check: NewRows,
 ) -> tuple[list[TabEntry], tuple[int, ...]]:
     """
-    Every row of one tab checked (or found in the cache), and its blank rows. Rows the cache
-    lacks are checked a chunk at a time, and a row equal to one waiting in the chunk waits
-    for the same result, as it would have found it in the cache.
+    Every row of one tab checked (or found in the cache), and its blank rows; `lines` are
+    the input values of its rows from the first data row on. Rows the cache lacks are
+    checked a chunk at a time, and a row equal to one waiting in the chunk waits for the
+    same result, as it would have found it in the cache.
     """
     headers = list(tab.headers.columns)
-    values_of = _values_of(tab.headers.columns)
     checked: list[tuple[int, CacheKey, RowResults | None]] = []
     waiting: dict[CacheKey, list[int]] = {}
     rows: list[tuple[object, ...]] = []
@@ -406,16 +432,15 @@ def _check_tab(
         waiting.clear()
         rows.clear()
 
-    for row_number in range(tab.first_data_row, len(tab.grid) + 1):
-        values = values_of(tab.grid[row_number - 1])
-        key: CacheKey = (context, _row_digest(values))
+    for row_number, values in enumerate(lines, start=tab.first_data_row):
+        key: CacheKey = (context, row_digest(values))
         cached = cache.get(key)
         if cached is None:
             places = waiting.get(key)
             if places is not None:
                 places.append(len(checked))
-            elif all(map(rules.is_blank, values)):
-                cached = cache[key] = _BLANK
+            elif all(map(rules.is_blank, values)):  # known again at once: not cached
+                cached = _BLANK
             else:
                 waiting[key] = [len(checked)]
                 rows.append(values)
@@ -442,16 +467,16 @@ def evaluate(
     fiscal_year: int,
     as_of: date,
     cache: RowCache | dict[CacheKey, RowResults] | None = None,
-    digests: Mapping[str, str] | None = None,
+    memo_tabs: bool = True,
 ) -> Evaluation:
     """
     Check, compute and de-duplicate every row of every processable tab.
 
     A run evaluates twice (plan, then verify after its write); `cache` lets the verify round,
-    and the service's next run, skip rows whose cells did not change, and with the tabs'
-    `digests` (of their values as read, by title) skip whole tabs that did not change. Only a
-    row's own results are cached: duplicates depend on the other rows and are always resolved
-    afresh.
+    and the service's next run, skip rows whose cells did not change, and (a `RowCache`, with
+    `memo_tabs`) whole tabs whose input cells did not change, whatever the worker's own cells
+    hold. Only a row's own results are cached: duplicates depend on the other rows and are
+    always resolved afresh.
     """
     cache = {} if cache is None else cache
 
@@ -485,7 +510,7 @@ def evaluate(
             new.append((kept_check, computed))
         return new
 
-    provisional: list[tuple[str, int, RowCells, rules.RowResult, kpi.KpiResult]] = []
+    provisional: list[tuple[str, int, RowCells, rules.RowResult, kpi.KpiResult, bytes]] = []
     blank: dict[str, tuple[int, ...]] = {}
     seen: dict[str, list[object]] = {}
     for tab in tabs:
@@ -494,28 +519,33 @@ def evaluate(
         # per tab) in case columns moved between the two rounds.
         columns = tab.headers.columns
         context = (tab.region, fiscal_year, as_of, tuple(columns))
-        digest = (digests or {}).get(tab.title)
+        values_of = _values_of(columns)
+        lines = [values_of(line) for line in tab.grid[tab.first_data_row - 1 :]]
+        memo = cache.tabs if isinstance(cache, RowCache) and memo_tabs else None
+        digest = _inputs_digest(lines) if memo is not None else b""
         tab_key = (context, digest, tuple(columns.values()), tab.first_data_row)
-        known = cache.tabs.get(tab.region) if isinstance(cache, RowCache) and digest else None
+        known = memo.get(tab.region) if memo is not None else None
         if known is not None and known[0] == tab_key:
             entries, blanks = known[1], known[2]
             for _, key, _ in entries:  # still in use: kept for the next run
                 cache.get(key)
         else:
-            entries, blanks = _check_tab(tab, context, cache, partial(check_new, region=tab.region))
-            if isinstance(cache, RowCache) and digest:
-                cache.tabs[tab.region] = (tab_key, entries, blanks)
+            new_rows = partial(check_new, region=tab.region)
+            entries, blanks = _check_tab(tab, lines, context, cache, new_rows)
+            if memo is not None:
+                memo[tab.region] = (tab_key, entries, blanks)
+        del lines
         region_seen = seen[tab.region] = [fiscal_year, as_of.isoformat(), list(columns.values())]
         for row_number, key, (found, computed) in entries:
             cells = RowCells(tab.grid[row_number - 1], columns)
-            provisional.append((tab.region, row_number, cells, found, computed))
+            provisional.append((tab.region, row_number, cells, found, computed, key[1]))
             region_seen.append(key[1])
         blank[tab.region] = blanks
         region_seen.append(blanks)
 
     statuses = []
     candidates = []
-    for region, row_number, _cells, check, _result in provisional:
+    for region, row_number, _cells, check, _result, _digest in provisional:
         findings = check.findings
         status = check.status
         statuses.append((findings, status))
@@ -536,7 +566,7 @@ def evaluate(
         for region, items in seen.items()
     }
     rows = []
-    for (region, row_number, row_cells, check, result), (findings, status) in zip(
+    for (region, row_number, row_cells, check, result, row_key), (findings, status) in zip(
         provisional, statuses, strict=True
     ):
         mark = marks.get(rules.RowRef(region, row_number))
@@ -551,6 +581,7 @@ def evaluate(
                 findings=findings,
                 status=mark.status if mark else status,
                 pointer=mark.pointer if mark else "",
+                digest=row_key,
             )
         )
     overall = hashlib.blake2b(msgspec.json.encode(list(fingerprints.items())), digest_size=16)

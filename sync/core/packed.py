@@ -205,33 +205,61 @@ def unpack_rows(packed: PackedRows) -> tuple[dict[Key, RowResults], dict[str, Ta
     return current, tabs
 
 
-KEPT_FORMAT = 1
+KEPT_FORMAT = 2
 """Version of `dump_kept`'s layout: data of another version is not read."""
 
+RowsShown = tuple[object, bytes]
+"""A regional tab's rows last found showing what they should: the tab's context, and a digest
+per row (`ROW_MARK` bytes from its first data row; zeros for a row not known to)."""
 
-def dump_kept(options: object, clean: Mapping[str, object], packed: PackedRows) -> bytes:
+ROW_MARK = 16
+"""Bytes of one row's digest in `RowsShown`."""
+
+
+@dataclass(frozen=True)
+class Kept:
+    """What a `RowCache` keeps for another process besides its rows (see `dump_kept`)."""
+
+    options: object
+    clean: dict[str, object]
+    shown: dict[str, RowsShown]
+    packed: PackedRows
+
+
+def dump_kept(kept: Kept) -> bytes:
     """
-    A `RowCache`'s packed rows with what they were checked against (the `ตัวเลือก` lists) and
-    its clean tabs' keys, as bytes another process can load (`load_kept`).
+    A `RowCache`'s packed rows with what they were checked against (the `ตัวเลือก` lists), its
+    clean tabs' keys and its rows known to show what they should, as bytes another process
+    can load (`load_kept`).
     """
     return pickle.dumps(
-        (KEPT_FORMAT, options, dict(clean), packed.rows, packed.data),
+        (
+            KEPT_FORMAT,
+            kept.options,
+            dict(kept.clean),
+            dict(kept.shown),
+            kept.packed.rows,
+            kept.packed.data,
+        ),
         protocol=pickle.HIGHEST_PROTOCOL,
     )
 
 
-def load_kept(data: bytes) -> tuple[object, dict[str, object], PackedRows]:
+def load_kept(data: bytes) -> Kept:
     """
-    What `dump_kept` wrote: the lists, the clean tabs' keys and the packed rows (unpacked
-    by the run that uses them). Raises ValueError for anything else, or another version.
+    What `dump_kept` wrote, the rows still packed (unpacked by the run that uses them).
+    Raises ValueError for anything else, or another version.
     """
     try:
-        version, options, clean, rows, packed = _loads(data)
+        version, *fields = _loads(data)
     except Exception as exc:  # whatever a damaged or foreign file makes the unpickler raise
         raise ValueError(f"not kept rows: {exc}") from exc
-    if version != KEPT_FORMAT or not isinstance(packed, bytes) or not isinstance(clean, dict):
+    if version != KEPT_FORMAT or len(fields) != 5:
         raise ValueError(f"kept rows of another format ({version!r})")
-    return options, clean, PackedRows(packed, int(rows))
+    options, clean, shown, rows, packed = fields
+    if not (isinstance(packed, bytes) and isinstance(clean, dict) and isinstance(shown, dict)):
+        raise ValueError(f"kept rows of another format ({version!r})")
+    return Kept(options, clean, shown, PackedRows(packed, int(rows)))
 
 
 def fresh_copy(value: T) -> T:

@@ -14,9 +14,9 @@ columns are is `sync.core.tabs`'s to say; which set-up requests a round sends,
 from __future__ import annotations
 
 import operator
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from functools import partial
 from typing import Any
 
@@ -52,11 +52,13 @@ from sync.core.evaluate import (
     evaluate,
     finding_token,
     options_from_grid,
+    row_digest,
 )
 from sync.core.layout import (
     column_key,
 )
 from sync.core.meta import SheetMeta
+from sync.core.packed import ROW_MARK, RowsShown
 from sync.core.settings import BANGKOK, SyncSettings
 from sync.core.setup_requests import (
     anchor_ids,
@@ -172,33 +174,99 @@ class _BlockRows:
 
 
 def _row_changes(
-    tab: RegionTab, evaluation: Evaluation, stamp: str
+    tab: RegionTab,
+    evaluation: Evaluation,
+    stamp: str,
+    shown: MutableMapping[str, RowsShown] | None = None,
+    context: object = None,
 ) -> tuple[list[CellChange], list[CellChange]]:
     """
     Cells of one tab to write, and the padding of the blank rows it clears.
 
     `ตรวจสอบล่าสุด` moves only on rows whose results changed. The padding of rows with
     results is the plan's `row_padding`, built only for a write that needs it.
+
+    With `shown` (kept across rounds and runs), a row read exactly as when it was last found
+    showing what it should, with the same status and pointer and in the same `context` (the
+    tab's columns, the fiscal year, the day), is not compared again: a tab where people
+    edited a few rows costs a digest per row and the comparison of those rows. The rows
+    found showing what they should are recorded there for the next round.
     """
     changes: list[CellChange] = []
     padding: list[CellChange] = []
     checked_col = tab.worker_columns[h.CHECKED_AT]
     rows = _BlockRows(tab)
+    marks = _Marks(tab, rows.columns, shown, context)
     for row in evaluation.rows:
         if row.region != tab.region:
+            continue
+        if marks.unchanged(row.row, row.digest, row.status, row.pointer):
             continue
         row_changes, _ = rows.split(row, pad=False)
         if row_changes:
             row_changes.append(CellChange(tab.title, row.row, checked_col, stamp))
             changes.extend(row_changes)
+        else:
+            marks.shows(row.row)
     for row_number in evaluation.blank_rows.get(tab.region, ()):
+        if marks.unchanged(row_number, b"", "", ""):
+            continue
         desired_blank: dict[tuple[int, int], CellValue] = {
             (row_number, col): None for col in tab.worker_columns.values()
         }
         cleared = diff_tab(tab.title, tab.grid, desired_blank)
         changes.extend(cleared)
         padding.extend(padding_for(cleared, desired_blank, tab.title))
+        if not cleared:
+            marks.shows(row_number)
+    if shown is not None:
+        shown[tab.title] = (context, bytes(marks.marks))
     return changes, padding
+
+
+class _Marks:
+    """
+    One regional tab's `RowsShown` as it was, and as this diff finds its rows. A row's mark is
+    the digest of what its worker cells' diff depends on: the digest of its input cells (for
+    a blank row, none), its status and pointer, and its worker cells as read.
+    """
+
+    def __init__(
+        self,
+        tab: RegionTab,
+        columns: Sequence[int],
+        shown: Mapping[str, RowsShown] | None,
+        context: object,
+    ) -> None:
+        self.grid, self.first, self.columns = tab.grid, tab.first_data_row, columns
+        last = shown.get(tab.title) if shown is not None else None
+        self.known = last[1] if last is not None and last[0] == context else b""
+        self.kept = shown is not None
+        """Whether marks are kept at all (not without a row cache): else none is taken."""
+        self.marks = bytearray(ROW_MARK * max(0, len(self.grid) - self.first + 1) * self.kept)
+        self._pending: tuple[int, bytes] = (-1, b"")
+
+    def unchanged(self, number: int, digest: bytes, status: str, pointer: str) -> bool:
+        """
+        Whether the row was found showing what it should, read and decided as now. A blank
+        row has no digest and no status; a row with a status but no digest is never marked.
+        """
+        if not self.kept or not (digest or status == ""):
+            return False
+        at = (number - self.first) * ROW_MARK
+        read = cells_as_read(self.grid[number - 1], self.columns)
+        mark = row_digest((digest, status, pointer, read))
+        if self.known[at : at + ROW_MARK] == mark:
+            self.marks[at : at + ROW_MARK] = mark
+            return True
+        self._pending = (at, mark)
+        return False
+
+    def shows(self, number: int) -> None:
+        """The row last asked about (`unchanged`) shows what it should: its mark is kept."""
+        at, mark = self._pending
+        if at == (number - self.first) * ROW_MARK:
+            self.marks[at : at + ROW_MARK] = mark
 
 
 @dataclass(frozen=True)
@@ -293,7 +361,6 @@ def _evaluate(
         fiscal_year=settings.fiscal_year,
         as_of=now.date(),
         cache=cache.for_options(options_grid) if cache is not None else None,
-        digests=snapshot.tab_digests,
     )
     skipped = {n.region: n.reason() for n in mapped.notices if n.skipped}
 
@@ -427,8 +494,12 @@ def _cell_changes(
     setup_requests: Sequence[Mapping[str, Any]],
     cache: RowCache | None = None,
     moves: ListMoves | None = None,
+    as_of: date | None = None,
 ) -> tuple[list[CellChange], list[CellChange]]:
-    """Step 7: every cell whose value differs, and the padding of positional writes."""
+    """
+    Step 7: every cell whose value differs, and the padding of positional writes. `as_of`
+    is the day the rows were checked on (what a row's results depend on besides its cells).
+    """
     changes: list[CellChange] = []
     padding: list[CellChange] = []
 
@@ -459,7 +530,21 @@ def _cell_changes(
                 tuple(tab.worker_columns.items()),
                 tab.first_data_row,
             ),
-            partial(_row_changes, tab, evaluation, stamp),
+            partial(
+                _row_changes,
+                tab,
+                evaluation,
+                stamp,
+                cache.shown if cache is not None else None,
+                (
+                    tab.region,
+                    tuple(tab.headers.columns.items()),
+                    tuple(tab.worker_columns.items()),
+                    tab.first_data_row,
+                    settings.fiscal_year,
+                    as_of,
+                ),
+            ),
         )
     (summary_title, final_summary), (compiled_title, compiled_grid) = worker_tabs
     skip = {TIMESTAMP_CELL, SYNC_NOW_CELL}
@@ -615,6 +700,7 @@ def plan_round(
         setup_requests,
         cache,
         moves,
+        now.date(),
     )
     tabs = mapped.tabs
     return Plan(

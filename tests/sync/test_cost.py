@@ -13,7 +13,7 @@ from decimal import Decimal
 from rules.header_map import map_headers
 from sync.core.cells import as_read, cells_as_read, read_back, same_value, shows
 from sync.core.diff import _opcodes, batches, diff_grid, list_moves
-from sync.core.evaluate import RowCells, _row_digest
+from sync.core.evaluate import RowCells, row_digest
 from sync.core.sheet import ValuesRead
 
 DESIRED = [
@@ -78,11 +78,11 @@ def test_a_row_view_reads_as_the_row_dict() -> None:
 
 def test_the_row_key_tells_cells_apart_that_python_calls_equal() -> None:
     values = (1, 1.0, True, "1", None, "", 0.0, -0.0, Decimal("1"), Decimal("1.0"), "Decimal('1')")
-    keys = {_row_digest((value,)) for value in values}
+    keys = {row_digest((value,)) for value in values}
     assert len(values) == len(keys)
-    assert _row_digest(("a", 2)) == _row_digest(("a", 2))
-    assert _row_digest(("สมชาย", Decimal("2.5"))) == _row_digest(("สมชาย", Decimal("2.5")))
-    assert _row_digest((Decimal("1"), Decimal("2"))) != _row_digest((Decimal("1"), "2"))
+    assert row_digest(("a", 2)) == row_digest(("a", 2))
+    assert row_digest(("สมชาย", Decimal("2.5"))) == row_digest(("สมชาย", Decimal("2.5")))
+    assert row_digest((Decimal("1"), Decimal("2"))) != row_digest((Decimal("1"), "2"))
 
 
 def test_the_row_key_keeps_no_copy_of_the_text_it_reads() -> None:
@@ -90,7 +90,7 @@ def test_the_row_key_keeps_no_copy_of_the_text_it_reads() -> None:
     # as it lives: ~10 MB over a large read's Thai cells, for nothing.
     row = tuple("".join(["ชื่อ ", str(i)]) for i in range(2_000))
     before = sum(map(sys.getsizeof, row))
-    _row_digest(row)
+    row_digest(row)
     assert before == sum(map(sys.getsizeof, row))
 
 

@@ -17,6 +17,7 @@ from rules import headers as h
 from sheets_emulator import people
 from sheets_emulator.http.server import EmulatorHandle
 from sync.backends.gspread_backend import GspreadBackend
+from sync.core import evaluate as evaluate_mod
 from sync.core import round as round_mod
 from sync.core.cells import column_letter
 from sync.core.settings import SyncSettings
@@ -92,6 +93,67 @@ def test_one_edited_row_is_the_only_row_checked_and_its_tab_the_only_one_compare
     assert "ok" == edited.outcome and edited.cells_written > 0
     assert 1 == work["rows"]  # of 140 rows, the one typed in
     assert {"ศก.3"} == set(work["diffed"])  # the other six tabs were read as before
+    assert 0 == _settled_from_scratch(backend, settings, clock)
+
+
+def test_after_an_edit_each_round_walks_and_compares_only_what_moved(
+    emulator: EmulatorHandle,
+    backend: GspreadBackend,
+    loaded: str,
+    clock: Callable[[], datetime],
+    sync: Callable[..., RunReport],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """
+    Round by round: the tabs walked row by row (their input cells changed since they were
+    last checked) and the rows compared with what they should show. The verify round of any
+    run finds its tabs' inputs as the round before read them (only the worker's cells
+    changed) and compares only the rows just written; after an edit, its row alone.
+    """
+    walked: list[str] = []
+    compared: list[tuple[str, int]] = []
+    check_tab, split = evaluate_mod._check_tab, round_mod._BlockRows.split
+
+    def walk(tab: Any, *args: Any) -> Any:
+        walked.append(tab.title)
+        return check_tab(tab, *args)
+
+    def compare(self: Any, row: Any, *, pad: bool) -> Any:
+        compared.append((self.tab.title, row.row))
+        return split(self, row, pad=pad)
+
+    monkeypatch.setattr(evaluate_mod, "_check_tab", walk)
+    monkeypatch.setattr(round_mod._BlockRows, "split", compare)
+    rounds: list[tuple[list[str], int]] = []
+    plan_round = round_mod.plan_round
+
+    def planned(*args: Any, **kwargs: Any) -> Any:
+        walked.clear()
+        compared.clear()
+        plan = plan_round(*args, **kwargs)
+        rounds.append((sorted(set(walked)), len(compared)))
+        return plan
+
+    monkeypatch.setattr(round_mod, "plan_round", planned)
+    settings = SyncSettings(spreadsheet_id=loaded)
+    first = sync(backend, settings, clock=clock)
+    regions = sorted(settings.regions)
+    assert 2 == first.rounds
+    assert [(regions, 140), ([], 140)] == rounds  # every row written, then read back once
+
+    rounds.clear()
+    sales = _column(backend, loaded, "ศก.3", h.SALES_AFTER)
+    people.type_value(emulator.store, loaded, "ศก.3", f"{sales}5", 987_654)  # its KPIs change
+    status = _column(backend, loaded, "ศก.5", h.CHECK_STATUS)
+    people.type_value(emulator.store, loaded, "ศก.5", f"{status}6", "แก้เอง")  # a worker cell
+    edited = sync(backend, settings, clock=clock)
+
+    assert 2 == edited.rounds
+    # Round 1: ศก.3's inputs changed (walked); its row 5 and ศก.5's row 6 compared, both
+    # written. Round 2: nothing walked; ศก.5 reads as it did when last found right (not
+    # compared at all), ศก.3's row 5 is read back and compared, its other rows are not.
+    assert [(["ศก.3"], 2), ([], 1)] == rounds
+    assert "แก้เอง" != backend.read_ranges(loaded, [f"'ศก.5'!{status}6"])[0][0][0]
     assert 0 == _settled_from_scratch(backend, settings, clock)
 
 

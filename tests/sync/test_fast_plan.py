@@ -21,6 +21,7 @@ from hypothesis import strategies as st
 from rules import headers as h
 from sheets_emulator.model.store import Store
 from sync.backends.memory import MemoryBackend
+from sync.core import round as round_mod
 from sync.core.cells import (
     CellValue,
     Formula,
@@ -409,3 +410,76 @@ def test_row_padding_goes_tab_by_tab_before_the_blank_rows_each_tab_clears(
     assert first_tab and second_tab
     expected = [*first_tab, other[0], *second_tab, other[1], other[2]]
     assert expected == padding.around(other, changes)
+
+
+def _as_wanted(tab: RegionTab, evaluation: Evaluation) -> RegionTab:
+    """The tab with every row's worker block showing what it should (a run found it so)."""
+    grid = [list(line) for line in tab.grid]
+    for row in evaluation.rows:
+        if row.region == tab.region:
+            line = grid[row.row - 1]
+            line.extend([""] * (1 + max(tab.worker_columns.values()) - len(line)))
+            for header, value in worker_values(row, tab.worker_columns).items():
+                line[tab.worker_columns[header]] = read_back_of(value)
+    return replace(tab, grid=grid)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_rows_found_showing_what_they_should_are_compared_again_only_when_something_moved(
+    first_read: tuple[list[RegionTab], Evaluation],
+    seed: int,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """
+    A row last found right is compared again once its worker cells as read, its input cells
+    (their digest), its status or its pointer differ, or the tab's context does; the changes
+    are always the full comparison's, and the untouched rows are not compared at all.
+    """
+    tabs, evaluated = first_read
+    evaluation = replace(evaluated, blank_rows={})
+    tab = _as_wanted(tabs[0], evaluation)
+    shown: dict[str, Any] = {}
+    context = ("columns and day", seed)
+    assert ([], []) == _row_changes(tab, evaluation, "now", shown, context)
+    compared: list[int] = []
+    split = round_mod._BlockRows.split
+
+    def counted(self: Any, row: Any, *, pad: bool) -> Any:
+        compared.append(row.row)
+        return split(self, row, pad=pad)
+
+    monkeypatch.setattr(round_mod._BlockRows, "split", counted)
+    assert ([], []) == _row_changes(tab, evaluation, "now", shown, context)
+    assert [] == compared  # nothing moved: no row compared
+
+    pick = random.Random(seed)
+    ours = [row for row in evaluation.rows if row.region == tab.region]
+    moved = sorted(pick.sample(range(len(ours)), 6))
+    grid = [list(line) for line in tab.grid]
+    rows = list(evaluation.rows)
+    kinds = ("cell", "cell", "input", "status", "pointer", "cell")
+    for how, index in zip(kinds, moved, strict=True):
+        row = ours[index]
+        if how == "cell":  # someone typed into the worker block: anything it does not read as
+            # (the checking time, `ตรวจสอบล่าสุด`, is not compared: it moves with changes)
+            col = pick.choice([c for x, c in tab.worker_columns.items() if x != h.CHECKED_AT])
+            was = cells_as_read(grid[row.row - 1], [col])
+            grid[row.row - 1][col] = pick.choice(
+                [v for v in READ_VALUES if not shows(cells_as_read([v], [0]), was)]
+            )
+        else:
+            at = rows.index(row)
+            if how == "input":  # the input cells changed (with the same results)
+                rows[at] = replace(row, digest=b"other inputs....")
+            elif how == "status":
+                rows[at] = replace(row, status=h.STATUS_DUPLICATE)
+            else:
+                rows[at] = replace(row, pointer="ศก.9 แถว 4")
+    edited, now = replace(tab, grid=grid), replace(evaluation, rows=tuple(rows))
+    compared.clear()
+    expected = reference_row_changes(edited, now, "now")[0]
+    assert expected == _row_changes(edited, now, "now", shown, context)[0]
+    assert [ours[i].row for i in moved] == compared
+    compared.clear()
+    assert expected == _row_changes(edited, now, "now", shown, ("another day", seed))[0]
+    assert len(ours) == len(compared)  # another context: every row compared again

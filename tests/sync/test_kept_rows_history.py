@@ -12,6 +12,7 @@ import pickle
 import sqlite3
 import stat
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -22,6 +23,7 @@ import structlog
 from rules import headers as h
 from sheets_emulator import people
 from sheets_emulator.http.server import EmulatorHandle
+from sync.core import round as round_mod
 from sync.core.cells import column_letter
 from sync.core.packed import PackedRows, dump_kept, load_kept
 from sync.core.settings import Config, ServiceConfig
@@ -75,23 +77,33 @@ def _edit_a_name(emulator: EmulatorHandle, loaded: str) -> None:
     people.type_value(emulator.store, loaded, "ศก.3", f"{name}5", "สมหญิง แก้ชื่อใหม่")
 
 
-def test_a_new_process_checks_only_the_row_edited_since_the_last(
+def test_a_new_process_checks_and_compares_only_the_row_edited_since_the_last(
     emulator: EmulatorHandle,
     loaded: str,
     history: RunHistory,
     one_shot: Callable[..., Any],
     checked: dict[str, int],
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     first = one_shot()
     assert "ok" == first.outcome and checked["rows"] == 140
     assert history.kept_rows(_key(emulator, loaded, history), code_fingerprint())
     _edit_a_name(emulator, loaded)
     checked["rows"] = 0
+    compared: list[tuple[str, int]] = []
+    split = round_mod._BlockRows.split
+
+    def compare(self: Any, row: Any, *, pad: bool) -> Any:
+        compared.append((self.tab.title, row.row))
+        return split(self, row, pad=pad)
+
+    monkeypatch.setattr(round_mod._BlockRows, "split", compare)
 
     edited = one_shot()
 
     assert "ok" == edited.outcome and edited.cells_written > 0
     assert 1 == checked["rows"]  # of 140: the others came from the history
+    assert [("ศก.3", 5)] == compared  # the rows found right before are known from it too
     history.forget(loaded)  # and a run from nothing finds the sheet right
     checked["rows"] = 0
     assert 0 == one_shot().cells_written
@@ -140,8 +152,8 @@ def _not_a_pickle(history: RunHistory, key: str, sid: str) -> None:
 
 
 def _rows_damaged_inside(history: RunHistory, key: str, sid: str) -> None:
-    options, clean, _ = load_kept(history.kept_rows(key, code_fingerprint()) or b"")
-    damaged = dump_kept(options, clean, PackedRows(b"\x80\x05damaged rows", 140))
+    kept = load_kept(history.kept_rows(key, code_fingerprint()) or b"")
+    damaged = dump_kept(replace(kept, packed=PackedRows(b"\x80\x05damaged rows", 140)))
     history.remember_kept_rows(key, sid, code_fingerprint(), damaged)
 
 
@@ -189,7 +201,7 @@ def test_an_entry_naming_any_other_class_or_function_is_refused_not_run(
     tmp_path: Path,
 ) -> None:
     planted = tmp_path / "planted"
-    data = pickle.dumps((1, _Planted(planted), {}, 0, b""))
+    data = pickle.dumps((2, _Planted(planted), {}, {}, 0, b""))
     with pytest.raises(ValueError, match="may not name"):
         load_kept(data)
     assert not planted.exists()

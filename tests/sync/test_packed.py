@@ -35,10 +35,7 @@ def _checked() -> RowCache:
     cache = RowCache()
     cache.next_run()
     tabs = _tabs()
-    digests = {tab.title: f"read of {tab.title}" for tab in tabs}  # tabs are memoised too
-    evaluate(
-        tabs, options=options_lists(), fiscal_year=2567, as_of=AS_OF, cache=cache, digests=digests
-    )
+    evaluate(tabs, options=options_lists(), fiscal_year=2567, as_of=AS_OF, cache=cache)
     return cache
 
 
