@@ -132,6 +132,8 @@ class _BlockRows:
         self.columns = [tab.worker_columns[headers[i]] for i in order]
         self.in_order = operator.itemgetter(*order)
         self.blank = (None,) * len(self.columns)
+        self.last_shown: tuple[object, ...] = ()
+        """How a read would show the cells the last `split` wanted (`as_read` of each)."""
 
     def split(self, row: RowEvaluation, *, pad: bool) -> tuple[list[CellChange], list[CellChange]]:
         """
@@ -144,7 +146,7 @@ class _BlockRows:
         # first run) cost two tuple comparisons, not a comparison per cell.
         line = tab.grid[row.row - 1] if row.row <= len(tab.grid) else ()
         current = cells_as_read(line, self.columns)
-        shown = tuple(row_as_read(wanted))
+        shown = self.last_shown = tuple(row_as_read(wanted))
         if shows(current, shown):
             return [], []
         title, number, columns = tab.title, row.row, self.columns
@@ -196,20 +198,23 @@ def _row_changes(
     padding: list[CellChange] = []
     checked_col = tab.worker_columns[h.CHECKED_AT]
     rows = _BlockRows(tab)
-    marks = _Marks(tab, rows.columns, shown, context)
+    marks = _Marks(tab, shown, context)
     for row in evaluation.rows:
         if row.region != tab.region:
             continue
-        if marks.unchanged(row.row, row.digest, row.status, row.pointer):
+        decided = (row.digest, row.status, row.pointer)
+        if marks.unchanged(row.row, decided, rows.columns):
             continue
         row_changes, _ = rows.split(row, pad=False)
         if row_changes:
             row_changes.append(CellChange(tab.title, row.row, checked_col, stamp))
             changes.extend(row_changes)
+            marks.expect(row.row, decided, rows.last_shown)
         else:
             marks.shows(row.row)
+    every = sorted(tab.worker_columns.values())  # a blank row's `ตรวจสอบล่าสุด` is cleared too
     for row_number in evaluation.blank_rows.get(tab.region, ()):
-        if marks.unchanged(row_number, b"", "", ""):
+        if marks.unchanged(row_number, _BLANK_ROW, every):
             continue
         desired_blank: dict[tuple[int, int], CellValue] = {
             (row_number, col): None for col in tab.worker_columns.values()
@@ -217,28 +222,32 @@ def _row_changes(
         cleared = diff_tab(tab.title, tab.grid, desired_blank)
         changes.extend(cleared)
         padding.extend(padding_for(cleared, desired_blank, tab.title))
-        if not cleared:
+        if cleared:
+            marks.expect(row_number, _BLANK_ROW, (None,) * len(every))
+        else:
             marks.shows(row_number)
     if shown is not None:
         shown[tab.title] = (context, bytes(marks.marks))
     return changes, padding
 
 
+_BLANK_ROW = (b"", "", "")
+"""What a blank row is decided from: no input digest, no status, no pointer."""
+
+
 class _Marks:
     """
-    One regional tab's `RowsShown` as it was, and as this diff finds its rows. A row's mark is
-    the digest of what its worker cells' diff depends on: the digest of its input cells (for
-    a blank row, none), its status and pointer, and its worker cells as read.
+    One regional tab's `RowsShown` as it was, and as this diff leaves its rows. A row's mark
+    is the digest of what its worker cells' diff depends on: how the row was decided (the
+    digest of its input cells, its status and pointer) and its worker cells as read. A row
+    found right keeps the mark of its read; a row being written gets the mark of the read
+    that would show what it should, so the verify round skips it once it reads back so.
     """
 
     def __init__(
-        self,
-        tab: RegionTab,
-        columns: Sequence[int],
-        shown: Mapping[str, RowsShown] | None,
-        context: object,
+        self, tab: RegionTab, shown: Mapping[str, RowsShown] | None, context: object
     ) -> None:
-        self.grid, self.first, self.columns = tab.grid, tab.first_data_row, columns
+        self.grid, self.first = tab.grid, tab.first_data_row
         last = shown.get(tab.title) if shown is not None else None
         self.known = last[1] if last is not None and last[0] == context else b""
         self.kept = shown is not None
@@ -246,16 +255,19 @@ class _Marks:
         self.marks = bytearray(ROW_MARK * max(0, len(self.grid) - self.first + 1) * self.kept)
         self._pending: tuple[int, bytes] = (-1, b"")
 
-    def unchanged(self, number: int, digest: bytes, status: str, pointer: str) -> bool:
-        """
-        Whether the row was found showing what it should, read and decided as now. A blank
-        row has no digest and no status; a row with a status but no digest is never marked.
-        """
-        if not self.kept or not (digest or status == ""):
+    def _usable(self, decided: tuple[bytes, str, str]) -> bool:
+        # A blank row has no digest and no status; a row with a status but no digest
+        # (none is made without) is never marked.
+        return self.kept and bool(decided[0] or decided[1] == "")
+
+    def unchanged(
+        self, number: int, decided: tuple[bytes, str, str], columns: Sequence[int]
+    ) -> bool:
+        """Whether the row's worker cells (`columns`) read as when last found right."""
+        if not self._usable(decided):
             return False
         at = (number - self.first) * ROW_MARK
-        read = cells_as_read(self.grid[number - 1], self.columns)
-        mark = row_digest((digest, status, pointer, read))
+        mark = row_digest((*decided, cells_as_read(self.grid[number - 1], columns)))
         if self.known[at : at + ROW_MARK] == mark:
             self.marks[at : at + ROW_MARK] = mark
             return True
@@ -267,6 +279,14 @@ class _Marks:
         at, mark = self._pending
         if at == (number - self.first) * ROW_MARK:
             self.marks[at : at + ROW_MARK] = mark
+
+    def expect(
+        self, number: int, decided: tuple[bytes, str, str], read: tuple[object, ...]
+    ) -> None:
+        """The row is written: it will show what it should once it reads as `read`."""
+        if self._usable(decided):
+            at = (number - self.first) * ROW_MARK
+            self.marks[at : at + ROW_MARK] = row_digest((*decided, read))
 
 
 @dataclass(frozen=True)

@@ -431,16 +431,15 @@ def test_rows_found_showing_what_they_should_are_compared_again_only_when_someth
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """
-    A row last found right is compared again once its worker cells as read, its input cells
-    (their digest), its status or its pointer differ, or the tab's context does; the changes
-    are always the full comparison's, and the untouched rows are not compared at all.
+    A row written is not compared again once it reads back as it should; a row last found
+    right is compared again once its worker cells as read, its input cells (their digest),
+    its status or its pointer differ, or the tab's context does. The changes are always the
+    full comparison's, and the untouched rows are not compared at all.
     """
     tabs, evaluated = first_read
     evaluation = replace(evaluated, blank_rows={})
-    tab = _as_wanted(tabs[0], evaluation)
     shown: dict[str, Any] = {}
     context = ("columns and day", seed)
-    assert ([], []) == _row_changes(tab, evaluation, "now", shown, context)
     compared: list[int] = []
     split = round_mod._BlockRows.split
 
@@ -449,11 +448,16 @@ def test_rows_found_showing_what_they_should_are_compared_again_only_when_someth
         return split(self, row, pad=pad)
 
     monkeypatch.setattr(round_mod._BlockRows, "split", counted)
+    ours = [row for row in evaluation.rows if row.region == tabs[0].region]
+    written = _row_changes(tabs[0], evaluation, "now", shown, context)[0]  # a first run
+    assert reference_row_changes(tabs[0], evaluation, "now")[0] == written
+    assert [row.row for row in ours] == compared
+    tab = _as_wanted(tabs[0], evaluation)  # the verify round's read
+    compared.clear()
     assert ([], []) == _row_changes(tab, evaluation, "now", shown, context)
-    assert [] == compared  # nothing moved: no row compared
+    assert [] == compared  # every row reads back as written: none compared
 
     pick = random.Random(seed)
-    ours = [row for row in evaluation.rows if row.region == tab.region]
     moved = sorted(pick.sample(range(len(ours)), 6))
     grid = [list(line) for line in tab.grid]
     rows = list(evaluation.rows)
@@ -483,3 +487,38 @@ def test_rows_found_showing_what_they_should_are_compared_again_only_when_someth
     compared.clear()
     assert expected == _row_changes(edited, now, "now", shown, ("another day", seed))[0]
     assert len(ours) == len(compared)  # another context: every row compared again
+
+
+def test_a_blank_row_cleared_is_not_compared_again_until_a_worker_cell_of_it_is_typed_into(
+    first_read: tuple[list[RegionTab], Evaluation], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Its `ตรวจสอบล่าสุด` too: every worker cell of a blank row is cleared."""
+    tabs, evaluated = first_read
+    tab = _as_wanted(tabs[0], evaluated)
+    gone = next(row for row in evaluated.rows if row.region == tab.region)
+    evaluation = replace(
+        evaluated,
+        rows=tuple(row for row in evaluated.rows if row is not gone),
+        blank_rows={tab.region: (gone.row,)},  # its inputs were all cleared
+    )
+    shown: dict[str, Any] = {}
+    diffed: list[int] = []
+    diff = round_mod.diff_tab
+
+    def counted(title: str, grid: Any, desired: Any) -> Any:
+        diffed.append(1)
+        return diff(title, grid, desired)
+
+    monkeypatch.setattr(round_mod, "diff_tab", counted)
+    cleared = _row_changes(tab, evaluation, "now", shown, "context")[0]
+    assert {(gone.row, None)} == {(change.row, change.value) for change in cleared}
+    grid = [list(line) for line in tab.grid]
+    for col in tab.worker_columns.values():
+        grid[gone.row - 1][col] = ""
+    diffed.clear()
+    assert ([], []) == _row_changes(replace(tab, grid=grid), evaluation, "now", shown, "context")
+    assert [] == diffed  # read back cleared: not compared
+    checked_at = tab.worker_columns[h.CHECKED_AT]
+    grid[gone.row - 1][checked_at] = "05/12/2569 09:00:00"
+    again = _row_changes(replace(tab, grid=grid), evaluation, "now", shown, "context")[0]
+    assert [(gone.row, checked_at, None)] == [(c.row, c.col, c.value) for c in again]
