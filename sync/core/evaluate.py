@@ -392,32 +392,28 @@ NewRows = Callable[[Sequence[str], Sequence[tuple[object, ...]]], list[RowResult
 """Check rows not in the cache: their values in the order of the given headers."""
 
 
-def _inputs_digest(lines: list[tuple[object, ...]]) -> bytes:
+def _inputs_digest(digests: Sequence[bytes]) -> bytes:
     """
-    A digest of a tab's input cells row by row (`_values_of` of each row): one encoding of
-    the whole list, not one per row, so a tab whose inputs did not change is known by it at
-    a fraction of a row's checking (the worker's own cells, which its write changes, are not
-    among them).
+    A digest of a tab's input cells, from its rows' own digests (their cache keys'), so a tab
+    whose inputs did not change is known without a cache look-up per row, whatever the
+    worker's own cells (which its write changes) hold.
     """
-    try:
-        encoded = marshal.dumps(cast(list[Any], lines), 2)
-    except ValueError:  # a value marshal refuses: the rows' own digests, as the cache keys them
-        encoded = b"".join(map(row_digest, lines))
-    return hashlib.blake2b(encoded, digest_size=16, person=b"inputs").digest()
+    return hashlib.blake2b(b"".join(digests), digest_size=16, person=b"inputs").digest()
 
 
 def _check_tab(
     tab: RegionTab,
     lines: Sequence[tuple[object, ...]],
+    digests: Sequence[bytes],
     context: tuple[object, ...],
     cache: RowCache | dict[CacheKey, RowResults],
     check: NewRows,
 ) -> tuple[list[TabEntry], tuple[int, ...]]:
     """
     Every row of one tab checked (or found in the cache), and its blank rows; `lines` are
-    the input values of its rows from the first data row on. Rows the cache lacks are
-    checked a chunk at a time, and a row equal to one waiting in the chunk waits for the
-    same result, as it would have found it in the cache.
+    the input values of its rows from the first data row on, `digests` theirs. Rows the
+    cache lacks are checked a chunk at a time, and a row equal to one waiting in the chunk
+    waits for the same result, as it would have found it in the cache.
     """
     headers = list(tab.headers.columns)
     checked: list[tuple[int, CacheKey, RowResults | None]] = []
@@ -432,8 +428,10 @@ def _check_tab(
         waiting.clear()
         rows.clear()
 
-    for row_number, values in enumerate(lines, start=tab.first_data_row):
-        key: CacheKey = (context, row_digest(values))
+    for row_number, values, digest in zip(
+        range(tab.first_data_row, tab.first_data_row + len(lines)), lines, digests, strict=True
+    ):
+        key: CacheKey = (context, digest)
         cached = cache.get(key)
         if cached is None:
             places = waiting.get(key)
@@ -521,8 +519,9 @@ def evaluate(
         context = (tab.region, fiscal_year, as_of, tuple(columns))
         values_of = _values_of(columns)
         lines = [values_of(line) for line in tab.grid[tab.first_data_row - 1 :]]
+        row_digests = list(map(row_digest, lines))
         memo = cache.tabs if isinstance(cache, RowCache) and memo_tabs else None
-        digest = _inputs_digest(lines) if memo is not None else b""
+        digest = _inputs_digest(row_digests) if memo is not None else b""
         tab_key = (context, digest, tuple(columns.values()), tab.first_data_row)
         known = memo.get(tab.region) if memo is not None else None
         if known is not None and known[0] == tab_key:
@@ -531,10 +530,10 @@ def evaluate(
                 cache.get(key)
         else:
             new_rows = partial(check_new, region=tab.region)
-            entries, blanks = _check_tab(tab, lines, context, cache, new_rows)
+            entries, blanks = _check_tab(tab, lines, row_digests, context, cache, new_rows)
             if memo is not None:
                 memo[tab.region] = (tab_key, entries, blanks)
-        del lines
+        del lines, row_digests
         region_seen = seen[tab.region] = [fiscal_year, as_of.isoformat(), list(columns.values())]
         for row_number, key, (found, computed) in entries:
             cells = RowCells(tab.grid[row_number - 1], columns)

@@ -253,7 +253,7 @@ class _Marks:
         self.kept = shown is not None
         """Whether marks are kept at all (not without a row cache): else none is taken."""
         self.marks = bytearray(ROW_MARK * max(0, len(self.grid) - self.first + 1) * self.kept)
-        self._pending: tuple[int, bytes] = (-1, b"")
+        self._asked: tuple[int, tuple[bytes, str, str], Sequence[int]] = (-1, _BLANK_ROW, ())
 
     def _usable(self, decided: tuple[bytes, str, str]) -> bool:
         # A blank row has no digest and no status; a row with a status but no digest
@@ -264,21 +264,26 @@ class _Marks:
         self, number: int, decided: tuple[bytes, str, str], columns: Sequence[int]
     ) -> bool:
         """Whether the row's worker cells (`columns`) read as when last found right."""
-        if not self._usable(decided):
-            return False
+        self._asked = (number, decided, columns)
         at = (number - self.first) * ROW_MARK
-        mark = row_digest((*decided, cells_as_read(self.grid[number - 1], columns)))
-        if self.known[at : at + ROW_MARK] == mark:
+        known = self.known[at : at + ROW_MARK]
+        if not self._usable(decided) or not known.strip(b"\0"):  # none: nothing to compare
+            return False
+        mark = self._mark(number, decided, columns)
+        if known == mark:
             self.marks[at : at + ROW_MARK] = mark
             return True
-        self._pending = (at, mark)
         return False
+
+    def _mark(self, number: int, decided: tuple[bytes, str, str], columns: Sequence[int]) -> bytes:
+        return row_digest((*decided, cells_as_read(self.grid[number - 1], columns)))
 
     def shows(self, number: int) -> None:
         """The row last asked about (`unchanged`) shows what it should: its mark is kept."""
-        at, mark = self._pending
-        if at == (number - self.first) * ROW_MARK:
-            self.marks[at : at + ROW_MARK] = mark
+        asked, decided, columns = self._asked
+        if asked == number and self._usable(decided):
+            at = (number - self.first) * ROW_MARK
+            self.marks[at : at + ROW_MARK] = self._mark(number, decided, columns)
 
     def expect(
         self, number: int, decided: tuple[bytes, str, str], read: tuple[object, ...]
