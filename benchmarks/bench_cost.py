@@ -652,12 +652,12 @@ def print_floors(now: dict[str, float], rows: int) -> None:
             f"- 10 changed rows {changed:.2f} s: its two reads of the whole sheet (the API "
             f"cannot say what changed since a read) cost {reads:.2f} s to receive and decode, "
             f"its two plans {plans:.2f} s, of which checking the 10 rows is {10_000 / rate:.0f} ms "
-            "and comparing them a few more; the rest goes through every row of the tabs "
-            "edited in Python (each tab's input cells digested, each row's evaluation "
-            "assembled from the kept results, cross-tab duplicates, the summary of every row), "
-            "with the rows unpacked at the start: work per row, not per change, below what "
-            "checking would cost. Per change only would need results kept per region and "
-            "updated row by row (summary included): not built."
+            "and comparing them a few more; the rest goes through every row of the sheet in "
+            "Python (each tab's input cells digested, each row's evaluation assembled from the "
+            "kept results, cross-tab duplicates, the summary of every row), with the kept rows "
+            "unpacked at the start: work per row, not per change, a fraction of what checking "
+            "would cost. Per change only would need results kept per region and updated row by "
+            "row (summary included): not built."
         )
     floor = now.get("domain.floor_rows_per_s")
     if rate is not None and rate < 20_000 and floor is not None:
