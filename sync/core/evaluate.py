@@ -226,8 +226,9 @@ class RowCache:
         """Per tab title, the key (its digest, what was wanted) of its last diff that found
         nothing to change."""
         self.shown: dict[str, RowsShown] = {}
-        """Per regional tab title, its rows last found showing what they should (as read, with
-        their status and pointer): a tab people edited is compared again only at other rows."""
+        """Per regional tab title, a mark per row known to show what it should (its inputs'
+        digest, status, pointer and worker cells as read: `sync.core.round`), so a tab people
+        edited is compared again only at the rows that moved."""
         self.packed: PackedRows | None = None
         """`current` and `tabs` between runs, packed (`sync.core.packed`): a few MB in one
         allocation instead of ~30 small objects a row pinning the heap the run used."""
@@ -465,16 +466,15 @@ def evaluate(
     fiscal_year: int,
     as_of: date,
     cache: RowCache | dict[CacheKey, RowResults] | None = None,
-    memo_tabs: bool = True,
 ) -> Evaluation:
     """
     Check, compute and de-duplicate every row of every processable tab.
 
     A run evaluates twice (plan, then verify after its write); `cache` lets the verify round,
-    and the service's next run, skip rows whose cells did not change, and (a `RowCache`, with
-    `memo_tabs`) whole tabs whose input cells did not change, whatever the worker's own cells
-    hold. Only a row's own results are cached: duplicates depend on the other rows and are
-    always resolved afresh.
+    and the service's next run, skip rows whose cells did not change, and (a `RowCache`)
+    whole tabs whose input cells did not change, whatever the worker's own cells hold. Only a
+    row's own results are cached: duplicates depend on the other rows and are always
+    resolved afresh.
     """
     cache = {} if cache is None else cache
 
@@ -520,7 +520,7 @@ def evaluate(
         values_of = _values_of(columns)
         lines = [values_of(line) for line in tab.grid[tab.first_data_row - 1 :]]
         row_digests = list(map(row_digest, lines))
-        memo = cache.tabs if isinstance(cache, RowCache) and memo_tabs else None
+        memo = cache.tabs if isinstance(cache, RowCache) else None
         digest = _inputs_digest(row_digests) if memo is not None else b""
         tab_key = (context, digest, tuple(columns.values()), tab.first_data_row)
         known = memo.get(tab.region) if memo is not None else None
