@@ -591,10 +591,10 @@ def print_table(
         "warm-up builds (~0.1 s more).\n"
         f"Measured in {elapsed:.0f} s."
     )
-    print_floors(now, args.rows)
+    print_floors(now, args.rows, args.big_rows)
 
 
-def print_floors(now: dict[str, float], rows: int) -> None:
+def print_floors(now: dict[str, float], rows: int, big_rows: int = 5000) -> None:
     """
     Under the table, for each goal this tree misses, what the figures above say stops it.
     """
@@ -608,6 +608,14 @@ def print_floors(now: dict[str, float], rows: int) -> None:
             "checked; a round then keeps every row's results (cross-tab duplicates, the "
             "summary, the verify round). Below 150 MiB needs a round that reads, checks and "
             "writes a tab at a time, keeping results as columns: not built."
+        )
+    big = now.get("big.first.peak_rss_mib")
+    if big is not None and big > 300 and peak is not None and imported is not None:
+        lines.append(
+            f"- first-run peak RSS {big:.0f} MiB on the larger sheet: above the imported "
+            f"worker, {(big - imported) / (peak - imported):.1f} times the smaller sheet's for "
+            f"{big_rows / rows:.1f} times its rows: the same objects per row and per cell (the "
+            "line above), not anything held once."
         )
     later, after_one = now.get("service.rss_after_fifteen_mib"), now.get("service.rss_after_mib")
     live, held = now.get("service.small_live_mib"), now.get("service.small_arenas_mib")
