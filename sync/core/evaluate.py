@@ -219,7 +219,11 @@ class RowCache:
         self.current: dict[CacheKey, RowResults] = {}
         self.previous: dict[CacheKey, RowResults] = {}
         self.tabs: dict[str, tuple[object, list[TabEntry], tuple[int, ...]]] = {}
-        """Per region, the rows of the tab as last read (by its digest), to skip it unchanged."""
+        """Per region, the rows of the tab as last evaluated (by its input cells' digest), to
+        skip it unchanged."""
+        self.reads: dict[str, tuple[str, object]] = {}
+        """Per region, the digest of the read its `tabs` entry was last found valid for, with
+        the tab's layout: a tab read byte for byte as then is known without a digest per row."""
         self.built: dict[str, tuple[object, Any]] = {}
         """What was last built from whole evaluations (the KPI summary), by its inputs' key."""
         self.clean: dict[str, object] = {}
@@ -256,7 +260,7 @@ class RowCache:
         """This cache, emptied first when the `ตัวเลือก` lists changed."""
         if options_grid != self.options:
             self.current, self.previous, self.built, self.tabs = {}, {}, {}, {}
-            self.clean, self.shown = {}, {}
+            self.clean, self.shown, self.reads = {}, {}, {}
             self.packed = None
             self.options = options_grid
         return self
@@ -313,7 +317,7 @@ class RowCache:
                 self._pack()
             assert self.packed is not None
             self.handed_over = True
-            return dump_kept(Kept(self.options, self.clean, self.shown, self.packed))
+            return dump_kept(Kept(self.options, self.clean, self.shown, self.reads, self.packed))
 
     @classmethod
     def from_kept(cls, data: bytes) -> RowCache:
@@ -328,6 +332,7 @@ class RowCache:
             raise ValueError(f"kept rows unreadable: {exc}") from exc
         cache = cls()
         cache.options, cache.clean, cache.shown = kept.options, kept.clean, kept.shown
+        cache.reads = kept.reads
         cache.current, cache.tabs = current, tabs
         cache.handed_over = True
         return cache
@@ -340,8 +345,8 @@ class RowCache:
         """
         with self._lock:
             if not self._running:
-                self.options, self.clean, self.shown = fresh_copy(
-                    (self.options, self.clean, self.shown)
+                self.options, self.clean, self.shown, self.reads = fresh_copy(
+                    (self.options, self.clean, self.shown, self.reads)
                 )
                 self.unsettled = False
 
@@ -466,13 +471,16 @@ def evaluate(
     fiscal_year: int,
     as_of: date,
     cache: RowCache | dict[CacheKey, RowResults] | None = None,
+    digests: Mapping[str, str] | None = None,
 ) -> Evaluation:
     """
     Check, compute and de-duplicate every row of every processable tab.
 
     A run evaluates twice (plan, then verify after its write); `cache` lets the verify round,
     and the service's next run, skip rows whose cells did not change, and (a `RowCache`)
-    whole tabs whose input cells did not change, whatever the worker's own cells hold. Only a
+    whole tabs whose input cells did not change, whatever the worker's own cells hold: known
+    at once when the tab's `digests` (of its values as read, by title) is the one its rows
+    were last found valid for, else by a digest of its input cells. Only a
     row's own results are cached: duplicates depend on the other rows and are always
     resolved afresh.
     """
@@ -517,23 +525,36 @@ def evaluate(
         # per tab) in case columns moved between the two rounds.
         columns = tab.headers.columns
         context = (tab.region, fiscal_year, as_of, tuple(columns))
-        values_of = _values_of(columns)
-        lines = [values_of(line) for line in tab.grid[tab.first_data_row - 1 :]]
-        row_digests = list(map(row_digest, lines))
-        memo = cache.tabs if isinstance(cache, RowCache) else None
-        digest = _inputs_digest(row_digests) if memo is not None else b""
-        tab_key = (context, digest, tuple(columns.values()), tab.first_data_row)
-        known = memo.get(tab.region) if memo is not None else None
-        if known is not None and known[0] == tab_key:
-            entries, blanks = known[1], known[2]
-            for _, key, _ in entries:  # still in use: kept for the next run
-                cache.get(key)
+        rows_cache = cache if isinstance(cache, RowCache) else None
+        known = rows_cache.tabs.get(tab.region) if rows_cache is not None else None
+        reads = rows_cache.reads if rows_cache is not None else {}
+        layout = (context, tuple(columns.values()), tab.first_data_row)
+        digest = (digests or {}).get(tab.title)
+        read = (digest, layout) if digest else None
+        walked = False
+        if known is not None and read is not None and reads.get(tab.region) == read:
+            entries, blanks = known[1], known[2]  # the very read of last time: same inputs
         else:
-            new_rows = partial(check_new, region=tab.region)
-            entries, blanks = _check_tab(tab, lines, row_digests, context, cache, new_rows)
-            if memo is not None:
-                memo[tab.region] = (tab_key, entries, blanks)
-        del lines, row_digests
+            values_of = _values_of(columns)
+            lines = [values_of(line) for line in tab.grid[tab.first_data_row - 1 :]]
+            row_digests = list(map(row_digest, lines))
+            tab_key = (layout, _inputs_digest(row_digests) if rows_cache is not None else b"")
+            if known is not None and known[0] == tab_key:
+                entries, blanks = known[1], known[2]
+            else:
+                new_rows = partial(check_new, region=tab.region)
+                entries, blanks = _check_tab(tab, lines, row_digests, context, cache, new_rows)
+                walked = True
+                if rows_cache is not None:
+                    rows_cache.tabs[tab.region] = (tab_key, entries, blanks)
+            del lines, row_digests
+        if rows_cache is not None and not walked:
+            for _, key, _ in entries:  # still in use: kept for the next run
+                rows_cache.get(key)
+        if read is not None:
+            reads[tab.region] = read
+        else:  # a read without a digest: nothing to know the next one by
+            reads.pop(tab.region, None)
         region_seen = seen[tab.region] = [fiscal_year, as_of.isoformat(), list(columns.values())]
         for row_number, key, (found, computed) in entries:
             cells = RowCells(tab.grid[row_number - 1], columns)

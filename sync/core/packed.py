@@ -205,7 +205,7 @@ def unpack_rows(packed: PackedRows) -> tuple[dict[Key, RowResults], dict[str, Ta
     return current, tabs
 
 
-KEPT_FORMAT = 2
+KEPT_FORMAT = 3
 """Version of `dump_kept`'s layout: data of another version is not read."""
 
 RowsShown = tuple[object, bytes]
@@ -223,14 +223,15 @@ class Kept:
     options: object
     clean: dict[str, object]
     shown: dict[str, RowsShown]
+    reads: dict[str, tuple[str, object]]
     packed: PackedRows
 
 
 def dump_kept(kept: Kept) -> bytes:
     """
     A `RowCache`'s packed rows with what they were checked against (the `ตัวเลือก` lists), its
-    clean tabs' keys and its rows known to show what they should, as bytes another process
-    can load (`load_kept`).
+    clean tabs' keys, its rows known to show what they should and the reads its tabs' rows
+    were last found valid for, as bytes another process can load (`load_kept`).
     """
     return pickle.dumps(
         (
@@ -238,6 +239,7 @@ def dump_kept(kept: Kept) -> bytes:
             kept.options,
             dict(kept.clean),
             dict(kept.shown),
+            dict(kept.reads),
             kept.packed.rows,
             kept.packed.data,
         ),
@@ -254,12 +256,12 @@ def load_kept(data: bytes) -> Kept:
         version, *fields = _loads(data)
     except Exception as exc:  # whatever a damaged or foreign file makes the unpickler raise
         raise ValueError(f"not kept rows: {exc}") from exc
-    if version != KEPT_FORMAT or len(fields) != 5:
+    if version != KEPT_FORMAT or len(fields) != 6:
         raise ValueError(f"kept rows of another format ({version!r})")
-    options, clean, shown, rows, packed = fields
-    if not (isinstance(packed, bytes) and isinstance(clean, dict) and isinstance(shown, dict)):
+    options, clean, shown, reads, rows, packed = fields
+    if not isinstance(packed, bytes) or not all(isinstance(x, dict) for x in (clean, shown, reads)):
         raise ValueError(f"kept rows of another format ({version!r})")
-    return Kept(options, clean, shown, PackedRows(packed, int(rows)))
+    return Kept(options, clean, shown, reads, PackedRows(packed, int(rows)))
 
 
 def fresh_copy(value: T) -> T:

@@ -386,6 +386,7 @@ def _evaluate(
         fiscal_year=settings.fiscal_year,
         as_of=now.date(),
         cache=cache.for_options(options_grid) if cache is not None else None,
+        digests=snapshot.tab_digests,
     )
     skipped = {n.region: n.reason() for n in mapped.notices if n.skipped}
 

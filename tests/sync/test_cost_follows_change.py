@@ -105,15 +105,22 @@ def test_after_an_edit_each_round_walks_and_compares_only_what_moved(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """
-    Round by round: the tabs walked row by row (their input cells changed since they were
-    last checked) and the rows compared with what they should show. The verify round of any
-    run finds its tabs' inputs as the round before read them (only the worker's cells
-    changed), and the rows just written reading back as they should: nothing walked or
-    compared. After an edit, round 1 walks the edited tab and compares the edited rows.
+    Round by round: the rows digested (of tabs not read byte for byte as before), the tabs
+    walked row by row (their input cells changed since they were last checked) and the rows
+    compared with what they should show. The verify round of any run finds its tabs' inputs
+    as the round before read them (only the worker's cells changed), and the rows just
+    written reading back as they should: nothing walked or compared. After an edit, round 1
+    walks the edited tab and compares the edited rows; tabs nobody touched cost nothing.
     """
     walked: list[str] = []
     compared: list[tuple[str, int]] = []
+    digested: list[object] = []
     check_tab, split = evaluate_mod._check_tab, round_mod._BlockRows.split
+    row_digest = evaluate_mod.row_digest
+
+    def digest(values: Any) -> bytes:
+        digested.append(values)
+        return row_digest(values)
 
     def walk(tab: Any, *args: Any) -> Any:
         walked.append(tab.title)
@@ -124,15 +131,17 @@ def test_after_an_edit_each_round_walks_and_compares_only_what_moved(
         return split(self, row, pad=pad)
 
     monkeypatch.setattr(evaluate_mod, "_check_tab", walk)
+    monkeypatch.setattr(evaluate_mod, "row_digest", digest)
     monkeypatch.setattr(round_mod._BlockRows, "split", compare)
-    rounds: list[tuple[list[str], int]] = []
+    rounds: list[tuple[int, list[str], int]] = []
     plan_round = round_mod.plan_round
 
     def planned(*args: Any, **kwargs: Any) -> Any:
         walked.clear()
         compared.clear()
+        digested.clear()
         plan = plan_round(*args, **kwargs)
-        rounds.append((sorted(set(walked)), len(compared)))
+        rounds.append((len(digested), sorted(set(walked)), len(compared)))
         return plan
 
     monkeypatch.setattr(round_mod, "plan_round", planned)
@@ -140,7 +149,10 @@ def test_after_an_edit_each_round_walks_and_compares_only_what_moved(
     first = sync(backend, settings, clock=clock)
     regions = sorted(settings.regions)
     assert 2 == first.rounds
-    assert [(regions, 140), ([], 0)] == rounds  # every row written, then read back as written
+    # Every row digested (21 a tab, one blank), checked, compared and written; then every tab
+    # reads otherwise (the worker wrote to it): digested again, its inputs found as before,
+    # every row read back as written.
+    assert [(147, regions, 140), (147, [], 0)] == rounds
 
     rounds.clear()
     sales = _column(backend, loaded, "ศก.3", h.SALES_AFTER)
@@ -150,9 +162,10 @@ def test_after_an_edit_each_round_walks_and_compares_only_what_moved(
     edited = sync(backend, settings, clock=clock)
 
     assert 2 == edited.rounds
-    # Round 1: ศก.3's inputs changed (walked); its row 5 and ศก.5's row 6 compared, both
-    # written. Round 2: nothing walked, and both rows read back as written.
-    assert [(["ศก.3"], 2), ([], 0)] == rounds
+    # Round 1: the two tabs typed in digested (21 rows each), ศก.3's inputs changed (walked);
+    # its row 5 and ศก.5's row 6 compared, both written. Round 2: the two tabs written to
+    # digested again, nothing walked, both rows read back as written.
+    assert [(42, ["ศก.3"], 2), (42, [], 0)] == rounds
     assert "แก้เอง" != backend.read_ranges(loaded, [f"'ศก.5'!{status}6"])[0][0][0]
     assert 0 == _settled_from_scratch(backend, settings, clock)
 

@@ -201,7 +201,7 @@ def test_an_entry_naming_any_other_class_or_function_is_refused_not_run(
     tmp_path: Path,
 ) -> None:
     planted = tmp_path / "planted"
-    data = pickle.dumps((2, _Planted(planted), {}, {}, 0, b""))
+    data = pickle.dumps((3, _Planted(planted), {}, {}, {}, 0, b""))
     with pytest.raises(ValueError, match="may not name"):
         load_kept(data)
     assert not planted.exists()

@@ -132,3 +132,33 @@ def test_rows_that_cannot_be_packed_stay_usable(monkeypatch: pytest.MonkeyPatch)
         assert cache.packed is None and rows == cache.current
     finally:
         loop.forget_row_caches()
+
+
+def _statuses(tabs: list[RegionTab], **kwargs: object) -> list[tuple[str, int, str, str]]:
+    evaluation = evaluate(tabs, options=options_lists(), fiscal_year=2567, as_of=AS_OF, **kwargs)  # type: ignore[arg-type]
+    return [
+        (r.region, r.row, r.status, "\n".join(f.code for f in r.findings)) for r in evaluation.rows
+    ]
+
+
+def test_a_tab_is_known_by_its_read_only_while_its_rows_were_found_for_that_read() -> None:
+    """
+    A read's digest stands for its rows only while the tab's rows are those found for it: a
+    read with no digest in between (its rows evaluated afresh) ends that, so a later read
+    with the old digest is evaluated, not taken for the rows in between.
+    """
+    tabs = _tabs()
+    edited = [list(line) for line in tabs[0].grid]
+    national_id = tabs[0].headers.columns[h.NATIONAL_ID]
+    edited[4][national_id] = "123"  # row 5: an ID that fails
+    other = [
+        RegionTab(t.region, t.title, edited if i == 0 else t.grid, t.headers, {}, 4)
+        for i, t in enumerate(tabs)
+    ]
+    cache = RowCache()
+    cache.next_run()
+    digests = {t.title: f"read of {t.title}" for t in tabs}
+    assert _statuses(tabs) == _statuses(tabs, cache=cache, digests=digests)
+    assert _statuses(other) == _statuses(other, cache=cache)  # no digests: evaluated afresh
+    assert _statuses(tabs) == _statuses(tabs, cache=cache, digests=digests)
+    assert _statuses(tabs) != _statuses(other)
