@@ -27,7 +27,7 @@ from sync.core.layout import column_key
 from sync.core.packed import (
     Kept,
     PackedRows,
-    RowsShown,
+    RowMarks,
     dump_kept,
     fresh_copy,
     load_kept,
@@ -229,7 +229,7 @@ class RowCache:
         self.clean: dict[str, object] = {}
         """Per tab title, the key (its digest, what was wanted) of its last diff that found
         nothing to change."""
-        self.shown: dict[str, RowsShown] = {}
+        self.marks: dict[str, RowMarks] = {}
         """Per regional tab title, a mark per row known to show what it should (its inputs'
         digest, status, pointer and worker cells as read: `sync.core.round`), so a tab people
         edited is compared again only at the rows that moved."""
@@ -260,7 +260,7 @@ class RowCache:
         """This cache, emptied first when the `ตัวเลือก` lists changed."""
         if options_grid != self.options:
             self.current, self.previous, self.built, self.tabs = {}, {}, {}, {}
-            self.clean, self.shown, self.reads = {}, {}, {}
+            self.clean, self.marks, self.reads = {}, {}, {}
             self.packed = None
             self.options = options_grid
         return self
@@ -317,7 +317,7 @@ class RowCache:
                 self._pack()
             assert self.packed is not None
             self.handed_over = True
-            return dump_kept(Kept(self.options, self.clean, self.shown, self.reads, self.packed))
+            return dump_kept(Kept(self.options, self.clean, self.marks, self.reads, self.packed))
 
     @classmethod
     def from_kept(cls, data: bytes) -> RowCache:
@@ -331,7 +331,7 @@ class RowCache:
         except Exception as exc:  # whatever damaged rows make the unpickler or unpacking raise
             raise ValueError(f"kept rows unreadable: {exc}") from exc
         cache = cls()
-        cache.options, cache.clean, cache.shown = kept.options, kept.clean, kept.shown
+        cache.options, cache.clean, cache.marks = kept.options, kept.clean, kept.marks
         cache.reads = kept.reads
         cache.current, cache.tabs = current, tabs
         cache.handed_over = True
@@ -345,8 +345,8 @@ class RowCache:
         """
         with self._lock:
             if not self._running:
-                self.options, self.clean, self.shown, self.reads = fresh_copy(
-                    (self.options, self.clean, self.shown, self.reads)
+                self.options, self.clean, self.marks, self.reads = fresh_copy(
+                    (self.options, self.clean, self.marks, self.reads)
                 )
                 self.unsettled = False
 

@@ -208,12 +208,13 @@ def unpack_rows(packed: PackedRows) -> tuple[dict[Key, RowResults], dict[str, Ta
 KEPT_FORMAT = 3
 """Version of `dump_kept`'s layout: data of another version is not read."""
 
-RowsShown = tuple[object, bytes]
-"""A regional tab's rows last found showing what they should: the tab's context, and a digest
-per row (`ROW_MARK` bytes from its first data row; zeros for a row not known to)."""
+RowMarks = tuple[object, bytes]
+"""A regional tab's marks of the rows known to show what they should: the tab's context, and
+a mark per row (`ROW_MARK` bytes from its first data row; zeros for a row not known to;
+`sync.core.round` says what a mark is made of)."""
 
 ROW_MARK = 16
-"""Bytes of one row's digest in `RowsShown`."""
+"""Bytes of one row's mark in `RowMarks`."""
 
 
 @dataclass(frozen=True)
@@ -222,7 +223,7 @@ class Kept:
 
     options: object
     clean: dict[str, object]
-    shown: dict[str, RowsShown]
+    marks: dict[str, RowMarks]
     reads: dict[str, tuple[str, object]]
     packed: PackedRows
 
@@ -238,7 +239,7 @@ def dump_kept(kept: Kept) -> bytes:
             KEPT_FORMAT,
             kept.options,
             dict(kept.clean),
-            dict(kept.shown),
+            dict(kept.marks),
             dict(kept.reads),
             kept.packed.rows,
             kept.packed.data,
@@ -258,10 +259,10 @@ def load_kept(data: bytes) -> Kept:
         raise ValueError(f"not kept rows: {exc}") from exc
     if version != KEPT_FORMAT or len(fields) != 6:
         raise ValueError(f"kept rows of another format ({version!r})")
-    options, clean, shown, reads, rows, packed = fields
-    if not isinstance(packed, bytes) or not all(isinstance(x, dict) for x in (clean, shown, reads)):
+    options, clean, marks, reads, rows, packed = fields
+    if not isinstance(packed, bytes) or not all(isinstance(x, dict) for x in (clean, marks, reads)):
         raise ValueError(f"kept rows of another format ({version!r})")
-    return Kept(options, clean, shown, reads, PackedRows(packed, int(rows)))
+    return Kept(options, clean, marks, reads, PackedRows(packed, int(rows)))
 
 
 def fresh_copy(value: T) -> T:

@@ -58,7 +58,7 @@ from sync.core.layout import (
     column_key,
 )
 from sync.core.meta import SheetMeta
-from sync.core.packed import ROW_MARK, RowsShown
+from sync.core.packed import ROW_MARK, RowMarks
 from sync.core.settings import BANGKOK, SyncSettings
 from sync.core.setup_requests import (
     anchor_ids,
@@ -179,7 +179,7 @@ def _row_changes(
     tab: RegionTab,
     evaluation: Evaluation,
     stamp: str,
-    shown: MutableMapping[str, RowsShown] | None = None,
+    tab_marks: MutableMapping[str, RowMarks] | None = None,
     context: object = None,
 ) -> tuple[list[CellChange], list[CellChange]]:
     """
@@ -188,7 +188,7 @@ def _row_changes(
     `ตรวจสอบล่าสุด` moves only on rows whose results changed. The padding of rows with
     results is the plan's `row_padding`, built only for a write that needs it.
 
-    With `shown` (kept across rounds and runs), a row read exactly as when it was last found
+    With `tab_marks` (kept across rounds and runs), a row read exactly as when it was last found
     showing what it should, with the same status and pointer and in the same `context` (the
     tab's columns, the fiscal year, the day), is not compared again: a tab where people
     edited a few rows costs a digest per row and the comparison of those rows. The rows
@@ -198,7 +198,7 @@ def _row_changes(
     padding: list[CellChange] = []
     checked_col = tab.worker_columns[h.CHECKED_AT]
     rows = _BlockRows(tab)
-    marks = _Marks(tab, shown, context)
+    marks = _Marks(tab, tab_marks, context)
     for row in evaluation.rows:
         if row.region != tab.region:
             continue
@@ -226,8 +226,8 @@ def _row_changes(
             marks.expect(row_number, _BLANK_ROW, (None,) * len(every))
         else:
             marks.shows(row_number)
-    if shown is not None:
-        shown[tab.title] = (context, bytes(marks.marks))
+    if tab_marks is not None:
+        tab_marks[tab.title] = (context, bytes(marks.marks))
     return changes, padding
 
 
@@ -237,7 +237,7 @@ _BLANK_ROW = (b"", "", "")
 
 class _Marks:
     """
-    One regional tab's `RowsShown` as it was, and as this diff leaves its rows. A row's mark
+    One regional tab's `RowMarks` as they were, and as this diff leaves its rows. A row's mark
     is the digest of what its worker cells' diff depends on: how the row was decided (the
     digest of its input cells, its status and pointer) and its worker cells as read. A row
     found right keeps the mark of its read; a row being written gets the mark of the read
@@ -245,12 +245,12 @@ class _Marks:
     """
 
     def __init__(
-        self, tab: RegionTab, shown: Mapping[str, RowsShown] | None, context: object
+        self, tab: RegionTab, tab_marks: Mapping[str, RowMarks] | None, context: object
     ) -> None:
         self.grid, self.first = tab.grid, tab.first_data_row
-        last = shown.get(tab.title) if shown is not None else None
+        last = tab_marks.get(tab.title) if tab_marks is not None else None
         self.known = last[1] if last is not None and last[0] == context else b""
-        self.kept = shown is not None
+        self.kept = tab_marks is not None
         """Whether marks are kept at all (not without a row cache): else none is taken."""
         self.marks = bytearray(ROW_MARK * max(0, len(self.grid) - self.first + 1) * self.kept)
         self._asked: tuple[int, tuple[bytes, str, str], Sequence[int]] = (-1, _BLANK_ROW, ())
@@ -561,7 +561,7 @@ def _cell_changes(
                 tab,
                 evaluation,
                 stamp,
-                cache.shown if cache is not None else None,
+                cache.marks if cache is not None else None,
                 (
                     tab.region,
                     tuple(tab.headers.columns.items()),

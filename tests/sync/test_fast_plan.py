@@ -438,7 +438,7 @@ def test_rows_found_showing_what_they_should_are_compared_again_only_when_someth
     """
     tabs, evaluated = first_read
     evaluation = replace(evaluated, blank_rows={})
-    shown: dict[str, Any] = {}
+    marks: dict[str, Any] = {}
     context = ("columns and day", seed)
     compared: list[int] = []
     split = round_mod._BlockRows.split
@@ -449,12 +449,12 @@ def test_rows_found_showing_what_they_should_are_compared_again_only_when_someth
 
     monkeypatch.setattr(round_mod._BlockRows, "split", counted)
     ours = [row for row in evaluation.rows if row.region == tabs[0].region]
-    written = _row_changes(tabs[0], evaluation, "now", shown, context)[0]  # a first run
+    written = _row_changes(tabs[0], evaluation, "now", marks, context)[0]  # a first run
     assert reference_row_changes(tabs[0], evaluation, "now")[0] == written
     assert [row.row for row in ours] == compared
     tab = _as_wanted(tabs[0], evaluation)  # the verify round's read
     compared.clear()
-    assert ([], []) == _row_changes(tab, evaluation, "now", shown, context)
+    assert ([], []) == _row_changes(tab, evaluation, "now", marks, context)
     assert [] == compared  # every row reads back as written: none compared
 
     pick = random.Random(seed)
@@ -482,10 +482,10 @@ def test_rows_found_showing_what_they_should_are_compared_again_only_when_someth
     edited, now = replace(tab, grid=grid), replace(evaluation, rows=tuple(rows))
     compared.clear()
     expected = reference_row_changes(edited, now, "now")[0]
-    assert expected == _row_changes(edited, now, "now", shown, context)[0]
+    assert expected == _row_changes(edited, now, "now", marks, context)[0]
     assert [ours[i].row for i in moved] == compared
     compared.clear()
-    assert expected == _row_changes(edited, now, "now", shown, ("another day", seed))[0]
+    assert expected == _row_changes(edited, now, "now", marks, ("another day", seed))[0]
     assert len(ours) == len(compared)  # another context: every row compared again
 
 
@@ -501,7 +501,7 @@ def test_a_blank_row_cleared_is_not_compared_again_until_a_worker_cell_of_it_is_
         rows=tuple(row for row in evaluated.rows if row is not gone),
         blank_rows={tab.region: (gone.row,)},  # its inputs were all cleared
     )
-    shown: dict[str, Any] = {}
+    marks: dict[str, Any] = {}
     diffed: list[int] = []
     diff = round_mod.diff_tab
 
@@ -510,15 +510,15 @@ def test_a_blank_row_cleared_is_not_compared_again_until_a_worker_cell_of_it_is_
         return diff(title, grid, desired)
 
     monkeypatch.setattr(round_mod, "diff_tab", counted)
-    cleared = _row_changes(tab, evaluation, "now", shown, "context")[0]
+    cleared = _row_changes(tab, evaluation, "now", marks, "context")[0]
     assert {(gone.row, None)} == {(change.row, change.value) for change in cleared}
     grid = [list(line) for line in tab.grid]
     for col in tab.worker_columns.values():
         grid[gone.row - 1][col] = ""
     diffed.clear()
-    assert ([], []) == _row_changes(replace(tab, grid=grid), evaluation, "now", shown, "context")
+    assert ([], []) == _row_changes(replace(tab, grid=grid), evaluation, "now", marks, "context")
     assert [] == diffed  # read back cleared: not compared
     checked_at = tab.worker_columns[h.CHECKED_AT]
     grid[gone.row - 1][checked_at] = "05/12/2569 09:00:00"
-    again = _row_changes(replace(tab, grid=grid), evaluation, "now", shown, "context")[0]
+    again = _row_changes(replace(tab, grid=grid), evaluation, "now", marks, "context")[0]
     assert [(gone.row, checked_at, None)] == [(c.row, c.col, c.value) for c in again]
