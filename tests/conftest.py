@@ -58,3 +58,19 @@ def count_rows_checked(monkeypatch: pytest.MonkeyPatch, counts: MutableMapping[s
 
     monkeypatch.setattr(rules, "check_row", one)
     monkeypatch.setattr(rules, "check_rows", chunk)
+
+
+def record_rows_compared(monkeypatch: pytest.MonkeyPatch, compared: list[tuple[str, int]]) -> None:
+    """
+    Add to `compared` (tab title, row) of every row the diff compares with what its worker
+    cells should show from now on (`sync.core.round._BlockRows.split`).
+    """
+    from sync.core import round as round_mod
+
+    split = round_mod._BlockRows.split
+
+    def compare(self: Any, row: Any, *, pad: bool) -> Any:
+        compared.append((self.tab.title, row.row))
+        return split(self, row, pad=pad)
+
+    monkeypatch.setattr(round_mod._BlockRows, "split", compare)

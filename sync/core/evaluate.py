@@ -480,9 +480,8 @@ def evaluate(
     and the service's next run, skip rows whose cells did not change, and (a `RowCache`)
     whole tabs whose input cells did not change, whatever the worker's own cells hold: known
     at once when the tab's `digests` (of its values as read, by title) is the one its rows
-    were last found valid for, else by a digest of its input cells. Only a
-    row's own results are cached: duplicates depend on the other rows and are always
-    resolved afresh.
+    were last found valid for, else by a digest of its input cells. Only a row's own results
+    are cached: duplicates depend on the other rows and are always resolved afresh.
     """
     cache = {} if cache is None else cache
 

@@ -26,7 +26,7 @@ from sync.demo.seed import load_demo
 from sync.run.loop import forget_row_caches, pack_kept_rows, run_sync
 from sync.run.report import RunReport
 from sync.run.settled import forget_settled
-from tests.conftest import count_rows_checked
+from tests.conftest import count_rows_checked, record_rows_compared
 
 
 @pytest.fixture
@@ -115,7 +115,7 @@ def test_after_an_edit_each_round_walks_and_compares_only_what_moved(
     walked: list[str] = []
     compared: list[tuple[str, int]] = []
     digested: list[object] = []
-    check_tab, split = evaluate_mod._check_tab, round_mod._BlockRows.split
+    check_tab = evaluate_mod._check_tab
     row_digest = evaluate_mod.row_digest
 
     def digest(values: Any) -> bytes:
@@ -126,13 +126,9 @@ def test_after_an_edit_each_round_walks_and_compares_only_what_moved(
         walked.append(tab.title)
         return check_tab(tab, *args)
 
-    def compare(self: Any, row: Any, *, pad: bool) -> Any:
-        compared.append((self.tab.title, row.row))
-        return split(self, row, pad=pad)
-
     monkeypatch.setattr(evaluate_mod, "_check_tab", walk)
     monkeypatch.setattr(evaluate_mod, "row_digest", digest)
-    monkeypatch.setattr(round_mod._BlockRows, "split", compare)
+    record_rows_compared(monkeypatch, compared)
     rounds: list[tuple[int, list[str], int]] = []
     plan_round = round_mod.plan_round
 

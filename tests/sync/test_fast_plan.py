@@ -50,6 +50,7 @@ from sync.demo.data import generate_spreadsheet
 from sync.demo.seed import load_demo
 from sync.run.counter import Counter
 from sync.run.read import read_snapshot
+from tests.conftest import record_rows_compared
 
 WANTED_VALUES: list[CellValue] = [
     None,
@@ -440,18 +441,12 @@ def test_rows_found_showing_what_they_should_are_compared_again_only_when_someth
     evaluation = replace(evaluated, blank_rows={})
     marks: dict[str, Any] = {}
     context = ("columns and day", seed)
-    compared: list[int] = []
-    split = round_mod._BlockRows.split
-
-    def counted(self: Any, row: Any, *, pad: bool) -> Any:
-        compared.append(row.row)
-        return split(self, row, pad=pad)
-
-    monkeypatch.setattr(round_mod._BlockRows, "split", counted)
+    compared: list[tuple[str, int]] = []
+    record_rows_compared(monkeypatch, compared)
     ours = [row for row in evaluation.rows if row.region == tabs[0].region]
     written = _row_changes(tabs[0], evaluation, "now", marks, context)[0]  # a first run
     assert reference_row_changes(tabs[0], evaluation, "now")[0] == written
-    assert [row.row for row in ours] == compared
+    assert [(tabs[0].title, row.row) for row in ours] == compared
     tab = _as_wanted(tabs[0], evaluation)  # the verify round's read
     compared.clear()
     assert ([], []) == _row_changes(tab, evaluation, "now", marks, context)
@@ -483,7 +478,7 @@ def test_rows_found_showing_what_they_should_are_compared_again_only_when_someth
     compared.clear()
     expected = reference_row_changes(edited, now, "now")[0]
     assert expected == _row_changes(edited, now, "now", marks, context)[0]
-    assert [ours[i].row for i in moved] == compared
+    assert [(tab.title, ours[i].row) for i in moved] == compared
     compared.clear()
     assert expected == _row_changes(edited, now, "now", marks, ("another day", seed))[0]
     assert len(ours) == len(compared)  # another context: every row compared again

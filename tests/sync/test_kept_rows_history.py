@@ -23,7 +23,6 @@ import structlog
 from rules import headers as h
 from sheets_emulator import people
 from sheets_emulator.http.server import EmulatorHandle
-from sync.core import round as round_mod
 from sync.core.cells import column_letter
 from sync.core.packed import PackedRows, dump_kept, load_kept
 from sync.core.settings import Config, ServiceConfig
@@ -33,7 +32,7 @@ from sync.run.loop import forget_row_caches
 from sync.run.read import forget_title_hints, hint_key_text
 from sync.run.runner import RunRequest, run_once, settings_for
 from sync.run.settled import code_fingerprint, forget_settled
-from tests.conftest import count_rows_checked
+from tests.conftest import count_rows_checked, record_rows_compared
 
 
 @pytest.fixture
@@ -91,13 +90,7 @@ def test_a_new_process_checks_and_compares_only_the_row_edited_since_the_last(
     _edit_a_name(emulator, loaded)
     checked["rows"] = 0
     compared: list[tuple[str, int]] = []
-    split = round_mod._BlockRows.split
-
-    def compare(self: Any, row: Any, *, pad: bool) -> Any:
-        compared.append((self.tab.title, row.row))
-        return split(self, row, pad=pad)
-
-    monkeypatch.setattr(round_mod._BlockRows, "split", compare)
+    record_rows_compared(monkeypatch, compared)
 
     edited = one_shot()
 

@@ -134,8 +134,13 @@ def test_rows_that_cannot_be_packed_stay_usable(monkeypatch: pytest.MonkeyPatch)
         loop.forget_row_caches()
 
 
-def _statuses(tabs: list[RegionTab], **kwargs: object) -> list[tuple[str, int, str, str]]:
-    evaluation = evaluate(tabs, options=options_lists(), fiscal_year=2567, as_of=AS_OF, **kwargs)  # type: ignore[arg-type]
+def _statuses(
+    tabs: list[RegionTab], cache: RowCache | None = None, digests: dict[str, str] | None = None
+) -> list[tuple[str, int, str, str]]:
+    """Each row's region, number, status and finding codes, as `evaluate` decides them."""
+    evaluation = evaluate(
+        tabs, options=options_lists(), fiscal_year=2567, as_of=AS_OF, cache=cache, digests=digests
+    )
     return [
         (r.region, r.row, r.status, "\n".join(f.code for f in r.findings)) for r in evaluation.rows
     ]
