@@ -47,6 +47,8 @@ class RowEvaluation:
     region: str
     row: int
     cells: Mapping[str, object]
+    """The row's input cells the compiled list copies (`KEPT_CELLS`), by header: a copy, so
+    an evaluation holds no row of the grid it was made from."""
     check: rules.RowResult
     kpis: Mapping[str, Any]
     """The computed KPI cells (what the worker writes)."""
@@ -79,6 +81,9 @@ FORM_RESULTS: tuple[str, ...] = (h.KNOWLEDGE_GAIN, h.KNOWLEDGE_APPLIED, *kpi.FOR
 
 KEPT_VALUES: tuple[str, ...] = (h.GROUP_REGISTRATION, h.GROUP_NAME, *FORM_RESULTS)
 """Parsed values a row evaluation keeps: what `RowEvaluation.outcome` reads of them."""
+
+KEPT_CELLS: tuple[str, ...] = (h.FULL_NAME, h.MOBILE, h.EMAIL, h.ENTERPRISE_NAME, h.PROVINCE)
+"""Input cells a row evaluation keeps, as typed: what the compiled list copies of a row."""
 
 
 def _group(values: Mapping[str, object]) -> str | None:
@@ -226,6 +231,9 @@ class RowCache:
         the tab's layout: a tab read byte for byte as then is known without a digest per row."""
         self.built: dict[str, tuple[object, Any]] = {}
         """What was last built from whole evaluations (the KPI summary), by its inputs' key."""
+        self.evaluated: tuple[object, Evaluation] | None = None
+        """The last evaluation, by its tabs' keys: a verify round whose tabs' inputs are those
+        of the round before has the very same rows (duplicates and fingerprints included)."""
         self.clean: dict[str, object] = {}
         """Per tab title, the key (its digest, what was wanted) of its last diff that found
         nothing to change."""
@@ -261,6 +269,7 @@ class RowCache:
         if options_grid != self.options:
             self.current, self.previous, self.built, self.tabs = {}, {}, {}, {}
             self.clean, self.marks, self.reads = {}, {}, {}
+            self.evaluated = None
             self.packed = None
             self.options = options_grid
         return self
@@ -282,6 +291,7 @@ class RowCache:
         Rows this run did not use would be dropped by the next `next_run`: they go now.
         """
         self.built = {}
+        self.evaluated = None
         self.previous = {}
         with self._lock:
             self._running = False
@@ -481,7 +491,9 @@ def evaluate(
     whole tabs whose input cells did not change, whatever the worker's own cells hold: known
     at once when the tab's `digests` (of its values as read, by title) is the one its rows
     were last found valid for, else by a digest of its input cells. Only a row's own results
-    are cached: duplicates depend on the other rows and are always resolved afresh.
+    are cached: duplicates depend on the other rows and are resolved afresh, unless every tab
+    has the inputs of the run's last evaluation (a verify round, normally): then that very
+    evaluation is returned.
     """
     cache = {} if cache is None else cache
 
@@ -515,16 +527,17 @@ def evaluate(
             new.append((kept_check, computed))
         return new
 
-    provisional: list[tuple[str, int, RowCells, rules.RowResult, kpi.KpiResult, bytes]] = []
-    blank: dict[str, tuple[int, ...]] = {}
-    seen: dict[str, list[object]] = {}
+    rows_cache = cache if isinstance(cache, RowCache) else None
+    done: list[tuple[RegionTab, list[TabEntry], tuple[int, ...]]] = []
+    keys: list[object] = []
+    """Each tab's memo key (its layout and inputs' digest): what its rows are decided from."""
+    walked_any = False
     for tab in tabs:
         # A row's cache key: the digest of its values in column order (1, 1.0 and True are
         # equal in Python but are different cells), with the headers they sit under (one tuple
         # per tab) in case columns moved between the two rounds.
         columns = tab.headers.columns
         context = (tab.region, fiscal_year, as_of, tuple(columns))
-        rows_cache = cache if isinstance(cache, RowCache) else None
         known = rows_cache.tabs.get(tab.region) if rows_cache is not None else None
         reads = rows_cache.reads if rows_cache is not None else {}
         layout = (context, tuple(columns.values()), tab.first_data_row)
@@ -532,7 +545,7 @@ def evaluate(
         read = (digest, layout) if digest else None
         walked = False
         if known is not None and read is not None and reads.get(tab.region) == read:
-            entries, blanks = known[1], known[2]  # the very read of last time: same inputs
+            tab_key, entries, blanks = known  # the very read of last time: same inputs
         else:
             values_of = _values_of(columns)
             lines = [values_of(line) for line in tab.grid[tab.first_data_row - 1 :]]
@@ -543,7 +556,7 @@ def evaluate(
             else:
                 new_rows = partial(check_new, region=tab.region)
                 entries, blanks = _check_tab(tab, lines, row_digests, context, cache, new_rows)
-                walked = True
+                walked = walked_any = True
                 if rows_cache is not None:
                     rows_cache.tabs[tab.region] = (tab_key, entries, blanks)
             del lines, row_digests
@@ -554,9 +567,22 @@ def evaluate(
             reads[tab.region] = read
         else:  # a read without a digest: nothing to know the next one by
             reads.pop(tab.region, None)
+        done.append((tab, entries, blanks))
+        keys.append(tab_key)
+    if rows_cache is not None and not walked_any:
+        last = rows_cache.evaluated
+        if last is not None and last[0] == keys:
+            return last[1]  # every tab's inputs as last evaluated: the same rows
+
+    provisional: list[tuple[str, int, RowCells, rules.RowResult, kpi.KpiResult, bytes]] = []
+    blank: dict[str, tuple[int, ...]] = {}
+    seen: dict[str, list[object]] = {}
+    for tab, entries, blanks in done:
+        columns = tab.headers.columns
+        kept_cells = _kept_cells(columns)
         region_seen = seen[tab.region] = [fiscal_year, as_of.isoformat(), list(columns.values())]
         for row_number, key, (found, computed) in entries:
-            cells = RowCells(tab.grid[row_number - 1], columns)
+            cells = kept_cells(tab.grid[row_number - 1])
             provisional.append((tab.region, row_number, cells, found, computed, key[1]))
             region_seen.append(key[1])
         blank[tab.region] = blanks
@@ -604,12 +630,27 @@ def evaluate(
             )
         )
     overall = hashlib.blake2b(msgspec.json.encode(list(fingerprints.items())), digest_size=16)
-    return Evaluation(
+    evaluation = Evaluation(
         rows=tuple(rows),
         blank_rows=blank,
         fingerprint=overall.digest(),
         fingerprints=fingerprints,
     )
+    if rows_cache is not None:
+        rows_cache.evaluated = (keys, evaluation)
+    return evaluation
+
+
+def _kept_cells(columns: Mapping[str, int]) -> Callable[[Sequence[object]], RowCells]:
+    """A row's `KEPT_CELLS` the tab has (`columns`: header to index), copied out of its row."""
+    places = {header: i for i, header in enumerate(x for x in KEPT_CELLS if x in columns)}
+    indexes = [columns[header] for header in places]
+
+    def kept(line: Sequence[object]) -> RowCells:
+        size = len(line)
+        return RowCells(tuple([line[i] if i < size else None for i in indexes]), places)
+
+    return kept
 
 
 def worker_values(row: RowEvaluation, columns: Container[str]) -> dict[str, CellValue]:

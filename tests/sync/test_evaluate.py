@@ -5,12 +5,13 @@
 from __future__ import annotations
 
 import copy
+import gc
 from datetime import date
 
 import kpi
 import rules
 from rules import headers as h
-from sync.core.evaluate import Evaluation, RegionTab, evaluate
+from sync.core.evaluate import KEPT_CELLS, Evaluation, RegionTab, RowCache, evaluate
 from sync.demo.data import generate_spreadsheet, options_lists
 
 REGION = "ศก.1"
@@ -89,3 +90,50 @@ def test_an_empty_cell_sent_as_text_is_the_same_row() -> None:
                 row[c] = ""
     second = run(padded, cache)
     assert all(a.check is b.check for a, b in zip(first.rows, second.rows, strict=True))
+
+
+def run_with(grid: list[list[object]], cache: RowCache) -> Evaluation:
+    """Evaluate the tab with the run's `RowCache`, as a run's rounds do."""
+    return evaluate(
+        [tab_of(grid)],
+        options=options_lists(),
+        fiscal_year=2567,
+        as_of=date(2024, 10, 1),
+        cache=cache,
+    )
+
+
+def test_a_round_with_the_inputs_of_the_round_before_has_its_very_rows() -> None:
+    """
+    The verify round reads the tab again after the write: the same people's cells (the worker's
+    own do not count) give the round before's evaluation, duplicates and all; a name typed in
+    between gives a new one, which shows it.
+    """
+    grid = generated_grid()
+    cache = RowCache()
+    first = run_with(grid, cache)
+    read_again = copy.deepcopy(grid)
+    read_again[3] += ["ผ่าน", "written by the worker"]  # cells beyond the inputs
+    assert run_with(read_again, cache) is first
+    name = rules.map_headers(grid[2], grid[1]).columns[h.FULL_NAME]
+    read_again[4][name] = "นางสาวพิมพ์ใจ ทดสอบ"
+    edited = run_with(read_again, cache)
+    assert edited is not first
+    assert [r.cells[h.FULL_NAME] for r in edited.rows][1] == "นางสาวพิมพ์ใจ ทดสอบ"
+    assert [r.cells[h.FULL_NAME] for r in first.rows][1] != "นางสาวพิมพ์ใจ ทดสอบ"
+    assert run_with(copy.deepcopy(read_again), cache) is edited
+    cache.end_run()  # a new run starts from its own rows
+    assert run_with(read_again, cache) is not edited
+
+
+def test_a_row_evaluation_keeps_a_copy_of_the_cells_the_compiled_list_copies() -> None:
+    """What a row keeps of its cells does not hold the grid read: the grid can go."""
+    grid = generated_grid()
+    columns = rules.map_headers(grid[2], grid[1]).columns
+    row = run(grid, {}).rows[0]
+    assert set(row.cells) == {x for x in KEPT_CELLS if x in columns}
+    name = row.cells[h.FULL_NAME]
+    grid[3][columns[h.FULL_NAME]] = "someone else"
+    assert row.cells[h.FULL_NAME] == name
+    assert not any(referent is grid[3] for referent in gc.get_referents(row.cells))
+    assert row.cells.get(h.NATIONAL_ID) is None  # not kept: the check keeps its digits
