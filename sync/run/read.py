@@ -12,6 +12,7 @@ from typing import Any
 from sync.backends.base import SpreadsheetInfo, ValuesRead, quote_title
 from sync.core.errors import BadRequest
 from sync.core.settings import SyncSettings
+from sync.core.sheet import share_texts
 from sync.core.tabs import Snapshot, Titles, find_meta, resolve_titles
 from sync.run.counter import Counter
 
@@ -116,10 +117,18 @@ def read_tabs(
     return TabsRead(titles=titles, values=values, info=info)
 
 
-def snapshot_of(read: TabsRead) -> Snapshot:
-    """The read decoded into the grids a round plans from."""
+def snapshot_of(read: TabsRead, *, shared: bool = True) -> Snapshot:
+    """
+    The read decoded into the grids a round plans from; with `shared`, the repeated texts of
+    each regional tab one object each (`share_texts`): its grids live through the round's
+    write, the run's peak.
+    """
     titles = read.titles
     by_title = dict(zip(titles.all(), read.values.grids(), strict=True))
+    if shared:
+        for title in titles.regions.values():
+            if title in by_title:
+                by_title[title] = share_texts(by_title[title])
     digests = dict(zip(titles.all(), read.values.range_digests, strict=True))
     return Snapshot(
         grids=by_title,
@@ -140,9 +149,11 @@ def read_snapshot(
     settings: SyncSettings,
     titles: Titles | None = None,
     info: SpreadsheetInfo | None = None,
+    *,
+    shared: bool = True,
 ) -> Snapshot:
-    """One batchGet of every needed tab, decoded (see `read_tabs`)."""
-    return snapshot_of(read_tabs(backend, settings, titles, info))
+    """One batchGet of every needed tab, decoded (see `read_tabs`, `snapshot_of`)."""
+    return snapshot_of(read_tabs(backend, settings, titles, info), shared=shared)
 
 
 def title_hint(settings: SyncSettings) -> Titles | None:

@@ -1,0 +1,107 @@
+"""
+What a read holds: one buffer for the body, one object for each text a column repeats.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+from typing import Any
+
+import pytest
+import requests
+from urllib3.exceptions import ProtocolError
+
+from sync.backends.gspread_backend import received
+from sync.core.sheet import SAMPLE_ROWS, ValuesRead, share_texts
+from sync.core.tabs import Titles
+from sync.demo.data import generate_spreadsheet
+from sync.run.read import TabsRead, snapshot_of
+
+
+def test_equal_texts_of_a_repeating_column_become_one_object() -> None:
+    """A province typed on every row is one text; the grid reads exactly as decoded."""
+    grid: list[list[Any]] = [["จังหวัด", "ชื่อ", "ยอดขาย", "ติ๊ก"]]
+    for i in range(200):
+        grid.append(["".join(["เชียง", "ใหม่"]), f"คนที่ {i}", 1 if i % 2 else 1.0, i % 3 == 0])
+    grid.append(["เชียงใหม่"])  # a short row (trailing cells empty)
+    before = copy.deepcopy(grid)
+    shared = share_texts(grid)
+    assert shared == before
+    assert [[type(c) for c in row] for row in shared] == [[type(c) for c in row] for row in before]
+    assert len({id(row[0]) for row in shared[1:]}) == 1  # every province: one object
+    assert len({id(row[1]) for row in shared[1:-1]}) == 200  # names, all distinct: untouched
+
+
+def test_numbers_and_ticks_are_never_taken_for_one_another() -> None:
+    """1, 1.0 and TRUE are equal in Python but different cells: only texts are shared."""
+    grid: list[list[Any]] = [[value, "ก"] for value in (1, 1.0, True, 0, False, 0.0, -0.0) * 20]
+    before = copy.deepcopy(grid)
+    shared = share_texts(grid)
+    assert [[repr(c) for c in row] for row in shared] == [[repr(c) for c in row] for row in before]
+
+
+def test_a_generated_sheet_keeps_every_value_and_type() -> None:
+    """On a real-form tab: every cell as decoded, far fewer text objects."""
+    tab = generate_spreadsheet(rows_per_region=SAMPLE_ROWS * 3, seed=7).tabs["ศก.2"]
+    before = copy.deepcopy(tab)
+    shared = share_texts(tab)
+    assert [[(type(c), c) for c in row] for row in shared] == [
+        [(type(c), c) for c in row] for row in before
+    ]
+    texts = [c for row in shared for c in row if isinstance(c, str) and c]
+    assert len({id(c) for c in texts}) < len(texts) / 2
+
+
+class _Raw(io.BytesIO):
+    """A response body that arrives in the given pieces, or breaks after them."""
+
+    def __init__(self, pieces: list[bytes], broken: bool = False) -> None:
+        super().__init__(b"".join(pieces))
+        self.pieces, self.broken = pieces, broken
+
+    def stream(self, amt: int | None = None, decode_content: bool = True) -> Any:
+        yield from self.pieces
+        if self.broken:
+            raise ProtocolError("Connection broken: IncompleteRead")
+
+
+def _response(pieces: list[bytes], broken: bool = False) -> requests.Response:
+    response = requests.Response()
+    response.status_code = 200
+    response.raw = _Raw(pieces, broken)
+    return response
+
+
+def test_a_body_sent_whole_is_taken_as_it_is() -> None:
+    body = b'{"valueRanges": []}' * 1000
+    assert received(_response([body])) is body
+
+
+def test_a_body_sent_in_pieces_is_gathered_in_one_buffer() -> None:
+    pieces = [b'{"valueRanges":', b" [", b"]", b"}"]
+    assert received(_response(pieces)) == b"".join(pieces)
+    assert received(_response([])) == b""
+
+
+def test_a_body_cut_short_raises_what_requests_raises() -> None:
+    """As `Response.content` would: the backend retries a read that broke mid-body."""
+    with pytest.raises(requests.exceptions.ChunkedEncodingError):
+        received(_response([b'{"valueRanges":', b" ["], broken=True))
+
+
+@pytest.mark.parametrize("shared", [True, False])
+def test_a_round_shares_the_texts_of_its_regional_tabs_only(shared: bool) -> None:
+    """The first read of a run shares them (its grids live through the write); the verify
+    read (`shared=False`) and the other tabs keep the decoder's objects."""
+
+    def grid() -> list[list[Any]]:
+        return [[f"{'ตัว'}{'เลือก'}", str(i)] for i in range(100)]
+
+    titles = Titles(regions={"ศก.1": "ศก.1"}, options="ตัวเลือก", summary=None, compiled=None)
+    read = TabsRead(titles, ValuesRead.of_grids([grid(), grid()]))
+    snapshot = snapshot_of(read, shared=shared)
+    regional, options = snapshot.grids["ศก.1"], snapshot.grids["ตัวเลือก"]
+    assert regional == options == grid()
+    assert len({id(row[0]) for row in regional}) == (1 if shared else 100)
+    assert len({id(row[0]) for row in options}) == 100
