@@ -40,9 +40,10 @@ DETAILS_SEPARATOR = "; "
 CODES_SEPARATOR = ", "
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class RowEvaluation:
-    """Everything decided about one non-blank row."""
+    """Everything decided about one non-blank row (slots: one per row, kept into the verify
+    round)."""
 
     region: str
     row: int
