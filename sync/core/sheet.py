@@ -50,8 +50,9 @@ SAMPLE_ROWS = 64
 def share_texts(grid: Grid) -> Grid:
     """
     The grid, its equal texts made one object in each column that repeats its texts (a
-    dropdown, a province, a date, an activity's name): the decoder makes a new object for
-    every cell, and a regional tab's texts are most of a round's memory.
+    dropdown, a province, a date, an activity's name), in place (a read's grids are handed
+    over once): the decoder makes a new object for every cell, and a regional tab's texts are
+    most of a round's memory.
 
     Which columns repeat is told from a sample of rows, so columns of nearly unique values
     (names, phones, IDs) cost no look-up. A text is immutable: which of two equal ones a cell
