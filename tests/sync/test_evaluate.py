@@ -26,8 +26,8 @@ def tab_of(grid: list[list[object]]) -> RegionTab:
     return RegionTab(REGION, REGION, grid, mapping, {}, first_data_row=4)
 
 
-def run(grid: list[list[object]], cache: Cache) -> Evaluation:
-    """Evaluate the tab with a cache shared between calls, as a run's two rounds share it."""
+def run(grid: list[list[object]], cache: Cache | RowCache) -> Evaluation:
+    """Evaluate the tab with a cache shared between calls, as a run's rounds share it."""
     return evaluate(
         [tab_of(grid)],
         options=options_lists(),
@@ -92,17 +92,6 @@ def test_an_empty_cell_sent_as_text_is_the_same_row() -> None:
     assert all(a.check is b.check for a, b in zip(first.rows, second.rows, strict=True))
 
 
-def run_with(grid: list[list[object]], cache: RowCache) -> Evaluation:
-    """Evaluate the tab with the run's `RowCache`, as a run's rounds do."""
-    return evaluate(
-        [tab_of(grid)],
-        options=options_lists(),
-        fiscal_year=2567,
-        as_of=date(2024, 10, 1),
-        cache=cache,
-    )
-
-
 def test_a_round_with_the_inputs_of_the_round_before_has_its_very_rows() -> None:
     """
     The verify round reads the tab again after the write: the same people's cells (the worker's
@@ -111,19 +100,19 @@ def test_a_round_with_the_inputs_of_the_round_before_has_its_very_rows() -> None
     """
     grid = generated_grid()
     cache = RowCache()
-    first = run_with(grid, cache)
+    first = run(grid, cache)
     read_again = copy.deepcopy(grid)
     read_again[3] += ["ผ่าน", "written by the worker"]  # cells beyond the inputs
-    assert run_with(read_again, cache) is first
+    assert run(read_again, cache) is first
     name = rules.map_headers(grid[2], grid[1]).columns[h.FULL_NAME]
     read_again[4][name] = "นางสาวพิมพ์ใจ ทดสอบ"
-    edited = run_with(read_again, cache)
+    edited = run(read_again, cache)
     assert edited is not first
     assert [r.cells[h.FULL_NAME] for r in edited.rows][1] == "นางสาวพิมพ์ใจ ทดสอบ"
     assert [r.cells[h.FULL_NAME] for r in first.rows][1] != "นางสาวพิมพ์ใจ ทดสอบ"
-    assert run_with(copy.deepcopy(read_again), cache) is edited
+    assert run(copy.deepcopy(read_again), cache) is edited
     cache.end_run()  # a new run starts from its own rows
-    assert run_with(read_again, cache) is not edited
+    assert run(read_again, cache) is not edited
 
 
 def test_a_row_evaluation_keeps_a_copy_of_the_cells_the_compiled_list_copies() -> None:
