@@ -353,6 +353,9 @@ class RowChanges:
 
 _ZERO = Decimal(0)
 
+_ROUNDS_TO_THRESHOLD = PRODUCTIVITY_THRESHOLD - CENT / 2
+"""The least value that `round_half_up` makes `PRODUCTIVITY_THRESHOLD` (9.995)."""
+
 _WHOLE_SCORES = frozenset(Decimal(score) for score in range(1, SATISFACTION_MAX_SCORE + 1))
 """The scores formula 6 accepts (1–5; equal Decimals such as 1.0 hash alike)."""
 
@@ -405,11 +408,11 @@ def row_changes(numbers: Sequence[Decimal | None]) -> RowChanges:
     ):
         waste = Change(None, waste_baht)
     elif produced_before == 0:
-        waste = Change(None, waste_baht, zero_input="produced_before")
+        waste = Change(None, waste_baht, "produced_before")
     elif waste_before == 0:
-        waste = Change(None, waste_baht, zero_input="waste_before")
+        waste = Change(None, waste_baht, "waste_before")
     elif produced_after == 0:
-        waste = Change(None, waste_baht, zero_input="produced_after")
+        waste = Change(None, waste_baht, "produced_after")
     else:
         denominator = multiply(waste_before, produced_after)
         numerator = subtract(denominator, multiply(waste_after, produced_before))
@@ -425,14 +428,37 @@ def row_changes(numbers: Sequence[Decimal | None]) -> RowChanges:
             difference = subtract(unit_cost_before, unit_cost_after)
             baht = None if units_produced_12m is None else multiply(difference, units_produced_12m)
             if unit_cost_before == 0:
-                cost = Change(None, baht, zero_input="unit_cost_before")
+                cost = Change(None, baht, "unit_cost_before")
             else:
                 cost = Change(divide(multiply(difference, HUNDRED), unit_cost_before), baht)
+    elif cost_before is None or cost_after is None:
+        cost = BLANK
+    else:  # _reduction, written out as below
+        difference = subtract(cost_before, cost_after)
+        baht = multiply(difference, MONTHS_PER_YEAR)
+        if cost_before == 0:
+            cost = Change(None, baht, "cost_before")
+        else:
+            cost = Change(divide(multiply(difference, HUNDRED), cost_before), baht)
+    # Formulas 3 and 4 (_increase).
+    if sales_before is None or sales_after is None:
+        sales = BLANK
     else:
-        cost = _change(cost_before, cost_after, "cost_before", reduction=True)
-    # Formulas 3 and 4.
-    sales = _change(sales_before, sales_after, "sales_before", reduction=False)
-    income = _change(income_before, income_after, "income_before", reduction=False)
+        difference = subtract(sales_after, sales_before)
+        baht = multiply(difference, MONTHS_PER_YEAR)
+        if sales_before == 0:
+            sales = Change(None, baht, "sales_before")
+        else:
+            sales = Change(divide(multiply(difference, HUNDRED), sales_before), baht)
+    if income_before is None or income_after is None:
+        income = BLANK
+    else:
+        difference = subtract(income_after, income_before)
+        baht = multiply(difference, MONTHS_PER_YEAR)
+        if income_before == 0:
+            income = Change(None, baht, "income_before")
+        else:
+            income = Change(divide(multiply(difference, HUNDRED), income_before), baht)
     # Formula 5.1, only when the price changed.
     if same_price is not False:
         product = BLANK
@@ -447,15 +473,15 @@ def row_changes(numbers: Sequence[Decimal | None]) -> RowChanges:
         if price_before == 0:
             product = Change(None, baht, "price_before")
         else:
-            product = Change(divide(multiply(difference, HUNDRED), price_before), baht, None)
-    # Formula 7 (no baht value).
+            product = Change(divide(multiply(difference, HUNDRED), price_before), baht)
+    # Formula 7 (no baht value); blank inputs give BLANK, which equals Change(None, None, None).
     if carbon_before is None or carbon_after is None:
-        carbon = Change(None, None, None)
+        carbon = BLANK
     elif carbon_before == 0:
         carbon = Change(None, None, "carbon_before")
     else:
         difference = subtract(carbon_before, carbon_after)
-        carbon = Change(divide(multiply(difference, HUNDRED), carbon_before), None, None)
+        carbon = Change(divide(multiply(difference, HUNDRED), carbon_before))
     # Formula 6: the common case of nine whole scores 1–5 summed directly, else the function.
     try:
         whole = len(scores) == SATISFACTION_ITEM_COUNT and _WHOLE_SCORES.issuperset(scores)
@@ -463,9 +489,9 @@ def row_changes(numbers: Sequence[Decimal | None]) -> RowChanges:
         whole = False
     satisfaction: Decimal | None
     if whole:
-        total = Decimal(0)
-        for score in cast("list[Decimal]", scores):
-            total += score
+        # `sum` adds exactly as `total += score` from Decimal(0) would (same operator, same
+        # context), in one call.
+        total = sum(cast("list[Decimal]", scores), Decimal(0))
         satisfaction = divide(multiply(total, HUNDRED), SATISFACTION_FULL_SCORE)
     else:
         satisfaction = satisfaction_percent(scores)
@@ -479,25 +505,16 @@ def row_changes(numbers: Sequence[Decimal | None]) -> RowChanges:
     ):
         if baht is not None:
             economic = _ADD(_ZERO if economic is None else economic, baht)
-    # productivity_improved: any computable percentage reaching 10 at 2 decimals.
+    # productivity_improved: any computable percentage reaching 10 at 2 decimals. A finite
+    # percentage rounds half-up to 10.00 or more exactly when it is at least 9.995, so it is
+    # compared with that instead of being rounded (once one counts, the rest are not looked at).
     improved = None
     for percent in (waste.percent, cost.percent, sales.percent):
-        if percent is not None:
+        if percent is None or improved:
+            continue
+        if percent.is_finite():
+            improved = percent >= _ROUNDS_TO_THRESHOLD
+        else:
             rounded = round_half_up(percent)
-            improved = bool(improved) or (rounded is not None and rounded >= PRODUCTIVITY_THRESHOLD)
+            improved = rounded is not None and rounded >= PRODUCTIVITY_THRESHOLD
     return RowChanges(waste, cost, sales, income, product, carbon, satisfaction, economic, improved)
-
-
-def _change(
-    before: Decimal | None, after: Decimal | None, base_name: str, *, reduction: bool
-) -> Change:
-    """
-    `_reduction` (before − after) or `_increase` (after − before), with one call less per row.
-    """
-    if before is None or after is None:
-        return BLANK
-    difference = _SUBTRACT(before, after) if reduction else _SUBTRACT(after, before)
-    baht = _MULTIPLY(difference, MONTHS_PER_YEAR)
-    if before == 0:
-        return Change(None, baht, zero_input=base_name)
-    return Change(_DIVIDE(_MULTIPLY(difference, HUNDRED), before), baht)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -101,3 +102,31 @@ def test_blank_costs_with_an_unchanged_price_use_the_unit_costs() -> None:
     result = f.row_changes(numbers)
     same(composed(numbers), result)
     assert Decimal("1120.00") == result.cost.baht_per_year
+
+
+@pytest.mark.parametrize(
+    "after",
+    ["90005", "90005.00000000000000000000001", "90005.1", "90004.9", "90000", "90010", "100000"],
+)
+def test_productivity_at_the_rounding_boundary(after: str) -> None:
+    """Cost reductions of about 9.995 %: the flag follows the percentage rounded to 2 places."""
+    numbers: list[Decimal | None] = [None] * 29
+    numbers[8], numbers[9] = Decimal(100000), Decimal(after)  # cost before, cost after
+    result = f.row_changes(numbers)
+    same(composed(numbers), result)
+    rounded = f.round_half_up(result.cost.percent)
+    assert rounded is not None
+    assert result.improved is (rounded >= f.PRODUCTIVITY_THRESHOLD)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.decimals(allow_nan=False, allow_infinity=False))
+@example(Decimal("9.995"))
+@example(Decimal("9.994999999999999999999999999"))
+@example(Decimal("-9.995"))
+@example(Decimal("1E+40"))
+def test_a_percentage_counts_exactly_when_it_rounds_to_ten(value: Decimal) -> None:
+    """The flag's shortcut (≥ 9.995) is the same as rounding first, for any finite value."""
+    rounded = f.round_half_up(value)
+    assert rounded is not None
+    assert (value >= f._ROUNDS_TO_THRESHOLD) is (rounded >= f.PRODUCTIVITY_THRESHOLD)
