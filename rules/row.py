@@ -517,20 +517,34 @@ def _finish(
     )
 
 
-@dataclass(frozen=True, slots=True)
 class _Context:
     """
-    What a cross-field rule sees of the row.
+    What a cross-field rule sees of the row (a plain class: it is built for every row).
     """
 
-    given: Mapping[str, object]
-    values: Mapping[str, object]
-    columns: Container[str]
-    """Every column the tab has (a rule needing a column the tab lacks is skipped)."""
-    region: str
-    fiscal_year: int
-    as_of: date | None
-    changes: RowChanges | None
+    __slots__ = ("as_of", "changes", "columns", "fiscal_year", "given", "region", "values")
+
+    def __init__(
+        self,
+        given: Mapping[str, object],
+        values: Mapping[str, object],
+        columns: Container[str],
+        region: str,
+        fiscal_year: int,
+        as_of: date | None,
+        changes: RowChanges | None,
+    ) -> None:
+        """
+        Keep the row's cells, values and the tab's facts; `columns` is every column the tab
+        has (a rule needing a column the tab lacks is skipped).
+        """
+        self.given = given
+        self.values = values
+        self.columns = columns
+        self.region = region
+        self.fiscal_year = fiscal_year
+        self.as_of = as_of
+        self.changes = changes
 
 
 def _date(ctx: _Context, header: str) -> date | None:
@@ -545,9 +559,12 @@ def _activity_dates(ctx: _Context) -> list[Finding]:
     """
     Check end ≥ start, duration and fiscal year, naming the column each date came from.
     """
+    start = _date(ctx, h.START_DATE)
+    if start is None:  # every one of these rules needs the start date
+        return []
     in_range = h.START_END_DATES in ctx.given
     return dates.check_activity_dates(
-        _date(ctx, h.START_DATE),
+        start,
         _date(ctx, h.END_DATE),
         ctx.fiscal_year,
         start_column=h.START_END_DATES
@@ -561,9 +578,12 @@ def _birth_and_age(ctx: _Context) -> list[Finding]:
     """
     Check the birth date and the typed age against it.
     """
+    birth = _date(ctx, h.BIRTH_DATE)
     age = ctx.values.get(h.AGE)
+    if birth is None and not isinstance(age, int):  # nothing to check
+        return []
     return dates.check_birth_and_age(
-        _date(ctx, h.BIRTH_DATE),
+        birth,
         age if isinstance(age, int) else None,
         _date(ctx, h.START_DATE),
         ctx.as_of,
@@ -572,28 +592,37 @@ def _birth_and_age(ctx: _Context) -> list[Finding]:
 
 def _addresses(ctx: _Context) -> list[Finding]:
     """
-    Check both address groups (the person's and the enterprise's).
+    Check both address groups (the person's and the enterprise's); a group without a typed
+    province has nothing to check (`check_address` would say so itself).
     """
-    found = list(
-        geography.check_address(
-            PERSON_ADDRESS,
-            ctx.given.get(h.PROVINCE),
-            ctx.given.get(h.DISTRICT),
-            ctx.given.get(h.SUBDISTRICT),
-            ctx.given.get(h.POSTCODE),
+    given = ctx.given
+    province = given.get(h.PROVINCE)
+    found = (
+        list(
+            geography.check_address(
+                PERSON_ADDRESS,
+                province,
+                given.get(h.DISTRICT),
+                given.get(h.SUBDISTRICT),
+                given.get(h.POSTCODE),
+            )
         )
+        if isinstance(province, str)
+        else []
     )
-    if h.ENTERPRISE_PROVINCE not in ctx.given and h.ENTERPRISE_POSTCODE in ctx.given:
+    province = given.get(h.ENTERPRISE_PROVINCE)
+    if province is None and h.ENTERPRISE_POSTCODE in given:
         found.append(error("required_blank", h.ENTERPRISE_PROVINCE, REQUIRED_BLANK))
-    found.extend(
-        geography.check_address(
-            ENTERPRISE_ADDRESS,
-            ctx.given.get(h.ENTERPRISE_PROVINCE),
-            ctx.given.get(h.ENTERPRISE_DISTRICT),
-            ctx.given.get(h.ENTERPRISE_SUBDISTRICT),
-            ctx.given.get(h.ENTERPRISE_POSTCODE),
+    if isinstance(province, str):
+        found.extend(
+            geography.check_address(
+                ENTERPRISE_ADDRESS,
+                province,
+                given.get(h.ENTERPRISE_DISTRICT),
+                given.get(h.ENTERPRISE_SUBDISTRICT),
+                given.get(h.ENTERPRISE_POSTCODE),
+            )
         )
-    )
     return found
 
 
@@ -601,9 +630,12 @@ def _numbers(ctx: _Context) -> list[Finding]:
     """
     Check before/after pairs, waste ≤ production and the satisfaction group.
     """
-    found = numbers.check_pairs(ctx.given, ctx.values)
-    items = [item for item in h.SATISFACTION_ITEMS if item in ctx.given]
-    found.extend(numbers.check_satisfaction(items))
+    given = ctx.given
+    found = numbers.check_pairs(given, ctx.values)
+    # None or all nine given: nothing to report (as `check_satisfaction` would find).
+    if 0 < sum(map(given.__contains__, h.SATISFACTION_ITEMS)) < len(h.SATISFACTION_ITEMS):
+        items = [item for item in h.SATISFACTION_ITEMS if item in given]
+        found.extend(numbers.check_satisfaction(items))
     found.extend(result_checks.check_results(ctx.changes, ctx.values))
     return found
 

@@ -5,6 +5,7 @@ Date rules (domain spec §3.1): activity start and end, fiscal year, duration, b
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 from rules import headers as h
 from rules.findings import Finding, error, warning
@@ -53,6 +54,10 @@ def fiscal_year_bounds(fiscal_year: int) -> tuple[date, date]:
     return date(fiscal_year - 544, 10, 1), date(fiscal_year - 543, 9, 30)
 
 
+_bounds = lru_cache(maxsize=64, typed=True)(fiscal_year_bounds)
+"""`fiscal_year_bounds`, kept per year: every row of a run asks for the same year's."""
+
+
 def fiscal_year_of(day: date) -> int:
     """
     Return the Thai fiscal year (BE) a date falls in.
@@ -81,7 +86,7 @@ def check_activity_dates(
     """
     findings: list[Finding] = []
     if start is not None:
-        first, last = fiscal_year_bounds(fiscal_year)
+        first, last = _bounds(fiscal_year)
         if not first <= start <= last:
             message = f"ไม่อยู่ในปีงบประมาณ {fiscal_year} ({_thai_date(first)} – {_thai_date(last)})"
             findings.append(warning("start_outside_fiscal_year", start_column, message))

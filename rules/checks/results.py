@@ -76,6 +76,19 @@ def _pairs(changes: RowChanges) -> tuple[tuple[str, Decimal | None], ...]:
     )
 
 
+_TYPED_COLUMNS = frozenset(
+    (
+        h.RESULT_WASTE_PCT,
+        h.RESULT_COST_PCT,
+        h.RESULT_SALES_PCT,
+        h.RESULT_INCOME_PCT,
+        h.RESULT_PRODUCT_VALUE_PCT,
+        h.RESULT_SATISFACTION_PCT,
+    )
+)
+"""The typed result columns `_pairs` compares (a test keeps the two alike)."""
+
+
 def _number_text(value: Decimal) -> str:
     """
     Write a figure as a person reads it in a message (2 decimals, no exponent).
@@ -112,6 +125,8 @@ def check_results(changes: RowChanges | None, values: Mapping[str, object]) -> l
         )
         if change.zero_input is not None and (found := _zero_finding(change)) is not None
     ]
+    if values.keys().isdisjoint(_TYPED_COLUMNS):  # no typed result to compare
+        return findings
     for column, computed in _pairs(changes):
         typed = values.get(column)
         if computed is None or not isinstance(typed, Decimal):
