@@ -5,6 +5,8 @@ National ID (Thai PIN) and tax-ID rules (domain spec §3.1).
 from __future__ import annotations
 
 import re
+from operator import mul
+from typing import cast
 
 from stdnum.th import tin
 
@@ -58,9 +60,9 @@ def is_pin_checksum_valid(digits: str) -> bool:
     """
     head = digits[:12]
     if head.isascii() and head.isdigit():  # each byte is a digit's code: subtract code of 0
-        total = sum(map(int.__mul__, head.encode(), _WEIGHTS)) - _ZERO_WEIGHTED
+        total = sum(map(mul, head.encode(), _WEIGHTS)) - _ZERO_WEIGHTED
     else:
-        total = sum(map(int.__mul__, map(int, head), _WEIGHTS))
+        total = sum(map(mul, map(int, head), _WEIGHTS))
     return str((11 - total % 11) % 10) == digits[12]
 
 
@@ -86,6 +88,8 @@ def check_national_id(header: str, raw: object) -> tuple[str | None, tuple[Findi
     A cell that came back as a number shorter than 13 digits lost its leading 0: that is an
     error, because the lost digit cannot be recovered with certainty.
     """
+    if raw.__class__ is str:  # the commonest cell, and its own `str`
+        return check_national_id_text(cast(str, raw))
     if isinstance(raw, bool):
         return None, (error("pin_format", header, PIN_FORMAT),)
     if isinstance(raw, int | float):
@@ -133,6 +137,8 @@ def check_tax_id(header: str, raw: object) -> tuple[str | None, tuple[Finding, .
     """
     Check a tax ID (13 digits, valid check digit) or a plausible enterprise registration number.
     """
+    if raw.__class__ is str:  # the commonest cell, and its own `str`
+        return check_tax_id_text(cast(str, raw))
     if isinstance(raw, bool):
         return None, (warning("tax_id_format", header, TAX_ID_FORMAT),)
     if isinstance(raw, int | float):
