@@ -211,16 +211,25 @@ def split_parts(text: str) -> list[str]:
 def _plain_national(raw: object) -> str | None:
     """
     Return the national significant number of a cell typed as `0` + digits, with or without
-    dashes (`081-234-5678`), else None.
+    dashes or inner spaces (`081-234-5678`, `081 234 5678`), else None.
 
-    Such a cell is its own cleaned text and its only part, and `classify_phone` would take
-    exactly this number to `classify_national`: the checks below skip the cleaning and the
-    split for it, with the same outcome (a test proves it over generated numbers).
+    Such a cell is its own cleaned text (nothing to strip at its ends) and its only part, and
+    `classify_phone` would take exactly this number to `classify_national`: the checks below
+    skip the cleaning and the split for it, with the same outcome (a test proves it over
+    generated numbers, and that phonenumbers itself classifies them alike).
     """
     if raw.__class__ is not str:
         return None
-    compact = cast(str, raw).replace("-", "")
-    if compact.isdigit() and compact.isascii() and compact[0] == "0" and compact[1:2] != "0":
+    text = cast(str, raw)
+    compact = text.replace("-", "").replace(" ", "")
+    if (
+        compact.isdigit()
+        and compact.isascii()
+        and compact[0] == "0"
+        and compact[1:2] != "0"
+        and text[0] != " "
+        and text[-1] != " "
+    ):
         return compact[1:]
     return None
 

@@ -80,11 +80,13 @@ def test_plain_dates_read_as_the_general_path_reads_them(text: str) -> None:
     assert parse._parse_date_general(text) == parse.parse_date(text)
 
 
-def _typed_phone(digits: str, dashes: list[int]) -> str:
-    """Write a number as people type it: dashes after the given positions."""
+def _typed_phone(digits: str, dashes: list[int], marks: str = "-") -> str:
+    """Write a number as people type it: a mark (dash, space) after the given positions."""
     out = digits
-    for position in sorted({p % (len(digits) + 1) for p in dashes}, reverse=True):
-        out = out[:position] + "-" + out[position:]
+    positions = sorted({p % (len(digits) + 1) for p in dashes}, reverse=True)
+    for index, position in enumerate(positions):
+        mark = marks[index % len(marks)]
+        out = out[:position] + mark + out[position:]
     return out
 
 
@@ -93,6 +95,12 @@ PHONE_TEXTS = st.one_of(
         _typed_phone,
         st.from_regex(r"0(?:6[0-9]|8[0-9]|9[0-9]|2|[3-7][0-9])[0-9]{5,8}", fullmatch=True),
         st.lists(st.integers(0, 12), max_size=3),
+    ),
+    st.builds(
+        _typed_phone,
+        st.from_regex(r"0(?:6[0-9]|8[0-9]|9[0-9]|2|[3-7][0-9])[0-9]{5,8}", fullmatch=True),
+        st.lists(st.integers(0, 12), max_size=4),
+        st.sampled_from([" ", "- ", " -", "  "]),
     ),
     st.sampled_from(["060-123-4567", "068-123-4567", "0600000000", "0680000000", "02-123-4567"]),
     st.text(alphabet="0123456789-+ ๐๘๑", max_size=14),
@@ -109,6 +117,15 @@ PHONE_TEXTS = st.one_of(
 @example("+66812345678")
 @example("081 234 5678")
 @example("๐๘๑๒๓๔๕๖๗๘")
+@example(" 0812345678")
+@example("0812345678 ")
+@example("081 234 5678")
+@example("081 234-5678")
+@example("0 8 1 2 3 4 5 6 7 8")
+@example("060 123 4567")
+@example("02 123 4567")
+@example(" ")
+@example("-")
 def test_plain_phone_cells_check_as_the_general_path_checks_them(text: str) -> None:
     """Dashed, undashed, 060/068, landlines, Thai digits, +66: same value, same finding."""
     assert phones._check_mobile_general(h.MOBILE, text) == phones.check_mobile(h.MOBILE, text)
@@ -123,6 +140,9 @@ def test_plain_phone_cells_check_as_the_general_path_checks_them(text: str) -> N
 @example("0680000000")
 @example("0812345678")
 @example("021234567")
+@example("081 234 5678")
+@example("068 123 4567")
+@example("060 000 0000")
 def test_plain_phone_cells_classify_as_phonenumbers_does(text: str) -> None:
     """The shortcut's number, classified by the metadata, is what phonenumbers itself says."""
     national = phones._plain_national(text)
