@@ -80,7 +80,9 @@ def _parse_number_text(text: str) -> Decimal | None:
     """
     Parse the typed text of a number (thousands separators, `บาท`, `%`, Thai digits).
     """
-    cleaned = pre_clean(text).translate(_MINUS_SIGNS)
+    cleaned = pre_clean(text)
+    if not cleaned.isascii():  # the minus signs are not ASCII: ASCII text translates to itself
+        cleaned = cleaned.translate(_MINUS_SIGNS)
     match = _NUMBER.fullmatch(cleaned)
     if match is None or (match["digits"] is None and len(match["fraction"] or "") < 2):
         return None
