@@ -9,7 +9,6 @@ subdistrict of the data set. Address data: GeoThai (CC BY 4.0).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
@@ -31,7 +30,6 @@ POSTCODE_NOT_IN_DISTRICT = "รหัสไปรษณีย์ไม่ตร�
 POSTCODE_NOT_IN_SUBDISTRICT = "รหัสไปรษณีย์ไม่ตรงกับแขวง/ตำบล (แต่อยู่ในเขต/อำเภอเดียวกัน) กรุณาตรวจสอบ"
 
 BANGKOK = "10"
-_POSTCODE = re.compile(r"\d{5}")
 # Names geothai does not know but people type (its own aliases are added from its data).
 _EXTRA_PROVINCE_ALIASES = {
     "กรุงเทพฯ": BANGKOK,
@@ -270,7 +268,6 @@ def _check_address_text(
     prov = province_code(province)
     if prov is None:
         return (error("province_unknown", columns.province, PROVINCE_UNKNOWN),)
-    findings: list[Finding] = []
     dist: str | None = None
     if district and columns.district:
         dist = district_code(prov, district)
@@ -288,35 +285,51 @@ def _check_address_text(
             return (error(code, columns.subdistrict, message),)
     if not postcode:
         if len(subs) > 1:
-            findings.append(
-                warning("subdistrict_ambiguous", columns.subdistrict, SUBDISTRICT_AMBIGUOUS)
-            )
-        return tuple(findings)
-    if _POSTCODE.fullmatch(postcode) is None or not postcode.isascii():
+            return (warning("subdistrict_ambiguous", columns.subdistrict, SUBDISTRICT_AMBIGUOUS),)
+        return ()
+    if len(postcode) != 5 or not (postcode.isascii() and postcode.isdigit()):  # 5 ASCII digits
         return (error("postcode_format", columns.postcode, POSTCODE_FORMAT),)
     if postcode not in built.postcodes_of_province.get(prov, frozenset()):
         return (error("postcode_not_in_province", columns.postcode, POSTCODE_NOT_IN_PROVINCE),)
-    if subs:
-        districts_of_subs = {code[:4] for code in subs}
-        in_district = [
-            d for d in districts_of_subs if postcode in built.postcodes_of_district.get(d, ())
-        ]
-        if not in_district:
+    if len(subs) == 1:  # the commonest case: `_postcode_of_subdistricts` for one code
+        code = subs[0]
+        if postcode not in built.postcodes_of_district.get(code[:4], ()):
             return (error("postcode_not_in_district", columns.postcode, POSTCODE_NOT_IN_DISTRICT),)
-        fitting = [c for c in subs if postcode in built.postcodes_of_subdistrict[c]]
-        if not fitting:
-            findings.append(
+        if postcode not in built.postcodes_of_subdistrict[code]:
+            return (
                 warning(
                     "postcode_not_in_subdistrict", columns.postcode, POSTCODE_NOT_IN_SUBDISTRICT
-                )
+                ),
             )
-        elif len({c[:4] for c in fitting}) > 1:
-            findings.append(
-                warning("subdistrict_ambiguous", columns.subdistrict, SUBDISTRICT_AMBIGUOUS)
-            )
-    elif dist and postcode not in built.postcodes_of_district.get(dist, ()):
+        return ()
+    if subs:
+        return _postcode_of_subdistricts(columns, postcode, subs)
+    if dist and postcode not in built.postcodes_of_district.get(dist, ()):
         return (error("postcode_not_in_district", columns.postcode, POSTCODE_NOT_IN_DISTRICT),)
-    return tuple(findings)
+    return ()
+
+
+def _postcode_of_subdistricts(
+    columns: AddressColumns, postcode: str, subs: tuple[str, ...]
+) -> tuple[Finding, ...]:
+    """
+    Check a well-formed postcode of the province against the subdistricts the names fit.
+    """
+    built = index()
+    districts_of_subs = {code[:4] for code in subs}
+    in_district = [
+        d for d in districts_of_subs if postcode in built.postcodes_of_district.get(d, ())
+    ]
+    if not in_district:
+        return (error("postcode_not_in_district", columns.postcode, POSTCODE_NOT_IN_DISTRICT),)
+    fitting = [c for c in subs if postcode in built.postcodes_of_subdistrict[c]]
+    if not fitting:
+        return (
+            warning("postcode_not_in_subdistrict", columns.postcode, POSTCODE_NOT_IN_SUBDISTRICT),
+        )
+    if len({c[:4] for c in fitting}) > 1:
+        return (warning("subdistrict_ambiguous", columns.subdistrict, SUBDISTRICT_AMBIGUOUS),)
+    return ()
 
 
 def forget_lookups() -> None:

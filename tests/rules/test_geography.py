@@ -9,6 +9,7 @@ import random
 import geothai
 import pytest
 
+from rules.checks import geography
 from rules.checks.geography import (
     AddressColumns,
     check_address,
@@ -192,3 +193,28 @@ def test_every_full_address_passes() -> None:
         )
     ]
     assert [] == failures
+
+
+def test_one_subdistrict_checks_its_postcode_as_the_general_path() -> None:
+    """
+    Every subdistrict with every postcode of its province (its own, its district's, others):
+    the one-code shortcut gives what the general path for several codes gives.
+    """
+    built = geography.index()
+    columns = geography.AddressColumns("p", "pc", "d", "s")
+    compared = 0
+    for code, own in built.postcodes_of_subdistrict.items():
+        for postcode in sorted(built.postcodes_of_province[code[:2]])[:12] + sorted(own):
+            expected = geography._postcode_of_subdistricts(columns, postcode, (code,))
+            province = geothai.province(code[:2])
+            district = geothai.district(code[:4])
+            subdistrict = geothai.subdistrict(code)
+            assert province is not None and district is not None and subdistrict is not None
+            if geography.subdistrict_codes(district.code, subdistrict.name_th) != (code,):
+                continue  # a name shared within its district: not the one-code case
+            actual = geography._check_address_text(
+                columns, province.name_th, district.name_th, subdistrict.name_th, postcode
+            )
+            assert actual == expected, (code, postcode)
+            compared += 1
+    assert compared > 50_000
