@@ -4,12 +4,16 @@ One row's KPI cells from raw Sheets values (operating manual, การคำน
 
 from __future__ import annotations
 
+from decimal import Decimal
 from decimal import Decimal as D
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import rules
 from kpi import KpiResult, compute_row, evaluate_row
+from kpi.formulas import Change, RowChanges, round_half_up
 from rules import Finding, Severity
 from rules import headers as h
 from rules.checks.results import ZERO_BASE_CODE, ZERO_BASE_MESSAGE, ZERO_PRODUCED_AFTER_CODE
@@ -316,3 +320,33 @@ def test_satisfaction(scores: list[object], expected: D | None) -> None:
     """Satisfaction is the nine scores' sum ÷ 45 × 100, blank unless all nine are valid."""
     cells = dict(zip(h.SATISFACTION_ITEMS, scores, strict=True))
     assert expected == compute_row(cells)[h.SATISFACTION_PCT]
+
+
+FIGURES = st.one_of(
+    st.none(),
+    st.decimals(allow_nan=False, allow_infinity=False),
+    st.sampled_from([Decimal("0.005"), Decimal("-0.005"), Decimal("1E+30"), Decimal("9.995")]),
+)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.lists(FIGURES, min_size=15, max_size=15), st.sampled_from([None, True, False]))
+def test_kpi_cells_are_the_formulas_results_rounded_half_up(
+    figures: list[Decimal | None], improved: bool | None
+) -> None:
+    """Each numeric cell is `round_half_up` of its result (huge ones too), in block order."""
+    assert h.KPI_HEADERS[-1] == h.PRODUCTIVITY_FLAG
+    changes = RowChanges(
+        *(Change(figures[i], figures[i + 1]) for i in range(0, 10, 2)),
+        Change(figures[10]),
+        figures[11],
+        figures[12],
+        improved,
+    )
+    values = evaluate_row({}, changes=changes).values
+    assert list(values) == list(h.KPI_HEADERS)
+    expected = [round_half_up(f) for f in figures[:13]]
+    assert [repr(v) for v in list(values.values())[:13]] == [repr(v) for v in expected]
+    assert values[h.PRODUCTIVITY_FLAG] == (
+        None if improved is None else h.YES if improved else h.NO
+    )
