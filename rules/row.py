@@ -309,6 +309,8 @@ _PLAIN_KINDS = frozenset({str, int, type(None)})
 """Cell types whose values are memo keys as themselves (True == 1 == 1.0 are not among them)."""
 _API_KINDS = _PLAIN_KINDS | {bool, float}
 """Every type of cell the Sheets API sends."""
+_NUMBER_KINDS = frozenset({int, float})
+"""API numbers, which an amount column reads directly when ≥ 0."""
 _GIVEN: _Entry = (None, ())
 """A cell of a column the template does not know, holding something typed: given, no value."""
 
@@ -393,7 +395,20 @@ def _column_entries(
     count = len(raws)
     kinds = set(map(type, raws))
     entries: list[_Entry | None]
-    if kinds <= _PLAIN_KINDS:
+    if column.amount and not kinds.isdisjoint(_NUMBER_KINDS):
+        # API numbers ≥ 0 read directly, as `check_row` reads them (never cached, so the cache
+        # is not asked); blanks and text from the cache; any other cell is resolved below.
+        entries = [
+            (_DECIMAL(raw), ())
+            if raw.__class__ is int and raw >= 0
+            else (_DECIMAL(repr(raw)), ())
+            if raw.__class__ is float and 0 <= raw < _INFINITY
+            else get(raw)
+            if raw is None or raw.__class__ is str
+            else None
+            for raw in raws
+        ]
+    elif kinds <= _PLAIN_KINDS:
         entries = list(map(get, raws))
     elif kinds <= _API_KINDS:
         # A boolean or float equal to a cached whole number must not take its entry: such
