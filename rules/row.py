@@ -521,14 +521,17 @@ def _finish(
         if values.get(header) == h.CANCELLED:
             cancelled = True
             break
+    # Positional, in field order (status, findings, values, national_id, tax_id, cancelled,
+    # is_blank, changes): keywords cost the dataclass as much again, once per row.
     return RowResult(
-        status=status_for(findings),
-        findings=tuple(findings),
-        values=values,
-        national_id=national_id if isinstance(national_id, str) else None,
-        tax_id=tax_id,
-        cancelled=cancelled,
-        changes=changes,
+        status_for(findings),
+        tuple(findings),
+        values,
+        national_id if isinstance(national_id, str) else None,
+        tax_id,
+        cancelled,
+        False,
+        changes,
     )
 
 
@@ -659,12 +662,11 @@ def _people_and_enterprise(ctx: _Context) -> list[Finding]:
     """
     Check the agency against the region and the enterprise name against the tax ID.
     """
-    found = text.check_agency(ctx.given.get(h.AGENCY), ctx.region)
+    given = ctx.given
+    found = text.check_agency(given.get(h.AGENCY), ctx.region)
     for tax_id, name in TAX_ID_COLUMNS:
-        if name in ctx.columns:
-            found.extend(
-                text.check_enterprise_name(tax_id in ctx.given, name in ctx.given, column=name)
-            )
+        if tax_id in given and name in ctx.columns:  # without a tax ID there is nothing to say
+            found.extend(text.check_enterprise_name(True, name in given, column=name))
     return found
 
 

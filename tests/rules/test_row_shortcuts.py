@@ -6,13 +6,14 @@ would have made itself.
 
 from __future__ import annotations
 
+from dataclasses import fields
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
 from kpi.formulas import BLANK, Change, RowChanges
-from rules import check_row
+from rules import RowResult, check_row
 from rules import headers as h
 from rules.checks import dates
 from rules.checks import results as result_checks
@@ -69,6 +70,36 @@ def test_satisfaction_group_of_any_size(count: int) -> None:
 )
 def test_rules_without_their_cells(changes: dict[str, object], codes: list[str]) -> None:
     """Blank dates, age or province: what the full rules report for them, nothing more."""
+    result = check_row(
+        valid_row(**changes), region="ศก.3", options=OPTIONS, fiscal_year=2567, as_of=AS_OF
+    )
+    assert [f.code for f in result.findings] == codes
+
+
+def test_row_result_fields_in_the_order_check_rows_passes_them() -> None:
+    """`_finish` builds RowResult positionally (keywords cost as much again): the order holds."""
+    assert [f.name for f in fields(RowResult)] == [
+        "status",
+        "findings",
+        "values",
+        "national_id",
+        "tax_id",
+        "cancelled",
+        "is_blank",
+        "changes",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("changes", "codes"),
+    [
+        ({h.TAX_ID: None, h.ENTERPRISE_NAME: None}, []),
+        ({h.ENTERPRISE_NAME: None}, ["enterprise_name_blank"]),
+        ({h.TAX_ID: None}, []),
+    ],
+)
+def test_enterprise_name_only_with_a_tax_id(changes: dict[str, object], codes: list[str]) -> None:
+    """A blank enterprise name is reported only when its section's tax ID is given."""
     result = check_row(
         valid_row(**changes), region="ศก.3", options=OPTIONS, fiscal_year=2567, as_of=AS_OF
     )
