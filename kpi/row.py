@@ -191,7 +191,7 @@ def evaluate_row(
         h.ECONOMIC_VALUE: round_half_up(changes.economic),
         h.PRODUCTIVITY_FLAG: None if improved is None else h.YES if improved else h.NO,
     }
-    return KpiResult(values=values, figures=_figures(values, cells, parsed))
+    return KpiResult(values, _figures(values, cells, parsed))  # (values, figures): no keywords
 
 
 _TYPED_FIGURES: tuple[tuple[str, str], ...] = (

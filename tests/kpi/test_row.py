@@ -4,6 +4,7 @@ One row's KPI cells from raw Sheets values (operating manual, การคำน
 
 from __future__ import annotations
 
+from dataclasses import fields
 from decimal import Decimal
 from decimal import Decimal as D
 
@@ -350,3 +351,8 @@ def test_kpi_cells_are_the_formulas_results_rounded_half_up(
     assert values[h.PRODUCTIVITY_FLAG] == (
         None if improved is None else h.YES if improved else h.NO
     )
+
+
+def test_kpi_result_fields_in_the_order_evaluate_row_passes_them() -> None:
+    """`evaluate_row` builds its result positionally (once per row): values, then figures."""
+    assert [f.name for f in fields(KpiResult)] == ["values", "figures"]
