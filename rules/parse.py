@@ -216,17 +216,40 @@ _PLAIN_DMY = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
 """The commonest typed date, `15/3/2567`: ASCII only, so nothing for the general path to clean."""
 
 
+_PLAIN_MONTH_NAMES: dict[str, int] = {
+    name: _THAI_MONTHS[name.replace(".", "")]
+    for name in (
+        *("ม.ค.", "ก.พ.", "มี.ค.", "เม.ย.", "พ.ค.", "มิ.ย."),
+        *("ก.ค.", "ส.ค.", "ก.ย.", "ต.ค.", "พ.ย.", "ธ.ค."),
+        *("มกราคม", "กุมภาพันธ์", "มีนาคม", "เมษายน", "พฤษภาคม", "มิถุนายน"),
+        *("กรกฎาคม", "สิงหาคม", "กันยายน", "ตุลาคม", "พฤศจิกายน", "ธันวาคม"),
+    )
+}
+"""The Thai months as the form writes them (`15 มี.ค. 2567`, `15 มีนาคม 2567`): the cleaning leaves
+these as they are (a test proves it), so such a date is read without it."""
+
+_PLAIN_THAI_DMY = re.compile(
+    r"([0-9]{1,2}) (" + "|".join(map(re.escape, _PLAIN_MONTH_NAMES)) + r") ([0-9]{4})"
+)
+"""`d <Thai month> yyyy` with single spaces and ASCII digits, the second commonest typed date."""
+
+
 def _parse_date_text(text: str) -> date | Invalid | None:
     """
     Parse the typed text of a date (day-month-year, ISO, or with a Thai month name).
 
     `d/m/yyyy` in ASCII digits is read straight away: the general path would clean it to
-    itself and match `_NUMERIC_DMY` with the same groups (a test proves both agree).
+    itself and match `_NUMERIC_DMY` with the same groups; so is `d <Thai month> yyyy`, which it
+    would match with `_TEXT_MONTH`, no era (tests prove both shortcuts agree with it).
     """
     match = _PLAIN_DMY.fullmatch(text)
     if match is not None:
         day, month, year_text = match.groups()
         return _make_date(year_to_ce(int(year_text)), int(month), int(day))
+    match = _PLAIN_THAI_DMY.fullmatch(text)
+    if match is not None:
+        day, month_name, year_text = match.groups()
+        return _make_date(year_to_ce(int(year_text)), _PLAIN_MONTH_NAMES[month_name], int(day))
     return _parse_date_general(text)
 
 

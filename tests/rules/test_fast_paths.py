@@ -5,10 +5,11 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from rules import check_row, parse
+from rules import check_row, clean, parse
 from rules import headers as h
 from rules.checks import ids, numbers, phones
 
@@ -180,3 +181,29 @@ def test_plain_tax_ids_check_as_compacted_ones(digits: str, from_number: bool) -
     """Thirteen plain digits skip the compaction: the same as with a separator typed in."""
     spaced = f"{digits[:1]}-{digits[1:5]} {digits[5:10]}.{digits[10:]}"
     assert ids.check_tax_id_text(spaced, from_number) == ids.check_tax_id_text(digits, from_number)
+
+
+@pytest.mark.parametrize("name", list(parse._PLAIN_MONTH_NAMES))
+def test_thai_month_dates_read_as_the_general_path_reads_them(name: str) -> None:
+    """Every month name the shortcut knows, every day 0–40, years of both eras and none."""
+    assert clean.pre_clean(name) == name == name.lower()  # what the general path cleans
+    for day in range(41):
+        for year in (0, 1799, 1800, 1994, 2024, 2399, 2400, 2401, 2537, 2567, 2943, 9999):
+            text = f"{day} {name} {year:04d}"
+            assert parse._parse_date_general(text) == parse.parse_date(text), text
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.builds(
+        "{}{}{}{}{}".format,
+        st.from_regex(r"[0-9๐-๙]{0,3}", fullmatch=True),
+        st.sampled_from([" ", "  ", "", "-", "/", "\u00a0"]),
+        st.sampled_from([*parse._PLAIN_MONTH_NAMES, "มค", "ม.ค", "jan", "Jan", "พ.ศ.", "เดือน"]),
+        st.sampled_from([" ", "  ", "", " พ.ศ. ", " ค.ศ. ", "-"]),
+        st.from_regex(r"[0-9๐-๙]{0,5} ?", fullmatch=True),
+    )
+)
+def test_near_thai_month_dates_read_as_the_general_path_reads_them(text: str) -> None:
+    """Look-alikes (other spaces, eras, short years, Thai digits): the same date or finding."""
+    assert parse._parse_date_general(text) == parse.parse_date(text)
