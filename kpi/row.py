@@ -206,6 +206,7 @@ _TYPED_FIGURES: tuple[tuple[str, str], ...] = (
     (h.ECONOMIC_VALUE, h.RESULT_ECONOMIC_VALUE),
 )
 """(computed KPI, typed result that stands in for it when the formula has no inputs)."""
+_TYPED_HEADERS = frozenset(typed for _, typed in _TYPED_FIGURES)
 
 
 def _typed(header: str, cells: Cells, parsed: Mapping[str, object] | None) -> Decimal | None:
@@ -229,6 +230,8 @@ def _figures(
     Return the row's figures for the summary: each computed KPI, else the typed result.
     """
     figures = dict(values)
+    if parsed is not None and parsed.keys().isdisjoint(_TYPED_HEADERS):
+        return figures  # no typed result parsed: nothing stands in for a blank KPI
     typed_any = False
     for computed, typed_header in _TYPED_FIGURES:
         if figures[computed] is None:

@@ -356,3 +356,11 @@ def test_kpi_cells_are_the_formulas_results_rounded_half_up(
 def test_kpi_result_fields_in_the_order_evaluate_row_passes_them() -> None:
     """`evaluate_row` builds its result positionally (once per row): values, then figures."""
     assert [f.name for f in fields(KpiResult)] == ["values", "figures"]
+
+
+def test_without_typed_results_the_figures_are_the_computed_cells() -> None:
+    """A parse without any typed result: the figures are the KPI cells, in a dict of their own."""
+    result = evaluate_row({}, parsed={h.REMARK: "x", h.COST_BEFORE: D(100), h.COST_AFTER: D(80)})
+    assert result.figures == result.values
+    assert result.figures is not result.values
+    assert D("20.00") == result.figures[h.COST_REDUCTION_PCT]
