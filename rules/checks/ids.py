@@ -66,18 +66,20 @@ def is_pin_checksum_valid(digits: str) -> bool:
     return str((11 - total % 11) % 10) == digits[12]
 
 
-def check_national_id_text(text: str) -> tuple[str | None, tuple[Finding, ...]]:
+def check_national_id_text(
+    text: str, header: str = NATIONAL_ID
+) -> tuple[str | None, tuple[Finding, ...]]:
     """
-    Check a national ID typed as text.
+    Check a national ID typed as text; findings name `header`, the column it was typed in.
     """
     plain = len(text) == PIN_LENGTH and text.isascii() and text.isdigit()
     digits = text if plain else compact_id(text)
     if len(digits) != PIN_LENGTH or not (digits.isascii() and digits.isdigit()):
-        return None, (error("pin_format", NATIONAL_ID, PIN_FORMAT),)
+        return None, (error("pin_format", header, PIN_FORMAT),)
     if not is_pin_checksum_valid(digits):
-        return digits, (error("pin_checksum", NATIONAL_ID, PIN_CHECKSUM),)
+        return digits, (error("pin_checksum", header, PIN_CHECKSUM),)
     if digits[0] in "09":
-        return digits, (warning("pin_special_prefix", NATIONAL_ID, PIN_SPECIAL_PREFIX),)
+        return digits, (warning("pin_special_prefix", header, PIN_SPECIAL_PREFIX),)
     return digits, ()
 
 
@@ -89,7 +91,7 @@ def check_national_id(header: str, raw: object) -> tuple[str | None, tuple[Findi
     error, because the lost digit cannot be recovered with certainty.
     """
     if raw.__class__ is str:  # the commonest cell, and its own `str`
-        return check_national_id_text(cast(str, raw))
+        return check_national_id_text(cast(str, raw), header)
     if isinstance(raw, bool):
         return None, (error("pin_format", header, PIN_FORMAT),)
     if isinstance(raw, int | float):
@@ -98,13 +100,16 @@ def check_national_id(header: str, raw: object) -> tuple[str | None, tuple[Findi
             return None, (error("pin_format", header, PIN_FORMAT),)
         if len(digits) < PIN_LENGTH:
             return None, (error("pin_leading_zero_lost", header, PIN_LEADING_ZERO_LOST),)
-        return check_national_id_text(digits)
-    return check_national_id_text(str(raw))
+        return check_national_id_text(digits, header)
+    return check_national_id_text(str(raw), header)
 
 
-def check_tax_id_text(text: str, from_number: bool = False) -> tuple[str, tuple[Finding, ...]]:
+def check_tax_id_text(
+    text: str, from_number: bool = False, header: str = TAX_ID
+) -> tuple[str, tuple[Finding, ...]]:
     """
-    Check a tax ID or registration number typed as text.
+    Check a tax ID or registration number typed as text; findings name `header`, the column
+    it was typed in (each of the form's three sections has one).
     """
     plain = len(text) == PIN_LENGTH and text.isascii() and text.isdigit()
     compact = text if plain else compact_id(text)  # 13 plain digits are already compact
@@ -113,15 +118,15 @@ def check_tax_id_text(text: str, from_number: bool = False) -> tuple[str, tuple[
         restored = "0" + compact
         if tin.is_valid(restored):
             return restored, (
-                warning("tax_id_leading_zero_lost", TAX_ID, TAX_ID_LEADING_ZERO_LOST),
+                warning("tax_id_leading_zero_lost", header, TAX_ID_LEADING_ZERO_LOST),
             )
     if is_digits and len(compact) == PIN_LENGTH:
         if not is_pin_checksum_valid(compact):
-            return compact, (error("tax_id_checksum", TAX_ID, TAX_ID_CHECKSUM),)
+            return compact, (error("tax_id_checksum", header, TAX_ID_CHECKSUM),)
         return compact, ()
     cleaned = " ".join(pre_clean(text).split())
     if is_digits or not _is_plausible_registration(cleaned):
-        return cleaned, (warning("tax_id_format", TAX_ID, TAX_ID_FORMAT),)
+        return cleaned, (warning("tax_id_format", header, TAX_ID_FORMAT),)
     return cleaned, ()
 
 
@@ -138,12 +143,12 @@ def check_tax_id(header: str, raw: object) -> tuple[str | None, tuple[Finding, .
     Check a tax ID (13 digits, valid check digit) or a plausible enterprise registration number.
     """
     if raw.__class__ is str:  # the commonest cell, and its own `str`
-        return check_tax_id_text(cast(str, raw))
+        return check_tax_id_text(cast(str, raw), header=header)
     if isinstance(raw, bool):
         return None, (warning("tax_id_format", header, TAX_ID_FORMAT),)
     if isinstance(raw, int | float):
         digits = _digits_of_number(raw)
         if digits is None:
             return None, (warning("tax_id_format", header, TAX_ID_FORMAT),)
-        return check_tax_id_text(digits, from_number=True)
-    return check_tax_id_text(str(raw))
+        return check_tax_id_text(digits, from_number=True, header=header)
+    return check_tax_id_text(str(raw), header=header)

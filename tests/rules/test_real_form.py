@@ -403,3 +403,25 @@ def test_any_import_order_works(first: str) -> None:
 
     code = f"import {first}\nimport rules, kpi\nassert rules.check_row and kpi.evaluate_row"
     subprocess.run([sys.executable, "-c", code], check=True, timeout=120)
+
+
+@pytest.mark.parametrize(
+    ("column", "typed", "code"),
+    [
+        (h.TAX_ID, "0105536112015", "tax_id_checksum"),
+        (h.SME_TAX_ID, "0105536112015", "tax_id_checksum"),
+        (h.PRODUCT_TAX_ID, "0105536112015", "tax_id_checksum"),
+        (h.SME_TAX_ID, "ไม่มี", "tax_id_format"),
+        (h.PRODUCT_TAX_ID, 105536112014.5, "tax_id_format"),
+    ],
+)
+def test_a_tax_id_finding_names_the_section_it_was_typed_in(
+    column: str, typed: object, code: str
+) -> None:
+    """Each section's tax ID is its own column: the staff are sent to the cell they typed."""
+    row = _row()
+    name = {h.TAX_ID: h.ENTERPRISE_NAME, h.SME_TAX_ID: h.SME_NAME}.get(column, h.PRODUCT_ORG_NAME)
+    row.update({column: typed, name: "บริษัท ตัวอย่าง จำกัด"})
+    findings = check_row(row, region="ศก.1", options={}, fiscal_year=2567).findings
+    assert [(f.code, f.column) for f in findings] == [(code, column)]
+    assert findings[0].text.startswith(f"{column}: ")
