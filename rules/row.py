@@ -627,38 +627,31 @@ def _birth_and_age(ctx: _Context) -> list[Finding]:
 
 def _addresses(ctx: _Context) -> list[Finding]:
     """
-    Check both address groups (the person's and the enterprise's); a group without a typed
-    province has nothing to check (`check_address` would say so itself).
+    Check both address groups (the person's and the enterprise's).
     """
     given = ctx.given
-    province = given.get(h.PROVINCE)
-    found = (
-        list(
-            geography.check_address(
-                PERSON_ADDRESS,
-                province,
-                given.get(h.DISTRICT),
-                given.get(h.SUBDISTRICT),
-                given.get(h.POSTCODE),
-            )
-        )
-        if isinstance(province, str)
-        else []
-    )
-    province = given.get(h.ENTERPRISE_PROVINCE)
-    if province is None and h.ENTERPRISE_POSTCODE in given:
+    found = list(_address(given, PERSON_ADDRESS))
+    if given.get(h.ENTERPRISE_PROVINCE) is None and h.ENTERPRISE_POSTCODE in given:
         found.append(error("required_blank", h.ENTERPRISE_PROVINCE, REQUIRED_BLANK))
-    if isinstance(province, str):
-        found.extend(
-            geography.check_address(
-                ENTERPRISE_ADDRESS,
-                province,
-                given.get(h.ENTERPRISE_DISTRICT),
-                given.get(h.ENTERPRISE_SUBDISTRICT),
-                given.get(h.ENTERPRISE_POSTCODE),
-            )
-        )
+    found.extend(_address(given, ENTERPRISE_ADDRESS))
     return found
+
+
+def _address(given: Mapping[str, object], group: geography.AddressColumns) -> Sequence[Finding]:
+    """
+    One address group's findings; a group without a typed province has nothing to check
+    (`check_address` would say so itself, a call later).
+    """
+    province = given.get(group.province)
+    if not isinstance(province, str):
+        return ()
+    return geography.check_address(
+        group,
+        province,
+        given.get(group.district),
+        given.get(group.subdistrict),
+        given.get(group.postcode),
+    )
 
 
 def _numbers(ctx: _Context) -> list[Finding]:
