@@ -180,23 +180,6 @@ class _Plan:
         self.memo_size += 1
         return entry
 
-    def resolve_text(self, column: _Column, raw: str) -> _Entry:
-        """
-        `resolve` a text cell under itself, `_Column.entry`'s text case written out: one call
-        less for each new text value, the commonest first sight in a sheet.
-        """
-        if self.memo_size >= MEMO_LIMIT:
-            self.forget()
-        if not raw or ((raw[0] in _EDGE_BLANKS or raw[-1] in _EDGE_BLANKS) and is_blank(raw)):
-            entry = _SKIP
-        elif column.check is None:
-            entry = _CHOICE
-        else:
-            entry = column.check(column.header, raw)
-        column.memo[raw] = entry
-        self.memo_size += 1
-        return entry
-
 
 _PLANS: dict[int, tuple[Template, _Plan]] = {}
 
@@ -441,13 +424,10 @@ def _column_entries(
                 entries[index] = _cell_entry(plan, column, raws[index])
     else:  # something no API sends (unhashable, perhaps): each cell on its own
         entries = [_cell_entry(plan, column, raw) for raw in raws]
-    amount = column.amount
     for index in compress(range(count), map(is_, entries, _NONES)):
         raw = raws[index]
         if raw.__class__ is str:  # not blank (blanks are cached); maybe cached since, by a repeat
-            entries[index] = get(raw) or plan.resolve_text(column, raw)
-        elif amount and raw.__class__ is int and raw >= 0:
-            entries[index] = (_DECIMAL(raw), ())  # as in `check_row`
+            entries[index] = get(raw) or plan.resolve(column, raw, raw)
         else:
             entries[index] = _cell_entry(plan, column, raw)
     if column.check is None and any(map(is_, entries, repeat(_CHOICE))):

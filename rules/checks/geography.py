@@ -291,17 +291,6 @@ def _check_address_text(
         return (error("postcode_format", columns.postcode, POSTCODE_FORMAT),)
     if postcode not in built.postcodes_of_province.get(prov, frozenset()):
         return (error("postcode_not_in_province", columns.postcode, POSTCODE_NOT_IN_PROVINCE),)
-    if len(subs) == 1:  # the commonest case: `_postcode_of_subdistricts` for one code
-        code = subs[0]
-        if postcode not in built.postcodes_of_district.get(code[:4], ()):
-            return (error("postcode_not_in_district", columns.postcode, POSTCODE_NOT_IN_DISTRICT),)
-        if postcode not in built.postcodes_of_subdistrict[code]:
-            return (
-                warning(
-                    "postcode_not_in_subdistrict", columns.postcode, POSTCODE_NOT_IN_SUBDISTRICT
-                ),
-            )
-        return ()
     if subs:
         return _postcode_of_subdistricts(columns, postcode, subs)
     if dist and postcode not in built.postcodes_of_district.get(dist, ()):

@@ -195,10 +195,11 @@ def test_every_full_address_passes() -> None:
     assert [] == failures
 
 
-def test_one_subdistrict_checks_its_postcode_as_the_general_path() -> None:
+def test_one_subdistrict_checks_its_postcode_as_the_postcode_rule_says() -> None:
     """
     Every subdistrict with every postcode of its province (its own, its district's, others):
-    the one-code shortcut gives what the general path for several codes gives.
+    the whole address check of a name that fits one subdistrict gives what the postcode rule
+    gives for that code.
     """
     built = geography.index()
     columns = geography.AddressColumns("p", "pc", "d", "s")
@@ -211,7 +212,7 @@ def test_one_subdistrict_checks_its_postcode_as_the_general_path() -> None:
             subdistrict = geothai.subdistrict(code)
             assert province is not None and district is not None and subdistrict is not None
             if geography.subdistrict_codes(district.code, subdistrict.name_th) != (code,):
-                continue  # a name shared within its district: not the one-code case
+                continue  # a name shared within its district: not one code
             actual = geography._check_address_text(
                 columns, province.name_th, district.name_th, subdistrict.name_th, postcode
             )
