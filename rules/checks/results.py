@@ -62,31 +62,33 @@ def _zero_finding(change: Change) -> Finding | None:
     return warning(ZERO_BASE_CODE, column, ZERO_BASE_MESSAGE)
 
 
+_RESULT_COLUMNS = (
+    h.RESULT_WASTE_PCT,
+    h.RESULT_COST_PCT,
+    h.RESULT_SALES_PCT,
+    h.RESULT_INCOME_PCT,
+    h.RESULT_PRODUCT_VALUE_PCT,
+    h.RESULT_SATISFACTION_PCT,
+)
+"""The typed result columns, in the order `_pairs` gives their computed percentages."""
+
+_TYPED_COLUMNS = frozenset(_RESULT_COLUMNS)
+"""The same, for telling at once that a row has none of them."""
+
+
 def _pairs(changes: RowChanges) -> tuple[tuple[str, Decimal | None], ...]:
     """
     Each typed result column with the percentage the formulas give for it.
     """
-    return (
-        (h.RESULT_WASTE_PCT, changes.waste.percent),
-        (h.RESULT_COST_PCT, changes.cost.percent),
-        (h.RESULT_SALES_PCT, changes.sales.percent),
-        (h.RESULT_INCOME_PCT, changes.income.percent),
-        (h.RESULT_PRODUCT_VALUE_PCT, changes.product.percent),
-        (h.RESULT_SATISFACTION_PCT, changes.satisfaction),
+    computed = (
+        changes.waste.percent,
+        changes.cost.percent,
+        changes.sales.percent,
+        changes.income.percent,
+        changes.product.percent,
+        changes.satisfaction,
     )
-
-
-_TYPED_COLUMNS = frozenset(
-    (
-        h.RESULT_WASTE_PCT,
-        h.RESULT_COST_PCT,
-        h.RESULT_SALES_PCT,
-        h.RESULT_INCOME_PCT,
-        h.RESULT_PRODUCT_VALUE_PCT,
-        h.RESULT_SATISFACTION_PCT,
-    )
-)
-"""The typed result columns `_pairs` compares (a test keeps the two alike)."""
+    return tuple(zip(_RESULT_COLUMNS, computed, strict=True))
 
 
 def _number_text(value: Decimal) -> str:
