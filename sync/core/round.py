@@ -211,7 +211,7 @@ def _row_changes(
             changes.extend(row_changes)
             marks.expect(row.row, decided, rows.last_shown)
         else:
-            marks.shows(row.row)
+            marks.shows(row.row, decided, rows.columns)
     every = sorted(tab.worker_columns.values())  # a blank row's `ตรวจสอบล่าสุด` is cleared too
     for row_number in evaluation.blank_rows.get(tab.region, ()):
         if marks.unchanged(row_number, _BLANK_ROW, every):
@@ -225,7 +225,7 @@ def _row_changes(
         if cleared:
             marks.expect(row_number, _BLANK_ROW, (None,) * len(every))
         else:
-            marks.shows(row_number)
+            marks.shows(row_number, _BLANK_ROW, every)
     if tab_marks is not None:
         tab_marks[tab.title] = (context, bytes(marks.marks))
     return changes, padding
@@ -253,7 +253,6 @@ class _Marks:
         self.kept = tab_marks is not None
         """Whether marks are kept at all (not without a row cache): else none is taken."""
         self.marks = bytearray(ROW_MARK * max(0, len(self.grid) - self.first + 1) * self.kept)
-        self._asked: tuple[int, tuple[bytes, str, str], Sequence[int]] = (-1, _BLANK_ROW, ())
 
     def _usable(self, decided: tuple[bytes, str, str]) -> bool:
         # A blank row has no digest and no status; a row with a status but no digest
@@ -264,7 +263,6 @@ class _Marks:
         self, number: int, decided: tuple[bytes, str, str], columns: Sequence[int]
     ) -> bool:
         """Whether the row's worker cells (`columns`) read as when last found right."""
-        self._asked = (number, decided, columns)
         at = (number - self.first) * ROW_MARK
         known = self.known[at : at + ROW_MARK]
         if not self._usable(decided) or not known.strip(b"\0"):  # none: nothing to compare
@@ -278,10 +276,9 @@ class _Marks:
     def _mark(self, number: int, decided: tuple[bytes, str, str], columns: Sequence[int]) -> bytes:
         return row_digest((*decided, cells_as_read(self.grid[number - 1], columns)))
 
-    def shows(self, number: int) -> None:
-        """The row last asked about (`unchanged`) shows what it should: its mark is kept."""
-        asked, decided, columns = self._asked
-        if asked == number and self._usable(decided):
+    def shows(self, number: int, decided: tuple[bytes, str, str], columns: Sequence[int]) -> None:
+        """The row shows what it should: the mark of its read (`columns`) is kept."""
+        if self._usable(decided):
             at = (number - self.first) * ROW_MARK
             self.marks[at : at + ROW_MARK] = self._mark(number, decided, columns)
 
