@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -111,20 +111,29 @@ class ValuesRead:
             range_digests=[_digest(e) for e in encoded],
         )
 
-    def grids(self) -> list[Grid]:
+    def grids(self, shape: Sequence[Callable[[Grid], Grid] | None] = ()) -> list[Grid]:
         """
         Every range's values in request order, handed over once: the read keeps neither the
         body nor the grids, so a round's grids live exactly as long as the round uses them.
+
+        `shape[i]`, where given, is applied to range i's grid as soon as it is decoded, before
+        the next one is: what it lets go (`share_texts`' duplicate texts) leaves room the next
+        range's cells then fill, instead of holes in a heap grown to hold every range whole.
         """
         if self._grids is not None:
             grids, self._grids = self._grids, None
-            return grids
+            return [_shaped(grid, shape, i) for i, grid in enumerate(grids)]
         if self.body is None:
             raise RuntimeError("the grids of this read were handed over already")
         body, self.body = self.body, None
         ranges = msgspec.json.decode(body, type=_BatchGet).valueRanges
         self.range_digests = [_digest(vr.values) for vr in ranges]
-        return [_grid(vr.values) for vr in ranges]
+        return [_shaped(_grid(vr.values), shape, i) for i, vr in enumerate(ranges)]
+
+
+def _shaped(grid: Grid, shape: Sequence[Callable[[Grid], Grid] | None], index: int) -> Grid:
+    step = shape[index] if index < len(shape) else None
+    return grid if step is None else step(grid)
 
 
 @dataclass(frozen=True)

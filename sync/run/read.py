@@ -124,11 +124,9 @@ def snapshot_of(read: TabsRead, *, shared: bool = True) -> Snapshot:
     write, the run's peak.
     """
     titles = read.titles
-    by_title = dict(zip(titles.all(), read.values.grids(), strict=True))
-    if shared:
-        for title in titles.regions.values():
-            if title in by_title:
-                by_title[title] = share_texts(by_title[title])
+    regional = set(titles.regions.values()) if shared else set()
+    shape = [share_texts if title in regional else None for title in titles.all()]
+    by_title = dict(zip(titles.all(), read.values.grids(shape), strict=True))
     digests = dict(zip(titles.all(), read.values.range_digests, strict=True))
     return Snapshot(
         grids=by_title,
