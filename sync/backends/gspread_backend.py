@@ -444,7 +444,7 @@ class GspreadBackend:
         encoded = getattr(items, "encoded", None)
         if encoded is None or len(encoded) != len(items):
             encoded = [msgspec.json.encode(item) for item in items]
-        body = head + b",".join(encoded) + b"]}"
+        body = _joined(head, encoded, b"]}")
         response = self._http.request("post", url, data=body, headers=dict(JSON_BODY))
         return msgspec.json.decode(response.content)
 
@@ -474,6 +474,18 @@ class GspreadBackend:
             lambda: self._post(url, head, data),
         )
         return reply
+
+
+def _joined(head: bytes, items: Sequence[bytes], tail: bytes) -> bytes:
+    """
+    `head`, the items comma-separated, then `tail`, made in one allocation: a body of up to
+    2 MB is not copied three times over (each copy of that size stays in the heap's pages).
+    """
+    if not items:
+        return head + tail
+    if len(items) == 1:
+        return b"".join((head, items[0], tail))
+    return b",".join([head + items[0], *items[1:-1], items[-1] + tail])
 
 
 def received(response: requests.Response) -> bytes | bytearray:
