@@ -13,6 +13,7 @@ columns are is `sync.core.tabs`'s to say; which set-up requests a round sends,
 
 from __future__ import annotations
 
+import hashlib
 import operator
 from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
@@ -518,10 +519,12 @@ def _cell_changes(
     cache: RowCache | None = None,
     moves: ListMoves | None = None,
     as_of: date | None = None,
+    compiled_key: object = None,
 ) -> tuple[list[CellChange], list[CellChange]]:
     """
     Step 7: every cell whose value differs, and the padding of positional writes. `as_of`
-    is the day the rows were checked on (what a row's results depend on besides its cells).
+    is the day the rows were checked on (what a row's results depend on besides its cells);
+    `compiled_key` what the compiled list's diff depends on (`_compiled_key`).
     """
     changes: list[CellChange] = []
     padding: list[CellChange] = []
@@ -584,7 +587,7 @@ def _cell_changes(
     moved = moves is not None and bool(moves.requests)
     unless_clean(
         compiled_title,
-        _compiled_key(snapshot, compiled_title, evaluation),
+        compiled_key,
         lambda: diff_grid(
             compiled_title,
             moves.shifted if moves is not None and moved else compiled_current,
@@ -611,9 +614,13 @@ def _cell_changes(
     return changes, padding
 
 
-def _compiled_key(snapshot: Snapshot, title: str, evaluation: Evaluation) -> object:
-    """What the compiled list's diff depends on: the tab as read, and the rows it lists."""
-    return (snapshot.tab_digests.get(title), evaluation.fingerprint)
+def _content_digest(wanted: Sequence[Sequence[CellValue]]) -> bytes:
+    """
+    The compiled list wanted, by its content: with the tab as read, what its diff depends on.
+    Edits that change figures but no listed cell (a new sales figure) leave the list as it
+    was, so it is not compared again, row by row, in either round.
+    """
+    return hashlib.blake2b(msgspec.json.encode(wanted, enc_hook=repr), digest_size=16).digest()
 
 
 def _compiled_moves(
@@ -621,17 +628,15 @@ def _compiled_moves(
     title: str,
     wanted: list[list[CellValue]],
     sheet_ids: Mapping[str, int],
-    evaluation: Evaluation,
     cache: RowCache | None,
+    key: object,
 ) -> ListMoves:
     """
     Step 5b: rows to cut from or open in the compiled list, so that a participant who stops
     (or starts) being counted shifts the rows below instead of having them all rewritten.
     """
     current = snapshot.grids.get(title, []) if snapshot.compiled_title else []
-    clean = cache is not None and cache.clean.get(title) == _compiled_key(
-        snapshot, title, evaluation
-    )
+    clean = cache is not None and cache.clean.get(title) == key
     if title not in sheet_ids or len(current) < 2 or clean:
         return ListMoves([], current, 0)
     return list_moves(sheet_ids[title], current, wanted, first_row=2, width=len(wanted[0]))
@@ -680,6 +685,19 @@ def plan_round(
         if cache is not None
         else _compiled_grid(evaluation)
     )
+    # What the list's diff depends on; only a cache remembers clean lists by it.
+    compiled_key = (
+        (
+            snapshot.tab_digests.get(compiled_title),
+            cache.built_from(
+                "compiled_content",
+                evaluation.fingerprint,
+                partial(_content_digest, compiled_grid),
+            ),
+        )
+        if cache is not None
+        else None
+    )
     draft = summary_grid(sheet_ids, "")
     summary_size = (len(draft) + 50, max(24, 1 + max(len(row) for row in draft)))
     compiled_size = (len(compiled_grid) + 200, len(compiled_grid[0]))
@@ -707,7 +725,7 @@ def plan_round(
             sheet_ids,
             ((summary_title, summary_size), (compiled_title, compiled_size)),
         )
-    moves = _compiled_moves(snapshot, compiled_title, compiled_grid, sheet_ids, evaluation, cache)
+    moves = _compiled_moves(snapshot, compiled_title, compiled_grid, sheet_ids, cache, compiled_key)
     if moves.inserted and compiled_title in grid_sizes:
         rows, columns = grid_sizes[compiled_title]
         grid_sizes = {**grid_sizes, compiled_title: (rows + moves.inserted, columns)}
@@ -724,6 +742,7 @@ def plan_round(
         cache,
         moves,
         now.date(),
+        compiled_key,
     )
     tabs = mapped.tabs
     return Plan(

@@ -228,6 +228,51 @@ def test_a_participant_leaving_the_compiled_list_shifts_it_instead_of_rewriting_
     assert 0 == _settled_from_scratch(backend, settings, clock)
 
 
+def test_an_edit_that_changes_no_listed_cell_leaves_the_compiled_list_uncompared(
+    emulator: EmulatorHandle,
+    backend: GspreadBackend,
+    loaded: str,
+    clock: Callable[[], datetime],
+    sync: Callable[..., RunReport],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """
+    A new sales figure changes a row's KPIs, not what the compiled list shows of it: the list
+    read as when last found right, and wanted as then, is not compared row by row again, in
+    either round of the run.
+    """
+    settings = SyncSettings(spreadsheet_id=loaded)
+    sync(backend, settings, clock=clock)
+    listed = backend.read_ranges(loaded, [f"'{settings.compiled_tab}'"])[0]
+    compared: list[str] = []
+    diff_grid, list_moves = round_mod.diff_grid, round_mod.list_moves
+
+    def diffed(title: str, *args: Any, **kwargs: Any) -> Any:
+        compared.append(f"diff {title}")
+        return diff_grid(title, *args, **kwargs)
+
+    def moved(*args: Any, **kwargs: Any) -> Any:
+        compared.append("moves")
+        return list_moves(*args, **kwargs)
+
+    monkeypatch.setattr(round_mod, "diff_grid", diffed)
+    monkeypatch.setattr(round_mod, "list_moves", moved)
+    sales = _column(backend, loaded, "ศก.3", h.SALES_AFTER)
+    kpi = _column(backend, loaded, "ศก.3", h.SALES_INCREASE_BAHT)
+    (before,) = backend.read_ranges(loaded, [f"'ศก.3'!{sales}5:{kpi}5"])
+    people.type_value(emulator.store, loaded, "ศก.3", f"{sales}5", before[0][0] + 1_000)
+
+    edited = sync(backend, settings, clock=clock)
+
+    assert "ok" == edited.outcome and 2 == edited.rounds
+    (after,) = backend.read_ranges(loaded, [f"'ศก.3'!{sales}5:{kpi}5"])
+    assert before[0][-1] != after[0][-1]  # the row's yearly sales increase was rewritten
+    assert listed == backend.read_ranges(loaded, [f"'{settings.compiled_tab}'"])[0]
+    assert f"diff {settings.summary_tab}" in compared  # the summary's figures were compared
+    assert [] == [x for x in compared if x != f"diff {settings.summary_tab}"]
+    assert 0 == _settled_from_scratch(backend, settings, clock)
+
+
 def test_a_round_lets_go_of_its_single_cells_caches_before_it_writes(
     backend: GspreadBackend,
     loaded: str,
