@@ -10,7 +10,11 @@ import random
 import sys
 from decimal import Decimal
 
+import msgspec
+import pytest
+
 from rules.header_map import map_headers
+from sync.backends.gspread_backend import _joined
 from sync.core.cells import as_read, cells_as_read, read_back, same_value, shows
 from sync.core.diff import _opcodes, batches, diff_grid, list_moves
 from sync.core.evaluate import RowCells, row_digest
@@ -101,6 +105,13 @@ def test_a_batch_carries_the_exact_json_of_its_requests() -> None:
     for batch in split:
         assert [json.loads(e) for e in batch.encoded] == list(batch)
         assert sum(map(len, batch.encoded)) <= 1_000 or len(batch) == 1
+
+
+@pytest.mark.parametrize("count", [0, 1, 2, 5])
+def test_a_body_joined_once_is_the_json_of_its_requests(count: int) -> None:
+    requests = [{"updateCells": {"n": i}} for i in range(count)]
+    body = _joined(b'{"requests":[', [msgspec.json.encode(r) for r in requests], b"]}")
+    assert {"requests": requests} == json.loads(body)
 
 
 def test_a_read_is_digested_as_received_and_decoded_as_json() -> None:

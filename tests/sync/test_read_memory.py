@@ -8,6 +8,7 @@ import copy
 import io
 from typing import Any
 
+import msgspec
 import pytest
 import requests
 from urllib3.exceptions import ProtocolError
@@ -105,3 +106,33 @@ def test_a_round_shares_the_texts_of_its_regional_tabs_only(shared: bool) -> Non
     assert regional == options == grid()
     assert len({id(row[0]) for row in regional}) == (1 if shared else 100)
     assert len({id(row[0]) for row in options}) == 100
+
+
+def test_each_regional_range_is_shared_before_the_next_is_decoded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """What sharing lets go of one range is free for the next range's cells to fill."""
+    from sync.core import sheet
+
+    steps: list[str] = []
+    decode, share = sheet._grid, sheet.share_texts
+
+    def decoded(raw: Any) -> Any:
+        grid = decode(raw)
+        steps.append(f"decode {grid[0][0]}")
+        return grid
+
+    def shared(grid: Any) -> Any:
+        steps.append(f"share {grid[0][0]}")
+        return share(grid)
+
+    monkeypatch.setattr(sheet, "_grid", decoded)
+    body = msgspec.json.encode(
+        {"valueRanges": [{"values": [[name]]} for name in ("ศก.1", "ศก.2", "ตัวเลือก")]}
+    )
+    titles = Titles(
+        regions={"ศก.1": "ศก.1", "ศก.2": "ศก.2"}, options="ตัวเลือก", summary=None, compiled=None
+    )
+    monkeypatch.setattr("sync.run.read.share_texts", shared)
+    snapshot_of(TabsRead(titles, ValuesRead.of_body(body)))
+    assert ["decode ศก.1", "share ศก.1", "decode ศก.2", "share ศก.2", "decode ตัวเลือก"] == steps
