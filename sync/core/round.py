@@ -524,7 +524,8 @@ def _cell_changes(
     """
     Step 7: every cell whose value differs, and the padding of positional writes. `as_of`
     is the day the rows were checked on (what a row's results depend on besides its cells);
-    `compiled_key` what the compiled list's diff depends on (`_compiled_key`).
+    `compiled_key` what the compiled list's diff depends on: the tab's read digest and the
+    `_content_digest` of the list wanted.
     """
     changes: list[CellChange] = []
     padding: list[CellChange] = []
