@@ -121,7 +121,7 @@ def snapshot_of(read: TabsRead, *, shared: bool = True) -> Snapshot:
     """
     The read decoded into the grids a round plans from; with `shared`, the repeated texts of
     each regional tab one object each (`share_texts`): its grids live through the round's
-    write, the run's peak.
+    plan and write.
     """
     titles = read.titles
     regional = set(titles.regions.values()) if shared else set()

@@ -134,5 +134,6 @@ def test_each_regional_range_is_shared_before_the_next_is_decoded(
         regions={"ศก.1": "ศก.1", "ศก.2": "ศก.2"}, options="ตัวเลือก", summary=None, compiled=None
     )
     monkeypatch.setattr("sync.run.read.share_texts", shared)
-    snapshot_of(TabsRead(titles, ValuesRead.of_body(body)))
+    snapshot = snapshot_of(TabsRead(titles, ValuesRead.of_body(body)))
     assert ["decode ศก.1", "share ศก.1", "decode ศก.2", "share ศก.2", "decode ตัวเลือก"] == steps
+    assert {t: [[t]] for t in ("ศก.1", "ศก.2", "ตัวเลือก")} == snapshot.grids
