@@ -12,12 +12,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar, cast
 
 import geothai
 
 from rules.clean import pre_clean
 from rules.findings import Finding, error, warning
+
+T = TypeVar("T")
 
 PROVINCE_UNKNOWN = "ไม่พบชื่อจังหวัดนี้"
 DISTRICT_NOT_IN_PROVINCE = "ไม่พบเขต/อำเภอนี้ในจังหวัดที่ระบุ"
@@ -58,17 +60,18 @@ class _Index:
 
     province_by_key: dict[str, str] = field(default_factory=dict)
     district_by_key: dict[tuple[str, str], str] = field(default_factory=dict)
-    subdistricts_by_key: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    subdistricts_by_key: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+    """Per district or province code, name key → the codes of its subdistricts of that name."""
     postcodes_of_subdistrict: dict[str, frozenset[str]] = field(default_factory=dict)
     postcodes_of_district: dict[str, frozenset[str]] = field(default_factory=dict)
     postcodes_of_province: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
-def _add(mapping: dict[tuple[str, str], list[str]], key: tuple[str, str], code: str) -> None:
+def _add(mapping: dict[str, dict[str, list[str]]], parent: str, name: str, code: str) -> None:
     """
-    Append a code under a key once, keeping codes sorted on insertion order of the data.
+    Append a code under a parent's name once, keeping codes in the data's order.
     """
-    codes = mapping.setdefault(key, [])
+    codes = mapping.setdefault(parent, {}).setdefault(name, [])
     if code not in codes:
         codes.append(code)
 
@@ -92,7 +95,7 @@ def index() -> _Index:
             built.province_by_key[normalize(name)] = province.code
     for alias, code in _EXTRA_PROVINCE_ALIASES.items():
         built.province_by_key[name_key(alias)] = code
-    subdistricts: dict[tuple[str, str], list[str]] = {}
+    subdistricts: dict[str, dict[str, list[str]]] = {}
     district_postcodes: dict[str, set[str]] = {}
     province_postcodes: dict[str, set[str]] = {}
     for province in geothai.provinces():
@@ -105,13 +108,28 @@ def index() -> _Index:
             for sub in geothai.subdistricts(district.code):
                 for name in (sub.name_th, sub.name_en):
                     key = normalize(name)
-                    _add(subdistricts, (district.code, key), sub.code)
-                    _add(subdistricts, (province.code, key), sub.code)
+                    _add(subdistricts, district.code, key, sub.code)
+                    _add(subdistricts, province.code, key, sub.code)
                 codes = frozenset(sub.postal_codes)
                 built.postcodes_of_subdistrict[sub.code] = codes
                 district_postcodes.setdefault(district.code, set()).update(codes)
                 province_postcodes.setdefault(province.code, set()).update(codes)
-    built.subdistricts_by_key = {k: tuple(sorted(v)) for k, v in subdistricts.items()}
+    # The index lives as long as the process and counts in every run's memory: names are
+    # keyed under their parent's code (no (code, name) tuple per entry), and equal values (a
+    # name's codes under its district and its province, the postcodes many subdistricts
+    # share) are one object each: 3 MB where one object per entry took 7.
+    shared: dict[object, object] = {}
+
+    def once(value: T) -> T:
+        return cast(T, shared.setdefault(value, value))
+
+    built.subdistricts_by_key = {
+        parent: {name: once(tuple(sorted(codes))) for name, codes in names.items()}
+        for parent, names in subdistricts.items()
+    }
+    built.postcodes_of_subdistrict = {
+        code: once(postcodes) for code, postcodes in built.postcodes_of_subdistrict.items()
+    }
     built.postcodes_of_district = {k: frozenset(v) for k, v in district_postcodes.items()}
     built.postcodes_of_province = {k: frozenset(v) for k, v in province_postcodes.items()}
     return built
@@ -138,7 +156,7 @@ def subdistrict_codes(parent: str, name: str) -> tuple[str, ...]:
     """
     Return the codes of the subdistricts with this name in a district or province code.
     """
-    return index().subdistricts_by_key.get((parent, name_key(name)), ())
+    return index().subdistricts_by_key.get(parent, {}).get(name_key(name), ())
 
 
 def locate(
@@ -155,7 +173,7 @@ def locate(
     candidates = [
         code
         for codes in (
-            built.subdistricts_by_key.get((p.code, key), ()) for p in _provinces(province_c)
+            built.subdistricts_by_key.get(p.code, {}).get(key, ()) for p in _provinces(province_c)
         )
         for code in codes
     ]
