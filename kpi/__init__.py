@@ -24,7 +24,7 @@ if TYPE_CHECKING:
         summarise,
     )
     from kpi.frame import to_frame
-    from kpi.row import KpiResult, compute_row, evaluate_row
+    from kpi.row import KpiCells, KpiResult, compute_row, evaluate_row
     from kpi.targets import PROFILES, TargetProfile, TargetResult
 
 _HOME = {
@@ -38,6 +38,7 @@ _HOME = {
     "Summary": "kpi.aggregate",
     "summarise": "kpi.aggregate",
     "to_frame": "kpi.frame",
+    "KpiCells": "kpi.row",
     "KpiResult": "kpi.row",
     "compute_row": "kpi.row",
     "evaluate_row": "kpi.row",
@@ -62,6 +63,7 @@ __all__ = [
     "FORM_CHECKBOXES",
     "PROFILES",
     "GroupFigures",
+    "KpiCells",
     "KpiResult",
     "ProblemCount",
     "ProblemLine",

@@ -21,6 +21,7 @@ import msgspec
 
 import kpi
 import rules
+from kpi.row import KpiCells
 from rules import headers as h
 from sync.core.cells import CellValue
 from sync.core.layout import column_key
@@ -513,8 +514,6 @@ def evaluate(
             # Only what later steps read is kept: the parsed values of every column and the
             # formulas' working stay behind with this row's dict.
             kept = {x: found.values[x] for x in KEPT_VALUES if x in found.values}
-            if computed.figures == computed.values:  # nothing typed filled a gap: one dict
-                computed = kpi.KpiResult(values=computed.values, figures=computed.values)
             kept_check = rules.RowResult(  # `replace(found, ...)`, without its introspection
                 status=found.status,
                 findings=found.findings,
@@ -669,18 +668,25 @@ class WorkerBlock:
     KPI columns the tab has is found once per tab, not once per row and KPI.
     """
 
-    __slots__ = ("_kpis", "headers")
+    __slots__ = ("_kpis", "_places", "headers")
 
     def __init__(self, columns: Container[str]) -> None:
         self._kpis = tuple(header for header in h.KPI_HEADERS if header in columns)
+        self._places = [h.KPI_HEADERS.index(header) for header in self._kpis]
+        """Where the tab's KPI columns are in a `kpi.KpiCells`' tuple."""
         self.headers: tuple[str, ...] = (*self._kpis, *_STATUS_BLOCK)
 
     def values(self, row: RowEvaluation) -> tuple[CellValue, ...]:
         """One row's worker cells, in `headers` order."""
         kpis = row.kpis
         findings = row.findings
+        if kpis.__class__ is KpiCells:
+            cells = cast(KpiCells, kpis).cells
+            computed = [cells[place] for place in self._places]
+        else:
+            computed = [kpis.get(header) for header in self._kpis]
         return (
-            *[kpis.get(header) for header in self._kpis],
+            *computed,
             row.status,
             DETAILS_SEPARATOR.join([f.text for f in findings]) or None,
             CODES_SEPARATOR.join([finding_token(f) for f in findings]) or None,

@@ -22,6 +22,7 @@ from typing import Any, TypeVar
 
 import kpi
 import rules
+from rules.headers import KPI_HEADERS
 
 T = TypeVar("T")
 
@@ -57,18 +58,14 @@ def _packed(values: Mapping[str, object]) -> tuple[object, ...]:
     )
 
 
-def _unpacked(names: tuple[str, ...], values: tuple[Any, ...]) -> dict[str, Any]:
-    """The mapping `_packed` packed, under its names."""
-    return dict(
-        zip(
-            names,
-            [
-                (Decimal(v[0]) if len(v) == 1 else v[1]) if v.__class__ is tuple else v
-                for v in values
-            ],
-            strict=True,
-        )
-    )
+def _unpacked(names: tuple[str, ...], values: tuple[Any, ...]) -> Mapping[str, Any]:
+    """The mapping `_packed` packed, under its names (KPI cells as `kpi.KpiCells` again)."""
+    plain = [
+        (Decimal(v[0]) if len(v) == 1 else v[1]) if v.__class__ is tuple else v for v in values
+    ]
+    if names == KPI_HEADERS:
+        return kpi.KpiCells(tuple(plain))
+    return dict(zip(names, plain, strict=True))
 
 
 class _Tables:
@@ -171,7 +168,7 @@ def unpack_rows(packed: PackedRows) -> tuple[dict[Key, RowResults], dict[str, Ta
     """The rows and tab memos `pack_rows` packed, equal to what it was given."""
     contexts, findings, layouts, records, rows, kept_tabs = _loads(packed.data)
 
-    def mapping(packed_map: tuple[int, tuple[object, ...]]) -> dict[str, Any]:
+    def mapping(packed_map: tuple[int, tuple[object, ...]]) -> Mapping[str, Any]:
         return _unpacked(layouts[packed_map[0]], packed_map[1])
 
     results: list[RowResults] = []

@@ -18,6 +18,7 @@ def test_all_is_the_public_api() -> None:
         "FORM_CHECKBOXES",
         "PROFILES",
         "GroupFigures",
+        "KpiCells",
         "KpiResult",
         "ProblemCount",
         "ProblemLine",

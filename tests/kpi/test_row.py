@@ -4,6 +4,7 @@ One row's KPI cells from raw Sheets values (operating manual, การคำน
 
 from __future__ import annotations
 
+import pickle
 from dataclasses import fields
 from decimal import Decimal
 from decimal import Decimal as D
@@ -13,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import rules
-from kpi import KpiResult, compute_row, evaluate_row
+from kpi import KpiCells, KpiResult, compute_row, evaluate_row
 from kpi.formulas import Change, RowChanges, round_half_up
 from rules import Finding, Severity
 from rules import headers as h
@@ -359,8 +360,30 @@ def test_kpi_result_fields_in_the_order_evaluate_row_passes_them() -> None:
 
 
 def test_without_typed_results_the_figures_are_the_computed_cells() -> None:
-    """A parse without any typed result: the figures are the KPI cells, in a dict of their own."""
+    """A parse without any typed result: the figures are the KPI cells, the same (immutable)
+    object, kept once per row."""
     result = evaluate_row({}, parsed={h.REMARK: "x", h.COST_BEFORE: D(100), h.COST_AFTER: D(80)})
-    assert result.figures == result.values
-    assert result.figures is not result.values
+    assert result.figures is result.values
+    with pytest.raises(TypeError):
+        result.values[h.COST_REDUCTION_PCT] = D(0)  # type: ignore[index]
     assert D("20.00") == result.figures[h.COST_REDUCTION_PCT]
+
+
+def test_kpi_cells_read_as_the_dict_of_the_same_cells() -> None:
+    """`KpiCells` (a tuple behind a mapping) answers every read a dict of the cells answers."""
+    values = evaluate_row({}, parsed={h.COST_BEFORE: D(100), h.COST_AFTER: D(80)}).values
+    assert isinstance(values, KpiCells)
+    plain = dict(values)
+    assert list(plain) == list(h.KPI_HEADERS)
+    assert plain[h.COST_REDUCTION_PCT] == D("20.00") and plain[h.WASTE_REDUCTION_PCT] is None
+    assert values == plain and plain == values
+    assert values != {**plain, h.COST_REDUCTION_PCT: D(21)}
+    assert values.get("not a KPI") is None and values.get("not a KPI", 0) == 0
+    with pytest.raises(KeyError):
+        values["not a KPI"]
+    assert h.SATISFACTION_PCT in values and "not a KPI" not in values
+    assert len(values) == len(h.KPI_HEADERS)
+    with pytest.raises(TypeError):
+        hash(values)  # equal to a dict, so unhashable like one
+    copied = pickle.loads(pickle.dumps(values))
+    assert copied == values and type(copied) is KpiCells
