@@ -342,8 +342,13 @@ def flatten(service: dict[str, Any], prefix: str = "") -> dict[str, float]:
             flat.get(f"phase.{name}.peak_rss_mib", 0.0), phase["peak_rss_mib"]
         )
     for phase in service["changed"].get("phases", []):
-        key = f"changed.phase.{phase['phase']}.cpu_s"
-        flat[key] = flat.get(key, 0.0) + phase["cpu_s"]
+        key = f"changed.phase.{phase['phase']}"
+        flat[f"{key}.cpu_s"] = flat.get(f"{key}.cpu_s", 0.0) + phase["cpu_s"]
+        flat[f"{key}.peak_rss_mib"] = max(
+            flat.get(f"{key}.peak_rss_mib", 0.0), phase["peak_rss_mib"]
+        )
+    if service["unchanged"].get("rss_after_mib") is not None:
+        flat["changed.rss_before_mib"] = service["unchanged"]["rss_after_mib"]
     return {prefix + k: float(v) for k, v in flat.items()}
 
 
@@ -420,6 +425,11 @@ def rows_of_table(rows: int, big: int | None) -> list[Row]:
         ],
         Row("changed.pack_cpu_s", "  then packing kept rows, giving memory back: CPU", "s"),
         Row("changed.peak_rss_mib", "  10 changed rows, in the service: peak RSS", "MiB"),
+        Row("changed.rss_before_mib", "    RSS as it starts (the runs before, packed)", "MiB"),
+        *[
+            Row(f"changed.phase.{name}.peak_rss_mib", f"    phase {name}: peak RSS", "MiB")
+            for name in PHASE_NAMES
+        ],
         Row("changed.requests", "  10 changed rows, in the service: requests", "req",
             "≤ 4 †", lambda v: v <= 4),
         Row("cli.changed_wall_s", "10 changed rows, `sheetsync run` fresh process: wall", "s"),
