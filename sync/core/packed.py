@@ -15,10 +15,10 @@ from __future__ import annotations
 
 import io
 import pickle
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 import kpi
 import rules
@@ -44,7 +44,7 @@ class PackedRows:
     rows: int
 
 
-def _packed(values: Mapping[str, object]) -> tuple[object, ...]:
+def _packed(values: Iterable[object]) -> tuple[object, ...]:
     """
     A mapping's values: a Decimal as a 1-tuple of its exact text (`str` keeps digits, exponent
     and the sign of zero), a tuple wrapped in a 2-tuple, anything else as itself. Written out
@@ -53,7 +53,7 @@ def _packed(values: Mapping[str, object]) -> tuple[object, ...]:
     return tuple(
         [
             (str(v),) if v.__class__ is Decimal else ("", v) if v.__class__ is tuple else v
-            for v in values.values()
+            for v in values
         ]
     )
 
@@ -87,8 +87,12 @@ class _Tables:
         return found
 
     def mapping(self, values: Mapping[str, object]) -> tuple[int, tuple[object, ...]]:
+        if values.__class__ is kpi.KpiCells:  # its tuple as it is, not a look-up per key
+            return self.layouts.setdefault(KPI_HEADERS, len(self.layouts)), _packed(
+                cast(kpi.KpiCells, values).cells
+            )
         layout = self.layouts.setdefault(tuple(values), len(self.layouts))
-        return layout, _packed(values)
+        return layout, _packed(values.values())
 
     def result(self, results: RowResults) -> int:
         """The number of `results` in the table, packing them on first sight."""
