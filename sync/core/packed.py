@@ -58,12 +58,12 @@ def _packed(values: Iterable[object]) -> tuple[object, ...]:
     )
 
 
-def _unpacked(names: tuple[str, ...], values: tuple[Any, ...]) -> Mapping[str, Any]:
-    """The mapping `_packed` packed, under its names (KPI cells as `kpi.KpiCells` again)."""
+def _unpacked(names: tuple[str, ...] | None, values: tuple[Any, ...]) -> Mapping[str, Any]:
+    """The mapping `_packed` packed, under its names; None: KPI cells (`kpi.KpiCells` again)."""
     plain = [
         (Decimal(v[0]) if len(v) == 1 else v[1]) if v.__class__ is tuple else v for v in values
     ]
-    if names == KPI_HEADERS:
+    if names is None:
         return kpi.KpiCells(tuple(plain))
     return dict(zip(names, plain, strict=True))
 
@@ -172,8 +172,10 @@ def unpack_rows(packed: PackedRows) -> tuple[dict[Key, RowResults], dict[str, Ta
     """The rows and tab memos `pack_rows` packed, equal to what it was given."""
     contexts, findings, layouts, records, rows, kept_tabs = _loads(packed.data)
 
+    names = [None if layout == KPI_HEADERS else layout for layout in layouts]
+
     def mapping(packed_map: tuple[int, tuple[object, ...]]) -> Mapping[str, Any]:
-        return _unpacked(layouts[packed_map[0]], packed_map[1])
+        return _unpacked(names[packed_map[0]], packed_map[1])
 
     results: list[RowResults] = []
     for status, codes, values, national_id, tax_id, cancelled, blank, kpis, figures in records:
