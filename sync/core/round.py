@@ -525,7 +525,7 @@ def _cell_changes(
     Step 7: every cell whose value differs, and the padding of positional writes. `as_of`
     is the day the rows were checked on (what a row's results depend on besides its cells);
     `compiled_key` what the compiled list's diff depends on: the tab's read digest and the
-    `_content_digest` of the list wanted.
+    digest of the list wanted (`_compiled_list`).
     """
     changes: list[CellChange] = []
     padding: list[CellChange] = []
@@ -615,13 +615,15 @@ def _cell_changes(
     return changes, padding
 
 
-def _content_digest(wanted: Sequence[Sequence[CellValue]]) -> bytes:
+def _compiled_list(evaluation: Evaluation) -> tuple[list[list[CellValue]], bytes]:
     """
-    The compiled list wanted, by its content: with the tab as read, what its diff depends on.
-    Edits that change figures but no listed cell (a new sales figure) leave the list as it
-    was, so it is not compared again, row by row, in either round.
+    The compiled list wanted, and a digest of its content: with the tab as read, what its
+    diff depends on. Edits that change figures but no listed cell (a new sales figure) leave
+    the list as it was, so it is not compared again, row by row, in either round.
     """
-    return hashlib.blake2b(msgspec.json.encode(wanted, enc_hook=repr), digest_size=16).digest()
+    wanted = _compiled_grid(evaluation)
+    content = msgspec.json.encode(wanted, enc_hook=repr)
+    return wanted, hashlib.blake2b(content, digest_size=16).digest()
 
 
 def _compiled_moves(
@@ -681,24 +683,14 @@ def plan_round(
     def summary_grid(ids: Mapping[str, int], meta_json: str) -> list[list[CellValue]]:
         return _summary_grid(settings, snapshot, mapped, evaluation, summary, stamp, ids, meta_json)
 
-    compiled_grid = (
-        cache.built_from("compiled", evaluation.fingerprint, partial(_compiled_grid, evaluation))
-        if cache is not None
-        else _compiled_grid(evaluation)
-    )
-    # What the list's diff depends on; only a cache remembers clean lists by it.
-    compiled_key = (
-        (
-            snapshot.tab_digests.get(compiled_title),
-            cache.built_from(
-                "compiled_content",
-                evaluation.fingerprint,
-                partial(_content_digest, compiled_grid),
-            ),
+    if cache is None:
+        compiled_grid, compiled_key = _compiled_grid(evaluation), None
+    else:
+        compiled_grid, content = cache.built_from(
+            "compiled", evaluation.fingerprint, partial(_compiled_list, evaluation)
         )
-        if cache is not None
-        else None
-    )
+        # What the list's diff depends on; only a cache remembers clean lists by it.
+        compiled_key = (snapshot.tab_digests.get(compiled_title), content)
     draft = summary_grid(sheet_ids, "")
     summary_size = (len(draft) + 50, max(24, 1 + max(len(row) for row in draft)))
     compiled_size = (len(compiled_grid) + 200, len(compiled_grid[0]))
