@@ -611,23 +611,17 @@ def _addresses(ctx: _Context) -> list[Finding]:
     """
     given = ctx.given
     found = list(_address(given, PERSON_ADDRESS))
-    if given.get(h.ENTERPRISE_PROVINCE) is None and h.ENTERPRISE_POSTCODE in given:
+    if h.ENTERPRISE_PROVINCE not in given and h.ENTERPRISE_POSTCODE in given:
         found.append(error("required_blank", h.ENTERPRISE_PROVINCE, REQUIRED_BLANK))
     found.extend(_address(given, ENTERPRISE_ADDRESS))
     return found
 
 
 def _address(given: Mapping[str, object], group: geography.AddressColumns) -> Sequence[Finding]:
-    """
-    One address group's findings; a group without a typed province has nothing to check
-    (`check_address` would say so itself, a call later).
-    """
-    province = given.get(group.province)
-    if not isinstance(province, str):
-        return ()
+    """One address group's findings (none without a typed province: `check_address`)."""
     return geography.check_address(
         group,
-        province,
+        given.get(group.province),
         given.get(group.district),
         given.get(group.subdistrict),
         given.get(group.postcode),
@@ -640,10 +634,7 @@ def _numbers(ctx: _Context) -> list[Finding]:
     """
     given = ctx.given
     found = numbers.check_pairs(given, ctx.values)
-    # None or all nine given: nothing to report (as `check_satisfaction` would find).
-    if 0 < sum(map(given.__contains__, h.SATISFACTION_ITEMS)) < len(h.SATISFACTION_ITEMS):
-        items = [item for item in h.SATISFACTION_ITEMS if item in given]
-        found.extend(numbers.check_satisfaction(items))
+    found.extend(numbers.check_satisfaction([x for x in h.SATISFACTION_ITEMS if x in given]))
     found.extend(result_checks.check_results(ctx.changes, ctx.values))
     return found
 
@@ -655,8 +646,8 @@ def _people_and_enterprise(ctx: _Context) -> list[Finding]:
     given = ctx.given
     found = text.check_agency(given.get(h.AGENCY), ctx.region)
     for tax_id, name in TAX_ID_COLUMNS:
-        if tax_id in given and name in ctx.columns:  # without a tax ID there is nothing to say
-            found.extend(text.check_enterprise_name(True, name in given, column=name))
+        if name in ctx.columns:
+            found.extend(text.check_enterprise_name(tax_id in given, name in given, column=name))
     return found
 
 
