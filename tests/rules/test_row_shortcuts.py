@@ -7,7 +7,7 @@ would have made itself.
 from __future__ import annotations
 
 from dataclasses import fields
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -21,10 +21,25 @@ from rules.checks import results as result_checks
 from ._rows import AS_OF, OPTIONS, valid_row
 
 
-def test_typed_result_columns_are_the_ones_compared() -> None:
-    """The shortcut's set of typed columns is exactly the set the comparison walks."""
-    changes = RowChanges(BLANK, BLANK, BLANK, BLANK, BLANK, BLANK, None, None, None)
-    assert result_checks._TYPED_COLUMNS == {column for column, _ in result_checks._pairs(changes)}
+@pytest.mark.parametrize(
+    "column",
+    [
+        h.RESULT_WASTE_PCT,
+        h.RESULT_COST_PCT,
+        h.RESULT_SALES_PCT,
+        h.RESULT_INCOME_PCT,
+        h.RESULT_PRODUCT_VALUE_PCT,
+        h.RESULT_SATISFACTION_PCT,
+    ],
+)
+def test_every_typed_result_column_is_compared(column: str) -> None:
+    """A row whose only typed result is far from its formula's is warned, on that column:
+    the shortcut for rows without typed results skips none of the form's result columns."""
+    twenty = Change(Decimal(20))
+    changes = RowChanges(twenty, twenty, twenty, twenty, twenty, BLANK, Decimal(20), None, None)
+    found = result_checks.check_results(changes, {column: Decimal(50)})
+    assert [(f.code, f.column) for f in found] == [(result_checks.DISAGREES_CODE, column)]
+    assert result_checks.check_results(changes, {column: Decimal("20.4")}) == []
 
 
 def test_a_typed_result_is_still_compared() -> None:
@@ -38,10 +53,20 @@ def test_a_typed_result_is_still_compared() -> None:
 
 
 @pytest.mark.parametrize("year", [2566, 2567, 2568])
-def test_fiscal_year_bounds_kept_per_year_are_the_bounds(year: int) -> None:
-    """The cached bounds are the computed ones, year by year."""
-    assert dates._bounds(year) == dates.fiscal_year_bounds(year)
-    assert dates._bounds(year) == (date(year - 544, 10, 1), date(year - 543, 9, 30))
+def test_each_fiscal_year_has_its_own_bounds(year: int) -> None:
+    """Years asked one after another (the bounds are kept per year): 1 October of the year
+    before to 30 September are in the year, the days either side are not."""
+    for fiscal_year in (year, year + 1, year):
+        first, last = date(fiscal_year - 544, 10, 1), date(fiscal_year - 543, 9, 30)
+        for day, inside in (
+            (first - timedelta(days=1), False),
+            (first, True),
+            (last, True),
+            (last + timedelta(days=1), False),
+        ):
+            found = dates.check_activity_dates(day, None, fiscal_year)
+            outside = [f.code for f in found] == ["start_outside_fiscal_year"]
+            assert outside is not inside, (fiscal_year, day)
 
 
 @pytest.mark.parametrize("count", range(10))
