@@ -359,7 +359,7 @@ def run_sync(
                         counter,
                         settings,
                         report,
-                        snapshot_of(first),
+                        snapshot_of(first, kept=row_cache.tabs),
                         clock,
                         on_plan,
                         pause,
