@@ -359,7 +359,7 @@ def run_sync(
                         counter,
                         settings,
                         report,
-                        snapshot_of(first, kept=row_cache.tabs),
+                        snapshot_of(first),
                         clock,
                         on_plan,
                         pause,

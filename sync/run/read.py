@@ -5,7 +5,7 @@ A round's read: every needed tab in one values:batchGet, and the titles to ask f
 from __future__ import annotations
 
 import json
-from collections.abc import Container, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -117,23 +117,14 @@ def read_tabs(
     return TabsRead(titles=titles, values=values, info=info)
 
 
-def snapshot_of(read: TabsRead, *, shared: bool = True, kept: Container[str] = ()) -> Snapshot:
+def snapshot_of(read: TabsRead, *, shared: bool = True) -> Snapshot:
     """
     The read decoded into the grids a round plans from; with `shared`, the repeated texts of
     each regional tab one object each (`share_texts`): its grids live through the round's
-    plan and write, and the results of its rows checked then keep their texts.
-
-    Except the tabs of the regions in `kept` (configured names): the run has their rows'
-    results from an earlier run, so only the rows people edited are checked, and the grid
-    serves this round alone. Sharing such a tab cost 0.08 s of a 1.3 s run after 10 edits
-    (7 x 2,000 rows), for memory its peak (the verify round, grids not shared) never saw.
+    plan and write.
     """
     titles = read.titles
-    regional = (
-        {title for region, title in titles.regions.items() if region not in kept}
-        if shared
-        else set()
-    )
+    regional = set(titles.regions.values()) if shared else set()
     shape = [share_texts if title in regional else None for title in titles.all()]
     by_title = dict(zip(titles.all(), read.values.grids(shape), strict=True))
     digests = dict(zip(titles.all(), read.values.range_digests, strict=True))

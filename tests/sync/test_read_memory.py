@@ -108,25 +108,6 @@ def test_a_round_shares_the_texts_of_its_regional_tabs_only(shared: bool) -> Non
     assert len({id(row[0]) for row in options}) == 100
 
 
-def test_a_region_whose_rows_are_kept_is_read_without_sharing() -> None:
-    """Its rows' results come from an earlier run: the grid serves one round, not kept rows."""
-
-    def grid() -> list[list[Any]]:
-        return [[f"{'ตัว'}{'เลือก'}", str(i)] for i in range(100)]
-
-    titles = Titles(
-        regions={"ศก.1": "ศก.1", "ศก.2": "ศก.2 (แก้ไข)"},
-        options="ตัวเลือก",
-        summary=None,
-        compiled=None,
-    )
-    read = TabsRead(titles, ValuesRead.of_grids([grid(), grid(), grid()]))
-    snapshot = snapshot_of(read, kept={"ศก.2": object()})
-    assert snapshot.grids["ศก.1"] == snapshot.grids["ศก.2 (แก้ไข)"] == grid()
-    assert len({id(row[0]) for row in snapshot.grids["ศก.1"]}) == 1
-    assert len({id(row[0]) for row in snapshot.grids["ศก.2 (แก้ไข)"]}) == 100
-
-
 def test_each_regional_range_is_shared_before_the_next_is_decoded(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
