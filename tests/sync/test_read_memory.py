@@ -34,6 +34,22 @@ def test_equal_texts_of_a_repeating_column_become_one_object() -> None:
     assert len({id(row[1]) for row in shared[1:-1]}) == 200  # names, all distinct: untouched
 
 
+def test_blanks_alone_do_not_make_a_column_worth_sharing() -> None:
+    """Every '' is one object already: a column blank on nearly every row is left as decoded
+    (no look-up per cell), while a column that repeats texts is shared."""
+    grid: list[list[Any]] = [["หมายเหตุ", "จังหวัด"]]
+    for i in range(SAMPLE_ROWS * 4):
+        note = "".join(["ส่ง", "เอกสาร", "แล้ว"]) if i % 40 == 0 else ""
+        grid.append([note, "".join(["เชียง", "ใหม่"])])
+    before = copy.deepcopy(grid)
+    shared = share_texts(grid)
+    assert shared == before
+    notes = [row[0] for row in shared[1:] if row[0]]
+    assert len(notes) == 7
+    assert len({id(note) for note in notes}) == 7  # left as decoded: one object each
+    assert len({id(row[1]) for row in shared[1:]}) == 1
+
+
 def test_numbers_and_ticks_are_never_taken_for_one_another() -> None:
     """1, 1.0 and TRUE are equal in Python but different cells: only texts are shared."""
     grid: list[list[Any]] = [[value, "ก"] for value in (1, 1.0, True, 0, False, 0.0, -0.0) * 20]
