@@ -58,8 +58,9 @@ def share_texts(grid: Grid) -> Grid:
     (names, phones, IDs) cost no look-up; nor do columns whose only repeats are blanks: the
     decoder gives every '' as the one empty string already (in the input columns of a
     7 x 2,000-row read, such columns took a third of the time, 79 -> 51 ms, and sharing lets
-    go of 18.2 MB of texts instead of 18.9). A text is immutable: which of two equal ones a cell holds changes nothing but memory (and the hash,
-    computed once per distinct text, is then known to every later look-up of the cell).
+    go of 18.2 MB of texts instead of 18.9). A text is immutable: which of two equal ones a
+    cell holds changes nothing but memory (and the hash, computed once per distinct text, is
+    then known to every later look-up of the cell).
     """
     sample = grid[:SAMPLE_ROWS]
     width = max(map(len, sample), default=0)
