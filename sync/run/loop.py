@@ -308,13 +308,12 @@ def _rounds(
         # read before the write is stale, so the fresh plan relies on the record it wrote.
         # Round 1 is let go first, and the pages it freed go back to the system: only one
         # round's grids and plan are ever in memory. This read (its body, one buffer of tens
-        # of MB, and its grids, beside the rows kept for the next run) is then a first run's
-        # peak. Its texts are not shared (`snapshot_of`): a verify round plans next to nothing
-        # to write, and sharing them took 0.09 s of CPU for 8 of its 209 MiB (14,000 rows).
+        # of MB, and its grids, beside the rows kept for the next run) is then the peak of a
+        # run after edits; its texts are shared as the first read's are (`snapshot_of`).
         titles = titles_of(snapshot, settings)
         del plan, snapshot
         give_back_memory(collect=False)
-        snapshot = read_snapshot(counter, settings, titles, shared=False)
+        snapshot = read_snapshot(counter, settings, titles)
     return titles_of(snapshot, settings)
 
 

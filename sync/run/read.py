@@ -117,14 +117,19 @@ def read_tabs(
     return TabsRead(titles=titles, values=values, info=info)
 
 
-def snapshot_of(read: TabsRead, *, shared: bool = True) -> Snapshot:
+def snapshot_of(read: TabsRead) -> Snapshot:
     """
-    The read decoded into the grids a round plans from; with `shared`, the repeated texts of
-    each regional tab one object each (`share_texts`): its grids live through the round's
-    plan and write.
+    The read decoded into the grids a round plans from, the repeated texts of each regional
+    tab one object each (`share_texts`): its grids live through the round's plan (and the
+    first round's, through its write too).
+
+    The verify round's as well: that read, on top of the rows kept for the next run, is the
+    peak of a service's run after edits. On 7 x 2,000 rows, sharing its texts took that run's
+    peak from 216 to 194 MiB, a first run's from 202 to 199, and one process after fifteen
+    runs from 161 to 156, for 0.05-0.08 s more CPU in the read (in-process, alternating).
     """
     titles = read.titles
-    regional = set(titles.regions.values()) if shared else set()
+    regional = set(titles.regions.values())
     shape = [share_texts if title in regional else None for title in titles.all()]
     by_title = dict(zip(titles.all(), read.values.grids(shape), strict=True))
     digests = dict(zip(titles.all(), read.values.range_digests, strict=True))
@@ -147,11 +152,9 @@ def read_snapshot(
     settings: SyncSettings,
     titles: Titles | None = None,
     info: SpreadsheetInfo | None = None,
-    *,
-    shared: bool = True,
 ) -> Snapshot:
     """One batchGet of every needed tab, decoded (see `read_tabs`, `snapshot_of`)."""
-    return snapshot_of(read_tabs(backend, settings, titles, info), shared=shared)
+    return snapshot_of(read_tabs(backend, settings, titles, info))
 
 
 def title_hint(settings: SyncSettings) -> Titles | None:

@@ -107,20 +107,19 @@ def test_a_body_cut_short_raises_what_requests_raises() -> None:
         received(_response([b'{"valueRanges":', b" ["], broken=True))
 
 
-@pytest.mark.parametrize("shared", [True, False])
-def test_a_round_shares_the_texts_of_its_regional_tabs_only(shared: bool) -> None:
-    """The first read of a run shares them (its grids live through the write); the verify
-    read (`shared=False`) and the other tabs keep the decoder's objects."""
+def test_a_round_shares_the_texts_of_its_regional_tabs_only() -> None:
+    """Both rounds' reads share them (their grids live through the round); the other tabs
+    keep the decoder's objects."""
 
     def grid() -> list[list[Any]]:
         return [[f"{'ตัว'}{'เลือก'}", str(i)] for i in range(100)]
 
     titles = Titles(regions={"ศก.1": "ศก.1"}, options="ตัวเลือก", summary=None, compiled=None)
     read = TabsRead(titles, ValuesRead.of_grids([grid(), grid()]))
-    snapshot = snapshot_of(read, shared=shared)
+    snapshot = snapshot_of(read)
     regional, options = snapshot.grids["ศก.1"], snapshot.grids["ตัวเลือก"]
     assert regional == options == grid()
-    assert len({id(row[0]) for row in regional}) == (1 if shared else 100)
+    assert len({id(row[0]) for row in regional}) == 1
     assert len({id(row[0]) for row in options}) == 100
 
 
