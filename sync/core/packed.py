@@ -7,8 +7,11 @@ each, scattered over the heap the run allocated: they keep ~100 MiB of it from g
 system between runs, for ~30 MiB of their own. Packed, they are a few MB in one allocation, and
 the heap the run used is given back; the next run that plans unpacks them (~0.1 s for 14,000).
 
-The packing is plain data (`pickle` of tuples, strings and numbers): KPI Decimals travel as their
-exact text, findings and row contexts once each, shared results (the blank row's) once.
+The packing is plain data (`pickle` of tuples, strings, numbers and Decimals, which travel as their
+exact text), findings and row contexts once each, shared results (the blank row's) once. The
+rows' records are pickled `CHUNK_RECORDS` at a time: a pickler remembers every object it wrote
+until it is done, and for 14,000 rows at once that memo was most of the 51 MiB packing took on
+top of a run's rows (the pack after a first run was its peak).
 """
 
 from __future__ import annotations
@@ -17,7 +20,6 @@ import io
 import pickle
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any, TypeVar, cast
 
 import kpi
@@ -45,27 +47,19 @@ class PackedRows:
 
 
 def _packed(values: Iterable[object]) -> tuple[object, ...]:
-    """
-    A mapping's values: a Decimal as a 1-tuple of its exact text (`str` keeps digits, exponent
-    and the sign of zero), a tuple wrapped in a 2-tuple, anything else as itself. Written out
-    inline, not per value through a function: ~20 values a row, 280,000 for 14,000 rows.
-    """
-    return tuple(
-        [
-            (str(v),) if v.__class__ is Decimal else ("", v) if v.__class__ is tuple else v
-            for v in values
-        ]
-    )
+    """A mapping's values, as they are."""
+    return tuple(values)
 
 
 def _unpacked(names: tuple[str, ...] | None, values: tuple[Any, ...]) -> Mapping[str, Any]:
     """The mapping `_packed` packed, under its names; None: KPI cells (`kpi.KpiCells` again)."""
-    plain = [
-        (Decimal(v[0]) if len(v) == 1 else v[1]) if v.__class__ is tuple else v for v in values
-    ]
     if names is None:
-        return kpi.KpiCells(tuple(plain))
-    return dict(zip(names, plain, strict=True))
+        return kpi.KpiCells(values)
+    return dict(zip(names, values, strict=True))
+
+
+CHUNK_RECORDS = 1024
+"""Rows' records pickled together: what one pickler's memo holds at a time."""
 
 
 class _Tables:
@@ -78,6 +72,10 @@ class _Tables:
         self.layouts: dict[tuple[str, ...], int] = {}
         self.results: dict[int, int] = {}
         self.packed: list[tuple[Any, ...]] = []
+        """Records not yet pickled (fewer than `CHUNK_RECORDS`)."""
+        self.chunks: list[bytes] = []
+        """Records pickled, `CHUNK_RECORDS` in each."""
+        self.count = 0
 
     def context(self, context: object) -> int:
         found = self.contexts.get(id(context))
@@ -88,9 +86,9 @@ class _Tables:
 
     def mapping(self, values: Mapping[str, object]) -> tuple[int, tuple[object, ...]]:
         if values.__class__ is kpi.KpiCells:  # its tuple as it is, not a look-up per key
-            return self.layouts.setdefault(KPI_HEADERS, len(self.layouts)), _packed(
-                cast(kpi.KpiCells, values).cells
-            )
+            return self.layouts.setdefault(KPI_HEADERS, len(self.layouts)), cast(
+                kpi.KpiCells, values
+            ).cells
         layout = self.layouts.setdefault(tuple(values), len(self.layouts))
         return layout, _packed(values.values())
 
@@ -114,15 +112,30 @@ class _Tables:
             self.mapping(computed.values),
             None if computed.figures is computed.values else self.mapping(computed.figures),
         )
-        found = self.results[id(results)] = len(self.packed)
+        found = self.results[id(results)] = self.count
+        self.count += 1
         self.packed.append(record)
+        if len(self.packed) == CHUNK_RECORDS:
+            self.flush()
         return found
+
+    def flush(self) -> None:
+        """Pickle the records not yet pickled."""
+        if self.packed:
+            self.chunks.append(pickle.dumps(self.packed, protocol=pickle.HIGHEST_PROTOCOL))
+            self.packed = []
 
 
 _PLAIN_CLASSES = frozenset(
-    {("rules.findings", "Finding"), ("rules.findings", "Severity"), ("datetime", "date")}
+    {
+        ("rules.findings", "Finding"),
+        ("rules.findings", "Severity"),
+        ("datetime", "date"),
+        ("decimal", "Decimal"),
+    }
 )
-"""The only classes packed rows name: a finding, its severity, a date of a row's context."""
+"""The only classes packed rows name: a finding, its severity, a date of a row's context, a
+Decimal (made from its text)."""
 
 
 class _PlainUnpickler(pickle.Unpickler):
@@ -154,12 +167,13 @@ def pack_rows(current: Mapping[Key, RowResults], tabs: Mapping[str, TabMemo]) ->
             for number, key, found in entries
         ]
         keep.append((region, tab_key, packed_entries, blanks))
+    tables.flush()
     data = pickle.dumps(
         (
             tables.context_list,
             list(tables.findings),
             list(tables.layouts),
-            tables.packed,
+            tables.chunks,
             rows,
             keep,
         ),
@@ -170,7 +184,7 @@ def pack_rows(current: Mapping[Key, RowResults], tabs: Mapping[str, TabMemo]) ->
 
 def unpack_rows(packed: PackedRows) -> tuple[dict[Key, RowResults], dict[str, TabMemo]]:
     """The rows and tab memos `pack_rows` packed, equal to what it was given."""
-    contexts, findings, layouts, records, rows, kept_tabs = _loads(packed.data)
+    contexts, findings, layouts, chunks, rows, kept_tabs = _loads(packed.data)
 
     names = [None if layout == KPI_HEADERS else layout for layout in layouts]
 
@@ -178,6 +192,7 @@ def unpack_rows(packed: PackedRows) -> tuple[dict[Key, RowResults], dict[str, Ta
         return _unpacked(names[packed_map[0]], packed_map[1])
 
     results: list[RowResults] = []
+    records = (record for chunk in chunks for record in _loads(chunk))
     for status, codes, values, national_id, tax_id, cancelled, blank, kpis, figures in records:
         computed = mapping(kpis)
         results.append(
@@ -208,7 +223,7 @@ def unpack_rows(packed: PackedRows) -> tuple[dict[Key, RowResults], dict[str, Ta
     return current, tabs
 
 
-KEPT_FORMAT = 3
+KEPT_FORMAT = 4
 """Version of `dump_kept`'s layout: data of another version is not read."""
 
 RowMarks = tuple[object, bytes]

@@ -4,6 +4,7 @@ Rows kept between runs come back from their packed form exactly as they were che
 
 from __future__ import annotations
 
+import pickle
 from datetime import date
 from decimal import Decimal
 
@@ -59,6 +60,23 @@ def test_unpacked_rows_equal_the_rows_as_checked() -> None:
             # A Decimal keeps its exact digits ("1.50" is not "1.5"), not only its value.
             assert str(value) == str(before.values[header])
             assert type(value) is type(before.values[header])
+
+
+def test_rows_packed_in_many_chunks_come_back_equal(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Records are pickled a chunk at a time (a pickler's memo per chunk): rows spread over
+    many chunks, and findings shared by rows of different chunks, come back as they were."""
+    from sync.core import packed
+
+    monkeypatch.setattr(packed, "CHUNK_RECORDS", 7)
+    cache = _checked()
+    data = pack_rows(cache.current, cache.tabs)
+    results = len({id(found) for found in cache.current.values()})
+    assert len(pickle.loads(data.data)[3]) == -(-results // 7)  # chunks of 7 records
+    current, tabs = unpack_rows(data)
+    assert current == cache.current
+    assert tabs == cache.tabs
+    findings = [f for found, _ in current.values() for f in found.findings]
+    assert len({id(f) for f in findings}) == len(set(findings))  # each finding once, shared
 
 
 def test_results_shared_by_rows_stay_shared() -> None:
