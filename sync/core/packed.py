@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import io
 import pickle
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, TypeVar, cast
 
@@ -46,13 +46,8 @@ class PackedRows:
     rows: int
 
 
-def _packed(values: Iterable[object]) -> tuple[object, ...]:
-    """A mapping's values, as they are."""
-    return tuple(values)
-
-
 def _unpacked(names: tuple[str, ...] | None, values: tuple[Any, ...]) -> Mapping[str, Any]:
-    """The mapping `_packed` packed, under its names; None: KPI cells (`kpi.KpiCells` again)."""
+    """A mapping's values under its names again; None: KPI cells (`kpi.KpiCells` again)."""
     if names is None:
         return kpi.KpiCells(values)
     return dict(zip(names, values, strict=True))
@@ -75,7 +70,6 @@ class _Tables:
         """Records not yet pickled (fewer than `CHUNK_RECORDS`)."""
         self.chunks: list[bytes] = []
         """Records pickled, `CHUNK_RECORDS` in each."""
-        self.count = 0
 
     def context(self, context: object) -> int:
         found = self.contexts.get(id(context))
@@ -90,7 +84,7 @@ class _Tables:
                 kpi.KpiCells, values
             ).cells
         layout = self.layouts.setdefault(tuple(values), len(self.layouts))
-        return layout, _packed(values.values())
+        return layout, tuple(values.values())
 
     def result(self, results: RowResults) -> int:
         """The number of `results` in the table, packing them on first sight."""
@@ -112,8 +106,7 @@ class _Tables:
             self.mapping(computed.values),
             None if computed.figures is computed.values else self.mapping(computed.figures),
         )
-        found = self.results[id(results)] = self.count
-        self.count += 1
+        found = self.results[id(results)] = len(self.results)  # records so far
         self.packed.append(record)
         if len(self.packed) == CHUNK_RECORDS:
             self.flush()
