@@ -112,7 +112,8 @@ def place_worker_block(
     if missing is None:
         missing = [header for header in h.WORKER_HEADERS if header not in columns]
     missing = tuple(missing)
-    start = last_used_column(grid)
-    for offset, header in enumerate(missing):
-        columns[header] = start + offset
+    if missing:  # (the width of every row of the grid, only when there is a place to find)
+        start = last_used_column(grid)
+        for offset, header in enumerate(missing):
+            columns[header] = start + offset
     return columns, missing
