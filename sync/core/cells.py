@@ -163,7 +163,7 @@ def same_value(current: object, desired: CellValue) -> bool:
     return isinstance(current, str) and current == desired
 
 
-def cell_at(grid: list[list[Any]], row: int, col: int) -> Any:
+def cell_at(grid: Sequence[Sequence[Any]], row: int, col: int) -> Any:
     """Value at 1-based sheet row `row`, 0-based column `col` of a trimmed grid (None if absent)."""
     if row - 1 >= len(grid):
         return None

@@ -57,7 +57,7 @@ DesiredCells = Mapping[tuple[int, int], CellValue]
 """Wanted values keyed by (1-based row, 0-based column) within one tab."""
 
 
-def diff_tab(tab: str, current: list[list[Any]], desired: DesiredCells) -> list[CellChange]:
+def diff_tab(tab: str, current: Sequence[Sequence[Any]], desired: DesiredCells) -> list[CellChange]:
     """Changes that make `current` show `desired`; cells not named in `desired` are left alone."""
     changes = []
     for (row, col), value in desired.items():
@@ -434,7 +434,7 @@ class ListMoves:
     """
 
     requests: list[dict[str, Any]]
-    shifted: list[list[Any]]
+    shifted: Sequence[Sequence[Any]]
     inserted: int
     """Rows the gaps added to the tab (an insert grows the grid)."""
     alike: frozenset[int] = frozenset()
@@ -471,7 +471,7 @@ def _opcodes(have: list[bytes], want: list[bytes]) -> list[tuple[str, int, int, 
 
 def list_moves(
     sheet_id: int,
-    current: list[list[Any]],
+    current: Sequence[Sequence[Any]],
     wanted: Sequence[Sequence[CellValue]],
     *,
     first_row: int,
@@ -510,7 +510,7 @@ def list_moves(
         )
         return ListMoves([], current, 0, alike)
     requests: list[dict[str, Any]] = []
-    shifted: list[list[Any]] = list(rows)
+    shifted: list[Sequence[Any]] = list(rows)
     inserted = 0
 
     def band(begin: int, end: int) -> dict[str, int]:

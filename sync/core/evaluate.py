@@ -35,6 +35,7 @@ from sync.core.packed import (
     pack_rows,
     unpack_rows,
 )
+from sync.core.sheet import row_digests
 from sync.core.tabs import RegionTab
 
 DETAILS_SEPARATOR = "; "
@@ -231,6 +232,9 @@ class RowCache:
         self.reads: dict[str, tuple[str, object]] = {}
         """Per region, the digest of the read its `tabs` entry was last found valid for, with
         the tab's layout: a tab read byte for byte as then is known without a digest per row."""
+        self.inputs: dict[str, InputsMemo] = {}
+        """Per region, its rows' input digests at its last evaluation, by the digest of each
+        row as read: a row read byte for byte as then has those inputs without being decoded."""
         self.built: dict[str, tuple[object, Any]] = {}
         """What was last built from whole evaluations (the KPI summary), by its inputs' key."""
         self.evaluated: tuple[object, Evaluation] | None = None
@@ -270,7 +274,7 @@ class RowCache:
         """This cache, emptied first when the `ตัวเลือก` lists changed."""
         if options_grid != self.options:
             self.current, self.previous, self.built, self.tabs = {}, {}, {}, {}
-            self.clean, self.marks, self.reads = {}, {}, {}
+            self.clean, self.marks, self.reads, self.inputs = {}, {}, {}, {}
             self.evaluated = None
             self.packed = None
             self.options = options_grid
@@ -421,17 +425,18 @@ def _inputs_digest(digests: Sequence[bytes]) -> bytes:
 
 def _check_tab(
     tab: RegionTab,
-    lines: Sequence[tuple[object, ...]],
+    line_of: Callable[[int], tuple[object, ...]],
     digests: Sequence[bytes],
     context: tuple[object, ...],
     cache: RowCache | dict[CacheKey, RowResults],
     check: NewRows,
 ) -> tuple[list[TabEntry], tuple[int, ...]]:
     """
-    Every row of one tab checked (or found in the cache), and its blank rows; `lines` are
-    the input values of its rows from the first data row on, `digests` theirs. Rows the
-    cache lacks are checked a chunk at a time, and a row equal to one waiting in the chunk
-    waits for the same result, as it would have found it in the cache.
+    Every row of one tab checked (or found in the cache), and its blank rows; `digests` are
+    those of its rows' input values from the first data row on, `line_of(i)` the values of
+    the i-th (read only for a row the cache lacks). Rows the cache lacks are checked a chunk
+    at a time, and a row equal to one waiting in the chunk waits for the same result, as it
+    would have found it in the cache.
     """
     headers = list(tab.headers.columns)
     checked: list[tuple[int, CacheKey, RowResults | None]] = []
@@ -446,17 +451,16 @@ def _check_tab(
         waiting.clear()
         rows.clear()
 
-    for row_number, values, digest in zip(
-        range(tab.first_data_row, tab.first_data_row + len(lines)), lines, digests, strict=True
-    ):
+    for index, digest in enumerate(digests):
+        row_number = tab.first_data_row + index
         key: CacheKey = (context, digest)
         cached = cache.get(key)
         if cached is None:
             places = waiting.get(key)
             if places is not None:
                 places.append(len(checked))
-            elif all(map(rules.is_blank, values)):  # known again at once: not cached
-                cached = _BLANK
+            elif all(map(rules.is_blank, values := line_of(index))):  # known again at once
+                cached = _BLANK  # (not cached)
             else:
                 waiting[key] = [len(checked)]
                 rows.append(values)
@@ -474,6 +478,55 @@ def _check_tab(
         else:
             entries.append((row_number, key, results))
     return entries, tuple(blanks)
+
+
+def _line_reader(tab: RegionTab) -> Callable[[int], tuple[object, ...]]:
+    """The input values of the tab's i-th row from its first data row (`_values_of`)."""
+    values_of = _values_of(tab.headers.columns)
+    grid, first = tab.grid, tab.first_data_row - 1
+
+    def line_of(index: int) -> tuple[object, ...]:
+        return values_of(grid[first + index])
+
+    return line_of
+
+
+DIGEST = 16
+"""Bytes of a row's digests (`row_digest`, `sync.core.sheet.ReadRows.digests`)."""
+
+InputsMemo = tuple[object, bytes, bytes]
+"""A tab's rows at its last evaluation: its input columns and first data row, then by position
+from that row (16 bytes each) the digest of each row as read and that of its input values."""
+
+
+def _input_digests(
+    tab: RegionTab,
+    line_of: Callable[[int], tuple[object, ...]],
+    memo: dict[str, InputsMemo] | None,
+) -> list[bytes]:
+    """
+    The digest of each row's input values (`row_digest` of `line_of(i)`), from the first data
+    row on. A row read as bytes (`ReadRows`) byte for byte as at the tab's last evaluation,
+    in the same place, has that evaluation's: it is not decoded for it (most rows of a verify
+    read, and of a read after a few edits). The tab's are kept in `memo` for the next time.
+    """
+    grid, first = tab.grid, tab.first_data_row - 1
+    count = max(0, len(grid) - first)
+    read = row_digests(grid)
+    if read is None or memo is None:
+        return [row_digest(line_of(i)) for i in range(count)]
+    shape = (tuple(tab.headers.columns.values()), first)
+    last = memo.get(tab.region)
+    _, was_read, was_input = last if last is not None and last[0] == shape else (shape, b"", b"")
+    digests = []
+    for index in range(count):
+        at = index * DIGEST
+        if was_read[at : at + DIGEST] == read[first + index]:
+            digests.append(was_input[at : at + DIGEST])
+        else:
+            digests.append(row_digest(line_of(index)))
+    memo[tab.region] = (shape, b"".join(read[first:]), b"".join(digests))
+    return digests
 
 
 def evaluate(
@@ -547,19 +600,19 @@ def evaluate(
         if known is not None and read is not None and reads.get(tab.region) == read:
             tab_key, entries, blanks = known  # the very read of last time: same inputs
         else:
-            values_of = _values_of(columns)
-            lines = [values_of(line) for line in tab.grid[tab.first_data_row - 1 :]]
-            row_digests = list(map(row_digest, lines))
+            line_of = _line_reader(tab)
+            memo = rows_cache.inputs if rows_cache is not None else None
+            row_digests = _input_digests(tab, line_of, memo)
             tab_key = (layout, _inputs_digest(row_digests) if rows_cache is not None else b"")
             if known is not None and known[0] == tab_key:
                 entries, blanks = known[1], known[2]
             else:
                 new_rows = partial(check_new, region=tab.region)
-                entries, blanks = _check_tab(tab, lines, row_digests, context, cache, new_rows)
+                entries, blanks = _check_tab(tab, line_of, row_digests, context, cache, new_rows)
                 walked = walked_any = True
                 if rows_cache is not None:
                     rows_cache.tabs[tab.region] = (tab_key, entries, blanks)
-            del lines, row_digests
+            del row_digests
         if rows_cache is not None and not walked:
             for _, key, _ in entries:  # still in use: kept for the next run
                 rows_cache.get(key)

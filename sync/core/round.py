@@ -14,6 +14,7 @@ columns are is `sync.core.tabs`'s to say; which set-up requests a round sends,
 from __future__ import annotations
 
 import hashlib
+import marshal
 import operator
 from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
@@ -68,6 +69,7 @@ from sync.core.setup_requests import (
     set_up,
     tab_layouts,
 )
+from sync.core.sheet import row_digests
 from sync.core.summary import (
     SYNC_NOW_CELL,
     TIMESTAMP_CELL,
@@ -243,12 +245,19 @@ class _Marks:
     digest of its input cells, its status and pointer) and its worker cells as read. A row
     found right keeps the mark of its read; a row being written gets the mark of the read
     that would show what it should, so the verify round skips it once it reads back so.
+
+    A row read as bytes (`ReadRows`) is marked by those bytes instead of its decoded worker
+    cells (they hold them, and the input cells too: a mark that changes with them only
+    means comparing again), so a row read byte for byte as when found right is known
+    without being decoded. A written row's mark is of the cells it should read as (its bytes
+    cannot be told in advance): its read is decoded once, then marked by its bytes.
     """
 
     def __init__(
         self, tab: RegionTab, tab_marks: Mapping[str, RowMarks] | None, context: object
     ) -> None:
         self.grid, self.first = tab.grid, tab.first_data_row
+        self.read = row_digests(tab.grid)
         last = tab_marks.get(tab.title) if tab_marks is not None else None
         self.known = last[1] if last is not None and last[0] == context else b""
         self.kept = tab_marks is not None
@@ -269,12 +278,24 @@ class _Marks:
         if not self._usable(decided) or not known.strip(b"\0"):  # none: nothing to compare
             return False
         mark = self._mark(number, decided, columns)
-        if known == mark:
-            self.marks[at : at + ROW_MARK] = mark
-            return True
-        return False
+        if known != mark and (
+            self.read is None or known != self._cells_mark(number, decided, columns)
+        ):
+            return False  # (a row just written is marked by its cells: `expect`)
+        self.marks[at : at + ROW_MARK] = mark
+        return True
 
     def _mark(self, number: int, decided: tuple[bytes, str, str], columns: Sequence[int]) -> bytes:
+        """The row's mark: by its bytes as read when known, else by its worker cells."""
+        if self.read is None:
+            return self._cells_mark(number, decided, columns)
+        return hashlib.blake2b(
+            marshal.dumps(decided, 2) + self.read[number - 1], digest_size=16, person=b"read"
+        ).digest()
+
+    def _cells_mark(
+        self, number: int, decided: tuple[bytes, str, str], columns: Sequence[int]
+    ) -> bytes:
         return row_digest((*decided, cells_as_read(self.grid[number - 1], columns)))
 
     def shows(self, number: int, decided: tuple[bytes, str, str], columns: Sequence[int]) -> None:

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast, overload
 
 import msgspec
 
@@ -54,33 +54,144 @@ def share_texts(grid: Grid) -> Grid:
     over once): the decoder makes a new object for every cell, and a regional tab's texts are
     most of a round's memory.
 
-    Which columns repeat is told from a sample of rows, so columns of nearly unique values
-    (names, phones, IDs) cost no look-up; nor do columns whose only repeats are blanks: the
-    decoder gives every '' as the one empty string already (in the input columns of a
-    7 x 2,000-row read, such columns took a third of the time, 79 -> 51 ms, and sharing lets
-    go of 18.2 MB of texts instead of 18.9). A text is immutable: which of two equal ones a
-    cell holds changes nothing but memory (and the hash, computed once per distinct text, is
+    Which columns repeat is told from a sample of rows (`_repeating`), so columns of nearly
+    unique values (names, phones, IDs) cost no look-up; nor do columns whose only repeats are
+    blanks: the decoder gives every '' as the one empty string already (in the input columns
+    of a 7 x 2,000-row read, such columns took a third of the time, 79 -> 51 ms, and sharing
+    lets go of 18.2 MB of texts instead of 18.9). A text is immutable: which of two equal ones
+    a cell holds changes nothing but memory (and the hash, computed once per distinct text, is
     then known to every later look-up of the cell).
     """
-    sample = grid[:SAMPLE_ROWS]
+    columns = _repeating(grid[:SAMPLE_ROWS])
+    if columns:
+        shared: dict[str, str] = {}
+        share = shared.setdefault
+        for row in grid:
+            _share_row(row, columns, share)
+    return grid
+
+
+def _repeating(sample: Sequence[Sequence[Any]]) -> list[int]:
+    """The columns whose texts repeat in `sample` (blanks aside): those worth sharing."""
     width = max(map(len, sample), default=0)
     columns = []
     for col in range(width):
         texts = [v for row in sample if col < len(row) and (v := row[col]).__class__ is str and v]
         if len(texts) >= 4 and 2 * len(set(texts)) <= len(texts):
             columns.append(col)
-    if not columns:
-        return grid
-    shared: dict[str, str] = {}
-    share = shared.setdefault
-    for row in grid:
-        size = len(row)
-        for col in columns:
-            if col < size:
-                value = row[col]
-                if value.__class__ is str:
-                    row[col] = share(value, value)
-    return grid
+    return columns
+
+
+def _share_row(row: list[Any], columns: Sequence[int], share: Callable[[str, str], str]) -> None:
+    size = len(row)
+    for col in columns:
+        if col < size:
+            value = row[col]
+            if value.__class__ is str:
+                row[col] = share(value, value)
+
+
+_ROW = msgspec.json.Decoder(list)
+
+
+def _decoded_row(raw: msgspec.Raw) -> list[Any]:
+    try:
+        return _ROW.decode(raw)
+    except msgspec.DecodeError:  # a number beyond a double: the standard parser
+        return list(json.loads(bytes(raw)))
+
+
+def _row_digest(raw: msgspec.Raw) -> bytes:
+    return hashlib.blake2b(raw, digest_size=16).digest()
+
+
+class ReadRows(Sequence[list[Any]]):
+    """
+    A tab's rows as read: each row decoded from its bytes when first used (or all at once),
+    the digest of each row's bytes (`digests`) known without decoding any.
+
+    A row read byte for byte as in an earlier read holds what it held then: a verify round
+    learns which rows its write left as they were from these digests alone, and decodes only
+    the rows it wrote (and any that moved), not the tens of MB of the whole sheet again
+    (`sync.core.evaluate`, `sync.core.round`). Texts repeated in a column are one object, as
+    `share_texts` makes them, the columns told from the first `SAMPLE_ROWS` rows decoded.
+
+    Until every row is decoded, the rows' bytes hold the whole body read alive: a read whose
+    rows will all be used is decoded at once (`eager`), and the body goes at the end of it.
+    """
+
+    __slots__ = ("_columns", "_left", "_raws", "_rows", "_sample", "_share", "digests")
+
+    def __init__(self, raws: list[msgspec.Raw], *, eager: bool = False) -> None:
+        self.digests: list[bytes] = list(map(_row_digest, raws))
+        self._raws: list[msgspec.Raw] | None = raws
+        self._rows: list[list[Any] | None] = [None] * len(raws)
+        self._left = len(raws)
+        shared: dict[str, str] = {}
+        self._share = shared.setdefault
+        self._columns: list[int] = []
+        self._sample: list[list[Any]] | None = []
+        """The rows decoded so far, until there are enough to tell the columns to share."""
+        if eager:
+            for index in range(len(raws)):
+                self._decode(index)
+
+    def _decode(self, index: int) -> list[Any]:
+        assert self._raws is not None
+        row = self._rows[index] = _decoded_row(self._raws[index])
+        self._left -= 1
+        if self._sample is None:
+            _share_row(row, self._columns, self._share)
+        else:  # the columns to share are told from the first `SAMPLE_ROWS` rows decoded
+            self._sample.append(row)
+            if len(self._sample) == SAMPLE_ROWS or not self._left:
+                self._columns = _repeating(self._sample)
+                for decoded in self._sample:
+                    _share_row(decoded, self._columns, self._share)
+                self._sample = None
+        if not self._left:
+            self._raws = None  # every row decoded: the body read can go
+        return row
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    @overload
+    def __getitem__(self, index: int) -> list[Any]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[list[Any]]: ...
+
+    def __getitem__(self, index: int | slice) -> list[Any] | list[list[Any]]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self._rows)))]
+        row = self._rows[index]
+        if row is None:
+            row = self._decode(index if index >= 0 else index + len(self._rows))
+        return row
+
+    def __iter__(self) -> Iterator[list[Any]]:
+        for index in range(len(self._rows)):
+            yield self[index]
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, ReadRows | list):
+            return list(self) == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"ReadRows({len(self)} rows, {len(self) - self._left} decoded)"
+
+
+def row_digests(grid: Sequence[Sequence[Any]]) -> Sequence[bytes] | None:
+    """The digest of each row's bytes as read, when the grid came as bytes (`ReadRows`)."""
+    return grid.digests if isinstance(grid, ReadRows) else None
+
+
+Rows = Sequence[list[Any]]
+"""A tab's rows as a round has them: a `Grid`, or `ReadRows` decoding each when first used."""
 
 
 @dataclass
@@ -114,29 +225,38 @@ class ValuesRead:
             range_digests=[_digest(e) for e in encoded],
         )
 
-    def grids(self, shape: Sequence[Callable[[Grid], Grid] | None] = ()) -> list[Grid]:
+    def grids(self) -> list[Grid]:
+        """Every range's values in request order, decoded (handed over once, as `tabs`)."""
+        return cast(list[Grid], self.tabs())
+
+    def tabs(self, rows: Collection[int] = (), *, lazy: bool = False) -> list[Rows]:
         """
         Every range's values in request order, handed over once: the read keeps neither the
         body nor the grids, so a round's grids live exactly as long as the round uses them.
 
-        `shape[i]`, where given, is applied to range i's grid as soon as it is decoded, before
-        the next one is: what it lets go (`share_texts`' duplicate texts) leaves room the next
-        range's cells then fill, instead of holes in a heap grown to hold every range whole.
+        The ranges at `rows` (the regional tabs) come as `ReadRows`: each row's digest known,
+        its texts shared, and its cells decoded at once, or (`lazy`) when first used. Each is
+        finished before the next range is decoded: what sharing lets go of one range leaves
+        room the next range's cells then fill, instead of holes in a heap grown to hold every
+        range whole. Grids handed over decoded (`of_grids`) have their texts shared alike.
         """
         if self._grids is not None:
             grids, self._grids = self._grids, None
-            return [_shaped(grid, shape, i) for i, grid in enumerate(grids)]
+            return [share_texts(g) if i in rows else g for i, g in enumerate(grids)]
         if self.body is None:
             raise RuntimeError("the grids of this read were handed over already")
         body, self.body = self.body, None
         ranges = msgspec.json.decode(body, type=_BatchGet).valueRanges
+        del body  # the ranges' bytes hold it as long as they must
         self.range_digests = [_digest(vr.values) for vr in ranges]
-        return [_shaped(_grid(vr.values), shape, i) for i, vr in enumerate(ranges)]
+        return [
+            _read_rows(vr.values, lazy) if i in rows else _grid(vr.values)
+            for i, vr in enumerate(ranges)
+        ]
 
 
-def _shaped(grid: Grid, shape: Sequence[Callable[[Grid], Grid] | None], index: int) -> Grid:
-    step = shape[index] if index < len(shape) else None
-    return grid if step is None else step(grid)
+def _read_rows(values: msgspec.Raw, lazy: bool) -> ReadRows:
+    return ReadRows(msgspec.json.decode(values, type=list[msgspec.Raw]), eager=not lazy)
 
 
 @dataclass(frozen=True)

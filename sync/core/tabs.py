@@ -21,7 +21,7 @@ from sync.core.errors import SheetLayoutError
 from sync.core.layout import AmbiguousTitle, match_titles, normalise_title, place_worker_block
 from sync.core.meta import SheetMeta
 from sync.core.settings import SyncSettings
-from sync.core.sheet import Grid, SheetInfo, SpreadsheetInfo
+from sync.core.sheet import Rows, SheetInfo, SpreadsheetInfo
 from sync.core.summary import META_LABEL, TabNotice
 
 
@@ -31,7 +31,7 @@ class RegionTab:
 
     region: str
     title: str
-    grid: list[list[Any]]
+    grid: Rows
     headers: HeaderMap
     worker_columns: Mapping[str, int]
     """Worker header -> column index, including columns the setup is about to append."""
@@ -42,7 +42,7 @@ class RegionTab:
 class Snapshot:
     """What one read returned, with the titles it used."""
 
-    grids: dict[str, Grid]
+    grids: dict[str, Rows]
     regions: dict[str, str]
     """Configured region name -> actual title."""
     options_title: str
@@ -58,7 +58,7 @@ class Snapshot:
     """Per title, the digest of its values as received: an unchanged tab is known by it."""
 
 
-def find_meta(grid: Grid | None) -> SheetMeta | None:
+def find_meta(grid: Rows | None) -> SheetMeta | None:
     for row in grid or []:
         if row and row[0] == META_LABEL and len(row) > 1:
             return SheetMeta.from_json(row[1])

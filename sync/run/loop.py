@@ -277,6 +277,7 @@ def _rounds(
         # The grids read have served: the write lets go of the plan's rows built from them
         # once its batches are built (`write_round`), and then nothing holds them.
         snapshot.grids.clear()
+        lazy = _few_rows_written(plan)
         try:
             write_round(counter, settings, plan)
         except (BadRequest, WriteOutcomeUnknown, AnchorsMoved) as exc:
@@ -307,14 +308,21 @@ def _rounds(
         # Verify: read again with the titles just used (the worker tabs exist now); metadata
         # read before the write is stale, so the fresh plan relies on the record it wrote.
         # Round 1 is let go first, and the pages it freed go back to the system: only one
-        # round's grids and plan are ever in memory. This read (its body, one buffer of tens
-        # of MB, and its grids, beside the rows kept for the next run) is then the peak of a
-        # run after edits; its texts are shared as the first read's are (`snapshot_of`).
+        # round's grids and plan are ever in memory. After a write to a few rows, this read
+        # decodes only the rows used (`snapshot_of`): those written, the others known by
+        # their bytes. After a write to most rows (a first run), every row is decoded at once,
+        # so the body read goes before the plan (this read was then the peak of the run).
         titles = titles_of(snapshot, settings)
         del plan, snapshot
         give_back_memory(collect=False)
-        snapshot = read_snapshot(counter, settings, titles)
+        snapshot = read_snapshot(counter, settings, titles, lazy=lazy)
     return titles_of(snapshot, settings)
+
+
+def _few_rows_written(plan: Plan) -> bool:
+    """Whether a plan writes fewer cells than half the rows it evaluated (a run after edits,
+    not a first run: a row written has one cell or more)."""
+    return 2 * len(plan.changes) < len(plan.evaluation.rows)
 
 
 def run_sync(

@@ -12,7 +12,6 @@ from typing import Any
 from sync.backends.base import SpreadsheetInfo, ValuesRead, quote_title
 from sync.core.errors import BadRequest
 from sync.core.settings import SyncSettings
-from sync.core.sheet import share_texts
 from sync.core.tabs import Snapshot, Titles, find_meta, resolve_titles
 from sync.run.counter import Counter
 
@@ -117,21 +116,22 @@ def read_tabs(
     return TabsRead(titles=titles, values=values, info=info)
 
 
-def snapshot_of(read: TabsRead) -> Snapshot:
+def snapshot_of(read: TabsRead, *, lazy: bool = False) -> Snapshot:
     """
-    The read decoded into the grids a round plans from, the repeated texts of each regional
-    tab one object each (`share_texts`): its grids live through the round's plan (and the
-    first round's, through its write too).
+    The read decoded into the grids a round plans from, each regional tab as `ReadRows`: the
+    digest of each of its rows known, its repeated texts one object each; its grids live
+    through the round's plan (and the first round's, through its write too).
 
-    The verify round's as well: that read, on top of the rows kept for the next run, is the
-    peak of a service's run after edits. On 7 x 2,000 rows, sharing its texts took that run's
-    peak from 216 to 194 MiB, a first run's from 202 to 199, and one process after fifteen
-    runs from 161 to 156, for 0.05-0.08 s more CPU in the read (in-process, alternating).
+    A verify read is `lazy`: its rows are decoded when first used, and a round that finds a
+    tab's rows as the round before read them (their digests) uses only the rows it wrote.
+    Its texts are shared as the first read's are: that read, on top of the rows kept for the
+    next run, was the peak of a service's run after edits (sharing them took it from 216 to
+    194 MiB on 7 x 2,000 rows).
     """
     titles = read.titles
     regional = set(titles.regions.values())
-    shape = [share_texts if title in regional else None for title in titles.all()]
-    by_title = dict(zip(titles.all(), read.values.grids(shape), strict=True))
+    rows = {i for i, title in enumerate(titles.all()) if title in regional}
+    by_title = dict(zip(titles.all(), read.values.tabs(rows, lazy=lazy), strict=True))
     digests = dict(zip(titles.all(), read.values.range_digests, strict=True))
     return Snapshot(
         grids=by_title,
@@ -152,9 +152,11 @@ def read_snapshot(
     settings: SyncSettings,
     titles: Titles | None = None,
     info: SpreadsheetInfo | None = None,
+    *,
+    lazy: bool = False,
 ) -> Snapshot:
     """One batchGet of every needed tab, decoded (see `read_tabs`, `snapshot_of`)."""
-    return snapshot_of(read_tabs(backend, settings, titles, info))
+    return snapshot_of(read_tabs(backend, settings, titles, info), lazy=lazy)
 
 
 def title_hint(settings: SyncSettings) -> Titles | None:

@@ -21,6 +21,7 @@ from sync.core import evaluate as evaluate_mod
 from sync.core import round as round_mod
 from sync.core.cells import column_letter
 from sync.core.settings import SyncSettings
+from sync.core.sheet import ReadRows
 from sync.demo.data import generate_spreadsheet
 from sync.demo.seed import load_demo
 from sync.run.loop import forget_row_caches, pack_kept_rows, run_sync
@@ -105,12 +106,13 @@ def test_after_an_edit_each_round_walks_and_compares_only_what_moved(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """
-    Round by round: the rows digested (of tabs not read byte for byte as before), the tabs
-    walked row by row (their input cells changed since they were last checked) and the rows
-    compared with what they should show. The verify round of any run finds its tabs' inputs
-    as the round before read them (only the worker's cells changed), and the rows just
-    written reading back as they should: nothing walked or compared. After an edit, round 1
-    walks the edited tab and compares the edited rows; tabs nobody touched cost nothing.
+    Round by round: the rows whose input cells are digested (rows not read byte for byte as
+    at their tab's last evaluation), the tabs walked row by row (their input cells changed
+    since they were last checked) and the rows compared with what they should show. The
+    verify round of any run finds its tabs' inputs as the round before read them (only the
+    worker's cells changed, in the rows it wrote), and the rows just written reading back as
+    they should: nothing walked or compared. After an edit, round 1 digests the edited rows,
+    walks the edited tab and compares the edited rows; rows nobody touched cost nothing.
     """
     walked: list[str] = []
     compared: list[tuple[str, int]] = []
@@ -145,10 +147,10 @@ def test_after_an_edit_each_round_walks_and_compares_only_what_moved(
     first = sync(backend, settings, clock=clock)
     regions = sorted(settings.regions)
     assert 2 == first.rounds
-    # Every row digested (21 a tab, one blank), checked, compared and written; then every tab
-    # reads otherwise (the worker wrote to it): digested again, its inputs found as before,
-    # every row read back as written.
-    assert [(147, regions, 140), (147, [], 0)] == rounds
+    # Every row digested (21 a tab, one blank), checked, compared and written; then every row
+    # with results reads otherwise (the worker wrote to it): digested again, its inputs found
+    # as before, every row read back as written; the blank rows read as before.
+    assert [(147, regions, 140), (140, [], 0)] == rounds
 
     rounds.clear()
     sales = _column(backend, loaded, "ศก.3", h.SALES_AFTER)
@@ -158,11 +160,66 @@ def test_after_an_edit_each_round_walks_and_compares_only_what_moved(
     edited = sync(backend, settings, clock=clock)
 
     assert 2 == edited.rounds
-    # Round 1: the two tabs typed in digested (21 rows each), ศก.3's inputs changed (walked);
-    # its row 5 and ศก.5's row 6 compared, both written. Round 2: the two tabs written to
-    # digested again, nothing walked, both rows read back as written.
-    assert [(42, ["ศก.3"], 2), (42, [], 0)] == rounds
+    # Round 1: the two rows typed in digested, ศก.3's inputs changed (walked); its row 5 and
+    # ศก.5's row 6 compared, both written. Round 2: the two rows written to digested again,
+    # nothing walked, both rows read back as written.
+    assert [(2, ["ศก.3"], 2), (2, [], 0)] == rounds
     assert "แก้เอง" != backend.read_ranges(loaded, [f"'ศก.5'!{status}6"])[0][0][0]
+    assert 0 == _settled_from_scratch(backend, settings, clock)
+
+
+def test_a_verify_round_decodes_only_the_rows_it_wrote(
+    emulator: EmulatorHandle,
+    backend: GspreadBackend,
+    loaded: str,
+    clock: Callable[[], datetime],
+    sync: Callable[..., RunReport],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """
+    A run after an edit reads the whole sheet back, and decodes of its data rows only the one
+    it wrote (the others are known by their bytes), besides the header rows where each tab's
+    columns are found. A first run wrote to every row: its verify read is decoded whole at
+    once, as its first read is, so the body read goes before the round plans.
+    """
+    decoded: list[int] = []
+    decode = ReadRows._decode
+
+    def decoding(rows: ReadRows, index: int) -> Any:
+        decoded.append(index + 1)
+        return decode(rows, index)
+
+    monkeypatch.setattr(ReadRows, "_decode", decoding)
+    rounds: list[tuple[list[int], list[int]]] = []
+    plan_round = round_mod.plan_round
+
+    def planned(*args: Any, **kwargs: Any) -> Any:
+        read = sorted(decoded)  # rows decoded with the read, before the round plans
+        decoded.clear()
+        plan = plan_round(*args, **kwargs)
+        rounds.append((read, sorted(decoded)))
+        decoded.clear()
+        return plan
+
+    monkeypatch.setattr(round_mod, "plan_round", planned)
+    settings = SyncSettings(spreadsheet_id=loaded)
+    headers = settings.first_data_row - 1
+    whole = sorted(list(range(1, headers + 22)) * 7)  # 21 data rows a tab, one of them blank
+    assert 2 == sync(backend, settings, clock=clock).rounds
+    assert [(whole, []), (whole, [])] == rounds
+    rounds.clear()
+
+    sales = _column(backend, loaded, "ศก.3", h.SALES_AFTER)
+    people.type_value(emulator.store, loaded, "ศก.3", f"{sales}5", 987_654)
+    decoded.clear()
+    edited = sync(backend, settings, clock=clock)
+
+    assert 2 == edited.rounds and edited.cells_written > 0
+    first, (verify_read, verify_planned) = rounds
+    assert (whole, []) == first
+    verify = verify_read + verify_planned
+    assert [5] == [row for row in verify if row >= settings.first_data_row]
+    assert len(verify) <= 1 + 7 * headers
     assert 0 == _settled_from_scratch(backend, settings, clock)
 
 

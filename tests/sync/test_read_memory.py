@@ -14,7 +14,7 @@ import requests
 from urllib3.exceptions import ProtocolError
 
 from sync.backends.gspread_backend import received
-from sync.core.sheet import SAMPLE_ROWS, ValuesRead, share_texts
+from sync.core.sheet import SAMPLE_ROWS, ReadRows, ValuesRead, row_digests, share_texts
 from sync.core.tabs import Titles
 from sync.demo.data import generate_spreadsheet
 from sync.run.read import TabsRead, snapshot_of
@@ -130,25 +130,85 @@ def test_each_regional_range_is_shared_before_the_next_is_decoded(
     from sync.core import sheet
 
     steps: list[str] = []
-    decode, share = sheet._grid, sheet.share_texts
+    decode_row, decode_grid = sheet._decoded_row, sheet._grid
+    share_row = sheet._share_row
 
-    def decoded(raw: Any) -> Any:
-        grid = decode(raw)
+    def row_decoded(raw: Any) -> Any:
+        row = decode_row(raw)
+        steps.append(f"decode {row[0]}")
+        return row
+
+    def grid_decoded(raw: Any) -> Any:
+        grid = decode_grid(raw)
         steps.append(f"decode {grid[0][0]}")
         return grid
 
-    def shared(grid: Any) -> Any:
-        steps.append(f"share {grid[0][0]}")
-        return share(grid)
+    def row_shared(row: Any, *args: Any) -> None:
+        steps.append(f"share {row[0]}")
+        share_row(row, *args)
 
-    monkeypatch.setattr(sheet, "_grid", decoded)
+    monkeypatch.setattr(sheet, "_decoded_row", row_decoded)
+    monkeypatch.setattr(sheet, "_grid", grid_decoded)
+    monkeypatch.setattr(sheet, "_share_row", row_shared)
     body = msgspec.json.encode(
         {"valueRanges": [{"values": [[name]]} for name in ("ศก.1", "ศก.2", "ตัวเลือก")]}
     )
     titles = Titles(
         regions={"ศก.1": "ศก.1", "ศก.2": "ศก.2"}, options="ตัวเลือก", summary=None, compiled=None
     )
-    monkeypatch.setattr("sync.run.read.share_texts", shared)
     snapshot = snapshot_of(TabsRead(titles, ValuesRead.of_body(body)))
     assert ["decode ศก.1", "share ศก.1", "decode ศก.2", "share ศก.2", "decode ตัวเลือก"] == steps
     assert {t: [[t]] for t in ("ศก.1", "ศก.2", "ตัวเลือก")} == snapshot.grids
+
+
+def _rows_body(grid: list[list[Any]]) -> bytes:
+    return msgspec.json.encode({"valueRanges": [{"values": grid}]})
+
+
+def test_a_lazy_read_decodes_only_the_rows_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A verify read's rows are decoded when first used, each once; their digests are known
+    before any is, equal for rows read byte for byte alike and only for those."""
+    from sync.core import sheet
+
+    decoded: list[Any] = []
+    decode_row = sheet._decoded_row
+    monkeypatch.setattr(sheet, "_decoded_row", lambda raw: decoded.append(raw) or decode_row(raw))
+    grid: list[list[Any]] = [["ชื่อ", "ยอด"], ["ก", 1], ["ข", 1.0], ["ก", 1], [], ["ค", True]]
+    (rows,) = ValuesRead.of_body(_rows_body(grid)).tabs({0}, lazy=True)
+    assert isinstance(rows, ReadRows)
+    assert 6 == len(rows) and [] == decoded
+    digests = row_digests(rows)
+    assert digests is not None and digests[1] == digests[3]
+    assert len({digests[i] for i in (0, 1, 2, 4, 5)}) == 5  # 1 and 1.0 are other bytes
+
+    assert ["ข", 1.0] == rows[2] and ["ค", True] == rows[-1]
+    assert ["ข", 1.0] == rows[2]
+    assert 2 == len(decoded)
+    assert [["ก", 1], ["ข", 1.0]] == rows[1:3]
+    assert 3 == len(decoded)
+    assert grid == rows and grid == list(rows)
+    assert 6 == len(decoded)
+    with pytest.raises(IndexError):
+        rows[6]
+
+
+def test_read_rows_keep_every_value_share_texts_and_read_big_numbers() -> None:
+    """Rows read as bytes hold what a whole decode would (a number beyond a double read by
+    the standard parser), and a column's repeated texts are one object."""
+    tab = generate_spreadsheet(rows_per_region=SAMPLE_ROWS * 3, seed=7).tabs["ศก.2"]
+    tab = [*tab, ["1" * 400, 10**400]]
+    body = _rows_body(tab).replace(b'"' + b"1" * 400 + b'",', b"1" * 400 + b",", 1)
+    expected = [*tab[:-1], [int("1" * 400), 10**400]]
+    for lazy in (False, True):
+        (rows,) = ValuesRead.of_body(body).tabs({0}, lazy=lazy)
+        assert [[(type(c), c) for c in row] for row in rows] == [
+            [(type(c), c) for c in row] for row in expected
+        ]
+        texts = [c for row in rows for c in row if isinstance(c, str) and c]
+        assert len({id(c) for c in texts}) < len(texts) / 2
+
+
+def test_grids_handed_over_decoded_have_no_row_digests() -> None:
+    """A backend that hands over decoded grids (a file, memory): rows are compared as values."""
+    (grid,) = ValuesRead.of_grids([[["ก", 1]]]).tabs({0})
+    assert [["ก", 1]] == grid and row_digests(grid) is None
