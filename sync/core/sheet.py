@@ -181,8 +181,13 @@ class ReadRows(Sequence[list[Any]]):
 
     __hash__ = None  # type: ignore[assignment]
 
+    @property
+    def decoded(self) -> int:
+        """How many of the rows were decoded so far."""
+        return len(self._rows) - self._left
+
     def __repr__(self) -> str:
-        return f"ReadRows({len(self)} rows, {len(self) - self._left} decoded)"
+        return f"ReadRows({len(self)} rows, {self.decoded} decoded)"
 
 
 def row_digests(grid: Sequence[Sequence[Any]]) -> Sequence[bytes] | None:

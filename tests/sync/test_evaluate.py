@@ -8,10 +8,13 @@ import copy
 import gc
 from datetime import date
 
+import msgspec
+
 import kpi
 import rules
 from rules import headers as h
 from sync.core.evaluate import KEPT_CELLS, Evaluation, RegionTab, RowCache, evaluate
+from sync.core.sheet import ReadRows, Rows, ValuesRead
 from sync.demo.data import generate_spreadsheet, options_lists
 
 REGION = "ศก.1"
@@ -20,13 +23,13 @@ Cache = dict[tuple[object, ...], tuple[rules.RowResult, kpi.KpiResult]]
 """The run's row cache that `evaluate` shares between its two rounds."""
 
 
-def tab_of(grid: list[list[object]]) -> RegionTab:
+def tab_of(grid: Rows) -> RegionTab:
     """The first regional tab of a generated sheet, as a run reads it."""
     mapping = rules.map_headers(grid[2], grid[1])
     return RegionTab(REGION, REGION, grid, mapping, {}, first_data_row=4)
 
 
-def run(grid: list[list[object]], cache: Cache | RowCache) -> Evaluation:
+def run(grid: Rows, cache: Cache | RowCache) -> Evaluation:
     """Evaluate the tab with a cache shared between calls, as a run's rounds share it."""
     return evaluate(
         [tab_of(grid)],
@@ -126,3 +129,61 @@ def test_a_row_evaluation_keeps_a_copy_of_the_cells_the_compiled_list_copies() -
     assert row.cells[h.FULL_NAME] == name
     assert not any(referent is grid[3] for referent in gc.get_referents(row.cells))
     assert row.cells.get(h.NATIONAL_ID) is None  # not kept: the check keeps its digits
+
+
+def _read_as_bytes(grid: list[list[object]]) -> ReadRows:
+    """The grid as a read hands a regional tab over: rows of bytes, decoded when used."""
+    body = msgspec.json.encode({"valueRanges": [{"values": grid}]})
+    (rows,) = ValuesRead.of_body(body).tabs({0}, lazy=True)
+    assert isinstance(rows, ReadRows)
+    return rows
+
+
+def _as_checked(evaluation: Evaluation) -> list[tuple[object, ...]]:
+    return [
+        (r.row, r.digest, r.status, r.pointer, r.check.codes, dict(r.kpis), dict(r.cells))
+        for r in evaluation.rows
+    ]
+
+
+def test_rows_known_by_their_bytes_evaluate_as_rows_read_afresh() -> None:
+    """
+    Read as bytes, a row found byte for byte as at the tab's last evaluation, in its place,
+    is taken for that evaluation's inputs without being decoded: through edits, a sort, an
+    inserted and a cleared row, the worker's cells written and a column inserted, every
+    evaluation is the one a run that knew nothing would make of the same grid; a read with
+    the inputs of the last one decodes only the rows whose bytes changed.
+    """
+    grid = copy.deepcopy(generate_spreadsheet(rows_per_region=12, seed=3).tabs[REGION])
+    columns = rules.map_headers(grid[2], grid[1]).columns
+    name, mobile = columns[h.FULL_NAME], columns[h.MOBILE]
+    width = max(map(len, grid))
+
+    def edit(step: str) -> None:
+        if step == "retyped":  # a name and a phone
+            grid[5][name] = "นายแก้ไข ชื่อใหม่"
+            grid[9][mobile] = "0812345678"
+        elif step == "sorted":  # by name
+            grid[3:] = sorted(grid[3:], key=lambda row: str(row[name] if name < len(row) else ""))
+        elif step == "inserted":  # a row, and another cleared
+            grid.insert(6, copy.deepcopy(grid[4]))
+            grid[8] = [""] * len(grid[8])
+        elif step == "written":  # the worker's cells, beyond the inputs, in two rows
+            for row in (grid[4], grid[7]):
+                row += [""] * (width - len(row)) + ["ผ่าน", "written"]
+        elif step == "column":  # a column inserted before the names: every input moves
+            for row in grid:
+                row.insert(name, "")
+
+    cache = RowCache()
+    cache.next_run()
+    data_rows: dict[str, int] = {}
+    for step in ("first", "retyped", "sorted", "inserted", "as is", "written", "column"):
+        edit(step)
+        read = _read_as_bytes(copy.deepcopy(grid))
+        known = run(read, cache)
+        assert _as_checked(known) == _as_checked(run(copy.deepcopy(grid), {})), step
+        data_rows[step] = read.decoded - 2  # besides rows 2 and 3, where the headers are
+    assert 0 == data_rows["as is"]  # every row known: the last evaluation, as it was
+    assert 2 == data_rows["written"]  # only the two rows whose bytes changed
+    assert len(grid) - 3 == data_rows["column"]
