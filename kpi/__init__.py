@@ -24,8 +24,9 @@ if TYPE_CHECKING:
         summarise,
     )
     from kpi.frame import to_frame
-    from kpi.row import KpiCells, KpiResult, compute_row, evaluate_row
+    from kpi.row import KpiResult, compute_row, evaluate_row
     from kpi.targets import PROFILES, TargetProfile, TargetResult
+    from kpi.types import KpiCells
 
 _HOME = {
     "FORM_CHECKBOXES": "kpi.aggregate",
@@ -38,7 +39,7 @@ _HOME = {
     "Summary": "kpi.aggregate",
     "summarise": "kpi.aggregate",
     "to_frame": "kpi.frame",
-    "KpiCells": "kpi.row",
+    "KpiCells": "kpi.types",
     "KpiResult": "kpi.row",
     "compute_row": "kpi.row",
     "evaluate_row": "kpi.row",

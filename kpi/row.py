@@ -8,57 +8,17 @@ blank rather than wrong. Results are rounded half-up to 2 decimals only at this 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
 
 from kpi import formulas
 from kpi.formulas import round_half_up
-from kpi.types import Cells, KpiValue
+from kpi.types import KPI_PLACES, Cells, KpiCells, KpiValue
 from rules import headers as h
 from rules.checks.cells import CELL_CHECKS
 from rules.parse import parse_number
 from rules.template import TEMPLATE
-
-_PLACES: dict[str, int] = {header: place for place, header in enumerate(h.KPI_HEADERS)}
-
-
-class KpiCells(Mapping[str, KpiValue]):
-    """
-    The KPI cells of one row, keyed by exactly `rules.headers.KPI_HEADERS`: a tuple in that
-    order behind a mapping. A run keeps every row's cells until its verify round (and the
-    service until its next run): ~190 bytes a row, where a dict of the 14 took ~480.
-    """
-
-    __slots__ = ("cells",)
-
-    def __init__(self, cells: tuple[KpiValue, ...]) -> None:
-        self.cells = cells
-        """The values in `KPI_HEADERS` order."""
-
-    def __getitem__(self, header: str) -> KpiValue:
-        return self.cells[_PLACES[header]]
-
-    def get(self, header: str, default: Any = None) -> Any:
-        place = _PLACES.get(header)
-        return default if place is None else self.cells[place]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(h.KPI_HEADERS)
-
-    def __len__(self) -> int:
-        return len(self.cells)
-
-    def __eq__(self, other: object) -> bool:
-        if isinstance(other, KpiCells):
-            return self.cells == other.cells
-        return super().__eq__(other)
-
-    __hash__ = None  # type: ignore[assignment]  # equal to a dict, like a dict
-
-    def __repr__(self) -> str:
-        return f"KpiCells({dict(self)!r})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -275,7 +235,7 @@ def _figures(values: KpiCells, cells: Cells, parsed: Mapping[str, object] | None
     figures = list(values.cells)
     typed_any = False
     for computed, typed_header in _TYPED_FIGURES:
-        place = _PLACES[computed]
+        place = KPI_PLACES[computed]
         if figures[place] is None:
             typed = _typed(typed_header, cells, parsed)
             if typed is not None:
@@ -284,14 +244,14 @@ def _figures(values: KpiCells, cells: Cells, parsed: Mapping[str, object] | None
     if not typed_any:
         return values
     percents = [
-        figures[_PLACES[x]]
+        figures[KPI_PLACES[x]]
         for x in (h.WASTE_REDUCTION_PCT, h.COST_REDUCTION_PCT, h.SALES_INCREASE_PCT)
     ]
     improved = formulas.productivity_improved(
         *(x if isinstance(x, Decimal) else None for x in percents)
     )
     flag = None if improved is None else h.YES if improved else h.NO
-    figures[_PLACES[h.PRODUCTIVITY_FLAG]] = flag
+    figures[KPI_PLACES[h.PRODUCTIVITY_FLAG]] = flag
     return KpiCells(tuple(figures))
 
 

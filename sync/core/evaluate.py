@@ -21,7 +21,7 @@ import msgspec
 
 import kpi
 import rules
-from kpi.row import KpiCells
+from kpi.types import KpiCells
 from rules import headers as h
 from sync.core.cells import CellValue
 from sync.core.layout import column_key
@@ -42,10 +42,9 @@ DETAILS_SEPARATOR = "; "
 CODES_SEPARATOR = ", "
 
 
-@dataclass(frozen=True, slots=True)
-class RowEvaluation:
-    """Everything decided about one non-blank row (slots: one per row, kept into the verify
-    round)."""
+class RowEvaluation(msgspec.Struct, frozen=True):
+    """Everything decided about one non-blank row (a frozen Struct: one per row, kept into the
+    verify round, built in C ten times faster than a frozen dataclass)."""
 
     region: str
     row: int

@@ -8,6 +8,7 @@ import dataclasses
 from decimal import Decimal as D
 from pathlib import Path
 
+import msgspec
 import pytest
 
 from kpi import PROFILES, RowOutcome, TargetProfile, TargetResult, summarise
@@ -180,7 +181,7 @@ def _enterprise(
     n: int, group: str | None, flag: str | None = None, satisfaction: str | None = None
 ) -> RowOutcome:
     """One counted participant of its own enterprise T<n>, in ศก.1 row n."""
-    return dataclasses.replace(
+    return msgspec.structs.replace(
         outcome(
             "ศก.1", n, h.STATUS_PASS, f"P{n}", f"T{n}", kpis(flag=flag, satisfaction=satisfaction)
         ),

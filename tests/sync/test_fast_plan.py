@@ -469,11 +469,11 @@ def test_rows_found_showing_what_they_should_are_compared_again_only_when_someth
         else:
             at = rows.index(row)
             if how == "input":  # the input cells changed (with the same results)
-                rows[at] = replace(row, digest=b"other inputs....")
+                rows[at] = msgspec.structs.replace(row, digest=b"other inputs....")
             elif how == "status":
-                rows[at] = replace(row, status=h.STATUS_DUPLICATE)
+                rows[at] = msgspec.structs.replace(row, status=h.STATUS_DUPLICATE)
             else:
-                rows[at] = replace(row, pointer="ศก.9 แถว 4")
+                rows[at] = msgspec.structs.replace(row, pointer="ศก.9 แถว 4")
     edited, now = replace(tab, grid=grid), replace(evaluation, rows=tuple(rows))
     compared.clear()
     expected = reference_row_changes(edited, now, "now")[0]
