@@ -206,8 +206,8 @@ class ValuesRead:
 
     A run whose read is the very answer of a run that found nothing to change needs nothing
     more from it (`sync.run.settled`), so the body of tens of MB is hashed, never decoded.
-    When it is decoded, msgspec reads the bytes once into lists (no text copy of the body,
-    no intermediate dicts of every range).
+    When it is decoded, msgspec reads the bytes into lists (no text copy of the body, no
+    intermediate dicts of every range), a regional tab's a row at a time (`ReadRows`).
     """
 
     digest: str
