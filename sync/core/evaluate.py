@@ -15,7 +15,7 @@ from collections.abc import Callable, Container, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
-from typing import Any, TypeVar, cast
+from typing import Any, NamedTuple, TypeVar, cast
 
 import msgspec
 
@@ -35,7 +35,7 @@ from sync.core.packed import (
     pack_rows,
     unpack_rows,
 )
-from sync.core.sheet import row_digests
+from sync.core.sheet import ReadRows, row_digests
 from sync.core.tabs import RegionTab
 
 DETAILS_SEPARATOR = "; "
@@ -48,9 +48,10 @@ class RowEvaluation(msgspec.Struct, frozen=True):
 
     region: str
     row: int
-    cells: Mapping[str, object]
+    cells: KeptCells
     """The row's input cells the compiled list copies (`KEPT_CELLS`), by header: a copy, so
-    an evaluation holds no row of the grid it was made from."""
+    an evaluation holds no row of the grid it was made from (or, for a row known by its
+    bytes, taken from the grid read only if the list is built: `KeptCells`)."""
     check: rules.RowResult
     kpis: Mapping[str, Any]
     """The computed KPI cells (what the worker writes)."""
@@ -146,8 +147,8 @@ class RowCells(Mapping[str, object]):
     """
     One row's input cells by canonical header, read from the grid's own row list.
 
-    What a row evaluation keeps of the row (the compiled tab copies a few of its cells): a
-    view costs two references where a dict of every column of every row cost tens of MB.
+    What the formulas read a row's cells through: a view costs two references where a dict of
+    every column of every row cost tens of MB.
     """
 
     __slots__ = ("_columns", "_row")
@@ -172,6 +173,85 @@ class RowCells(Mapping[str, object]):
 
     def __len__(self) -> int:
         return len(self._columns)
+
+
+class KeptCells(Mapping[str, object]):
+    """
+    One row's `KEPT_CELLS` (those its tab has), by header, and the digest of their values.
+
+    Copied out of the row, so an evaluation holds no row of the grid it was made from; or,
+    for a row read as bytes byte for byte as at its tab's last evaluation, not decoded yet:
+    its cells are taken from the tab's rows if the compiled list is built, their digest known
+    from then. A run after edits compares the list's digest (`digest` of each counted row)
+    with the last one, and builds the list, decoding every counted row, only when it moved.
+    """
+
+    __slots__ = ("_cells", "_places")
+
+    def __init__(self, places: Mapping[str, int], cells: tuple[object, ...] | Untaken) -> None:
+        self._places = places
+        self._cells = cells
+
+    def _taken(self) -> tuple[object, ...]:
+        cells = self._cells
+        if cells.__class__ is Untaken:
+            rows, at, columns, _ = cast(Untaken, cells)
+            if rows.grid is None:
+                raise RuntimeError("the rows these cells were to be taken from were let go")
+            cells = self._cells = _cells_at(rows.grid[at], columns)
+        return cells
+
+    @property
+    def digest(self) -> bytes:
+        """`row_digest` of the cells' values: equal digests, equal cells (made when asked for,
+        unless known: a copy keeps no 16 bytes more for each of a run's rows)."""
+        cells = self._cells
+        if cells.__class__ is Untaken:
+            return cast(Untaken, cells).digest
+        return row_digest(cells)
+
+    def __getitem__(self, header: str) -> object:
+        return self._taken()[self._places[header]]
+
+    def get(self, header: str, default: object = None) -> object:
+        place = self._places.get(header)
+        return default if place is None else self._taken()[place]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._places)
+
+    def __len__(self) -> int:
+        return len(self._places)
+
+
+class Untaken(NamedTuple):
+    """Where a row's kept cells are until taken, and their digest."""
+
+    rows: TabRows
+    at: int
+    """The row's index in the tab's rows."""
+    columns: Sequence[int]
+    """The column of each cell."""
+    digest: bytes
+
+
+class TabRows:
+    """
+    The rows of one tab that its `KeptCells` not taken yet are taken from: the tab as last
+    read with the same input cells in every row (a verify read after the worker wrote its own
+    cells, say), so each read is let go as soon as the next one, or the end of the round,
+    comes (`RowCache.let_go_of_reads`), not kept by the evaluation it was made from.
+    """
+
+    __slots__ = ("grid",)
+
+    def __init__(self, grid: Sequence[Sequence[object]] | None = None) -> None:
+        self.grid = grid
+
+
+def _cells_at(line: Sequence[object], indexes: Sequence[int]) -> tuple[object, ...]:
+    size = len(line)
+    return tuple([line[i] if i < size else None for i in indexes])
 
 
 CacheKey = tuple[object, bytes]
@@ -234,6 +314,8 @@ class RowCache:
         self.inputs: dict[str, InputsMemo] = {}
         """Per region, its rows' input digests at its last evaluation, by the digest of each
         row as read: a row read byte for byte as then has those inputs without being decoded."""
+        self.rows_read: dict[str, TabRows] = {}
+        """Per region, the rows its evaluation's kept cells not taken yet are taken from."""
         self.built: dict[str, tuple[object, Any]] = {}
         """What was last built from whole evaluations (the KPI summary), by its inputs' key."""
         self.evaluated: tuple[object, Evaluation] | None = None
@@ -274,7 +356,7 @@ class RowCache:
         if options_grid != self.options:
             self.current, self.previous, self.built, self.tabs = {}, {}, {}, {}
             self.clean, self.marks, self.reads, self.inputs = {}, {}, {}, {}
-            self.evaluated = None
+            self.evaluated, self.rows_read = None, {}
             self.packed = None
             self.options = options_grid
         return self
@@ -289,6 +371,14 @@ class RowCache:
                 self.packed = None
         self.previous, self.current = self.current, {}
 
+    def let_go_of_reads(self) -> None:
+        """
+        Let go of the rows read (before the next read): kept cells not taken yet are taken
+        from the next read of their tab with the same input cells (`evaluate`), if any.
+        """
+        for rows in self.rows_read.values():
+            rows.grid = None
+
     def end_run(self) -> None:
         """
         End a run: what was built from its rows (the compiled list holds a copy of people's
@@ -298,6 +388,7 @@ class RowCache:
         self.built = {}
         self.evaluated = None
         self.previous = {}
+        self.rows_read = {}
         with self._lock:
             self._running = False
 
@@ -354,14 +445,14 @@ class RowCache:
 
     def settle(self) -> None:
         """
-        Copy what else is kept (the lists, the clean tabs' keys and rows): made during the run,
-        in among its grids, it would hold their freed memory in place; copied once the run's
-        memory is free, it sits beside what lives on.
+        Copy what else is kept (the lists, the clean tabs' keys, the rows' marks and digests):
+        made during the run, in among its grids, it would hold their freed memory in place;
+        copied once the run's memory is free, it sits beside what lives on.
         """
         with self._lock:
             if not self._running:
-                self.options, self.clean, self.marks, self.reads = fresh_copy(
-                    (self.options, self.clean, self.marks, self.reads)
+                self.options, self.clean, self.marks, self.reads, self.inputs = fresh_copy(
+                    (self.options, self.clean, self.marks, self.reads, self.inputs)
                 )
                 self.unsettled = False
 
@@ -493,9 +584,15 @@ def _line_reader(tab: RegionTab) -> Callable[[int], tuple[object, ...]]:
 DIGEST = 16
 """Bytes of a row's digests (`row_digest`, `sync.core.sheet.ReadRows.digests`)."""
 
-InputsMemo = tuple[object, bytes, bytes]
-"""A tab's rows at its last evaluation: its input columns and first data row, then by position
-from that row (16 bytes each) the digest of each row as read and that of its input values."""
+InputsMemo = tuple[object, bytes, bytes, bytes]
+"""A tab's rows at its last evaluation: its layout (`_shape`), then by position from its first
+data row (16 bytes each) the digest of each row as read, of its input values and of its
+`KEPT_CELLS`."""
+
+
+def _shape(tab: RegionTab) -> object:
+    """What a row's input values and kept cells are read by: the tab's columns, its first row."""
+    return (tuple(tab.headers.columns.items()), tab.first_data_row)
 
 
 def _input_digests(
@@ -507,24 +604,34 @@ def _input_digests(
     The digest of each row's input values (`row_digest` of `line_of(i)`), from the first data
     row on. A row read as bytes (`ReadRows`) byte for byte as at the tab's last evaluation,
     in the same place, has that evaluation's: it is not decoded for it (most rows of a verify
-    read, and of a read after a few edits). The tab's are kept in `memo` for the next time.
+    read, and of a read after a few edits). The tab's are kept in `memo` for the next time,
+    with the digest of each row's kept cells (`_kept_cells`).
     """
     grid, first = tab.grid, tab.first_data_row - 1
     count = max(0, len(grid) - first)
     read = row_digests(grid)
     if read is None or memo is None:
         return [row_digest(line_of(i)) for i in range(count)]
-    shape = (tuple(tab.headers.columns.values()), first)
+    shape = _shape(tab)
     last = memo.get(tab.region)
-    _, was_read, was_input = last if last is not None and last[0] == shape else (shape, b"", b"")
-    digests = []
+    if last is None or last[0] != shape:
+        last = (shape, b"", b"", b"")
+    _, was_read, was_input, was_kept = last
+    kept = _kept_indexes(tab.headers.columns)[1]
+    digests, kept_digests = [], []
     for index in range(count):
         at = index * DIGEST
         if was_read[at : at + DIGEST] == read[first + index]:
             digests.append(was_input[at : at + DIGEST])
+            kept_digests.append(was_kept[at : at + DIGEST])
+            continue
+        digest = row_digest(line_of(index))
+        digests.append(digest)
+        if digest == was_input[at : at + DIGEST]:  # other bytes, the same inputs: the worker's
+            kept_digests.append(was_kept[at : at + DIGEST])  # cells were written, say
         else:
-            digests.append(row_digest(line_of(index)))
-    memo[tab.region] = (shape, b"".join(read[first:]), b"".join(digests))
+            kept_digests.append(row_digest(_cells_at(grid[first + index], kept)))
+    memo[tab.region] = (shape, b"".join(read[first:]), b"".join(digests), b"".join(kept_digests))
     return digests
 
 
@@ -612,6 +719,14 @@ def evaluate(
                 if rows_cache is not None:
                     rows_cache.tabs[tab.region] = (tab_key, entries, blanks)
             del row_digests
+        if rows_cache is not None:
+            # The tab's kept cells not taken yet are taken from this read from now on: the
+            # same input cells as the read they were made from, when its rows are as known.
+            same = known is not None and known[0] == tab_key
+            held = rows_cache.rows_read.get(tab.region)
+            if held is None or not same:
+                held = rows_cache.rows_read[tab.region] = TabRows()
+            held.grid = tab.grid
         if rows_cache is not None and not walked:
             for _, key, _ in entries:  # still in use: kept for the next run
                 rows_cache.get(key)
@@ -626,15 +741,17 @@ def evaluate(
         if last is not None and last[0] == keys:
             return last[1]  # every tab's inputs as last evaluated: the same rows
 
-    provisional: list[tuple[str, int, RowCells, rules.RowResult, kpi.KpiResult, bytes]] = []
+    provisional: list[tuple[str, int, KeptCells, rules.RowResult, kpi.KpiResult, bytes]] = []
     blank: dict[str, tuple[int, ...]] = {}
     seen: dict[str, list[object]] = {}
+    memo = rows_cache.inputs if rows_cache is not None else None
     for tab, entries, blanks in done:
         columns = tab.headers.columns
-        kept_cells = _kept_cells(columns)
+        held = rows_cache.rows_read.get(tab.region) if rows_cache is not None else None
+        kept_cells = _kept_cells(tab, memo, held)
         region_seen = seen[tab.region] = [fiscal_year, as_of.isoformat(), list(columns.values())]
         for row_number, key, (found, computed) in entries:
-            cells = kept_cells(tab.grid[row_number - 1])
+            cells = kept_cells(row_number)
             provisional.append((tab.region, row_number, cells, found, computed, key[1]))
             region_seen.append(key[1])
         blank[tab.region] = blanks
@@ -693,14 +810,38 @@ def evaluate(
     return evaluation
 
 
-def _kept_cells(columns: Mapping[str, int]) -> Callable[[Sequence[object]], RowCells]:
-    """A row's `KEPT_CELLS` the tab has (`columns`: header to index), copied out of its row."""
+def _kept_indexes(columns: Mapping[str, int]) -> tuple[dict[str, int], list[int]]:
+    """Where each `KEPT_CELLS` the tab has sits in `KeptCells`, and its column in a row."""
     places = {header: i for i, header in enumerate(x for x in KEPT_CELLS if x in columns)}
-    indexes = [columns[header] for header in places]
+    return places, [columns[header] for header in places]
 
-    def kept(line: Sequence[object]) -> RowCells:
-        size = len(line)
-        return RowCells(tuple([line[i] if i < size else None for i in indexes]), places)
+
+def _kept_cells(
+    tab: RegionTab, memo: Mapping[str, InputsMemo] | None, held: TabRows | None
+) -> Callable[[int], KeptCells]:
+    """
+    A row's `KeptCells` by its sheet row number: copied out of its row, unless the row is read
+    as bytes, not decoded yet and known by them from the tab's last evaluation (`memo`): then
+    taken from the tab's rows (`held`) only if used.
+    """
+    places, indexes = _kept_indexes(tab.headers.columns)
+    grid = tab.grid
+    last = memo.get(tab.region) if memo is not None else None
+    if not isinstance(grid, ReadRows) or held is None or last is None or last[0] != _shape(tab):
+
+        def copied(number: int) -> KeptCells:
+            return KeptCells(places, _cells_at(grid[number - 1], indexes))
+
+        return copied
+    read, first = grid.digests, tab.first_data_row - 1
+    _, was_read, _, was_kept = last
+
+    def kept(number: int) -> KeptCells:
+        index = number - 1
+        at = (index - first) * DIGEST
+        if grid.is_decoded(index) or was_read[at : at + DIGEST] != read[index]:
+            return KeptCells(places, _cells_at(grid[index], indexes))
+        return KeptCells(places, Untaken(held, index, indexes, was_kept[at : at + DIGEST]))
 
     return kept
 

@@ -71,6 +71,7 @@ from sync.core.setup_requests import (
 )
 from sync.core.sheet import row_digests
 from sync.core.summary import (
+    COMPILED_HEADERS,
     SYNC_NOW_CELL,
     TIMESTAMP_CELL,
     CompiledRow,
@@ -480,6 +481,15 @@ def _summary_grid(
     )
 
 
+def _compiled_rows(evaluation: Evaluation) -> list[RowEvaluation]:
+    """The rows the compiled list lists: every counted participant, in tab-then-row order."""
+    return [
+        row
+        for row in evaluation.rows
+        if row.status in (h.STATUS_PASS, h.STATUS_WARN) and not row.check.cancelled
+    ]
+
+
 def _compiled_grid(evaluation: Evaluation) -> list[list[CellValue]]:
     """Step 4b: the compiled list of every counted participant."""
     return build_compiled(
@@ -492,8 +502,7 @@ def _compiled_grid(evaluation: Evaluation) -> list[list[CellValue]]:
                 tax_id=row.check.tax_id,
                 status=row.status,
             )
-            for row in evaluation.rows
-            if row.status in (h.STATUS_PASS, h.STATUS_WARN) and not row.check.cancelled
+            for row in _compiled_rows(evaluation)
         ]
     )
 
@@ -535,7 +544,9 @@ def _cell_changes(
     mapped: MappedTabs,
     evaluation: Evaluation,
     stamp: str,
-    worker_tabs: Sequence[tuple[str, list[list[CellValue]]]],
+    worker_tabs: tuple[
+        tuple[str, list[list[CellValue]]], tuple[str, Callable[[], list[list[CellValue]]]]
+    ],
     setup_requests: Sequence[Mapping[str, Any]],
     cache: RowCache | None = None,
     moves: ListMoves | None = None,
@@ -546,7 +557,8 @@ def _cell_changes(
     Step 7: every cell whose value differs, and the padding of positional writes. `as_of`
     is the day the rows were checked on (what a row's results depend on besides its cells);
     `compiled_key` what the compiled list's diff depends on: the tab's read digest and the
-    digest of the list wanted (`_compiled_list`).
+    digest of the list wanted (`_compiled_digest`); `worker_tabs` the summary wanted and how
+    to build the compiled list wanted (only if it is compared).
     """
     changes: list[CellChange] = []
     padding: list[CellChange] = []
@@ -613,7 +625,7 @@ def _cell_changes(
         lambda: diff_grid(
             compiled_title,
             moves.shifted if moves is not None and moved else compiled_current,
-            compiled_grid,
+            compiled_grid(),
             alike=moves.alike if moves is not None and not moved else frozenset(),
         ),
         remember=not moved,  # compared with the list as its moves leave it, not as read
@@ -636,21 +648,27 @@ def _cell_changes(
     return changes, padding
 
 
-def _compiled_list(evaluation: Evaluation) -> tuple[list[list[CellValue]], bytes]:
+def _compiled_digest(evaluation: Evaluation) -> tuple[bytes, int]:
     """
-    The compiled list wanted, and a digest of its content: with the tab as read, what its
-    diff depends on. Edits that change figures but no listed cell (a new sales figure) leave
-    the list as it was, so it is not compared again, row by row, in either round.
+    A digest of the compiled list wanted, and its rows: with the tab as read, what its diff
+    depends on. Made of what each listed row's line is made of (its place, the digest of its
+    kept cells, its IDs and status), so the list is not built to be known: edits that change
+    figures but no listed cell (a new sales figure) leave it as it was, and a run after them
+    neither builds the list (nor decodes the rows it copies) nor compares it again.
     """
-    wanted = _compiled_grid(evaluation)
-    content = msgspec.json.encode(wanted, enc_hook=repr)
-    return wanted, hashlib.blake2b(content, digest_size=16).digest()
+    rows = _compiled_rows(evaluation)
+    lines = [
+        (r.region, r.row, r.cells.digest, r.check.national_id, r.check.tax_id, r.status)
+        for r in rows
+    ]
+    content = marshal.dumps(lines, 2)
+    return hashlib.blake2b(content, digest_size=16, person=b"compiled").digest(), len(rows)
 
 
 def _compiled_moves(
     snapshot: Snapshot,
     title: str,
-    wanted: list[list[CellValue]],
+    wanted: Callable[[], list[list[CellValue]]],
     sheet_ids: Mapping[str, int],
     cache: RowCache | None,
     key: object,
@@ -663,7 +681,8 @@ def _compiled_moves(
     clean = cache is not None and cache.clean.get(title) == key
     if title not in sheet_ids or len(current) < 2 or clean:
         return ListMoves([], current, 0)
-    return list_moves(sheet_ids[title], current, wanted, first_row=2, width=len(wanted[0]))
+    grid = wanted()
+    return list_moves(sheet_ids[title], current, grid, first_row=2, width=len(grid[0]))
 
 
 def _guards(snapshot: Snapshot, titles: Iterable[str]) -> list[dict[str, Any]]:
@@ -705,16 +724,28 @@ def plan_round(
         return _summary_grid(settings, snapshot, mapped, evaluation, summary, stamp, ids, meta_json)
 
     if cache is None:
-        compiled_grid, compiled_key = _compiled_grid(evaluation), None
+        built = _compiled_grid(evaluation)
+        compiled_key: object = None
+        listed = len(built) - 1
+
+        def compiled_grid() -> list[list[CellValue]]:
+            return built
+
     else:
-        compiled_grid, content = cache.built_from(
-            "compiled", evaluation.fingerprint, partial(_compiled_list, evaluation)
+        content, listed = cache.built_from(
+            "compiled digest", evaluation.fingerprint, partial(_compiled_digest, evaluation)
         )
         # What the list's diff depends on; only a cache remembers clean lists by it.
         compiled_key = (snapshot.tab_digests.get(compiled_title), content)
+        compiled_grid = partial(
+            cache.built_from,
+            "compiled",
+            evaluation.fingerprint,
+            partial(_compiled_grid, evaluation),
+        )
     draft = summary_grid(sheet_ids, "")
     summary_size = (len(draft) + 50, max(24, 1 + max(len(row) for row in draft)))
-    compiled_size = (len(compiled_grid) + 200, len(compiled_grid[0]))
+    compiled_size = (1 + listed + 200, len(COMPILED_HEADERS))
     # Step 5: the set-up, or only the growth of the worker's tabs.
     setup_requests: list[dict[str, Any]] = []
     together: tuple[tuple[int, int], ...] = ()

@@ -181,6 +181,10 @@ class ReadRows(Sequence[list[Any]]):
 
     __hash__ = None  # type: ignore[assignment]
 
+    def is_decoded(self, index: int) -> bool:
+        """Whether row `index` was decoded already (using it costs nothing more)."""
+        return self._rows[index] is not None
+
     @property
     def decoded(self) -> int:
         """How many of the rows were decoded so far."""

@@ -314,6 +314,7 @@ def _rounds(
         # so the body read goes before the plan (this read was then the peak of the run).
         titles = titles_of(snapshot, settings)
         del plan, snapshot
+        row_cache.let_go_of_reads()
         give_back_memory(collect=False)
         snapshot = read_snapshot(counter, settings, titles, lazy=lazy)
     return titles_of(snapshot, settings)
@@ -362,11 +363,12 @@ def run_sync(
                 titles = first.titles
             else:
                 with _kept_rows(settings) as row_cache:
+                    # Rows known from this sheet's last read here are decoded only if used.
                     titles = _rounds(
                         counter,
                         settings,
                         report,
-                        snapshot_of(first),
+                        snapshot_of(first, lazy=bool(row_cache.inputs)),
                         clock,
                         on_plan,
                         pause,

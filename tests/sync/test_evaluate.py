@@ -9,6 +9,7 @@ import gc
 from datetime import date
 
 import msgspec
+import pytest
 
 import kpi
 import rules
@@ -187,3 +188,31 @@ def test_rows_known_by_their_bytes_evaluate_as_rows_read_afresh() -> None:
     assert 0 == data_rows["as is"]  # every row known: the last evaluation, as it was
     assert 2 == data_rows["written"]  # only the two rows whose bytes changed
     assert len(grid) - 3 == data_rows["column"]
+
+
+def test_cells_not_taken_follow_the_tab_to_its_next_read_with_the_same_inputs() -> None:
+    """
+    A row known by its bytes keeps its cells in the read until the compiled list wants them;
+    once that read is let go (before the verify read), they are taken from the next read of
+    the tab with the same input cells (the worker's own cells written), never from nothing.
+    """
+    grid = copy.deepcopy(generate_spreadsheet(rows_per_region=12, seed=5).tabs[REGION])
+    name = rules.map_headers(grid[2], grid[1]).columns[h.FULL_NAME]
+    cache = RowCache()
+    cache.next_run()
+    run(_read_as_bytes(grid), cache)
+    grid[6][name] = "นางแก้ไข ชื่อใหม่"  # one row edited: a new evaluation, the others known
+    edited = run(_read_as_bytes(grid), cache)
+    cells = [row.cells for row in edited.rows]
+
+    cache.let_go_of_reads()
+    with pytest.raises(RuntimeError, match="let go"):
+        [dict(c) for c in cells]  # (taken from nowhere: refused, never guessed)
+    width = max(map(len, grid))
+    for row in grid[3:]:  # the worker's cells written: other bytes, the same inputs
+        row += [""] * (width - len(row)) + ["ผ่าน"]
+    verify = _read_as_bytes(grid)
+    assert run(verify, cache) is edited  # the round before's evaluation, as it is
+    fresh = run(copy.deepcopy(grid), {})
+    assert [dict(c) for c in cells] == [dict(r.cells) for r in fresh.rows]
+    assert "นางแก้ไข ชื่อใหม่" in [c.get(h.FULL_NAME) for c in cells]
