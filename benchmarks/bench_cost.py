@@ -707,14 +707,14 @@ def print_floors(
             f"- 10 changed rows {changed:.2f} s: its two reads of the whole sheet (the API "
             f"cannot say what changed since a read) cost {reads:.2f} s to receive and decode, "
             f"its two plans {plans:.2f} s, of which checking the 10 rows is {10_000 / rate:.0f} ms "
-            "and comparing them a few more. The verify round decodes only the rows written (the "
-            "others known by the digests of their bytes); round 1 still decodes every row "
-            f"({first:.2f} s with its plan: the compiled list copies the cells of every counted "
-            "row) and goes through every row in Python (each row's evaluation assembled from "
-            "the kept results, cross-tab duplicates, the summary of every row), with the kept "
-            "rows unpacked at the start: work per row, not per change. Per change only would "
-            "need results kept per region and updated row by row (summary and compiled list "
-            "included): not built."
+            "and comparing them a few more. Each round decodes only the rows whose bytes "
+            "changed (the others known by the digests of their bytes), but round 1 "
+            f"({first:.2f} s with its decode) still goes through every row in Python: each "
+            "row's evaluation assembled from the kept results, cross-tab duplicates, the "
+            "summary of every row, the compiled list's digest, with the kept rows unpacked at "
+            "the start: work per row, not per change. Per change only would need results "
+            "kept per region and updated row by row (summary included) between runs, which "
+            "as objects would hold the memory the packed rows give back: not built."
         )
     floor = now.get("domain.floor_rows_per_s")
     if rate is not None and rate < 20_000 and floor is not None:
