@@ -423,7 +423,9 @@ class RowCache:
                 self._pack()
             assert self.packed is not None
             self.handed_over = True
-            return dump_kept(Kept(self.options, self.clean, self.marks, self.reads, self.packed))
+            return dump_kept(
+                Kept(self.options, self.clean, self.marks, self.reads, self.packed, self.inputs)
+            )
 
     @classmethod
     def from_kept(cls, data: bytes) -> RowCache:
@@ -438,7 +440,7 @@ class RowCache:
             raise ValueError(f"kept rows unreadable: {exc}") from exc
         cache = cls()
         cache.options, cache.clean, cache.marks = kept.options, kept.clean, kept.marks
-        cache.reads = kept.reads
+        cache.reads, cache.inputs = kept.reads, kept.inputs
         cache.current, cache.tabs = current, tabs
         cache.handed_over = True
         return cache

@@ -216,7 +216,7 @@ def unpack_rows(packed: PackedRows) -> tuple[dict[Key, RowResults], dict[str, Ta
     return current, tabs
 
 
-KEPT_FORMAT = 4
+KEPT_FORMAT = 5
 """Version of `dump_kept`'s layout: data of another version is not read."""
 
 RowMarks = tuple[object, bytes]
@@ -237,13 +237,17 @@ class Kept:
     marks: dict[str, RowMarks]
     reads: dict[str, tuple[str, object]]
     packed: PackedRows
+    inputs: dict[str, tuple[object, bytes, bytes, bytes]]
+    """Per region, its rows' digests by position (`evaluate.InputsMemo`): as read, of their
+    input values and of their kept cells."""
 
 
 def dump_kept(kept: Kept) -> bytes:
     """
     A `RowCache`'s packed rows with what they were checked against (the `ตัวเลือก` lists), its
-    clean tabs' keys, its rows known to show what they should and the reads its tabs' rows
-    were last found valid for, as bytes another process can load (`load_kept`).
+    clean tabs' keys, its rows known to show what they should, the reads its tabs' rows were
+    last found valid for and its rows' digests, as bytes another process can load
+    (`load_kept`).
     """
     return pickle.dumps(
         (
@@ -254,6 +258,7 @@ def dump_kept(kept: Kept) -> bytes:
             dict(kept.reads),
             kept.packed.rows,
             kept.packed.data,
+            dict(kept.inputs),
         ),
         protocol=pickle.HIGHEST_PROTOCOL,
     )
@@ -268,12 +273,13 @@ def load_kept(data: bytes) -> Kept:
         version, *fields = _loads(data)
     except Exception as exc:  # whatever a damaged or foreign file makes the unpickler raise
         raise ValueError(f"not kept rows: {exc}") from exc
-    if version != KEPT_FORMAT or len(fields) != 6:
+    if version != KEPT_FORMAT or len(fields) != 7:
         raise ValueError(f"kept rows of another format ({version!r})")
-    options, clean, marks, reads, rows, packed = fields
-    if not isinstance(packed, bytes) or not all(isinstance(x, dict) for x in (clean, marks, reads)):
+    options, clean, marks, reads, rows, packed, inputs = fields
+    kinds = (clean, marks, reads, inputs)
+    if not isinstance(packed, bytes) or not all(isinstance(x, dict) for x in kinds):
         raise ValueError(f"kept rows of another format ({version!r})")
-    return Kept(options, clean, marks, reads, PackedRows(packed, int(rows)))
+    return Kept(options, clean, marks, reads, PackedRows(packed, int(rows)), inputs)
 
 
 def fresh_copy(value: T) -> T:

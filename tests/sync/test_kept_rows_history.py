@@ -26,6 +26,7 @@ from sheets_emulator.http.server import EmulatorHandle
 from sync.core.cells import column_letter
 from sync.core.packed import PackedRows, dump_kept, load_kept
 from sync.core.settings import Config, ServiceConfig
+from sync.core.sheet import ReadRows
 from sync.run import runner
 from sync.run.history import RunHistory
 from sync.run.loop import forget_row_caches
@@ -101,6 +102,35 @@ def test_a_new_process_checks_and_compares_only_the_row_edited_since_the_last(
     checked["rows"] = 0
     assert 0 == one_shot().cells_written
     assert checked["rows"] == 140
+
+
+def test_a_new_process_decodes_only_the_rows_edited_since_the_last(
+    emulator: EmulatorHandle,
+    loaded: str,
+    one_shot: Callable[..., Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The digests of the rows as the last process read them are kept with them: a new one
+    decodes of its first read only the rows whose bytes changed (and the header rows)."""
+    one_shot()
+    header = emulator.store.get_values(loaded, "ศก.3", "3:3")[0]
+    sales = column_letter(header.index(h.SALES_AFTER))
+    people.type_value(emulator.store, loaded, "ศก.3", f"{sales}5", 987_654)  # listed nowhere
+    decoded: list[int] = []
+    decode = ReadRows._decode
+
+    def decoding(rows: ReadRows, index: int) -> Any:
+        decoded.append(index + 1)
+        return decode(rows, index)
+
+    monkeypatch.setattr(ReadRows, "_decode", decoding)
+
+    edited = one_shot()
+
+    assert "ok" == edited.outcome and edited.cells_written > 0
+    data = [row for row in decoded if row >= 4]
+    assert 5 in data and len(data) <= 4  # of 147: the edited row (twice: both reads) and
+    assert len(decoded) <= len(data) + 2 * 7 * 3  # its tab's blank row; the header rows
 
 
 def test_an_unchanged_sheet_neither_loads_nor_rewrites_the_kept_rows(
