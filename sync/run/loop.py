@@ -22,7 +22,8 @@ A steady-state run with changes therefore costs four requests (read, two writes,
 run with no changes costs one. When that one read is byte for byte the read an earlier run
 planned nothing from (same settings, day and code: `sync.run.settled`), the run ends before
 decoding it; otherwise the rows and tabs checked by the spreadsheet's last run in this process
-(`row_cache_for`) spare the unchanged ones, so a run costs about what changed.
+(`row_cache_for`) spare the unchanged ones, and a row read byte for byte as then is not even
+decoded (`sync.core.sheet.ReadRows`), so a run costs about what changed.
 
 Rows are addressed by position, not by row metadata (developer metadata): Google does not
 document whether it follows a sort, and the verify read is needed anyway.
