@@ -35,7 +35,7 @@ from sync.core.packed import (
     pack_rows,
     unpack_rows,
 )
-from sync.core.sheet import ReadRows, row_digests
+from sync.core.sheet import DIGEST_SIZE, ReadRows, row_digests
 from sync.core.tabs import RegionTab
 
 DETAILS_SEPARATOR = "; "
@@ -272,10 +272,11 @@ def row_digest(values: tuple[object, ...]) -> bytes:
     """
     try:
         encoded = marshal.dumps(cast(tuple[Any, ...], values), 2)  # raises on what it refuses
-        return hashlib.blake2b(encoded, digest_size=16, person=b"marshal").digest()
+        return hashlib.blake2b(encoded, digest_size=DIGEST, person=b"marshal").digest()
     except ValueError:
         tagged = [v if type(v) in _JSON_KINDS else _tagged(v) for v in values]
-        return hashlib.blake2b(msgspec.json.encode(tagged), digest_size=16, person=b"json").digest()
+        encoded = msgspec.json.encode(tagged)
+        return hashlib.blake2b(encoded, digest_size=DIGEST, person=b"json").digest()
 
 
 _JSON_KINDS = frozenset({str, int, float, bool, type(None)})
@@ -583,8 +584,9 @@ def _line_reader(tab: RegionTab) -> Callable[[int], tuple[object, ...]]:
     return line_of
 
 
-DIGEST = 16
-"""Bytes of a row's digests (`row_digest`, `sync.core.sheet.ReadRows.digests`)."""
+DIGEST = DIGEST_SIZE
+"""Bytes of a row's digests, of its values (`row_digest`) as of its bytes read
+(`sync.core.sheet.ReadRows.digests`): the memo's blobs line up by it."""
 
 InputsMemo = tuple[object, bytes, bytes, bytes]
 """A tab's rows at its last evaluation: its layout (`_shape`), then by position from its first
@@ -620,10 +622,11 @@ def _input_digests(
         last = (shape, b"", b"", b"")
     _, was_read, was_input, was_kept = last
     kept = _kept_indexes(tab.headers.columns)[1]
+    now = read[first:].blob  # (the digests of the rows from the first data row, as was_read)
     digests, kept_digests = [], []
     for index in range(count):
         at = index * DIGEST
-        if was_read[at : at + DIGEST] == read[first + index]:
+        if was_read[at : at + DIGEST] == now[at : at + DIGEST]:
             digests.append(was_input[at : at + DIGEST])
             kept_digests.append(was_kept[at : at + DIGEST])
             continue
@@ -633,7 +636,7 @@ def _input_digests(
             kept_digests.append(was_kept[at : at + DIGEST])  # cells were written, say
         else:
             kept_digests.append(row_digest(_cells_at(grid[first + index], kept)))
-    memo[tab.region] = (shape, b"".join(read[first:]), b"".join(digests), b"".join(kept_digests))
+    memo[tab.region] = (shape, now, b"".join(digests), b"".join(kept_digests))
     return digests
 
 
@@ -835,13 +838,14 @@ def _kept_cells(
             return KeptCells(places, _cells_at(grid[number - 1], indexes))
 
         return copied
-    read, first = grid.digests, tab.first_data_row - 1
+    now = grid.digests[tab.first_data_row - 1 :].blob
     _, was_read, _, was_kept = last
+    first = tab.first_data_row
 
     def kept(number: int) -> KeptCells:
         index = number - 1
-        at = (index - first) * DIGEST
-        if grid.is_decoded(index) or was_read[at : at + DIGEST] != read[index]:
+        at = (number - first) * DIGEST
+        if grid.is_decoded(index) or was_read[at : at + DIGEST] != now[at : at + DIGEST]:
             return KeptCells(places, _cells_at(grid[index], indexes))
         return KeptCells(places, Untaken(held, index, indexes, was_kept[at : at + DIGEST]))
 

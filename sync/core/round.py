@@ -69,7 +69,7 @@ from sync.core.setup_requests import (
     set_up,
     tab_layouts,
 )
-from sync.core.sheet import row_digests
+from sync.core.sheet import DIGEST_SIZE, row_digests
 from sync.core.summary import (
     COMPILED_HEADERS,
     SYNC_NOW_CELL,
@@ -258,7 +258,9 @@ class _Marks:
         self, tab: RegionTab, tab_marks: Mapping[str, RowMarks] | None, context: object
     ) -> None:
         self.grid, self.first = tab.grid, tab.first_data_row
-        self.read = row_digests(tab.grid)
+        digests = row_digests(tab.grid)
+        self.read = digests.blob if digests is not None else None
+        """The digests of the grid's rows as read, 16 bytes each from its first row."""
         last = tab_marks.get(tab.title) if tab_marks is not None else None
         self.known = last[1] if last is not None and last[0] == context else b""
         self.kept = tab_marks is not None
@@ -290,8 +292,11 @@ class _Marks:
         """The row's mark: by its bytes as read when known, else by its worker cells."""
         if self.read is None:
             return self._cells_mark(number, decided, columns)
+        at = (number - 1) * DIGEST_SIZE
         return hashlib.blake2b(
-            marshal.dumps(decided, 2) + self.read[number - 1], digest_size=16, person=b"read"
+            marshal.dumps(decided, 2) + self.read[at : at + DIGEST_SIZE],
+            digest_size=16,
+            person=b"read",
         ).digest()
 
     def _cells_mark(
