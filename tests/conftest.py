@@ -74,3 +74,19 @@ def record_rows_compared(monkeypatch: pytest.MonkeyPatch, compared: list[tuple[s
         return split(self, row, pad=pad)
 
     monkeypatch.setattr(round_mod._BlockRows, "split", compare)
+
+
+def record_rows_decoded(monkeypatch: pytest.MonkeyPatch, decoded: list[int]) -> None:
+    """
+    Add to `decoded` the sheet row number of every row a read's rows decode from their bytes
+    from now on (`sync.core.sheet.ReadRows`).
+    """
+    from sync.core.sheet import ReadRows
+
+    decode = ReadRows._decode
+
+    def decoding(rows: ReadRows, index: int) -> Any:
+        decoded.append(index + 1)
+        return decode(rows, index)
+
+    monkeypatch.setattr(ReadRows, "_decode", decoding)

@@ -21,13 +21,12 @@ from sync.core import evaluate as evaluate_mod
 from sync.core import round as round_mod
 from sync.core.cells import column_letter
 from sync.core.settings import SyncSettings
-from sync.core.sheet import ReadRows
 from sync.demo.data import generate_spreadsheet
 from sync.demo.seed import load_demo
 from sync.run.loop import forget_row_caches, pack_kept_rows, run_sync
 from sync.run.report import RunReport
 from sync.run.settled import forget_settled
-from tests.conftest import count_rows_checked, record_rows_compared
+from tests.conftest import count_rows_checked, record_rows_compared, record_rows_decoded
 
 
 @pytest.fixture
@@ -186,13 +185,7 @@ def test_a_run_after_an_edit_decodes_only_the_rows_that_changed(
     its reads are decoded whole at once, so each read's body goes before the round plans.
     """
     decoded: list[int] = []
-    decode = ReadRows._decode
-
-    def decoding(rows: ReadRows, index: int) -> Any:
-        decoded.append(index + 1)
-        return decode(rows, index)
-
-    monkeypatch.setattr(ReadRows, "_decode", decoding)
+    record_rows_decoded(monkeypatch, decoded)
     rounds: list[tuple[list[int], list[int]]] = []
     plan_round = round_mod.plan_round
 

@@ -26,14 +26,13 @@ from sheets_emulator.http.server import EmulatorHandle
 from sync.core.cells import column_letter
 from sync.core.packed import PackedRows, dump_kept, load_kept
 from sync.core.settings import Config, ServiceConfig
-from sync.core.sheet import ReadRows
 from sync.run import runner
 from sync.run.history import RunHistory
 from sync.run.loop import forget_row_caches
 from sync.run.read import forget_title_hints, hint_key_text
 from sync.run.runner import RunRequest, run_once, settings_for
 from sync.run.settled import code_fingerprint, forget_settled
-from tests.conftest import count_rows_checked, record_rows_compared
+from tests.conftest import count_rows_checked, record_rows_compared, record_rows_decoded
 
 
 @pytest.fixture
@@ -117,13 +116,7 @@ def test_a_new_process_decodes_only_the_rows_edited_since_the_last(
     sales = column_letter(header.index(h.SALES_AFTER))
     people.type_value(emulator.store, loaded, "ศก.3", f"{sales}5", 987_654)  # listed nowhere
     decoded: list[int] = []
-    decode = ReadRows._decode
-
-    def decoding(rows: ReadRows, index: int) -> Any:
-        decoded.append(index + 1)
-        return decode(rows, index)
-
-    monkeypatch.setattr(ReadRows, "_decode", decoding)
+    record_rows_decoded(monkeypatch, decoded)
 
     edited = one_shot()
 
