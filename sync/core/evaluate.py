@@ -203,12 +203,12 @@ class KeptCells(Mapping[str, object]):
 
     @property
     def digest(self) -> bytes:
-        """`row_digest` of the cells' values: equal digests, equal cells (made when asked for,
-        unless known: a copy keeps no 16 bytes more for each of a run's rows)."""
+        """`_kept_digest` of the cells' values: equal digests, equal cells (made when asked
+        for, unless known: a copy keeps no 16 bytes more for each of a run's rows)."""
         cells = self._cells
         if cells.__class__ is Untaken:
             return cast(Untaken, cells).digest
-        return row_digest(cells)
+        return _kept_digest(cast(tuple[object, ...], cells))
 
     def __getitem__(self, header: str) -> object:
         return self._taken()[self._places[header]]
@@ -247,6 +247,15 @@ class TabRows:
 
     def __init__(self, grid: Sequence[Sequence[object]] | None = None) -> None:
         self.grid = grid
+
+
+def _kept_digest(values: tuple[object, ...]) -> bytes:
+    """
+    `row_digest` of a row's kept cells, an empty cell '' whether the API sent '' or left it
+    out (trailing: before the worker's columns existed), as `_values_of` reads inputs: the
+    same row digests alike in a first run's two reads and the next run's.
+    """
+    return row_digest(tuple(["" if value is None else value for value in values]))
 
 
 def _cells_at(line: Sequence[object], indexes: Sequence[int]) -> tuple[object, ...]:
@@ -635,7 +644,7 @@ def _input_digests(
         if digest == was_input[at : at + DIGEST]:  # other bytes, the same inputs: the worker's
             kept_digests.append(was_kept[at : at + DIGEST])  # cells were written, say
         else:
-            kept_digests.append(row_digest(_cells_at(grid[first + index], kept)))
+            kept_digests.append(_kept_digest(_cells_at(grid[first + index], kept)))
     memo[tab.region] = (shape, now, b"".join(digests), b"".join(kept_digests))
     return digests
 
