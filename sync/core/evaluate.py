@@ -631,7 +631,7 @@ def _input_digests(
         last = (shape, b"", b"", b"")
     _, was_read, was_input, was_kept = last
     kept = _kept_indexes(tab.headers.columns)[1]
-    now = read[first:].blob  # (the digests of the rows from the first data row, as was_read)
+    now = read[first * DIGEST :]  # (the rows' digests from the first data row, as was_read)
     digests, kept_digests = [], []
     for index in range(count):
         at = index * DIGEST
@@ -722,17 +722,17 @@ def evaluate(
         else:
             line_of = _line_reader(tab)
             memo = rows_cache.inputs if rows_cache is not None else None
-            row_digests = _input_digests(tab, line_of, memo)
-            tab_key = (layout, _inputs_digest(row_digests) if rows_cache is not None else b"")
+            inputs = _input_digests(tab, line_of, memo)
+            tab_key = (layout, _inputs_digest(inputs) if rows_cache is not None else b"")
             if known is not None and known[0] == tab_key:
                 entries, blanks = known[1], known[2]
             else:
                 new_rows = partial(check_new, region=tab.region)
-                entries, blanks = _check_tab(tab, line_of, row_digests, context, cache, new_rows)
+                entries, blanks = _check_tab(tab, line_of, inputs, context, cache, new_rows)
                 walked = walked_any = True
                 if rows_cache is not None:
                     rows_cache.tabs[tab.region] = (tab_key, entries, blanks)
-            del row_digests
+            del inputs
         if rows_cache is not None:
             # The tab's kept cells not taken yet are taken from this read from now on: the
             # same input cells as the read they were made from, when its rows are as known.
@@ -847,7 +847,7 @@ def _kept_cells(
             return KeptCells(places, _cells_at(grid[number - 1], indexes))
 
         return copied
-    now = grid.digests[tab.first_data_row - 1 :].blob
+    now = grid.digests[(tab.first_data_row - 1) * DIGEST :]
     _, was_read, _, was_kept = last
     first = tab.first_data_row
 

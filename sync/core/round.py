@@ -258,9 +258,8 @@ class _Marks:
         self, tab: RegionTab, tab_marks: Mapping[str, RowMarks] | None, context: object
     ) -> None:
         self.grid, self.first = tab.grid, tab.first_data_row
-        digests = row_digests(tab.grid)
-        self.read = digests.blob if digests is not None else None
-        """The digests of the grid's rows as read, 16 bytes each from its first row."""
+        self.read = row_digests(tab.grid)
+        """The digests of the grid's rows as read, `DIGEST_SIZE` bytes each from its first."""
         last = tab_marks.get(tab.title) if tab_marks is not None else None
         self.known = last[1] if last is not None and last[0] == context else b""
         self.kept = tab_marks is not None

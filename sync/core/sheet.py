@@ -123,7 +123,9 @@ class ReadRows(Sequence[list[Any]]):
     __slots__ = ("_columns", "_left", "_raws", "_rows", "_sample", "_share", "digests")
 
     def __init__(self, raws: list[msgspec.Raw], *, eager: bool = False) -> None:
-        self.digests = RowDigests(b"".join(map(_row_digest, raws)))
+        self.digests = b"".join(map(_row_digest, raws))
+        """Each row's digest (`DIGEST_SIZE` bytes), in row order: one allocation beside the
+        rows, not an object per row among them."""
         self._raws: list[msgspec.Raw] | None = raws
         self._rows: list[list[Any] | None] = [None] * len(raws)
         self._left = len(raws)
@@ -194,45 +196,15 @@ class ReadRows(Sequence[list[Any]]):
         return f"ReadRows({len(self)} rows, {self.decoded} decoded)"
 
 
-class RowDigests(Sequence[bytes]):
-    """
-    The digest of each row of a read (`DIGEST_SIZE` bytes each), in one bytes object: one
-    allocation beside the rows, not an object per row among them.
-    """
-
-    __slots__ = ("blob",)
-
-    def __init__(self, blob: bytes) -> None:
-        self.blob = blob
-
-    def __len__(self) -> int:
-        return len(self.blob) // DIGEST_SIZE
-
-    @overload
-    def __getitem__(self, index: int) -> bytes: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> RowDigests: ...
-
-    def __getitem__(self, index: int | slice) -> bytes | RowDigests:
-        if isinstance(index, slice):
-            start, stop, step = index.indices(len(self))
-            if step != 1:
-                raise ValueError("row digests are sliced by a step of 1 only")
-            return RowDigests(self.blob[start * DIGEST_SIZE : stop * DIGEST_SIZE])
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError("row digest index out of range")
-        return self.blob[index * DIGEST_SIZE : (index + 1) * DIGEST_SIZE]
-
-
 DIGEST_SIZE = 16
 """Bytes of a row's digest (`_row_digest`)."""
 
 
-def row_digests(grid: Sequence[Sequence[Any]]) -> RowDigests | None:
-    """The digest of each row's bytes as read, when the grid came as bytes (`ReadRows`)."""
+def row_digests(grid: Sequence[Sequence[Any]]) -> bytes | None:
+    """
+    The digest of each row's bytes as read (`DIGEST_SIZE` bytes a row, in row order), when
+    the grid came as bytes (`ReadRows`).
+    """
     return grid.digests if isinstance(grid, ReadRows) else None
 
 

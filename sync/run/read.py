@@ -122,11 +122,11 @@ def snapshot_of(read: TabsRead, *, lazy: bool = False) -> Snapshot:
     digest of each of its rows known, its repeated texts one object each; its grids live
     through the round's plan (and the first round's, through its write too).
 
-    A verify read is `lazy`: its rows are decoded when first used, and a round that finds a
-    tab's rows as the round before read them (their digests) uses only the rows it wrote.
-    Its texts are shared as the first read's are: that read, on top of the rows kept for the
-    next run, was the peak of a service's run after edits (sharing them took it from 216 to
-    194 MiB on 7 x 2,000 rows).
+    A read whose rows are mostly known is `lazy` (a verify read after a write to a few rows,
+    the read of a sheet this process read before): its rows are decoded when first used, and
+    a round uses only the rows whose bytes changed (`sync.core.evaluate`). Its texts are
+    shared alike: on 7 x 2,000 rows, sharing the verify read's took a service's run after
+    edits from 216 to 194 MiB, when that read was decoded whole.
     """
     titles = read.titles
     regional = set(titles.regions.values())
