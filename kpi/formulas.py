@@ -15,9 +15,10 @@ rounds to 12.35, instead of drifting to 12.3449… through an intermediate quoti
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import cast
+
+import msgspec
 
 PRECISION = 28
 """Significant digits of every KPI computation (Decimal's default, set explicitly)."""
@@ -50,10 +51,10 @@ _DIVIDE = _CONTEXT.divide
 _QUANTIZE = _CONTEXT.quantize
 
 
-@dataclass(frozen=True, slots=True)
-class Change:
+class Change(msgspec.Struct, frozen=True, gc=False):
     """
-    One KPI's result: the percentage, the yearly baht value where the manual defines one.
+    One KPI's result: the percentage, the yearly baht value where the manual defines one (a
+    frozen Struct: up to six a row, built in C several times faster than a dataclass).
 
     `zero_input` names the parameter whose zero value left the percentage undefined (for
     example "cost_before"), so the caller can report it on the right column; it is None when
@@ -334,10 +335,10 @@ def productivity_improved(*percents: Decimal | None) -> bool | None:
     return any(value is not None and value >= PRODUCTIVITY_THRESHOLD for value in present)
 
 
-@dataclass(frozen=True, slots=True)
-class RowChanges:
+class RowChanges(msgspec.Struct, frozen=True, gc=False):
     """
-    Every formula's result for one row: what the worker writes and what checks compare with.
+    Every formula's result for one row: what the worker writes and what checks compare with
+    (a frozen Struct, one a row).
     """
 
     waste: Change

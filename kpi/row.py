@@ -9,8 +9,9 @@ blank rather than wrong. Results are rounded half-up to 2 decimals only at this 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from decimal import Decimal
+
+import msgspec
 
 from kpi import formulas
 from kpi.formulas import round_half_up
@@ -21,10 +22,10 @@ from rules.parse import parse_number
 from rules.template import TEMPLATE
 
 
-@dataclass(frozen=True, slots=True)
-class KpiResult:
+class KpiResult(msgspec.Struct, frozen=True):
     """
-    The KPI cells of one row, and the row's figures for the summary.
+    The KPI cells of one row, and the row's figures for the summary (a frozen Struct, one a
+    row).
 
     Both are keyed by exactly `rules.headers.KPI_HEADERS`; numbers are Decimals rounded half-up
     to 2 places, the productivity flag is `ใช่`, `ไม่ใช่` or None, and None is a blank.

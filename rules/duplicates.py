@@ -10,23 +10,23 @@ and an erroneous or cancelled first occurrence does not block a later valid one.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+import msgspec
 
 from rules.headers import STATUS_DUPLICATE, STATUS_FAIL
 
 
-@dataclass(frozen=True, slots=True, order=True)
-class RowRef:
+class RowRef(msgspec.Struct, frozen=True, order=True, gc=False):
     """
-    A row of a regional tab: the tab (region) name and the 1-based sheet row number.
+    A row of a regional tab: the tab (region) name and the 1-based sheet row number (a frozen
+    Struct: one a row each evaluation).
     """
 
     region: str
     row: int
 
 
-@dataclass(frozen=True, slots=True)
-class DuplicateCandidate:
+class DuplicateCandidate(msgspec.Struct, frozen=True, gc=False):
     """
     What duplicate resolution needs to know about one checked row.
     """
@@ -37,8 +37,7 @@ class DuplicateCandidate:
     cancelled: bool
 
 
-@dataclass(frozen=True, slots=True)
-class DuplicateMark:
+class DuplicateMark(msgspec.Struct, frozen=True, gc=False):
     """
     A row's status after duplicate resolution and its `ตรวจสอบการนับซ้ำ` text (blank if none).
     """

@@ -6,13 +6,14 @@ rules of domain spec §3.1.
 from __future__ import annotations
 
 from collections.abc import Callable, Container, Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from itertools import compress, repeat
 from operator import is_
 from types import MappingProxyType
 from typing import TypeAlias, cast
+
+import msgspec
 
 from kpi.formulas import RowChanges
 from rules import headers as h
@@ -41,16 +42,16 @@ STATUS_COLUMNS = (h.STATUS, h.RESULT_STATUS)
 """A row is cancelled when either `สถานะ` (Part 1 or Part 2) says `ยกเลิก`."""
 
 
-@dataclass(frozen=True, slots=True)
-class RowResult:
+class RowResult(msgspec.Struct, frozen=True):
     """
-    The outcome of checking one row: status, findings and the values parsed on the way.
+    The outcome of checking one row: status, findings and the values parsed on the way (a
+    frozen Struct: one or two a row, built in C several times faster than a dataclass).
     """
 
     status: str
     """`ผ่าน`, `คำเตือน` or `ไม่ผ่าน`; blank for a blank row (skipped)."""
     findings: tuple[Finding, ...]
-    values: Mapping[str, object] = field(default_factory=dict)
+    values: Mapping[str, object] = msgspec.field(default_factory=dict)
     """Parsed value per header, for cells that parsed (Decimal, int, date, bool or str)."""
     national_id: str | None = None
     """The 13 digits of the national ID, or None when blank or not 13 digits."""
@@ -519,7 +520,7 @@ def _finish(
             cancelled = True
             break
     # Positional, in field order (status, findings, values, national_id, tax_id, cancelled,
-    # is_blank, changes): keywords cost the dataclass as much again, once per row.
+    # is_blank, changes): once per row.
     return RowResult(
         status_for(findings),
         tuple(findings),

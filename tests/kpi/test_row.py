@@ -5,10 +5,10 @@ One row's KPI cells from raw Sheets values (operating manual, การคำน
 from __future__ import annotations
 
 import pickle
-from dataclasses import fields
 from decimal import Decimal
 from decimal import Decimal as D
 
+import msgspec
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -356,7 +356,7 @@ def test_kpi_cells_are_the_formulas_results_rounded_half_up(
 
 def test_kpi_result_fields_in_the_order_evaluate_row_passes_them() -> None:
     """`evaluate_row` builds its result positionally (once per row): values, then figures."""
-    assert [f.name for f in fields(KpiResult)] == ["values", "figures"]
+    assert [f.name for f in msgspec.structs.fields(KpiResult)] == ["values", "figures"]
 
 
 def test_without_typed_results_the_figures_are_the_computed_cells() -> None:

@@ -7,9 +7,9 @@ and repeated rows included, wherever the chunks begin and end.
 from __future__ import annotations
 
 import copy
-from dataclasses import replace
 from datetime import date
 
+import msgspec
 import pytest
 
 import kpi
@@ -29,7 +29,7 @@ def alone(cells: dict[str, object], region: str) -> tuple[rules.RowResult, kpi.K
     )
     computed = kpi.evaluate_row(cells, parsed=found.values, changes=found.changes)
     kept = {x: found.values[x] for x in ev.KEPT_VALUES if x in found.values}
-    return replace(found, values=kept, changes=None), computed
+    return msgspec.structs.replace(found, values=kept, changes=None), computed
 
 
 def tabs_with_repeats_and_blanks() -> list[RegionTab]:
