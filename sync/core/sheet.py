@@ -227,7 +227,9 @@ class ValuesRead:
     body: bytes | bytearray | None = None
     _grids: list[Grid] | None = field(default=None, repr=False)
     range_digests: list[str] = field(default_factory=list)
-    """Per range, the digest of its values as received; known once the grids were taken."""
+    """Per range, the digest of its values as received (of a regional tab read as bytes, of
+    its rows' digests: equal exactly when every row's bytes are); known once the grids were
+    taken."""
 
     @classmethod
     def of_body(cls, body: bytes | bytearray) -> ValuesRead:
@@ -266,11 +268,19 @@ class ValuesRead:
         body, self.body = self.body, None
         ranges = msgspec.json.decode(body, type=_BatchGet).valueRanges
         del body  # the ranges' bytes hold it as long as they must
-        self.range_digests = [_digest(vr.values) for vr in ranges]
-        return [
-            _read_rows(vr.values, lazy) if i in rows else _grid(vr.values)
-            for i, vr in enumerate(ranges)
-        ]
+        tabs: list[Rows] = []
+        self.range_digests = []
+        for i, vr in enumerate(ranges):
+            if i in rows:
+                read = _read_rows(vr.values, lazy)
+                # Of its rows' digests: each byte of a regional tab is hashed once, not again
+                # for the whole range (~15 ms a read of 7 x 2,000 rows).
+                self.range_digests.append(_digest(read.digests))
+                tabs.append(read)
+            else:
+                self.range_digests.append(_digest(vr.values))
+                tabs.append(_grid(vr.values))
+        return tabs
 
 
 def _read_rows(values: msgspec.Raw, lazy: bool) -> ReadRows:

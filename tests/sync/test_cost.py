@@ -124,6 +124,34 @@ def test_a_read_is_digested_as_received_and_decoded_as_json() -> None:
     assert read.digest != ValuesRead.of_body(body.replace(b"2.5", b"2.6")).digest
 
 
+def _range_digests(values: list[list[object]], *, regional: bool) -> list[str]:
+    body = json.dumps({"valueRanges": [{"values": values}, {"values": [["x"]]}]}).encode()
+    read = ValuesRead.of_body(body)
+    read.tabs({0} if regional else set())
+    return read.range_digests
+
+
+@pytest.mark.parametrize("regional", [True, False])
+def test_a_range_digest_changes_with_any_cell_of_that_range_only(regional: bool) -> None:
+    """A regional tab's digest is made of its rows' (each byte hashed once), the others' of
+    their bytes: either way one cell typed otherwise gives that range another digest, and
+    the same values the same digest."""
+    rows: list[list[object]] = [["ก", 1, 2.5], ["ข", True], []]
+    same = _range_digests(rows, regional=regional)
+    assert same == _range_digests([list(r) for r in rows], regional=regional)
+    edits: list[list[list[object]]] = [
+        [["ก", 1.0, 2.5], ["ข", True], []],  # 1 and 1.0 are other cells
+        [["ก", 1, 2.5], ["ข", "TRUE"], []],
+        [["ก", 1, 2.5], ["ข", True], [""]],
+        [["ค", 1, 2.5], ["ข", True], []],
+    ]
+    for edited in edits:
+        other = _range_digests(edited, regional=regional)
+        assert other[0] != same[0] and other[1] == same[1]
+    moved = [rows[1], rows[0], rows[2]]  # the same rows in another order
+    assert _range_digests(moved, regional=regional)[0] != same[0]
+
+
 def test_list_moves_line_up_rows_that_are_already_there() -> None:
     """A row gone from the middle and one new in the middle: one cut, one gap, nothing else."""
     header = [["ภาค", "แถว"]]
