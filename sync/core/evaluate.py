@@ -29,11 +29,12 @@ from sync.core.packed import (
     Kept,
     PackedRows,
     RowMarks,
+    Sources,
     dump_kept,
     fresh_copy,
     load_kept,
     pack_rows,
-    unpack_rows,
+    unpack_sources,
 )
 from sync.core.sheet import DIGEST_SIZE, ReadRows, row_digests
 from sync.core.tabs import RegionTab
@@ -341,6 +342,9 @@ class RowCache:
         self.packed: PackedRows | None = None
         """`current` and `tabs` between runs, packed (`sync.core.packed`): a few MB in one
         allocation instead of ~30 small objects a row pinning the heap the run used."""
+        self.sources: Sources | None = None
+        """Where the rows last unpacked came from: the next pack takes the chunks whose rows
+        are still those very objects as they are, and pickles only the others."""
         self.unsettled = False
         """Packed since the last `settle`: the heap the run used is still to give back."""
         self.handed_over = False
@@ -367,7 +371,7 @@ class RowCache:
             self.current, self.previous, self.built, self.tabs = {}, {}, {}, {}
             self.clean, self.marks, self.reads, self.inputs = {}, {}, {}, {}
             self.evaluated, self.rows_read = None, {}
-            self.packed = None
+            self.packed = self.sources = None
             self.options = options_grid
         return self
 
@@ -377,7 +381,7 @@ class RowCache:
             self._running = True
             self.handed_over = False
             if self.packed is not None:
-                self.current, self.tabs = unpack_rows(self.packed)
+                self.current, self.tabs, self.sources = unpack_sources(self.packed)
                 self.packed = None
         self.previous, self.current = self.current, {}
 
@@ -414,8 +418,8 @@ class RowCache:
             return True
 
     def _pack(self) -> None:
-        self.packed = pack_rows(self.current, self.tabs)
-        self.current, self.tabs, self.previous = {}, {}, {}
+        self.packed = pack_rows(self.current, self.tabs, self.sources)
+        self.current, self.tabs, self.previous, self.sources = {}, {}, {}, None
         self.unsettled = True
 
     def kept(self) -> bytes | None:
@@ -445,13 +449,13 @@ class RowCache:
         """
         kept = load_kept(data)
         try:
-            current, tabs = unpack_rows(kept.packed)
+            current, tabs, sources = unpack_sources(kept.packed)
         except Exception as exc:  # whatever damaged rows make the unpickler or unpacking raise
             raise ValueError(f"kept rows unreadable: {exc}") from exc
         cache = cls()
         cache.options, cache.clean, cache.marks = kept.options, kept.clean, kept.marks
         cache.reads, cache.inputs = kept.reads, kept.inputs
-        cache.current, cache.tabs = current, tabs
+        cache.current, cache.tabs, cache.sources = current, tabs, sources
         cache.handed_over = True
         return cache
 

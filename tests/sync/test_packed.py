@@ -8,13 +8,14 @@ import pickle
 from datetime import date
 from decimal import Decimal
 
+import msgspec
 import pytest
 
 import kpi
 import rules
 from rules import headers as h
-from sync.core.evaluate import RowCache, evaluate
-from sync.core.packed import fresh_copy, pack_rows, unpack_rows
+from sync.core.evaluate import RowCache, RowResults, evaluate
+from sync.core.packed import Key, PackedRows, fresh_copy, pack_rows, unpack_rows, unpack_sources
 from sync.core.tabs import RegionTab
 from sync.demo.data import generate_spreadsheet, options_lists
 
@@ -188,3 +189,138 @@ def test_a_tab_is_known_by_its_read_only_while_its_rows_were_found_for_that_read
     assert _statuses(other) == _statuses(other, cache=cache)  # no digests: evaluated afresh
     assert _statuses(tabs) == _statuses(tabs, cache=cache, digests=digests)
     assert _statuses(tabs) != _statuses(other)
+
+
+def _repacked(
+    monkeypatch: pytest.MonkeyPatch, changed: int, chunk: int
+) -> tuple[list[bytes], list[bytes], dict[Key, RowResults], PackedRows]:
+    """
+    Rows packed in chunks of `chunk` records, unpacked, the first `changed` of them checked
+    again (new objects, one finding more), and packed with the sources of their unpack: the
+    chunks before, the chunks after, the rows as the run left them and their pack.
+    """
+    from sync.core import packed
+
+    monkeypatch.setattr(packed, "CHUNK_RECORDS", chunk)
+    cache = _checked()
+    first = pack_rows(cache.current, {})
+    before = pickle.loads(first.data)[3]
+    current, _, sources = unpack_sources(first)
+    edited = dict(current)
+    extra = rules.Finding(rules.Severity.WARNING, "edited", h.REMARK, "แก้แล้ว")
+    for key in list(edited)[:changed]:
+        found, computed = edited[key]
+        edited[key] = (
+            msgspec.structs.replace(found, findings=(*found.findings, extra)),
+            computed,
+        )
+    again = pack_rows(edited, {}, sources)
+    return before, pickle.loads(again.data)[3], edited, again
+
+
+def _sizes(chunks: list[bytes]) -> list[int]:
+    return [len(pickle.loads(chunk)) for chunk in chunks]
+
+
+def test_a_pack_takes_the_chunks_whose_rows_did_not_change(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Three rows of a chunk of 32 checked again since the unpack: every chunk is taken as it
+    was (the same bytes; 29 of 32 still in use is enough), and only those three rows' records
+    are pickled anew. The three records they replace stay in their chunk, never made into
+    results again."""
+    before, after, edited, again = _repacked(monkeypatch, changed=3, chunk=32)
+    assert _sizes(before) == [32, 32, 26]
+    assert after[:3] == before
+    assert _sizes(after[3:]) == [3]
+    current, _, sources = unpack_sources(again)
+    assert current == edited  # the very rows the run left, findings and all
+    assert sources.results.count(None) == 3
+
+
+def test_a_pack_packs_afresh_a_chunk_with_many_rows_changed(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Records of rows changed since stay unread in a chunk taken again, so a chunk is taken
+    only while nearly all its rows are the same: a chunk with 2 of 8 changed is packed afresh
+    (no record of a row changed carried along), and one less than half full too, so that the
+    few new records of each run merge instead of piling up in small chunks."""
+    before, after, edited, again = _repacked(monkeypatch, changed=2, chunk=8)
+    sizes = _sizes(before)
+    assert sizes[0] == 8 and sizes[-1] < 4
+    assert after[: len(before) - 2] == before[1:-1]
+    assert _sizes(after[len(before) - 2 :]) == [8, sizes[-1]]
+    assert sum(_sizes(after)) == len({id(found) for found in edited.values()})
+    assert unpack_rows(again)[0] == edited
+
+
+def test_results_equal_but_not_the_objects_unpacked_are_packed_anew(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """What is taken again is told by identity: rows equal to those unpacked but made anew
+    (a fresh check, say) are pickled again, never assumed the same."""
+    from sync.core import packed
+
+    monkeypatch.setattr(packed, "CHUNK_RECORDS", 8)
+    cache = _checked()
+    current, _, sources = unpack_sources(pack_rows(cache.current, {}))
+    copies = {key: pickle.loads(pickle.dumps(found)) for key, found in current.items()}
+    pickled: list[int] = []
+    dumps = pickle.dumps
+
+    def counted(value: object, protocol: int | None = None) -> bytes:
+        if isinstance(value, list):  # a chunk of records (the whole pack is a tuple)
+            pickled.append(len(value))
+        return dumps(value, protocol)
+
+    monkeypatch.setattr(packed.pickle, "dumps", counted)
+    again = pack_rows(copies, {}, sources)
+    monkeypatch.undo()
+    assert sum(pickled) == len({id(found) for found in copies.values()})
+    assert unpack_rows(again)[0] == current
+
+
+def test_findings_no_row_uses_are_numbered_afresh_once_they_pile_up(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A chunk taken again refers to findings by number, so a pack with sources keeps the
+    table; once it is more than twice its size at the last pack from scratch (plus 64), the
+    next pack starts from scratch: only the findings the rows use."""
+    from sync.core import packed
+
+    monkeypatch.setattr(packed, "CHUNK_RECORDS", 8)
+    cache = _checked()
+    current, _, sources = unpack_sources(pack_rows(cache.current, {}))
+    used = {f for found, _ in current.values() for f in found.findings}
+    assert len(sources.findings) == len(used) == sources.base_findings
+    stale = [
+        rules.Finding(rules.Severity.ERROR, "gone", h.REMARK, str(n))
+        for n in range(2 * len(used) + 65)
+    ]
+    sources.findings = [*sources.findings, *stale]
+    again = pack_rows(current, {}, sources)
+    assert set(pickle.loads(again.data)[1]) == used
+    assert unpack_rows(again)[0] == current
+
+
+def test_a_service_cache_packs_only_what_its_run_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Through `RowCache`, as the service uses it: a run after one row was edited unpacks the
+    rows, re-uses all but that row's, and the pack after it takes back the other chunks."""
+    from sync.core import packed
+
+    monkeypatch.setattr(packed, "CHUNK_RECORDS", 8)
+    cache = _checked()
+    cache.end_run()
+    assert cache.pack() and cache.packed is not None
+    before = pickle.loads(cache.packed.data)[3]
+    cache.next_run()
+    assert cache.sources is not None
+    tabs = _tabs()
+    tabs[0].grid[5][tabs[0].headers.columns[h.FULL_NAME]] += " (แก้)"
+    evaluate(tabs, options=options_lists(), fiscal_year=2567, as_of=AS_OF, cache=cache)
+    rows = dict(cache.current)
+    cache.end_run()
+    assert cache.pack() and cache.packed is not None and cache.sources is None
+    after = pickle.loads(cache.packed.data)[3]
+    assert len(set(after) & set(before)) >= len(before) - 2  # one chunk (and the last) anew
+    assert len(set(after) & set(before)) >= 8
+    cache.next_run()
+    assert cache.previous == rows  # every row as the run left it
