@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from rules import headers as h
 from rules.clean import normalise_text
@@ -27,8 +28,17 @@ def header_key(text: object) -> str:
 
     Thai puts no spaces between words and header cells wrap onto two lines, so `ประเภท กิจกรรม`,
     `ประเภท\nกิจกรรม` and `ประเภทกิจกรรม` are one header; NBSP and zero-width characters count as
-    whitespace too. A trailing `*` (required marker) or `:` does not count either.
+    whitespace too. A trailing `*` (required marker) or `:` does not count either. Cached: a
+    run maps every regional tab's header row four times, the same few hundred cells.
     """
+    try:
+        return _header_key(text)
+    except TypeError:  # an unhashable value (no API cell is one)
+        return _header_key.__wrapped__(text)
+
+
+@lru_cache(maxsize=4096, typed=True)  # typed: 1, 1.0 and True are other cells
+def _header_key(text: object) -> str:
     if text is None:
         return ""
     normal = normalise_text(text if isinstance(text, str) else str(text)).casefold()
