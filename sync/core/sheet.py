@@ -123,10 +123,12 @@ class ReadRows(Sequence[list[Any]]):
 
     __slots__ = ("_columns", "_left", "_raws", "_rows", "_sample", "_share", "digests")
 
-    def __init__(self, raws: list[msgspec.Raw], *, eager: bool = False) -> None:
-        self.digests = b"".join(map(_row_digest, raws))
+    def __init__(
+        self, raws: list[msgspec.Raw], *, eager: bool = False, digested: bool = True
+    ) -> None:
+        self.digests = b"".join(map(_row_digest, raws)) if digested else None
         """Each row's digest (`DIGEST_SIZE` bytes), in row order: one allocation beside the
-        rows, not an object per row among them."""
+        rows, not an object per row among them (None: not `digested`, no one asks)."""
         self._raws: list[msgspec.Raw] | None = raws
         self._rows: list[list[Any] | None] = [None] * len(raws)
         self._left = len(raws)
@@ -250,7 +252,9 @@ class ValuesRead:
         """Every range's values in request order, decoded (handed over once, as `tabs`)."""
         return cast(list[Grid], self.tabs())
 
-    def tabs(self, rows: Collection[int] = (), *, lazy: bool = False) -> list[Rows]:
+    def tabs(
+        self, rows: Collection[int] = (), *, lazy: bool = False, later: Collection[int] = ()
+    ) -> list[Rows]:
         """
         Every range's values in request order, handed over once: the read keeps neither the
         body nor the grids, so a round's grids live exactly as long as the round uses them.
@@ -260,6 +264,10 @@ class ValuesRead:
         finished before the next range is decoded: what sharing lets go of one range leaves
         room the next range's cells then fill, instead of holes in a heap grown to hold every
         range whole. Grids handed over decoded (`of_grids`) have their texts shared alike.
+
+        The ranges at `later` (the compiled list: used only when it is compared) come as
+        `ReadRows` too when the read is `lazy`, without row digests, so that a run that does
+        not compare them never decodes them; their digest is of their bytes either way.
         """
         if self._grids is not None:
             grids, self._grids = self._grids, None
@@ -276,11 +284,16 @@ class ValuesRead:
                 read = _read_rows(vr.values, lazy)
                 # Of its rows' digests: each byte of a regional tab is hashed once, not again
                 # for the whole range (~15 ms a read of 7 x 2,000 rows).
+                assert read.digests is not None
                 self.range_digests.append(_digest(read.digests))
                 tabs.append(read)
             else:
                 self.range_digests.append(_digest(vr.values))
-                tabs.append(_grid(vr.values))
+                if lazy and i in later:
+                    decoded = msgspec.json.decode(vr.values, type=list[msgspec.Raw])
+                    tabs.append(ReadRows(decoded, digested=False))
+                else:
+                    tabs.append(_grid(vr.values))
         return tabs
 
 

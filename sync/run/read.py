@@ -126,12 +126,15 @@ def snapshot_of(read: TabsRead, *, lazy: bool = False) -> Snapshot:
     the read of a sheet this process read before): its rows are decoded when first used, and
     a round uses only the rows whose bytes changed (`sync.core.evaluate`). Its texts are
     shared alike: on 7 x 2,000 rows, sharing the verify read's took a service's run after
-    edits from 216 to 194 MiB, when that read was decoded whole.
+    edits from 216 to 194 MiB, when that read was decoded whole. The compiled list of a lazy
+    read is decoded only if the round compares it (an edit of a figure leaves it as it was).
     """
     titles = read.titles
     regional = set(titles.regions.values())
     rows = {i for i, title in enumerate(titles.all()) if title in regional}
-    by_title = dict(zip(titles.all(), read.values.tabs(rows, lazy=lazy), strict=True))
+    later = {i for i, title in enumerate(titles.all()) if title == titles.compiled}
+    tabs = read.values.tabs(rows, lazy=lazy, later=later)
+    by_title = dict(zip(titles.all(), tabs, strict=True))
     digests = dict(zip(titles.all(), read.values.range_digests, strict=True))
     return Snapshot(
         grids=by_title,

@@ -220,6 +220,48 @@ def test_a_run_after_an_edit_decodes_only_the_rows_that_changed(
     assert 0 == _settled_from_scratch(backend, settings, clock)
 
 
+def test_the_compiled_list_is_decoded_only_when_a_listed_cell_changed(
+    emulator: EmulatorHandle,
+    backend: GspreadBackend,
+    loaded: str,
+    clock: Callable[[], datetime],
+    sync: Callable[..., RunReport],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """
+    After edits, a read is lazy: the compiled list (a row per counted participant) comes as
+    rows of bytes, and a run whose edits change no listed cell (a figure) decodes none of
+    them; an edit of a listed cell (a name) compares the list, and the list ends right.
+    """
+    seen: list[Any] = []
+    plan_round = round_mod.plan_round
+
+    def planned(settings: SyncSettings, snapshot: Any, *args: Any, **kwargs: Any) -> Any:
+        plan = plan_round(settings, snapshot, *args, **kwargs)
+        grid = snapshot.grids.get(snapshot.compiled_title)
+        seen.append((type(grid).__name__, getattr(grid, "decoded", None), len(grid or ())))
+        return plan
+
+    monkeypatch.setattr(round_mod, "plan_round", planned)
+    settings = SyncSettings(spreadsheet_id=loaded)
+    sync(backend, settings, clock=clock)
+    listed = seen[-1][2]
+    assert listed > 100 and seen[-1][:2] == ("list", None)  # a verify read after every row
+    seen.clear()
+
+    sales = _column(backend, loaded, "ศก.3", h.SALES_AFTER)
+    people.type_value(emulator.store, loaded, "ศก.3", f"{sales}6", 876_543)
+    sync(backend, settings, clock=clock)
+    assert [("ReadRows", 0, listed), ("ReadRows", 0, listed)] == seen
+    seen.clear()
+
+    name = _column(backend, loaded, "ศก.3", h.FULL_NAME)
+    people.type_value(emulator.store, loaded, "ศก.3", f"{name}6", "นางสาวแก้ไข ชื่อใหม่")
+    assert sync(backend, settings, clock=clock).cells_written > 0
+    assert seen[0][:2] == ("ReadRows", listed)  # compared: every listed row decoded
+    assert 0 == _settled_from_scratch(backend, settings, clock)
+
+
 def test_edits_across_tabs_end_as_a_run_from_nothing_would(
     emulator: EmulatorHandle,
     backend: GspreadBackend,
