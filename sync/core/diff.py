@@ -94,9 +94,10 @@ def diff_grid(
     changed: list[tuple[int, set[int]]] = []
     """Each changed row with its changed columns, in row order: what padding fills around."""
     top = 0
-    for r in range(1, max(len(current), len(wanted)) + 1):
-        values = wanted[r - 1] if r <= len(wanted) else ()
-        line = current[r - 1] if r <= len(current) else ()
+    have, want_rows = len(current), len(wanted)
+    for r in range(1, max(have, want_rows) + 1):
+        values = wanted[r - 1] if r <= want_rows else ()
+        line = current[r - 1] if r <= have else ()
         if line and r not in skip_rows:
             # The whole row at once: it reads as wanted, and holds nothing else (the usual
             # case once a tab is written: no map of the row is made).

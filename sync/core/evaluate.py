@@ -845,15 +845,13 @@ def _kept_cells(
     places, indexes = _kept_indexes(tab.headers.columns)
     grid = tab.grid
     last = memo.get(tab.region) if memo is not None else None
-    read = row_digests(grid)
-    if read is None or held is None or last is None or last[0] != _shape(tab):
+    if not isinstance(grid, ReadRows) or held is None or last is None or last[0] != _shape(tab):
 
         def copied(number: int) -> KeptCells:
             return KeptCells(places, _cells_at(grid[number - 1], indexes))
 
         return copied
-    assert isinstance(grid, ReadRows)  # (digests come with rows read as bytes)
-    now = read[(tab.first_data_row - 1) * DIGEST :]
+    now = grid.digests[(tab.first_data_row - 1) * DIGEST :]
     _, was_read, _, was_kept = last
     first = tab.first_data_row
 

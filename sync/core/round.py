@@ -683,7 +683,7 @@ def _compiled_moves(
     """
     current = snapshot.grids.get(title, []) if snapshot.compiled_title else []
     clean = cache is not None and cache.clean.get(title) == key
-    if title not in sheet_ids or len(current) < 2 or clean:
+    if clean or title not in sheet_ids or len(current) < 2:  # (clean: never decoded)
         return ListMoves([], current, 0)
     grid = wanted()
     return list_moves(sheet_ids[title], current, grid, first_row=2, width=len(grid[0]))

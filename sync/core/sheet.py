@@ -123,12 +123,10 @@ class ReadRows(Sequence[list[Any]]):
 
     __slots__ = ("_columns", "_left", "_raws", "_rows", "_sample", "_share", "digests")
 
-    def __init__(
-        self, raws: list[msgspec.Raw], *, eager: bool = False, digested: bool = True
-    ) -> None:
-        self.digests = b"".join(map(_row_digest, raws)) if digested else None
+    def __init__(self, raws: list[msgspec.Raw], *, eager: bool = False) -> None:
+        self.digests = b"".join(map(_row_digest, raws))
         """Each row's digest (`DIGEST_SIZE` bytes), in row order: one allocation beside the
-        rows, not an object per row among them (None: not `digested`, no one asks)."""
+        rows, not an object per row among them."""
         self._raws: list[msgspec.Raw] | None = raws
         self._rows: list[list[Any] | None] = [None] * len(raws)
         self._left = len(raws)
@@ -211,6 +209,56 @@ def row_digests(grid: Sequence[Sequence[Any]]) -> bytes | None:
     return grid.digests if isinstance(grid, ReadRows) else None
 
 
+class LaterGrid(Sequence[list[Any]]):
+    """
+    A range kept as the bytes read and decoded whole when first used (its length too): for a
+    tab a round needs whole or not at all (the compiled list), one decode of the range, not
+    one per row as `ReadRows`.
+    """
+
+    __slots__ = ("_grid", "_raw")
+
+    def __init__(self, raw: msgspec.Raw) -> None:
+        self._raw: msgspec.Raw | None = raw
+        self._grid: Grid | None = None
+
+    def _rows(self) -> Grid:
+        if self._grid is None:
+            assert self._raw is not None
+            self._grid, self._raw = _grid(self._raw), None
+        return self._grid
+
+    @property
+    def decoded(self) -> bool:
+        """Whether the range was decoded already."""
+        return self._grid is not None
+
+    def __len__(self) -> int:
+        return len(self._rows())
+
+    @overload
+    def __getitem__(self, index: int) -> list[Any]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[list[Any]]: ...
+
+    def __getitem__(self, index: int | slice) -> list[Any] | list[list[Any]]:
+        return self._rows()[index]
+
+    def __iter__(self) -> Iterator[list[Any]]:
+        return iter(self._rows())
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, Sequence):
+            return self._rows() == list(other)
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"LaterGrid({'decoded' if self.decoded else 'not decoded'})"
+
+
 Rows = Sequence[list[Any]]
 """A tab's rows as a round has them: a `Grid`, or `ReadRows` decoding each when first used."""
 
@@ -265,9 +313,9 @@ class ValuesRead:
         room the next range's cells then fill, instead of holes in a heap grown to hold every
         range whole. Grids handed over decoded (`of_grids`) have their texts shared alike.
 
-        The ranges at `later` (the compiled list: used only when it is compared) come as
-        `ReadRows` too when the read is `lazy`, without row digests, so that a run that does
-        not compare them never decodes them; their digest is of their bytes either way.
+        The ranges at `later` (the compiled list: used whole when it is compared, else not at
+        all) come as a `LaterGrid` when the read is `lazy`, so that a run that does not
+        compare them never decodes them; their digest is of their bytes either way.
         """
         if self._grids is not None:
             grids, self._grids = self._grids, None
@@ -284,16 +332,11 @@ class ValuesRead:
                 read = _read_rows(vr.values, lazy)
                 # Of its rows' digests: each byte of a regional tab is hashed once, not again
                 # for the whole range (~15 ms a read of 7 x 2,000 rows).
-                assert read.digests is not None
                 self.range_digests.append(_digest(read.digests))
                 tabs.append(read)
             else:
                 self.range_digests.append(_digest(vr.values))
-                if lazy and i in later:
-                    decoded = msgspec.json.decode(vr.values, type=list[msgspec.Raw])
-                    tabs.append(ReadRows(decoded, digested=False))
-                else:
-                    tabs.append(_grid(vr.values))
+                tabs.append(LaterGrid(vr.values) if lazy and i in later else _grid(vr.values))
         return tabs
 
 

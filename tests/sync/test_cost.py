@@ -18,7 +18,7 @@ from sync.backends.gspread_backend import _joined
 from sync.core.cells import as_read, cells_as_read, read_back, same_value, shows
 from sync.core.diff import _opcodes, batches, diff_grid, list_moves
 from sync.core.evaluate import RowCells, row_digest
-from sync.core.sheet import ValuesRead
+from sync.core.sheet import LaterGrid, ValuesRead
 
 DESIRED = [
     None,
@@ -150,6 +150,21 @@ def test_a_range_digest_changes_with_any_cell_of_that_range_only(regional: bool)
         assert other[0] != same[0] and other[1] == same[1]
     moved = [rows[1], rows[0], rows[2]]  # the same rows in another order
     assert _range_digests(moved, regional=regional)[0] != same[0]
+
+
+def test_a_range_read_later_is_decoded_whole_when_first_used() -> None:
+    """The compiled list of a lazy read stays bytes until a round uses it (its length too),
+    then is the grid an eager read gives; its digest is the same either way."""
+    body = json.dumps(
+        {"valueRanges": [{"values": [["ก", 1]]}, {"values": [["หัว"], ["ร", 2.5], []]}]}
+    ).encode()
+    lazy, eager = ValuesRead.of_body(body), ValuesRead.of_body(body)
+    _, later = lazy.tabs({0}, lazy=True, later={1})
+    _, whole = eager.tabs({0}, lazy=False, later={1})
+    assert isinstance(later, LaterGrid) and not later.decoded
+    assert type(whole) is list and lazy.range_digests == eager.range_digests
+    assert 3 == len(later) and later.decoded
+    assert later == whole == [["หัว"], ["ร", 2.5], []]
 
 
 def test_list_moves_line_up_rows_that_are_already_there() -> None:
