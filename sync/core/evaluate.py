@@ -197,9 +197,13 @@ class KeptCells(Mapping[str, object]):
         cells = self._cells
         if cells.__class__ is Untaken:
             rows, at, columns, _ = cast(Untaken, cells)
-            if rows.grid is None:
+            grid = rows.grid
+            if grid is None:
                 raise RuntimeError("the rows these cells were to be taken from were let go")
-            cells = self._cells = _cells_at(rows.grid[at], columns)
+            if isinstance(grid, ReadRows):  # (the row is not decoded whole for them)
+                cells = self._cells = grid.cells_at(at, columns)
+            else:
+                cells = self._cells = _cells_at(grid[at], columns)
         return cells
 
     @property

@@ -217,6 +217,26 @@ def test_read_rows_keep_every_value_share_texts_and_read_big_numbers() -> None:
         assert len({id(c) for c in texts}) < len(texts) / 2
 
 
+def test_cells_taken_from_rows_not_decoded_are_those_of_the_row_decoded() -> None:
+    """The few cells the compiled list takes of a row not decoded yet are the row's (a number
+    beyond a double read by the standard parser, beyond the row's end None), and the row
+    is not decoded whole for them: it stays bytes until a round uses it."""
+    tab = generate_spreadsheet(rows_per_region=5, seed=7).tabs["ศก.2"]
+    tab = [*tab, ["x", 10**400]]
+    (rows,) = ValuesRead.of_body(_rows_body(tab)).tabs({0}, lazy=True)
+    (whole,) = ValuesRead.of_body(_rows_body(tab)).tabs({0}, lazy=False)
+    columns = [0, 1, 5, 30, 200]
+    for index in range(len(tab)):
+        taken = rows.cells_at(index, columns)
+        assert [(type(c), c) for c in taken] == [
+            (type(c), c)
+            for c in (whole[index][i] if i < len(whole[index]) else None for i in columns)
+        ]
+    assert 0 == rows.decoded
+    assert rows[3] == whole[3]
+    assert rows.cells_at(3, columns)[0] == whole[3][0] and 1 == rows.decoded
+
+
 def test_grids_handed_over_decoded_have_no_row_digests() -> None:
     """A backend that hands over decoded grids (a file, memory): rows are compared as values."""
     (grid,) = ValuesRead.of_grids([[["ก", 1]]]).tabs({0})
