@@ -182,9 +182,10 @@ class KeptCells(Mapping[str, object]):
 
     Copied out of the row, so an evaluation holds no row of the grid it was made from; or,
     for a row read as bytes byte for byte as at its tab's last evaluation, not decoded yet:
-    its cells are taken from the tab's rows if the compiled list is built, their digest known
-    from then. A run after edits compares the list's digest (`digest` of each counted row)
-    with the last one, and builds the list, decoding every counted row, only when it moved.
+    its cells are taken from the tab's rows if the compiled list is built (from the row's
+    bytes, those cells only: `ReadRows.cells_at`), their digest known from then. A run after
+    edits compares the list's digest (`digest` of each counted row) with the last one, and
+    builds the list, taking the cells of every counted row, only when it moved.
     """
 
     __slots__ = ("_cells", "_places")
