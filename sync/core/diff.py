@@ -439,8 +439,8 @@ class ListMoves:
     inserted: int
     """Rows the gaps added to the tab (an insert grows the grid)."""
     alike: frozenset[int] = frozenset()
-    """With no moves: the rows (numbered as in the sheet) already read exactly as wanted,
-    which the cell diff then need not compare again (`diff_grid`'s `alike`)."""
+    """The rows (numbered as in the sheet, after the moves) that read exactly as wanted, which
+    the cell diff then need not compare again (`diff_grid`'s `alike`)."""
 
 
 def _opcodes(have: list[bytes], want: list[bytes]) -> list[tuple[str, int, int, int, int]]:
@@ -537,4 +537,12 @@ def list_moves(
             )
             shifted[i2:i2] = [[] for _ in range(-surplus)]
             inserted -= surplus
-    return ListMoves(requests, [*current[:start], *shifted], inserted)
+    # A row matched to a wanted row that the moves bring to its place reads as wanted there.
+    alike = frozenset(
+        start + 1 + j
+        for tag, i1, _, j1, j2 in blocks
+        if tag == "equal"
+        for j in range(j1, j2)
+        if j < len(shifted) and shifted[j] is rows[i1 + j - j1] and len(shifted[j]) <= width
+    )
+    return ListMoves(requests, [*current[:start], *shifted], inserted, alike)

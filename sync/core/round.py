@@ -630,7 +630,7 @@ def _cell_changes(
             compiled_title,
             moves.shifted if moves is not None and moved else compiled_current,
             compiled_grid(),
-            alike=moves.alike if moves is not None and not moved else frozenset(),
+            alike=moves.alike if moves is not None else frozenset(),
         ),
         remember=not moved,  # compared with the list as its moves leave it, not as read
     )

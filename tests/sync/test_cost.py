@@ -234,6 +234,26 @@ def test_list_opcodes_turn_the_rows_read_into_the_rows_wanted() -> None:
     assert [("equal", 0, 3000, 0, 3000)] == _opcodes(same, list(same))
 
 
+def test_rows_the_moves_bring_to_their_place_need_no_cell_diff() -> None:
+    """
+    After a cut and a gap in the middle of the list, the rows the moves bring to where they
+    are wanted are not compared again, and the changes and padding are exactly those of the
+    full comparison of the list as the moves leave it: a row changed in place, one with a
+    stray cell beyond the list's width and the new row included.
+    """
+    header = [["ภาค", "แถว"]]
+    rows: list[list[object]] = [[f"ศก.{i % 7 + 1}", i] for i in range(60)]
+    wanted = header + rows[:10] + rows[11:40] + [["ศก.9", 999]] + rows[40:]
+    wanted[20] = ["ศก.1", "แก้แล้ว"]
+    read = header + [list(r) for r in rows]
+    read[50] = [*read[50], "", "ค้างไว้"]  # typed beyond the list: must be cleared
+    moves = list_moves(7, read, wanted, first_row=2, width=2)
+    assert moves.requests and len(moves.alike) > 40
+    full = diff_grid("t", moves.shifted, wanted)
+    assert full == diff_grid("t", moves.shifted, wanted, alike=moves.alike)
+    assert {c.row for c in full[0]} == {21, 41, 51} and not {21, 41, 51} & moves.alike
+
+
 def test_rows_the_list_moves_find_alike_need_no_cell_diff() -> None:
     """
     With no moves, the compiled list's rows that read as wanted are not compared again, and the
