@@ -284,7 +284,8 @@ class LaterGrid(Sequence[list[Any]]):
 
 
 Rows = Sequence[list[Any]]
-"""A tab's rows as a round has them: a `Grid`, or `ReadRows` decoding each when first used."""
+"""A tab's rows as a round has them: a `Grid`, `ReadRows` decoding each when first used, or a
+`LaterGrid` decoded whole when first used."""
 
 
 @dataclass
