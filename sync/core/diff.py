@@ -500,16 +500,7 @@ def list_moves(
     blocks = _opcodes(have, want)
     moved = sum(i2 - i1 for tag, i1, i2, j1, _ in blocks if tag == "equal" and i1 != j1)
     if moved < min_moved:
-        # A row whose key is the wanted row's at the same place reads as wanted, unless it
-        # holds something beyond the list's width (the key does not see that far).
-        alike = frozenset(
-            start + 1 + i
-            for tag, i1, i2, j1, _ in blocks
-            if tag == "equal" and i1 == j1
-            for i in range(i1, i2)
-            if len(rows[i]) <= width
-        )
-        return ListMoves([], current, 0, alike)
+        return ListMoves([], current, 0, _alike(blocks, rows, rows, start, width))
     requests: list[dict[str, Any]] = []
     shifted: list[Sequence[Any]] = list(rows)
     inserted = 0
@@ -537,12 +528,26 @@ def list_moves(
             )
             shifted[i2:i2] = [[] for _ in range(-surplus)]
             inserted -= surplus
-    # A row matched to a wanted row that the moves bring to its place reads as wanted there.
-    alike = frozenset(
+    alike = _alike(blocks, rows, shifted, start, width)
+    return ListMoves(requests, [*current[:start], *shifted], inserted, alike)
+
+
+def _alike(
+    blocks: Sequence[tuple[str, int, int, int, int]],
+    rows: Sequence[Sequence[Any]],
+    shifted: Sequence[Sequence[Any]],
+    start: int,
+    width: int,
+) -> frozenset[int]:
+    """
+    The rows (numbered as in the sheet) that read as wanted where `shifted` has them: a row
+    whose key is a wanted row's, at that row's place (there already, or brought by the
+    moves), holding nothing beyond the list's width (the key does not see that far).
+    """
+    return frozenset(
         start + 1 + j
         for tag, i1, _, j1, j2 in blocks
         if tag == "equal"
         for j in range(j1, j2)
         if j < len(shifted) and shifted[j] is rows[i1 + j - j1] and len(shifted[j]) <= width
     )
-    return ListMoves(requests, [*current[:start], *shifted], inserted, alike)
