@@ -76,8 +76,9 @@ until the table is this many times as large as at its last pack from scratch (pl
 class Sources:
     """
     Where the rows of one unpack came from, for the next pack of the same cache: each chunk's
-    bytes, and the record number of each result unpacked. The results themselves are held
-    here too, so that no other object takes the identity (`id`) of one that is gone.
+    bytes, and the results unpacked by record number. Holding the results also keeps their
+    identities (`id`) from being taken by other objects until that pack, which tells by them
+    which rows are still the objects unpacked.
     """
 
     findings: list[rules.Finding]
@@ -87,8 +88,6 @@ class Sources:
     """The record number of each chunk's first record (then one past the last)."""
     results: list[RowResults | None]
     """By record number, the results unpacked from it (None: a record no row used)."""
-    numbers: dict[int, int]
-    """`id` of each results unpacked -> its record number."""
     base_findings: int
     """Findings in the table at its last pack from scratch (bounds its growth)."""
 
@@ -101,11 +100,12 @@ class _Reused:
         chunk_of = [0] * sources.starts[-1]
         for chunk, (start, end) in enumerate(itertools.pairwise(sources.starts)):
             chunk_of[start:end] = [chunk] * (end - start)
-        numbers, results = sources.numbers, sources.results
+        results = sources.results  # (held there: no other object has one of their ids)
+        numbers = {id(found): number for number, found in enumerate(results) if found is not None}
         seen: set[int] = set()
         for found in used:
             number = numbers.get(id(found))
-            if number is not None and results[number] is found and number not in seen:
+            if number is not None and number not in seen:
                 seen.add(number)
                 live[chunk_of[number]] += 1
         self.chunks: list[bytes] = []
@@ -120,9 +120,9 @@ class _Reused:
         self.records = total
         """Records in the chunks taken: a new record's number starts after them."""
         self.number: dict[int, int] = {
-            id(found): number + offsets[chunk_of[number]]
-            for number, found in enumerate(results)
-            if found is not None and chunk_of[number] in offsets
+            key: number + offsets[chunk_of[number]]
+            for key, number in numbers.items()
+            if chunk_of[number] in offsets
         }
         """`id` of each results in a chunk taken -> its record number in this pack."""
 
@@ -334,7 +334,6 @@ def unpack_sources(
         chunks=chunks,
         starts=starts,
         results=results,
-        numbers={id(found): r for r, found in enumerate(results) if found is not None},
         base_findings=base,
     )
     return cast(dict[Key, RowResults], current), cast(dict[str, TabMemo], tabs), sources
