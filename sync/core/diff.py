@@ -14,7 +14,7 @@ from collections.abc import Collection, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from difflib import SequenceMatcher
-from typing import Any, cast
+from typing import Any, cast, overload
 
 import msgspec
 
@@ -30,6 +30,7 @@ from sync.core.cells import (
     to_extended,
     to_raw,
 )
+from sync.core.sheet import DIGEST_SIZE, row_digests
 
 
 class CellChange(msgspec.Struct, frozen=True, order=True, gc=False):
@@ -83,7 +84,8 @@ def diff_grid(
     Changes that make a worker-owned tab show `wanted` and nothing else (cells not wanted are
     cleared, `skip` cells are left alone), and the padding that fills each changed row out to
     the width of the tab's wanted cells. Rows in `alike` are known to read exactly as wanted
-    (`ListMoves.alike`): they are not compared again.
+    (`ListMoves.alike`): they are not looked at again, neither built nor decoded (so they set
+    no padding width: a list's header row, never in `alike`, spans its width).
 
     Row by row, with no (row, column) map of the whole tab: an unchanged row costs one tuple
     comparison, and a row with nothing read yet (every row of a first run) is its non-blank
@@ -96,6 +98,8 @@ def diff_grid(
     top = 0
     have, want_rows = len(current), len(wanted)
     for r in range(1, max(have, want_rows) + 1):
+        if r in alike:
+            continue
         values = wanted[r - 1] if r <= want_rows else ()
         line = current[r - 1] if r <= have else ()
         if line and r not in skip_rows:
@@ -105,8 +109,6 @@ def diff_grid(
             while last >= 0 and (values[last] is None or values[last] == ""):
                 last -= 1
             top = max(top, last)
-            if r in alike:
-                continue
             size = max(len(line), 1 + last)
             shown = tuple(row_as_read(values[:size]))
             if shows(cells_as_read(line, range(size)), shown + (None,) * (size - len(shown))):
@@ -441,6 +443,41 @@ class ListMoves:
     alike: frozenset[int] = frozenset()
     """The rows (numbered as in the sheet, after the moves) that read exactly as wanted, which
     the cell diff then need not compare again (`diff_grid`'s `alike`)."""
+    shows: dict[bytes, bytes] | None = None
+    """With the wanted lines' keys given (`list_moves`'s `keys`) and the list read as bytes:
+    for each row found alike, the digest of its bytes -> the key of the line it shows (what
+    the next comparison's `shows` is)."""
+
+
+class _Shifted(Sequence[Sequence[Any]]):
+    """A list's rows as moves leave them: each a row of the read (by index), or an opened
+    gap (empty); no row is decoded for it (`ReadRows` decodes a row when it is used)."""
+
+    __slots__ = ("_current", "_order", "_start")
+
+    def __init__(
+        self, current: Sequence[Sequence[Any]], start: int, order: list[int | None]
+    ) -> None:
+        self._current, self._start, self._order = current, start, order
+
+    def __len__(self) -> int:
+        return self._start + len(self._order)
+
+    @overload
+    def __getitem__(self, index: int) -> Sequence[Any]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Sequence[Any]]: ...
+
+    def __getitem__(self, index: int | slice) -> Sequence[Any] | list[Sequence[Any]]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if index < self._start:
+            return self._current[index]
+        at = self._order[index - self._start]
+        return [] if at is None else self._current[at]
 
 
 def _opcodes(have: list[bytes], want: list[bytes]) -> list[tuple[str, int, int, int, int]]:
@@ -478,6 +515,8 @@ def list_moves(
     first_row: int,
     width: int,
     min_moved: int = MIN_MOVED_ROWS,
+    keys: Sequence[bytes] | None = None,
+    shows: Mapping[bytes, bytes] | None = None,
 ) -> ListMoves:
     """
     Rows to cut or open in a list tab so that rows already there line up with where they are
@@ -487,22 +526,49 @@ def list_moves(
     Rows are matched by their whole content as a read shows it; only gaps and cuts in the
     middle are moves (rows at the end are simply written or cleared), and only when at least
     `min_moved` matching rows would otherwise be rewritten in place of their neighbours.
+
+    With `keys` (one per wanted row from `first_row`: equal keys, equal lines) and `shows`
+    (the digest of a row's bytes as read -> the key of the line it was found to show, as the
+    last comparison's `ListMoves.shows` says), a row read as bytes (`ReadRows`) is matched by
+    the key of the line it shows when its bytes are known, and a wanted line by its key when
+    a row was found to show it: only the other rows are decoded, and the other lines built.
     """
     start = first_row - 1
-    rows = current[start:]
+    digests = row_digests(current) if keys is not None else None
+    known = shows if digests is not None and shows else {}
+    listed = set(known.values())
+    wide: set[int] = set()
+    """Rows of `current` holding cells beyond `width` (which their keys do not see)."""
 
-    # A row's key: its cells as a read shows them, in JSON (which tells 1, 1.0 and True apart).
-    have = [msgspec.json.encode(cells_as_read(row, range(width))) for row in rows]
-    want = [
-        msgspec.json.encode(row_as_read(row[:width]) + [None] * (width - len(row)), enc_hook=repr)
-        for row in wanted[start:]
-    ]
+    def have_key(at: int) -> bytes:
+        if digests is not None:
+            line = known.get(digests[at * DIGEST_SIZE : (at + 1) * DIGEST_SIZE])
+            if line is not None:
+                return b"#" + line  # (no row's JSON starts with '#')
+        row = current[at]
+        if len(row) > width:
+            wide.add(at)
+        # Its cells as a read shows them, in JSON (which tells 1, 1.0 and True apart).
+        return msgspec.json.encode(cells_as_read(row, range(width)))
+
+    def want_key(at: int) -> bytes:
+        if keys is not None and keys[at - start] in listed:
+            return b"#" + keys[at - start]
+        row = wanted[at]
+        return msgspec.json.encode(
+            row_as_read(row[:width]) + [None] * (width - len(row)), enc_hook=repr
+        )
+
+    have = [have_key(at) for at in range(start, len(current))]
+    want = [want_key(at) for at in range(start, len(wanted))]
     blocks = _opcodes(have, want)
+    order: list[int | None] = list(range(start, len(current)))
+    """Each row from `first_row` on as the moves leave it: its index in `current`, or None."""
     moved = sum(i2 - i1 for tag, i1, i2, j1, _ in blocks if tag == "equal" and i1 != j1)
     if moved < min_moved:
-        return ListMoves([], current, 0, _alike(blocks, rows, rows, start, width))
+        alike = _alike(blocks, order, start, wide)
+        return ListMoves([], current, 0, alike, _shows(alike, order, start, digests, keys))
     requests: list[dict[str, Any]] = []
-    shifted: list[Sequence[Any]] = list(rows)
     inserted = 0
 
     def band(begin: int, end: int) -> dict[str, int]:
@@ -515,39 +581,58 @@ def list_moves(
         }
 
     for tag, i1, i2, j1, j2 in reversed(blocks):  # bottom up: indexes above stay valid
-        if tag == "equal" or i2 >= len(rows):
+        if tag == "equal" or i2 >= len(have):
             continue  # in place, or at the end: the cell diff writes or clears it
         surplus = (i2 - i1) - (j2 - j1)
         if surplus > 0:
             cut = i2 - surplus
             requests.append({"deleteRange": {"range": band(cut, i2), "shiftDimension": "ROWS"}})
-            del shifted[cut:i2]
+            del order[cut:i2]
         elif surplus < 0:
             requests.append(
                 {"insertRange": {"range": band(i2, i2 - surplus), "shiftDimension": "ROWS"}}
             )
-            shifted[i2:i2] = [[] for _ in range(-surplus)]
+            order[i2:i2] = [None] * -surplus
             inserted -= surplus
-    alike = _alike(blocks, rows, shifted, start, width)
-    return ListMoves(requests, [*current[:start], *shifted], inserted, alike)
+    alike = _alike(blocks, order, start, wide)
+    shifted = _Shifted(current, start, order)
+    return ListMoves(requests, shifted, inserted, alike, _shows(alike, order, start, digests, keys))
 
 
 def _alike(
     blocks: Sequence[tuple[str, int, int, int, int]],
-    rows: Sequence[Sequence[Any]],
-    shifted: Sequence[Sequence[Any]],
+    order: Sequence[int | None],
     start: int,
-    width: int,
+    wide: Collection[int],
 ) -> frozenset[int]:
     """
-    The rows (numbered as in the sheet) that read as wanted where `shifted` has them: a row
-    whose key is a wanted row's, at that row's place (there already, or brought by the
-    moves), holding nothing beyond the list's width (the key does not see that far).
+    The rows (numbered as in the sheet) that read as wanted where the moves leave them
+    (`order`, indexes into the read): a row whose key is a wanted row's, at that row's place
+    (there already, or brought by the moves), holding nothing beyond the list's width (`wide`
+    holds those that do: the key does not see that far).
     """
     return frozenset(
         start + 1 + j
         for tag, i1, _, j1, j2 in blocks
         if tag == "equal"
         for j in range(j1, j2)
-        if j < len(shifted) and shifted[j] is rows[i1 + j - j1] and len(shifted[j]) <= width
+        if j < len(order) and order[j] == (at := start + i1 + j - j1) and at not in wide
     )
+
+
+def _shows(
+    alike: Collection[int],
+    order: Sequence[int | None],
+    start: int,
+    digests: bytes | None,
+    keys: Sequence[bytes] | None,
+) -> dict[bytes, bytes] | None:
+    """For each row alike, the digest of its bytes as read -> the key of the line it shows."""
+    if digests is None or keys is None:
+        return None
+    found: dict[bytes, bytes] = {}
+    for number in alike:
+        j = number - 1 - start
+        at = cast(int, order[j])
+        found[digests[at * DIGEST_SIZE : (at + 1) * DIGEST_SIZE]] = keys[j]
+    return found

@@ -27,6 +27,7 @@ from sync.core.cells import CellValue
 from sync.core.layout import column_key
 from sync.core.packed import (
     Kept,
+    ListedLines,
     PackedRows,
     RowMarks,
     Sources,
@@ -344,6 +345,9 @@ class RowCache:
         """Per regional tab title, a mark per row known to show what it should (its inputs'
         digest, status, pointer and worker cells as read: `sync.core.round`), so a tab people
         edited is compared again only at the rows that moved."""
+        self.lines: ListedLines | None = None
+        """The compiled list's rows known to show a line, by the digest of their bytes as read
+        (`sync.core.round`): a list compared again decodes only the rows not known."""
         self.packed: PackedRows | None = None
         """`current` and `tabs` between runs, packed (`sync.core.packed`): a few MB in one
         allocation instead of ~30 small objects a row pinning the heap the run used."""
@@ -443,7 +447,15 @@ class RowCache:
             assert self.packed is not None
             self.handed_over = True
             return dump_kept(
-                Kept(self.options, self.clean, self.marks, self.reads, self.packed, self.inputs)
+                Kept(
+                    self.options,
+                    self.clean,
+                    self.marks,
+                    self.reads,
+                    self.packed,
+                    self.inputs,
+                    self.lines,
+                )
             )
 
     @classmethod
@@ -459,21 +471,24 @@ class RowCache:
             raise ValueError(f"kept rows unreadable: {exc}") from exc
         cache = cls()
         cache.options, cache.clean, cache.marks = kept.options, kept.clean, kept.marks
-        cache.reads, cache.inputs = kept.reads, kept.inputs
+        cache.reads, cache.inputs, cache.lines = kept.reads, kept.inputs, kept.lines
         cache.current, cache.tabs, cache.sources = current, tabs, sources
         cache.handed_over = True
         return cache
 
     def settle(self) -> None:
         """
-        Copy what else is kept (the lists, the clean tabs' keys, the rows' marks and digests):
-        made during the run, in among its grids, it would hold their freed memory in place;
-        copied once the run's memory is free, it sits beside what lives on.
+        Copy what else is kept (the lists, the clean tabs' keys, the rows' marks and digests,
+        the list's known lines): made during the run, in among its grids, it would hold their
+        freed memory in place; copied once the run's memory is free, it sits beside what lives
+        on.
         """
         with self._lock:
             if not self._running:
-                self.options, self.clean, self.marks, self.reads, self.inputs = fresh_copy(
-                    (self.options, self.clean, self.marks, self.reads, self.inputs)
+                self.options, self.clean, self.marks, self.reads, self.inputs, self.lines = (
+                    fresh_copy(
+                        (self.options, self.clean, self.marks, self.reads, self.inputs, self.lines)
+                    )
                 )
                 self.unsettled = False
 

@@ -339,7 +339,7 @@ def unpack_sources(
     return cast(dict[Key, RowResults], current), cast(dict[str, TabMemo], tabs), sources
 
 
-KEPT_FORMAT = 6
+KEPT_FORMAT = 7
 """Version of `dump_kept`'s layout: data of another version is not read."""
 
 RowMarks = tuple[object, bytes]
@@ -349,6 +349,11 @@ a mark per row (`ROW_MARK` bytes from its first data row; zeros for a row not kn
 
 ROW_MARK = 16
 """Bytes of one row's mark in `RowMarks`."""
+
+ListedLines = tuple[object, bytes, bytes]
+"""The rows of the compiled list known to show a line: what they hold for (the list's columns,
+how a line is made), then the digest of each one's bytes as read and the key of the line it
+shows (16 bytes each, in the same order; `sync.core.round` says what a line key is made of)."""
 
 
 @dataclass(frozen=True)
@@ -363,6 +368,7 @@ class Kept:
     inputs: dict[str, tuple[object, bytes, bytes, bytes]]
     """Per region, its rows' digests by position (`evaluate.InputsMemo`): as read, of their
     input values and of their kept cells."""
+    lines: ListedLines | None = None
 
 
 def dump_kept(kept: Kept) -> bytes:
@@ -382,6 +388,7 @@ def dump_kept(kept: Kept) -> bytes:
             kept.packed.rows,
             kept.packed.data,
             dict(kept.inputs),
+            kept.lines,
         ),
         protocol=pickle.HIGHEST_PROTOCOL,
     )
@@ -396,13 +403,15 @@ def load_kept(data: bytes) -> Kept:
         version, *fields = _loads(data)
     except Exception as exc:  # whatever a damaged or foreign file makes the unpickler raise
         raise ValueError(f"not kept rows: {exc}") from exc
-    if version != KEPT_FORMAT or len(fields) != 7:
+    if version != KEPT_FORMAT or len(fields) != 8:
         raise ValueError(f"kept rows of another format ({version!r})")
-    options, clean, marks, reads, rows, packed, inputs = fields
+    options, clean, marks, reads, rows, packed, inputs, lines = fields
     kinds = (clean, marks, reads, inputs)
     if not isinstance(packed, bytes) or not all(isinstance(x, dict) for x in kinds):
         raise ValueError(f"kept rows of another format ({version!r})")
-    return Kept(options, clean, marks, reads, PackedRows(packed, int(rows)), inputs)
+    if lines is not None and not (isinstance(lines, tuple) and len(lines) == 3):
+        raise ValueError(f"kept rows of another format ({version!r})")
+    return Kept(options, clean, marks, reads, PackedRows(packed, int(rows)), inputs, lines)
 
 
 def fresh_copy(value: T) -> T:

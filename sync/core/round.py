@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequenc
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import partial
-from typing import Any
+from typing import Any, overload
 
 import msgspec
 
@@ -60,7 +60,7 @@ from sync.core.layout import (
     column_key,
 )
 from sync.core.meta import SheetMeta
-from sync.core.packed import ROW_MARK, RowMarks
+from sync.core.packed import ROW_MARK, ListedLines, RowMarks
 from sync.core.settings import BANGKOK, SyncSettings
 from sync.core.setup_requests import (
     anchor_ids,
@@ -76,8 +76,8 @@ from sync.core.summary import (
     TIMESTAMP_CELL,
     CompiledRow,
     SummaryInputs,
-    build_compiled,
     build_summary,
+    compiled_line,
 )
 from sync.core.tabs import MappedTabs, Snapshot, main_run, map_tabs
 
@@ -494,21 +494,53 @@ def _compiled_rows(evaluation: Evaluation) -> list[RowEvaluation]:
     ]
 
 
-def _compiled_grid(evaluation: Evaluation) -> list[list[CellValue]]:
-    """Step 4b: the compiled list of every counted participant."""
-    return build_compiled(
-        [
-            CompiledRow(
-                region=row.region,
-                row=row.row,
-                cells=row.cells,
-                national_id=row.check.national_id,
-                tax_id=row.check.tax_id,
-                status=row.status,
+class _Lines(Sequence[list[CellValue]]):
+    """
+    The compiled list wanted (step 4b: every counted participant), each line built when first
+    used: a run whose edits change who is listed compares the list, and so builds, only the
+    lines no row read is known to show already (`_compiled_moves`).
+    """
+
+    __slots__ = ("_built", "_rows")
+
+    def __init__(self, rows: Sequence[RowEvaluation]) -> None:
+        self._rows = rows
+        self._built: list[list[CellValue] | None] = [list(COMPILED_HEADERS)]
+        self._built += [None] * len(rows)
+
+    def __len__(self) -> int:
+        return len(self._built)
+
+    @overload
+    def __getitem__(self, index: int) -> list[CellValue]: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[list[CellValue]]: ...
+
+    def __getitem__(self, index: int | slice) -> list[CellValue] | list[list[CellValue]]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self._built)
+        line = self._built[index]
+        if line is None:
+            row = self._rows[index - 1]
+            line = self._built[index] = compiled_line(
+                CompiledRow(
+                    region=row.region,
+                    row=row.row,
+                    cells=row.cells,
+                    national_id=row.check.national_id,
+                    tax_id=row.check.tax_id,
+                    status=row.status,
+                )
             )
-            for row in _compiled_rows(evaluation)
-        ]
-    )
+        return line
+
+
+def _compiled_grid(evaluation: Evaluation) -> Sequence[list[CellValue]]:
+    """Step 4b: the compiled list of every counted participant (built when compared)."""
+    return _Lines(_compiled_rows(evaluation))
 
 
 def _record(
@@ -549,7 +581,7 @@ def _cell_changes(
     evaluation: Evaluation,
     stamp: str,
     worker_tabs: tuple[
-        tuple[str, list[list[CellValue]]], tuple[str, Callable[[], list[list[CellValue]]]]
+        tuple[str, list[list[CellValue]]], tuple[str, Callable[[], Sequence[list[CellValue]]]]
     ],
     setup_requests: Sequence[Mapping[str, Any]],
     cache: RowCache | None = None,
@@ -652,27 +684,43 @@ def _cell_changes(
     return changes, padding
 
 
+def _line_of(r: RowEvaluation) -> tuple[Any, ...]:
+    """What a listed row's line is made of: its place, the digest of its kept cells (those the
+    line copies), its IDs and status. Equal, the lines are equal."""
+    return (r.region, r.row, r.cells.digest, r.check.national_id, r.check.tax_id, r.status)
+
+
 def _compiled_digest(evaluation: Evaluation) -> tuple[bytes, int]:
     """
     A digest of the compiled list wanted, and its rows: with the tab as read, what its diff
-    depends on. Made of what each listed row's line is made of (its place, the digest of its
-    kept cells, its IDs and status), so the list is not built to be known: edits that change
-    figures but no listed cell (a new sales figure) leave it as it was, and a run after them
-    neither builds the list (nor decodes the rows it copies) nor compares it again.
+    depends on. Made of what each listed row's line is made of (`_line_of`), so the list is
+    not built to be known: edits that change figures but no listed cell (a new sales figure)
+    leave it as it was, and a run after them neither builds the list (nor decodes the rows it
+    copies) nor compares it again.
     """
     rows = _compiled_rows(evaluation)
-    lines = [
-        (r.region, r.row, r.cells.digest, r.check.national_id, r.check.tax_id, r.status)
-        for r in rows
-    ]
-    content = marshal.dumps(lines, 2)
+    content = marshal.dumps([_line_of(r) for r in rows], 2)
     return hashlib.blake2b(content, digest_size=16, person=b"compiled").digest(), len(rows)
+
+
+def _line_keys(evaluation: Evaluation) -> list[bytes]:
+    """Each listed row's line key: a digest of what its line is made of (`_line_of`)."""
+    return [
+        hashlib.blake2b(marshal.dumps(_line_of(r), 2), digest_size=16, person=b"line").digest()
+        for r in _compiled_rows(evaluation)
+    ]
+
+
+LINES_CONTEXT = ("compiled lines", 1, *COMPILED_HEADERS)
+"""What the lines a row of the compiled list is known to show (`ListedLines`) hold for: the
+list's columns, and the version of how a line is made of its key's parts (`compiled_line`)."""
 
 
 def _compiled_moves(
     snapshot: Snapshot,
     title: str,
-    wanted: Callable[[], list[list[CellValue]]],
+    wanted: Callable[[], Sequence[list[CellValue]]],
+    keys: Callable[[], Sequence[bytes]] | None,
     sheet_ids: Mapping[str, int],
     cache: RowCache | None,
     key: object,
@@ -680,13 +728,45 @@ def _compiled_moves(
     """
     Step 5b: rows to cut from or open in the compiled list, so that a participant who stops
     (or starts) being counted shifts the rows below instead of having them all rewritten.
+
+    With a cache, a row read byte for byte as a row found showing a line (the last time the
+    list was compared: `RowCache.lines`) is known to show it, and a wanted line by its key
+    (`_line_keys`): the list is compared by those, decoding the rows and building the lines
+    of the others only (the rows people's edits moved into or out of the list, or changed).
     """
     current = snapshot.grids.get(title, []) if snapshot.compiled_title else []
     clean = cache is not None and cache.clean.get(title) == key
-    if clean or title not in sheet_ids or len(current) < 2:  # (clean: never decoded)
+    if clean or title not in sheet_ids or len(current) < 2:  # (clean: never split)
         return ListMoves([], current, 0)
     grid = wanted()
-    return list_moves(sheet_ids[title], current, grid, first_row=2, width=len(grid[0]))
+    width = len(grid[0])
+    if cache is None or keys is None:
+        return list_moves(sheet_ids[title], current, grid, first_row=2, width=width)
+    moves = list_moves(
+        sheet_ids[title],
+        current,
+        grid,
+        first_row=2,
+        width=width,
+        keys=keys(),
+        shows=_shows(cache.lines),
+    )
+    if moves.shows is not None:
+        cache.lines = (
+            LINES_CONTEXT,
+            b"".join(moves.shows.keys()),
+            b"".join(moves.shows.values()),
+        )
+    return moves
+
+
+def _shows(lines: ListedLines | None) -> dict[bytes, bytes]:
+    """`ListedLines` as `list_moves` takes them: a row's digest -> the key of its line."""
+    if lines is None or lines[0] != LINES_CONTEXT:
+        return {}
+    _, reads, keys = lines
+    size = DIGEST_SIZE
+    return {reads[at : at + size]: keys[at : at + size] for at in range(0, len(reads), size)}
 
 
 def _guards(snapshot: Snapshot, titles: Iterable[str]) -> list[dict[str, Any]]:
@@ -731,8 +811,9 @@ def plan_round(
         built = _compiled_grid(evaluation)
         compiled_key: object = None
         listed = len(built) - 1
+        line_keys = None
 
-        def compiled_grid() -> list[list[CellValue]]:
+        def compiled_grid() -> Sequence[list[CellValue]]:
             return built
 
     else:
@@ -746,6 +827,9 @@ def plan_round(
             "compiled",
             evaluation.fingerprint,
             partial(_compiled_grid, evaluation),
+        )
+        line_keys = partial(
+            cache.built_from, "line keys", evaluation.fingerprint, partial(_line_keys, evaluation)
         )
     draft = summary_grid(sheet_ids, "")
     summary_size = (len(draft) + 50, max(24, 1 + max(len(row) for row in draft)))
@@ -774,7 +858,9 @@ def plan_round(
             sheet_ids,
             ((summary_title, summary_size), (compiled_title, compiled_size)),
         )
-    moves = _compiled_moves(snapshot, compiled_title, compiled_grid, sheet_ids, cache, compiled_key)
+    moves = _compiled_moves(
+        snapshot, compiled_title, compiled_grid, line_keys, sheet_ids, cache, compiled_key
+    )
     if moves.inserted and compiled_title in grid_sizes:
         rows, columns = grid_sizes[compiled_title]
         grid_sizes = {**grid_sizes, compiled_title: (rows + moves.inserted, columns)}

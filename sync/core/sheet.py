@@ -228,37 +228,41 @@ DIGEST_SIZE = 16
 def row_digests(grid: Sequence[Sequence[Any]]) -> bytes | None:
     """
     The digest of each row's bytes as read (`DIGEST_SIZE` bytes a row, in row order), when
-    the grid came as bytes (`ReadRows`).
+    the grid came as bytes (`ReadRows`, or a `LaterGrid`, split into rows for them).
     """
+    if isinstance(grid, LaterGrid):
+        return grid.rows().digests
     return grid.digests if isinstance(grid, ReadRows) else None
 
 
 class LaterGrid(Sequence[list[Any]]):
     """
-    A range kept as the bytes read and decoded whole when first used (its length too): for a
-    tab a round needs whole or not at all (the compiled list), one decode of the range, not
-    one per row as `ReadRows`.
+    A range kept as the bytes read, split into rows (`ReadRows`, each decoded when used) only
+    when a round first uses it: for a tab a round mostly needs not at all (the compiled list,
+    unless what it should list changed), nothing but the bytes' digest; when compared, only
+    the rows whose bytes are not known to show what is wanted are decoded.
     """
 
-    __slots__ = ("_grid", "_raw")
+    __slots__ = ("_raw", "_read")
 
     def __init__(self, raw: msgspec.Raw) -> None:
         self._raw: msgspec.Raw | None = raw
-        self._grid: Grid | None = None
+        self._read: ReadRows | None = None
 
-    def _rows(self) -> Grid:
-        if self._grid is None:
+    def rows(self) -> ReadRows:
+        """The range's rows as read: their digests known, each decoded when first used."""
+        if self._read is None:
             assert self._raw is not None
-            self._grid, self._raw = _grid(self._raw), None
-        return self._grid
+            self._read, self._raw = _read_rows(self._raw, lazy=True), None
+        return self._read
 
     @property
-    def decoded(self) -> bool:
-        """Whether the range was decoded already."""
-        return self._grid is not None
+    def decoded(self) -> int:
+        """How many of its rows were decoded so far (none while it is not split)."""
+        return 0 if self._read is None else self._read.decoded
 
     def __len__(self) -> int:
-        return len(self._rows())
+        return len(self.rows())
 
     @overload
     def __getitem__(self, index: int) -> list[Any]: ...
@@ -267,25 +271,26 @@ class LaterGrid(Sequence[list[Any]]):
     def __getitem__(self, index: slice) -> list[list[Any]]: ...
 
     def __getitem__(self, index: int | slice) -> list[Any] | list[list[Any]]:
-        return self._rows()[index]
+        return self.rows()[index]
 
     def __iter__(self) -> Iterator[list[Any]]:
-        return iter(self._rows())
+        return iter(self.rows())
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Sequence):
-            return self._rows() == list(other)
+            return list(self.rows()) == list(other)
         return NotImplemented
 
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
-        return f"LaterGrid({'decoded' if self.decoded else 'not decoded'})"
+        state = "not split" if self._read is None else f"{self.decoded} of {len(self)} decoded"
+        return f"LaterGrid({state})"
 
 
 Rows = Sequence[list[Any]]
 """A tab's rows as a round has them: a `Grid`, `ReadRows` decoding each when first used, or a
-`LaterGrid` decoded whole when first used."""
+`LaterGrid`, split into `ReadRows` when first used."""
 
 
 @dataclass
@@ -338,9 +343,10 @@ class ValuesRead:
         room the next range's cells then fill, instead of holes in a heap grown to hold every
         range whole. Grids handed over decoded (`of_grids`) have their texts shared alike.
 
-        The ranges at `later` (the compiled list: used whole when it is compared, else not at
-        all) come as a `LaterGrid` when the read is `lazy`, so that a run that does not
-        compare them never decodes them; their digest is of their bytes either way.
+        The ranges at `later` (the compiled list: compared when what it should list changed,
+        else not used) come as `ReadRows` decoded at once, or as a `LaterGrid` when the read is
+        `lazy`, so that a run that does not compare them never splits them, and one that does
+        decodes the rows it must; their digest is of their bytes either way.
         """
         if self._grids is not None:
             grids, self._grids = self._grids, None
@@ -361,7 +367,10 @@ class ValuesRead:
                 tabs.append(read)
             else:
                 self.range_digests.append(_digest(vr.values))
-                tabs.append(LaterGrid(vr.values) if lazy and i in later else _grid(vr.values))
+                if i not in later:
+                    tabs.append(_grid(vr.values))
+                else:  # (as `ReadRows`: the digest of each row's bytes known)
+                    tabs.append(LaterGrid(vr.values) if lazy else _read_rows(vr.values, False))
         return tabs
 
 

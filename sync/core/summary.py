@@ -405,23 +405,23 @@ def _text(value: object) -> CellValue:
 
 def build_compiled(rows: Sequence[CompiledRow]) -> SummaryGrid:
     """Every counted row of every region, in tab-then-row order."""
-    grid: SummaryGrid = [list(COMPILED_HEADERS)]
-    for r in rows:
-        grid.append(
-            [
-                r.region,
-                r.row,
-                _text(r.cells.get(h.FULL_NAME)),
-                r.national_id,
-                _text(r.cells.get(h.MOBILE)),
-                _text(r.cells.get(h.EMAIL)),
-                _text(r.cells.get(h.ENTERPRISE_NAME)),
-                r.tax_id,
-                _text(r.cells.get(h.PROVINCE)),
-                r.status,
-            ]
-        )
-    return grid
+    return [list(COMPILED_HEADERS), *map(compiled_line, rows)]
+
+
+def compiled_line(r: CompiledRow) -> list[CellValue]:
+    """One counted row's line of the compiled list."""
+    return [
+        r.region,
+        r.row,
+        _text(r.cells.get(h.FULL_NAME)),
+        r.national_id,
+        _text(r.cells.get(h.MOBILE)),
+        _text(r.cells.get(h.EMAIL)),
+        _text(r.cells.get(h.ENTERPRISE_NAME)),
+        r.tax_id,
+        _text(r.cells.get(h.PROVINCE)),
+        r.status,
+    ]
 
 
 CHART_COLUMN = 12

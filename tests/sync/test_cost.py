@@ -18,7 +18,7 @@ from sync.backends.gspread_backend import _joined
 from sync.core.cells import as_read, cells_as_read, read_back, same_value, shows
 from sync.core.diff import _opcodes, batches, diff_grid, list_moves
 from sync.core.evaluate import RowCells, row_digest
-from sync.core.sheet import LaterGrid, ValuesRead
+from sync.core.sheet import DIGEST_SIZE, LaterGrid, ReadRows, ValuesRead, row_digests
 
 DESIRED = [
     None,
@@ -152,9 +152,11 @@ def test_a_range_digest_changes_with_any_cell_of_that_range_only(regional: bool)
     assert _range_digests(moved, regional=regional)[0] != same[0]
 
 
-def test_a_range_read_later_is_decoded_whole_when_first_used() -> None:
-    """The compiled list of a lazy read stays bytes until a round uses it (its length too),
-    then is the grid an eager read gives; its digest is the same either way."""
+def test_a_range_read_later_decodes_only_the_rows_used() -> None:
+    """The compiled list of a lazy read stays bytes until a round uses it; then each row is
+    decoded when used (its length decodes none), each row's digest known; it equals what an
+    eager read gives (its rows decoded at once, their digests known), and its digest is the
+    same either way."""
     body = json.dumps(
         {"valueRanges": [{"values": [["ก", 1]]}, {"values": [["หัว"], ["ร", 2.5], []]}]}
     ).encode()
@@ -162,8 +164,12 @@ def test_a_range_read_later_is_decoded_whole_when_first_used() -> None:
     _, later = lazy.tabs({0}, lazy=True, later={1})
     _, whole = eager.tabs({0}, lazy=False, later={1})
     assert isinstance(later, LaterGrid) and not later.decoded
-    assert type(whole) is list and lazy.range_digests == eager.range_digests
-    assert 3 == len(later) and later.decoded
+    assert isinstance(whole, ReadRows) and 3 == whole.decoded
+    assert lazy.range_digests == eager.range_digests and row_digests(whole) is not None
+    assert 3 == len(later) and 0 == later.decoded
+    assert ["ร", 2.5] == later[1] and 1 == later.decoded
+    digests = row_digests(later)
+    assert digests is not None and 3 * DIGEST_SIZE == len(digests)
     assert later == whole == [["หัว"], ["ร", 2.5], []]
 
 
@@ -289,3 +295,55 @@ def _as_the_api_sends(value: object) -> object:
     if isinstance(value, float):
         return int(value) if value.is_integer() else value
     return as_read(value)  # type: ignore[arg-type]
+
+
+class _Built(list[list[object]]):
+    """Wanted lines that note which of them were used (as the compiled list builds a line)."""
+
+    def __init__(self, lines: list[list[object]]) -> None:
+        super().__init__(lines)
+        self.used: set[int] = set()
+
+    def __getitem__(self, index):  # type: ignore[no-untyped-def]
+        self.used.add(index)
+        return super().__getitem__(index)
+
+
+def _read_as_bytes(grid: list[list[object]]) -> ReadRows:
+    """A grid as a lazy read hands it over: each row decoded when used, digests known."""
+    raws = msgspec.json.decode(msgspec.json.encode(grid), type=list[msgspec.Raw])
+    return ReadRows(raws)
+
+
+def test_rows_known_by_their_bytes_and_lines_by_their_keys_are_neither_decoded_nor_built() -> None:
+    """
+    The compiled list compared again after a comparison that found rows showing lines: rows
+    read byte for byte as then are matched by the key of the line they show, lines by their
+    keys, so only the rows that changed are decoded and their lines built; the moves, the rows
+    alike and the cell diff are exactly those of the full comparison.
+    """
+    header = [["ภาค", "แถว", "ชื่อ"]]
+    rows: list[list[object]] = [[f"ศก.{i % 7 + 1}", i, f"ชื่อ {i}"] for i in range(60)]
+    keys = [f"k{i}".encode().ljust(16, b".") for i in range(60)]
+    read = _read_as_bytes(header + rows)
+    first = list_moves(7, read, header + rows, first_row=2, width=3, keys=keys)
+    assert first.shows is not None and 60 == len(first.shows) == read.decoded
+
+    # People's edits: row 10 stops being counted, a participant is added after row 40, and
+    # row 50's name changes (a new key). The list is read as the first comparison left it.
+    wanted = _Built(header + rows[:10] + rows[11:40] + [["ศก.9", 999, "ใหม่"]] + rows[40:])
+    at = wanted.index(rows[50])
+    wanted[at] = [rows[50][0], 50, "ชื่อแก้"]
+    new_keys = [*keys[:10], *keys[11:40], b"new".ljust(16, b"."), *keys[40:]]
+    new_keys[at - 1] = b"edited".ljust(16, b".")
+    wanted.used.clear()
+    again = _read_as_bytes(header + rows)
+    moves = list_moves(7, again, wanted, first_row=2, width=3, keys=new_keys, shows=first.shows)
+    changes = diff_grid("t", moves.shifted, wanted, alike=moves.alike)
+    assert {0, 40, at} == wanted.used  # the header, the new line, the edited one
+    assert 2 == again.decoded  # the header, and the row showing row 50's line before the edit
+
+    full_moves = list_moves(7, header + rows, list(wanted), first_row=2, width=3)
+    assert full_moves.requests == moves.requests and full_moves.alike == moves.alike
+    assert changes == diff_grid("t", full_moves.shifted, list(wanted))
+    assert moves.shows is not None and len(moves.alike) == len(moves.shows)

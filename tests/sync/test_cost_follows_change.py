@@ -182,7 +182,8 @@ def test_a_run_after_an_edit_decodes_only_the_rows_that_changed(
     round 1, the row it wrote in the verify round; the others are known by their bytes, and
     the compiled list, none of whose cells changed, is neither built nor compared. Besides,
     the header rows where each tab's columns are found. A first run writes to every row: both
-    its reads are decoded whole at once, so each read's body goes before the round plans.
+    its reads are decoded whole at once (the verify read's compiled list too), so each read's
+    body goes before the round plans.
     """
     decoded: list[int] = []
     record_rows_decoded(monkeypatch, decoded)
@@ -190,6 +191,7 @@ def test_a_run_after_an_edit_decodes_only_the_rows_that_changed(
     plan_round = round_mod.plan_round
 
     blanks: dict[str, tuple[int, ...]] = {}
+    listed: list[int] = []
 
     def planned(*args: Any, **kwargs: Any) -> Any:
         read = sorted(decoded)  # rows decoded with the read, before the round plans
@@ -198,6 +200,8 @@ def test_a_run_after_an_edit_decodes_only_the_rows_that_changed(
         rounds.append((read, sorted(decoded)))
         decoded.clear()
         blanks.update(plan.evaluation.blank_rows)
+        snapshot = args[1]
+        listed.append(len(snapshot.grids.get(snapshot.compiled_title) or ()))
         return plan
 
     monkeypatch.setattr(round_mod, "plan_round", planned)
@@ -205,7 +209,9 @@ def test_a_run_after_an_edit_decodes_only_the_rows_that_changed(
     headers = settings.first_data_row - 1
     whole = sorted(list(range(1, headers + 22)) * 7)  # 21 data rows a tab, one of them blank
     assert 2 == sync(backend, settings, clock=clock).rounds
-    assert [(whole, []), (whole, [])] == rounds
+    # The verify read decodes the compiled list whole too (written in round 1).
+    assert listed[0] == 0 and listed[1] > 100
+    assert [(whole, []), (sorted([*whole, *range(1, listed[1] + 1)]), [])] == rounds
     rounds.clear()
 
     sales = _column(backend, loaded, "ศก.3", h.SALES_AFTER)
@@ -220,7 +226,7 @@ def test_a_run_after_an_edit_decodes_only_the_rows_that_changed(
     assert 0 == _settled_from_scratch(backend, settings, clock)
 
 
-def test_the_compiled_list_is_decoded_only_when_a_listed_cell_changed(
+def test_the_compiled_list_decodes_only_the_rows_whose_listed_cells_changed(
     emulator: EmulatorHandle,
     backend: GspreadBackend,
     loaded: str,
@@ -231,7 +237,8 @@ def test_the_compiled_list_is_decoded_only_when_a_listed_cell_changed(
     """
     After edits, a read is lazy: the compiled list (a row per counted participant) is kept as
     the bytes read, and a run whose edits change no listed cell (a figure) never decodes it;
-    an edit of a listed cell (a name) compares the list, and the list ends right.
+    an edit of a listed cell (a name) compares the list, decoding only the row whose line
+    changed (and the header), and the list ends right.
     """
     seen: list[Any] = []
     plan_round = round_mod.plan_round
@@ -247,7 +254,8 @@ def test_the_compiled_list_is_decoded_only_when_a_listed_cell_changed(
     settings = SyncSettings(spreadsheet_id=loaded)
     sync(backend, settings, clock=clock)
     listed = seen[-1][2]
-    assert listed > 100 and seen[-1][:2] == ("list", None)  # a verify read after every row
+    # A verify read after a write to every row: decoded at once.
+    assert listed > 100 and seen[-1][:2] == ("ReadRows", listed)
     seen.clear()
 
     sales = _column(backend, loaded, "ศก.3", h.SALES_AFTER)
@@ -259,7 +267,9 @@ def test_the_compiled_list_is_decoded_only_when_a_listed_cell_changed(
     name = _column(backend, loaded, "ศก.3", h.FULL_NAME)
     people.type_value(emulator.store, loaded, "ศก.3", f"{name}6", "นางสาวแก้ไข ชื่อใหม่")
     assert sync(backend, settings, clock=clock).cells_written > 0
-    assert seen[0][:2] == ("LaterGrid", True)  # compared: decoded
+    # Compared in both rounds, decoding its header and that row only: the others are known
+    # by their bytes, as the first run's verify read found them.
+    assert [("LaterGrid", 2, listed), ("LaterGrid", 2, listed)] == seen
     assert 0 == _settled_from_scratch(backend, settings, clock)
 
 

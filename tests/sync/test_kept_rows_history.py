@@ -23,6 +23,7 @@ import structlog
 from rules import headers as h
 from sheets_emulator import people
 from sheets_emulator.http.server import EmulatorHandle
+from sync.core import round as round_mod
 from sync.core.cells import column_letter
 from sync.core.packed import PackedRows, dump_kept, load_kept
 from sync.core.settings import Config, ServiceConfig
@@ -128,6 +129,39 @@ def test_a_new_process_decodes_only_the_rows_edited_since_the_last(
     # walked again); besides, each tab's header rows.
     assert sorted([5, 5, *blank]) == data and 1 == len(blank)
     assert len(decoded) <= len(data) + 2 * 7 * 3
+
+
+def test_a_new_process_compares_the_compiled_list_decoding_only_the_line_edited(
+    emulator: EmulatorHandle,
+    loaded: str,
+    history: RunHistory,
+    one_shot: Callable[..., Any],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """What rows of the compiled list were found to show is kept with the rows: a new process
+    whose edit changes a listed name compares the list decoding only the line that shows it
+    (and the list's header), in both reads, and the list ends as a run from nothing has it."""
+    one_shot()
+    _edit_a_name(emulator, loaded)
+    compiled: list[tuple[int, int]] = []
+    plan_round = round_mod.plan_round
+
+    def planned(settings: Any, snapshot: Any, *args: Any, **kwargs: Any) -> Any:
+        plan = plan_round(settings, snapshot, *args, **kwargs)
+        grid = snapshot.grids[snapshot.compiled_title]
+        compiled.append((grid.decoded, len(grid)))
+        return plan
+
+    monkeypatch.setattr(round_mod, "plan_round", planned)
+    edited = one_shot()
+
+    assert "ok" == edited.outcome and edited.cells_written > 0
+    listed = compiled[0][1]
+    assert listed > 100 and [(2, listed), (2, listed)] == compiled
+    listed_now = emulator.store.get_values(loaded, h.COMPILED_TAB, "A1:J1000")
+    assert any("สมหญิง แก้ชื่อใหม่" in row for row in listed_now)
+    history.forget(loaded)  # and a run from nothing finds the sheet right
+    assert 0 == one_shot().cells_written
 
 
 def test_an_unchanged_sheet_neither_loads_nor_rewrites_the_kept_rows(
