@@ -714,8 +714,9 @@ def print_floors(
             "summary of every row, the compiled list's digest, with the kept rows unpacked at "
             "the start: work per row, not per change (and this run, the first after edits "
             "that take a participant off the compiled list, shifts and compares the list, "
-            "its rows known by their bytes and its lines by their keys). Per change only would need results kept per region and updated row "
-            "by row (summary included) between runs; kept as the objects unpacked, they held "
+            "its rows known by their bytes and its lines by their keys). Per change only "
+            "would need results kept per region and updated row by row (summary included) "
+            "between runs; kept as the objects unpacked, they held "
             "one process at ~156 MiB after fifteen runs (goal 150) for no CPU that the "
             "noise let us see: not built."
         )

@@ -690,25 +690,21 @@ def _line_of(r: RowEvaluation) -> tuple[Any, ...]:
     return (r.region, r.row, r.cells.digest, r.check.national_id, r.check.tax_id, r.status)
 
 
-def _compiled_digest(evaluation: Evaluation) -> tuple[bytes, int]:
+def _compiled_digest(evaluation: Evaluation) -> tuple[bytes, int, list[bytes]]:
     """
-    A digest of the compiled list wanted, and its rows: with the tab as read, what its diff
-    depends on. Made of what each listed row's line is made of (`_line_of`), so the list is
-    not built to be known: edits that change figures but no listed cell (a new sales figure)
-    leave it as it was, and a run after them neither builds the list (nor decodes the rows it
-    copies) nor compares it again.
+    A digest of the compiled list wanted, its rows, and each row's line key: with the tab as
+    read, what its diff depends on. Made of what each listed row's line is made of
+    (`_line_of`), so the list is not built to be known: edits that change figures but no
+    listed cell (a new sales figure) leave it as it was, and a run after them neither builds
+    the list (nor decodes the rows it copies) nor compares it again. When it is compared, a
+    line is known by its key (`_compiled_moves`).
     """
-    rows = _compiled_rows(evaluation)
-    content = marshal.dumps([_line_of(r) for r in rows], 2)
-    return hashlib.blake2b(content, digest_size=16, person=b"compiled").digest(), len(rows)
-
-
-def _line_keys(evaluation: Evaluation) -> list[bytes]:
-    """Each listed row's line key: a digest of what its line is made of (`_line_of`)."""
-    return [
+    keys = [
         hashlib.blake2b(marshal.dumps(_line_of(r), 2), digest_size=16, person=b"line").digest()
         for r in _compiled_rows(evaluation)
     ]
+    digest = hashlib.blake2b(b"".join(keys), digest_size=16, person=b"compiled").digest()
+    return digest, len(keys), keys
 
 
 LINES_CONTEXT = ("compiled lines", 1, *COMPILED_HEADERS)
@@ -720,7 +716,7 @@ def _compiled_moves(
     snapshot: Snapshot,
     title: str,
     wanted: Callable[[], Sequence[list[CellValue]]],
-    keys: Callable[[], Sequence[bytes]] | None,
+    keys: Sequence[bytes] | None,
     sheet_ids: Mapping[str, int],
     cache: RowCache | None,
     key: object,
@@ -731,7 +727,7 @@ def _compiled_moves(
 
     With a cache, a row read byte for byte as a row found showing a line (the last time the
     list was compared: `RowCache.lines`) is known to show it, and a wanted line by its key
-    (`_line_keys`): the list is compared by those, decoding the rows and building the lines
+    (`_compiled_digest`): the list is compared by those, decoding the rows and building the lines
     of the others only (the rows people's edits moved into or out of the list, or changed).
     """
     current = snapshot.grids.get(title, []) if snapshot.compiled_title else []
@@ -748,7 +744,7 @@ def _compiled_moves(
         grid,
         first_row=2,
         width=width,
-        keys=keys(),
+        keys=keys,
         shows=_shows(cache.lines),
     )
     if moves.shows is not None:
@@ -811,13 +807,13 @@ def plan_round(
         built = _compiled_grid(evaluation)
         compiled_key: object = None
         listed = len(built) - 1
-        line_keys = None
+        line_keys: list[bytes] | None = None
 
         def compiled_grid() -> Sequence[list[CellValue]]:
             return built
 
     else:
-        content, listed = cache.built_from(
+        content, listed, line_keys = cache.built_from(
             "compiled digest", evaluation.fingerprint, partial(_compiled_digest, evaluation)
         )
         # What the list's diff depends on; only a cache remembers clean lists by it.
@@ -827,9 +823,6 @@ def plan_round(
             "compiled",
             evaluation.fingerprint,
             partial(_compiled_grid, evaluation),
-        )
-        line_keys = partial(
-            cache.built_from, "line keys", evaluation.fingerprint, partial(_line_keys, evaluation)
         )
     draft = summary_grid(sheet_ids, "")
     summary_size = (len(draft) + 50, max(24, 1 + max(len(row) for row in draft)))
