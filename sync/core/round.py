@@ -69,7 +69,7 @@ from sync.core.setup_requests import (
     set_up,
     tab_layouts,
 )
-from sync.core.sheet import DIGEST_SIZE, row_digests
+from sync.core.sheet import DIGEST_SIZE, Digests, row_digests
 from sync.core.summary import (
     COMPILED_HEADERS,
     SYNC_NOW_CELL,
@@ -498,13 +498,17 @@ class _Lines(Sequence[list[CellValue]]):
     """
     The compiled list wanted (step 4b: every counted participant), each line built when first
     used: a run whose edits change who is listed compares the list, and so builds, only the
-    lines no row read is known to show already (`_compiled_moves`).
+    lines no row read is known to show already (`_compiled_moves`). With nothing known of the
+    rows read (`whole`: a first run), every line is built the first time one is used, in one
+    pass: built one by one as the diff goes, they would sit among its cell changes, holding
+    the allocator's pages those free after the write into the verify round.
     """
 
-    __slots__ = ("_built", "_rows")
+    __slots__ = ("_built", "_rows", "_whole")
 
-    def __init__(self, rows: Sequence[RowEvaluation]) -> None:
+    def __init__(self, rows: Sequence[RowEvaluation], *, whole: bool = False) -> None:
         self._rows = rows
+        self._whole = whole
         self._built: list[list[CellValue] | None] = [list(COMPILED_HEADERS)]
         self._built += [None] * len(rows)
 
@@ -522,25 +526,31 @@ class _Lines(Sequence[list[CellValue]]):
             return [self[i] for i in range(*index.indices(len(self)))]
         if index < 0:
             index += len(self._built)
+        if self._whole and index:
+            self._whole = False
+            self._built[1:] = [_line(row) for row in self._rows]
         line = self._built[index]
         if line is None:
-            row = self._rows[index - 1]
-            line = self._built[index] = compiled_line(
-                CompiledRow(
-                    region=row.region,
-                    row=row.row,
-                    cells=row.cells,
-                    national_id=row.check.national_id,
-                    tax_id=row.check.tax_id,
-                    status=row.status,
-                )
-            )
+            line = self._built[index] = _line(self._rows[index - 1])
         return line
 
 
-def _compiled_grid(evaluation: Evaluation) -> Sequence[list[CellValue]]:
+def _line(row: RowEvaluation) -> list[CellValue]:
+    return compiled_line(
+        CompiledRow(
+            region=row.region,
+            row=row.row,
+            cells=row.cells,
+            national_id=row.check.national_id,
+            tax_id=row.check.tax_id,
+            status=row.status,
+        )
+    )
+
+
+def _compiled_grid(evaluation: Evaluation, *, whole: bool = True) -> Sequence[list[CellValue]]:
     """Step 4b: the compiled list of every counted participant (built when compared)."""
-    return _Lines(_compiled_rows(evaluation))
+    return _Lines(_compiled_rows(evaluation), whole=whole)
 
 
 def _record(
@@ -690,7 +700,7 @@ def _line_of(r: RowEvaluation) -> tuple[Any, ...]:
     return (r.region, r.row, r.cells.digest, r.check.national_id, r.check.tax_id, r.status)
 
 
-def _compiled_digest(evaluation: Evaluation) -> tuple[bytes, int, list[bytes]]:
+def _compiled_digest(evaluation: Evaluation) -> tuple[bytes, int, Digests]:
     """
     A digest of the compiled list wanted, its rows, and each row's line key: with the tab as
     read, what its diff depends on. Made of what each listed row's line is made of
@@ -699,11 +709,17 @@ def _compiled_digest(evaluation: Evaluation) -> tuple[bytes, int, list[bytes]]:
     the list (nor decodes the rows it copies) nor compares it again. When it is compared, a
     line is known by its key (`_compiled_moves`).
     """
-    keys = [
-        hashlib.blake2b(marshal.dumps(_line_of(r), 2), digest_size=16, person=b"line").digest()
-        for r in _compiled_rows(evaluation)
-    ]
-    digest = hashlib.blake2b(b"".join(keys), digest_size=16, person=b"compiled").digest()
+    keys = Digests(
+        b"".join(
+            [
+                hashlib.blake2b(
+                    marshal.dumps(_line_of(r), 2), digest_size=16, person=b"line"
+                ).digest()
+                for r in _compiled_rows(evaluation)
+            ]
+        )
+    )
+    digest = hashlib.blake2b(keys.data, digest_size=16, person=b"compiled").digest()
     return digest, len(keys), keys
 
 
@@ -807,7 +823,7 @@ def plan_round(
         built = _compiled_grid(evaluation)
         compiled_key: object = None
         listed = len(built) - 1
-        line_keys: list[bytes] | None = None
+        line_keys: Digests | None = None
 
         def compiled_grid() -> Sequence[list[CellValue]]:
             return built
@@ -822,7 +838,7 @@ def plan_round(
             cache.built_from,
             "compiled",
             evaluation.fingerprint,
-            partial(_compiled_grid, evaluation),
+            partial(_compiled_grid, evaluation, whole=cache.lines is None),
         )
     draft = summary_grid(sheet_ids, "")
     summary_size = (len(draft) + 50, max(24, 1 + max(len(row) for row in draft)))

@@ -225,6 +225,37 @@ DIGEST_SIZE = 16
 """Bytes of a row's digest (`_row_digest`)."""
 
 
+class Digests(Sequence[bytes]):
+    """
+    Digests of `DIGEST_SIZE` bytes kept joined, one allocation, each sliced out when used:
+    thousands of small bytes objects made during a round and kept past it would pin the
+    allocator's pages the round's other objects freed.
+    """
+
+    __slots__ = ("data",)
+
+    def __init__(self, data: bytes) -> None:
+        self.data = data
+
+    def __len__(self) -> int:
+        return len(self.data) // DIGEST_SIZE
+
+    @overload
+    def __getitem__(self, index: int) -> bytes: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[bytes]: ...
+
+    def __getitem__(self, index: int | slice) -> bytes | list[bytes]:
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        return self.data[index * DIGEST_SIZE : (index + 1) * DIGEST_SIZE]
+
+
 def row_digests(grid: Sequence[Sequence[Any]]) -> bytes | None:
     """
     The digest of each row's bytes as read (`DIGEST_SIZE` bytes a row, in row order), when
