@@ -14,7 +14,7 @@ from collections.abc import Collection, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from difflib import SequenceMatcher
-from typing import Any, cast, overload
+from typing import Any, cast
 
 import msgspec
 
@@ -30,7 +30,7 @@ from sync.core.cells import (
     to_extended,
     to_raw,
 )
-from sync.core.sheet import DIGEST_SIZE, row_digests
+from sync.core.sheet import DIGEST_SIZE, OnDemand, row_digests
 
 
 class CellChange(msgspec.Struct, frozen=True, order=True, gc=False):
@@ -449,7 +449,7 @@ class ListMoves:
     the next comparison's `shows` is)."""
 
 
-class _Shifted(Sequence[Sequence[Any]]):
+class _Shifted(OnDemand[Sequence[Any]]):
     """A list's rows as moves leave them: each a row of the read (by index), or an opened
     gap (empty); no row is decoded for it (`ReadRows` decodes a row when it is used)."""
 
@@ -463,17 +463,7 @@ class _Shifted(Sequence[Sequence[Any]]):
     def __len__(self) -> int:
         return self._start + len(self._order)
 
-    @overload
-    def __getitem__(self, index: int) -> Sequence[Any]: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[Sequence[Any]]: ...
-
-    def __getitem__(self, index: int | slice) -> Sequence[Any] | list[Sequence[Any]]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self)
+    def _item(self, index: int) -> Sequence[Any]:
         if index < self._start:
             return self._current[index]
         at = self._order[index - self._start]

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequenc
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import partial
-from typing import Any, overload
+from typing import Any
 
 import msgspec
 
@@ -69,7 +69,7 @@ from sync.core.setup_requests import (
     set_up,
     tab_layouts,
 )
-from sync.core.sheet import DIGEST_SIZE, Digests, row_digests
+from sync.core.sheet import DIGEST_SIZE, Digests, OnDemand, row_digests
 from sync.core.summary import (
     COMPILED_HEADERS,
     SYNC_NOW_CELL,
@@ -494,7 +494,7 @@ def _compiled_rows(evaluation: Evaluation) -> list[RowEvaluation]:
     ]
 
 
-class _Lines(Sequence[list[CellValue]]):
+class _Lines(OnDemand[list[CellValue]]):
     """
     The compiled list wanted (step 4b: every counted participant), each line built when first
     used: a run whose edits change who is listed compares the list, and so builds, only the
@@ -515,17 +515,7 @@ class _Lines(Sequence[list[CellValue]]):
     def __len__(self) -> int:
         return len(self._built)
 
-    @overload
-    def __getitem__(self, index: int) -> list[CellValue]: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[list[CellValue]]: ...
-
-    def __getitem__(self, index: int | slice) -> list[CellValue] | list[list[CellValue]]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self._built)
+    def _item(self, index: int) -> list[CellValue]:
         if self._whole and index:
             self._whole = False
             self._built[1:] = [_line(row) for row in self._rows]

@@ -11,7 +11,7 @@ import hashlib
 import json
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, cast, overload
+from typing import Any, TypeVar, cast, overload
 
 import msgspec
 
@@ -225,7 +225,38 @@ DIGEST_SIZE = 16
 """Bytes of a row's digest (`_row_digest`)."""
 
 
-class Digests(Sequence[bytes]):
+T = TypeVar("T")
+
+
+class OnDemand(Sequence[T]):
+    """
+    A sequence whose items are made (sliced out, built) when asked for: a subclass gives
+    `__len__` and `_item` (of an index in range); slices and negative indexes are told here.
+    """
+
+    __slots__ = ()
+
+    def _item(self, index: int) -> T:
+        raise NotImplementedError
+
+    @overload
+    def __getitem__(self, index: int) -> T: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[T]: ...
+
+    def __getitem__(self, index: int | slice) -> T | list[T]:
+        if isinstance(index, slice):
+            return [self._item(i) for i in range(*index.indices(len(self)))]
+        size = len(self)
+        if index < 0:
+            index += size
+        if not 0 <= index < size:
+            raise IndexError(index)
+        return self._item(index)
+
+
+class Digests(OnDemand[bytes]):
     """
     Digests of `DIGEST_SIZE` bytes kept joined, one allocation, each sliced out when used:
     thousands of small bytes objects made during a round and kept past it would pin the
@@ -240,19 +271,7 @@ class Digests(Sequence[bytes]):
     def __len__(self) -> int:
         return len(self.data) // DIGEST_SIZE
 
-    @overload
-    def __getitem__(self, index: int) -> bytes: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[bytes]: ...
-
-    def __getitem__(self, index: int | slice) -> bytes | list[bytes]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
-        if index < 0:
-            index += len(self)
-        if not 0 <= index < len(self):
-            raise IndexError(index)
+    def _item(self, index: int) -> bytes:
         return self.data[index * DIGEST_SIZE : (index + 1) * DIGEST_SIZE]
 
 

@@ -18,7 +18,7 @@ from sync.backends.gspread_backend import _joined
 from sync.core.cells import as_read, cells_as_read, read_back, same_value, shows
 from sync.core.diff import _opcodes, batches, diff_grid, list_moves
 from sync.core.evaluate import RowCells, row_digest
-from sync.core.sheet import DIGEST_SIZE, LaterGrid, ReadRows, ValuesRead, row_digests
+from sync.core.sheet import DIGEST_SIZE, Digests, LaterGrid, ReadRows, ValuesRead, row_digests
 
 DESIRED = [
     None,
@@ -347,3 +347,13 @@ def test_rows_known_by_their_bytes_and_lines_by_their_keys_are_neither_decoded_n
     assert full_moves.requests == moves.requests and full_moves.alike == moves.alike
     assert changes == diff_grid("t", full_moves.shifted, list(wanted))
     assert moves.shows is not None and len(moves.alike) == len(moves.shows)
+
+
+def test_digests_kept_joined_read_as_a_sequence_of_their_own() -> None:
+    """Joined digests index, slice and end as a list of them would (iteration included)."""
+    each = [bytes([n]) * DIGEST_SIZE for n in range(3)]
+    joined = Digests(b"".join(each))
+    assert 3 == len(joined) and each == list(joined) == joined[:]
+    assert each[-1] == joined[-1] and each[1:] == joined[1:]
+    with pytest.raises(IndexError):
+        joined[3]
