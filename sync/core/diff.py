@@ -522,6 +522,8 @@ def list_moves(
     last comparison's `ListMoves.shows` says), a row read as bytes (`ReadRows`) is matched by
     the key of the line it shows when its bytes are known, and a wanted line by its key when
     a row was found to show it: only the other rows are decoded, and the other lines built.
+    A row whose bytes changed (people typed beyond the list) is then matched by content among
+    the lines not known only: where the full comparison would move it, it may be rewritten.
     """
     start = first_row - 1
     digests = row_digests(current) if keys is not None else None
