@@ -409,9 +409,22 @@ def load_kept(data: bytes) -> Kept:
     kinds = (clean, marks, reads, inputs)
     if not isinstance(packed, bytes) or not all(isinstance(x, dict) for x in kinds):
         raise ValueError(f"kept rows of another format ({version!r})")
-    if lines is not None and not (isinstance(lines, tuple) and len(lines) == 3):
+    if lines is not None and not _listed_lines(lines):
         raise ValueError(f"kept rows of another format ({version!r})")
     return Kept(options, clean, marks, reads, PackedRows(packed, int(rows)), inputs, lines)
+
+
+def _listed_lines(lines: object) -> bool:
+    """Whether `lines` is `ListedLines`: two byte strings of as many 16-byte digests."""
+    if not (isinstance(lines, tuple) and len(lines) == 3):
+        return False
+    _, reads, keys = lines
+    return (
+        isinstance(reads, bytes)
+        and isinstance(keys, bytes)
+        and len(reads) == len(keys)
+        and len(reads) % 16 == 0
+    )
 
 
 def fresh_copy(value: T) -> T:

@@ -211,8 +211,17 @@ def _rows_damaged_inside(history: RunHistory, key: str, sid: str) -> None:
     history.remember_kept_rows(key, sid, code_fingerprint(), damaged)
 
 
+def _lines_damaged_inside(history: RunHistory, key: str, sid: str) -> None:
+    kept = load_kept(history.kept_rows(key, code_fingerprint()) or b"")
+    assert kept.lines is not None  # the list's rows known to show their lines
+    damaged = dump_kept(replace(kept, lines=(kept.lines[0], kept.lines[1][:-1], "keys")))
+    history.remember_kept_rows(key, sid, code_fingerprint(), damaged)
+
+
 @pytest.mark.parametrize(
-    "damage", [_not_a_pickle, _rows_damaged_inside], ids=["not a pickle", "damaged inside"]
+    "damage",
+    [_not_a_pickle, _rows_damaged_inside, _lines_damaged_inside],
+    ids=["not a pickle", "damaged inside", "list lines damaged"],
 )
 def test_a_damaged_entry_is_logged_and_every_row_is_checked(
     emulator: EmulatorHandle,
