@@ -9,7 +9,7 @@ import itertools
 import json
 import random
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 import msgspec
@@ -18,7 +18,7 @@ import pytest
 from rules.header_map import map_headers
 from sync.backends.gspread_backend import _joined
 from sync.core.cells import as_read, cells_as_read, read_back, same_value, shows
-from sync.core.diff import CellChange, _opcodes, batches, diff_grid, list_moves
+from sync.core.diff import CellChange, ListMoves, _opcodes, batches, diff_grid, list_moves
 from sync.core.evaluate import RowCells, row_digest
 from sync.core.sheet import DIGEST_SIZE, Digests, LaterGrid, ReadRows, ValuesRead, row_digests
 
@@ -376,20 +376,23 @@ def test_rows_known_by_their_bytes_compare_as_the_full_comparison_would() -> Non
     def key(line: list[object]) -> bytes:
         return hashlib.blake2b(msgspec.json.encode(line), digest_size=DIGEST_SIZE).digest()
 
+    def compared(
+        read: list[list[object]],
+        wanted: list[list[object]],
+        shows: Mapping[bytes, bytes] | None = None,
+    ) -> ListMoves:
+        """The list as `read` compared with `wanted`, rows known as `shows` says."""
+        keys = [key(r) for r in wanted]
+        grid = _read_as_bytes(header + read)
+        return list_moves(7, grid, header + wanted, first_row=2, width=3, keys=keys, shows=shows)
+
     for turn in range(120):
         stray = turn % 2 == 1
         count = rng.randrange(25, 70)
         rows: list[list[object]] = [
             [f"ศก.{rng.randrange(1, 8)}", n, f"ชื่อ {n}"] for n in range(count)
         ]
-        first = list_moves(
-            7,
-            _read_as_bytes(header + rows),
-            header + rows,
-            first_row=2,
-            width=3,
-            keys=[key(r) for r in rows],
-        )
+        first = compared(rows, rows)
         wanted = [list(r) for r in rows]
         read = [list(r) for r in rows]
         for _ in range(rng.randrange(1, 6)):
@@ -403,15 +406,7 @@ def test_rows_known_by_their_bytes_compare_as_the_full_comparison_would() -> Non
                 wanted[at] = [wanted[at][0], wanted[at][1], "แก้"]
             else:
                 read[at] = [*read[at], "", "ค้าง"]
-        known = list_moves(
-            7,
-            _read_as_bytes(header + read),
-            header + wanted,
-            first_row=2,
-            width=3,
-            keys=[key(r) for r in wanted],
-            shows=first.shows,
-        )
+        known = compared(read, wanted, first.shows)
         changes = diff_grid("t", known.shifted, header + wanted, alike=known.alike)
         assert header + wanted == _written(known.shifted, changes)
         if not stray:
