@@ -21,7 +21,9 @@ if TYPE_CHECKING:
         RowOutcome,
         Share,
         Summary,
+        Tally,
         summarise,
+        summary_of,
     )
     from kpi.frame import to_frame
     from kpi.row import KpiResult, compute_row, evaluate_row
@@ -38,6 +40,8 @@ _HOME = {
     "Share": "kpi.aggregate",
     "Summary": "kpi.aggregate",
     "summarise": "kpi.aggregate",
+    "summary_of": "kpi.aggregate",
+    "Tally": "kpi.aggregate",
     "to_frame": "kpi.frame",
     "KpiCells": "kpi.types",
     "KpiResult": "kpi.row",
@@ -72,10 +76,12 @@ __all__ = [
     "RowOutcome",
     "Share",
     "Summary",
+    "Tally",
     "TargetProfile",
     "TargetResult",
     "compute_row",
     "evaluate_row",
     "summarise",
+    "summary_of",
     "to_frame",
 ]

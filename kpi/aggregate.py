@@ -6,12 +6,17 @@ What is counted follows domain spec §6 and §7: a row counts when its status is
 enterprise is a tax id, a counted row without one being its own enterprise. Unique counts of
 the total are taken over the whole spreadsheet, so an enterprise that appears in two regions
 counts once in the total (and once in each region's row).
+
+The rows are tallied a block at a time (`Tally`: consecutive rows of one tab) and the tallies
+merged in row order (`summary_of`), exactly as one pass over the rows would count them: a
+service keeps the tallies of blocks whose rows did not change, and a run after a few edits
+tallies only the blocks they fall in. `summarise` is one tally per tab.
 """
 
 from __future__ import annotations
 
+import itertools
 import operator
-from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
@@ -169,20 +174,18 @@ def _mean(values: Sequence[Decimal]) -> Decimal | None:
 
 def _enterprise_key(outcome: RowOutcome) -> Hashable:
     """
-    Identify an outcome's enterprise: its tax id, or the row itself when it has none.
+    Identify an outcome's enterprise: its tax id, or the row itself (region and row, a tuple:
+    never equal to an id) when it has none.
     """
-    if outcome.tax_id:
-        return ("tax_id", outcome.tax_id)
-    return ("row", outcome.region, outcome.row)
+    return outcome.tax_id or (outcome.region, outcome.row)
 
 
 def _participant_key(outcome: RowOutcome) -> Hashable:
     """
-    Identify an outcome's participant: the national ID, or the row itself when it has none.
+    Identify an outcome's participant: the national ID, or the row itself (region and row, a
+    tuple: never equal to an ID) when it has none.
     """
-    if outcome.national_id:
-        return ("national_id", outcome.national_id)
-    return ("row", outcome.region, outcome.row)
+    return outcome.national_id or (outcome.region, outcome.row)
 
 
 class _Counted(NamedTuple):
@@ -244,144 +247,291 @@ def _counted(outcome: RowOutcome, parts: Sequence[int]) -> _Counted:
     )
 
 
-def _column(counted: Iterable[_Counted], index: int) -> list[Decimal]:
-    """
-    Collect the computable values of one numeric KPI column (`_COLUMNS[index]`).
-    """
-    return [value for row in counted if (value := row.columns[index]) is not None]
+_SUMMED = len(_COLUMNS) + 3
+"""Values a scope sums (and counts): `_COLUMNS`, the economic value, the two knowledge
+percentages of the form, in that order."""
+_ECONOMIC, _GAIN, _APPLIED = len(_COLUMNS), len(_COLUMNS) + 1, len(_COLUMNS) + 2
+_ZERO = Decimal(0)
 
 
-def _productivity(counted: Sequence[_Counted]) -> Share:
+_UNSEEN = object()
+"""Not in a scope's dict yet (None there means seen, with no answer or flag)."""
+
+
+class _Scope:
     """
-    Enterprises with productivity ≥ 10 % over all counted enterprises: ใช่ on any counted row
-    wins; ไม่ใช่ only makes the enterprise known.
+    What a scope's figures are made of (a block of rows, a region, the total, a group),
+    gathered row by row and merged exactly with the scope of the rows after it: counts add;
+    each participant's first satisfaction answer stays the first (merged in row order);
+    ใช่ on any row of an enterprise wins; IDs unite; sums add, under `arithmetic()`, exactly
+    as one sum over the rows (a value has ≤ 28 digits, and so does a sheet's total). Kept by
+    a service between runs (a block's), so each participant and enterprise is one entry.
     """
-    improved: dict[Hashable, bool] = {}
-    enterprises: set[Hashable] = set()
-    for row in counted:
-        key = row.enterprise
-        enterprises.add(key)
+
+    __slots__ = (
+        "cancelled",
+        "counted",
+        "counts",
+        "enterprises",
+        "participants",
+        "rows",
+        "statuses",
+        "sums",
+        "ticked",
+    )
+
+    def __init__(self) -> None:
+        self.rows = 0
+        self.statuses: dict[str, int] = {}
+        self.cancelled = 0
+        self.counted = 0
+        self.participants: dict[Hashable, Decimal | None] = {}
+        """Each counted participant -> their first satisfaction answer (None: none yet)."""
+        self.enterprises: dict[Hashable, bool | None] = {}
+        """Each counted enterprise -> whether any of its rows says ใช่ (None: no flag)."""
+        self.sums: list[Decimal] = [_ZERO] * _SUMMED
+        self.counts: list[int] = [0] * _SUMMED
+        self.ticked: list[int] = [0] * len(FORM_CHECKBOXES)
+
+    def _answer(self, participant: Hashable, answer: Decimal | None) -> None:
+        known = self.participants.get(participant, _UNSEEN)
+        if known is _UNSEEN or (known is None and answer is not None):
+            self.participants[participant] = answer
+
+    def _flag(self, enterprise: Hashable, improved: bool | None) -> None:
+        known = self.enterprises.get(enterprise, _UNSEEN)
+        if known is _UNSEEN or known is None:
+            self.enterprises[enterprise] = improved
+        elif improved and not known:
+            self.enterprises[enterprise] = True
+
+    def add(self, row: _Counted) -> None:
+        """Count one counted row (under the `arithmetic()` context: it sums)."""
+        self.counted += 1
+        self._answer(row.participant, row.satisfaction)
         flag = row.productivity
-        if flag in (h.YES, h.NO):
-            improved[key] = improved.get(key, False) or flag == h.YES
-    return Share(sum(improved.values()), len(improved), len(enterprises))
+        self._flag(row.enterprise, flag == h.YES if flag in (h.YES, h.NO) else None)
+        sums, counts = self.sums, self.counts
+        for index, value in enumerate((*row.columns, row.economic, *row.form)):
+            if value is not None:
+                sums[index] += value
+                counts[index] += 1
+        for index, ticked in enumerate(row.ticked):
+            if ticked:
+                self.ticked[index] += 1
+
+    @classmethod
+    def merged(cls, scopes: Iterable[_Scope]) -> _Scope:
+        """One scope of the rows of `scopes`, in their order (they are left as they are)."""
+        total = cls()
+        with localcontext(arithmetic()):
+            for scope in scopes:
+                total.rows += scope.rows
+                for status, count in scope.statuses.items():
+                    total.statuses[status] = total.statuses.get(status, 0) + count
+                total.cancelled += scope.cancelled
+                total.counted += scope.counted
+                for participant, answer in scope.participants.items():
+                    total._answer(participant, answer)
+                for enterprise, improved in scope.enterprises.items():
+                    total._flag(enterprise, improved)
+                total.sums = [a + b for a, b in zip(total.sums, scope.sums, strict=True)]
+                total.counts = [a + b for a, b in zip(total.counts, scope.counts, strict=True)]
+                total.ticked = [a + b for a, b in zip(total.ticked, scope.ticked, strict=True)]
+        return total
+
+    def answers(self) -> list[Decimal]:
+        """The participants' satisfaction answers (one each, the first they gave)."""
+        return [answer for answer in self.participants.values() if answer is not None]
+
+    def satisfied(self, profile: TargetProfile) -> Share:
+        """Participants satisfied at the profile's level over all counted participants."""
+        answers = self.answers()
+        hits = sum(1 for answer in answers if answer >= profile.satisfied_at)
+        return Share(hits, len(answers), len(self.participants))
+
+    def productivity(self) -> Share:
+        """
+        Enterprises with productivity ≥ 10 % over all counted enterprises: ใช่ on any counted
+        row wins; ไม่ใช่ only makes the enterprise known.
+        """
+        flags = [flag for flag in self.enterprises.values() if flag is not None]
+        return Share(sum(flags), len(flags), len(self.enterprises))
+
+    def average(self, index: int) -> Decimal | None:
+        """The mean of one summed value, rounded half-up to 2 places; None for no values."""
+        if not self.counts[index]:
+            return None
+        with localcontext(arithmetic()):
+            return round_half_up(self.sums[index] / self.counts[index])
+
+    def total(self, index: int) -> Decimal | None:
+        """The sum of one summed value, rounded half-up to 2 places; None for no values."""
+        if not self.counts[index]:
+            return None
+        with localcontext(arithmetic()):
+            return round_half_up(self.sums[index])
 
 
-def _satisfaction(
-    counted: Sequence[_Counted], profile: TargetProfile
-) -> tuple[Share, list[Decimal]]:
+class Tally:
     """
-    Participants satisfied at the profile's level over all counted participants, and the
-    answers (one per participant who answered).
+    The rows of one block of a region (consecutive rows of one tab) as the summary counts
+    them: their scope, each group's, and the rows with each problem. A service keeps a
+    block's tally while its rows' outcomes stay the same, so a run after a few edits tallies
+    the blocks they fall in and merges the rest (`summary_of`).
     """
-    answers: dict[Hashable, Decimal] = {}
-    participants: set[Hashable] = set()
-    for row in counted:
-        key = row.participant
-        participants.add(key)
-        value = row.satisfaction
-        if value is not None:
-            answers.setdefault(key, value)
-    values = list(answers.values())
-    hits = sum(1 for value in values if value >= profile.satisfied_at)
-    return Share(hits, len(values), len(participants)), values
+
+    __slots__ = ("first_row", "groups", "problems", "region", "scope")
+
+    def __init__(self, region: str, outcomes: Iterable[RowOutcome], profile: TargetProfile) -> None:
+        self.region = region
+        self.scope = scope = _Scope()
+        self.groups: dict[str | None, _Scope] = {}
+        self.problems: dict[str, tuple[int, int]] = {}
+        """Each finding code of the rows -> how many rows carry it, and the first of them."""
+        self.first_row = 0
+        """The block's first row (what an error about its tab names)."""
+        place = {part: len(_AVERAGED) + index for index, part in enumerate(ECONOMIC_PARTS)}
+        parts = [place[part] for part in profile.economic_value_parts]
+        statuses = scope.statuses
+        with localcontext(arithmetic()):
+            for outcome in outcomes:
+                if outcome.region != region:
+                    raise ValueError(
+                        f"Row {outcome.row} is from region {outcome.region!r}, not {region!r}."
+                    )
+                if not scope.rows:
+                    self.first_row = outcome.row
+                scope.rows += 1
+                statuses[outcome.status] = statuses.get(outcome.status, 0) + 1
+                if outcome.cancelled:
+                    scope.cancelled += 1
+                # A code that appears twice in one row (two columns) still marks one row.
+                for code in dict.fromkeys(outcome.codes):
+                    count, first = self.problems.get(code, (0, outcome.row))
+                    self.problems[code] = (count + 1, min(first, outcome.row))
+                if outcome.counted:
+                    facts = _counted(outcome, parts)
+                    scope.add(facts)
+                    group = self.groups.get(outcome.group)
+                    if group is None:
+                        group = self.groups[outcome.group] = _Scope()
+                    group.add(facts)
 
 
-def _sum(values: Sequence[Decimal]) -> Decimal | None:
-    """The sum rounded half-up to 2 places, None for no values."""
-    if not values:
-        return None
-    with localcontext(arithmetic()):
-        return round_half_up(sum(values, Decimal(0)))
-
-
-def _form_average(counted: Sequence[_Counted], index: int) -> Decimal | None:
-    """The mean of one typed percentage of the form over the rows that have it."""
-    return _mean([value for row in counted if (value := row.form[index]) is not None])
-
-
-def _figures(
-    outcomes: Sequence[RowOutcome], counted: Sequence[_Counted], profile: TargetProfile
-) -> RegionFigures:
-    """
-    Compute the figures of one scope (a region or the whole spreadsheet): its rows, and the
-    facts of those that count, in the same order.
-    """
-    statuses = [outcome.status for outcome in outcomes]
-    satisfied, answers = _satisfaction(counted, profile)
-    economic = [row.economic for row in counted if row.economic is not None]
+def _figures(scope: _Scope, profile: TargetProfile) -> RegionFigures:
+    """Compute the figures of one scope (a region or the whole spreadsheet)."""
+    satisfied = scope.satisfied(profile)
+    statuses = scope.statuses
     first_part = len(_AVERAGED)
     return RegionFigures(
-        rows_read=len(outcomes),
-        passed=statuses.count(h.STATUS_PASS),
-        warned=statuses.count(h.STATUS_WARN),
-        failed=statuses.count(h.STATUS_FAIL),
-        duplicates=statuses.count(h.STATUS_DUPLICATE),
-        cancelled=sum(1 for outcome in outcomes if outcome.cancelled),
-        counted=len(counted),
+        rows_read=scope.rows,
+        passed=statuses.get(h.STATUS_PASS, 0),
+        warned=statuses.get(h.STATUS_WARN, 0),
+        failed=statuses.get(h.STATUS_FAIL, 0),
+        duplicates=statuses.get(h.STATUS_DUPLICATE, 0),
+        cancelled=scope.cancelled,
+        counted=scope.counted,
         unique_participants=satisfied.base,
-        unique_enterprises=len({row.enterprise for row in counted}),
-        satisfaction_average=_mean(answers),
+        unique_enterprises=len(scope.enterprises),
+        satisfaction_average=_mean(scope.answers()),
         satisfied=satisfied,
-        productivity=_productivity(counted),
-        waste_reduction_average=_mean(_column(counted, 0)),
-        cost_reduction_average=_mean(_column(counted, 1)),
-        sales_increase_average=_mean(_column(counted, 2)),
-        economic_value=_sum(economic),
+        productivity=scope.productivity(),
+        waste_reduction_average=scope.average(0),
+        cost_reduction_average=scope.average(1),
+        sales_increase_average=scope.average(2),
+        economic_value=scope.total(_ECONOMIC),
         economic_parts={
-            part: _sum(_column(counted, first_part + index))
-            for index, part in enumerate(ECONOMIC_PARTS)
+            part: scope.total(first_part + index) for index, part in enumerate(ECONOMIC_PARTS)
         },
-        knowledge_gain_average=_form_average(counted, 0),
-        knowledge_applied_average=_form_average(counted, 1),
-        ticked={
-            box: sum(1 for row in counted if row.ticked[index])
-            for index, box in enumerate(FORM_CHECKBOXES)
-        },
+        knowledge_gain_average=scope.average(_GAIN),
+        knowledge_applied_average=scope.average(_APPLIED),
+        ticked={box: scope.ticked[index] for index, box in enumerate(FORM_CHECKBOXES)},
     )
 
 
-def _groups(
-    by_group: Mapping[str | None, Sequence[_Counted]], profile: TargetProfile
-) -> tuple[GroupFigures, ...]:
+def _groups(tallies: Sequence[Tally], profile: TargetProfile) -> tuple[GroupFigures, ...]:
     """
     The figures of each group / network of the counted rows, largest first, then by name;
     the rows that name no group last.
     """
+    by_group: dict[str | None, list[_Scope]] = {}
+    for each in tallies:
+        for name, scope in each.groups.items():
+            by_group.setdefault(name, []).append(scope)
     groups = []
-    for name, rows in by_group.items():
-        satisfied, _ = _satisfaction(rows, profile)
-        economic = [row.economic for row in rows if row.economic is not None]
+    for name, scopes in by_group.items():
+        scope = _Scope.merged(scopes)
+        satisfied = scope.satisfied(profile)
         groups.append(
             GroupFigures(
                 name=name,
-                enterprises=len({row.enterprise for row in rows}),
+                enterprises=len(scope.enterprises),
                 participants=satisfied.base,
-                productivity=_productivity(rows),
+                productivity=scope.productivity(),
                 satisfied=satisfied,
-                economic_value=_sum(economic),
+                economic_value=scope.total(_ECONOMIC),
             )
         )
     groups.sort(key=lambda g: (g.name is None, -g.enterprises, g.name or ""))
     return tuple(groups)
 
 
-def _problems(outcomes: Sequence[RowOutcome], regions: Sequence[str]) -> tuple[ProblemCount, ...]:
+def _problems(tallies: Sequence[Tally], regions: Sequence[str]) -> tuple[ProblemCount, ...]:
     """
     Count rows per (code, region), most frequent first, then in region order, then by code.
     """
-    rows: dict[tuple[str, str], list[int]] = defaultdict(list)
-    for outcome in outcomes:
-        # A code that appears twice in one row (two columns) still marks one row.
-        for code in dict.fromkeys(outcome.codes):
-            rows[(code, outcome.region)].append(outcome.row)
+    found: dict[tuple[str, str], tuple[int, int]] = {}
+    for each in tallies:
+        for code, (count, first) in each.problems.items():
+            before = found.get((code, each.region))
+            if before is not None:
+                count, first = before[0] + count, min(before[1], first)
+            found[(code, each.region)] = (count, first)
     order = {region: index for index, region in enumerate(regions)}
     problems = [
-        ProblemCount(code=code, region=region, count=len(found), first_row=min(found))
-        for (code, region), found in rows.items()
+        ProblemCount(code=code, region=region, count=count, first_row=first)
+        for (code, region), (count, first) in found.items()
     ]
     problems.sort(key=lambda p: (-p.count, order[p.region], p.code))
     return tuple(problems)
+
+
+def summary_of(
+    tallies: Sequence[Tally],
+    *,
+    regions: Sequence[str],
+    profile: TargetProfile,
+    skipped: Mapping[str, str] | None = None,
+) -> Summary:
+    """
+    The summary of the rows of `tallies`, given in row order (tab, then row): `summarise`,
+    from blocks of rows tallied once each (a block whose rows did not change keeps its tally).
+    """
+    if len(set(regions)) != len(regions):
+        raise ValueError(f"Regions {list(regions)} repeat a name; list each regional tab once.")
+    skipped = dict(skipped or {})
+    by_region: dict[str, list[_Scope]] = {r: [] for r in regions if r not in skipped}
+    for each in tallies:
+        if each.region not in by_region:
+            raise ValueError(
+                f"Row {each.first_row} is from region {each.region!r}, which is not in the "
+                f"regions given ({', '.join(regions)}); add it to regions."
+            )
+        by_region[each.region].append(each.scope)
+    total = _figures(_Scope.merged(each.scope for each in tallies), profile)
+    groups = _groups(tallies, profile)
+    return Summary(
+        profile=profile,
+        regions={
+            region: _figures(_Scope.merged(scopes), profile) for region, scopes in by_region.items()
+        },
+        total=total,
+        targets=evaluate_targets(total, profile, groups),
+        problems=_problems(tallies, regions),
+        groups=groups,
+        skipped=skipped,
+    )
 
 
 def summarise(
@@ -401,40 +551,8 @@ def summarise(
         skipped: Regions whose tab could not be read this run -> why (Thai): they get no
             figures (never zeros) and the total leaves them out.
     """
-    if len(set(regions)) != len(regions):
-        raise ValueError(f"Regions {list(regions)} repeat a name; list each regional tab once.")
-    skipped = dict(skipped or {})
-    by_region: dict[str, list[RowOutcome]] = {r: [] for r in regions if r not in skipped}
-    # One pass: each counted row's facts are found once, for the total, its region and group.
-    counted: list[_Counted] = []
-    counted_in: dict[str, list[_Counted]] = {r: [] for r in by_region}
-    by_group: dict[str | None, list[_Counted]] = defaultdict(list)
-    place = {part: len(_AVERAGED) + index for index, part in enumerate(ECONOMIC_PARTS)}
-    parts = [place[part] for part in profile.economic_value_parts]
-    with localcontext(arithmetic()):
-        for outcome in outcomes:
-            if outcome.region not in by_region:
-                raise ValueError(
-                    f"Row {outcome.row} is from region {outcome.region!r}, which is not in the "
-                    f"regions given ({', '.join(regions)}); add it to regions."
-                )
-            by_region[outcome.region].append(outcome)
-            if outcome.counted:
-                facts = _counted(outcome, parts)
-                counted.append(facts)
-                counted_in[outcome.region].append(facts)
-                by_group[outcome.group].append(facts)
-    total = _figures(outcomes, counted, profile)
-    groups = _groups(by_group, profile)
-    return Summary(
-        profile=profile,
-        regions={
-            region: _figures(rows, counted_in[region], profile)
-            for region, rows in by_region.items()
-        },
-        total=total,
-        targets=evaluate_targets(total, profile, groups),
-        problems=_problems(outcomes, regions),
-        groups=groups,
-        skipped=skipped,
-    )
+    tallies = [
+        Tally(region, rows, profile)
+        for region, rows in itertools.groupby(outcomes, key=operator.attrgetter("region"))
+    ]
+    return summary_of(tallies, regions=regions, profile=profile, skipped=skipped)

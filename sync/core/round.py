@@ -14,6 +14,7 @@ columns are is `sync.core.tabs`'s to say; which set-up requests a round sends,
 from __future__ import annotations
 
 import hashlib
+import itertools
 import marshal
 import operator
 from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
@@ -415,8 +416,8 @@ def _evaluate(
     skipped = {n.region: n.reason() for n in mapped.notices if n.skipped}
 
     def summarise() -> kpi.Summary:
-        return kpi.summarise(
-            [row.outcome() for row in evaluation.rows],
+        return kpi.summary_of(
+            _tallies(settings, mapped, evaluation, now.date(), cache),
             regions=list(settings.regions),
             profile=settings.profile,
             skipped=skipped,
@@ -428,6 +429,59 @@ def _evaluate(
     # round before: the same summary.
     key = (evaluation.fingerprint, settings.regions, settings.profile, tuple(skipped.items()))
     return evaluation, cache.built_from("summary", key, summarise)
+
+
+TALLY_ROWS = 256
+"""Sheet rows of a tab tallied together for the summary (`kpi.Tally`)."""
+
+
+def _tallies(
+    settings: SyncSettings,
+    mapped: MappedTabs,
+    evaluation: Evaluation,
+    as_of: date,
+    cache: RowCache | None,
+) -> list[kpi.Tally]:
+    """
+    Step 3b: the summary's tallies of the rows, a block of `TALLY_ROWS` sheet rows of a tab
+    at a time, in row order. With a cache, a block whose rows' outcomes are decided from what
+    they were at the last summary (each row's place, input digest and final status, the
+    tab's columns, the year, the day, the profile's economic value) keeps its tally: a run
+    after a few edits builds the outcomes of their blocks only.
+    """
+    profile = settings.profile
+    contexts = {
+        tab.region: marshal.dumps(
+            (
+                tab.region,
+                settings.fiscal_year,
+                as_of.isoformat(),
+                tuple(tab.headers.columns),
+                tuple(profile.economic_value_parts),
+            ),
+            2,
+        )
+        for tab in mapped.tabs
+    }
+    known = cache.tallies if cache is not None else {}
+    kept: dict[bytes, kpi.Tally] = {}
+    tallies: list[kpi.Tally] = []
+    blocks = itertools.groupby(evaluation.rows, key=lambda r: (r.region, r.row // TALLY_ROWS))
+    for (region, _), grouped in blocks:
+        rows = list(grouped)
+        key = None
+        if cache is not None and region in contexts and all(r.digest for r in rows):
+            decided = marshal.dumps([(r.row, r.digest, r.status) for r in rows], 2)
+            key = hashlib.blake2b(contexts[region] + decided, digest_size=16).digest()
+        tally = known.get(key) if key is not None else None
+        if tally is None:
+            tally = kpi.Tally(region, [r.outcome() for r in rows], profile)
+        if key is not None:
+            kept[key] = tally
+        tallies.append(tally)
+    if cache is not None:
+        cache.tallies = kept
+    return tallies
 
 
 def _known_sheet_ids(snapshot: Snapshot) -> dict[str, int]:

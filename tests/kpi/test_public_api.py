@@ -26,11 +26,13 @@ def test_all_is_the_public_api() -> None:
         "RowOutcome",
         "Share",
         "Summary",
+        "Tally",
         "TargetProfile",
         "TargetResult",
         "compute_row",
         "evaluate_row",
         "summarise",
+        "summary_of",
         "to_frame",
     ]
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+import kpi
 from rules import headers as h
 from sheets_emulator import people
 from sheets_emulator.http.server import EmulatorHandle
@@ -413,3 +414,37 @@ def test_a_round_lets_go_of_its_single_cells_caches_before_it_writes(
     assert "ok" == report.outcome and 2 == report.rounds
     assert [(0, 0)] == cached_at_write
     assert 140 == counts["rows"]  # each row checked once: the verify round found them all
+
+
+def test_the_summary_tallies_again_only_the_block_of_rows_an_edit_falls_in(
+    emulator: EmulatorHandle,
+    backend: GspreadBackend,
+    loaded: str,
+    clock: Callable[[], datetime],
+    sync: Callable[..., RunReport],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """
+    The summary is merged from tallies of blocks of rows (`round.TALLY_ROWS` sheet rows of a
+    tab): a run after an edited figure tallies that row's block again (here its whole tab,
+    20 rows) and takes the other six tabs' as they were, in the service as in one process;
+    a run from nothing finds the summary right.
+    """
+    tallied: list[tuple[str, int]] = []
+    tally = kpi.Tally
+
+    def counted(region: str, outcomes: list[Any], profile: Any) -> Any:
+        tallied.append((region, len(outcomes)))
+        return tally(region, outcomes, profile)
+
+    monkeypatch.setattr(kpi, "Tally", counted)
+    settings = SyncSettings(spreadsheet_id=loaded)
+    sync(backend, settings, clock=clock)
+    assert 7 == len(tallied) and 140 == sum(n for _, n in tallied)
+    tallied.clear()
+
+    sales = _column(backend, loaded, "ศก.3", h.SALES_AFTER)
+    people.type_value(emulator.store, loaded, "ศก.3", f"{sales}5", 765_432)
+    assert sync(backend, settings, clock=clock).cells_written > 0
+    assert [("ศก.3", 20)] == tallied
+    assert 0 == _settled_from_scratch(backend, settings, clock)
