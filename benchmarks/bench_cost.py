@@ -711,14 +711,16 @@ def print_floors(
             "changed (the others known by the digests of their bytes), but round 1 "
             f"({first:.2f} s with its decode) still goes through every row in Python: each "
             "row's evaluation assembled from the kept results, cross-tab duplicates, the "
-            "summary of every row, the compiled list's digest, with the kept rows unpacked at "
+            "summary's block tallies (those the edits fall in tallied again, the others "
+            "merged), the compiled list's digest, with the kept rows unpacked at "
             "the start: work per row, not per change (and this run, the first after edits "
             "that take a participant off the compiled list, shifts and compares the list, "
             "its rows known by their bytes and its lines by their keys). Per change only "
-            "would need results kept per region and updated row by row (summary included) "
-            "between runs; kept as the objects unpacked, they held "
-            "one process at ~156 MiB after fifteen runs (goal 150) for no CPU that the "
-            "noise let us see: not built."
+            "would need the unpack, the assembly and the duplicates a block at a time too, "
+            "as the summary's tallies are (a block whose rows are those unpacked needs "
+            "neither); the rows kept as the objects unpacked instead held one process at "
+            "~156 MiB after fifteen runs (goal 150) for no CPU that the noise let us see: "
+            "not built."
         )
     floor = now.get("domain.floor_rows_per_s")
     if rate is not None and rate < 20_000 and floor is not None:
