@@ -263,9 +263,10 @@ class _Scope:
     What a scope's figures are made of (a block of rows, a region, the total, a group),
     gathered row by row and merged exactly with the scope of the rows after it: counts add;
     each participant's first satisfaction answer stays the first (merged in row order);
-    ใช่ on any row of an enterprise wins; IDs unite; sums add, under `arithmetic()`, exactly
-    as one sum over the rows (a value has ≤ 28 digits, and so does a sheet's total). Kept by
-    a service between runs (a block's), so each participant and enterprise is one entry.
+    ใช่ on any row of an enterprise wins; IDs unite; sums add under `arithmetic()`, the same
+    sum as one pass over the rows whenever no addition rounds at its 28 digits (figures of
+    up to billions of baht with a few decimals, summed over a sheet, never do). Kept by a
+    service between runs (a block's), so each participant and enterprise is one entry.
     """
 
     __slots__ = (

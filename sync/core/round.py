@@ -444,10 +444,10 @@ def _tallies(
 ) -> list[kpi.Tally]:
     """
     Step 3b: the summary's tallies of the rows, a block of `TALLY_ROWS` sheet rows of a tab
-    at a time, in row order. With a cache, a block whose rows' outcomes are decided from what
-    they were at the last summary (each row's place, input digest and final status, the
-    tab's columns, the year, the day, the profile's economic value) keeps its tally: a run
-    after a few edits builds the outcomes of their blocks only.
+    at a time, in row order. With a cache, a block whose rows' outcomes are decided from the
+    same things as at the last summary (each row's place, input digest and final status; the
+    tab's columns, the year, the day, the profile's economic-value parts) keeps its tally: a
+    run after a few edits builds the outcomes of their blocks only.
     """
     profile = settings.profile
     contexts = {
