@@ -30,7 +30,7 @@ from sync.core.cells import (
     to_extended,
     to_raw,
 )
-from sync.core.sheet import DIGEST_SIZE, OnDemand, row_digests
+from sync.core.sheet import Digests, OnDemand, row_digests
 
 
 class CellChange(msgspec.Struct, frozen=True, order=True, gc=False):
@@ -526,7 +526,8 @@ def list_moves(
     the lines not known only: where the full comparison would move it, it may be rewritten.
     """
     start = first_row - 1
-    digests = row_digests(current) if keys is not None else None
+    joined = row_digests(current) if keys is not None else None
+    digests = Digests(joined) if joined is not None else None
     known = shows if digests is not None and shows else {}
     listed = set(known.values())
     wide: set[int] = set()
@@ -534,7 +535,7 @@ def list_moves(
 
     def have_key(at: int) -> bytes:
         if digests is not None:
-            line = known.get(digests[at * DIGEST_SIZE : (at + 1) * DIGEST_SIZE])
+            line = known.get(digests[at])
             if line is not None:
                 return b"#" + line  # (no row's JSON starts with '#')
         row = current[at]
@@ -616,15 +617,12 @@ def _shows(
     alike: Collection[int],
     order: Sequence[int | None],
     start: int,
-    digests: bytes | None,
+    digests: Digests | None,
     keys: Sequence[bytes] | None,
 ) -> dict[bytes, bytes] | None:
     """For each row alike, the digest of its bytes as read -> the key of the line it shows."""
     if digests is None or keys is None:
         return None
-    found: dict[bytes, bytes] = {}
-    for number in alike:
-        j = number - 1 - start
-        at = cast(int, order[j])
-        found[digests[at * DIGEST_SIZE : (at + 1) * DIGEST_SIZE]] = keys[j]
-    return found
+    return {
+        digests[cast(int, order[number - 1 - start])]: keys[number - 1 - start] for number in alike
+    }

@@ -744,9 +744,9 @@ def _line_of(r: RowEvaluation) -> tuple[Any, ...]:
     return (r.region, r.row, r.cells.digest, r.check.national_id, r.check.tax_id, r.status)
 
 
-def _compiled_digest(evaluation: Evaluation) -> tuple[bytes, int, Digests]:
+def _compiled_digest(evaluation: Evaluation) -> tuple[bytes, Digests]:
     """
-    A digest of the compiled list wanted, its rows, and each row's line key: with the tab as
+    A digest of the compiled list wanted, and each listed row's line key: with the tab as
     read, what its diff depends on. Made of what each listed row's line is made of
     (`_line_of`), so the list is not built to be known: edits that change figures but no
     listed cell (a new sales figure) leave it as it was, and a run after them neither builds
@@ -764,7 +764,7 @@ def _compiled_digest(evaluation: Evaluation) -> tuple[bytes, int, Digests]:
         )
     )
     digest = hashlib.blake2b(keys.data, digest_size=16, person=b"compiled").digest()
-    return digest, len(keys), keys
+    return digest, keys
 
 
 LINES_CONTEXT = ("compiled lines", 1, *COMPILED_HEADERS)
@@ -795,19 +795,11 @@ def _compiled_moves(
     if clean or title not in sheet_ids or len(current) < 2:  # (clean: never split)
         return ListMoves([], current, 0)
     grid = wanted()
-    width = len(grid[0])
-    if cache is None or keys is None:
-        return list_moves(sheet_ids[title], current, grid, first_row=2, width=width)
+    shows = _shows(cache.lines) if cache is not None else None
     moves = list_moves(
-        sheet_ids[title],
-        current,
-        grid,
-        first_row=2,
-        width=width,
-        keys=keys,
-        shows=_shows(cache.lines),
+        sheet_ids[title], current, grid, first_row=2, width=len(grid[0]), keys=keys, shows=shows
     )
-    if moves.shows is not None:
+    if cache is not None and moves.shows is not None:
         cache.lines = (
             LINES_CONTEXT,
             b"".join(moves.shows.keys()),
@@ -821,8 +813,7 @@ def _shows(lines: ListedLines | None) -> dict[bytes, bytes]:
     if lines is None or lines[0] != LINES_CONTEXT:
         return {}
     _, reads, keys = lines
-    size = DIGEST_SIZE
-    return {reads[at : at + size]: keys[at : at + size] for at in range(0, len(reads), size)}
+    return dict(zip(Digests(reads), Digests(keys), strict=True))
 
 
 def _guards(snapshot: Snapshot, titles: Iterable[str]) -> list[dict[str, Any]]:
@@ -873,9 +864,10 @@ def plan_round(
             return built
 
     else:
-        content, listed, line_keys = cache.built_from(
+        content, line_keys = cache.built_from(
             "compiled digest", evaluation.fingerprint, partial(_compiled_digest, evaluation)
         )
+        listed = len(line_keys)
         # What the list's diff depends on; only a cache remembers clean lists by it.
         compiled_key = (snapshot.tab_digests.get(compiled_title), content)
         compiled_grid = partial(

@@ -403,11 +403,6 @@ def _text(value: object) -> CellValue:
     return str(value)
 
 
-def build_compiled(rows: Sequence[CompiledRow]) -> SummaryGrid:
-    """Every counted row of every region, in tab-then-row order."""
-    return [list(COMPILED_HEADERS), *map(compiled_line, rows)]
-
-
 def compiled_line(r: CompiledRow) -> list[CellValue]:
     """One counted row's line of the compiled list."""
     return [
