@@ -14,6 +14,7 @@ from collections.abc import Collection, Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from difflib import SequenceMatcher
+from itertools import repeat
 from typing import Any, cast
 
 import msgspec
@@ -527,17 +528,14 @@ def list_moves(
     """
     start = first_row - 1
     joined = row_digests(current) if keys is not None else None
-    digests = Digests(joined) if joined is not None else None
+    digests = list(Digests(joined)) if joined is not None else None
     known = shows if digests is not None and shows else {}
+    wanted_keys = list(keys) if keys is not None else None
     listed = set(known.values())
     wide: set[int] = set()
     """Rows of `current` holding cells beyond `width` (which their keys do not see)."""
 
     def have_key(at: int) -> bytes:
-        if digests is not None:
-            line = known.get(digests[at])
-            if line is not None:
-                return b"#" + line  # (no row's JSON starts with '#')
         row = current[at]
         if len(row) > width:
             wide.add(at)
@@ -545,22 +543,31 @@ def list_moves(
         return msgspec.json.encode(cells_as_read(row, range(width)))
 
     def want_key(at: int) -> bytes:
-        if keys is not None and keys[at - start] in listed:
-            return b"#" + keys[at - start]
         row = wanted[at]
         return msgspec.json.encode(
             row_as_read(row[:width]) + [None] * (width - len(row)), enc_hook=repr
         )
 
-    have = [have_key(at) for at in range(start, len(current))]
-    want = [want_key(at) for at in range(start, len(wanted))]
+    # A known row's token is the key of the line it shows, a wanted line's its key when a row
+    # showed it (no row's JSON starts with '#'); only the others are decoded or built.
+    shown = map(known.get, digests[start:]) if digests is not None else repeat(None)
+    have = [
+        have_key(at) if line is None else b"#" + line
+        for at, line in zip(range(start, len(current)), shown, strict=False)
+    ]
+    want = [
+        b"#" + wanted_keys[at - start]
+        if wanted_keys is not None and wanted_keys[at - start] in listed
+        else want_key(at)
+        for at in range(start, len(wanted))
+    ]
     blocks = _opcodes(have, want)
     order: list[int | None] = list(range(start, len(current)))
     """Each row from `first_row` on as the moves leave it: its index in `current`, or None."""
     moved = sum(i2 - i1 for tag, i1, i2, j1, _ in blocks if tag == "equal" and i1 != j1)
     if moved < min_moved:
         alike = _alike(blocks, order, start, wide)
-        return ListMoves([], current, 0, alike, _shows(alike, order, start, digests, keys))
+        return ListMoves([], current, 0, alike, _shows(alike, order, start, digests, wanted_keys))
     requests: list[dict[str, Any]] = []
     inserted = 0
 
@@ -589,7 +596,9 @@ def list_moves(
             inserted -= surplus
     alike = _alike(blocks, order, start, wide)
     shifted = _Shifted(current, start, order)
-    return ListMoves(requests, shifted, inserted, alike, _shows(alike, order, start, digests, keys))
+    return ListMoves(
+        requests, shifted, inserted, alike, _shows(alike, order, start, digests, wanted_keys)
+    )
 
 
 def _alike(
@@ -617,7 +626,7 @@ def _shows(
     alike: Collection[int],
     order: Sequence[int | None],
     start: int,
-    digests: Digests | None,
+    digests: Sequence[bytes] | None,
     keys: Sequence[bytes] | None,
 ) -> dict[bytes, bytes] | None:
     """For each row alike, the digest of its bytes as read -> the key of the line it shows."""

@@ -274,6 +274,12 @@ class Digests(OnDemand[bytes]):
     def _item(self, index: int) -> bytes:
         return self.data[index * DIGEST_SIZE : (index + 1) * DIGEST_SIZE]
 
+    def __iter__(self) -> Iterator[bytes]:
+        # Sliced in one comprehension, not through `__getitem__` a digest at a time: the
+        # compiled list's thousands of digests are all wanted when they are walked.
+        data = self.data
+        return iter([data[at : at + DIGEST_SIZE] for at in range(0, len(data), DIGEST_SIZE)])
+
 
 def row_digests(grid: Sequence[Sequence[Any]]) -> bytes | None:
     """
