@@ -20,7 +20,8 @@ Grid = list[list[Any]]
 
 
 class _ValueRange(msgspec.Struct):
-    values: msgspec.Raw = msgspec.Raw(b"[]")
+    values: list[msgspec.Raw] = []
+    """Each row's bytes as received: a whole answer is split into rows in one pass."""
 
 
 class _BatchGet(msgspec.Struct):
@@ -35,12 +36,18 @@ def _digest(data: bytes | bytearray | msgspec.Raw) -> str:
     return hashlib.sha256(data).hexdigest()[:32]
 
 
-def _grid(raw: bytes) -> Grid:
-    try:
-        return msgspec.json.decode(raw, type=Grid)
-    except msgspec.DecodeError:
-        # Out of msgspec's range (a number beyond a double): the standard parser.
-        return list(json.loads(raw))
+def _grid(raws: list[msgspec.Raw]) -> Grid:
+    """The rows of a range, decoded (a number beyond a double by the standard parser)."""
+    return [_decoded_row(raw) for raw in raws]
+
+
+def _rows_digest(raws: list[msgspec.Raw]) -> str:
+    """`_digest` of a range's rows' bytes one after the other (each a whole JSON array, so
+    no two ranges of other rows give the same bytes), without joining them into a copy."""
+    hashed = hashlib.sha256()
+    for raw in raws:
+        hashed.update(raw)
+    return hashed.hexdigest()[:32]
 
 
 SAMPLE_ROWS = 64
@@ -299,17 +306,17 @@ class LaterGrid(Sequence[list[Any]]):
     the rows whose bytes are not known to show what is wanted are decoded.
     """
 
-    __slots__ = ("_raw", "_read")
+    __slots__ = ("_raws", "_read")
 
-    def __init__(self, raw: msgspec.Raw) -> None:
-        self._raw: msgspec.Raw | None = raw
+    def __init__(self, raws: list[msgspec.Raw]) -> None:
+        self._raws: list[msgspec.Raw] | None = raws
         self._read: ReadRows | None = None
 
     def rows(self) -> ReadRows:
         """The range's rows as read: their digests known, each decoded when first used."""
         if self._read is None:
-            assert self._raw is not None
-            self._read, self._raw = _read_rows(self._raw, lazy=True), None
+            assert self._raws is not None
+            self._read, self._raws = ReadRows(self._raws), None
         return self._read
 
     @property
@@ -410,28 +417,26 @@ class ValuesRead:
         if self.body is None:
             raise RuntimeError("the grids of this read were handed over already")
         body, self.body = self.body, None
+        # One pass splits every range into its rows' bytes (no range is scanned twice).
         ranges = msgspec.json.decode(body, type=_BatchGet).valueRanges
-        del body  # the ranges' bytes hold it as long as they must
+        del body  # the rows' bytes hold it as long as they must
         tabs: list[Rows] = []
         self.range_digests = []
         for i, vr in enumerate(ranges):
+            raws, vr.values = vr.values, []  # (each range's bytes go with its rows)
             if i in rows:
-                read = _read_rows(vr.values, lazy)
+                read = ReadRows(raws, eager=not lazy)
                 # Of its rows' digests: each byte of a regional tab is hashed once, not again
                 # for the whole range (~15 ms a read of 7 x 2,000 rows).
                 self.range_digests.append(_digest(read.digests))
                 tabs.append(read)
             else:
-                self.range_digests.append(_digest(vr.values))
+                self.range_digests.append(_rows_digest(raws))
                 if i not in later:
-                    tabs.append(_grid(vr.values))
+                    tabs.append(_grid(raws))
                 else:  # (as `ReadRows`: the digest of each row's bytes known)
-                    tabs.append(LaterGrid(vr.values) if lazy else _read_rows(vr.values, False))
+                    tabs.append(LaterGrid(raws) if lazy else ReadRows(raws, eager=True))
         return tabs
-
-
-def _read_rows(values: msgspec.Raw, lazy: bool) -> ReadRows:
-    return ReadRows(msgspec.json.decode(values, type=list[msgspec.Raw]), eager=not lazy)
 
 
 @dataclass(frozen=True)

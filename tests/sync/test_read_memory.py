@@ -137,7 +137,7 @@ def test_each_regional_range_is_shared_before_the_next_is_decoded(
     from sync.core import sheet
 
     steps: list[str] = []
-    decode_row, decode_grid = sheet._decoded_row, sheet._grid
+    decode_row = sheet._decoded_row  # (every range's rows, the other tabs' too)
     share_row = sheet._share_row
 
     def row_decoded(raw: Any) -> Any:
@@ -145,17 +145,11 @@ def test_each_regional_range_is_shared_before_the_next_is_decoded(
         steps.append(f"decode {row[0]}")
         return row
 
-    def grid_decoded(raw: Any) -> Any:
-        grid = decode_grid(raw)
-        steps.append(f"decode {grid[0][0]}")
-        return grid
-
     def row_shared(row: Any, *args: Any) -> None:
         steps.append(f"share {row[0]}")
         share_row(row, *args)
 
     monkeypatch.setattr(sheet, "_decoded_row", row_decoded)
-    monkeypatch.setattr(sheet, "_grid", grid_decoded)
     monkeypatch.setattr(sheet, "_share_row", row_shared)
     body = msgspec.json.encode(
         {"valueRanges": [{"values": [[name]]} for name in ("ศก.1", "ศก.2", "ตัวเลือก")]}
