@@ -399,7 +399,7 @@ class RowCache:
             self._running = True
             self.handed_over = False
             if self.packed is not None:
-                self.current, self.tabs, self.sources = unpack_sources(self.packed)
+                self.current, self.tabs, self.sources = unpack_sources(self.packed, later=True)
                 self.packed = None
             if self.packed_tallies is not None:
                 self.tallies = pickle.loads(self.packed_tallies)

@@ -211,6 +211,18 @@ def _rows_damaged_inside(history: RunHistory, key: str, sid: str) -> None:
     history.remember_kept_rows(key, sid, code_fingerprint(), damaged)
 
 
+def _mappings_damaged_inside(history: RunHistory, key: str, sid: str) -> None:
+    """One row's parsed values, KPI cells and figures (pickled apart in its record) damaged."""
+    kept = load_kept(history.kept_rows(key, code_fingerprint()) or b"")
+    *head, chunks, rows, tabs, base = pickle.loads(kept.packed.data)
+    records = pickle.loads(chunks[0])
+    records[0] = (*records[0][:-1], b"\x80\x05damaged mappings")
+    chunks[0] = pickle.dumps(records)
+    data = pickle.dumps((*head, chunks, rows, tabs, base))
+    damaged = dump_kept(replace(kept, packed=PackedRows(data, kept.packed.rows)))
+    history.remember_kept_rows(key, sid, code_fingerprint(), damaged)
+
+
 def _lines_damaged_inside(history: RunHistory, key: str, sid: str) -> None:
     kept = load_kept(history.kept_rows(key, code_fingerprint()) or b"")
     assert kept.lines is not None  # the list's rows known to show their lines
@@ -220,8 +232,8 @@ def _lines_damaged_inside(history: RunHistory, key: str, sid: str) -> None:
 
 @pytest.mark.parametrize(
     "damage",
-    [_not_a_pickle, _rows_damaged_inside, _lines_damaged_inside],
-    ids=["not a pickle", "damaged inside", "list lines damaged"],
+    [_not_a_pickle, _rows_damaged_inside, _mappings_damaged_inside, _lines_damaged_inside],
+    ids=["not a pickle", "damaged inside", "a row's mappings damaged", "list lines damaged"],
 )
 def test_a_damaged_entry_is_logged_and_every_row_is_checked(
     emulator: EmulatorHandle,

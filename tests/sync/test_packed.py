@@ -63,6 +63,41 @@ def test_unpacked_rows_equal_the_rows_as_checked() -> None:
             assert type(value) is type(before.values[header])
 
 
+def test_rows_unpacked_for_a_run_decode_their_mappings_only_when_used() -> None:
+    """A service's run unpacks its rows with their parsed values, KPI cells and figures still
+    pickled: equal to the rows as checked, each row's decoded when one of them is first used
+    (and only that row's), and packed afresh they come back equal again."""
+    from sync.core import packed
+
+    cache = _checked()
+    current, tabs, _ = unpack_sources(pack_rows(cache.current, cache.tabs), later=True)
+    mappings = {
+        id(part._packed): part._packed
+        for found, computed in current.values()
+        for part in (found.values, computed.values, computed.figures)
+        if isinstance(part, packed.LaterMapping)
+    }
+    assert len(mappings) == len({id(found) for found in current.values()}) >= 90
+    assert all(m.parts is None for m in mappings.values())  # nothing decoded yet
+
+    key, (found, computed) = next(iter(current.items()))
+    before_found, before_computed = cache.current[key]
+    assert computed.values[h.ECONOMIC_VALUE] == before_computed.values[h.ECONOMIC_VALUE]
+    assert 1 == sum(m.parts is not None for m in mappings.values())  # that row's only
+    assert found.values == before_found.values and computed == before_computed
+
+    assert current == cache.current and tabs == cache.tabs
+    again, tabs_again = unpack_rows(pack_rows(current, tabs))  # from scratch: every record
+    assert again == cache.current and tabs_again == cache.tabs
+    for (found, computed), (_, was_computed) in zip(
+        again.values(), cache.current.values(), strict=True
+    ):
+        assert type(computed.values) is kpi.KpiCells and type(found.values) is dict
+        assert (computed.figures is computed.values) == (
+            was_computed.figures is was_computed.values
+        )
+
+
 def test_rows_packed_in_many_chunks_come_back_equal(monkeypatch: pytest.MonkeyPatch) -> None:
     """Records are pickled a chunk at a time (a pickler's memo per chunk): rows spread over
     many chunks, and findings shared by rows of different chunks, come back as they were."""
