@@ -11,10 +11,11 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Collection, Container, Iterable, Mapping, Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from decimal import Decimal
 from difflib import SequenceMatcher
-from itertools import repeat
+from itertools import chain, repeat
 from typing import Any, cast
 
 import msgspec
@@ -566,8 +567,9 @@ def list_moves(
     """Each row from `first_row` on as the moves leave it: its index in `current`, or None."""
     moved = sum(i2 - i1 for tag, i1, i2, j1, _ in blocks if tag == "equal" and i1 != j1)
     if moved < min_moved:
-        alike = _alike(blocks, order, start, wide)
-        return ListMoves([], current, 0, alike, _shows(alike, order, start, digests, wanted_keys))
+        spans = _alike_spans(blocks, order, start, wide)
+        shows = _shows(spans, digests, wanted_keys)
+        return ListMoves([], current, 0, _alike(spans, start), shows)
     requests: list[dict[str, Any]] = []
     inserted = 0
 
@@ -594,44 +596,66 @@ def list_moves(
             )
             order[i2:i2] = [None] * -surplus
             inserted -= surplus
-    alike = _alike(blocks, order, start, wide)
+    spans = _alike_spans(blocks, order, start, wide)
     shifted = _Shifted(current, start, order)
     return ListMoves(
-        requests, shifted, inserted, alike, _shows(alike, order, start, digests, wanted_keys)
+        requests, shifted, inserted, _alike(spans, start), _shows(spans, digests, wanted_keys)
     )
 
 
-def _alike(
+Span = tuple[int, int, int]
+"""Wanted rows `j1` to `j2` (counted from `first_row`) that read as wanted, shown by the read's
+rows from index `at` on, in order."""
+
+
+def _alike_spans(
     blocks: Sequence[tuple[str, int, int, int, int]],
     order: Sequence[int | None],
     start: int,
-    wide: Collection[int],
-) -> frozenset[int]:
+    wide: AbstractSet[int],
+) -> list[Span]:
     """
-    The rows (numbered as in the sheet) that read as wanted where the moves leave them
-    (`order`, indexes into the read): a row whose key is a wanted row's, at that row's place
-    (there already, or brought by the moves), holding nothing beyond the list's width (`wide`
-    holds those that do: the key does not see that far).
+    The rows that read as wanted where the moves leave them (`order`, indexes into the read):
+    a row whose key is a wanted row's, at that row's place (there already, or brought by the
+    moves), holding nothing beyond the list's width (`wide` holds those that do: the key does
+    not see that far). As spans: a list compared again is nearly all one or two runs of rows
+    in place, told by comparing slices, not row by row.
     """
-    return frozenset(
-        start + 1 + j
-        for tag, i1, _, j1, j2 in blocks
-        if tag == "equal"
-        for j in range(j1, j2)
-        if j < len(order) and order[j] == (at := start + i1 + j - j1) and at not in wide
-    )
+    spans: list[Span] = []
+    for tag, i1, _, j1, j2 in blocks:
+        if tag != "equal":
+            continue
+        end, at = min(j2, len(order)), start + i1
+        if end <= j1:
+            continue
+        rows = range(at, at + end - j1)
+        if order[j1:end] == list(rows) and (not wide or wide.isdisjoint(rows)):
+            spans.append((j1, end, at))
+            continue
+        spans.extend(
+            (j, j + 1, row)
+            for j in range(j1, end)
+            if order[j] == (row := at + j - j1) and row not in wide
+        )
+    return spans
+
+
+def _alike(spans: Sequence[Span], start: int) -> frozenset[int]:
+    """The rows of `spans`, numbered as in the sheet (`diff_grid`'s `alike`)."""
+    first = start + 1
+    return frozenset(chain.from_iterable(range(first + j1, first + j2) for j1, j2, _ in spans))
 
 
 def _shows(
-    alike: Collection[int],
-    order: Sequence[int | None],
-    start: int,
+    spans: Sequence[Span],
     digests: Sequence[bytes] | None,
     keys: Sequence[bytes] | None,
 ) -> dict[bytes, bytes] | None:
     """For each row alike, the digest of its bytes as read -> the key of the line it shows."""
     if digests is None or keys is None:
         return None
-    return {
-        digests[cast(int, order[number - 1 - start])]: keys[number - 1 - start] for number in alike
-    }
+    return dict(
+        chain.from_iterable(
+            zip(digests[at : at + j2 - j1], keys[j1:j2], strict=True) for j1, j2, at in spans
+        )
+    )
