@@ -173,10 +173,43 @@ def section_scope(label_key: str, template: Template = TEMPLATE) -> Scope | None
     return None
 
 
+_MAPPED: dict[tuple[int, tuple[object, ...], tuple[object, ...]], tuple[Template, HeaderMap]] = {}
+"""Header maps by what they were made of (each tab's header rows, each round: ~1 ms a tab)."""
+MAPPED_LIMIT = 64
+
+
 def map_headers(
     header_row: Sequence[object],
     section_row: Sequence[object] = (),
     template: Template = TEMPLATE,
+) -> HeaderMap:
+    """
+    Find each template column in a header row, using the section row to tell sections apart
+    (`_map_headers`); the map of header rows seen before is that map again (a frozen value).
+    """
+    # Each cell with its type: 1, 1.0 and True are equal keys, but not equal headers.
+    key = (
+        id(template),
+        tuple([(type(cell), cell) for cell in header_row]),
+        tuple([(type(cell), cell) for cell in section_row]),
+    )
+    try:
+        known = _MAPPED.get(key)
+    except TypeError:  # a cell no API sends (unhashable): mapped afresh
+        return _map_headers(header_row, section_row, template)
+    if known is not None and known[0] is template:
+        return known[1]
+    mapping = _map_headers(header_row, section_row, template)
+    if len(_MAPPED) >= MAPPED_LIMIT:
+        _MAPPED.clear()
+    _MAPPED[key] = (template, mapping)
+    return mapping
+
+
+def _map_headers(
+    header_row: Sequence[object],
+    section_row: Sequence[object],
+    template: Template,
 ) -> HeaderMap:
     """
     Find each template column in a header row, using the section row to tell sections apart.

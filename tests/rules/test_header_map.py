@@ -158,3 +158,17 @@ def test_worker_header_without_its_label_is_a_persons_column() -> None:
     assert {} == dict(result.worker)
     assert set(h.STATUS_HEADERS) == set(result.missing_worker)  # no raw figures: no KPI columns
     assert {len(FORM), len(FORM) + 1} <= {u.index for u in result.unknown}
+
+
+def test_header_rows_mapped_before_give_that_map_again() -> None:
+    """Every round maps each tab's header rows: rows seen before give the same (frozen) map,
+    told apart by each cell's type too (a header `1` is not a header `True`)."""
+    row = [*FORM, 1]
+    first = map_headers(row, ["ส่วนที่ 1"])
+    assert first is map_headers(list(row), ["ส่วนที่ 1"])
+    assert first == map_headers(tuple(row), ("ส่วนที่ 1",))
+    flagged = map_headers([*FORM, True], ["ส่วนที่ 1"])
+    assert flagged is not first
+    assert UnknownHeader(len(FORM), "True") in flagged.unknown
+    assert UnknownHeader(len(FORM), "1") in first.unknown
+    assert map_headers(row) is not first  # other section labels: mapped on their own
