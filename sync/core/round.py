@@ -17,7 +17,7 @@ import hashlib
 import itertools
 import marshal
 import operator
-from collections.abc import Callable, Iterable, Mapping, MutableMapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import partial
@@ -746,27 +746,57 @@ def _line_of(r: RowEvaluation) -> tuple[Any, ...]:
     return (r.region, r.row, r.cells.digest, r.check.national_id, r.check.tax_id, r.status)
 
 
-def _compiled_digest(evaluation: Evaluation) -> tuple[bytes, Digests]:
+def _compiled_digest(evaluation: Evaluation) -> tuple[bytes, LineKeys]:
     """
     A digest of the compiled list wanted, and each listed row's line key: with the tab as
     read, what its diff depends on. Made of what each listed row's line is made of
     (`_line_of`), so the list is not built to be known: edits that change figures but no
     listed cell (a new sales figure) leave it as it was, and a run after them neither builds
     the list (nor decodes the rows it copies) nor compares it again. When it is compared, a
-    line is known by its key (`_compiled_moves`).
+    line is known by its key (`_compiled_moves`), made then (`LineKeys`): the digest is of
+    every line's parts marshalled at once, not of a key hashed per line.
     """
-    keys = Digests(
-        b"".join(
-            [
-                hashlib.blake2b(
-                    marshal.dumps(_line_of(r), 2), digest_size=16, person=b"line"
-                ).digest()
-                for r in _compiled_rows(evaluation)
-            ]
-        )
-    )
-    digest = hashlib.blake2b(keys.data, digest_size=16, person=b"compiled").digest()
-    return digest, keys
+    rows = _compiled_rows(evaluation)
+    lines = marshal.dumps([_line_of(r) for r in rows], 2)
+    digest = hashlib.blake2b(lines, digest_size=16, person=b"compiled").digest()
+    return digest, LineKeys(rows)
+
+
+class LineKeys(OnDemand[bytes]):
+    """
+    Each listed row's line key (a digest of `_line_of`), made for all rows when the first is
+    used: only a run whose edits change who is listed compares the list by them.
+    """
+
+    __slots__ = ("_keys", "_rows")
+
+    def __init__(self, rows: Sequence[RowEvaluation]) -> None:
+        self._rows = rows
+        self._keys: Digests | None = None
+
+    def keys(self) -> Digests:
+        """Every key, joined (`sheet.Digests`)."""
+        if self._keys is None:
+            self._keys = Digests(
+                b"".join(
+                    [
+                        hashlib.blake2b(
+                            marshal.dumps(_line_of(r), 2), digest_size=16, person=b"line"
+                        ).digest()
+                        for r in self._rows
+                    ]
+                )
+            )
+        return self._keys
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def _item(self, index: int) -> bytes:
+        return self.keys()[index]
+
+    def __iter__(self) -> Iterator[bytes]:
+        return iter(self.keys())
 
 
 LINES_CONTEXT = ("compiled lines", 1, *COMPILED_HEADERS)
@@ -860,7 +890,7 @@ def plan_round(
         built = _compiled_grid(evaluation)
         compiled_key: object = None
         listed = len(built) - 1
-        line_keys: Digests | None = None
+        line_keys: LineKeys | None = None
 
         def compiled_grid() -> Sequence[list[CellValue]]:
             return built

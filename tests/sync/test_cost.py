@@ -10,6 +10,7 @@ import json
 import random
 import sys
 from collections.abc import Mapping, Sequence
+from datetime import date
 from decimal import Decimal
 
 import msgspec
@@ -433,3 +434,56 @@ def _written(
     while trimmed and not trimmed[-1]:
         trimmed.pop()
     return trimmed
+
+
+def test_the_compiled_list_is_known_by_one_digest_its_line_keys_made_when_compared() -> None:
+    """A run learns whether the list wanted changed from one digest of every listed row's
+    line parts; the line keys a comparison matches rows by are made only when it runs (first
+    used), one a listed row, equal exactly when the lines' parts are."""
+    import marshal
+    from dataclasses import replace
+
+    import msgspec.structs
+
+    from rules import headers as h
+    from sync.core.evaluate import evaluate
+    from sync.core.round import _compiled_digest, _compiled_rows, _line_of
+    from sync.core.tabs import RegionTab
+    from sync.demo.data import generate_spreadsheet, options_lists
+
+    sheet = generate_spreadsheet(rows_per_region=30, seed=5)
+    tabs = []
+    for region in h.DEFAULT_REGION_TABS[:2]:
+        grid = sheet.tabs[region]
+        mapping = map_headers(grid[2], grid[1])
+        tabs.append(RegionTab(region, region, grid, mapping, {}, first_data_row=4))
+    evaluation = evaluate(tabs, options=options_lists(), fiscal_year=2567, as_of=date(2024, 6, 1))
+    listed = _compiled_rows(evaluation)
+
+    digest, keys = _compiled_digest(evaluation)
+    assert len(keys) == len(listed) > 20 and keys._keys is None  # none made yet
+    made = list(keys)
+    expected = [
+        hashlib.blake2b(marshal.dumps(_line_of(r), 2), digest_size=16, person=b"line").digest()
+        for r in listed
+    ]
+    assert made == expected and len(set(made)) == len(made) and keys[-1] == made[-1]
+
+    # Another duplicate pointer changes no line; another status does, and that row's key.
+    rows = list(evaluation.rows)
+    at = rows.index(listed[3])
+    for changed, same in (
+        (msgspec.structs.replace(rows[at], pointer="ซ้ำ"), True),
+        (
+            msgspec.structs.replace(
+                rows[at],
+                status=h.STATUS_WARN if rows[at].status != h.STATUS_WARN else h.STATUS_PASS,
+            ),
+            False,
+        ),
+    ):
+        other = replace(evaluation, rows=(*rows[:at], changed, *rows[at + 1 :]))
+        other_digest, other_keys = _compiled_digest(other)
+        assert (other_digest == digest) is same
+        differ = [i for i, (a, b) in enumerate(zip(made, other_keys, strict=True)) if a != b]
+        assert differ == ([] if same else [3])
