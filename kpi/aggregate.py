@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import itertools
 import operator
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal, localcontext
-from typing import NamedTuple, cast
+from typing import NamedTuple, TypeVar, cast
 
 import msgspec
 
@@ -332,10 +332,8 @@ class _Scope:
                     total.statuses[status] = total.statuses.get(status, 0) + count
                 total.cancelled += scope.cancelled
                 total.counted += scope.counted
-                for participant, answer in scope.participants.items():
-                    total._answer(participant, answer)
-                for enterprise, improved in scope.enterprises.items():
-                    total._flag(enterprise, improved)
+                _merge(total.participants, scope.participants, total._answer)
+                _merge(total.enterprises, scope.enterprises, total._flag)
                 total.sums = [a + b for a, b in zip(total.sums, scope.sums, strict=True)]
                 total.counts = [a + b for a, b in zip(total.counts, scope.counts, strict=True)]
                 total.ticked = [a + b for a, b in zip(total.ticked, scope.ticked, strict=True)]
@@ -372,6 +370,26 @@ class _Scope:
             return None
         with localcontext(arithmetic()):
             return round_half_up(self.sums[index])
+
+
+K = TypeVar("K", bound=Hashable)
+V = TypeVar("V")
+
+
+def _merge(mine: dict[K, V], theirs: Mapping[K, V], one: Callable[[K, V], None]) -> None:
+    """
+    `one(key, value)` for each of `theirs` in order, as a merge of the rows after `mine`'s:
+    the keys `mine` lacks (nearly all: a participant is mostly on one row) are added in one
+    step, and only those both have are merged one by one (each key's merge depends on its
+    own values alone, so the order between keys does not matter).
+    """
+    common = mine.keys() & theirs.keys()
+    if not common:
+        mine.update(theirs)
+        return
+    for key in common:
+        one(key, theirs[key])
+    mine.update({key: value for key, value in theirs.items() if key not in common})
 
 
 class Tally:
