@@ -62,7 +62,8 @@ def resolve_duplicates(rows: Sequence[DuplicateCandidate]) -> dict[RowRef, Dupli
         rows: Every checked row, in tab order (ศก.1 … ศก.7) then row order.
 
     Returns:
-        A mark for every candidate; a row that repeats no one keeps its status and no pointer.
+        A mark for every candidate, in the candidates' order; a row that repeats no one keeps
+        its status and no pointer.
     """
     first_seen: dict[str, RowRef] = {}
     counting: dict[str, RowRef] = {}

@@ -819,47 +819,38 @@ def evaluate(
         blank[tab.region] = blanks
         region_seen.append(blanks)
 
-    statuses = []
-    candidates = []
-    for region, row_number, _cells, check, _result, _digest in provisional:
-        findings = check.findings
-        status = check.status
-        statuses.append((findings, status))
-        candidates.append(
-            rules.DuplicateCandidate(
-                ref=rules.RowRef(region, row_number),
-                national_id=check.national_id,
-                status=status,
-                cancelled=check.cancelled,
-            )
+    candidates = [
+        rules.DuplicateCandidate(
+            rules.RowRef(region, row_number), check.national_id, check.status, check.cancelled
         )
+        for region, row_number, _cells, check, _result, _digest in provisional
+    ]
     marks = rules.resolve_duplicates(candidates)
 
-    for ref, marked in marks.items():
-        seen[ref.region].append((ref.row, marked.status, marked.pointer))
+    # The marks come in the candidates' order: each row's is taken as it comes, not looked up.
+    rows = []
+    for (region, row_number, row_cells, check, result, row_key), marked in zip(
+        provisional, marks.values(), strict=True
+    ):
+        seen[region].append((row_number, marked.status, marked.pointer))
+        rows.append(
+            RowEvaluation(
+                region,
+                row_number,
+                row_cells,
+                check,
+                result.values,
+                result.figures,
+                check.findings,
+                marked.status,
+                marked.pointer,
+                row_key,
+            )
+        )
     fingerprints = {
         region: hashlib.blake2b(msgspec.json.encode(items), digest_size=16).digest()
         for region, items in seen.items()
     }
-    rows = []
-    for (region, row_number, row_cells, check, result, row_key), (findings, status) in zip(
-        provisional, statuses, strict=True
-    ):
-        mark = marks.get(rules.RowRef(region, row_number))
-        rows.append(
-            RowEvaluation(
-                region=region,
-                row=row_number,
-                cells=row_cells,
-                check=check,
-                kpis=result.values,
-                figures=result.figures,
-                findings=findings,
-                status=mark.status if mark else status,
-                pointer=mark.pointer if mark else "",
-                digest=row_key,
-            )
-        )
     overall = hashlib.blake2b(msgspec.json.encode(list(fingerprints.items())), digest_size=16)
     evaluation = Evaluation(
         rows=tuple(rows),

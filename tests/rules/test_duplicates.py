@@ -113,3 +113,19 @@ def test_every_candidate_gets_a_mark() -> None:
     """The result has exactly one mark per candidate row."""
     rows = [row("ศก.1", n, ID_A if n % 2 else ID_B, STATUS_PASS) for n in range(4, 40)]
     assert {r.ref for r in rows} == set(resolve_duplicates(rows))
+
+
+def test_the_marks_come_in_the_candidates_order() -> None:
+    """A sync takes each row's mark as it comes (no look-up a row), so the marks keep the
+    candidates' order, repeats, blanks and errors among them."""
+    rows = [
+        row("ศก.2", 9, ID_B, STATUS_PASS),
+        row("ศก.1", 4, None, STATUS_WARN),
+        row("ศก.1", 5, ID_A, STATUS_FAIL),
+        row("ศก.3", 2, ID_A, STATUS_PASS),
+        row("ศก.2", 10, ID_B, STATUS_PASS, cancelled=True),
+        row("ศก.1", 6, ID_A, STATUS_PASS),
+    ]
+    marks = resolve_duplicates(rows)
+    assert [r.ref for r in rows] == list(marks)
+    assert marks[RowRef("ศก.1", 6)] == repeat_of(STATUS_DUPLICATE, "ศก.3", 2)
