@@ -120,6 +120,16 @@ class Evaluation:
     dropdown lists) mean equal rows, so what is built from the rows alone can be kept."""
     fingerprints: Mapping[str, bytes] = field(default_factory=dict)
     """The same per region: what one tab's worker cells are decided from."""
+    _by_region: dict[str, list[RowEvaluation]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
+
+    def rows_of(self, region: str) -> Sequence[RowEvaluation]:
+        """One tab's rows in row order, grouped once for the steps that go tab by tab."""
+        if not self._by_region and self.rows:
+            for row in self.rows:
+                self._by_region.setdefault(row.region, []).append(row)
+        return self._by_region.get(region, ())
 
 
 NOTHING_EVALUATED = Evaluation(rows=(), blank_rows={})

@@ -423,13 +423,14 @@ def unpack_sources(
     return cast(dict[Key, RowResults], current), cast(dict[str, TabMemo], tabs), sources
 
 
-KEPT_FORMAT = 8
+KEPT_FORMAT = 9
 """Version of `dump_kept`'s layout: data of another version is not read."""
 
-RowMarks = tuple[object, bytes]
-"""A regional tab's marks of the rows known to show what they should: the tab's context, and
-a mark per row (`ROW_MARK` bytes from its first data row; zeros for a row not known to;
-`sync.core.round` says what a mark is made of)."""
+RowMarks = tuple[object, bytes, bytes]
+"""A regional tab's marks of the rows known to show what they should: the tab's context, a
+mark per row (`ROW_MARK` bytes from its first data row; zeros for a row not known to), and a
+key per block of rows (`ROW_MARK` bytes from the first block; zeros for a block not all of
+whose rows showed what they should). `sync.core.round` says what marks and keys are made of."""
 
 ROW_MARK = 16
 """Bytes of one row's mark in `RowMarks`."""

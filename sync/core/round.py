@@ -204,19 +204,27 @@ def _row_changes(
     checked_col = tab.worker_columns[h.CHECKED_AT]
     rows = _BlockRows(tab)
     marks = _Marks(tab, tab_marks, context)
-    for row in evaluation.rows:
-        if row.region != tab.region:
-            continue
-        decided = (row.digest, row.status, row.pointer)
-        if marks.unchanged(row.row, decided, rows.columns):
-            continue
-        row_changes, _ = rows.split(row, pad=False)
-        if row_changes:
-            row_changes.append(CellChange(tab.title, row.row, checked_col, stamp))
-            changes.extend(row_changes)
-            marks.expect(row.row, decided, rows.last_shown)
-        else:
-            marks.shows(row.row, decided, rows.columns)
+    tab_rows = evaluation.rows_of(tab.region)
+    for block, grouped in itertools.groupby(tab_rows, key=lambda r: r.row // MARK_BLOCK):
+        block_rows = list(grouped)
+        key = marks.block_key(block, block_rows)
+        if marks.take_block(block, key):
+            continue  # (a block nobody's edit or write touched: most of them)
+        right = True
+        for row in block_rows:
+            decided = (row.digest, row.status, row.pointer)
+            if marks.unchanged(row.row, decided, rows.columns):
+                continue
+            row_changes, _ = rows.split(row, pad=False)
+            if row_changes:
+                row_changes.append(CellChange(tab.title, row.row, checked_col, stamp))
+                changes.extend(row_changes)
+                marks.expect(row.row, decided, rows.last_shown)
+                right = False
+            else:
+                marks.shows(row.row, decided, rows.columns)
+        if right:
+            marks.keep_block(block, key)
     every = sorted(tab.worker_columns.values())  # a blank row's `ตรวจสอบล่าสุด` is cleared too
     for row_number in evaluation.blank_rows.get(tab.region, ()):
         if marks.unchanged(row_number, _BLANK_ROW, every):
@@ -232,9 +240,14 @@ def _row_changes(
         else:
             marks.shows(row_number, _BLANK_ROW, every)
     if tab_marks is not None:
-        tab_marks[tab.title] = (context, bytes(marks.marks))
+        tab_marks[tab.title] = (context, bytes(marks.marks), bytes(marks.blocks))
     return changes, padding
 
+
+MARK_BLOCK = 64
+"""Sheet rows of a regional tab whose marks are also known together (`_Marks.block_key`): a
+block read and decided as when all its rows showed what they should is taken whole, one
+digest for its rows instead of one a row (~1.8 µs a row, both rounds of every run)."""
 
 _BLANK_ROW = (b"", "", "")
 """What a blank row is decided from: no input digest, no status, no pointer."""
@@ -262,10 +275,50 @@ class _Marks:
         self.read = row_digests(tab.grid)
         """The digests of the grid's rows as read, `DIGEST_SIZE` bytes each from its first."""
         last = tab_marks.get(tab.title) if tab_marks is not None else None
-        self.known = last[1] if last is not None and last[0] == context else b""
+        same = last is not None and last[0] == context
+        self.known = last[1] if last is not None and same else b""
+        self.known_blocks = last[2] if last is not None and same else b""
         self.kept = tab_marks is not None
         """Whether marks are kept at all (not without a row cache): else none is taken."""
         self.marks = bytearray(ROW_MARK * max(0, len(self.grid) - self.first + 1) * self.kept)
+        self.blocks = bytearray(ROW_MARK * (len(self.grid) // MARK_BLOCK + 1) * self.kept)
+        """A key per block of `MARK_BLOCK` sheet rows all found showing what they should."""
+
+    def block_key(self, block: int, rows: Sequence[RowEvaluation]) -> bytes | None:
+        """
+        The key of a block's rows (sheet rows `MARK_BLOCK` × `block` on): how each was decided
+        (its number, input digest, status and pointer) and the bytes of every row of the
+        block as read. None where marks are not kept or the rows were not read as bytes.
+        """
+        if not self.kept or self.read is None:
+            return None
+        start = max(block * MARK_BLOCK - 1, 0) * DIGEST_SIZE
+        end = ((block + 1) * MARK_BLOCK - 1) * DIGEST_SIZE
+        decided = marshal.dumps([(r.row, r.digest, r.status, r.pointer) for r in rows], 2)
+        return hashlib.blake2b(
+            decided + self.read[start:end], digest_size=16, person=b"block"
+        ).digest()
+
+    def take_block(self, block: int, key: bytes | None) -> bool:
+        """
+        Whether the block reads as when all its rows were last found showing what they
+        should (the same key): then each row's mark is as it was, without a digest a row.
+        """
+        at = block * ROW_MARK
+        if key is None or self.known_blocks[at : at + ROW_MARK] != key:
+            return False
+        start = (max(block * MARK_BLOCK, self.first) - self.first) * ROW_MARK
+        end = min(((block + 1) * MARK_BLOCK - self.first) * ROW_MARK, len(self.marks))
+        if start >= end or len(self.known) < end:
+            return False
+        self.marks[start:end] = self.known[start:end]
+        self.blocks[at : at + ROW_MARK] = key
+        return True
+
+    def keep_block(self, block: int, key: bytes | None) -> None:
+        """Every row of the block was found showing what it should: its key is kept."""
+        if key is not None:
+            self.blocks[block * ROW_MARK : (block + 1) * ROW_MARK] = key
 
     def _usable(self, decided: tuple[bytes, str, str]) -> bool:
         # A blank row has no digest and no status; a row with a status but no digest

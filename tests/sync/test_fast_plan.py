@@ -45,6 +45,7 @@ from sync.core.diff import (
 from sync.core.evaluate import Evaluation, RowCells, evaluate, options_from_grid, worker_values
 from sync.core.round import RowPadding, _row_changes
 from sync.core.settings import BANGKOK, SyncSettings
+from sync.core.sheet import ReadRows
 from sync.core.tabs import RegionTab, map_tabs
 from sync.demo.data import generate_spreadsheet
 from sync.demo.seed import load_demo
@@ -517,3 +518,61 @@ def test_a_blank_row_cleared_is_not_compared_again_until_a_worker_cell_of_it_is_
     grid[gone.row - 1][checked_at] = "05/12/2569 09:00:00"
     again = _row_changes(replace(tab, grid=grid), evaluation, "now", marks, "context")[0]
     assert [(gone.row, checked_at, None)] == [(c.row, c.col, c.value) for c in again]
+
+
+def _as_bytes(tab: RegionTab) -> RegionTab:
+    """The tab as a read gives it: each row's bytes, and their digests (`ReadRows`)."""
+    raws = [msgspec.Raw(msgspec.json.encode(line)) for line in tab.grid]
+    return replace(tab, grid=ReadRows(raws, eager=True))
+
+
+def test_a_block_read_and_decided_as_when_all_its_rows_were_right_is_taken_whole(
+    first_read: tuple[list[RegionTab], Evaluation], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """
+    With the rows read as bytes, a block of rows (`MARK_BLOCK`, 8 here) whose bytes, and
+    whose rows' input digests, statuses and pointers, are as when every row of it was last
+    found showing what it should is taken whole: none of its rows is marked or compared
+    again. A block where someone typed, or where a row's status moved, goes row by row; the
+    changes are always the full comparison's.
+    """
+    monkeypatch.setattr(round_mod, "MARK_BLOCK", 8)
+    tabs, evaluated = first_read
+    evaluation = replace(evaluated, blank_rows={})
+    marks: dict[str, Any] = {}
+    looked: list[int] = []
+    unchanged = round_mod._Marks.unchanged
+
+    def counted(self: Any, number: int, *args: Any) -> bool:
+        looked.append(number)
+        return unchanged(self, number, *args)
+
+    monkeypatch.setattr(round_mod._Marks, "unchanged", counted)
+    ours = [row for row in evaluation.rows if row.region == tabs[0].region]
+    assert len({row.row // 8 for row in ours}) >= 5
+    written = _row_changes(_as_bytes(tabs[0]), evaluation, "now", marks, "context")[0]
+    assert reference_row_changes(tabs[0], evaluation, "now")[0] == written  # a first run
+    wanted = _as_wanted(tabs[0], evaluation)
+    looked.clear()
+    assert ([], []) == _row_changes(_as_bytes(wanted), evaluation, "now", marks, "context")
+    assert len(ours) == len(looked)  # the verify round: each row read back as written
+    looked.clear()
+    assert ([], []) == _row_changes(_as_bytes(wanted), evaluation, "now", marks, "context")
+    assert [] == looked  # read as then: every block taken whole
+
+    typed, moved = ours[3], ours[-5]  # in two blocks
+    grid = [list(line) for line in wanted.grid]
+    col = wanted.worker_columns[h.CHECK_STATUS]
+    grid[typed.row - 1][col] = "แก้เอง"
+    rows = list(evaluation.rows)
+    rows[rows.index(moved)] = msgspec.structs.replace(moved, status=h.STATUS_DUPLICATE)
+    edited, now = replace(wanted, grid=grid), replace(evaluation, rows=tuple(rows))
+    expected = reference_row_changes(edited, now, "now")[0]
+    assert {typed.row, moved.row} == {change.row for change in expected}
+    looked.clear()
+    assert expected == _row_changes(_as_bytes(edited), now, "now", marks, "context")[0]
+    blocks = {typed.row // 8, moved.row // 8}
+    assert sorted(looked) == [row.row for row in ours if row.row // 8 in blocks]
+    looked.clear()
+    again = _row_changes(_as_bytes(edited), now, "now", marks, ("another day",))[0]
+    assert expected == again and len(ours) == len(looked)  # another context: every row
