@@ -207,7 +207,8 @@ def _row_changes(
     tab_rows = evaluation.rows_of(tab.region)
     for block, grouped in itertools.groupby(tab_rows, key=lambda r: r.row // MARK_BLOCK):
         block_rows = list(grouped)
-        key = marks.block_key(block, block_rows)
+        # (made only where a key was kept, or to keep one: not for a first run's blocks)
+        key = marks.block_key(block, block_rows) if marks.knows_block(block) else None
         if marks.take_block(block, key):
             continue  # (a block nobody's edit or write touched: most of them)
         right = True
@@ -224,7 +225,7 @@ def _row_changes(
             else:
                 marks.shows(row.row, decided, rows.columns)
         if right:
-            marks.keep_block(block, key)
+            marks.keep_block(block, key or marks.block_key(block, block_rows))
     every = sorted(tab.worker_columns.values())  # a blank row's `ตรวจสอบล่าสุด` is cleared too
     for row_number in evaluation.blank_rows.get(tab.region, ()):
         if marks.unchanged(row_number, _BLANK_ROW, every):
@@ -298,6 +299,11 @@ class _Marks:
         return hashlib.blake2b(
             decided + self.read[start:end], digest_size=16, person=b"block"
         ).digest()
+
+    def knows_block(self, block: int) -> bool:
+        """Whether a key was kept for the block (all its rows showed what they should)."""
+        known = self.known_blocks[block * ROW_MARK : (block + 1) * ROW_MARK]
+        return len(known) == ROW_MARK and known != bytes(ROW_MARK)
 
     def take_block(self, block: int, key: bytes | None) -> bool:
         """
