@@ -378,10 +378,10 @@ V = TypeVar("V")
 
 def _merge(mine: dict[K, V], theirs: Mapping[K, V], one: Callable[[K, V], None]) -> None:
     """
-    `one(key, value)` for each of `theirs` in order, as a merge of the rows after `mine`'s:
-    the keys `mine` lacks (nearly all: a participant is mostly on one row) are added in one
-    step, and only those both have are merged one by one (each key's merge depends on its
-    own values alone, so the order between keys does not matter).
+    What `one(key, value)` for each of `theirs` in order makes of `mine` (a merge of the rows
+    after `mine`'s): the keys `mine` lacks (nearly all: a participant is mostly on one row)
+    are added in one step, and only those both have go through `one`, one by one (each key's
+    merge depends on its own values alone, so the order between keys does not matter).
     """
     common = mine.keys() & theirs.keys()
     if not common:

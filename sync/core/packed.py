@@ -82,11 +82,16 @@ class _Mappings:
 
     def part(self, index: int) -> Mapping[str, Any]:
         if self.parts is None:
-            self.parts = tuple(
-                _unpacked(self.names[layout], values) for layout, values in _loads(self.data)
-            )
+            self.parts = _mappings_of(self.data, self.names)
             self.data = b""
         return self.parts[index]
+
+
+def _mappings_of(
+    data: bytes, names: Sequence[tuple[str, ...] | None]
+) -> tuple[Mapping[str, Any], ...]:
+    """A record's mappings, from their own pickle (`_Tables.result`), under their names."""
+    return tuple(_unpacked(names[layout], values) for layout, values in _loads(data))
 
 
 class LaterMapping(Mapping[str, Any]):
@@ -387,7 +392,7 @@ def unpack_sources(
                 if not same:
                     parts.append(LaterMapping(mappings, 2))
             else:
-                parts = [_unpacked(names[layout], values) for layout, values in _loads(data)]
+                parts = _mappings_of(data, names)
             results.append(
                 (
                     rules.RowResult(
