@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import math
 import operator
+from bisect import bisect_right
 from collections.abc import Collection, Container, Iterable, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from decimal import Decimal
 from difflib import SequenceMatcher
-from itertools import chain, repeat
+from itertools import accumulate, chain, repeat
 from typing import Any, cast
 
 import msgspec
@@ -357,28 +358,35 @@ _SKIP = object()
 def _sides(column: Sequence[object]) -> tuple[list[Any], list[Any]]:
     """
     A column's two sides: plain values (formulas and skipped cells null) and formulas (every
-    other cell null), each without its trailing nulls. Text, the bulk of a column, and
-    Decimals are converted inline (as `to_raw` would), the rest by `to_raw`.
+    other cell null), each without its trailing nulls. Text, the bulk of a column, and finite
+    Decimals are converted inline (as `to_raw` would), the rest by `_plain`.
     """
-    plain: list[Any] = []
-    formula = False
-    for value in column:
-        kind = type(value)
-        if kind is str:
-            plain.append(value)
-        elif isinstance(value, Decimal):
-            number = float(value)
-            plain.append(number if math.isfinite(number) else str(value))
-        elif value is _SKIP or isinstance(value, Formula):
-            plain.append(None)
-            formula = formula or value is not _SKIP
-        else:
-            plain.append(to_raw(cast(CellValue, value)))
+    skip, decimal, finite = _SKIP, Decimal, math.isfinite
+    plain: list[Any] = [
+        value
+        if value.__class__ is str
+        else None
+        if value is skip
+        else number
+        if value.__class__ is decimal and finite(number := float(cast(Decimal, value)))
+        else _plain(value)
+        for value in column
+    ]
+    formula = any(issubclass(kind, Formula) for kind in set(map(type, column)))
     texts = [v.text if isinstance(v, Formula) else None for v in column] if formula else []
     for side in (plain, texts):
         while side and side[-1] is None:
             side.pop()
     return plain, texts
+
+
+def _plain(value: object) -> Any:
+    """A cell's plain side other than text, a skipped cell or a finite Decimal."""
+    if isinstance(value, Decimal):
+        return str(value)  # not finite as a double (`to_raw` writes it as text)
+    if isinstance(value, Formula):
+        return None
+    return to_raw(cast(CellValue, value))
 
 
 def value_writes(
@@ -394,34 +402,68 @@ def value_writes(
     (leave the cell alone) for every row not changed: nothing else in the column is touched.
     `None` values (clear the cell) become `""`. Every change must have an anchor.
     """
+    raw: list[dict[str, Any]] = []
+    formulas: list[dict[str, Any]] = []
+    for name, cells in _by_anchor(changes, anchors).items():
+        rows = sorted(cells)
+        values = list(map(cells.__getitem__, rows))
+        # Each piece ends at the first row after which its JSON passes `chunk_bytes`.
+        ends = list(
+            accumulate(
+                [
+                    (len(value) + 4 if value.isascii() else 6 * len(value) + 4)
+                    if value.__class__ is str
+                    else _json_size(value) + 1
+                    for value in values
+                ]
+            )
+        )
+        start, before = 0, 0
+        while start < len(rows):
+            end = bisect_right(ends, before + chunk_bytes, lo=start) + 1
+            column = _column_from(rows[start:end], values[start:end])
+            for side, out in zip(_sides(column), (raw, formulas), strict=True):
+                if side:
+                    out.append({"range": name, "majorDimension": "COLUMNS", "values": [side]})
+            before = ends[min(end, len(rows)) - 1]
+            start = end
+    return ValueWrites(raw=raw, formulas=formulas)
+
+
+def _by_anchor(
+    changes: Iterable[CellChange], anchors: Mapping[tuple[str, int], str]
+) -> dict[str, dict[int, CellValue]]:
+    """
+    Each anchor's changed rows and values, anchors in the order first changed, a later change
+    of a cell winning. Gathered per (tab, column) first: one tuple and look-up a change, not
+    the anchor's name looked up for each (two tabs' columns through one name are merged in
+    the changes' order, as one walk over them would).
+    """
+    by_column: dict[tuple[str, int], dict[int, CellValue]] = {}
+    for change in changes:
+        key = (change.tab, change.col)
+        cells = by_column.get(key)
+        if cells is None:
+            cells = by_column[key] = {}
+        cells[change.row] = change.value
+    names = [anchors[key] for key in by_column]
+    if len(set(names)) == len(names):
+        return dict(zip(names, by_column.values(), strict=True))
     by_anchor: dict[str, dict[int, CellValue]] = {}
     for change in changes:
         by_anchor.setdefault(anchors[(change.tab, change.col)], {})[change.row] = change.value
-    raw: list[dict[str, Any]] = []
-    formulas: list[dict[str, Any]] = []
+    return by_anchor
 
-    def emit(name: str, column: list[object]) -> None:
-        for values, out in zip(_sides(column), (raw, formulas), strict=True):
-            if values:
-                out.append({"range": name, "majorDimension": "COLUMNS", "values": [values]})
 
-    for name, cells in by_anchor.items():
-        rows = sorted(cells)
-        size = 0
-        column: list[object] = []
-        for row in rows:
-            if size > chunk_bytes:
-                emit(name, column)
-                column = [_SKIP] * len(column)
-                size = 0
-            gap = row - 1 - len(column)
-            if gap > 0:
-                column.extend([_SKIP] * gap)
-            value = cells[row]
-            column.append(value)
-            size += _json_size(value) + 1
-        emit(name, column)
-    return ValueWrites(raw=raw, formulas=formulas)
+def _column_from(rows: Sequence[int], values: list[CellValue]) -> list[object]:
+    """A column from row 1 holding `values` at `rows` (ascending), `_SKIP` everywhere else."""
+    first = rows[0]
+    if rows[-1] - first + 1 == len(rows):  # consecutive rows (every row of a first run)
+        return [*repeat(_SKIP, first - 1), *values]
+    column: list[object] = [_SKIP] * rows[-1]
+    for row, value in zip(rows, values, strict=True):
+        column[row - 1] = value
+    return column
 
 
 MIN_MOVED_ROWS = 20
