@@ -200,11 +200,18 @@ class KeptCells(Mapping[str, object]):
     builds the list, taking the cells of every counted row, only when it moved.
     """
 
-    __slots__ = ("_cells", "_places")
+    __slots__ = ("_cells", "_digest", "_places")
 
-    def __init__(self, places: Mapping[str, int], cells: tuple[object, ...] | Untaken) -> None:
+    def __init__(
+        self,
+        places: Mapping[str, int],
+        cells: tuple[object, ...] | Untaken,
+        digest: bytes | None = None,
+    ) -> None:
         self._places = places
         self._cells = cells
+        self._digest = digest
+        """The cells' digest once known (given, when the tab's inputs memo has it)."""
 
     def _taken(self) -> tuple[object, ...]:
         cells = self._cells
@@ -221,12 +228,16 @@ class KeptCells(Mapping[str, object]):
 
     @property
     def digest(self) -> bytes:
-        """`_kept_digest` of the cells' values: equal digests, equal cells (made when asked
-        for, unless known: a copy keeps no 16 bytes more for each of a run's rows)."""
-        cells = self._cells
-        if cells.__class__ is Untaken:
-            return cast(Untaken, cells).digest
-        return _kept_digest(cast(tuple[object, ...], cells))
+        """`_kept_digest` of the cells' values: equal digests, equal cells. Known from the
+        tab's inputs memo, or made once when first asked for (the compiled list's digest and
+        its line keys both ask, for every listed row of a first run)."""
+        digest = self._digest
+        if digest is None:
+            cells = self._cells
+            if cells.__class__ is Untaken:
+                return cast(Untaken, cells).digest
+            digest = self._digest = _kept_digest(cast(tuple[object, ...], cells))
+        return digest
 
     def __getitem__(self, header: str) -> object:
         return self._taken()[self._places[header]]
@@ -903,9 +914,12 @@ def _kept_cells(
     def kept(number: int) -> KeptCells:
         index = number - 1
         at = (number - first) * DIGEST
-        if grid.is_decoded(index) or was_read[at : at + DIGEST] != now[at : at + DIGEST]:
+        if was_read[at : at + DIGEST] != now[at : at + DIGEST]:
             return KeptCells(places, _cells_at(grid[index], indexes))
-        return KeptCells(places, Untaken(held, index, indexes, was_kept[at : at + DIGEST]))
+        digest = was_kept[at : at + DIGEST]  # (the row as read then: its kept cells' digest)
+        if grid.is_decoded(index):
+            return KeptCells(places, _cells_at(grid[index], indexes), digest)
+        return KeptCells(places, Untaken(held, index, indexes, digest))
 
     return kept
 
