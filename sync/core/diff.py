@@ -194,27 +194,31 @@ def group_blocks(changes: Iterable[CellChange], *, max_rows: int = MAX_BLOCK_ROW
     for tab, items in by_tab.items():
         items.sort(key=_place)
         runs: list[tuple[int, int, list[CellValue]]] = []  # (row, start col, values)
+        row = after = -1  # the last run's row, and the column right after it
+        values: list[CellValue] = []
         for change in items:
-            if runs and runs[-1][0] == change.row and runs[-1][1] + len(runs[-1][2]) == change.col:
-                runs[-1][2].append(change.value)
+            if change.row == row and change.col == after:
+                values.append(change.value)
             else:
-                runs.append((change.row, change.col, [change.value]))
-        current: tuple[int, int, int, list[tuple[CellValue, ...]]] | None = None
+                row, values = change.row, [change.value]
+                runs.append((row, change.col, values))
+            after = change.col + 1
+        top = start = width = -1  # the current block's first row, first column and width
+        lines: list[tuple[CellValue, ...]] = []  # its rows' values
         for row, col, values in runs:
             if (
-                current is not None
-                and current[0] + len(current[3]) == row
-                and current[1] == col
-                and current[2] == len(values)
-                and len(current[3]) < max_rows
+                row == top + len(lines)
+                and col == start
+                and len(values) == width
+                and len(lines) < max_rows
             ):
-                current[3].append(tuple(values))
+                lines.append(tuple(values))
                 continue
-            if current is not None:
-                blocks.append(Block(tab, current[0], current[1], tuple(current[3])))
-            current = (row, col, len(values), [tuple(values)])
-        if current is not None:
-            blocks.append(Block(tab, current[0], current[1], tuple(current[3])))
+            if lines:
+                blocks.append(Block(tab, top, start, tuple(lines)))
+            top, start, width, lines = row, col, len(values), [tuple(values)]
+        if lines:
+            blocks.append(Block(tab, top, start, tuple(lines)))
     return blocks
 
 
@@ -368,7 +372,7 @@ def _sides(column: Sequence[object]) -> tuple[list[Any], list[Any]]:
         else None
         if value is skip
         else number
-        if value.__class__ is decimal and finite(number := float(cast(Decimal, value)))
+        if value.__class__ is decimal and finite(number := float(value))
         else _plain(value)
         for value in column
     ]

@@ -5,6 +5,8 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sync.core.cells import Formula, hyperlink, same_value, to_extended, to_raw
 from sync.core.diff import Block, CellChange, diff_tab, group_blocks, update_requests, value_writes
@@ -103,6 +105,53 @@ def test_grouping_merges_runs_and_rectangles() -> None:
         Block("t", 6, 13, (("e",),)),
         Block("u", 4, 0, ((1,),)),
     ] == group_blocks(changes)
+
+
+@given(
+    cells=st.lists(
+        st.tuples(
+            st.sampled_from(["t", "u"]),
+            st.integers(1, 9),
+            st.integers(0, 6),
+            st.sampled_from([None, "x", 1, "y"]),
+        ),
+        max_size=60,
+    ),
+    max_rows=st.sampled_from([1, 2, 3, 500]),
+)
+def test_grouping_equals_the_cell_by_cell_rectangles(
+    cells: list[tuple[str, int, int, object]], max_rows: int
+) -> None:
+    """
+    Blocks as a cell-by-cell walk makes them: every cell in its tab's runs of adjacent
+    columns (a repeated cell starts a run), runs of one width and column on consecutive rows
+    stacked up to `max_rows`, tabs in the order first changed.
+    """
+    changes = [CellChange(tab, row, col, value) for tab, row, col, value in cells]  # type: ignore[arg-type]
+    expected: list[Block] = []
+    for tab in dict.fromkeys(c.tab for c in changes):
+        runs: list[tuple[int, int, list[object]]] = []
+        for c in sorted((c for c in changes if c.tab == tab), key=lambda c: (c.row, c.col)):
+            last = runs[-1] if runs else None
+            if last is not None and last[0] == c.row and last[1] + len(last[2]) == c.col:
+                last[2].append(c.value)
+            else:
+                runs.append((c.row, c.col, [c.value]))
+        stacks: list[tuple[int, int, list[tuple[object, ...]]]] = []
+        for row, col, values in runs:
+            top = stacks[-1] if stacks else None
+            if (
+                top is not None
+                and top[0] + len(top[2]) == row
+                and top[1] == col
+                and len(top[2][0]) == len(values)
+                and len(top[2]) < max_rows
+            ):
+                top[2].append(tuple(values))
+            else:
+                stacks.append((row, col, [tuple(values)]))
+        expected += [Block(tab, row, col, tuple(lines)) for row, col, lines in stacks]  # type: ignore[arg-type]
+    assert expected == group_blocks(changes, max_rows=max_rows)
 
 
 def test_anchored_columns_skip_every_row_not_written() -> None:
