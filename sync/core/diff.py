@@ -386,8 +386,9 @@ def _sides(column: Sequence[object]) -> tuple[list[Any], list[Any]]:
 
 def _plain(value: object) -> Any:
     """A cell's plain side other than text, a skipped cell or a finite Decimal."""
-    if isinstance(value, Decimal):
-        return str(value)  # not finite as a double (`to_raw` writes it as text)
+    if isinstance(value, Decimal):  # beyond a double's range (or a subclass): as `to_raw`
+        number = float(value)
+        return number if math.isfinite(number) else str(value)
     if isinstance(value, Formula):
         return None
     return to_raw(cast(CellValue, value))
