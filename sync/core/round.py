@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMappin
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import partial
-from typing import Any
+from typing import Any, NamedTuple
 
 import msgspec
 
@@ -125,17 +125,23 @@ class Plan:
     """The padding of the regional rows with changes, built when a write needs it."""
 
 
+def _block_order(
+    worker_columns: Mapping[str, int],
+) -> tuple[WorkerBlock, list[int], Callable[[tuple[CellValue, ...]], tuple[CellValue, ...]]]:
+    """A tab's worker block, its columns in sheet order, and how to put a row's cells in it."""
+    block = WorkerBlock(worker_columns)
+    # In column order, so a row's changes need no sorting.
+    headers = block.headers
+    order = sorted(range(len(headers)), key=lambda i: worker_columns[headers[i]])
+    return block, [worker_columns[headers[i]] for i in order], operator.itemgetter(*order)
+
+
 class _BlockRows:
     """One regional tab's worker block, row by row: which cells a row wants and shows."""
 
     def __init__(self, tab: RegionTab) -> None:
         self.tab = tab
-        self.block = WorkerBlock(tab.worker_columns)
-        # In column order, so a row's changes need no sorting.
-        headers = self.block.headers
-        order = sorted(range(len(headers)), key=lambda i: tab.worker_columns[headers[i]])
-        self.columns = [tab.worker_columns[headers[i]] for i in order]
-        self.in_order = operator.itemgetter(*order)
+        self.block, self.columns, self.in_order = _block_order(tab.worker_columns)
         self.blank = (None,) * len(self.columns)
         self.last_shown: tuple[object, ...] = ()
         """How a read would show the cells the last `split` wanted (`as_read` of each)."""
@@ -378,6 +384,14 @@ class _Marks:
             self.marks[at : at + ROW_MARK] = row_digest((*decided, read))
 
 
+class PaddedTab(NamedTuple):
+    """What a row padding needs of a regional tab: not its grid (`RowPadding`)."""
+
+    title: str
+    region: str
+    worker_columns: Mapping[str, int]
+
+
 @dataclass(frozen=True)
 class RowPadding:
     """
@@ -387,10 +401,20 @@ class RowPadding:
     Only a write that sends some regional worker column by position (columns the same batch
     inserts) uses it, so it is built then (`cells`), not with every plan: a first run's rows
     have about 100,000 such cells, which a write through the column anchors never sends.
+    A row's padding is its worker cells the plan's changes leave out, with the values wanted
+    (those are what they show): known without the rows read, so the plan holds no grid into
+    its write (a first run's ~25 MiB of decoded rows go before the write, not after).
     """
 
-    tabs: tuple[RegionTab, ...] = ()
+    tabs: tuple[PaddedTab, ...] = ()
     evaluation: Evaluation | None = None
+
+    @classmethod
+    def of(cls, tabs: Iterable[RegionTab], evaluation: Evaluation) -> RowPadding:
+        """The padding of these tabs' rows with results (their titles, regions, columns)."""
+        return cls(
+            tuple(PaddedTab(t.title, t.region, dict(t.worker_columns)) for t in tabs), evaluation
+        )
 
     @property
     def columns(self) -> frozenset[tuple[str, int]]:
@@ -411,18 +435,27 @@ class RowPadding:
 
     def cells(self, changes: Iterable[CellChange]) -> list[CellChange]:
         """The padding of the rows of `changes` (the plan's changes) that have results."""
-        rows: dict[str, set[int]] = {}
+        changed: dict[str, dict[int, set[int]]] = {}
         for change in changes:
-            rows.setdefault(change.tab, set()).add(change.row)
+            changed.setdefault(change.tab, {}).setdefault(change.row, set()).add(change.col)
         padding: list[CellChange] = []
+        if self.evaluation is None:
+            return padding
         for tab in self.tabs:
-            changed = rows.get(tab.title)
-            if not changed or self.evaluation is None:
+            rows = changed.get(tab.title)
+            if not rows:
                 continue
-            block = _BlockRows(tab)
-            for row in self.evaluation.rows:
-                if row.region == tab.region and row.row in changed:
-                    padding.extend(block.split(row, pad=True)[1])
+            block, columns, in_order = _block_order(tab.worker_columns)
+            for row in self.evaluation.rows_of(tab.region):
+                cols = rows.get(row.row)
+                if cols is None:
+                    continue
+                wanted = in_order(block.values(row))
+                padding += [
+                    CellChange(tab.title, row.row, col, value)
+                    for col, value in zip(columns, wanted, strict=True)
+                    if col not in cols
+                ]
         return padding
 
 
@@ -1019,7 +1052,7 @@ def plan_round(
     return Plan(
         changes=changes,
         padding=padding,
-        row_padding=RowPadding(tuple(mapped.tabs), evaluation),
+        row_padding=RowPadding.of(mapped.tabs, evaluation),
         guards=_guards(snapshot, [*(t.title for t in tabs), summary_title, compiled_title]),
         anchors={
             (t.title, col): setup_mod.anchor_name(sheet_ids[t.title], header)

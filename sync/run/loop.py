@@ -275,9 +275,12 @@ def _rounds(
                     settings, settled_key(settings, snapshot.digest, now.date()), report
                 )
             break
-        # The grids read have served: the write lets go of the plan's rows built from them
-        # once its batches are built (`write_round`), and then nothing holds them.
+        # The grids read have served: neither the plan (its row padding is made of what its
+        # rows want, not of the rows read) nor the row cache holds them into the write, so
+        # they go now and the write's requests take their place (a first run's decoded rows,
+        # ~25 MiB, no longer add to the write's peak and the verify read's).
         snapshot.grids.clear()
+        row_cache.let_go_of_reads()
         lazy = _few_rows_written(plan)
         try:
             write_round(counter, settings, plan)
@@ -315,7 +318,6 @@ def _rounds(
         # so the body read goes before the plan (this read was then the peak of the run).
         titles = titles_of(snapshot, settings)
         del plan, snapshot
-        row_cache.let_go_of_reads()
         give_back_memory(collect=False)
         snapshot = read_snapshot(counter, settings, titles, lazy=lazy)
     return titles_of(snapshot, settings)

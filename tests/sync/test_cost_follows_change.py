@@ -6,6 +6,7 @@ run starting from nothing would write.
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
 from collections.abc import Callable
 from datetime import datetime
@@ -414,6 +415,47 @@ def test_a_round_lets_go_of_its_single_cells_caches_before_it_writes(
     assert "ok" == report.outcome and 2 == report.rounds
     assert [(0, 0)] == cached_at_write
     assert 140 == counts["rows"]  # each row checked once: the verify round found them all
+
+
+def test_a_round_lets_go_of_the_rows_it_read_before_it_writes(
+    backend: GspreadBackend,
+    loaded: str,
+    clock: Callable[[], datetime],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """
+    A first run decodes every row it reads; once planned, nothing holds those rows into the
+    write (the plan's row padding is made of what its rows want): at the write, none of the
+    first read's rows is alive, and the run still ends as it should.
+    """
+    from sync.core.sheet import ReadRows
+    from sync.run import write as write_mod
+
+    made: list[int] = []
+    alive_at_write: list[int] = []
+    init, write_round = ReadRows.__init__, write_mod.write_round
+
+    def noted(self: ReadRows, *args: Any, **kwargs: Any) -> None:
+        made.append(id(self))
+        init(self, *args, **kwargs)
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        if not alive_at_write:  # the first write: every read so far is the round's own
+            gc.collect()
+            ids = set(made)
+            alive_at_write.append(
+                sum(1 for o in gc.get_objects() if type(o) is ReadRows and id(o) in ids)
+            )
+        return write_round(*args, **kwargs)
+
+    monkeypatch.setattr(ReadRows, "__init__", noted)
+    monkeypatch.setattr(write_mod, "write_round", watched)
+
+    report = run_sync(backend, SyncSettings(spreadsheet_id=loaded), clock=clock)
+
+    assert "ok" == report.outcome and 2 == report.rounds
+    assert made  # the first read's regional tabs were rows read as bytes
+    assert [0] == alive_at_write
 
 
 def test_the_summary_tallies_again_only_the_block_of_rows_an_edit_falls_in(

@@ -280,7 +280,7 @@ def test_row_changes_equal_the_cell_by_cell_comparison(
     varied = replace(tab, grid=grid)
     expected_changes, expected_padding = reference_row_changes(varied, evaluation, "now")
     changes, blank_padding = _row_changes(varied, replace(evaluation, blank_rows={}), "now")
-    padding = RowPadding((varied,), evaluation).cells(changes)  # built only when a write asks
+    padding = RowPadding.of((varied,), evaluation).cells(changes)  # built only when a write asks
     assert expected_changes == changes
     assert [] == blank_padding
     assert sorted(expected_padding) == sorted(padding)
@@ -405,13 +405,43 @@ def test_row_padding_goes_tab_by_tab_before_the_blank_rows_each_tab_clears(
     changes = [change for tab in tabs for change in _row_changes(tab, evaluation, "now")[0]]
     other = [CellChange(tabs[1].title, 999, 1, None), CellChange("สรุป", 2, 0, None)]
     other.insert(0, CellChange(tabs[0].title, 998, 1, None))
-    padding = RowPadding(tuple(tabs), evaluation)
+    padding = RowPadding.of(tabs, evaluation)
     rows = padding.cells(changes)
     first_tab = [cell for cell in rows if cell.tab == tabs[0].title]
     second_tab = [cell for cell in rows if cell.tab == tabs[1].title]
     assert first_tab and second_tab
     expected = [*first_tab, other[0], *second_tab, other[1], other[2]]
     assert expected == padding.around(other, changes)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_row_padding_needs_none_of_the_rows_read(
+    first_read: tuple[list[RegionTab], Evaluation], seed: int
+) -> None:
+    """
+    A row's padding is its worker cells the changes leave out, with the values wanted: the
+    same whether the tabs still hold their rows or not (so the plan keeps none into its
+    write), whatever the worker blocks read.
+    """
+    tabs, evaluation = first_read
+    pick = random.Random(seed)
+    varied = []
+    for tab in tabs:
+        grid = [list(line) for line in tab.grid]
+        for row in evaluation.rows_of(tab.region):
+            if seed and pick.random() < 0.5:  # some blocks as wanted, some not
+                line = grid[row.row - 1]
+                line.extend([""] * (1 + max(tab.worker_columns.values()) - len(line)))
+                for header, value in worker_values(row, tab.worker_columns).items():
+                    line[tab.worker_columns[header]] = read_back_of(value)
+        varied.append(replace(tab, grid=grid))
+    changes = [change for tab in varied for change in _row_changes(tab, evaluation, "now")[0]]
+    padding = RowPadding.of(varied, evaluation).cells(changes)
+    emptied = RowPadding.of([replace(tab, grid=[]) for tab in varied], evaluation)
+    assert padding  # blank KPI cells of changed rows, at least
+    assert padding == emptied.cells(changes)
+    assert {(c.tab, c.row) for c in padding} <= {(c.tab, c.row) for c in changes}
+    assert not {(c.tab, c.row, c.col) for c in padding} & {(c.tab, c.row, c.col) for c in changes}
 
 
 def _as_wanted(tab: RegionTab, evaluation: Evaluation) -> RegionTab:
