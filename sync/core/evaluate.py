@@ -16,6 +16,7 @@ from collections.abc import Callable, Container, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
+from itertools import compress, repeat
 from typing import Any, NamedTuple, TypeVar, cast
 
 import msgspec
@@ -38,7 +39,7 @@ from sync.core.packed import (
     pack_rows,
     unpack_sources,
 )
-from sync.core.sheet import DIGEST_SIZE, ReadRows, row_digests
+from sync.core.sheet import DIGEST_SIZE, Digests, ReadRows, row_digests
 from sync.core.tabs import RegionTab
 
 DETAILS_SEPARATOR = "; "
@@ -545,6 +546,23 @@ class RowCache:
                 self.current[key] = found
         return found
 
+    def get_many(self, keys: Sequence[CacheKey]) -> list[RowResults | None]:
+        """
+        `get` of each key, in order: the look-ups a tab's rows make, in a few passes over
+        the keys instead of a call a row (those of the previous run moved in at once).
+        """
+        found: list[RowResults | None] = list(map(self.current.get, keys))
+        misses = list(compress(range(len(keys)), map(operator.is_, found, repeat(None))))
+        if misses:
+            missing = [keys[i] for i in misses]
+            moved = list(map(self.previous.pop, missing, repeat(None)))
+            for index, results in zip(misses, moved, strict=True):
+                found[index] = results
+            self.current.update(
+                (key, results) for key, results in zip(missing, moved, strict=True) if results
+            )
+        return found
+
     def __setitem__(self, key: CacheKey, value: RowResults) -> None:
         self.current[key] = value
 
@@ -591,7 +609,8 @@ def _inputs_digest(digests: Sequence[bytes]) -> bytes:
     whose inputs did not change is known without a cache look-up per row, whatever the
     worker's own cells (which its write changes) hold.
     """
-    return hashlib.blake2b(b"".join(digests), digest_size=16, person=b"inputs").digest()
+    joined = digests.data if isinstance(digests, Digests) else b"".join(digests)
+    return hashlib.blake2b(joined, digest_size=16, person=b"inputs").digest()
 
 
 def _check_tab(
@@ -622,20 +641,25 @@ def _check_tab(
         waiting.clear()
         rows.clear()
 
-    for index, digest in enumerate(digests):
-        row_number = tab.first_data_row + index
-        key: CacheKey = (context, digest)
+    # Every row's look-up at once; then, in row order, the rows the cache lacked (a row
+    # repeating one checked since, in an earlier chunk, finds it in the cache then).
+    first = tab.first_data_row
+    keys: list[CacheKey] = [(context, digest) for digest in digests]
+    found = cache.get_many(keys) if isinstance(cache, RowCache) else list(map(cache.get, keys))
+    checked = list(zip(range(first, first + len(keys)), keys, found, strict=True))
+    for index in compress(range(len(keys)), map(operator.is_, found, repeat(None))):
+        key = keys[index]
         cached = cache.get(key)
         if cached is None:
             places = waiting.get(key)
             if places is not None:
-                places.append(len(checked))
+                places.append(index)
             elif all(map(rules.is_blank, values := line_of(index))):  # known again at once
                 cached = _BLANK  # (not cached)
             else:
-                waiting[key] = [len(checked)]
+                waiting[key] = [index]
                 rows.append(values)
-        checked.append((row_number, key, cached))
+        checked[index] = (first + index, key, cached)
         if len(rows) >= CHECK_CHUNK:
             flush()
     if rows:
@@ -681,13 +705,14 @@ def _input_digests(
     tab: RegionTab,
     line_of: Callable[[int], tuple[object, ...]],
     memo: dict[str, InputsMemo] | None,
-) -> list[bytes]:
+) -> Sequence[bytes]:
     """
     The digest of each row's input values (`row_digest` of `line_of(i)`), from the first data
     row on. A row read as bytes (`ReadRows`) byte for byte as at the tab's last evaluation,
     in the same place, has that evaluation's: it is not decoded for it (most rows of a verify
-    read, and of a read after a few edits). The tab's are kept in `memo` for the next time,
-    with the digest of each row's kept cells (`_kept_cells`).
+    read, and of a read after a few edits), and a block of `INPUTS_BLOCK` such rows is taken
+    in one slice, not row by row. The tab's are kept in `memo` for the next time, with the
+    digest of each row's kept cells (`_kept_cells`).
     """
     grid, first = tab.grid, tab.first_data_row - 1
     count = max(0, len(grid) - first)
@@ -701,21 +726,33 @@ def _input_digests(
     _, was_read, was_input, was_kept = last
     kept = _kept_indexes(tab.headers.columns)[1]
     now = read[first * DIGEST :]  # (the rows' digests from the first data row, as was_read)
-    digests, kept_digests = [], []
-    for index in range(count):
-        at = index * DIGEST
-        if was_read[at : at + DIGEST] == now[at : at + DIGEST]:
-            digests.append(was_input[at : at + DIGEST])
-            kept_digests.append(was_kept[at : at + DIGEST])
+    digests: list[bytes] = []
+    kept_digests: list[bytes] = []
+    for start in range(0, count, INPUTS_BLOCK):
+        end = min(count, start + INPUTS_BLOCK)
+        if was_read[start * DIGEST : end * DIGEST] == now[start * DIGEST : end * DIGEST]:
+            digests.append(was_input[start * DIGEST : end * DIGEST])
+            kept_digests.append(was_kept[start * DIGEST : end * DIGEST])
             continue
-        digest = row_digest(line_of(index))
-        digests.append(digest)
-        if digest == was_input[at : at + DIGEST]:  # other bytes, the same inputs: the worker's
-            kept_digests.append(was_kept[at : at + DIGEST])  # cells were written, say
-        else:
-            kept_digests.append(_kept_digest(_cells_at(grid[first + index], kept)))
-    memo[tab.region] = (shape, now, b"".join(digests), b"".join(kept_digests))
-    return digests
+        for index in range(start, end):
+            at = index * DIGEST
+            if was_read[at : at + DIGEST] == now[at : at + DIGEST]:
+                digests.append(was_input[at : at + DIGEST])
+                kept_digests.append(was_kept[at : at + DIGEST])
+                continue
+            digest = row_digest(line_of(index))
+            digests.append(digest)
+            if digest == was_input[at : at + DIGEST]:  # other bytes, the same inputs: the
+                kept_digests.append(was_kept[at : at + DIGEST])  # worker's cells were written
+            else:
+                kept_digests.append(_kept_digest(_cells_at(grid[first + index], kept)))
+    joined = b"".join(digests)
+    memo[tab.region] = (shape, now, joined, b"".join(kept_digests))
+    return Digests(joined)
+
+
+INPUTS_BLOCK = 64
+"""Rows whose read digests `_input_digests` compares in one slice (as the marks' blocks)."""
 
 
 def evaluate(
@@ -810,9 +847,8 @@ def evaluate(
             if held is None or not same:
                 held = rows_cache.rows_read[tab.region] = TabRows()
             held.grid = tab.grid
-        if rows_cache is not None and not walked:
-            for _, key, _ in entries:  # still in use: kept for the next run
-                rows_cache.get(key)
+        if rows_cache is not None and not walked:  # still in use: kept for the next run
+            rows_cache.get_many([key for _, key, _ in entries])
         if read is not None:
             reads[tab.region] = read
         else:  # a read without a digest: nothing to know the next one by
