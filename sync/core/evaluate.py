@@ -629,7 +629,14 @@ def _check_tab(
     would have found it in the cache.
     """
     headers = list(tab.headers.columns)
-    checked: list[tuple[int, CacheKey, RowResults | None]] = []
+    # Every row's look-up at once; then, in row order, the rows the cache lacked (a row
+    # repeating one checked since, in an earlier chunk, finds it in the cache then).
+    first = tab.first_data_row
+    keys: list[CacheKey] = [(context, digest) for digest in digests]
+    found = cache.get_many(keys) if isinstance(cache, RowCache) else list(map(cache.get, keys))
+    checked: list[tuple[int, CacheKey, RowResults | None]] = list(
+        zip(range(first, first + len(keys)), keys, found, strict=True)
+    )
     waiting: dict[CacheKey, list[int]] = {}
     rows: list[tuple[object, ...]] = []
 
@@ -641,12 +648,6 @@ def _check_tab(
         waiting.clear()
         rows.clear()
 
-    # Every row's look-up at once; then, in row order, the rows the cache lacked (a row
-    # repeating one checked since, in an earlier chunk, finds it in the cache then).
-    first = tab.first_data_row
-    keys: list[CacheKey] = [(context, digest) for digest in digests]
-    found = cache.get_many(keys) if isinstance(cache, RowCache) else list(map(cache.get, keys))
-    checked = list(zip(range(first, first + len(keys)), keys, found, strict=True))
     for index in compress(range(len(keys)), map(operator.is_, found, repeat(None))):
         key = keys[index]
         cached = cache.get(key)
