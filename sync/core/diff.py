@@ -444,6 +444,8 @@ def _by_anchor(
     the anchor's name looked up for each (two tabs' columns through one name are merged in
     the changes' order, as one walk over them would).
     """
+    if not isinstance(changes, Sequence):  # walked twice below when names are shared
+        changes = list(changes)
     by_column: dict[tuple[str, int], dict[int, CellValue]] = {}
     for change in changes:
         key = (change.tab, change.col)

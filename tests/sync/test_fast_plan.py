@@ -345,6 +345,8 @@ def test_value_writes_equal_the_cell_by_cell_split(
     writes = value_writes(changes, anchors, chunk_bytes=chunk_bytes)
     expected = reference_value_writes(changes, anchors, chunk_bytes)
     assert expected == (writes.raw, writes.formulas)
+    once = value_writes(iter(changes), anchors, chunk_bytes=chunk_bytes)  # walked only once
+    assert expected == (once.raw, once.formulas)
     assert msgspec.json.encode(expected) == msgspec.json.encode((writes.raw, writes.formulas))
 
 
