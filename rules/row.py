@@ -104,7 +104,17 @@ class _Column:
     One column's cell rule resolved once, with the results of the values already seen in it.
     """
 
-    __slots__ = ("amount", "check", "checkbox", "header", "list_name", "memo")
+    __slots__ = (
+        "amount",
+        "check",
+        "checkbox",
+        "header",
+        "list_name",
+        "looked",
+        "memo",
+        "missed",
+        "unique",
+    )
 
     def __init__(self, header: str, check: CellCheck | None, list_name: str, checkbox: bool):
         """
@@ -119,6 +129,12 @@ class _Column:
         # Text and whole numbers are keys as themselves (no str equals an int); booleans and
         # floats as (value, type), since True == 1 == 1.0.
         self.memo: dict[object, _Entry] = {}
+        self.looked = 0
+        """Cells looked up in the cache (blanks aside) while deciding whether to cache."""
+        self.missed = 0
+        """Of those, cells checked (the cache did not have them)."""
+        self.unique = False
+        """The column's values hardly repeat (IDs, phones, names): none is cached any more."""
 
     def entry(self, raw: object) -> _Entry:
         """
@@ -166,15 +182,34 @@ class _Plan:
         """Cell results cached over all columns (each distinct value is validated once)."""
 
     def forget(self) -> None:
-        """Drop every cached cell result."""
+        """Drop every cached cell result (and what was learnt of which columns repeat)."""
         for each in self.columns.values():
             each.memo.clear()
+            each.looked = each.missed = 0
+            each.unique = False
         self.memo_size = 0
+
+    def learn(self, column: _Column, looked: int, missed: int) -> None:
+        """
+        Count a batch of a column's cells looked up (blanks aside) and those not cached yet;
+        once `UNIQUE_SAMPLE` were, a column whose values hardly repeat (`UNIQUE_SHARE` of them
+        new: IDs, phones, e-mails, names) is cached no more, and its results go: each would
+        only hold memory until the cache is dropped (after the round), every later cell of
+        the column a new value anyway. Which results a row gets does not change.
+        """
+        column.looked += looked
+        column.missed += missed
+        if column.looked >= UNIQUE_SAMPLE and column.missed >= UNIQUE_SHARE * column.looked:
+            column.unique = True
+            self.memo_size -= len(column.memo) - (2 if "" in column.memo else 0)
+            column.memo.clear()
 
     def resolve(self, column: _Column, raw: object, key: object) -> _Entry:
         """
         Check a cell not yet in its column's cache and cache the result under `key`.
         """
+        if column.unique:
+            return column.entry(raw)
         if self.memo_size >= MEMO_LIMIT:
             self.forget()
         entry = column.memo[key] = column.entry(raw)
@@ -197,6 +232,10 @@ def _plan(template: Template) -> _Plan:
     return plan
 
 
+UNIQUE_SAMPLE = 512
+"""Non-blank cells of a column looked up before `_Plan.learn` tells whether to cache it."""
+UNIQUE_SHARE = 0.9
+"""Share of those new to the cache that makes a column one whose values are not cached."""
 MEMO_LIMIT = 200_000
 """Cached cell results kept per template before the cache starts afresh (bounds memory)."""
 
@@ -425,12 +464,19 @@ def _column_entries(
                 entries[index] = _cell_entry(plan, column, raws[index])
     else:  # something no API sends (unhashable, perhaps): each cell on its own
         entries = [_cell_entry(plan, column, raw) for raw in raws]
+    fresh = 0
     for index in compress(range(count), map(is_, entries, _NONES)):
         raw = raws[index]
         if raw.__class__ is str:  # not blank (blanks are cached); maybe cached since, by a repeat
-            entries[index] = get(raw) or plan.resolve(column, raw, raw)
+            entry = get(raw)
+            if entry is None:
+                entry = plan.resolve(column, raw, raw)
+                fresh += 1
+            entries[index] = entry
         else:
             entries[index] = _cell_entry(plan, column, raw)
+    if column.looked < UNIQUE_SAMPLE:
+        plan.learn(column, count - raws.count("") - raws.count(None), fresh)
     if column.check is None and any(map(is_, entries, repeat(_CHOICE))):
         allowed = options.get(column.list_name)
         chosen: dict[str, _Entry] = {}  # this call's lists: the same few values recur

@@ -149,3 +149,40 @@ def test_a_valid_row_with_blank_rows_around_it() -> None:
     assert [r.is_blank for r in results] == [True, False, True, True, True]
     assert results[1].national_id == "1103702071811"
     assert check_rows(headers, [], region="ศก.3", options=OPTIONS, fiscal_year=2567) == []
+
+
+def test_a_column_whose_values_do_not_repeat_is_not_cached() -> None:
+    """
+    National IDs (each new) stop being cached once enough were seen, provinces (repeated)
+    stay cached, and every row still gets what `check_row` gives it: the cache would only
+    have held every ID of the sheet until the round ends.
+    """
+    from stdnum.th import pin
+
+    from rules.row import UNIQUE_SAMPLE, _plan
+    from rules.template import TEMPLATE
+
+    valid = valid_row()
+    headers = list(valid)
+    rows = []
+    for n in range(3 * UNIQUE_SAMPLE):
+        body = f"1{n:011d}"
+        cells = {**valid, h.NATIONAL_ID: body + pin.calc_check_digit(body)}
+        rows.append(tuple(cells.values()))
+    forget_cells()
+    actual = check_rows(
+        headers, rows, region="ศก.3", options=OPTIONS, fiscal_year=2567, as_of=AS_OF
+    )
+    plan = _plan(TEMPLATE)
+    ids, provinces = plan.columns[h.NATIONAL_ID], plan.columns[h.PROVINCE]
+    assert ids.unique and not provinces.unique
+    assert set(ids.memo) <= {"", None}  # (blanks are answered by the cache always)
+    assert valid[h.PROVINCE] in provinces.memo
+    assert plan.memo_size == sum(
+        len([k for k in c.memo if k not in ("", None)]) for c in plan.columns.values()
+    )
+    assert {r.status for r in actual} == {h.STATUS_PASS}
+    assert len({r.national_id for r in actual}) == len(rows)
+    forget_cells()
+    assert not ids.unique  # learnt afresh with the next round's rows
+    same(one_by_one(headers, rows, "ศก.3", OPTIONS), actual)
