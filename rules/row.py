@@ -198,7 +198,7 @@ class _Plan:
         the column a new value anyway. Which results a row gets does not change.
         """
         column.looked += looked
-        column.missed += missed
+        column.missed += max(0, missed)  # (negative when the cache was just dropped whole)
         if column.looked >= UNIQUE_SAMPLE and column.missed >= UNIQUE_SHARE * column.looked:
             column.unique = True
             self.memo_size -= len(column.memo) - (2 if "" in column.memo else 0)
@@ -464,19 +464,15 @@ def _column_entries(
                 entries[index] = _cell_entry(plan, column, raws[index])
     else:  # something no API sends (unhashable, perhaps): each cell on its own
         entries = [_cell_entry(plan, column, raw) for raw in raws]
-    fresh = 0
+    cached = len(memo)
     for index in compress(range(count), map(is_, entries, _NONES)):
         raw = raws[index]
         if raw.__class__ is str:  # not blank (blanks are cached); maybe cached since, by a repeat
-            entry = get(raw)
-            if entry is None:
-                entry = plan.resolve(column, raw, raw)
-                fresh += 1
-            entries[index] = entry
+            entries[index] = get(raw) or plan.resolve(column, raw, raw)
         else:
             entries[index] = _cell_entry(plan, column, raw)
-    if column.looked < UNIQUE_SAMPLE:
-        plan.learn(column, count - raws.count("") - raws.count(None), fresh)
+    if column.looked < UNIQUE_SAMPLE:  # (the values new to the cache: what it gained)
+        plan.learn(column, count - raws.count("") - raws.count(None), len(memo) - cached)
     if column.check is None and any(map(is_, entries, repeat(_CHOICE))):
         allowed = options.get(column.list_name)
         chosen: dict[str, _Entry] = {}  # this call's lists: the same few values recur
