@@ -154,9 +154,8 @@ def test_a_valid_row_with_blank_rows_around_it() -> None:
 def test_a_column_whose_values_do_not_repeat_is_not_cached() -> None:
     """
     National IDs (each new, as text or numbers) stop being cached once enough were seen,
-    provinces (repeated)
-    stay cached, and every row still gets what `check_row` gives it: the cache would only
-    have held every ID of the sheet until the round ends.
+    provinces (repeated) stay cached, and every row still gets what `check_row` gives it: the
+    cache would only have held every ID of the sheet until the round ends.
     """
     from stdnum.th import pin
 
