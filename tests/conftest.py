@@ -83,10 +83,10 @@ def record_rows_decoded(monkeypatch: pytest.MonkeyPatch, decoded: list[int]) -> 
     """
     from sync.core.sheet import ReadRows
 
-    decode = ReadRows._decode
+    decode = ReadRows._read
 
     def decoding(rows: ReadRows, index: int) -> Any:
         decoded.append(index + 1)
         return decode(rows, index)
 
-    monkeypatch.setattr(ReadRows, "_decode", decoding)
+    monkeypatch.setattr(ReadRows, "_read", decoding)

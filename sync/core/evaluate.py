@@ -293,6 +293,16 @@ def _cells_at(line: Sequence[object], indexes: Sequence[int]) -> tuple[object, .
     return tuple([line[i] if i < size else None for i in indexes])
 
 
+def _row_cells(
+    grid: Sequence[Sequence[object]], index: int, indexes: Sequence[int]
+) -> tuple[object, ...]:
+    """`_cells_at` of a grid's row `index`: a row read as bytes and not decoded is not decoded
+    whole (nor kept) for them (`ReadRows.cells_at`)."""
+    if isinstance(grid, ReadRows):
+        return grid.cells_at(index, indexes)
+    return _cells_at(grid[index], indexes)
+
+
 CacheKey = tuple[object, bytes]
 """A row's context (tab, year, date, headers' digest) and the digest of its values."""
 
@@ -714,12 +724,20 @@ def _input_digests(
     read, and of a read after a few edits), and a block of `INPUTS_BLOCK` such rows is taken
     in one slice, not row by row. The tab's are kept in `memo` for the next time, with the
     digest of each row's kept cells (`_kept_cells`).
+
+    A row whose bytes changed is decoded for its digest; it is kept decoded only if its input
+    cells changed too (the round checks it next): of one whose worker cells alone changed
+    (every row of the verify read after a first run's write), only the cells of its worker
+    block are kept (`ReadRows.note`: what the round's marks read of it), so that read's round
+    holds the body read and ~150 bytes a row rather than every row decoded.
     """
     grid, first = tab.grid, tab.first_data_row - 1
     count = max(0, len(grid) - first)
     read = row_digests(grid)
-    if read is None or memo is None:
+    if read is None or memo is None or not isinstance(grid, ReadRows):
         return [row_digest(line_of(i)) for i in range(count)]
+    rows, values_of = grid, _values_of(tab.headers.columns)
+    marked = block_columns(tab.worker_columns) if tab.worker_columns else []
     shape = _shape(tab)
     last = memo.get(tab.region)
     if last is None or last[0] != shape:
@@ -741,12 +759,16 @@ def _input_digests(
                 digests.append(was_input[at : at + DIGEST])
                 kept_digests.append(was_kept[at : at + DIGEST])
                 continue
-            digest = row_digest(line_of(index))
+            row = rows.look(first + index)
+            digest = row_digest(values_of(row))
             digests.append(digest)
             if digest == was_input[at : at + DIGEST]:  # other bytes, the same inputs: the
                 kept_digests.append(was_kept[at : at + DIGEST])  # worker's cells were written
-            else:
-                kept_digests.append(_kept_digest(_cells_at(grid[first + index], kept)))
+                if marked:  # (what its marks read: `sync.core.round`)
+                    rows.note(first + index, row, marked)
+            else:  # inputs of its own: checked next (unless known), so kept decoded
+                rows.keep(first + index, row)
+                kept_digests.append(_kept_digest(_cells_at(row, kept)))
     joined = b"".join(digests)
     memo[tab.region] = (shape, now, joined, b"".join(kept_digests))
     return Digests(joined)
@@ -941,7 +963,7 @@ def _kept_cells(
     if not isinstance(grid, ReadRows) or held is None or last is None or last[0] != _shape(tab):
 
         def copied(number: int) -> KeptCells:
-            return KeptCells(places, _cells_at(grid[number - 1], indexes))
+            return KeptCells(places, _row_cells(grid, number - 1, indexes))
 
         return copied
     now = grid.digests[(tab.first_data_row - 1) * DIGEST :]
@@ -952,7 +974,7 @@ def _kept_cells(
         index = number - 1
         at = (number - first) * DIGEST
         if was_read[at : at + DIGEST] != now[at : at + DIGEST]:
-            return KeptCells(places, _cells_at(grid[index], indexes))
+            return KeptCells(places, grid.cells_at(index, indexes))
         digest = was_kept[at : at + DIGEST]  # (the row as read then: its kept cells' digest)
         if grid.is_decoded(index):
             return KeptCells(places, _cells_at(grid[index], indexes), digest)
@@ -968,6 +990,12 @@ def worker_values(row: RowEvaluation, columns: Container[str]) -> dict[str, Cell
     """
     block = WorkerBlock(columns)
     return dict(zip(block.headers, block.values(row), strict=True))
+
+
+def block_columns(worker_columns: Mapping[str, int]) -> list[int]:
+    """The columns of a tab's worker block (`WorkerBlock`), in sheet order: the cells of a row
+    its marks read (`sync.core.round`), noted when a read is not kept decoded."""
+    return sorted(worker_columns[header] for header in WorkerBlock(worker_columns).headers)
 
 
 class WorkerBlock:

@@ -70,7 +70,7 @@ from sync.core.setup_requests import (
     set_up,
     tab_layouts,
 )
-from sync.core.sheet import DIGEST_SIZE, Digests, OnDemand, row_digests
+from sync.core.sheet import DIGEST_SIZE, Digests, OnDemand, ReadRows, row_digests
 from sync.core.summary import (
     COMPILED_HEADERS,
     SYNC_NOW_CELL,
@@ -367,7 +367,13 @@ class _Marks:
     def _cells_mark(
         self, number: int, decided: tuple[bytes, str, str], columns: Sequence[int]
     ) -> bytes:
-        return row_digest((*decided, cells_as_read(self.grid[number - 1], columns)))
+        grid = self.grid
+        if isinstance(grid, ReadRows):
+            # A row not decoded (of the verify read after a first run's write): the cells
+            # noted when it was read for its inputs' digest (`evaluate._input_digests`).
+            cells = grid.cells_at(number - 1, columns)
+            return row_digest((*decided, cells_as_read(cells, range(len(cells)))))
+        return row_digest((*decided, cells_as_read(grid[number - 1], columns)))
 
     def shows(self, number: int, decided: tuple[bytes, str, str], columns: Sequence[int]) -> None:
         """The row shows what it should: the mark of its read (`columns`) is kept."""

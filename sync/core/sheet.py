@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import marshal
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast, overload
@@ -137,7 +138,17 @@ class ReadRows(Sequence[list[Any]]):
     rows will all be used is decoded at once (`eager`), and the body goes at the end of it.
     """
 
-    __slots__ = ("_columns", "_left", "_raws", "_rows", "_sample", "_share", "digests")
+    __slots__ = (
+        "_columns",
+        "_left",
+        "_noted",
+        "_noted_columns",
+        "_raws",
+        "_rows",
+        "_sample",
+        "_share",
+        "digests",
+    )
 
     def __init__(self, raws: list[msgspec.Raw], *, eager: bool = False) -> None:
         self.digests = b"".join(map(_row_digest, raws))
@@ -151,13 +162,24 @@ class ReadRows(Sequence[list[Any]]):
         self._columns: list[int] = []
         self._sample: list[list[Any]] | None = []
         """The rows decoded so far, until there are enough to tell the columns to share."""
+        self._noted: list[bytes | None] | None = None
+        self._noted_columns: tuple[int, ...] = ()
+        """Of rows looked at and not kept, the cells at these columns (`note`), marshalled."""
         if eager:
             for index in range(len(raws)):
                 self._decode(index)
 
-    def _decode(self, index: int) -> list[Any]:
+    def _read(self, index: int) -> list[Any]:
+        """Row `index` decoded from its bytes (every whole-row decode goes through here)."""
         assert self._raws is not None
-        row = self._rows[index] = _decoded_row(self._raws[index])
+        return _decoded_row(self._raws[index])
+
+    def _decode(self, index: int) -> list[Any]:
+        return self._hold(index, self._read(index))
+
+    def _hold(self, index: int, row: list[Any]) -> list[Any]:
+        """Keep row `index` decoded, its repeated texts shared; the body goes with the last."""
+        self._rows[index] = row
         self._left -= 1
         if self._sample is None:
             _share_row(row, self._columns, self._share)
@@ -200,6 +222,35 @@ class ReadRows(Sequence[list[Any]]):
 
     __hash__ = None  # type: ignore[assignment]
 
+    def look(self, index: int) -> list[Any]:
+        """
+        Row `index` as `self[index]` gives it, a row not decoded yet decoded without being kept
+        (nor its texts shared): for a row that may be needed once only (for the digest of its
+        input cells), so that a round that reads every row so holds the body read, not every
+        row decoded. `keep` keeps it after all.
+        """
+        row = self._rows[index]
+        return self._read(index) if row is None else row
+
+    def keep(self, index: int, row: list[Any]) -> None:
+        """Keep row `index` as `look` gave it (the round needs it again: no second decode)."""
+        if self._rows[index] is None:
+            self._hold(index, row)
+
+    def note(self, index: int, row: list[Any], columns: Sequence[int]) -> None:
+        """
+        Keep, of row `index` as `look` gave it (not kept), its cells at `columns` only, for
+        `cells_at` (the same columns for every row noted): ~150 bytes a row where the row
+        decoded held ~3 kB, and no second decode when the round wants those cells.
+        """
+        if self._rows[index] is not None:
+            return
+        key = tuple(columns)
+        if self._noted is None or key != self._noted_columns:
+            self._noted, self._noted_columns = [None] * len(self._rows), key
+        size = len(row)
+        self._noted[index] = marshal.dumps(tuple([row[c] if c < size else None for c in key]))
+
     def cells_at(self, index: int, columns: Sequence[int]) -> tuple[Any, ...]:
         """
         The cells of row `index` at `columns` (beyond its end: None); a row not decoded yet
@@ -208,6 +259,9 @@ class ReadRows(Sequence[list[Any]]):
         """
         row = self._rows[index]
         if row is None:
+            noted = self._noted[index] if self._noted is not None else None
+            if noted is not None and tuple(columns) == self._noted_columns:
+                return cast(tuple[Any, ...], marshal.loads(noted))
             assert self._raws is not None
             parts = _CELLS.decode(self._raws[index])
             size = len(parts)

@@ -281,7 +281,6 @@ def _rounds(
         # ~25 MiB, no longer add to the write's peak and the verify read's).
         snapshot.grids.clear()
         row_cache.let_go_of_reads()
-        lazy = _few_rows_written(plan)
         try:
             write_round(counter, settings, plan)
         except (BadRequest, WriteOutcomeUnknown, AnchorsMoved) as exc:
@@ -312,21 +311,18 @@ def _rounds(
         # Verify: read again with the titles just used (the worker tabs exist now); metadata
         # read before the write is stale, so the fresh plan relies on the record it wrote.
         # Round 1 is let go first, and the pages it freed go back to the system: only one
-        # round's grids and plan are ever in memory. After a write to a few rows, this read
-        # decodes only the rows used (`snapshot_of`): those written, the others known by
-        # their bytes. After a write to most rows (a first run), every row is decoded at once,
-        # so the body read goes before the plan (this read was then the peak of the run).
+        # round's grids and plan are ever in memory. This read decodes only the rows used
+        # (`snapshot_of`): after a write to a few rows, those written, the others known by
+        # their bytes; after a write to every row (a first run), each row is decoded once for
+        # the digest of its input cells and not kept, only the cells its marks read noted
+        # (`evaluate._input_digests`). The round holds the body read and ~150 bytes a row,
+        # not every row decoded: decoded at once, 7 x 2,000 rows took this read to ~188 MiB,
+        # the run's peak; now ~178 (the write's ~184 is the peak).
         titles = titles_of(snapshot, settings)
         del plan, snapshot
         give_back_memory(collect=False)
-        snapshot = read_snapshot(counter, settings, titles, lazy=lazy)
+        snapshot = read_snapshot(counter, settings, titles, lazy=True)
     return titles_of(snapshot, settings)
-
-
-def _few_rows_written(plan: Plan) -> bool:
-    """Whether a plan writes fewer cells than half the rows it evaluated (a run after edits,
-    not a first run: a row written has one cell or more)."""
-    return 2 * len(plan.changes) < len(plan.evaluation.rows)
 
 
 def run_sync(

@@ -17,6 +17,7 @@ from rules import headers as h
 from sync.core.evaluate import KEPT_CELLS, Evaluation, RegionTab, RowCache, evaluate
 from sync.core.sheet import ReadRows, Rows, ValuesRead
 from sync.demo.data import generate_spreadsheet, options_lists
+from tests.conftest import record_rows_decoded
 
 REGION = "ศก.1"
 
@@ -147,13 +148,16 @@ def _as_checked(evaluation: Evaluation) -> list[tuple[object, ...]]:
     ]
 
 
-def test_rows_known_by_their_bytes_evaluate_as_rows_read_afresh() -> None:
+def test_rows_known_by_their_bytes_evaluate_as_rows_read_afresh(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """
     Read as bytes, a row found byte for byte as at the tab's last evaluation, in its place,
     is taken for that evaluation's inputs without being decoded: through edits, a sort, an
     inserted and a cleared row, the worker's cells written and a column inserted, every
     evaluation is the one a run that knew nothing would make of the same grid; a read with
-    the inputs of the last one decodes only the rows whose bytes changed.
+    the inputs of the last one decodes only the rows whose bytes changed, once each, and keeps
+    none of them decoded (their input cells are as they were: nothing to check again).
     """
     grid = copy.deepcopy(generate_spreadsheet(rows_per_region=12, seed=3).tabs[REGION])
     columns = rules.map_headers(grid[2], grid[1]).columns
@@ -178,16 +182,22 @@ def test_rows_known_by_their_bytes_evaluate_as_rows_read_afresh() -> None:
 
     cache = RowCache()
     cache.next_run()
-    data_rows: dict[str, int] = {}
+    decoded: list[int] = []
+    record_rows_decoded(monkeypatch, decoded)
+    data_rows: dict[str, list[int]] = {}
+    kept: dict[str, int] = {}
     for step in ("first", "retyped", "sorted", "inserted", "as is", "written", "column"):
         edit(step)
         read = _read_as_bytes(copy.deepcopy(grid))
+        decoded.clear()
         known = run(read, cache)
+        data_rows[step] = [n for n in decoded if n > 3]  # (rows 2 and 3: the headers)
+        kept[step] = read.decoded - 2
         assert _as_checked(known) == _as_checked(run(copy.deepcopy(grid), {})), step
-        data_rows[step] = read.decoded - 2  # besides rows 2 and 3, where the headers are
-    assert 0 == data_rows["as is"]  # every row known: the last evaluation, as it was
-    assert 2 == data_rows["written"]  # only the two rows whose bytes changed
-    assert len(grid) - 3 == data_rows["column"]
+    assert [] == data_rows["as is"]  # every row known: the last evaluation, as it was
+    assert [5, 8] == data_rows["written"] and 0 == kept["written"]  # the two rows written
+    assert list(range(4, len(grid) + 1)) == data_rows["column"]  # each row, once
+    assert len(grid) - 3 == kept["column"]  # (every input moved: each checked again)
 
 
 def test_cells_not_taken_follow_the_tab_to_its_next_read_with_the_same_inputs() -> None:

@@ -42,8 +42,15 @@ from sync.core.diff import (
     update_requests,
     value_writes,
 )
-from sync.core.evaluate import Evaluation, RowCells, evaluate, options_from_grid, worker_values
-from sync.core.round import RowPadding, _row_changes
+from sync.core.evaluate import (
+    Evaluation,
+    RowCells,
+    block_columns,
+    evaluate,
+    options_from_grid,
+    worker_values,
+)
+from sync.core.round import RowPadding, _BlockRows, _row_changes
 from sync.core.settings import BANGKOK, SyncSettings
 from sync.core.sheet import ReadRows
 from sync.core.tabs import RegionTab, map_tabs
@@ -609,3 +616,16 @@ def test_a_block_read_and_decided_as_when_all_its_rows_were_right_is_taken_whole
     looked.clear()
     again = _row_changes(_as_bytes(edited), now, "now", marks, ("another day",))[0]
     assert expected == again and len(ours) == len(looked)  # another context: every row
+
+
+def test_the_cells_a_read_notes_are_those_the_marks_read(
+    first_read: tuple[list[RegionTab], Evaluation],
+) -> None:
+    """
+    A row the verify read does not keep decoded keeps the cells of its worker block only
+    (`evaluate.block_columns`): exactly the columns a row's marks read (`_BlockRows`), or a
+    mark would be made of other cells than the one it is compared with.
+    """
+    tabs, _ = first_read
+    for tab in tabs:
+        assert _BlockRows(tab).columns == block_columns(tab.worker_columns)

@@ -235,3 +235,29 @@ def test_grids_handed_over_decoded_have_no_row_digests() -> None:
     """A backend that hands over decoded grids (a file, memory): rows are compared as values."""
     (grid,) = ValuesRead.of_grids([[["ก", 1]]]).tabs({0})
     assert [["ก", 1]] == grid and row_digests(grid) is None
+
+
+def test_a_row_looked_at_is_not_kept_and_its_noted_cells_answer_for_it() -> None:
+    """
+    A row looked at (for the digest of its input cells) is decoded, not kept: the read still
+    holds its bytes only. Noted at some columns, those cells are kept (what a round's marks
+    read of a row its worker wrote) and answer `cells_at` for exactly those columns, as the
+    row would (beyond its end None); other columns are taken from the bytes; kept after all,
+    the row is the one looked at, decoded once.
+    """
+    tab = generate_spreadsheet(rows_per_region=5, seed=7).tabs["ศก.2"]
+    (rows,) = ValuesRead.of_body(_rows_body(tab)).tabs({0}, lazy=True)
+    (whole,) = ValuesRead.of_body(_rows_body(tab)).tabs({0}, lazy=False)
+    noted = [2, 5, 300]
+    for index in range(len(tab)):
+        looked = rows.look(index)
+        assert looked == whole[index]
+        rows.note(index, looked, noted)
+    assert 0 == rows.decoded
+    for index in range(len(tab)):
+        for columns in (noted, [0, 5]):
+            expected = [whole[index][c] if c < len(whole[index]) else None for c in columns]
+            assert list(rows.cells_at(index, columns)) == expected
+    looked = rows.look(4)
+    rows.keep(4, looked)
+    assert 1 == rows.decoded and rows[4] is looked
