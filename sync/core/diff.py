@@ -33,7 +33,7 @@ from sync.core.cells import (
     to_extended,
     to_raw,
 )
-from sync.core.sheet import Digests, OnDemand, row_digests
+from sync.core.sheet import Digests, LaterGrid, OnDemand, ReadRows, row_digests
 
 
 class CellChange(msgspec.Struct, frozen=True, order=True, gc=False):
@@ -585,8 +585,12 @@ def list_moves(
     wide: set[int] = set()
     """Rows of `current` holding cells beyond `width` (which their keys do not see)."""
 
+    # A row read as bytes is decoded for its key, not kept: a row found to show its line is
+    # not looked at again (the verify read after a first run's write: the whole list).
+    row_at = current.look if isinstance(current, ReadRows | LaterGrid) else current.__getitem__
+
     def have_key(at: int) -> bytes:
-        row = current[at]
+        row = row_at(at)
         if len(row) > width:
             wide.add(at)
         # Its cells as a read shows them, in JSON (which tells 1, 1.0 and True apart).

@@ -366,6 +366,10 @@ class LaterGrid(Sequence[list[Any]]):
         self._raws: list[msgspec.Raw] | None = raws
         self._read: ReadRows | None = None
 
+    def look(self, index: int) -> list[Any]:
+        """Row `index`, not kept decoded (`ReadRows.look`)."""
+        return self.rows().look(index)
+
     def rows(self) -> ReadRows:
         """The range's rows as read: their digests known, each decoded when first used."""
         if self._read is None:

@@ -22,6 +22,7 @@ from sync.core.cells import as_read, cells_as_read, read_back, same_value, shows
 from sync.core.diff import CellChange, ListMoves, _opcodes, batches, diff_grid, list_moves
 from sync.core.evaluate import RowCells, row_digest
 from sync.core.sheet import DIGEST_SIZE, Digests, LaterGrid, ReadRows, ValuesRead, row_digests
+from tests.conftest import record_rows_decoded
 
 DESIRED = [
     None,
@@ -318,19 +319,25 @@ def _read_as_bytes(grid: list[list[object]]) -> ReadRows:
     return ReadRows(raws)
 
 
-def test_rows_known_by_their_bytes_and_lines_by_their_keys_are_neither_decoded_nor_built() -> None:
+def test_rows_known_by_their_bytes_and_lines_by_their_keys_are_neither_decoded_nor_built(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """
     The compiled list compared again after a comparison that found rows showing lines: rows
     read byte for byte as then are matched by the key of the line they show, lines by their
     keys, so only the rows that changed are decoded and their lines built; the moves, the rows
-    alike and the cell diff are exactly those of the full comparison.
+    alike and the cell diff are exactly those of the full comparison. A row decoded for its
+    key alone is not kept decoded.
     """
+    decoded: list[int] = []
+    record_rows_decoded(monkeypatch, decoded)
     header = [["ภาค", "แถว", "ชื่อ"]]
     rows: list[list[object]] = [[f"ศก.{i % 7 + 1}", i, f"ชื่อ {i}"] for i in range(60)]
     keys = [f"k{i}".encode().ljust(16, b".") for i in range(60)]
     read = _read_as_bytes(header + rows)
     first = list_moves(7, read, header + rows, first_row=2, width=3, keys=keys)
-    assert first.shows is not None and 60 == len(first.shows) == read.decoded
+    assert first.shows is not None and 60 == len(first.shows)
+    assert list(range(2, 62)) == decoded and 0 == read.decoded  # each once, for its key
 
     # People's edits: row 10 stops being counted, a participant is added after row 40, and
     # row 50's name changes (a new key). The list is read as the first comparison left it.
@@ -341,6 +348,7 @@ def test_rows_known_by_their_bytes_and_lines_by_their_keys_are_neither_decoded_n
     new_keys[at - 1] = b"edited".ljust(16, b".")
     wanted.used.clear()
     again = _read_as_bytes(header + rows)
+    decoded.clear()
     moves = list_moves(7, again, wanted, first_row=2, width=3, keys=new_keys, shows=first.shows)
     changes = diff_grid("t", moves.shifted, wanted, alike=moves.alike)
     assert {0, 40, at} == wanted.used  # the header, the new line, the edited one
