@@ -736,8 +736,8 @@ def _input_digests(
     read = row_digests(grid)
     if read is None or memo is None or not isinstance(grid, ReadRows):
         return [row_digest(line_of(i)) for i in range(count)]
-    rows, values_of = grid, _values_of(tab.headers.columns)
-    marked = block_columns(tab.worker_columns) if tab.worker_columns else []
+    values_of = _values_of(tab.headers.columns)
+    marked = block_order(tab.worker_columns)[1] if tab.worker_columns else []
     shape = _shape(tab)
     last = memo.get(tab.region)
     if last is None or last[0] != shape:
@@ -759,15 +759,15 @@ def _input_digests(
                 digests.append(was_input[at : at + DIGEST])
                 kept_digests.append(was_kept[at : at + DIGEST])
                 continue
-            row = rows.look(first + index)
+            row = grid.look(first + index)
             digest = row_digest(values_of(row))
             digests.append(digest)
             if digest == was_input[at : at + DIGEST]:  # other bytes, the same inputs: the
                 kept_digests.append(was_kept[at : at + DIGEST])  # worker's cells were written
                 if marked:  # (what its marks read: `sync.core.round`)
-                    rows.note(first + index, row, marked)
+                    grid.note(first + index, row, marked)
             else:  # inputs of its own: checked next (unless known), so kept decoded
-                rows.keep(first + index, row)
+                grid.keep(first + index, row)
                 kept_digests.append(_kept_digest(_cells_at(row, kept)))
     joined = b"".join(digests)
     memo[tab.region] = (shape, now, joined, b"".join(kept_digests))
@@ -992,10 +992,18 @@ def worker_values(row: RowEvaluation, columns: Container[str]) -> dict[str, Cell
     return dict(zip(block.headers, block.values(row), strict=True))
 
 
-def block_columns(worker_columns: Mapping[str, int]) -> list[int]:
-    """The columns of a tab's worker block (`WorkerBlock`), in sheet order: the cells of a row
-    its marks read (`sync.core.round`), noted when a read is not kept decoded."""
-    return sorted(worker_columns[header] for header in WorkerBlock(worker_columns).headers)
+def block_order(
+    worker_columns: Mapping[str, int],
+) -> tuple[WorkerBlock, list[int], Callable[[tuple[CellValue, ...]], tuple[CellValue, ...]]]:
+    """
+    A tab's worker block, its columns in sheet order (what a row's marks read of it, and a
+    read notes of a row it does not keep decoded: `_input_digests`), and how to put a row's
+    cells in that order (so its changes need no sorting).
+    """
+    block = WorkerBlock(worker_columns)
+    headers = block.headers
+    order = sorted(range(len(headers)), key=lambda i: worker_columns[headers[i]])
+    return block, [worker_columns[headers[i]] for i in order], operator.itemgetter(*order)
 
 
 class WorkerBlock:

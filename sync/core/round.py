@@ -16,7 +16,6 @@ from __future__ import annotations
 import hashlib
 import itertools
 import marshal
-import operator
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -51,7 +50,7 @@ from sync.core.evaluate import (
     RegionTab,
     RowCache,
     RowEvaluation,
-    WorkerBlock,
+    block_order,
     evaluate,
     finding_token,
     options_from_grid,
@@ -125,23 +124,12 @@ class Plan:
     """The padding of the regional rows with changes, built when a write needs it."""
 
 
-def _block_order(
-    worker_columns: Mapping[str, int],
-) -> tuple[WorkerBlock, list[int], Callable[[tuple[CellValue, ...]], tuple[CellValue, ...]]]:
-    """A tab's worker block, its columns in sheet order, and how to put a row's cells in it."""
-    block = WorkerBlock(worker_columns)
-    # In column order, so a row's changes need no sorting.
-    headers = block.headers
-    order = sorted(range(len(headers)), key=lambda i: worker_columns[headers[i]])
-    return block, [worker_columns[headers[i]] for i in order], operator.itemgetter(*order)
-
-
 class _BlockRows:
     """One regional tab's worker block, row by row: which cells a row wants and shows."""
 
     def __init__(self, tab: RegionTab) -> None:
         self.tab = tab
-        self.block, self.columns, self.in_order = _block_order(tab.worker_columns)
+        self.block, self.columns, self.in_order = block_order(tab.worker_columns)
         self.blank = (None,) * len(self.columns)
         self.last_shown: tuple[object, ...] = ()
         """How a read would show the cells the last `split` wanted (`as_read` of each)."""
@@ -451,7 +439,7 @@ class RowPadding:
             rows = changed.get(tab.title)
             if not rows:
                 continue
-            block, columns, in_order = _block_order(tab.worker_columns)
+            block, columns, in_order = block_order(tab.worker_columns)
             for row in self.evaluation.rows_of(tab.region):
                 cols = rows.get(row.row)
                 if cols is None:

@@ -44,13 +44,13 @@ from sync.core.diff import (
 )
 from sync.core.evaluate import (
     Evaluation,
+    RowCache,
     RowCells,
-    block_columns,
     evaluate,
     options_from_grid,
     worker_values,
 )
-from sync.core.round import RowPadding, _BlockRows, _row_changes
+from sync.core.round import RowPadding, _BlockRows, _Marks, _row_changes
 from sync.core.settings import BANGKOK, SyncSettings
 from sync.core.sheet import ReadRows
 from sync.core.tabs import RegionTab, map_tabs
@@ -618,14 +618,30 @@ def test_a_block_read_and_decided_as_when_all_its_rows_were_right_is_taken_whole
     assert expected == again and len(ours) == len(looked)  # another context: every row
 
 
-def test_the_cells_a_read_notes_are_those_the_marks_read(
+def test_the_cells_a_read_notes_make_the_marks_the_rows_decoded_make(
     first_read: tuple[list[RegionTab], Evaluation],
 ) -> None:
     """
-    A row the verify read does not keep decoded keeps the cells of its worker block only
-    (`evaluate.block_columns`): exactly the columns a row's marks read (`_BlockRows`), or a
-    mark would be made of other cells than the one it is compared with.
+    A read whose rows' worker cells alone changed since the tab's last evaluation (the verify
+    read after a first run's write) keeps none of its data rows decoded, only the cells the
+    marks read: each row's mark, made from those, is the mark of the row decoded whole (or
+    the verify round would compare, and write, every row again).
     """
-    tabs, _ = first_read
+    tabs, evaluation = first_read
+    today = datetime(2024, 10, 2, 9, 30, tzinfo=BANGKOK).date()
     for tab in tabs:
-        assert _BlockRows(tab).columns == block_columns(tab.worker_columns)
+        cache = RowCache()
+        cache.next_run()
+        evaluate([_as_bytes(tab)], options={}, fiscal_year=2567, as_of=today, cache=cache)
+        written = _as_wanted(tab, evaluation)
+        raws = [msgspec.Raw(msgspec.json.encode(line)) for line in written.grid]
+        read = replace(written, grid=ReadRows(raws))  # (lazy: each row decoded when used)
+        evaluate([read], options={}, fiscal_year=2567, as_of=today, cache=cache)
+        assert read.grid.decoded < read.first_data_row  # (header rows only)
+        read.grid._raws = None  # the bytes gone: a mark can only come from the cells noted
+        columns = _BlockRows(written).columns
+        noted, whole = _Marks(read, None, None), _Marks(written, None, None)
+        for row in evaluation.rows_of(tab.region):
+            decided = (row.digest, row.status, row.pointer)
+            mark = noted._cells_mark(row.row, decided, columns)
+            assert mark == whole._cells_mark(row.row, decided, columns)
