@@ -385,13 +385,9 @@ def _sides(column: Sequence[object]) -> tuple[list[Any], list[Any]]:
 
 
 def _plain(value: object) -> Any:
-    """A cell's plain side other than text, a skipped cell or a finite Decimal."""
-    if isinstance(value, Decimal):  # beyond a double's range (or a subclass): as `to_raw`
-        number = float(value)
-        return number if math.isfinite(number) else str(value)
-    if isinstance(value, Formula):
-        return None
-    return to_raw(cast(CellValue, value))
+    """A cell's plain side other than text, a skipped cell or a finite Decimal (`to_raw`; a
+    formula's plain side is null)."""
+    return None if isinstance(value, Formula) else to_raw(cast(CellValue, value))
 
 
 def value_writes(
@@ -415,7 +411,7 @@ def value_writes(
         # Each piece ends at the first row after which its JSON passes `chunk_bytes`.
         ends = list(
             accumulate(
-                [
+                [  # `_json_size(value) + 1` (its comma), the text branch inline
                     (len(value) + 4 if value.isascii() else 6 * len(value) + 4)
                     if value.__class__ is str
                     else _json_size(value) + 1
