@@ -15,6 +15,7 @@ import threading
 from collections.abc import Callable, Container, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from decimal import Decimal
 from functools import partial
 from itertools import compress, repeat
 from typing import Any, NamedTuple, TypeVar, cast
@@ -800,6 +801,8 @@ def evaluate(
     evaluation is returned.
     """
     cache = {} if cache is None else cache
+    results: dict[Decimal, Decimal] = {}
+    """The KPI results of this evaluation's rows, one object each (`kpi.evaluate_row`)."""
 
     def check_new(
         headers: Sequence[str], rows: Sequence[tuple[object, ...]], region: str
@@ -811,7 +814,7 @@ def evaluate(
         new: list[RowResults] = []
         for row, found in zip(rows, checked, strict=True):
             computed = kpi.evaluate_row(
-                RowCells(row, places), parsed=found.values, changes=found.changes
+                RowCells(row, places), parsed=found.values, changes=found.changes, shared=results
             )
             # Only what later steps read is kept: the parsed values of every column and the
             # formulas' working stay behind with this row's dict.

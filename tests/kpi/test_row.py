@@ -387,3 +387,25 @@ def test_kpi_cells_read_as_the_dict_of_the_same_cells() -> None:
         hash(values)  # equal to a dict, so unhashable like one
     copied = pickle.loads(pickle.dumps(values))
     assert copied == values and type(copied) is KpiCells
+
+
+def test_rows_evaluated_with_one_shared_dict_hold_each_equal_result_once() -> None:
+    """
+    Equal results of different rows are one object (a run keeps every row's cells), the same
+    values as without the dict; a zero is its own, so a cost that rose by a hair stays -0.00.
+    """
+    rose = {h.COST_BEFORE: 1_000_000_000, h.COST_AFTER: 1_000_000_001, h.SALES_BEFORE: 100}
+    fell = {h.COST_BEFORE: 1_000_000_000, h.COST_AFTER: 999_999_999, h.SALES_BEFORE: 100}
+    rows = [FULL_ROW, rose, fell, dict(FULL_ROW), rose]
+    shared: dict[Decimal, Decimal] = {}
+    results = [evaluate_row(cells, shared=shared) for cells in rows]
+    alone = [evaluate_row(cells) for cells in rows]
+    assert [repr(r.values.cells) for r in results] == [repr(r.values.cells) for r in alone]
+    assert [r.values[h.COST_REDUCTION_PCT] for r in results[1:3]] == [D("-0.00"), D("0.00")]
+    assert str(results[1].values[h.COST_REDUCTION_PCT]) == "-0.00"
+    assert str(results[4].values[h.COST_REDUCTION_PCT]) == "-0.00"
+    for header in h.KPI_HEADERS[:-1]:
+        value = results[0].values[header]
+        assert value is None or value is results[3].values[header]
+    assert results[1].values[h.COST_REDUCTION_BAHT] is results[4].values[h.COST_REDUCTION_BAHT]
+    assert alone[0].values[h.COST_REDUCTION_PCT] is not alone[3].values[h.COST_REDUCTION_PCT]
