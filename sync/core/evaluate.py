@@ -687,13 +687,17 @@ def _check_tab(
     return entries, tuple(blanks)
 
 
-def _line_reader(tab: RegionTab) -> Callable[[int], tuple[object, ...]]:
-    """The input values of the tab's i-th row from its first data row (`_values_of`)."""
+def _line_reader(
+    tab: RegionTab, fresh: dict[int, tuple[object, ...]]
+) -> Callable[[int], tuple[object, ...]]:
+    """The input values of the tab's i-th row from its first data row (`_values_of`), taken
+    out of `fresh` when there (a row decoded for its digest, not kept: `_input_digests`)."""
     values_of = _values_of(tab.headers.columns)
     grid, first = tab.grid, tab.first_data_row - 1
 
     def line_of(index: int) -> tuple[object, ...]:
-        return values_of(grid[first + index])
+        values = fresh.pop(index, None)
+        return values_of(grid[first + index]) if values is None else values
 
     return line_of
 
@@ -717,6 +721,8 @@ def _input_digests(
     tab: RegionTab,
     line_of: Callable[[int], tuple[object, ...]],
     memo: dict[str, InputsMemo] | None,
+    fresh: dict[int, tuple[object, ...]],
+    taken: dict[int, tuple[object, ...]],
 ) -> Sequence[bytes]:
     """
     The digest of each row's input values (`row_digest` of `line_of(i)`), from the first data
@@ -726,11 +732,13 @@ def _input_digests(
     in one slice, not row by row. The tab's are kept in `memo` for the next time, with the
     digest of each row's kept cells (`_kept_cells`).
 
-    A row whose bytes changed is decoded for its digest; it is kept decoded only if its input
-    cells changed too (the round checks it next): of one whose worker cells alone changed
-    (every row of the verify read after a first run's write), only the cells of its worker
-    block are kept (`ReadRows.note`: what the round's marks read of it), so that read's round
-    holds the body read and ~150 bytes a row rather than every row decoded.
+    A row whose bytes changed is decoded for its digest and not kept: of each, the cells of
+    its worker block are (`ReadRows.note`: what the round's marks and diff read of it), ~150
+    bytes a row. One whose input cells changed too (every row of a first run) leaves its input
+    values in `fresh`, for its check next (`_line_reader`), and its kept cells in `taken`
+    (`_kept_cells`), by its index in the grid: it is decoded once, and its round holds the
+    body read and those rather than every row decoded. One whose worker cells alone changed
+    (every row of the verify read after a first run's write) needs nothing more.
     """
     grid, first = tab.grid, tab.first_data_row - 1
     count = max(0, len(grid) - first)
@@ -767,9 +775,12 @@ def _input_digests(
                 kept_digests.append(was_kept[at : at + DIGEST])  # worker's cells were written
                 if marked:  # (what its marks read: `sync.core.round`)
                     grid.note(first + index, row, marked)
-            else:  # inputs of its own: checked next (unless known), so kept decoded
-                grid.keep(first + index, row)
-                kept_digests.append(_kept_digest(_cells_at(row, kept)))
+            else:  # inputs of its own: checked next (unless known), from `fresh`
+                fresh[index] = values_of(row)
+                if marked:
+                    grid.note(first + index, row, marked)
+                cells = taken[first + index] = _cells_at(row, kept)
+                kept_digests.append(_kept_digest(cells))
     joined = b"".join(digests)
     memo[tab.region] = (shape, now, joined, b"".join(kept_digests))
     return Digests(joined)
@@ -837,6 +848,7 @@ def evaluate(
     keys: list[object] = []
     """Each tab's memo key (its layout and inputs' digest): what its rows are decided from."""
     walked_any = False
+    taken: dict[str, dict[int, tuple[object, ...]]] = {tab.region: {} for tab in tabs}
     for tab in tabs:
         # A row's cache key: the digest of its values in column order (1, 1.0 and True are
         # equal in Python but are different cells), with the headers they sit under (one tuple
@@ -852,9 +864,10 @@ def evaluate(
         if known is not None and read is not None and reads.get(tab.region) == read:
             tab_key, entries, blanks = known  # the very read of last time: same inputs
         else:
-            line_of = _line_reader(tab)
+            fresh: dict[int, tuple[object, ...]] = {}
+            line_of = _line_reader(tab, fresh)
             memo = rows_cache.inputs if rows_cache is not None else None
-            inputs = _input_digests(tab, line_of, memo)
+            inputs = _input_digests(tab, line_of, memo, fresh, taken[tab.region])
             tab_key = (layout, _inputs_digest(inputs) if rows_cache is not None else b"")
             if known is not None and known[0] == tab_key:
                 entries, blanks = known[1], known[2]
@@ -864,7 +877,7 @@ def evaluate(
                 walked = walked_any = True
                 if rows_cache is not None:
                     rows_cache.tabs[tab.region] = (tab_key, entries, blanks)
-            del inputs
+            del inputs, fresh
         if rows_cache is not None:
             # The tab's kept cells not taken yet are taken from this read from now on: the
             # same input cells as the read they were made from, when its rows are as known.
@@ -893,7 +906,7 @@ def evaluate(
     for tab, entries, blanks in done:
         columns = tab.headers.columns
         held = rows_cache.rows_read.get(tab.region) if rows_cache is not None else None
-        kept_cells = _kept_cells(tab, memo, held)
+        kept_cells = _kept_cells(tab, memo, held, taken.pop(tab.region))
         region_seen = seen[tab.region] = [fiscal_year, as_of.isoformat(), list(columns.values())]
         for row_number, key, (found, computed) in entries:
             cells = kept_cells(row_number)
@@ -953,11 +966,15 @@ def _kept_indexes(columns: Mapping[str, int]) -> tuple[dict[str, int], list[int]
 
 
 def _kept_cells(
-    tab: RegionTab, memo: Mapping[str, InputsMemo] | None, held: TabRows | None
+    tab: RegionTab,
+    memo: Mapping[str, InputsMemo] | None,
+    held: TabRows | None,
+    taken: Mapping[int, tuple[object, ...]],
 ) -> Callable[[int], KeptCells]:
     """
-    A row's `KeptCells` by its sheet row number: copied out of its row, unless the row is read
-    as bytes, not decoded yet and known by them from the tab's last evaluation (`memo`): then
+    A row's `KeptCells` by its sheet row number: copied out of its row, or (`taken`, by its
+    index) out of the row decoded for its digest and not kept; unless the row is read as
+    bytes, not decoded yet and known by them from the tab's last evaluation (`memo`): then
     taken from the tab's rows (`held`) only if used.
     """
     places, indexes = _kept_indexes(tab.headers.columns)
@@ -979,6 +996,9 @@ def _kept_cells(
         if was_read[at : at + DIGEST] != now[at : at + DIGEST]:
             return KeptCells(places, grid.cells_at(index, indexes))
         digest = was_kept[at : at + DIGEST]  # (the row as read then: its kept cells' digest)
+        cells = taken.get(index)
+        if cells is not None:
+            return KeptCells(places, cells, digest)
         if grid.is_decoded(index):
             return KeptCells(places, _cells_at(grid[index], indexes), digest)
         return KeptCells(places, Untaken(held, index, indexes, digest))

@@ -12,6 +12,7 @@ from functools import cache
 from typing import Any
 
 from rules import headers as h
+from sync.core.sheet import ReadRows
 
 
 @cache
@@ -89,6 +90,8 @@ def match_titles(wanted: Iterable[str], actual: Iterable[str]) -> dict[str, str 
 
 def last_used_column(grid: Sequence[Sequence[Any]]) -> int:
     """Number of columns that hold anything in any row (the block goes after them)."""
+    if isinstance(grid, ReadRows):
+        return grid.used_width()  # (its rows not decoded for it)
     width = 0
     for row in grid:
         for col in range(len(row) - 1, -1, -1):

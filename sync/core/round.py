@@ -143,8 +143,15 @@ class _BlockRows:
         wanted: tuple[CellValue, ...] = self.in_order(self.block.values(row))
         # The whole worker block of the row at once: unchanged rows (nearly all, after the
         # first run) cost two tuple comparisons, not a comparison per cell.
-        line = tab.grid[row.row - 1] if row.row <= len(tab.grid) else ()
-        current = cells_as_read(line, self.columns)
+        grid = tab.grid
+        current: tuple[object, ...]
+        if row.row > len(grid):
+            current = self.blank
+        elif isinstance(grid, ReadRows):
+            cells = grid.cells_at(row.row - 1, self.columns)
+            current = cells_as_read(cells, range(len(cells)))
+        else:
+            current = cells_as_read(grid[row.row - 1], self.columns)
         shown = self.last_shown = tuple(row_as_read(wanted))
         if shows(current, shown):
             return [], []

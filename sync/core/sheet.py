@@ -101,6 +101,8 @@ def _share_row(row: list[Any], columns: Sequence[int], share: Callable[[str, str
 
 _ROW = msgspec.json.Decoder(list)
 _CELLS = msgspec.json.Decoder(list[msgspec.Raw])
+_EMPTY_CELLS = (msgspec.Raw(b'""'), msgspec.Raw(b"null"))
+"""An empty cell's bytes, as the API sends it (or a blank a row carries: JSON null)."""
 _CELL = msgspec.json.Decoder()
 
 
@@ -268,6 +270,26 @@ class ReadRows(Sequence[list[Any]]):
             return tuple([_decoded_cell(parts[c]) if c < size else None for c in columns])
         size = len(row)
         return tuple([row[c] if c < size else None for c in columns])
+
+    def used_width(self) -> int:
+        """
+        The number of columns that hold anything in any row (`layout.last_used_column`): a
+        row not decoded is told by its cells' bytes, neither decoded whole nor kept, so a
+        first run places the worker block without every row decoded at once.
+        """
+        width = 0
+        for index, row in enumerate(self._rows):
+            if row is not None:
+                cells: Sequence[object] = row
+                empty: tuple[object, ...] = ("", None)
+            else:
+                assert self._raws is not None
+                cells, empty = _CELLS.decode(self._raws[index]), _EMPTY_CELLS
+            for col in range(len(cells) - 1, width - 1, -1):
+                if cells[col] not in empty:
+                    width = col + 1
+                    break
+        return width
 
     def is_decoded(self, index: int) -> bool:
         """Whether row `index` was decoded already (using it costs nothing more)."""

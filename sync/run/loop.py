@@ -297,7 +297,7 @@ def _rounds(
                 raise
             pause(round_number)
             snapshot = read_snapshot(
-                counter, settings, info=counter.read_info(settings.spreadsheet_id)
+                counter, settings, info=counter.read_info(settings.spreadsheet_id), lazy=True
             )
             continue
         report.cells_written += len(plan.changes)
@@ -362,12 +362,14 @@ def run_sync(
                 titles = first.titles
             else:
                 with _kept_rows(settings) as row_cache:
-                    # Rows known from this sheet's last read here are decoded only if used.
+                    # Rows are decoded as the round uses them: those known from this sheet's
+                    # last read here only if used; of a first run, each once, for its check,
+                    # and not kept (`evaluate._input_digests`).
                     titles = _rounds(
                         counter,
                         settings,
                         report,
-                        snapshot_of(first, lazy=bool(row_cache.inputs)),
+                        snapshot_of(first, lazy=True),
                         clock,
                         on_plan,
                         pause,

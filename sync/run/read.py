@@ -122,12 +122,16 @@ def snapshot_of(read: TabsRead, *, lazy: bool = False) -> Snapshot:
     digest of each of its rows known, its repeated texts one object each; its grids live
     through the round's plan (and the first round's, through its write too).
 
-    A read whose rows are mostly known is `lazy` (a verify read after a write to a few rows,
-    the read of a sheet this process read before): its rows are decoded when first used, and
-    a round uses only the rows whose bytes changed (`sync.core.evaluate`). Its texts are
-    shared alike: on 7 x 2,000 rows, sharing the verify read's took a service's run after
-    edits from 216 to 194 MiB, when that read was decoded whole. The compiled list of a lazy
-    read is decoded only if the round compares it (an edit of a figure leaves it as it was).
+    A run's reads are `lazy`: a row is decoded when first used, and a round uses only the rows
+    whose bytes changed (`sync.core.evaluate`); of those, it keeps decoded only the rows it
+    needs whole again. So a round after a few edits decodes those rows, and a first run's
+    decodes each row once, for the digest of its input cells and its check, and holds the
+    body read rather than every row decoded (7 x 2,000 rows: its write at ~165 MiB, not ~173,
+    the decoded rows' objects no longer left among the round's results as holes once freed).
+    The rows a round keeps share their texts alike: on 7 x 2,000 rows, sharing the verify
+    read's took a service's run after edits from 216 to 194 MiB, when that read was decoded
+    whole. The compiled list of a lazy read is decoded only if the round compares it (an edit
+    of a figure leaves it as it was).
     """
     titles = read.titles
     regional = set(titles.regions.values())

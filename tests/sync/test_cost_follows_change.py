@@ -184,9 +184,11 @@ def test_a_run_after_an_edit_decodes_only_the_rows_that_changed(
     round 1, the row it wrote in the verify round; the others are known by their bytes, and
     the compiled list, none of whose cells changed, is neither built nor compared. Besides,
     the header rows where each tab's columns are found. A first run writes to every row: its
-    first read is decoded whole at once; its verify read decodes each row it wrote once, for
-    the digest of its input cells (not kept: the worker cells are taken from the bytes), and
-    the compiled list's rows as it compares them.
+    first read decodes nothing, its round each data row once, for the digest of its input
+    cells and its check (not kept: the worker cells are taken from the bytes), and a blank
+    row again where its worker cells are compared; its verify read decodes each row it wrote
+    once, for the digest of its input cells, and the compiled list's rows as it compares
+    them.
     """
     decoded: list[int] = []
     record_rows_decoded(monkeypatch, decoded)
@@ -195,6 +197,7 @@ def test_a_run_after_an_edit_decodes_only_the_rows_that_changed(
 
     blanks: dict[str, tuple[int, ...]] = {}
     listed: list[int] = []
+    held: list[dict[str, int]] = []  # rows each regional tab holds decoded after its round
 
     def planned(*args: Any, **kwargs: Any) -> Any:
         read = sorted(decoded)  # rows decoded with the read, before the round plans
@@ -204,13 +207,13 @@ def test_a_run_after_an_edit_decodes_only_the_rows_that_changed(
         decoded.clear()
         blanks.update(plan.evaluation.blank_rows)
         snapshot = args[1]
+        held.append({r: snapshot.grids[r].decoded for r in plan.evaluation.blank_rows})
         listed.append(len(snapshot.grids.get(snapshot.compiled_title) or ()))
         return plan
 
     monkeypatch.setattr(round_mod, "plan_round", planned)
     settings = SyncSettings(spreadsheet_id=loaded)
     headers = settings.first_data_row - 1
-    whole = sorted(list(range(1, headers + 22)) * 7)  # 21 data rows a tab, one of them blank
     assert 2 == sync(backend, settings, clock=clock).rounds
     # The verify read decodes the compiled list whole too (written in round 1).
     assert listed[0] == 0 and listed[1] > 100
@@ -220,7 +223,12 @@ def test_a_run_after_an_edit_decodes_only_the_rows_that_changed(
     ]
     assert len(blanks) == 7 and len(written) == 7 * 20  # (the blank row: as its bytes were)
     verify = (headers_found, sorted([*written, *range(1, listed[1] + 1)]))
-    assert [(whole, []), verify] == rounds
+    data = sorted(list(range(headers + 1, headers + 22)) * 7)
+    blank_again = [n for region in blanks for n in blanks[region]]
+    first = sorted([*headers_found, *data, *blank_again])
+    assert [([], first), verify] == rounds
+    # Round 1 holds no data row decoded either: the header rows, and the blank rows compared.
+    assert {r: 2 + len(blanks[r]) for r in blanks} == held[0]
     rounds.clear()
 
     sales = _column(backend, loaded, "ศก.3", h.SALES_AFTER)

@@ -14,6 +14,7 @@ import requests
 from urllib3.exceptions import ProtocolError
 
 from sync.backends.gspread_backend import received
+from sync.core.layout import last_used_column
 from sync.core.sheet import (
     DIGEST_SIZE,
     SAMPLE_ROWS,
@@ -261,3 +262,30 @@ def test_a_row_looked_at_is_not_kept_and_its_noted_cells_answer_for_it() -> None
     looked = rows.look(4)
     rows.keep(4, looked)
     assert 1 == rows.decoded and rows[4] is looked
+
+
+def test_the_width_of_rows_not_decoded_is_told_from_their_bytes() -> None:
+    """
+    The columns used in any row (where a new worker block goes) are those of the rows
+    decoded: an empty text, a blank (null) or nothing at a row's end is not used, a space is;
+    the rows are neither decoded for it nor kept.
+    """
+    grid: list[list[Any]] = [
+        ["ชื่อ", "ยอด"],
+        ["ก", 1, "", ""],
+        ["ข", None, None],
+        [],
+        ["", "", "", "", " "],
+        ["ค", "", 0, ""],
+    ]
+    for rows_of in (grid[:4], grid[:5], grid[:4] + grid[5:], grid):
+        (rows,) = ValuesRead.of_body(_rows_body(rows_of)).tabs({0}, lazy=True)
+        assert isinstance(rows, ReadRows)
+        assert last_used_column(rows) == last_used_column(rows_of)
+        assert 0 == rows.decoded
+    (rows,) = ValuesRead.of_body(_rows_body(grid)).tabs({0}, lazy=True)
+    assert rows[4] == grid[4] and rows[1] == grid[1]  # (two rows decoded already)
+    assert (5, 2) == (last_used_column(rows), rows.decoded)
+    assert [2, 5, 3, 5] == [
+        last_used_column(g) for g in (grid[:4], grid[:5], grid[:4] + grid[5:], grid)
+    ]
