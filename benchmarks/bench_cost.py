@@ -641,10 +641,13 @@ def print_floors(
     if peak is not None and peak > 150 and decode is not None and imported is not None:
         lines.append(
             f"- first-run peak RSS {peak:.0f} MiB: the worker is {imported:.0f} MiB once "
-            f"imported and {decode:.0f} MiB with the sheet read and decoded, before any row is "
+            f"imported and {decode:.0f} MiB with the sheet read (the body whole, its rows "
+            "decoded one by one as the round checks them, none kept), before any row is "
             "checked; a round then keeps every row's results (cross-tab duplicates, the "
-            "summary, the verify round). Below 150 MiB needs a round that reads, checks and "
-            "writes a tab at a time, keeping results as columns: not built."
+            "summary, the verify round) and each cell it writes as an object until the write "
+            "(~270,000 in a first run), whose memory the pages they leave behind hold on to. "
+            "Below 150 MiB needs a round that reads, checks and writes a tab at a time, "
+            "keeping results and changes as columns: not built."
         )
     big = now.get("big.first.peak_rss_mib")
     if big is not None and big > 300 and peak is not None and imported is not None:

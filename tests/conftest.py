@@ -63,17 +63,17 @@ def count_rows_checked(monkeypatch: pytest.MonkeyPatch, counts: MutableMapping[s
 def record_rows_compared(monkeypatch: pytest.MonkeyPatch, compared: list[tuple[str, int]]) -> None:
     """
     Add to `compared` (tab title, row) of every row the diff compares with what its worker
-    cells should show from now on (`sync.core.round._BlockRows.split`).
+    cells should show from now on (`sync.core.round._BlockRows.changes`).
     """
     from sync.core import round as round_mod
 
-    split = round_mod._BlockRows.split
+    changes = round_mod._BlockRows.changes
 
-    def compare(self: Any, row: Any, *, pad: bool) -> Any:
+    def compare(self: Any, row: Any, into: Any) -> Any:
         compared.append((self.tab.title, row.row))
-        return split(self, row, pad=pad)
+        return changes(self, row, into)
 
-    monkeypatch.setattr(round_mod._BlockRows, "split", compare)
+    monkeypatch.setattr(round_mod._BlockRows, "changes", compare)
 
 
 def record_rows_decoded(monkeypatch: pytest.MonkeyPatch, decoded: list[int]) -> None:

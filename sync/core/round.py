@@ -39,7 +39,9 @@ from sync.core.cells import (
 )
 from sync.core.diff import (
     CellChange,
+    CellChanges,
     ListMoves,
+    cells_of,
     diff_grid,
     diff_tab,
     list_moves,
@@ -92,7 +94,7 @@ def thai_timestamp(moment: datetime) -> str:
 class Plan:
     """Everything one round decided."""
 
-    changes: list[CellChange]
+    changes: CellChanges
     """Exactly the cells whose value differs (what the report counts)."""
     padding: list[CellChange]
     """Unchanged worker cells of changed rows, rewritten so positional writes stay rectangular
@@ -132,12 +134,12 @@ class _BlockRows:
         self.block, self.columns, self.in_order = block_order(tab.worker_columns)
         self.blank = (None,) * len(self.columns)
         self.last_shown: tuple[object, ...] = ()
-        """How a read would show the cells the last `split` wanted (`as_read` of each)."""
+        """How a read would show the cells the last `changes` wanted (`as_read` of each)."""
 
-    def split(self, row: RowEvaluation, *, pad: bool) -> tuple[list[CellChange], list[CellChange]]:
+    def changes(self, row: RowEvaluation, into: CellChanges) -> bool:
         """
-        The row's worker cells that differ from what was read, and (with `pad`) the others;
-        nothing at all when the whole block already reads as wanted.
+        Add the row's worker cells that differ from what was read to `into`; whether any did
+        (nothing at all when the whole block already reads as wanted).
         """
         tab = self.tab
         wanted: tuple[CellValue, ...] = self.in_order(self.block.values(row))
@@ -154,31 +156,24 @@ class _BlockRows:
             current = cells_as_read(grid[row.row - 1], self.columns)
         shown = self.last_shown = tuple(row_as_read(wanted))
         if shows(current, shown):
-            return [], []
-        title, number, columns = tab.title, row.row, self.columns
+            return False
+        columns = self.columns
         if current == self.blank:  # nothing in the block yet (every row of a first run)
-            changed = [
-                CellChange(title, number, col, value)
-                for col, value, seen in zip(columns, wanted, shown, strict=True)
-                if seen is not None
+            at = [i for i, seen in enumerate(shown) if seen is not None]
+        else:
+            at = [
+                i
+                for i, (got, value, seen) in enumerate(zip(current, wanted, shown, strict=True))
+                if not (
+                    seen is None  # an empty cell shows only a blank
+                    if got is None
+                    else (seen == got and type(seen) is type(got)) or same_value(got, value)
+                )
             ]
-            kept = [
-                CellChange(title, number, col, value)
-                for col, value, seen in zip(columns, wanted, shown, strict=True)
-                if seen is None and pad
-            ]
-            return changed, kept
-        changed, kept = [], []
-        for col, got, value, seen in zip(columns, current, wanted, shown, strict=True):
-            if got is None:  # an empty cell shows only a blank
-                unchanged = seen is None
-            else:
-                unchanged = (seen == got and type(seen) is type(got)) or same_value(got, value)
-            if not unchanged:
-                changed.append(CellChange(title, number, col, value))
-            elif pad:
-                kept.append(CellChange(title, number, col, value))
-        return changed, kept
+        if not at:
+            return False
+        into.add_row(tab.title, row.row, [columns[i] for i in at], [wanted[i] for i in at])
+        return True
 
 
 def _row_changes(
@@ -187,7 +182,7 @@ def _row_changes(
     stamp: str,
     tab_marks: MutableMapping[str, RowMarks] | None = None,
     context: object = None,
-) -> tuple[list[CellChange], list[CellChange]]:
+) -> tuple[CellChanges, list[CellChange]]:
     """
     Cells of one tab to write, and the padding of the blank rows it clears.
 
@@ -200,7 +195,7 @@ def _row_changes(
     edited a few rows costs a digest per row and the comparison of those rows. The rows
     found showing what they should are recorded there for the next round.
     """
-    changes: list[CellChange] = []
+    changes = CellChanges()
     padding: list[CellChange] = []
     checked_col = tab.worker_columns[h.CHECKED_AT]
     rows = _BlockRows(tab)
@@ -217,10 +212,8 @@ def _row_changes(
             decided = (row.digest, row.status, row.pointer)
             if marks.unchanged(row.row, decided, rows.columns):
                 continue
-            row_changes, _ = rows.split(row, pad=False)
-            if row_changes:
-                row_changes.append(CellChange(tab.title, row.row, checked_col, stamp))
-                changes.extend(row_changes)
+            if rows.changes(row, changes):
+                changes.add(tab.title, row.row, checked_col, stamp)
                 marks.expect(row.row, decided, rows.last_shown)
                 right = False
             else:
@@ -437,8 +430,8 @@ class RowPadding:
     def cells(self, changes: Iterable[CellChange]) -> list[CellChange]:
         """The padding of the rows of `changes` (the plan's changes) that have results."""
         changed: dict[str, dict[int, set[int]]] = {}
-        for change in changes:
-            changed.setdefault(change.tab, {}).setdefault(change.row, set()).add(change.col)
+        for title, row_number, col, _ in cells_of(changes):
+            changed.setdefault(title, {}).setdefault(row_number, set()).add(col)
         padding: list[CellChange] = []
         if self.evaluation is None:
             return padding
@@ -737,7 +730,7 @@ def _cell_changes(
     moves: ListMoves | None = None,
     as_of: date | None = None,
     compiled_key: object = None,
-) -> tuple[list[CellChange], list[CellChange]]:
+) -> tuple[CellChanges, list[CellChange]]:
     """
     Step 7: every cell whose value differs, and the padding of positional writes. `as_of`
     is the day the rows were checked on (what a row's results depend on besides its cells);
@@ -745,13 +738,13 @@ def _cell_changes(
     digest of the list wanted (`_compiled_digest`); `worker_tabs` the summary wanted and how
     to build the compiled list wanted (only if it is compared).
     """
-    changes: list[CellChange] = []
+    changes = CellChanges()
     padding: list[CellChange] = []
 
     def unless_clean(
         title: str,
         key: object,
-        diff: Callable[[], tuple[list[CellChange], list[CellChange]]],
+        diff: Callable[[], tuple[Sequence[CellChange], list[CellChange]]],
         *,
         remember: bool = True,
     ) -> None:

@@ -4,6 +4,7 @@ What a run did, as data: the CLI's `--json` contract and the run history's row.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -60,7 +61,7 @@ class RunReport:
     targets: list[dict[str, Any]] = field(default_factory=list)
     layout_problems: list[str] = field(default_factory=list)
     layout_notes: list[str] = field(default_factory=list)
-    planned: list[CellChange] = field(default_factory=list)
+    planned: Sequence[CellChange] = field(default_factory=list)
     unconverged_cells: int = 0
     duration_s: float | None = None
     """Wall time of the run, measured (the ISO times are to the second)."""

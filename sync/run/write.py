@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import partial
-from itertools import chain
 from typing import Any
 
 from sync.core.cells import cell_at
@@ -42,7 +41,7 @@ def write_round(counter: Counter, settings: SyncSettings, plan: Plan) -> None:
     # would be built from go now, before the calls and the anchored writes fill memory.
     plan.row_padding = RowPadding()
     plan.evaluation = NOTHING_EVALUATED
-    anchored = [c for c in plan.changes if (c.tab, c.col) in by_name]
+    anchored = plan.changes.where(by_name)
     sid = settings.spreadsheet_id
     unknown: WriteOutcomeUnknown | None = None
     replies: list[Any] = []
@@ -93,7 +92,8 @@ def _setup_batches(settings: SyncSettings, plan: Plan) -> tuple[list[Batch], dic
         padding: Sequence[CellChange] = plan.padding
         if any(cell not in by_name for cell in plan.row_padding.columns):
             padding = plan.row_padding.around(padding, plan.changes)
-        positional = [c for c in chain(plan.changes, padding) if (c.tab, c.col) not in by_name]
+        positional = plan.changes.where(by_name, outside=True)
+        positional.extend(c for c in padding if (c.tab, c.col) not in by_name)
         values = update_requests(group_blocks(positional), plan.meta.sheet_ids)
         requests = [*plan.guards, *plan.setup_requests, *plan.moves, *values]
         shift = len(plan.guards)
