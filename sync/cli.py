@@ -19,9 +19,12 @@ from contextlib import contextmanager
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from types import FrameType
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from sync.core.errors import ConfigError, PortInUse, SyncError, UsageError
+
+if TYPE_CHECKING:
+    from sync.core.diff import Request
 
 DEMO_FORMS = ("spec", "appendix", "appendix-results")
 """`sync.demo.data.FORMS`, spelled out so `--help` does not import the generator (a test
@@ -153,7 +156,7 @@ class StoppableBackend:
         self._writing = False
         return self.backend.read_info(spreadsheet_id)
 
-    def batch_update(self, spreadsheet_id: str, requests: Sequence[Mapping[str, Any]]) -> Any:
+    def batch_update(self, spreadsheet_id: str, requests: Sequence[Request]) -> Any:
         """Stop before a round's first write; once a round writes, its writes all go."""
         if not self._writing:
             self._check("write")

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from sync.core.sheet import Grid, SheetInfo, SpreadsheetInfo, ValuesRead, quote_title
+
+if TYPE_CHECKING:
+    from sync.core.diff import Request
 
 __all__ = [
     "INFO_FIELDS",
@@ -57,7 +60,7 @@ class SheetsBackend(Protocol):
         ...
 
     def batch_update(
-        self, spreadsheet_id: str, requests: Sequence[Mapping[str, Any]]
+        self, spreadsheet_id: str, requests: Sequence[Request]
     ) -> list[Mapping[str, Any]]:
         """One atomic spreadsheets:batchUpdate; returns its replies."""
         ...

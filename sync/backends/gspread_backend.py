@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import gspread
 import msgspec
@@ -52,6 +52,9 @@ from sync.core.errors import (
     WriteOutcomeUnknown,
     error_for_status,
 )
+
+if TYPE_CHECKING:
+    from sync.core.diff import Request
 
 SCOPES = ("https://www.googleapis.com/auth/spreadsheets",)
 """The worker reads and writes sheets only; it never needs Drive."""
@@ -436,7 +439,7 @@ class GspreadBackend:
         )
         return parse_info(spreadsheet_id, body)
 
-    def _post(self, url: str, head: bytes, items: Sequence[Mapping[str, Any]]) -> Any:
+    def _post(self, url: str, head: bytes, items: Sequence[Request]) -> Any:
         """
         POST a body of `head` (its opening, up to the list) and the list of `items`, each item
         serialised once: as the write's planning already encoded it when it did (`Batch`).
@@ -449,7 +452,7 @@ class GspreadBackend:
         return msgspec.json.decode(response.content)
 
     def batch_update(
-        self, spreadsheet_id: str, requests: Sequence[Mapping[str, Any]]
+        self, spreadsheet_id: str, requests: Sequence[Request]
     ) -> list[Mapping[str, Any]]:
         """One atomic spreadsheets:batchUpdate."""
         url = SPREADSHEET_BATCH_UPDATE_URL % spreadsheet_id

@@ -9,13 +9,18 @@ same pipeline also runs through gspread against the emulator over a socket (see
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
+
+import msgspec
 
 from sheets_emulator.api.router import ApiRequest, SheetsApi
 from sheets_emulator.model.store import Store
 from sync.backends.base import INFO_FIELDS, ApiCall, Grid, SpreadsheetInfo, Tracer, parse_info
 from sync.core.errors import error_for_status
+
+if TYPE_CHECKING:
+    from sync.core.diff import Request
 
 
 class MemoryBackend:
@@ -85,7 +90,7 @@ class MemoryBackend:
         return parse_info(spreadsheet_id, body)
 
     def batch_update(
-        self, spreadsheet_id: str, requests: Sequence[Mapping[str, Any]]
+        self, spreadsheet_id: str, requests: Sequence[Request]
     ) -> list[Mapping[str, Any]]:
         """One atomic spreadsheets:batchUpdate."""
         body = self._call(
@@ -94,7 +99,8 @@ class MemoryBackend:
             "POST",
             f"/v4/spreadsheets/{quote(spreadsheet_id, safe='')}:batchUpdate",
             {},
-            {"requests": list(requests)},
+            # The JSON sent, as the API receives it (a request may be encoded already).
+            msgspec.json.decode(msgspec.json.encode({"requests": list(requests)})),
         )
         return list(body.get("replies", []))
 

@@ -5,9 +5,12 @@ The backend as a run sees it: every call counted, each one API request.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sync.backends.base import Grid, SheetsBackend, SpreadsheetInfo, ValuesRead, read_values
+
+if TYPE_CHECKING:
+    from sync.core.diff import Request
 
 
 class Counter:
@@ -31,7 +34,7 @@ class Counter:
         return self.backend.read_info(spreadsheet_id)
 
     def batch_update(
-        self, spreadsheet_id: str, requests: Sequence[Mapping[str, Any]]
+        self, spreadsheet_id: str, requests: Sequence[Request]
     ) -> list[Mapping[str, Any]]:
         self.writes += 1
         return self.backend.batch_update(spreadsheet_id, requests)

@@ -9,7 +9,15 @@ from functools import partial
 from typing import Any
 
 from sync.core.cells import cell_at
-from sync.core.diff import Batch, CellChange, batches, group_blocks, update_requests, value_writes
+from sync.core.diff import (
+    Batch,
+    CellChange,
+    Request,
+    batches,
+    group_blocks,
+    update_requests,
+    value_writes,
+)
 from sync.core.errors import WriteOutcomeUnknown
 from sync.core.evaluate import NOTHING_EVALUATED
 from sync.core.round import Plan, RowPadding
@@ -80,14 +88,16 @@ def write_round(counter: Counter, settings: SyncSettings, plan: Plan) -> None:
         raise unknown
 
 
-def _setup_batches(settings: SyncSettings, plan: Plan) -> tuple[list[Batch], dict[Any, str]]:
+def _setup_batches(
+    settings: SyncSettings, plan: Plan
+) -> tuple[list[Batch[Request]], dict[Any, str]]:
     """
     The calls of the set-up and the worker's own tabs, and the anchor of each regional cell
     that goes by anchor. When everything fits in one call, the cells of columns that call
     inserts go in it by position; otherwise they too go by anchor.
     """
 
-    def split(fresh: frozenset[tuple[str, int]]) -> tuple[list[Batch], dict[Any, str]]:
+    def split(fresh: frozenset[tuple[str, int]]) -> tuple[list[Batch[Request]], dict[Any, str]]:
         by_name = {cell: name for cell, name in plan.anchors.items() if cell not in fresh}
         padding: Sequence[CellChange] = plan.padding
         if any(cell not in by_name for cell in plan.row_padding.columns):
@@ -95,7 +105,7 @@ def _setup_batches(settings: SyncSettings, plan: Plan) -> tuple[list[Batch], dic
         positional = plan.changes.where(by_name, outside=True)
         positional.extend(c for c in padding if (c.tab, c.col) not in by_name)
         values = update_requests(group_blocks(positional), plan.meta.sheet_ids)
-        requests = [*plan.guards, *plan.setup_requests, *plan.moves, *values]
+        requests: list[Request] = [*plan.guards, *plan.setup_requests, *plan.moves, *values]
         shift = len(plan.guards)
         together = [(start + shift, end + shift) for start, end in plan.setup_together]
         return batches(requests, settings.max_write_bytes, together=together), by_name

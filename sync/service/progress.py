@@ -19,6 +19,7 @@ from sync.backends.base import Grid, SheetsBackend, SpreadsheetInfo, ValuesRead,
 from sync.core.setup import ANCHOR_PREFIX
 
 if TYPE_CHECKING:
+    from sync.core.diff import Request
     from sync.core.round import Plan
 
 
@@ -167,7 +168,7 @@ class ProgressBackend:
         return info
 
     def batch_update(
-        self, spreadsheet_id: str, requests: Sequence[Mapping[str, Any]]
+        self, spreadsheet_id: str, requests: Sequence[Request]
     ) -> list[Mapping[str, Any]]:
         """
         A progress line, then one atomic spreadsheets:batchUpdate.

@@ -19,9 +19,12 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from sync.backends.base import Grid, SheetsBackend, SpreadsheetInfo, ValuesRead, read_values
+
+if TYPE_CHECKING:
+    from sync.core.diff import Request
 
 Side = Literal["read", "write"]
 """Which quota a request counts against."""
@@ -156,7 +159,7 @@ class ThrottledBackend:
             return self.backend.read_info(spreadsheet_id)
 
     def batch_update(
-        self, spreadsheet_id: str, requests: Sequence[Mapping[str, Any]]
+        self, spreadsheet_id: str, requests: Sequence[Request]
     ) -> list[Mapping[str, Any]]:
         """
         One atomic spreadsheets:batchUpdate, once a write slot is free.

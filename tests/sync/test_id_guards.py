@@ -6,6 +6,8 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+import msgspec
+
 from rules import headers as h
 from sheets_emulator import people
 from sheets_emulator.model.store import Store
@@ -29,7 +31,7 @@ class Recording(MemoryBackend):
     def batch_update(
         self, spreadsheet_id: str, requests: Sequence[Mapping[str, Any]]
     ) -> list[Mapping[str, Any]]:
-        self.batches.append(list(requests))
+        self.batches.append(msgspec.json.decode(msgspec.json.encode(list(requests))))  # as sent
         return super().batch_update(spreadsheet_id, requests)
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
+import msgspec
 import pytest
 
 from rules import headers as h
@@ -211,7 +212,8 @@ class _LostReply(MemoryBackend):
         self, spreadsheet_id: str, requests: Sequence[Mapping[str, Any]]
     ) -> list[Mapping[str, Any]]:
         replies = super().batch_update(spreadsheet_id, requests)
-        if not self.lost and any("addNamedRange" in r for r in requests):
+        sent = msgspec.json.decode(msgspec.json.encode(list(requests)))  # (as sent)
+        if not self.lost and any("addNamedRange" in r for r in sent):
             self.lost = True
             raise WriteOutcomeUnknown("the answer was lost")
         return replies

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+import msgspec
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -202,8 +203,11 @@ def test_long_anchored_columns_are_sent_in_pieces() -> None:
 
 
 def test_update_requests_are_typed_and_zero_based() -> None:
-    """Blocks become updateCells with a 0-based start and a userEnteredValue mask."""
-    requests = update_requests([Block("t", 5, 10, (("a", None),))], {"t": 7})
+    """Blocks become updateCells with a 0-based start and a userEnteredValue mask (the rows
+    JSON already: what is sent)."""
+    requests = msgspec.json.decode(
+        msgspec.json.encode(update_requests([Block("t", 5, 10, (("a", None),))], {"t": 7}))
+    )
     assert [
         {
             "updateCells": {
