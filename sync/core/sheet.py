@@ -251,6 +251,9 @@ class ReadRows(Sequence[list[Any]]):
         if self._noted is None or key != self._noted_columns:
             self._noted, self._noted_columns = [None] * len(self._rows), key
         size = len(row)
+        if size <= min(key, default=0):  # past the row's end, every one (a first run's block)
+            self._noted[index] = _PAST_END
+            return
         self._noted[index] = marshal.dumps(tuple([row[c] if c < size else None for c in key]))
 
     def cells_at(self, index: int, columns: Sequence[int]) -> tuple[Any, ...]:
@@ -263,6 +266,8 @@ class ReadRows(Sequence[list[Any]]):
         if row is None:
             noted = self._noted[index] if self._noted is not None else None
             if noted is not None and tuple(columns) == self._noted_columns:
+                if noted is _PAST_END:
+                    return (None,) * len(columns)
                 return cast(tuple[Any, ...], marshal.loads(noted))
             assert self._raws is not None
             parts = _CELLS.decode(self._raws[index])
@@ -306,6 +311,9 @@ class ReadRows(Sequence[list[Any]]):
 
 DIGEST_SIZE = 16
 """Bytes of a row's digest (`_row_digest`)."""
+
+_PAST_END = b""
+"""A row noted at columns all past its end (no marshalled tuple is empty): each is None."""
 
 
 T = TypeVar("T")

@@ -262,6 +262,9 @@ def test_a_row_looked_at_is_not_kept_and_its_noted_cells_answer_for_it() -> None
     looked = rows.look(4)
     rows.keep(4, looked)
     assert 1 == rows.decoded and rows[4] is looked
+    past = [len(whole[5]) + 2, len(whole[5])]  # (a block not there yet: a first run's)
+    rows.note(5, rows.look(5), past)
+    assert (None, None) == rows.cells_at(5, past) and 1 == rows.decoded
 
 
 def test_the_width_of_rows_not_decoded_is_told_from_their_bytes() -> None:
