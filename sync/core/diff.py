@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from difflib import SequenceMatcher
 from itertools import accumulate, chain, compress, repeat, starmap
-from typing import Any, TypeVar, cast, overload
+from typing import Any, TypeVar, cast
 
 import msgspec
 
@@ -58,7 +58,7 @@ class CellChange(msgspec.Struct, frozen=True, order=True, gc=False):
         return f"{column_letter(self.col)}{self.row}"
 
 
-class CellChanges(Sequence[CellChange]):
+class CellChanges(OnDemand[CellChange]):
     """
     Cells to write, in order, held as four columns (each cell's tab, row, column and value)
     rather than a `CellChange` each: a first run writes ~270,000 cells, ~56 bytes each as
@@ -142,15 +142,7 @@ class CellChanges(Sequence[CellChange]):
     def __len__(self) -> int:
         return len(self._values)
 
-    @overload
-    def __getitem__(self, index: int) -> CellChange: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> list[CellChange]: ...
-
-    def __getitem__(self, index: int | slice) -> CellChange | list[CellChange]:
-        if isinstance(index, slice):
-            return [self[i] for i in range(*index.indices(len(self)))]
+    def _item(self, index: int) -> CellChange:
         return CellChange(
             self._tabs[self._tab_ids[index]],
             self._rows[index],
