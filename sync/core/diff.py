@@ -210,8 +210,9 @@ def diff_grid(
     """
     skip_rows = {r for r, _ in skip}
     changes = CellChanges()
-    changed: list[tuple[int, set[int]]] = []
-    """Each changed row with its changed columns, in row order: what padding fills around."""
+    changed: list[tuple[int, Container[int]]] = []
+    """Each changed row with its changed columns, in row order: what padding fills around (a
+    tuple of a row's ~10: a set of them took ~730 bytes a row, ~9 MB for a first run's list)."""
     top = 0
     have, want_rows = len(current), len(wanted)
     for r in range(1, max(have, want_rows) + 1):
@@ -238,7 +239,7 @@ def diff_grid(
         if not line:
             if want:  # nothing read here: every wanted (non-blank) cell is a change
                 changes.add_row(tab, r, list(want), list(want.values()))
-                changed.append((r, set(want)))
+                changed.append((r, tuple(want)))
             continue
         desired: dict[int, CellValue] = dict(want)
         for c, value in enumerate(line):
@@ -252,7 +253,7 @@ def diff_grid(
         ]
         if found:
             changes.extend(found)
-            changed.append((r, {change.col for change in found}))
+            changed.append((r, tuple([change.col for change in found])))
     padding = [
         CellChange(tab, r, c, _wanted_at(wanted, r, c))
         for r, taken in changed
