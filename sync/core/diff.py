@@ -126,12 +126,14 @@ class CellChanges(OnDemand[CellChange]):
             strict=True,
         )
 
-    def where(self, keep: Container[tuple[str, int]], *, outside: bool = False) -> CellChanges:
+    def where(self, keep: Collection[tuple[str, int]], *, outside: bool = False) -> CellChanges:
         """The cells whose (tab, column) is in `keep` (or, `outside`, is not), in order."""
-        tabs = list(map(self._tabs.__getitem__, self._tab_ids))
-        mask = list(map(keep.__contains__, zip(tabs, self._cols, strict=True)))
+        columns = [frozenset(col for tab, col in keep if tab == title) for title in self._tabs]
+        pairs = zip(self._tab_ids, self._cols, strict=True)
         if outside:
-            mask = [not inside for inside in mask]
+            mask = [col not in columns[at] for at, col in pairs]
+        else:
+            mask = [col in columns[at] for at, col in pairs]
         kept = CellChanges()
         kept._tabs, kept._ids = list(self._tabs), dict(self._ids)
         kept._tab_ids.extend(compress(self._tab_ids, mask))
