@@ -40,7 +40,7 @@ from sync.core.packed import (
     pack_rows,
     unpack_sources,
 )
-from sync.core.sheet import DIGEST_SIZE, Digests, ReadRows, row_digests
+from sync.core.sheet import DIGEST_SIZE, Digests, ReadRows, row_cells, row_digests
 from sync.core.tabs import RegionTab
 
 DETAILS_SEPARATOR = "; "
@@ -222,10 +222,7 @@ class KeptCells(Mapping[str, object]):
             grid = rows.grid
             if grid is None:
                 raise RuntimeError("the rows these cells were to be taken from were let go")
-            if isinstance(grid, ReadRows):  # (the row is not decoded whole for them)
-                cells = self._cells = grid.cells_at(at, columns)
-            else:
-                cells = self._cells = _cells_at(grid[at], columns)
+            cells = self._cells = row_cells(grid, at, columns)  # (not decoded whole for them)
         return cells
 
     @property
@@ -292,16 +289,6 @@ def _kept_digest(values: tuple[object, ...]) -> bytes:
 def _cells_at(line: Sequence[object], indexes: Sequence[int]) -> tuple[object, ...]:
     size = len(line)
     return tuple([line[i] if i < size else None for i in indexes])
-
-
-def _row_cells(
-    grid: Sequence[Sequence[object]], index: int, indexes: Sequence[int]
-) -> tuple[object, ...]:
-    """`_cells_at` of a grid's row `index`: a row read as bytes and not decoded is not decoded
-    whole (nor kept) for them (`ReadRows.cells_at`)."""
-    if isinstance(grid, ReadRows):
-        return grid.cells_at(index, indexes)
-    return _cells_at(grid[index], indexes)
 
 
 CacheKey = tuple[object, bytes]
@@ -925,7 +912,7 @@ def evaluate(
 
     # The marks come in the candidates' order: each row's is taken as it comes, not looked up.
     rows = []
-    for (region, row_number, row_cells, check, result, row_key), marked in zip(
+    for (region, row_number, kept, check, result, row_key), marked in zip(
         provisional, marks.values(), strict=True
     ):
         seen[region].append((row_number, marked.status, marked.pointer))
@@ -933,7 +920,7 @@ def evaluate(
             RowEvaluation(
                 region,
                 row_number,
-                row_cells,
+                kept,
                 check,
                 result.values,
                 result.figures,
@@ -983,7 +970,7 @@ def _kept_cells(
     if not isinstance(grid, ReadRows) or held is None or last is None or last[0] != _shape(tab):
 
         def copied(number: int) -> KeptCells:
-            return KeptCells(places, _row_cells(grid, number - 1, indexes))
+            return KeptCells(places, row_cells(grid, number - 1, indexes))
 
         return copied
     now = grid.digests[(tab.first_data_row - 1) * DIGEST :]

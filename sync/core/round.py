@@ -71,7 +71,7 @@ from sync.core.setup_requests import (
     set_up,
     tab_layouts,
 )
-from sync.core.sheet import DIGEST_SIZE, Digests, OnDemand, ReadRows, row_digests
+from sync.core.sheet import DIGEST_SIZE, Digests, OnDemand, row_cells, row_digests
 from sync.core.summary import (
     COMPILED_HEADERS,
     SYNC_NOW_CELL,
@@ -145,19 +145,13 @@ class _BlockRows:
         wanted: tuple[CellValue, ...] = self.in_order(self.block.values(row))
         # The whole worker block of the row at once: unchanged rows (nearly all, after the
         # first run) cost two tuple comparisons, not a comparison per cell.
-        grid = tab.grid
-        current: tuple[object, ...]
-        if row.row > len(grid):
-            current = self.blank
-        elif isinstance(grid, ReadRows):
-            cells = grid.cells_at(row.row - 1, self.columns)
-            current = cells_as_read(cells, range(len(cells)))
-        else:
-            current = cells_as_read(grid[row.row - 1], self.columns)
+        grid, columns = tab.grid, self.columns
+        current: tuple[object, ...] = self.blank
+        if row.row <= len(grid):  # (a row read as bytes: its noted cells, not decoded)
+            current = cells_as_read(row_cells(grid, row.row - 1, columns), range(len(columns)))
         shown = self.last_shown = tuple(row_as_read(wanted))
         if shows(current, shown):
             return False
-        columns = self.columns
         if current == self.blank:  # nothing in the block yet (every row of a first run)
             at = [i for i, seen in enumerate(shown) if seen is not None]
         else:
@@ -355,13 +349,10 @@ class _Marks:
     def _cells_mark(
         self, number: int, decided: tuple[bytes, str, str], columns: Sequence[int]
     ) -> bytes:
-        grid = self.grid
-        if isinstance(grid, ReadRows):
-            # A row not decoded (of the verify read after a first run's write): the cells
-            # noted when it was read for its inputs' digest (`evaluate._input_digests`).
-            cells = grid.cells_at(number - 1, columns)
-            return row_digest((*decided, cells_as_read(cells, range(len(cells)))))
-        return row_digest((*decided, cells_as_read(grid[number - 1], columns)))
+        # A row not decoded (of the verify read after a first run's write): the cells noted
+        # when it was read for its inputs' digest (`evaluate._input_digests`).
+        cells = row_cells(self.grid, number - 1, columns)
+        return row_digest((*decided, cells_as_read(cells, range(len(cells)))))
 
     def shows(self, number: int, decided: tuple[bytes, str, str], columns: Sequence[int]) -> None:
         """The row shows what it should: the mark of its read (`columns`) is kept."""

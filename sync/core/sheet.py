@@ -309,6 +309,18 @@ class ReadRows(Sequence[list[Any]]):
         return f"ReadRows({len(self)} rows, {self.decoded} decoded)"
 
 
+def row_cells(grid: Sequence[Sequence[Any]], index: int, columns: Sequence[int]) -> tuple[Any, ...]:
+    """
+    The cells of a grid's row `index` at `columns` (beyond its end: None): of a row read as
+    bytes and not decoded, neither decoded whole nor kept for them (`ReadRows.cells_at`).
+    """
+    if isinstance(grid, ReadRows):
+        return grid.cells_at(index, columns)
+    row = grid[index]
+    size = len(row)
+    return tuple([row[c] if c < size else None for c in columns])
+
+
 DIGEST_SIZE = 16
 """Bytes of a row's digest (`_row_digest`)."""
 
