@@ -177,11 +177,8 @@ class ReadRows(Sequence[list[Any]]):
         return _decoded_row(self._raws[index])
 
     def _decode(self, index: int) -> list[Any]:
-        return self._hold(index, self._read(index))
-
-    def _hold(self, index: int, row: list[Any]) -> list[Any]:
-        """Keep row `index` decoded, its repeated texts shared; the body goes with the last."""
-        self._rows[index] = row
+        """Row `index` decoded and kept, its repeated texts shared; the body goes with the last."""
+        row = self._rows[index] = self._read(index)
         self._left -= 1
         if self._sample is None:
             _share_row(row, self._columns, self._share)
@@ -228,16 +225,11 @@ class ReadRows(Sequence[list[Any]]):
         """
         Row `index` as `self[index]` gives it, a row not decoded yet decoded without being kept
         (nor its texts shared): for a row that may be needed once only (for the digest of its
-        input cells), so that a round that reads every row so holds the body read, not every
-        row decoded. `keep` keeps it after all.
+        input cells and its check), so that a round that reads every row so holds the body
+        read, not every row decoded.
         """
         row = self._rows[index]
         return self._read(index) if row is None else row
-
-    def keep(self, index: int, row: list[Any]) -> None:
-        """Keep row `index` as `look` gave it (the round needs it again: no second decode)."""
-        if self._rows[index] is None:
-            self._hold(index, row)
 
     def note(self, index: int, row: list[Any], columns: Sequence[int]) -> None:
         """
