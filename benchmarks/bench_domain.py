@@ -10,11 +10,10 @@ measurement:
 - cold: the first pass over the rows in a fresh process (every row seen for the first time),
   the figure the goal is judged by, in wall-clock time and per second of this process's CPU
   time (the latter barely moves when other work shares the machine's cores);
-- warm: a second pass over the same, unchanged rows (the worker's steady state, when it
-  re-checks a sheet nobody edited). The cell cache keeps `rules.row.MEMO_LIMIT` results, fewer
-  than the ~620,000 distinct values of 70,700 rows, so here most of the near-unique values
-  (IDs, phones, amounts) are checked again; a sheet of a few thousand rows per tab fits, but
-  for the columns whose values hardly repeat, which it does not cache (`rules.row.UNIQUE_SHARE`);
+- warm: a second pass over the same, unchanged rows in the same process. The cells' caches
+  go after each tab and after each pass, as a sync drops them (`sync.core.evaluate`), so it
+  differs from the cold pass by what a process builds once (the address index, the templates'
+  plans) only; a service does not check an unchanged row again (it keeps rows' results);
 - the first-sight floor: each distinct value validated once by its column's rule and nothing
   else, the cost of a cold pass that no cache removes (a lower bound for any engine);
 - the cached-row cost: a sample of rows checked again with every cell's result in the cache,
@@ -127,7 +126,9 @@ def _pass(
     checking = computing = 0.0
     with gc_paused():  # as a sync runs it (sync.run.loop)
         start = clock()
-        for chunk in chunks:
+        for number, chunk in enumerate(chunks):
+            if number and chunk[0] != chunks[number - 1][0]:  # a sync's caches serve a tab
+                rules.row.forget_cells(learnt=True)  # (`sync.core.evaluate`)
             t0 = clock()
             results = _check(chunk, options)
             t1 = clock()
@@ -141,6 +142,7 @@ def _pass(
             checking += t1 - t0
             computing += clock() - t1
         elapsed = clock() - start
+    rules.row.forget_cells()  # (as a sync's round ends: `sync.run.loop`)
     if split is not None:
         split[0] += checking
         split[1] += computing

@@ -181,12 +181,14 @@ class _Plan:
         self.memo_size = 0
         """Cell results cached over all columns (each distinct value is validated once)."""
 
-    def forget(self) -> None:
-        """Drop every cached cell result (and what was learnt of which columns repeat)."""
+    def forget(self, *, learnt: bool = False) -> None:
+        """Drop every cached cell result, and what was learnt of which columns repeat unless
+        `learnt` says to keep it."""
         for each in self.columns.values():
             each.memo.clear()
-            each.looked = each.missed = 0
-            each.unique = False
+            if not learnt:
+                each.looked = each.missed = 0
+                each.unique = False
         self.memo_size = 0
 
     def learn(self, column: _Column, looked: int, missed: int) -> None:
@@ -240,14 +242,17 @@ MEMO_LIMIT = 200_000
 """Cached cell results kept per template before the cache starts afresh (bounds memory)."""
 
 
-def forget_cells() -> None:
+def forget_cells(*, learnt: bool = False) -> None:
     """
     Drop every cached cell result, the addresses' too: the caches speed up checking the many
     rows of one pass; a service between runs keeps whole rows' results instead (those are
     `sync`'s), and tens of MB of single cells would only sit there until its next pass.
+
+    `learnt`: keep which columns were found not to repeat (`_Plan.learn`), for more rows of
+    the same pass (a sync drops the caches after each tab: `sync.core.evaluate`).
     """
     for _, plan in _PLANS.values():
-        plan.forget()
+        plan.forget(learnt=learnt)
     geography.forget_lookups()
 
 

@@ -250,9 +250,10 @@ def _rounds(
             snapshot = replace(snapshot, info=counter.read_info(settings.spreadsheet_id))
         now = clock()
         plan = plan_round(settings, snapshot, now, row_cache)
-        # The single cells' caches served this round's checks; the rows' results are kept
-        # (`row_cache`), and a verify round finds its rows there. Dropped now, their ~17 MB
-        # make room for the write instead of adding to the run's peak.
+        # The single cells' caches served this round's checks, a tab at a time (each tab's
+        # went after it: `sync.core.evaluate`); what they learnt of which columns repeat goes
+        # with the round. The rows' results are kept (`row_cache`): a verify round finds its
+        # rows there.
         forget_cells()
         if on_plan is not None:
             on_plan(plan)

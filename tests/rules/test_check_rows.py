@@ -185,6 +185,12 @@ def test_a_column_whose_values_do_not_repeat_is_not_cached() -> None:
     )
     assert {r.status for r in actual} == {h.STATUS_PASS}
     assert len({r.national_id for r in actual}) == len(rows)
+    # Between tabs of one round the results go and what was learnt stays: the next tab's
+    # IDs are not cached from its first one.
+    forget_cells(learnt=True)
+    assert ids.unique and not provinces.memo and plan.memo_size == 0
+    check_rows(headers, rows[:3], region="ศก.4", options=OPTIONS, fiscal_year=2567, as_of=AS_OF)
+    assert set(ids.memo) <= {"", None} and valid[h.PROVINCE] in provinces.memo
     forget_cells()
     assert not ids.unique  # learnt afresh with the next round's rows
     same(one_by_one(headers, rows, "ศก.3", OPTIONS), actual)

@@ -106,3 +106,43 @@ def test_equal_kpi_results_of_different_rows_are_kept_once() -> None:
         objects.setdefault(value, set()).add(id(value))
     assert len(results) > 2 * len(objects)
     assert all(len(ids) == 1 for ids in objects.values())
+
+
+def test_each_tab_is_checked_with_the_single_cells_caches_of_its_own_rows(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """
+    The cells' caches serve one tab's rows and go after it (kept for a whole round they left
+    holes among its results): a tab's check starts with nothing cached from the tabs before,
+    its later chunks find its own cells cached, what a tab learnt of a column that does not
+    repeat (national IDs) holds for the next, and nothing is cached once the round is done.
+    """
+    from rules.checks import geography
+    from rules.row import _plan, forget_cells
+    from rules.template import TEMPLATE
+
+    monkeypatch.setattr(ev, "CHECK_CHUNK", 50)
+    monkeypatch.setattr(rules.row, "UNIQUE_SAMPLE", 100)
+    plan = _plan(TEMPLATE)
+    check_rows = rules.check_rows
+    seen: list[tuple[str, int, int, bool]] = []
+
+    def spy(headers: object, rows: object, **kwargs: object) -> object:
+        addresses = geography._check_address_cells.cache_info().currsize
+        unique = plan.columns[h.NATIONAL_ID].unique
+        seen.append((str(kwargs["region"]), plan.memo_size, addresses, unique))
+        return check_rows(headers, rows, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(rules, "check_rows", spy)
+    forget_cells()
+    evaluate(tabs_with_repeats_and_blanks(), options=options_lists(), fiscal_year=2567, as_of=AS_OF)
+    firsts = [n for n, call in enumerate(seen) if n == 0 or seen[n - 1][0] != call[0]]
+    assert len(firsts) == 7 and len(seen) > 14
+    assert all(seen[n][1:3] == (0, 0) for n in firsts)
+    assert all(
+        memo > 0 and addresses > 0
+        for n, (_, memo, addresses, _) in enumerate(seen)
+        if n not in firsts
+    )
+    assert not seen[0][3] and all(seen[n][3] for n in firsts[1:])
+    assert plan.memo_size == 0 and geography._check_address_cells.cache_info().currsize == 0
