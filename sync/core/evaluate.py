@@ -757,14 +757,15 @@ def _input_digests(
                 kept_digests.append(was_kept[at : at + DIGEST])
                 continue
             row = grid.look(first + index)
-            digest = row_digest(values_of(row))
+            values = values_of(row)
+            digest = row_digest(values)
             digests.append(digest)
             if digest == was_input[at : at + DIGEST]:  # other bytes, the same inputs: the
                 kept_digests.append(was_kept[at : at + DIGEST])  # worker's cells were written
                 if marked:  # (what its marks read: `sync.core.round`)
                     grid.note(first + index, row, marked)
             else:  # inputs of its own: checked next (unless known), from `fresh`
-                fresh[index] = values_of(row)
+                fresh[index] = values
                 if marked:
                     grid.note(first + index, row, marked)
                 cells = taken[first + index] = _cells_at(row, kept)
