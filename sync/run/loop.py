@@ -318,7 +318,7 @@ def _rounds(
         # the digest of its input cells and not kept, only the cells its marks read noted
         # (`evaluate._input_digests`). The round holds the body read and ~150 bytes a row,
         # not every row decoded: decoded at once, 7 x 2,000 rows took this read to ~188 MiB,
-        # the run's peak then; now ~150 (its plan's ~156, comparing the list, is the peak).
+        # the run's peak then; now ~140 (its plan's ~146, comparing the list, is the peak).
         titles = titles_of(snapshot, settings)
         del plan, snapshot
         give_back_memory(collect=False)
