@@ -38,3 +38,14 @@ def dumps(value: Any) -> bytes:
         return json.dumps(
             value, ensure_ascii=False, separators=(",", ":"), check_circular=False
         ).encode()
+
+
+def pretty(compact: bytes) -> bytes:
+    """
+    Google's default layout of an answer (`prettyPrint` true): two-space indents, one value a
+    line, `": "` after keys, a newline at the end; equal to `json.dumps(value, indent=2,
+    ensure_ascii=False) + "\\n"` for every JSON body of gspread's recorded Google
+    conversations. Reformats the compact bytes (`dumps`) in C: numbers and texts stay as they
+    were encoded.
+    """
+    return msgspec.json.format(compact, indent=2) + b"\n"

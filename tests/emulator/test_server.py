@@ -4,6 +4,7 @@ The emulator over a real socket, driven by the real gspread client.
 
 from __future__ import annotations
 
+import json
 import signal
 import socket
 import struct
@@ -85,6 +86,51 @@ def test_errors_use_google_envelope(raw: requests.Session) -> None:
     assert response.json() == {
         "error": {"code": 404, "message": "Requested entity was not found.", "status": "NOT_FOUND"}
     }
+
+
+def test_answers_are_laid_out_as_google_lays_them_out_unless_told_not_to(
+    raw: requests.Session, spreadsheet_id: str
+) -> None:
+    """
+    Google indents its JSON answers, errors included, unless the request says
+    `prettyPrint=false` (a system parameter of every Google API): every JSON body recorded in
+    gspread 6.2.1's cassettes is `json.dumps(value, indent=2, ensure_ascii=False)` and a
+    newline, Thai and emoji as themselves. With `prettyPrint=false` the same answer comes
+    compact (what a client reading large ranges asks for).
+    """
+    raw.put(
+        f"{SHEETS}/{spreadsheet_id}/values/ศก.1!A1:C2",
+        params={"valueInputOption": "RAW"},
+        json={"values": [["ชื่อ 🍇", 1, 2.5], [True, "", "x"]]},
+    )
+    ranges = {"ranges": ["ศก.1!A1:C2", "Sheet1!A1"], "valueRenderOption": "UNFORMATTED_VALUE"}
+    answers = [
+        raw.get(f"{SHEETS}/{spreadsheet_id}/values:batchGet", params=ranges),
+        raw.get(f"{SHEETS}/{spreadsheet_id}", params={"includeGridData": "false"}),
+        raw.get(f"{SHEETS}/missing"),
+        raw.get(f"{SHEETS}/{spreadsheet_id}/values/ศก.1!A1", params={"majorDimension": "ROWZ"}),
+    ]
+    assert [a.status_code for a in answers] == [200, 200, 404, 400]
+    for answer in answers:
+        text = answer.content.decode()
+        assert text == json.dumps(answer.json(), indent=2, ensure_ascii=False) + "\n"
+    assert '"values": [\n        [\n          "ชื่อ 🍇",\n          1,\n' in answers[0].text
+
+    for flag in ("false", "0"):
+        compact = raw.get(
+            f"{SHEETS}/{spreadsheet_id}/values:batchGet", params=ranges | {"prettyPrint": flag}
+        )
+        assert compact.status_code == 200 and compact.json() == answers[0].json()
+        assert (
+            compact.content
+            == json.dumps(answers[0].json(), ensure_ascii=False, separators=(",", ":")).encode()
+        )
+    told = raw.get(
+        f"{SHEETS}/{spreadsheet_id}/values:batchGet", params=ranges | {"prettyPrint": "true"}
+    )
+    assert told.content == answers[0].content
+    refused = raw.get(f"{SHEETS}/{spreadsheet_id}", params={"prettyPrint": "maybe"})
+    assert refused.status_code == 400 and "pretty" in refused.json()["error"]["message"]
 
 
 def test_invalid_json_body_is_a_400(raw: requests.Session, spreadsheet_id: str) -> None:
