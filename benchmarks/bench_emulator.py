@@ -27,9 +27,9 @@ from typing import Any
 from rules import headers as h
 from sheets_emulator.api import router as api
 from sheets_emulator.api.router import ApiRequest
-from sheets_emulator.http.client import make_gspread_client
 from sheets_emulator.http.server import EmulatorHandle, run_emulator
 from sheets_emulator.model.errors import ApiError
+from sync.backends.endpoint import make_gspread_client  # the worker's own session (compact answers)
 from sync.backends.gspread_backend import GspreadBackend
 from sync.core.cells import column_letter
 from sync.core.settings import Config, ServiceConfig, SyncSettings

@@ -40,11 +40,11 @@ from pathlib import Path
 from typing import Any
 
 from rules import headers as h
-from sheets_emulator.http.client import make_gspread_client
 from sheets_emulator.http.faults import Faults
 from sheets_emulator.http.server import run_emulator
 from sheets_emulator.model.store import Store
 from sync.backends.base import Grid, SheetsBackend, SpreadsheetInfo
+from sync.backends.endpoint import make_gspread_client  # the worker's own session (compact answers)
 from sync.backends.gspread_backend import GspreadBackend
 from sync.backends.memory import MemoryBackend
 from sync.backends.retry import RetryPolicy

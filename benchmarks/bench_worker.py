@@ -26,7 +26,7 @@ from _emulator_process import emulator_process
 import kpi
 import rules
 from rules import headers as h
-from sheets_emulator.http.client import make_gspread_client
+from sync.backends.endpoint import make_gspread_client  # the worker's own session (compact answers)
 from sync.backends.gspread_backend import GspreadBackend
 from sync.core.cells import column_letter
 from sync.core.settings import SyncSettings

@@ -24,7 +24,9 @@ from requests.adapters import HTTPAdapter
 
 __all__ = [
     "GOOGLE_PREFIXES",
+    "CompactAnswersAdapter",
     "GoogleHostRewriteAdapter",
+    "compact_answers",
     "make_gspread_client",
     "mount_endpoint",
     "sheets_session",
@@ -39,9 +41,37 @@ GOOGLE_PREFIXES = (
 )
 
 
-class GoogleHostRewriteAdapter(HTTPAdapter):
+SHEETS_API = "https://sheets.googleapis.com/"
+"""The Sheets API's address: its answers are asked for compact (`compact_answers`)."""
+
+
+def compact_answers(url: str) -> str:
     """
-    Sends requests addressed to Google's API hosts to ``base_url`` instead, path and query intact.
+    A Sheets API URL with `prettyPrint=false` (a system parameter of every Google API) unless
+    it says otherwise: Google indents its answers by default, one value a line, which adds
+    about two thirds to the bytes of a large read (15 -> 25 MB for 7 x 2,000 rows) that the
+    worker receives, holds whole and splits into rows.
+    """
+    if not url.startswith(SHEETS_API) or "prettyPrint=" in url:
+        return url
+    return url + ("&" if "?" in url else "?") + "prettyPrint=false"
+
+
+class CompactAnswersAdapter(HTTPAdapter):
+    """Asks the Sheets API for compact answers (`compact_answers`); other URLs go as they are."""
+
+    def send(  # type: ignore[override]
+        self, request: requests.PreparedRequest, **kwargs: Any
+    ) -> requests.Response:
+        """Add `prettyPrint=false` to a Sheets API request and send it."""
+        request.url = compact_answers(request.url or "")
+        return super().send(request, **kwargs)
+
+
+class GoogleHostRewriteAdapter(CompactAnswersAdapter):
+    """
+    Sends requests addressed to Google's API hosts to ``base_url`` instead, path and query intact
+    (a Sheets API request asking for compact answers, as to Google).
     """
 
     # requests pickles and deep-copies adapters through __attrs__ (google-auth deep-copies the
@@ -58,7 +88,7 @@ class GoogleHostRewriteAdapter(HTTPAdapter):
         """
         Rewrite the URL's Google prefix to the endpoint and send it without any proxy.
         """
-        url = request.url or ""
+        url = request.url = compact_answers(request.url or "")  # (before the host changes)
         for prefix in GOOGLE_PREFIXES:
             if url == prefix or url.startswith(prefix + "/") or url.startswith(prefix + "?"):
                 request.url = self.base_url + url[len(prefix) :]
@@ -119,6 +149,7 @@ def sheets_session(
                 " or a base_url for the emulator"
             )
         session: AuthorizedSession = AuthorizedSession(credentials)
+        session.mount(SHEETS_API.rstrip("/"), CompactAnswersAdapter())
     else:
         creds = credentials or google.oauth2.credentials.Credentials(token="emulator")
         token_session = requests.Session()

@@ -13,8 +13,8 @@ from typing import Any
 
 from rules import headers as h
 from sheets_emulator import people
-from sheets_emulator.http.client import make_gspread_client
 from sheets_emulator.model.store import Store
+from sync.backends.endpoint import make_gspread_client
 from sync.backends.gspread_backend import GspreadBackend
 from sync.backends.memory import MemoryBackend
 from sync.backends.retry import RetryPolicy

@@ -7,8 +7,8 @@ from datetime import datetime
 
 import pytest
 
-from sheets_emulator.http.client import make_gspread_client
 from sheets_emulator.http.server import EmulatorHandle
+from sync.backends.endpoint import make_gspread_client
 from sync.backends.gspread_backend import GspreadBackend
 from sync.backends.retry import RetryPolicy
 from sync.core.settings import BANGKOK

@@ -26,9 +26,9 @@ from vcr.request import Request
 
 from rules import headers as h
 from sheets_emulator import people
-from sheets_emulator.http.client import make_gspread_client
 from sheets_emulator.http.server import run_emulator
 from sheets_emulator.model.store import Store
+from sync.backends.endpoint import make_gspread_client
 from sync.backends.gspread_backend import GspreadBackend
 from sync.core.cells import column_letter
 from sync.core.settings import SyncSettings
