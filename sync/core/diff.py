@@ -728,16 +728,17 @@ def list_moves(
         )
 
     # A known row's token is the key of the line it shows, a wanted line's its key when a row
-    # showed it ('#' first); the others' are of their content ('=' first, `_content_key`),
-    # only those rows decoded and those lines built.
+    # showed it (16 bytes, the very objects `shows` and `keys` hold); the others' are of their
+    # content (17 bytes, '=' first: `_content_key`), only those rows decoded and those lines
+    # built. Of two lengths, the two kinds never meet.
     shown = map(known.get, digests[start:]) if digests is not None else repeat(None)
     have = [
-        have_key(at) if line is None else b"#" + line
+        have_key(at) if line is None else line
         for at, line in zip(range(start, len(current)), shown, strict=False)
     ]
     want = [
-        b"#" + wanted_keys[at - start]
-        if wanted_keys is not None and wanted_keys[at - start] in listed
+        key
+        if wanted_keys is not None and (key := wanted_keys[at - start]) in listed
         else want_key(at)
         for at in range(start, len(wanted))
     ]
