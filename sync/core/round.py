@@ -938,16 +938,17 @@ def _expect_lines(cache: RowCache, fingerprint: bytes, keys: Sequence[bytes]) ->
     if built is None or built[0] != fingerprint or not isinstance(built[1], _Lines):
         return  # the list was not built this round (known, or clean): nothing new to expect
     width = len(COMPILED_HEADERS)
-    # Joined as they are made (a dict of 12,000 digests, made and dropped here, left ~3 MiB
-    # of the allocator's pages pinned into the verify round).
-    reads, shown = bytearray(), bytearray()
+    # The rows known to show a line before stay so (the list compared in this round left
+    # only those: `_compiled_moves`); the lines expected go after them (a digest both have
+    # is taken as the later says). Joined as they are made: a dict of 12,000 digests, made
+    # and dropped here, left ~3 MiB of the allocator's pages pinned into the verify round.
+    last = cache.lines
+    keep = last is not None and last[0] == LINES_CONTEXT
+    reads = bytearray(last[1] if keep and last is not None else b"")
+    shown = bytearray(last[2] if keep and last is not None else b"")
     for index, line in built[1].built():  # (a run after edits: the few lines it wrote)
         reads += expected_digest(row_as_read(line[:width]))
         shown += keys[index - 1]
-    last = cache.lines
-    if last is not None and last[0] == LINES_CONTEXT and len(last[1]) <= 2 * len(reads):
-        reads += last[1]  # (the rows known to show a line before: still so if read alike)
-        shown += last[2]
     cache.lines = (LINES_CONTEXT, bytes(reads), bytes(shown))
 
 

@@ -172,6 +172,31 @@ def test_after_an_edit_each_round_walks_and_compares_only_what_moved(
     assert 0 == _settled_from_scratch(backend, settings, clock)
 
 
+def _list_rows_decoded(monkeypatch: pytest.MonkeyPatch, title: str) -> list[list[int]]:
+    """Each round from now on, the compiled list's rows it decoded (0: its header row)."""
+    seen: list[tuple[int, int]] = []  # (the rows read as bytes, the index of a row decoded)
+    read = ReadRows._read
+
+    def reading(rows: ReadRows, at: int) -> Any:
+        seen.append((id(rows), at))
+        return read(rows, at)
+
+    listed: list[list[int]] = []
+    plan_round = round_mod.plan_round
+
+    def planned(*args: Any, **kwargs: Any) -> Any:
+        plan = plan_round(*args, **kwargs)
+        grid = args[1].grids.get(title)  # (none before the first write)
+        grid = id(grid.rows() if isinstance(grid, LaterGrid) else grid)
+        listed.append(sorted(at for rows, at in seen if rows == grid))
+        seen.clear()
+        return plan
+
+    monkeypatch.setattr(ReadRows, "_read", reading)
+    monkeypatch.setattr(round_mod, "plan_round", planned)
+    return listed
+
+
 def test_a_list_row_typed_over_before_the_verify_read_is_decoded_and_put_back(
     emulator: EmulatorHandle,
     backend: GspreadBackend,
@@ -185,25 +210,7 @@ def test_a_list_row_typed_over_before_the_verify_read_is_decoded_and_put_back(
     decoded, found wrong and written again, and the list ends as a fresh run would leave it.
     """
     settings = SyncSettings(spreadsheet_id=loaded)
-    seen: list[tuple[int, int]] = []  # (the rows read as bytes, the index of a row decoded)
-    read = ReadRows._read
-
-    def reading(rows: ReadRows, at: int) -> Any:
-        seen.append((id(rows), at))
-        return read(rows, at)
-
-    monkeypatch.setattr(ReadRows, "_read", reading)
-    listed: list[list[int]] = []  # each round, the compiled list's rows decoded (0: headers)
-    plan_round = round_mod.plan_round
-
-    def planned(*args: Any, **kwargs: Any) -> Any:
-        plan = plan_round(*args, **kwargs)
-        grid = args[1].grids.get(settings.compiled_tab)  # (none before the first write)
-        grid = id(grid.rows() if isinstance(grid, LaterGrid) else grid)
-        listed.append(sorted(at for rows, at in seen if rows == grid))
-        seen.clear()
-        return plan
-
+    listed = _list_rows_decoded(monkeypatch, settings.compiled_tab)
     read_snapshot = loop_mod.read_snapshot
 
     def typed_then_read(*args: Any, **kwargs: Any) -> Any:
@@ -211,14 +218,42 @@ def test_a_list_row_typed_over_before_the_verify_read_is_decoded_and_put_back(
             people.type_value(emulator.store, loaded, settings.compiled_tab, "C5", "พิมพ์ทับ")
         return read_snapshot(*args, **kwargs)
 
-    monkeypatch.setattr(round_mod, "plan_round", planned)
     monkeypatch.setattr(loop_mod, "read_snapshot", typed_then_read)
     report = run_sync(backend, settings, clock=clock)
     assert report.rounds == 3  # (the verify round wrote the row back; the third found it right)
     # Of the list, the header row and the row typed over (for its key, then cell by cell).
     assert listed[1] == [0, 4, 4] and listed[2] == [0]
-    (listed,) = backend.read_ranges(loaded, [f"'{settings.compiled_tab}'!A1:J"])
-    assert "พิมพ์ทับ" not in {v for row in listed for v in row}
+    (rows,) = backend.read_ranges(loaded, [f"'{settings.compiled_tab}'!A1:J"])
+    assert "พิมพ์ทับ" not in {v for row in rows for v in row}
+    assert 0 == _settled_from_scratch(backend, settings, clock)
+
+
+def test_a_participant_taken_off_the_list_costs_the_list_a_cut_not_a_decode(
+    emulator: EmulatorHandle,
+    backend: GspreadBackend,
+    loaded: str,
+    clock: Callable[[], datetime],
+    sync: Callable[..., RunReport],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """
+    A run after an edit that takes a participant off the compiled list cuts the row out (the
+    rows below move up, as they were): its first round knows the list's rows by their bytes
+    as its last run left them, and its verify round knows them still, as their bytes were
+    and as the lines the round wrote; each decodes the list's header row alone.
+    """
+    settings = SyncSettings(spreadsheet_id=loaded)
+    assert 2 == sync(backend, settings, clock=clock).rounds
+    (before,) = backend.read_ranges(loaded, [f"'{settings.compiled_tab}'!A2:J"])
+    listed = _list_rows_decoded(monkeypatch, settings.compiled_tab)
+    region, number = before[5][0], before[5][1]  # the sixth participant listed
+    ids = _column(backend, loaded, region, h.NATIONAL_ID)
+    people.type_value(emulator.store, loaded, region, f"{ids}{number}", "")  # now it fails
+    report = sync(backend, settings, clock=clock)
+    assert report.rounds == 2 and report.cells_written > 0
+    (after,) = backend.read_ranges(loaded, [f"'{settings.compiled_tab}'!A2:J"])
+    assert after == before[:5] + before[6:]
+    assert listed == [[0], [0]]
     assert 0 == _settled_from_scratch(backend, settings, clock)
 
 
