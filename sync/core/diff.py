@@ -86,6 +86,11 @@ class CellChanges(OnDemand[CellChange]):
             self._tabs.append(tab)
         return found
 
+    def touches(self, tab: str) -> bool:
+        """Whether a cell of `tab` is among those to write."""
+        found = self._ids.get(tab)
+        return found is not None and found in self._tab_ids  # (a scan in C: ~1 ms a 100,000)
+
     def add(self, tab: str, row: int, col: int, value: CellValue) -> None:
         """One cell to write."""
         self._tab_ids.append(self._tab_id(tab))

@@ -1068,7 +1068,11 @@ def plan_round(
         now.date(),
         compiled_key,
     )
-    if cache is not None and line_keys is not None:
+    if (
+        cache is not None
+        and line_keys is not None
+        and (moves.requests or changes.touches(compiled_title))
+    ):  # (a round that writes nothing to the list keeps its rows as the comparison found them)
         _expect_lines(cache, evaluation.fingerprint, line_keys)
     tabs = mapped.tabs
     return Plan(

@@ -77,3 +77,6 @@ def test_a_row_added_at_once_is_its_cells_in_order() -> None:
         CellChange("สรุปผล", 2, 1, False),
     ]
     assert changes != [CellChange("ศก.1", 5, 40, "ผ่าน")]
+    changes.add_row("ศก.2", 7, [], [])  # (a row with nothing to write: its tab is not touched)
+    touched = [changes.touches(t) for t in ("ศก.1", "สรุปผล", "ศก.2", "ศก.3")]
+    assert touched == [True, True, False, False]

@@ -240,11 +240,15 @@ def test_a_participant_taken_off_the_list_costs_the_list_a_cut_not_a_decode(
     A run after an edit that takes a participant off the compiled list cuts the row out (the
     rows below move up, as they were): its first round knows the list's rows by their bytes
     as its last run left them, and its verify round knows them still, as their bytes were
-    and as the lines the round wrote; each decodes the list's header row alone.
+    and as the lines the round wrote; each decodes the list's header row alone. What is kept
+    of them is a digest and a key a row (a verify round that writes nothing adds none).
     """
     settings = SyncSettings(spreadsheet_id=loaded)
     assert 2 == sync(backend, settings, clock=clock).rounds
     (before,) = backend.read_ranges(loaded, [f"'{settings.compiled_tab}'!A2:J"])
+    # The list's rows known as the verify round found them, once each (it wrote nothing).
+    lines = loop_mod.row_cache_for(settings).lines
+    assert lines is not None and len(lines[1]) == len(lines[2]) == 16 * len(before)
     listed = _list_rows_decoded(monkeypatch, settings.compiled_tab)
     region, number = before[5][0], before[5][1]  # the sixth participant listed
     ids = _column(backend, loaded, region, h.NATIONAL_ID)
