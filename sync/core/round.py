@@ -943,9 +943,8 @@ def _expect_lines(cache: RowCache, fingerprint: bytes, keys: Sequence[bytes]) ->
     # is taken as the later says). Joined as they are made: a dict of 12,000 digests, made
     # and dropped here, left ~3 MiB of the allocator's pages pinned into the verify round.
     last = cache.lines
-    keep = last is not None and last[0] == LINES_CONTEXT
-    reads = bytearray(last[1] if keep and last is not None else b"")
-    shown = bytearray(last[2] if keep and last is not None else b"")
+    known = last[1:] if last is not None and last[0] == LINES_CONTEXT else (b"", b"")
+    reads, shown = bytearray(known[0]), bytearray(known[1])
     for index, line in built[1].built():  # (a run after edits: the few lines it wrote)
         reads += expected_digest(row_as_read(line[:width]))
         shown += keys[index - 1]
