@@ -8,7 +8,6 @@ worker cells (`value_writes`), `updateCells` requests for the worker's own tabs.
 
 from __future__ import annotations
 
-import hashlib
 import math
 import operator
 from array import array
@@ -35,7 +34,7 @@ from sync.core.cells import (
     to_extended,
     to_raw,
 )
-from sync.core.sheet import Digests, LaterGrid, OnDemand, ReadRows, row_digests
+from sync.core.sheet import Digests, LaterGrid, OnDemand, ReadRows, bytes_digest, row_digests
 
 
 class CellChange(msgspec.Struct, frozen=True, order=True, gc=False):
@@ -794,7 +793,7 @@ def _content_key(encoded: bytes) -> bytes:
     '=' (17 bytes where the JSON took ~200: a list compared whole, every row of a first run's
     verify round, held two such keys a row while the comparison ran, ~5 MB of 12,000 rows).
     """
-    return b"=" + hashlib.sha256(encoded).digest()[:16]
+    return b"=" + bytes_digest(encoded)
 
 
 Span = tuple[int, int, int]

@@ -41,7 +41,14 @@ from sync.core.packed import (
     pack_rows,
     unpack_sources,
 )
-from sync.core.sheet import DIGEST_SIZE, Digests, ReadRows, row_cells, row_digests
+from sync.core.sheet import (
+    DIGEST_SIZE,
+    Digests,
+    ReadRows,
+    bytes_digest,
+    row_cells,
+    row_digests,
+)
 from sync.core.tabs import RegionTab
 
 DETAILS_SEPARATOR = "; "
@@ -324,7 +331,7 @@ def row_digest(values: tuple[object, ...]) -> bytes:
     except ValueError:
         tagged = [v if type(v) in _JSON_KINDS else _tagged(v) for v in values]
         encoded = msgspec.json.encode(tagged)
-    return hashlib.sha256(encoded).digest()[:DIGEST]
+    return bytes_digest(encoded)
 
 
 _JSON_KINDS = frozenset({str, int, float, bool, type(None)})
