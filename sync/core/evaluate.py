@@ -786,6 +786,27 @@ INPUTS_BLOCK = 64
 """Rows whose read digests `_input_digests` compares in one slice (as the marks' blocks)."""
 
 
+def expect_reads(memo: dict[str, InputsMemo], tab: RegionTab, reads: Mapping[int, bytes]) -> None:
+    """
+    Rows of `tab` a round writes will be read as `reads` (sheet row: the digest of its bytes
+    then, `sync.core.round`), with the same input cells: taken into its memo as read so, the
+    verify read finds their inputs' digests without decoding them (`_input_digests`). The
+    memo is this round's read of the tab (made as it was evaluated); a row read otherwise
+    is decoded, as any row whose bytes changed.
+    """
+    last = memo.get(tab.region)
+    if last is None or last[0] != _shape(tab):
+        return
+    shape, was_read, was_input, was_kept = last
+    expected = bytearray(was_read)
+    first = tab.first_data_row
+    for number, digest in reads.items():
+        at = (number - first) * DIGEST
+        if 0 <= at and at + DIGEST <= len(expected):
+            expected[at : at + DIGEST] = digest
+    memo[tab.region] = (shape, bytes(expected), was_input, was_kept)
+
+
 def evaluate(
     tabs: Sequence[RegionTab],
     *,

@@ -54,6 +54,7 @@ from sync.core.evaluate import (
     RowEvaluation,
     block_order,
     evaluate,
+    expect_reads,
     finding_token,
     options_from_grid,
     row_digest,
@@ -75,9 +76,11 @@ from sync.core.sheet import (
     DIGEST_SIZE,
     Digests,
     OnDemand,
+    ReadRows,
     expected_digest,
     row_cells,
     row_digests,
+    written_digest,
 )
 from sync.core.summary import (
     COMPILED_HEADERS,
@@ -142,6 +145,8 @@ class _BlockRows:
         self.blank = (None,) * len(self.columns)
         self.last_shown: tuple[object, ...] = ()
         """How a read would show the cells the last `changes` wanted (`as_read` of each)."""
+        self.last_written: list[int] = []
+        """Of those, the ones it wrote (indexes into `columns`)."""
 
     def changes(self, row: RowEvaluation, into: CellChanges) -> bool:
         """
@@ -174,7 +179,30 @@ class _BlockRows:
         if not at:
             return False
         into.add_row(tab.title, row.row, [columns[i] for i in at], [wanted[i] for i in at])
+        self.last_written = at
         return True
+
+    def read_after(self, number: int, also: tuple[int, str]) -> bytes | None:
+        """
+        The digest of sheet row `number`'s bytes once the last `changes` are written, with
+        `also` (a column and its text) too, for a row read as bytes whose written cells a read
+        shows as text or numbers (`written_digest`); None when it cannot be told.
+        """
+        grid = self.tab.grid
+        if not isinstance(grid, ReadRows) or (raw := grid.raw(number - 1)) is None:
+            return None
+        shown, columns, at = self.last_shown, self.columns, self.last_written
+        values = [shown[i] for i in at]
+        values.append(also[1])
+        if not _PREDICTABLE.issuperset(map(type, values)):
+            return None
+        written = [columns[i] for i in at]
+        written.append(also[0])
+        return written_digest(raw, written, values, grid.width(number - 1))
+
+
+_PREDICTABLE = frozenset({str, int, float, type(None)})
+"""What a read shows of a written cell whose bytes `written_digest` can tell in advance."""
 
 
 def _row_changes(
@@ -183,6 +211,7 @@ def _row_changes(
     stamp: str,
     tab_marks: MutableMapping[str, RowMarks] | None = None,
     context: object = None,
+    reads: dict[int, bytes] | None = None,
 ) -> tuple[CellChanges, list[CellChange]]:
     """
     Cells of one tab to write, and the padding of the blank rows it clears.
@@ -195,6 +224,11 @@ def _row_changes(
     tab's columns, the fiscal year, the day), is not compared again: a tab where people
     edited a few rows costs a digest per row and the comparison of those rows. The rows
     found showing what they should are recorded there for the next round.
+
+    A row written is marked by the bytes it will be read as, where those can be told
+    (`_BlockRows.read_after`), and they go in `reads` (by sheet row): the verify read then
+    knows it, its inputs and its worker cells, by the digest of its bytes, without decoding
+    it; a row read otherwise (another encoding of a number, an edit since) is compared again.
     """
     changes = CellChanges()
     padding: list[CellChange] = []
@@ -215,7 +249,10 @@ def _row_changes(
                 continue
             if rows.changes(row, changes):
                 changes.add(tab.title, row.row, checked_col, stamp)
-                marks.expect(row.row, decided, rows.last_shown)
+                read = rows.read_after(row.row, (checked_col, stamp)) if marks.kept else None
+                marks.expect(row.row, decided, rows.last_shown, read)
+                if read is not None and reads is not None:
+                    reads[row.row] = read
                 right = False
             else:
                 marks.shows(row.row, decided, rows.columns)
@@ -347,11 +384,7 @@ class _Marks:
         if self.read is None:
             return self._cells_mark(number, decided, columns)
         at = (number - 1) * DIGEST_SIZE
-        return hashlib.blake2b(
-            marshal.dumps(decided, 2) + self.read[at : at + DIGEST_SIZE],
-            digest_size=16,
-            person=b"read",
-        ).digest()
+        return _read_mark(decided, self.read[at : at + DIGEST_SIZE])
 
     def _cells_mark(
         self, number: int, decided: tuple[bytes, str, str], columns: Sequence[int]
@@ -368,12 +401,31 @@ class _Marks:
             self.marks[at : at + ROW_MARK] = self._mark(number, decided, columns)
 
     def expect(
-        self, number: int, decided: tuple[bytes, str, str], read: tuple[object, ...]
+        self,
+        number: int,
+        decided: tuple[bytes, str, str],
+        read: tuple[object, ...],
+        digest: bytes | None = None,
     ) -> None:
-        """The row is written: it will show what it should once it reads as `read`."""
+        """
+        The row is written: it will show what it should once its worker cells read as `read`;
+        with `digest`, once its bytes are those whose digest it is (the row read as bytes:
+        the verify read knows it without decoding it).
+        """
         if self._usable(decided):
             at = (number - self.first) * ROW_MARK
-            self.marks[at : at + ROW_MARK] = row_digest((*decided, read))
+            self.marks[at : at + ROW_MARK] = (
+                row_digest((*decided, read))
+                if digest is None or self.read is None
+                else _read_mark(decided, digest)
+            )
+
+
+def _read_mark(decided: tuple[bytes, str, str], digest: bytes) -> bytes:
+    """A row's mark by the digest of its bytes as read (`_Marks._mark`)."""
+    return hashlib.blake2b(
+        marshal.dumps(decided, 2) + digest, digest_size=16, person=b"read"
+    ).digest()
 
 
 class PaddedTab(NamedTuple):
@@ -762,6 +814,7 @@ def _cell_changes(
             memo[title] = key
 
     for tab in mapped.tabs:
+        reads: dict[int, bytes] = {}
         unless_clean(
             tab.title,
             (
@@ -784,8 +837,11 @@ def _cell_changes(
                     settings.fiscal_year,
                     as_of,
                 ),
+                reads,
             ),
         )
+        if cache is not None and reads:
+            expect_reads(cache.inputs, tab, reads)
     (summary_title, final_summary), (compiled_title, compiled_grid) = worker_tabs
     skip = {TIMESTAMP_CELL, SYNC_NOW_CELL}
     summary_current = snapshot.grids.get(summary_title, []) if snapshot.summary_title else []

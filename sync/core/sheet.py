@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import marshal
+from array import array
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast, overload
@@ -143,6 +144,50 @@ def expected_digest(cells: Sequence[object]) -> bytes:
     return bytes_digest(msgspec.json.encode(sent))
 
 
+def written_digest(
+    raw: msgspec.Raw | bytes,
+    columns: Sequence[int],
+    values: Sequence[object],
+    width: int | None = None,
+) -> bytes:
+    """
+    The digest `ReadRows.digests` has for a row read as `raw` once its cells at `columns`
+    read as `values` (each as a read shows it: blank as None; text or a number), in a
+    compact answer: the row's other cells' bytes as they were, the cells written encoded as
+    `expected_digest` encodes them, a blank between as '' and trailing blanks left out. A
+    row read with that digest holds those bytes: its other cells as they were.
+
+    `width`, the row's number of cells when known: cells written all past its end (a first
+    run's worker block) are then added after its bytes, which are not split into cells.
+    """
+    sent = ["" if value is None else value for value in values]
+    if width is not None and min(columns) >= width:
+        added: list[object] = [""] * (max(columns) + 1 - width)
+        for col, value in zip(columns, sent, strict=True):
+            added[col - width] = value
+        while added and added[-1] == "":
+            added.pop()
+        hashed = hashlib.sha256(memoryview(raw)[:-1])  # (the row without its closing `]`)
+        if added:
+            if width:
+                hashed.update(b",")
+            hashed.update(memoryview(msgspec.json.encode(added))[1:])
+        else:
+            hashed.update(b"]")
+        return hashed.digest()[:DIGEST_SIZE]
+    parts = _CELLS.decode(raw)
+    for col, part in zip(columns, _CELLS.decode(msgspec.json.encode(sent)), strict=True):
+        if col >= len(parts):
+            parts.extend([_BLANK_CELL] * (col + 1 - len(parts)))
+        parts[col] = part
+    while parts and parts[-1] in _EMPTY_CELLS:
+        parts.pop()
+    return bytes_digest(b"[" + b",".join(parts) + b"]")
+
+
+_BLANK_CELL = _EMPTY_CELLS[0]
+
+
 class ReadRows(Sequence[list[Any]]):
     """
     A tab's rows as read: each row decoded from its bytes when first used (or all at once),
@@ -167,6 +212,7 @@ class ReadRows(Sequence[list[Any]]):
         "_rows",
         "_sample",
         "_share",
+        "_widths",
         "digests",
     )
 
@@ -176,6 +222,8 @@ class ReadRows(Sequence[list[Any]]):
         rows, not an object per row among them."""
         self._raws: list[msgspec.Raw] | None = raws
         self._rows: list[list[Any] | None] = [None] * len(raws)
+        self._widths = array("I", bytes(4 * len(raws)))
+        """Each row's number of cells plus one, once decoded (0: not yet)."""
         self._left = len(raws)
         shared: dict[str, str] = {}
         self._share = shared.setdefault
@@ -192,7 +240,9 @@ class ReadRows(Sequence[list[Any]]):
     def _read(self, index: int) -> list[Any]:
         """Row `index` decoded from its bytes (every whole-row decode goes through here)."""
         assert self._raws is not None
-        return _decoded_row(self._raws[index])
+        row = _decoded_row(self._raws[index])
+        self._widths[index] = len(row) + 1
+        return row
 
     def _decode(self, index: int) -> list[Any]:
         """Row `index` decoded and kept, its repeated texts shared; the body goes with the last."""
@@ -238,6 +288,15 @@ class ReadRows(Sequence[list[Any]]):
         return NotImplemented
 
     __hash__ = None  # type: ignore[assignment]
+
+    def raw(self, index: int) -> msgspec.Raw | None:
+        """Row `index`'s bytes as read, while the body read is held (None once every row is
+        decoded and it went)."""
+        return None if self._raws is None else self._raws[index]
+
+    def width(self, index: int) -> int | None:
+        """Row `index`'s number of cells, if it was decoded (None if not yet)."""
+        return self._widths[index] - 1 if self._widths[index] else None
 
     def look(self, index: int) -> list[Any]:
         """

@@ -112,10 +112,11 @@ def test_after_an_edit_each_round_walks_and_compares_only_what_moved(
     Round by round: the rows whose input cells are digested (rows not read byte for byte as
     at their tab's last evaluation), the tabs walked row by row (their input cells changed
     since they were last checked) and the rows compared with what they should show. The
-    verify round of any run finds its tabs' inputs as the round before read them (only the
-    worker's cells changed, in the rows it wrote), and the rows just written reading back as
-    they should: nothing walked or compared. After an edit, round 1 digests the edited rows,
-    walks the edited tab and compares the edited rows; rows nobody touched cost nothing.
+    verify round of any run finds each row it wrote read with the bytes its round told for it
+    (its input cells' as read, its worker cells' as written), its inputs and worker cells as
+    they should be: nothing digested, walked or compared. After an edit, round 1 digests the
+    edited rows, walks the edited tab and compares the edited rows; rows nobody touched cost
+    nothing.
     """
     walked: list[str] = []
     compared: list[tuple[str, int]] = []
@@ -152,9 +153,8 @@ def test_after_an_edit_each_round_walks_and_compares_only_what_moved(
     regions = sorted(settings.regions)
     assert 2 == first.rounds
     # Every row digested (21 a tab, one blank), checked, compared and written; then every row
-    # with results reads otherwise (the worker wrote to it): digested again, its inputs found
-    # as before, every row read back as written; the blank rows read as before.
-    assert [(147, regions, 140), (140, [], 0)] == rounds
+    # reads with the bytes told for it (the blank rows as before): nothing digested again.
+    assert [(147, regions, 140), (0, [], 0)] == rounds
 
     rounds.clear()
     sales = _column(backend, loaded, "ศก.3", h.SALES_AFTER)
@@ -165,9 +165,9 @@ def test_after_an_edit_each_round_walks_and_compares_only_what_moved(
 
     assert 2 == edited.rounds
     # Round 1: the two rows typed in digested, ศก.3's inputs changed (walked); its row 5 and
-    # ศก.5's row 6 compared, both written. Round 2: the two rows written to digested again,
-    # nothing walked, both rows read back as written.
-    assert [(2, ["ศก.3"], 2), (2, [], 0)] == rounds
+    # ศก.5's row 6 compared, both written. Round 2: both rows read with the bytes told for
+    # them: nothing digested, walked or compared.
+    assert [(2, ["ศก.3"], 2), (0, [], 0)] == rounds
     assert "แก้เอง" != backend.read_ranges(loaded, [f"'ศก.5'!{status}6"])[0][0][0]
     assert 0 == _settled_from_scratch(backend, settings, clock)
 
@@ -228,6 +228,42 @@ def test_a_list_row_typed_over_before_the_verify_read_is_decoded_and_put_back(
     assert 0 == _settled_from_scratch(backend, settings, clock)
 
 
+def test_a_worker_cell_typed_over_before_the_verify_read_is_decoded_and_put_back(
+    emulator: EmulatorHandle,
+    backend: GspreadBackend,
+    loaded: str,
+    clock: Callable[[], datetime],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """
+    The verify round knows each regional row written by the bytes its round told for it (its
+    other cells' bytes as read, its worker cells as written: `round._BlockRows.read_after`),
+    without decoding it; a row whose worker cell someone typed over between the write and
+    that read has other bytes: it alone is decoded, found wrong and written again, and the
+    tab ends as a fresh run would leave it.
+    """
+    settings = SyncSettings(spreadsheet_id=loaded)
+    headers = settings.first_data_row - 1
+    decoded = _list_rows_decoded(monkeypatch, "ศก.5")
+    read_snapshot = loop_mod.read_snapshot
+
+    def typed_then_read(*args: Any, **kwargs: Any) -> Any:
+        if len(decoded) == 1:  # between the first run's write and its verify read
+            status = _column(backend, loaded, "ศก.5", h.CHECK_STATUS)
+            people.type_value(emulator.store, loaded, "ศก.5", f"{status}6", "พิมพ์ทับ")
+        return read_snapshot(*args, **kwargs)
+
+    monkeypatch.setattr(loop_mod, "read_snapshot", typed_then_read)
+    report = run_sync(backend, settings, clock=clock)
+    assert report.rounds == 3  # (the verify round wrote the cell back; the third found it right)
+    data = [[at + 1 for at in rows if at >= headers] for rows in decoded]
+    assert len(data[0]) > 15 and data[1:] == [[6], []]  # (sheet rows)
+    status = _column(backend, loaded, "ศก.5", h.CHECK_STATUS)
+    (cells,) = backend.read_ranges(loaded, [f"'ศก.5'!{status}6"])
+    assert cells[0][0] in {"ผ่าน", "คำเตือน", "ไม่ผ่าน"}
+    assert 0 == _settled_from_scratch(backend, settings, clock)
+
+
 def test_a_participant_taken_off_the_list_costs_the_list_a_cut_not_a_decode(
     emulator: EmulatorHandle,
     backend: GspreadBackend,
@@ -272,13 +308,14 @@ def test_a_run_after_an_edit_decodes_only_the_rows_that_changed(
     """
     A run after an edit reads the whole sheet twice, and decodes of its data rows only those
     whose bytes changed: the edited row (and the blank row of its tab, walked again) in
-    round 1, the row it wrote in the verify round; the others are known by their bytes, and
-    the compiled list, none of whose cells changed, is neither built nor compared. Besides,
-    the header rows where each tab's columns are found. A first run writes to every row: its
+    round 1, none in the verify round (the row it wrote reads with the bytes the round told
+    for it: `round._BlockRows.read_after`); the others are known by their bytes, and the
+    compiled list, none of whose cells changed, is neither built nor compared. Besides, the
+    header rows where each tab's columns are found. A first run writes to every row: its
     first read decodes nothing, its round each data row once, for the digest of its input
     cells and its check (not kept: the worker cells are taken from the bytes), and a blank
-    row again where its worker cells are compared; its verify read decodes each row it wrote
-    once, for the digest of its input cells, and of the compiled list its header row only:
+    row again where its worker cells are compared; its verify read decodes no data row
+    (each reads with the bytes told for it), and of the compiled list its header row only:
     its rows read with the bytes of the lines written (`round._expect_lines`).
     """
     decoded: list[int] = []
@@ -313,7 +350,7 @@ def test_a_run_after_an_edit_decodes_only_the_rows_that_changed(
         n for region in blanks for n in range(headers + 1, headers + 22) if n not in blanks[region]
     ]
     assert len(blanks) == 7 and len(written) == 7 * 20  # (the blank row: as its bytes were)
-    verify = (headers_found, sorted([*written, 1]))
+    verify = (headers_found, [1])
     data = sorted(list(range(headers + 1, headers + 22)) * 7)
     blank_again = [n for region in blanks for n in blanks[region]]
     first = sorted([*headers_found, *data, *blank_again])
@@ -329,7 +366,7 @@ def test_a_run_after_an_edit_decodes_only_the_rows_that_changed(
 
     assert 2 == edited.rounds and edited.cells_written > 0
     data = [[n for n in read + planned if n > headers] for read, planned in rounds]
-    assert [sorted([5, *blanks["ศก.3"]]), [5]] == data
+    assert [sorted([5, *blanks["ศก.3"]]), []] == data
     assert all(len(read + planned) <= 2 + 7 * headers for read, planned in rounds)
     assert 0 == _settled_from_scratch(backend, settings, clock)
 

@@ -22,6 +22,7 @@ from sync.core.sheet import (
     ValuesRead,
     row_digests,
     share_texts,
+    written_digest,
 )
 from sync.core.tabs import Titles
 from sync.demo.data import generate_spreadsheet
@@ -289,3 +290,31 @@ def test_the_width_of_rows_not_decoded_is_told_from_their_bytes() -> None:
     assert [2, 5, 3, 5] == [
         last_used_column(g) for g in (grid[:4], grid[:5], grid[:4] + grid[5:], grid)
     ]
+
+
+@pytest.mark.parametrize(
+    ("row", "cells", "after"),
+    [
+        # A first run's worker block: past the row's end, a gap of blanks before it.
+        (["ชื่อ", "", 12], [(5, "ผ่าน"), (6, 12.5), (7, None)], ["ชื่อ", "", 12, "", "", "ผ่าน", 12.5]),
+        # Cells within the row: overwritten, a cell cleared, the row's end trimmed of blanks.
+        (["a", 1, "x", "y"], [(2, None), (3, None)], ["a", 1]),
+        (["a", 1, "x", "y"], [(1, "ข้อความ"), (3, 7)], ["a", "ข้อความ", "x", 7]),
+        # Blanks written past the end change nothing; an empty row gains its cells.
+        (["a"], [(4, None)], ["a"]),
+        ([], [(2, "z")], ["", "", "z"]),
+    ],
+)
+def test_a_row_written_reads_with_the_digest_told_for_it(
+    row: list[Any], cells: list[tuple[int, Any]], after: list[Any]
+) -> None:
+    """
+    `written_digest` tells the digest a compact answer's row will have once the cells are
+    written (as `ReadRows.digests` makes it): the row's other cells as they were, blanks
+    between as '', none trailing; told with the row's width or from its bytes alike.
+    """
+    raw = msgspec.Raw(msgspec.json.encode(row))
+    columns, values = [c for c, _ in cells], [v for _, v in cells]
+    expected = ReadRows([msgspec.Raw(msgspec.json.encode(after))]).digests
+    assert written_digest(raw, columns, values) == expected
+    assert written_digest(raw, columns, values, len(row)) == expected
