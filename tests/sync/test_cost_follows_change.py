@@ -197,6 +197,29 @@ def _list_rows_decoded(monkeypatch: pytest.MonkeyPatch, title: str) -> list[list
     return listed
 
 
+TYPED_OVER = "พิมพ์ทับ"
+
+
+def _typed_over_before_the_verify_read(
+    monkeypatch: pytest.MonkeyPatch,
+    emulator: EmulatorHandle,
+    loaded: str,
+    rounds: list[list[int]],
+    tab: str,
+    cell: Callable[[], str],
+) -> None:
+    """`TYPED_OVER` typed into `tab`'s `cell()` (A1, told then) between the first run's write
+    and its verify read: once `rounds` holds the first round's."""
+    read_snapshot = loop_mod.read_snapshot
+
+    def typed_then_read(*args: Any, **kwargs: Any) -> Any:
+        if len(rounds) == 1:
+            people.type_value(emulator.store, loaded, tab, cell(), TYPED_OVER)
+        return read_snapshot(*args, **kwargs)
+
+    monkeypatch.setattr(loop_mod, "read_snapshot", typed_then_read)
+
+
 def test_a_list_row_typed_over_before_the_verify_read_is_decoded_and_put_back(
     emulator: EmulatorHandle,
     backend: GspreadBackend,
@@ -211,20 +234,15 @@ def test_a_list_row_typed_over_before_the_verify_read_is_decoded_and_put_back(
     """
     settings = SyncSettings(spreadsheet_id=loaded)
     listed = _list_rows_decoded(monkeypatch, settings.compiled_tab)
-    read_snapshot = loop_mod.read_snapshot
-
-    def typed_then_read(*args: Any, **kwargs: Any) -> Any:
-        if len(listed) == 1:  # between the first run's write and its verify read
-            people.type_value(emulator.store, loaded, settings.compiled_tab, "C5", "พิมพ์ทับ")
-        return read_snapshot(*args, **kwargs)
-
-    monkeypatch.setattr(loop_mod, "read_snapshot", typed_then_read)
+    _typed_over_before_the_verify_read(
+        monkeypatch, emulator, loaded, listed, settings.compiled_tab, lambda: "C5"
+    )
     report = run_sync(backend, settings, clock=clock)
     assert report.rounds == 3  # (the verify round wrote the row back; the third found it right)
     # Of the list, the header row and the row typed over (for its key, then cell by cell).
     assert listed[1] == [0, 4, 4] and listed[2] == [0]
     (rows,) = backend.read_ranges(loaded, [f"'{settings.compiled_tab}'!A1:J"])
-    assert "พิมพ์ทับ" not in {v for row in rows for v in row}
+    assert TYPED_OVER not in {v for row in rows for v in row}
     assert 0 == _settled_from_scratch(backend, settings, clock)
 
 
@@ -245,15 +263,14 @@ def test_a_worker_cell_typed_over_before_the_verify_read_is_decoded_and_put_back
     settings = SyncSettings(spreadsheet_id=loaded)
     headers = settings.first_data_row - 1
     decoded = _list_rows_decoded(monkeypatch, "ศก.5")
-    read_snapshot = loop_mod.read_snapshot
-
-    def typed_then_read(*args: Any, **kwargs: Any) -> Any:
-        if len(decoded) == 1:  # between the first run's write and its verify read
-            status = _column(backend, loaded, "ศก.5", h.CHECK_STATUS)
-            people.type_value(emulator.store, loaded, "ศก.5", f"{status}6", "พิมพ์ทับ")
-        return read_snapshot(*args, **kwargs)
-
-    monkeypatch.setattr(loop_mod, "read_snapshot", typed_then_read)
+    _typed_over_before_the_verify_read(  # (the worker's columns exist once the write made them)
+        monkeypatch,
+        emulator,
+        loaded,
+        decoded,
+        "ศก.5",
+        lambda: f"{_column(backend, loaded, 'ศก.5', h.CHECK_STATUS)}6",
+    )
     report = run_sync(backend, settings, clock=clock)
     assert report.rounds == 3  # (the verify round wrote the cell back; the third found it right)
     data = [[at + 1 for at in rows if at >= headers] for rows in decoded]
