@@ -46,6 +46,7 @@ from sync.core.sheet import (
     Digests,
     ReadRows,
     bytes_digest,
+    line_cells,
     row_cells,
     row_digests,
 )
@@ -292,11 +293,6 @@ def _kept_digest(values: tuple[object, ...]) -> bytes:
     same row digests alike in a first run's two reads and the next run's.
     """
     return row_digest(tuple(["" if value is None else value for value in values]))
-
-
-def _cells_at(line: Sequence[object], indexes: Sequence[int]) -> tuple[object, ...]:
-    size = len(line)
-    return tuple([line[i] if i < size else None for i in indexes])
 
 
 CacheKey = tuple[object, bytes]
@@ -775,7 +771,7 @@ def _input_digests(
                 fresh[index] = values
                 if marked:
                     grid.note(first + index, row, marked)
-                cells = taken[first + index] = _cells_at(row, kept)
+                cells = taken[first + index] = line_cells(row, kept)
                 kept_digests.append(_kept_digest(cells))
     joined = b"".join(digests)
     memo[tab.region] = (shape, now, joined, b"".join(kept_digests))
@@ -1023,7 +1019,7 @@ def _kept_cells(
         if cells is not None:
             return KeptCells(places, cells, digest)
         if grid.is_decoded(index):
-            return KeptCells(places, _cells_at(grid[index], indexes), digest)
+            return KeptCells(places, line_cells(grid[index], indexes), digest)
         return KeptCells(places, Untaken(held, index, indexes, digest))
 
     return kept

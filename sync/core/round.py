@@ -409,15 +409,13 @@ class _Marks:
     ) -> None:
         """
         The row is written: it will show what it should once its worker cells read as `read`;
-        with `digest`, once its bytes are those whose digest it is (the row read as bytes:
-        the verify read knows it without decoding it).
+        with `digest` (of a row read as bytes: `_BlockRows.read_after`), once its bytes are
+        those whose digest it is: the verify read knows it without decoding it.
         """
         if self._usable(decided):
             at = (number - self.first) * ROW_MARK
             self.marks[at : at + ROW_MARK] = (
-                row_digest((*decided, read))
-                if digest is None or self.read is None
-                else _read_mark(decided, digest)
+                row_digest((*decided, read)) if digest is None else _read_mark(decided, digest)
             )
 
 

@@ -138,10 +138,15 @@ def expected_digest(cells: Sequence[object]) -> bytes:
     text and whole numbers). A row read with that digest decodes to those cells; a row that
     reads the same in other bytes (another encoding of a number, say) only misses it.
     """
+    return bytes_digest(msgspec.json.encode(_as_sent(cells)))
+
+
+def _as_sent(cells: Sequence[object]) -> list[object]:
+    """A row's cells as a compact answer sends them: a blank as '', trailing blanks left out."""
     sent = ["" if cell is None else cell for cell in cells]
     while sent and sent[-1] == "":
         sent.pop()
-    return bytes_digest(msgspec.json.encode(sent))
+    return sent
 
 
 def written_digest(
@@ -160,13 +165,11 @@ def written_digest(
     `width`, the row's number of cells when known: cells written all past its end (a first
     run's worker block) are then added after its bytes, which are not split into cells.
     """
-    sent = ["" if value is None else value for value in values]
     if width is not None and min(columns) >= width:
-        added: list[object] = [""] * (max(columns) + 1 - width)
-        for col, value in zip(columns, sent, strict=True):
-            added[col - width] = value
-        while added and added[-1] == "":
-            added.pop()
+        past: list[object] = [None] * (max(columns) + 1 - width)
+        for col, value in zip(columns, values, strict=True):
+            past[col - width] = value
+        added = _as_sent(past)
         hashed = hashlib.sha256(memoryview(raw)[:-1])  # (the row without its closing `]`)
         if added:
             if width:
@@ -176,6 +179,7 @@ def written_digest(
             hashed.update(b"]")
         return hashed.digest()[:DIGEST_SIZE]
     parts = _CELLS.decode(raw)
+    sent = ["" if value is None else value for value in values]
     for col, part in zip(columns, _CELLS.decode(msgspec.json.encode(sent)), strict=True):
         if col >= len(parts):
             parts.extend([_BLANK_CELL] * (col + 1 - len(parts)))
@@ -319,11 +323,10 @@ class ReadRows(Sequence[list[Any]]):
         key = tuple(columns)
         if self._noted is None or key != self._noted_columns:
             self._noted, self._noted_columns = [None] * len(self._rows), key
-        size = len(row)
-        if size <= min(key, default=0):  # past the row's end, every one (a first run's block)
+        if len(row) <= min(key, default=0):  # past the row's end, every one (a first run's block)
             self._noted[index] = _PAST_END
             return
-        self._noted[index] = marshal.dumps(tuple([row[c] if c < size else None for c in key]))
+        self._noted[index] = marshal.dumps(line_cells(row, key))
 
     def cells_at(self, index: int, columns: Sequence[int]) -> tuple[Any, ...]:
         """
@@ -342,8 +345,7 @@ class ReadRows(Sequence[list[Any]]):
             parts = _CELLS.decode(self._raws[index])
             size = len(parts)
             return tuple([_decoded_cell(parts[c]) if c < size else None for c in columns])
-        size = len(row)
-        return tuple([row[c] if c < size else None for c in columns])
+        return line_cells(row, columns)
 
     def used_width(self) -> int:
         """
@@ -385,9 +387,13 @@ def row_cells(grid: Sequence[Sequence[Any]], index: int, columns: Sequence[int])
     """
     if isinstance(grid, ReadRows):
         return grid.cells_at(index, columns)
-    row = grid[index]
-    size = len(row)
-    return tuple([row[c] if c < size else None for c in columns])
+    return line_cells(grid[index], columns)
+
+
+def line_cells(line: Sequence[Any], columns: Sequence[int]) -> tuple[Any, ...]:
+    """The cells of a decoded row at `columns` (beyond its end: None)."""
+    size = len(line)
+    return tuple([line[c] if c < size else None for c in columns])
 
 
 DIGEST_SIZE = 16
