@@ -143,6 +143,8 @@ class _BlockRows:
         self.tab = tab
         self.block, self.columns, self.in_order = block_order(tab.worker_columns)
         self.blank = (None,) * len(self.columns)
+        self.start = min(self.columns, default=0)
+        """The block's first column: a row with fewer cells has none of it."""
         self.last_shown: tuple[object, ...] = ()
         """How a read would show the cells the last `changes` wanted (`as_read` of each)."""
         self.last_written: list[int] = []
@@ -159,13 +161,19 @@ class _BlockRows:
         # first run) cost two tuple comparisons, not a comparison per cell.
         grid, columns = tab.grid, self.columns
         current: tuple[object, ...] = self.blank
-        if row.row <= len(grid):  # (a row read as bytes: its noted cells, not decoded)
-            current = cells_as_read(row_cells(grid, row.row - 1, columns), range(len(columns)))
+        index = row.row - 1
+        if index < len(grid) and not (  # a row that ends before the block (a first run's)
+            isinstance(grid, ReadRows)
+            and (width := grid.width(index)) is not None
+            and width <= self.start
+        ):  # (a row read as bytes: its noted cells, not decoded)
+            current = cells_as_read(row_cells(grid, index, columns), range(len(columns)))
         shown = self.last_shown = tuple(row_as_read(wanted))
-        if shows(current, shown):
-            return False
-        if current == self.blank:  # nothing in the block yet (every row of a first run)
+        if current is self.blank or current == self.blank:
+            # Nothing in the block yet (every row of a first run): its cells wanted not blank.
             at = [i for i, seen in enumerate(shown) if seen is not None]
+        elif shows(current, shown):
+            return False
         else:
             at = [
                 i
