@@ -431,8 +431,8 @@ def update_requests(blocks: Sequence[Block], sheet_ids: Mapping[str, int]) -> li
 
     Each is JSON already (`msgspec.Raw`, sent as it is): a first run's compiled list as two
     dicts a cell (~370 bytes each) took ~18 MB until its call was made, beside the bodies;
-    encoded a block at a time, each block's dicts go at once. A value that fills many cells
-    of a block (a region, a status, a province) shares one CellData while it is encoded.
+    encoded a block at a time, each block's dicts go at once. A number, tick or blank that
+    fills many cells of a block shares one CellData while it is encoded.
     """
     shared: dict[tuple[type, object], dict[str, Any]] = {}
 
@@ -455,7 +455,19 @@ def update_requests(blocks: Sequence[Block], sheet_ids: Mapping[str, int]) -> li
                     "rowIndex": block.row - 1,
                     "columnIndex": block.col,
                 },
-                "rows": [{"values": [cell(v) for v in row]} for row in block.values],
+                "rows": [
+                    # (text, most cells, made inline as `to_extended` makes it: cheaper than
+                    # a call and a look-up a cell)
+                    {
+                        "values": [
+                            {"userEnteredValue": {"stringValue": v}}
+                            if v.__class__ is str
+                            else cell(v)
+                            for v in row
+                        ]
+                    }
+                    for row in block.values
+                ],
                 "fields": "userEnteredValue",
             }
         }
