@@ -825,7 +825,7 @@ def evaluate(
     evaluation is returned.
     """
     cache = {} if cache is None else cache
-    results: dict[Decimal, Decimal] = {}
+    results: dict[str, Decimal] = {}
     """The KPI results of this evaluation's rows, one object each (`kpi.evaluate_row`)."""
 
     def check_new(

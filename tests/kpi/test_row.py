@@ -397,7 +397,7 @@ def test_rows_evaluated_with_one_shared_dict_hold_each_equal_result_once() -> No
     rose = {h.COST_BEFORE: 1_000_000_000, h.COST_AFTER: 1_000_000_001, h.SALES_BEFORE: 100}
     fell = {h.COST_BEFORE: 1_000_000_000, h.COST_AFTER: 999_999_999, h.SALES_BEFORE: 100}
     rows = [FULL_ROW, rose, fell, dict(FULL_ROW), rose]
-    shared: dict[Decimal, Decimal] = {}
+    shared: dict[str, Decimal] = {}
     results = [evaluate_row(cells, shared=shared) for cells in rows]
     alone = [evaluate_row(cells) for cells in rows]
     assert [repr(r.values.cells) for r in results] == [repr(r.values.cells) for r in alone]
