@@ -16,6 +16,14 @@ class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
 
+    def __reduce_ex__(self, protocol: object) -> tuple[type[Severity], tuple[str]]:
+        """
+        Pickled as `Severity(value)` on every Python: some 3.11 releases (3.11.2, Debian 12's)
+        pickle an enum member as `getattr(Severity, name)`, and the rows a worker keeps between
+        runs load only plain classes, never a call of `getattr` (`sync.core.packed`).
+        """
+        return Severity, (self.value,)
+
 
 @dataclass(frozen=True, slots=True)
 class Finding:

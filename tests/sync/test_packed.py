@@ -4,6 +4,7 @@ Rows kept between runs come back from their packed form exactly as they were che
 
 from __future__ import annotations
 
+import enum
 import pickle
 from datetime import date
 from decimal import Decimal
@@ -370,3 +371,24 @@ def test_a_service_cache_packs_only_what_its_run_checked(monkeypatch: pytest.Mon
     assert len(taken) == len(before) - len(pickled) and set(taken) <= set(before)
     cache.next_run()
     assert cache.previous == rows  # every row as the run left it
+
+
+def test_rows_pack_and_load_whatever_way_python_pickles_an_enum(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """
+    Python 3.11.2 (Debian 12's python3.11) pickles an enum member by name, through
+    `getattr`, which the kept rows' loader refuses: a finding's severity must not depend on
+    it, or a service's second run would fail on the rows its first one kept.
+    """
+    monkeypatch.setattr(
+        enum.Enum, "__reduce_ex__", lambda self, proto: (getattr, (type(self), self.name))
+    )
+    cache = _checked()
+    assert any(found.findings for found, _ in cache.current.values())
+
+    current, tabs = unpack_rows(pack_rows(cache.current, cache.tabs))
+
+    assert current == cache.current and tabs == cache.tabs
+    for severity in rules.Severity:
+        assert pickle.loads(pickle.dumps(severity)) is severity
