@@ -218,9 +218,20 @@ def forget_row_caches() -> None:
 
 @contextmanager
 def _kept_rows(settings: SyncSettings) -> Iterator[RowCache]:
-    """The rows kept for this spreadsheet, in use by a run from its first round to its last."""
+    """
+    The rows kept for this spreadsheet, in use by a run from its first round to its last.
+    Rows kept that cannot be read back (a pickle this Python refuses) are only a cache: they
+    are dropped and the run checks every row, rather than each run failing on them.
+    """
+    from sync.core.evaluate import RowCache
+
     row_cache = row_cache_for(settings)
-    row_cache.next_run()
+    try:
+        row_cache.next_run()
+    except Exception as exc:  # whatever unpacking them raised: nothing but time is lost
+        log.warning("kept_rows_unusable", error=f"{type(exc).__name__}: {exc}")
+        row_cache = _ROW_CACHES[hint_key(settings)] = RowCache()
+        row_cache.next_run()
     try:
         yield row_cache
     finally:
