@@ -12,6 +12,7 @@ import pickle
 import sqlite3
 import stat
 from collections.abc import Callable
+from contextlib import closing
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -310,7 +311,7 @@ def test_the_kept_rows_sit_apart_from_the_runs_readable_by_their_owner_only(
     one_shot()
 
     assert 0o600 == stat.S_IMODE(history.rows_path.stat().st_mode)
-    with sqlite3.connect(history.path) as db:
+    with closing(sqlite3.connect(history.path)) as db:  # (a connection's `with` only commits)
         tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master")}
     assert "kept_rows" not in tables
 
