@@ -555,6 +555,7 @@ def main() -> None:
                     "rows_per_tab": args.rows,
                     "repeat": args.repeat,
                     "baseline": None if args.no_baseline else args.baseline,
+                    "interpreter": interpreter(),
                     "seconds": elapsed,
                     "medians": medians,
                     "samples": samples,
@@ -601,6 +602,7 @@ def print_table(
         f"Run cost, 7 × {args.rows:,} rows per tab, medians of {args.repeat}; "
         f"baseline {'none' if args.no_baseline else args.baseline}, now {TREE}"
     )
+    print(f"interpreter: {interpreter()}")
     for number, line in enumerate(lines):
         cells = [
             text.ljust(width) if i in (0, 4) else text.rjust(width)
@@ -625,6 +627,26 @@ def print_table(
         f"Measured in {elapsed:.0f} s."
     )
     print_floors(now, args.rows, args.big_rows, base)
+
+
+def interpreter() -> str:
+    """
+    The Python every measurement runs on (each child is `sys.executable`) and whether its
+    core is a shared libpython: the CPU figures move with the interpreter's build as much as
+    with the last steps of the code (README, "What a run costs").
+    """
+    import platform
+    import sysconfig
+
+    try:
+        with open("/proc/self/maps") as maps:
+            shared = "libpython" in maps.read()
+    except OSError:  # not Linux: what the build says it made
+        shared = bool(sysconfig.get_config_var("Py_ENABLE_SHARED"))
+    core = "its core in a shared libpython" if shared else "its core linked in statically"
+    return (
+        f"{platform.python_implementation()} {platform.python_version()} ({sys.executable}), {core}"
+    )
 
 
 def print_floors(

@@ -41,6 +41,7 @@ def test_bench_cost_reports_every_figure_on_a_tiny_sheet() -> None:
         _bench("bench_cost.py", "--rows", "50", "--repeat", "1", "--no-baseline", "--json")
     )
     assert report["baseline"] is None
+    assert report["interpreter"].startswith(f"CPython {sys.version.split()[0]} ")  # (the build)
     now = report["medians"]["now"]
     assert set(report["goals"]) <= set(now), "a figure with a goal was not measured"
     for phase in ("read", "plan", "write", "verify-read", "verify-plan"):
