@@ -52,6 +52,20 @@ def test_cell_changes_read_back_as_the_changes_added(
     keep = {(c.tab, c.col) for c in expected[::3]}
     assert changes.where(keep) == [c for c in expected if (c.tab, c.col) in keep]
     assert changes.where(keep, outside=True) == [c for c in expected if (c.tab, c.col) not in keep]
+    # Whole tabs kept (a plan's regional tabs, by anchor), of what `where` and `extend` made:
+    whole = {(c.tab, c.col) for c in expected if c.tab in ("ศก.1", "สรุปผล")}
+    for part in (changes, changes.where(keep), changes.where(keep, outside=True)):
+        cells = list(part)
+        assert part.where(whole) == [c for c in cells if (c.tab, c.col) in whole]
+        assert part.where(whole, outside=True) == [c for c in cells if (c.tab, c.col) not in whole]
+        joined = CellChanges(first)
+        joined.extend(part.where(whole))
+        joined.extend(part.where(keep, outside=True))
+        wanted = [c for c in cells if (c.tab, c.col) in whole]
+        wanted += [c for c in cells if (c.tab, c.col) not in keep]
+        assert joined.where(keep | whole) == [
+            c for c in [*first, *wanted] if (c.tab, c.col) in keep | whole
+        ]
 
 
 @given(CHANGES)
