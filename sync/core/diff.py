@@ -151,8 +151,8 @@ class CellChanges(OnDemand[CellChange]):
         """
         The cells whose (tab, column) is in `keep` (or, `outside`, is not), in order. A run
         of one tab's cells whose columns are all kept, or none, is taken or left whole (a
-        plan's regional tabs, its summary, its list: ~40 ms a first run, not ~100 a cell at
-        a time), the others cell by cell.
+        plan's regional tabs, its summary, its list: ~6 ms a first run's 302,000 cells, where
+        a mask of them all took ~55), the others cell by cell.
         """
         columns = [frozenset(col for tab, col in keep if tab == title) for title in self._tabs]
         kept = CellChanges()

@@ -162,11 +162,13 @@ class _BlockRows:
         grid, columns = tab.grid, self.columns
         current: tuple[object, ...] = self.blank
         index = row.row - 1
-        if index < len(grid) and not (  # a row that ends before the block (a first run's)
+        # A row that ends before the block (every row of a first run, its width known from
+        # its decode) has none of it; of a row read as bytes, its noted cells, not decoded.
+        if index < len(grid) and not (
             isinstance(grid, ReadRows)
             and (width := grid.width(index)) is not None
             and width <= self.start
-        ):  # (a row read as bytes: its noted cells, not decoded)
+        ):
             current = cells_as_read(row_cells(grid, index, columns), range(len(columns)))
         shown = self.last_shown = tuple(row_as_read(wanted))
         if current is self.blank or current == self.blank:
