@@ -21,8 +21,14 @@ from sheets_emulator.files.xlsx import export_xlsx, import_xlsx
 from sheets_emulator.http.auth import AuthConfig, make_service_account_key
 from sheets_emulator.http.client import make_gspread_client, sheets_session
 from sheets_emulator.http.faults import Counters, FaultPlan, Faults
-from sheets_emulator.http.server import EmulatorHandle, EmulatorServer, run_emulator, serve_forever
-from sheets_emulator.model.errors import ApiError
+from sheets_emulator.http.server import (
+    CannotListen,
+    EmulatorHandle,
+    EmulatorServer,
+    run_emulator,
+    serve_forever,
+)
+from sheets_emulator.model.errors import ApiError, UnusableFile
 from sheets_emulator.model.store import Sheet, Spreadsheet, Store
 
 __all__ = [
@@ -30,6 +36,7 @@ __all__ = [
     "ApiRequest",
     "ApiResponse",
     "AuthConfig",
+    "CannotListen",
     "Counters",
     "EmulatorHandle",
     "EmulatorServer",
@@ -39,6 +46,7 @@ __all__ = [
     "SheetsApi",
     "Spreadsheet",
     "Store",
+    "UnusableFile",
     "export_xlsx",
     "import_xlsx",
     "load_store",

@@ -20,6 +20,7 @@ import threading
 import time
 from pathlib import Path
 
+from sheets_emulator.model.errors import UnusableFile, reason_of
 from sheets_emulator.model.store import Store
 
 __all__ = ["StatePersister", "load_store", "save_store"]
@@ -27,13 +28,26 @@ __all__ = ["StatePersister", "load_store", "save_store"]
 
 def load_store(path: Path) -> Store | None:
     """
-    Read a store saved by ``save_store``; None when the file does not exist yet.
+    Read a store saved by ``save_store``; None when the file does not exist yet. A file that
+    cannot be read, or that holds anything else, raises ``UnusableFile`` and is left as it
+    is: an emulator that started empty over it would save its empty store there.
     """
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
-    return Store.from_json(json.loads(text))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UnusableFile(f"state file {path}: cannot be read ({reason_of(exc)})") from None
+    try:
+        data = json.loads(text)
+        if not isinstance(data, dict):
+            raise ValueError(f"holds a JSON {type(data).__name__}, not an object")
+        return Store.from_json(data)
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
+        raise UnusableFile(
+            f"state file {path}: not a state this emulator saved ({reason_of(exc)}); it was left "
+            "as it is: move it away or use another file"
+        ) from None
 
 
 def save_store(store: Store, path: Path) -> float:

@@ -26,6 +26,7 @@ import io
 import json
 import re
 import warnings
+import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -45,6 +46,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.worksheet import Worksheet
 
+from sheets_emulator.model.errors import UnusableFile, reason_of
 from sheets_emulator.model.store import (
     DEFAULT_COLUMNS,
     DEFAULT_ROWS,
@@ -454,15 +456,22 @@ def import_xlsx(
         replace: replace an existing spreadsheet with that ID instead of failing.
         shared_with: service-account e-mails allowed to open it (None: everyone).
     """
-    return import_bytes(
-        store,
-        path.read_bytes(),
-        spreadsheet_id=spreadsheet_id,
-        title=title or None,
-        replace=replace,
-        shared_with=shared_with,
-        default_title=path.stem,
-    )
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise UnusableFile(f"workbook {path}: cannot be read ({reason_of(exc)})") from None
+    try:
+        return import_bytes(
+            store,
+            data,
+            spreadsheet_id=spreadsheet_id,
+            title=title or None,
+            replace=replace,
+            shared_with=shared_with,
+            default_title=path.stem,
+        )
+    except UnusableFile as exc:
+        raise UnusableFile(f"workbook {path}: {exc}") from None
 
 
 def import_bytes(
@@ -481,7 +490,13 @@ def import_bytes(
     with warnings.catch_warnings():
         # Files from Google or Excel carry extensions openpyxl only warns about and skips.
         warnings.simplefilter("ignore")
-        workbook = openpyxl.load_workbook(io.BytesIO(data), rich_text=False)
+        try:
+            workbook = openpyxl.load_workbook(io.BytesIO(data), rich_text=False)
+        except (zipfile.BadZipFile, KeyError, EOFError, ValueError, TypeError, SyntaxError) as exc:
+            # (what openpyxl raises for bytes that are no workbook: not a zip, a zip without
+            # the parts of one, a part that is no XML)
+            detail = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+            raise UnusableFile(f"not an .xlsx workbook ({reason_of(Exception(detail))})") from None
     identity = _identity(workbook)
     recorded = {str(s.get("title")): s for s in identity.get("sheets", [])}
     titles = [str(s.get("title")) for s in identity.get("sheets", [])]

@@ -29,6 +29,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 
+from sheets_emulator.model.errors import UnusableFile, reason_of
+
 __all__ = [
     "GOOGLE_TOKEN_URI",
     "AuthConfig",
@@ -380,22 +382,31 @@ def load_service_accounts(directory: Path) -> dict[str, str]:
     A JSON key file contributes its ``client_email`` and the public half of its private key,
     so an operator can point the emulator at the same key file the worker uses.
     """
+    try:
+        paths = sorted(directory.iterdir())
+    except OSError as exc:
+        raise UnusableFile(f"key folder {directory}: cannot be read ({reason_of(exc)})") from None
     accounts: dict[str, str] = {}
-    for path in sorted(directory.iterdir()):
-        if path.suffix == ".pem":
-            accounts[path.stem] = path.read_text(encoding="ascii")
-        elif path.suffix == ".json":
-            info = json.loads(path.read_text(encoding="utf-8"))
-            if not isinstance(info, dict) or info.get("type") != "service_account":
-                continue
-            private_key = serialization.load_pem_private_key(
-                str(info["private_key"]).encode("ascii"), password=None
-            )
-            accounts[str(info["client_email"])] = (
-                private_key.public_key()
-                .public_bytes(
-                    serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    for path in paths:
+        try:
+            if path.suffix == ".pem":
+                accounts[path.stem] = path.read_text(encoding="ascii")
+            elif path.suffix == ".json":
+                info = json.loads(path.read_text(encoding="utf-8"))
+                if not isinstance(info, dict) or info.get("type") != "service_account":
+                    continue
+                private_key = serialization.load_pem_private_key(
+                    str(info["private_key"]).encode("ascii"), password=None
                 )
-                .decode("ascii")
-            )
+                accounts[str(info["client_email"])] = (
+                    private_key.public_key()
+                    .public_bytes(
+                        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+                    )
+                    .decode("ascii")
+                )
+        except (OSError, ValueError, KeyError, TypeError) as exc:  # (JSON and PEM errors too)
+            raise UnusableFile(
+                f"key file {path}: not a service-account key ({reason_of(exc)})"
+            ) from None
     return accounts

@@ -39,6 +39,7 @@ from sheets_emulator.http.faults import (
     handle_admin,
     is_read,
 )
+from sheets_emulator.model.errors import reason_of
 from sheets_emulator.model.store import Store
 
 __all__ = ["EmulatorHandle", "EmulatorServer", "run_emulator", "serve_forever"]
@@ -667,6 +668,20 @@ def run_emulator(
         handle.stop()
 
 
+class CannotListen(OSError):
+    """
+    The emulator cannot listen where it was asked to: a host name that does not resolve, an
+    address that is not this machine's, a port another program holds (``errno`` says which).
+    """
+
+    def __init__(self, errno: int | None, host: str, port: int, reason: str) -> None:
+        super().__init__(errno, reason)
+        self.host, self.port = host, port
+
+    def __str__(self) -> str:
+        return f"cannot listen on {self.host}:{self.port}: {self.strerror}"
+
+
 def serve_forever(
     host: str = "127.0.0.1",
     port: int = 8765,
@@ -690,6 +705,21 @@ def serve_forever(
     """
     if auth is None and auth_keys is not None:
         auth = AuthConfig(enabled=True, service_accounts=load_service_accounts(auth_keys))
+    if not 0 <= port <= 65535:
+        raise CannotListen(None, host, port, "not a port (0-65535; 0 picks a free one)")
+    try:  # (a state file it cannot use stops it here too, before it binds: `load_store`)
+        server = EmulatorServer(
+            store,
+            auth=auth,
+            state_file=state_file,
+            host=host,
+            port=port,
+            api_time_zone=api_time_zone,
+            seed_time_zone=seed_time_zone,
+            validate_schema=validate_schema,
+        )
+    except OSError as exc:  # an unknown host, an address not this machine's, a port taken
+        raise CannotListen(exc.errno, host, port, reason_of(exc)) from None
     if host not in _LOOPBACK:
         log.warning(
             "Sheets emulator bound to %s: anyone who can reach this address can read and change"
@@ -697,20 +727,16 @@ def serve_forever(
             " that is intended.",
             host,
         )
-    server = EmulatorServer(
-        store,
-        auth=auth,
-        state_file=state_file,
-        host=host,
-        port=port,
-        api_time_zone=api_time_zone,
-        seed_time_zone=seed_time_zone,
-        validate_schema=validate_schema,
-    )
     if import_xlsx:
-        for path in import_xlsx:
-            spreadsheet = xlsx.import_xlsx(server.store, path)
-            print(f"imported {path} as spreadsheet {spreadsheet.spreadsheet_id}", file=sys.stderr)
+        try:
+            for path in import_xlsx:
+                spreadsheet = xlsx.import_xlsx(server.store, path)
+                print(
+                    f"imported {path} as spreadsheet {spreadsheet.spreadsheet_id}", file=sys.stderr
+                )
+        except BaseException:
+            server.server_close()  # (nothing was served, nor saved: the state file is as it was)
+            raise
         if server.persister is not None:
             server.persister.mark_dirty()
     stop = threading.Event()

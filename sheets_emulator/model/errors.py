@@ -1,5 +1,6 @@
 """
-Google-shaped API errors, so every failure reaches gspread with the real service's JSON body.
+The emulator's errors: Google-shaped API errors, so every failure reaches gspread with the real
+service's JSON body, and the files it is given but cannot use (``UnusableFile``).
 
 Envelope per https://cloud.google.com/apis/design/errors:
 ``{"error": {"code", "message", "status"}}``.
@@ -18,6 +19,24 @@ _STATUS_NAMES = {
     429: "RESOURCE_EXHAUSTED",
     500: "INTERNAL",
 }
+
+
+class UnusableFile(ValueError):
+    """
+    A file the emulator was given that it cannot use: a state file it did not save, a
+    workbook that is no .xlsx, a folder of keys that is missing or holds a broken key. The
+    message names the file and what is wrong with it, on one line; the file is left as it is.
+    """
+
+
+def reason_of(exc: BaseException) -> str:
+    """What went wrong, on one line: an OS error's own words, else the exception's."""
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror
+    if isinstance(exc, KeyError) and exc.args:
+        return f"no {exc.args[0]!r}"
+    text = " ".join(str(exc).split())
+    return text or type(exc).__name__
 
 
 class ApiError(Exception):

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ from sheets_emulator.http.auth import (
 )
 from sheets_emulator.http.client import make_gspread_client, sheets_session
 from sheets_emulator.http.server import EmulatorHandle, run_emulator
+from sheets_emulator.model.errors import UnusableFile
 
 WORKER = "worker@sheetsync-test.iam.gserviceaccount.com"
 STRANGER = "stranger@sheetsync-test.iam.gserviceaccount.com"
@@ -301,6 +302,36 @@ def test_service_accounts_load_from_a_folder(
     (tmp_path / "notes.txt").write_text("ignored", encoding="utf-8")
     accounts = load_service_accounts(tmp_path)
     assert accounts == {STRANGER: keys[STRANGER][1], WORKER: keys[WORKER][1]}
+
+
+@pytest.mark.parametrize(
+    ("make", "said"),
+    [
+        (lambda folder: folder / "absent", r"^key folder .*absent: cannot be read \(No such file"),
+        (
+            lambda folder: _written(folder, "broken.json", "{not json"),
+            r"^key file .*broken\.json: not a service-account key \(Expecting property name",
+        ),
+        (
+            lambda folder: _written(
+                folder, "bad.json", '{"type": "service_account", "private_key": "x"}'
+            ),
+            r"^key file .*bad\.json: not a service-account key \(Unable to load PEM",
+        ),
+    ],
+)
+def test_a_key_folder_it_cannot_use_is_one_line(
+    tmp_path: Path, make: Callable[[Path], Path], said: str
+) -> None:
+    """A missing folder, or a JSON key that is damaged: ``UnusableFile`` naming the file."""
+    with pytest.raises(UnusableFile, match=said):
+        load_service_accounts(make(tmp_path))
+
+
+def _written(folder: Path, name: str, text: str) -> Path:
+    """The folder, with one file of `text` written in it."""
+    (folder / name).write_text(text, encoding="utf-8")
+    return folder
 
 
 def test_delegated_tokens_act_as_the_subject(

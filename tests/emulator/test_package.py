@@ -16,6 +16,7 @@ import gspread
 import pytest
 
 import sheets_emulator
+from sheets_emulator.__main__ import main as emulator_main
 from sheets_emulator.http.server import EmulatorHandle
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -37,6 +38,7 @@ def test_front_door_names_are_locked() -> None:
         "ApiRequest",
         "ApiResponse",
         "AuthConfig",
+        "CannotListen",
         "Counters",
         "EmulatorHandle",
         "EmulatorServer",
@@ -46,6 +48,7 @@ def test_front_door_names_are_locked() -> None:
         "SheetsApi",
         "Spreadsheet",
         "Store",
+        "UnusableFile",
         "export_xlsx",
         "import_xlsx",
         "load_store",
@@ -117,3 +120,51 @@ def test_runs_as_a_module(argv: list[str]) -> None:
         timeout=60,
     )
     assert "--port" in result.stdout and "--time-zone" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (["--port", "70000"], "argument --port: 70000 is not a port (0-65535; 0 picks a free one)"),
+        (["--port", "http"], "argument --port: 'http' is not a port number"),
+        (["--time-zone", "Bangkok"], "argument --time-zone: 'Bangkok' is not a time zone"),
+        (["--api-time-zone", "GMT+7"], "argument --api-time-zone: 'GMT+7' is not a time zone"),
+    ],
+)
+def test_a_mistaken_option_is_a_usage_error(
+    argv: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An option that cannot be meant (a port past 65535, a zone no one has) stops at once."""
+    with pytest.raises(SystemExit) as stopped:
+        emulator_main(argv)
+    assert 2 == stopped.value.code
+    assert said in capsys.readouterr().err
+
+
+def test_what_it_cannot_use_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], caplog: pytest.LogCaptureFixture
+) -> None:
+    """
+    A damaged state file, a workbook that is none, a folder of keys that is not there, an
+    address that is not this machine's: one line each, exit 1, no traceback, and the state
+    file as it was. No warning says the emulator is bound to an address it could not bind.
+    """
+    state = tmp_path / "state.json"
+    state.write_text("{damaged", encoding="utf-8")
+    (tmp_path / "book.xlsx").write_text("not a workbook", encoding="utf-8")
+    cases = [
+        (["--state", str(state)], f"sheets_emulator: state file {state}: not a state this"),
+        (
+            ["--import-xlsx", str(tmp_path / "book.xlsx")],
+            f"sheets_emulator: workbook {tmp_path / 'book.xlsx'}: not an .xlsx workbook",
+        ),
+        (["--auth-keys", str(tmp_path / "keys")], "sheets_emulator: key folder "),
+        # TEST-NET-1 (RFC 5737): never an address of this machine.
+        (["--host", "192.0.2.1"], "sheets_emulator: cannot listen on 192.0.2.1:0: Cannot assign"),
+    ]
+    for argv, said in cases:
+        assert 1 == emulator_main([*argv, "--port", "0"])
+        err = capsys.readouterr().err
+        assert [said] == [line[: len(said)] for line in err.splitlines()]
+    assert "{damaged" == state.read_text(encoding="utf-8")
+    assert not [r for r in caplog.records if "bound to" in r.getMessage()]

@@ -9,11 +9,13 @@ import time
 from pathlib import Path
 
 import gspread
+import pytest
 import requests
 
 from sheets_emulator.files.state import StatePersister, load_store, save_store
 from sheets_emulator.http.client import make_gspread_client
 from sheets_emulator.http.server import run_emulator
+from sheets_emulator.model.errors import UnusableFile
 from sheets_emulator.model.store import Store
 
 
@@ -96,3 +98,39 @@ def test_people_edits_and_admin_changes_are_saved(tmp_path: Path) -> None:
     reloaded = load_store(state)
     assert reloaded is not None
     assert reloaded.get("seed1").title == "seeded"
+
+
+@pytest.mark.parametrize(
+    ("content", "reason"),
+    [
+        (b"{damaged", "Expecting property name enclosed in double quotes"),
+        (b"[]", "holds a JSON list, not an object"),
+        (b'{"version": 99}', "unsupported store schema version 99"),
+        (b'{"version": 1, "spreadsheets": [{"title": "x"}]}', "no 'spreadsheetId'"),
+        (b"\xff\xfe", "cannot be read ('utf-8' codec can't decode byte 0xff"),
+    ],
+)
+def test_a_state_file_it_did_not_save_is_refused_and_left_as_it_is(
+    tmp_path: Path, content: bytes, reason: str
+) -> None:
+    """
+    A damaged or foreign state file stops the emulator with one line naming the file and what
+    is wrong with it: it neither starts empty over it (its next save would overwrite the
+    file) nor changes a byte of it.
+    """
+    state = tmp_path / "state.json"
+    state.write_bytes(content)
+    with pytest.raises(UnusableFile) as refused:
+        load_store(state)
+    assert str(refused.value).startswith(f"state file {state}: ")
+    assert reason in str(refused.value)
+    assert "\n" not in str(refused.value)
+    with pytest.raises(UnusableFile), run_emulator(state_file=state):
+        pass
+    assert content == state.read_bytes()
+
+
+def test_a_state_file_that_is_a_folder_is_refused(tmp_path: Path) -> None:
+    """A folder given as the state file: one line, not an OS error's traceback."""
+    with pytest.raises(UnusableFile, match=r"^state file .*: cannot be read \(Is a directory\)$"):
+        load_store(tmp_path)

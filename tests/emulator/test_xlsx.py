@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ from gspread.utils import ValidationConditionType, ValueInputOption
 
 from sheets_emulator.files.xlsx import export_bytes, export_xlsx, import_bytes, import_xlsx
 from sheets_emulator.http.server import EmulatorHandle
+from sheets_emulator.model.errors import UnusableFile
 from sheets_emulator.model.store import CellValue, FormattedNumber, Formula, Spreadsheet, Store
 
 PINK = {"red": 1, "green": 0.8, "blue": 0.8}
@@ -280,3 +282,32 @@ def test_sheet_formatted_through_gspread_survives_a_round_trip(
     imported = import_bytes(copy, export_bytes(emulator.store, spreadsheet_id))
     assert _snapshot(imported) == _snapshot(emulator.store.get(spreadsheet_id))
     assert copy.get_values(spreadsheet_id, "ศก.1") == [["ชื่อ", "1", "2"]]
+
+
+@pytest.mark.parametrize(
+    ("content", "said"),
+    [
+        (b"not a workbook", "not an .xlsx workbook (File is not a zip file)"),
+        (None, "not an .xlsx workbook (There is no item named '[Content_Types].xml'"),
+    ],
+)
+def test_a_file_that_is_no_workbook_is_one_line(
+    tmp_path: Path, content: bytes | None, said: str
+) -> None:
+    """
+    Importing a file that is not an .xlsx (a zip of something else, say) names the file and
+    what it is not, and adds nothing to the store.
+    """
+    path = tmp_path / "export.xlsx"
+    if content is None:
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr("notes.txt", "not a workbook")
+    else:
+        path.write_bytes(content)
+    store = Store()
+    with pytest.raises(UnusableFile) as refused:
+        import_xlsx(store, path)
+    assert str(refused.value).startswith(f"workbook {path}: {said}")
+    assert [] == store.list()
+    with pytest.raises(UnusableFile, match=r"^workbook .*absent\.xlsx: cannot be read \(No such"):
+        import_xlsx(store, tmp_path / "absent.xlsx")
