@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 DEMO_FORMS = ("spec", "appendix", "appendix-results")
 """`sync.demo.data.FORMS`, spelled out so `--help` does not import the generator (a test
 keeps the two equal)."""
+DEMO_MAX_ROWS = 10_000
+"""Rows a regional tab of the demo at most: seven tabs of the widest form (108 columns with the
+worker's) then hold ~7.6 million cells, within the 10 million Google allows a spreadsheet."""
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -181,6 +184,13 @@ def cmd_run(args: argparse.Namespace) -> int:
     from sync.run.runner import RunRequest
 
     config = _config(args)
+    if args.fiscal_year is not None:
+        from sync.core.settings import check_fiscal_year
+
+        try:
+            check_fiscal_year(args.fiscal_year)
+        except ValueError as exc:
+            raise ConfigError(f"--fiscal-year: {exc}") from None
     level = config.service.log_level
     if not args.json and sys.stdout.isatty() and level.upper() == "INFO":
         # Someone is watching the progress lines, which say what the INFO lines would;
@@ -310,6 +320,13 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from sync.demo.run import print_demo, run_demo
     from sync.run.logconfig import configure_logging
 
+    if args.rows is not None and not 0 <= args.rows <= DEMO_MAX_ROWS:
+        raise ConfigError(
+            f"--rows: {args.rows} rows a tab? Pass 0 to {DEMO_MAX_ROWS:,} (its seven tabs "
+            "then fit within a spreadsheet's 10 million cells)."
+        )
+    if args.out.exists() and not args.out.is_dir():
+        raise ConfigError(f"--out: {args.out} is a file; pass a folder for demo.xlsx.")
     configure_logging(level="WARNING")
     result = run_demo(out_dir=args.out, rows_per_region=args.rows, seed=args.seed, form=args.form)
     print_demo(result, sys.stdout)
@@ -318,7 +335,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 def cmd_emulator(args: argparse.Namespace) -> int:
     """Serve the Sheets API emulator in the foreground (rehearsals, manual testing)."""
-    from sheets_emulator.http.server import serve_forever
+    from sheets_emulator.http.server import CannotListen, serve_forever
+    from sheets_emulator.model.errors import UnusableFile
     from sync.demo.seed import REHEARSAL_TIME_ZONE
 
     try:
@@ -329,13 +347,19 @@ def cmd_emulator(args: argparse.Namespace) -> int:
             import_xlsx=args.import_xlsx,
             seed_time_zone=REHEARSAL_TIME_ZONE,
         )
-    except OSError as exc:
-        if exc.errno != errno.EADDRINUSE:
-            raise
-        raise PortInUse(
-            f"{args.host}:{args.port} is already in use by another program — stop it or "
-            "pass --port with a free port"
+    except CannotListen as exc:
+        if exc.errno == errno.EADDRINUSE:
+            raise PortInUse(
+                f"{args.host}:{args.port} is already in use by another program — stop it or "
+                "pass --port with a free port"
+            ) from None
+        if exc.errno is None:  # (not a port number at all)
+            raise ConfigError(f"--port: {args.port} is {exc.strerror}") from None
+        raise ConfigError(
+            f"--host: {exc} — pass an address of this machine (default 127.0.0.1)"
         ) from None
+    except UnusableFile as exc:  # (the state file or a workbook: left as they are)
+        raise ConfigError(str(exc)) from None
     return 0
 
 
@@ -392,6 +416,8 @@ def cmd_history(args: argparse.Namespace) -> int:
     from sync.run.history import RunHistory
     from sync.service.status import format_history, history_entry
 
+    if args.limit < 1:
+        raise ConfigError(f"--limit: {args.limit} runs? Pass 1 or more (default 50).")
     config = load_config(args.config)
     since = _since(args.since) if args.since else None
     sid = _spreadsheet_arg(args.spreadsheet) if args.spreadsheet else None

@@ -23,6 +23,7 @@ from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError,
 
 import kpi
 from rules import headers as h
+from rules.parse import BE_OFFSET
 from sync.core.errors import ConfigError
 
 ENV_PREFIX = "SHEETSYNC_"
@@ -46,6 +47,27 @@ def spreadsheet_id_from(text: str) -> str:
     raise ValueError(
         f"{text!r} is neither a spreadsheet id nor a sheet's URL "
         "(https://docs.google.com/spreadsheets/d/ID/…)"
+    )
+
+
+FISCAL_YEAR_MIN = 2500
+FISCAL_YEAR_MAX = 2700
+"""Fiscal years taken, in the Buddhist Era (2567 BE = 2024 CE): a year outside is a mistake."""
+
+
+def check_fiscal_year(year: int) -> int:
+    """The year when it is a fiscal year of the Buddhist Era; ValueError naming what to fix."""
+    if FISCAL_YEAR_MIN <= year <= FISCAL_YEAR_MAX:
+        return year
+    hint = ""
+    if FISCAL_YEAR_MIN <= year + BE_OFFSET <= FISCAL_YEAR_MAX:
+        hint = (
+            f"; {year} looks like a year of the Christian Era: "
+            f"{year} + {BE_OFFSET} = {year + BE_OFFSET}"
+        )
+    raise ValueError(
+        f"{year} is not a fiscal year of the Buddhist Era "
+        f"({FISCAL_YEAR_MIN}-{FISCAL_YEAR_MAX}, e.g. 2567){hint}"
     )
 
 
@@ -105,7 +127,7 @@ class SheetDefaults(BaseModel):
 
     regions: list[str] = Field(default_factory=lambda: list(h.DEFAULT_REGION_TABS))
     profile: str = "manual-2567"
-    fiscal_year: int = Field(default=2567, ge=2500, le=2700)
+    fiscal_year: int = Field(default=2567, ge=FISCAL_YEAR_MIN, le=FISCAL_YEAR_MAX)
     header_row: int = Field(default=3, ge=2)
     """Row of the column headers (the row above holds section labels)."""
     first_data_row: int = Field(default=4, ge=3)
@@ -125,7 +147,7 @@ class SpreadsheetConfig(BaseModel):
     label: str = ""
     regions: list[str] | None = None
     profile: str | None = None
-    fiscal_year: int | None = Field(default=None, ge=2500, le=2700)
+    fiscal_year: int | None = Field(default=None, ge=FISCAL_YEAR_MIN, le=FISCAL_YEAR_MAX)
     header_row: int | None = Field(default=None, ge=2)
     first_data_row: int | None = Field(default=None, ge=3)
     schedule: str | None = None

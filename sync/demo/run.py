@@ -52,7 +52,7 @@ def run_demo(
     """
     out_dir.mkdir(parents=True, exist_ok=True)
     demo = generate_spreadsheet(
-        rows_per_region=rows_per_region or DEMO_ROWS_PER_REGION,
+        rows_per_region=DEMO_ROWS_PER_REGION if rows_per_region is None else rows_per_region,
         seed=seed,
         fiscal_year=fiscal_year,
         error_rate=error_rate,
@@ -113,5 +113,6 @@ def print_demo(result: DemoResult, stream: TextIO) -> None:
     for t in first.targets:
         note = f" ({t['note']})" if t.get("note") else ""
         w(f"  {t['label']}\n")
-        w(f"    ผลจริง {t['actual']!s}  เป้าหมาย {t['target']!s}  {t['verdict']}{note}\n")
+        actual = "—" if t["actual"] is None else t["actual"]  # (no row counted yet)
+        w(f"    ผลจริง {actual!s}  เป้าหมาย {t['target']!s}  {t['verdict']}{note}\n")
     w(f"\nThe synced spreadsheet was exported to {result.xlsx}\n")

@@ -523,3 +523,108 @@ def test_a_history_that_cannot_be_written_is_one_line(
     assert EXIT_FAILED == code
     assert 1 == len(said), said
     assert said[0].startswith("OperationalError: unable to open database file")
+
+
+def test_a_fiscal_year_of_the_christian_era_is_refused_before_anything(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """
+    `--fiscal-year 2024` (the Christian Era's year for 2567) would judge every activity date
+    against a year five centuries back and write that into every row: refused as the
+    configuration file refuses it, with the year meant, before a request or a history row.
+    """
+    port = _free_port()  # nothing listens: a run that went ahead would fail differently
+    path = _config(tmp_path, f'endpoint = "http://127.0.0.1:{port}"', sheets=["1abc"])
+    code, said, _ = _cli(["run", "--config", str(path), "--fiscal-year", "2024"], capsys)
+    assert EXIT_USAGE == code
+    assert [
+        "ConfigError: --fiscal-year: 2024 is not a fiscal year of the Buddhist Era (2500-2700, "
+        "e.g. 2567); 2024 looks like a year of the Christian Era: 2024 + 543 = 2567"
+    ] == said
+    assert [] == RunHistory(tmp_path / "history.sqlite3").runs()
+
+
+@pytest.mark.parametrize(
+    ("argv", "said"),
+    [
+        (
+            ["demo", "--rows", "-1"],
+            "ConfigError: --rows: -1 rows a tab? Pass 0 to 10,000 (its seven tabs then fit "
+            "within a spreadsheet's 10 million cells).",
+        ),
+        (
+            ["demo", "--rows", "50000"],
+            "ConfigError: --rows: 50000 rows a tab? Pass 0 to 10,000 (its seven tabs then fit "
+            "within a spreadsheet's 10 million cells).",
+        ),
+        (
+            ["history", "--limit", "0"],
+            "ConfigError: --limit: 0 runs? Pass 1 or more (default 50).",
+        ),
+        (
+            ["emulator", "--port", "70000"],
+            "ConfigError: --port: 70000 is not a port (0-65535; 0 picks a free one)",
+        ),
+        (
+            # TEST-NET-1 (RFC 5737): never an address of this machine.
+            ["emulator", "--host", "192.0.2.1", "--port", "0"],
+            "ConfigError: --host: cannot listen on 192.0.2.1:0: Cannot assign requested address "
+            "— pass an address of this machine (default 127.0.0.1)",
+        ),
+    ],
+)
+def test_an_option_that_cannot_be_meant_is_one_config_line(
+    argv: list[str], said: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A negative or huge demo, an empty history, a port past 65535, an address not here."""
+    code, lines, _ = _cli(argv, capsys)
+    assert EXIT_USAGE == code
+    assert [said] == lines
+
+
+def test_files_the_emulator_cannot_use_are_one_line_and_left_as_they_are(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """
+    `sheetsync emulator` given a damaged state file, or a workbook that is none: one line
+    naming the file, exit 2, nothing served and the state file as it was (an emulator that
+    started empty over it would save its empty store there).
+    """
+    state = tmp_path / "state.json"
+    state.write_text("{damaged", encoding="utf-8")
+    code, said, _ = _cli(["emulator", "--port", "0", "--state", str(state)], capsys)
+    assert EXIT_USAGE == code
+    assert [
+        f"ConfigError: state file {state}: not a state this emulator saved (Expecting property "
+        "name enclosed in double quotes: line 1 column 2 (char 1)); it was left as it is: move "
+        "it away or use another file"
+    ] == said
+    assert "{damaged" == state.read_text(encoding="utf-8")
+    book = tmp_path / "book.xlsx"
+    book.write_text("not a workbook", encoding="utf-8")
+    fresh = tmp_path / "fresh.json"
+    argv = ["emulator", "--port", "0", "--state", str(fresh), "--import-xlsx", str(book)]
+    code, said, _ = _cli(argv, capsys)
+    assert EXIT_USAGE == code
+    assert [f"ConfigError: workbook {book}: not an .xlsx workbook (File is not a zip file)"] == said
+    assert not fresh.exists()
+
+
+def test_the_demo_honours_zero_rows_and_refuses_a_file_for_its_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """
+    `--rows 0` is an empty form, not the default 40 rows; `--out` naming a file is refused
+    before anything is generated, the file untouched.
+    """
+    taken = tmp_path / "taken"
+    taken.write_text("mine", encoding="utf-8")
+    code, said, _ = _cli(["demo", "--out", str(taken)], capsys)
+    assert EXIT_USAGE == code
+    assert [f"ConfigError: --out: {taken} is a file; pass a folder for demo.xlsx."] == said
+    assert "mine" == taken.read_text(encoding="utf-8")
+    assert 0 == main(["demo", "--rows", "0", "--out", str(tmp_path / "empty")])
+    out = capsys.readouterr().out
+    assert "รวม          0     0       0       0    0      0      0" in out
+    assert "ผลจริง —  เป้าหมาย 80" in out
+    assert "None" not in out
