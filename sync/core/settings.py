@@ -89,6 +89,25 @@ def check_endpoint(value: str) -> str:
     return value.rstrip("/")
 
 
+def check_regions(regions: list[str]) -> list[str]:
+    """
+    The regional tabs' titles when there is at least one, each given once and not blank: a
+    list that names none would sync nothing, and a tab named twice would be counted twice.
+    """
+    if not regions:
+        raise ValueError(
+            "names no tab: list the regional tabs' titles (e.g. ['ศก.1', 'ศก.2']), or leave "
+            "regions out for the seven of the form"
+        )
+    blank = [r for r in regions if not r.strip()]
+    if blank:
+        raise ValueError(f"a title is blank ({regions!r}): name each regional tab")
+    twice = sorted({r for r in regions if regions.count(r) > 1})
+    if twice:
+        raise ValueError(f"{', '.join(repr(r) for r in twice)} listed twice: list each tab once")
+    return regions
+
+
 class ServiceConfig(BaseModel):
     """How to reach the spreadsheets and where to keep local state."""
 
@@ -127,7 +146,7 @@ class SheetDefaults(BaseModel):
 
     regions: list[str] = Field(default_factory=lambda: list(h.DEFAULT_REGION_TABS))
     profile: str = "manual-2567"
-    fiscal_year: int = Field(default=2567, ge=FISCAL_YEAR_MIN, le=FISCAL_YEAR_MAX)
+    fiscal_year: int = 2567
     header_row: int = Field(default=3, ge=2)
     """Row of the column headers (the row above holds section labels)."""
     first_data_row: int = Field(default=4, ge=3)
@@ -135,6 +154,9 @@ class SheetDefaults(BaseModel):
     """Cron (minute hour day month weekday), Asia/Bangkok: every 15 min, 07:00–19:00, Mon–Fri."""
     nightly: str | None = "30 1 * * *"
     """One more run every night; None to disable."""
+
+    _regions = field_validator("regions")(check_regions)
+    _fiscal_year = field_validator("fiscal_year")(check_fiscal_year)
 
 
 class SpreadsheetConfig(BaseModel):
@@ -147,7 +169,7 @@ class SpreadsheetConfig(BaseModel):
     label: str = ""
     regions: list[str] | None = None
     profile: str | None = None
-    fiscal_year: int | None = Field(default=None, ge=FISCAL_YEAR_MIN, le=FISCAL_YEAR_MAX)
+    fiscal_year: int | None = None
     header_row: int | None = Field(default=None, ge=2)
     first_data_row: int | None = Field(default=None, ge=3)
     schedule: str | None = None
@@ -157,6 +179,16 @@ class SpreadsheetConfig(BaseModel):
     @classmethod
     def _id(cls, value: str) -> str:
         return spreadsheet_id_from(value)
+
+    @field_validator("regions")
+    @classmethod
+    def _regions(cls, value: list[str] | None) -> list[str] | None:
+        return None if value is None else check_regions(value)
+
+    @field_validator("fiscal_year")
+    @classmethod
+    def _fiscal_year(cls, value: int | None) -> int | None:
+        return None if value is None else check_fiscal_year(value)
 
 
 class Config(BaseModel):
@@ -220,7 +252,10 @@ def _explain(error: ValidationError, source: str) -> str:
     lines = []
     for problem in error.errors():
         where = ".".join(str(p) for p in problem["loc"])
-        lines.append(f"{source}: {where}: {problem['msg']}")
+        said = problem["msg"]
+        if problem["type"] == "value_error":  # our own words, without pydantic's "Value error, "
+            said = str(problem.get("ctx", {}).get("error", said))
+        lines.append(f"{source}: {where}: {said}")
     return "\n".join(lines)
 
 
@@ -254,6 +289,21 @@ def load_config(path: Path | None = None, *, environ: Mapping[str, str] | None =
         name = sheet.profile or config.defaults.profile
         if name not in kpi.PROFILES and name not in config.profiles:
             problems.append(f"{source}: spreadsheets[{sheet.id}].profile: unknown profile {name!r}")
+    rows = [("defaults", config.defaults.header_row, config.defaults.first_data_row)]
+    rows += [
+        (
+            f"spreadsheets[{sheet.id}]",
+            sheet.header_row or config.defaults.header_row,
+            sheet.first_data_row or config.defaults.first_data_row,
+        )
+        for sheet in config.spreadsheets
+    ]
+    for where, header_row, first_data_row in rows:
+        if first_data_row <= header_row:
+            problems.append(
+                f"{source}: {where}: first_data_row {first_data_row} is not below header_row "
+                f"{header_row}: the first participant's row comes after the headers' row"
+            )
     ids = [s.id for s in config.spreadsheets]
     for dup in sorted({i for i in ids if ids.count(i) > 1}):
         problems.append(f"{source}: spreadsheets: id {dup!r} is listed twice")

@@ -54,12 +54,38 @@ def test_environment_overrides_the_file(tmp_path: Path) -> None:
     [
         (
             "[service]\nendpoint = 'ftp://x'\n",
-            "service.endpoint: Value error, 'ftp://x' must start with",
+            "service.endpoint: 'ftp://x' must start with",
         ),
-        ("[defaults]\nfiscal_year = 1999\n", "defaults.fiscal_year: Input should be greater"),
+        (
+            "[defaults]\nfiscal_year = 1999\n",
+            "defaults.fiscal_year: 1999 is not a fiscal year of the Buddhist Era (2500-2700, e.g. "
+            "2567); 1999 looks like a year of the Christian Era: 1999 + 543 = 2542",
+        ),
         ("[defaults]\nprofile = 'nope'\n", "defaults.profile: unknown profile 'nope'"),
         ("[[spreadsheets]]\nlabel = 'x'\n", "spreadsheets.0.id: Field required"),
         ("[[spreadsheets]]\nid='a'\n[[spreadsheets]]\nid='a'\n", "id 'a' is listed twice"),
+        (
+            "[defaults]\nregions = []\n",
+            "defaults.regions: names no tab: list the regional tabs' titles (e.g. ['ศก.1', "
+            "'ศก.2']), or leave regions out for the seven of the form",
+        ),
+        (
+            "[[spreadsheets]]\nid = 'a'\nregions = ['ศก.1', 'ศก.2', 'ศก.1']\n",
+            "spreadsheets.0.regions: 'ศก.1' listed twice: list each tab once",
+        ),
+        (
+            "[[spreadsheets]]\nid = 'a'\nregions = ['ศก.1', ' ']\n",
+            "spreadsheets.0.regions: a title is blank (['ศก.1', ' ']): name each regional tab",
+        ),
+        (
+            "[defaults]\nheader_row = 6\n[[spreadsheets]]\nid = 'a'\nfirst_data_row = 9\n",
+            "defaults: first_data_row 4 is not below header_row 6: the first participant's row "
+            "comes after the headers' row",
+        ),
+        (
+            "[[spreadsheets]]\nid = 'a'\nheader_row = 5\nfirst_data_row = 5\n",
+            "spreadsheets[a]: first_data_row 5 is not below header_row 5",
+        ),
         ("[servce]\n", "servce: Extra inputs are not permitted"),
         ("not toml = = 1", "not valid TOML"),
     ],
