@@ -15,7 +15,7 @@ from typing import Any
 from kpi import FORM_CHECKBOXES, RegionFigures, Summary
 from kpi.aggregate import ECONOMIC_PARTS
 from rules import headers as h
-from sync.core.cells import CellValue, cell_at
+from sync.core.cells import CellValue, cell_at, column_letter
 
 SummaryGrid = list[list[CellValue]]
 """Rows of typed cells, row 1 first."""
@@ -102,7 +102,8 @@ class SummaryInputs:
 class TabNotice:
     """
     Something about a regional tab's layout that headquarters must know: the tab was skipped
-    (nothing identifies its rows), or it lacks required columns (their checks were skipped).
+    (nothing identifies its rows), it lacks required columns (their checks were skipped), or a
+    header tops two columns (the second is not read).
     """
 
     region: str
@@ -112,9 +113,19 @@ class TabNotice:
     skipped: bool = False
     tab_missing: bool = False
     """No tab answers to the region's name at all (renamed or deleted)."""
+    doubled: tuple[tuple[str, int, int], ...] = ()
+    """Input headers found in two columns: (header, the column read, the column not read),
+    0-based. What people type under the second is not checked."""
 
     def english(self, header_row: int) -> str:
         """The line for logs, the CLI and `run --json`."""
+        if self.doubled:
+            return "; ".join(
+                f"Tab {self.title!r} has {header!r} in columns {column_letter(read)} and "
+                f"{column_letter(unread)} of header row {header_row} — column "
+                f"{column_letter(unread)} is not read: rename or remove one of them"
+                for header, read, unread in self.doubled
+            )
         if self.tab_missing:
             return (
                 f"No tab named {self.region!r}: that region was not synced (the others were) — "
@@ -139,6 +150,13 @@ class TabNotice:
 
     def thai(self) -> str:
         """The line on the summary tab."""
+        if self.doubled:
+            return " ".join(
+                f"แท็บ {self.title}: หัวคอลัมน์ {header} ซ้ำกันในคอลัมน์ {column_letter(read)} "
+                f"และ {column_letter(unread)} — ระบบอ่านเฉพาะคอลัมน์ {column_letter(read)} "
+                f"ข้อมูลในคอลัมน์ {column_letter(unread)} ไม่ถูกตรวจ กรุณาเปลี่ยนชื่อหรือลบคอลัมน์ที่ซ้ำ"
+                for header, read, unread in self.doubled
+            )
         if self.tab_missing:
             return (
                 f"ไม่พบแท็บ {self.region}: ภูมิภาคนี้ไม่ได้ตรวจและไม่นับในรอบนี้ — กรุณาตั้งชื่อแท็บกลับให้ตรงกับที่กำหนด"

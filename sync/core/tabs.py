@@ -181,6 +181,11 @@ def _region_tabs(
             continue
         if mapping.missing_required:
             notices.append(TabNotice(region, title, mapping.missing_required))
+        doubled = tuple(
+            (d.header, d.kept, d.ignored) for d in mapping.duplicates if d.header in mapping.columns
+        )
+        if doubled:  # (people's cells under the second header would go unchecked, unsaid)
+            notices.append(TabNotice(region, title, (), doubled=doubled))
         found = dict(mapping.worker)
         inputs = set(mapping.columns.values())
         stray = snapshot.meta.stray.get(title, {}) if snapshot.meta is not None else {}

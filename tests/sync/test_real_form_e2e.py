@@ -136,6 +136,45 @@ def test_a_missing_column_costs_its_checks_not_the_tab(
     assert not rules.map_headers(emulator.store.get_values(sid, "ศก.5")[1]).worker
 
 
+def test_a_header_typed_over_a_second_column_is_named_not_read_silently(
+    emulator: EmulatorHandle, backend: GspreadBackend, clock: Callable[[], datetime]
+) -> None:
+    """
+    Someone retypes the remark column's header as `หน่วยงาน`: two columns answer to the agency
+    header, the first is read, and what people type under the second would go unchecked with
+    no word. The run goes on and says so, in English for the operator and in Thai on the
+    summary, naming both columns, run after run until the header is fixed.
+    """
+    demo = generate_spreadsheet(rows_per_region=10, seed=3, form="appendix-results")
+    sid = load_demo(emulator.store, demo)
+    header = emulator.store.get_values(sid, "ศก.3")[1]
+    keys = [header_key(v) for v in header]
+    agency, remark = keys.index(header_key(h.AGENCY)), keys.index(header_key(h.REMARK))
+    _rename_header(emulator, sid, "ศก.3", 2, h.REMARK, h.AGENCY)
+    read, unread = sorted((agency, remark))
+    letters = [
+        chr(ord("A") + c) if c < 26 else "A" + chr(ord("A") + c - 26) for c in (read, unread)
+    ]
+
+    for _ in range(2):
+        report = run_sync(backend, _settings(demo, sid), clock=clock)
+        assert ("ok", []) == (report.outcome, report.layout_problems)
+        assert [
+            f"Tab 'ศก.3' has '{h.AGENCY}' in columns {letters[0]} and {letters[1]} of header row "
+            f"2 — column {letters[1]} is not read: rename or remove one of them"
+        ] == report.layout_notes
+        summary = [
+            " ".join(str(v) for v in row if v is not None)
+            for row in emulator.store.get_values(sid, h.SUMMARY_TAB)
+        ]
+        assert (
+            f"แท็บ ศก.3: หัวคอลัมน์ {h.AGENCY} ซ้ำกันในคอลัมน์ {letters[0]} และ {letters[1]} — "
+            f"ระบบอ่านเฉพาะคอลัมน์ {letters[0]} ข้อมูลในคอลัมน์ {letters[1]} ไม่ถูกตรวจ "
+            "กรุณาเปลี่ยนชื่อหรือลบคอลัมน์ที่ซ้ำ ศก.3"
+        ) in summary
+        assert 10 == report.regions["ศก.3"].rows
+
+
 def test_a_region_not_read_keeps_its_last_good_figures(
     emulator: EmulatorHandle, backend: GspreadBackend
 ) -> None:
