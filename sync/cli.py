@@ -301,10 +301,9 @@ def _run_one(
                 f"  note: {report.unconverged_cells} cells written in the last round were not "
                 "read back (people kept editing); the next run checks them"
             )
-    if report.outcome != "ok":
-        if not args.json:
-            kind = "SheetLayoutError" if report.layout_problems else "RunFailed"
-            print(f"{kind}: {report.error}", file=sys.stderr)
+    if report.outcome != "ok":  # (on stderr with --json too, as a failure that raised is)
+        kind = "SheetLayoutError" if report.layout_problems else "RunFailed"
+        print(f"{kind}: {report.error}", file=sys.stderr)
         return False
     return True
 

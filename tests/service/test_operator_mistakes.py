@@ -22,9 +22,11 @@ from pathlib import Path
 
 import pytest
 
+from rules import headers as h
 from sheets_emulator.http.auth import make_service_account_key
 from sheets_emulator.http.server import EmulatorHandle
 from sync.cli import EXIT_BROKEN_PIPE, EXIT_FAILED, EXIT_USAGE, main
+from sync.core.cells import column_letter
 from sync.run.history import RunHistory
 
 ACCOUNT = "sheetsync@department-test.iam.gserviceaccount.com"
@@ -628,3 +630,30 @@ def test_the_demo_honours_zero_rows_and_refuses_a_file_for_its_folder(
     assert "รวม          0     0       0       0    0      0      0" in out
     assert "ผลจริง —  เป้าหมาย 80" in out
     assert "None" not in out
+
+
+def test_a_run_that_could_not_sync_a_tab_says_so_on_stderr_with_json_too(
+    tmp_path: Path,
+    emulator: EmulatorHandle,
+    sheet_ids: list[str],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """
+    `run --json` where a regional tab lost both identifying headers: its object on stdout says
+    failed, and stderr has the one `Type: reason` line as for any other failure (scripts read
+    stdout; the operator's terminal shows stderr).
+    """
+    sid = sheet_ids[0]
+    header = emulator.store.get_values(sid, "ศก.2")[2]
+    for name in (h.NATIONAL_ID, h.FULL_NAME):
+        cell = f"{column_letter(header.index(name))}3"
+        emulator.store.set_values(sid, "ศก.2", cell, [["ผู้เข้าร่วม?"]], user_entered=False)
+    path = _config(tmp_path, f'endpoint = "{emulator.base_url}"', sheets=[sid])
+    code = main(["run", "--config", str(path), "--json"])
+    captured = capsys.readouterr()
+    [report] = [json.loads(line) for line in captured.out.splitlines()]
+    said = [line for line in captured.err.splitlines() if not line.startswith("{")]
+    assert EXIT_FAILED == code
+    assert "failed" == report["outcome"]
+    assert [f"SheetLayoutError: {report['error']}"] == said
+    assert "Tab 'ศก.2' has no column" in said[0]
