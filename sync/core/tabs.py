@@ -96,10 +96,17 @@ def resolve_titles(info: SpreadsheetInfo, settings: SyncSettings) -> Titles:
     if len(missing_regions) == len(settings.regions):
         fatal = [*missing_regions, *fatal]
     if fatal:
+        fixes = []
+        if missing_regions and len(missing_regions) == len(settings.regions):
+            fixes.append("rename the regional tabs back, or fix the configuration's region list")
+        if found[settings.options_tab] is None:
+            fixes.append(
+                f"restore the dropdown lists' tab {settings.options_tab!r} (the form's own, "
+                "renamed back or copied from the template)"
+            )
         raise SheetLayoutError(
             f"Spreadsheet {info.title!r} has no tab named {', '.join(repr(m) for m in fatal)} "
-            f"(its tabs: {', '.join(actual)}) — rename the tab or fix the region list in the "
-            "configuration."
+            f"(its tabs: {', '.join(actual)}) — {'; '.join(fixes)}."
         )
     return Titles(
         regions={r: t for r in settings.regions if (t := found[r]) is not None},

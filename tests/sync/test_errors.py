@@ -55,9 +55,15 @@ def test_missing_options_tab(
     sheet = emulator.store.get(loaded).sheet_by_title(h.OPTIONS_TAB)
     assert sheet is not None
     people._batch(emulator.store, loaded, [{"deleteSheet": {"sheetId": sheet.sheet_id}}])
-    with pytest.raises(SheetLayoutError, match=h.OPTIONS_TAB):
+    with pytest.raises(SheetLayoutError, match=h.OPTIONS_TAB) as stopped:
         _run(backend, loaded, clock)
     assert 0 == emulator.counters.writes
+    said = str(stopped.value)
+    assert said.endswith(
+        f"— restore the dropdown lists' tab '{h.OPTIONS_TAB}' (the form's own, renamed back or "
+        "copied from the template)."
+    )
+    assert "region list" not in said  # (every region's tab is there)
 
 
 def test_missing_required_column_skips_only_that_tab(
