@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import tempfile
 import threading
@@ -24,6 +25,8 @@ from sheets_emulator.model.errors import UnusableFile, reason_of
 from sheets_emulator.model.store import Store
 
 __all__ = ["StatePersister", "load_store", "save_store"]
+
+log = logging.getLogger(__name__)
 
 
 def load_store(path: Path) -> Store | None:
@@ -48,6 +51,23 @@ def load_store(path: Path) -> Store | None:
             f"state file {path}: not a state this emulator saved ({reason_of(exc)}); it was left "
             "as it is: move it away or use another file"
         ) from None
+
+
+def _check_writable(path: Path) -> None:
+    """
+    Raise ``UnusableFile`` unless a state can be saved at ``path`` (its folder made, a file
+    written there): an emulator that served changes it could never save would lose them all.
+    """
+    folder = path.parent
+    if folder.exists() and not folder.is_dir():
+        raise UnusableFile(f"state file {path}: cannot be written ({folder} is a file)")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as exc:
+        raise UnusableFile(f"state file {path}: cannot be written ({reason_of(exc)})") from None
 
 
 def save_store(store: Store, path: Path) -> float:
@@ -95,6 +115,7 @@ class StatePersister:
     """
 
     def __init__(self, store: Store, path: Path, *, min_interval_s: float = 0.5) -> None:
+        _check_writable(path)
         self.store = store
         self.path = path
         self.min_interval_s = min_interval_s
@@ -138,7 +159,13 @@ class StatePersister:
                     return
                 self._dirty = False
                 self._last_save = time.monotonic()
-            locked_s = save_store(self.store, self.path)
+            try:
+                locked_s = save_store(self.store, self.path)
+            except OSError as exc:  # (a full disk, a folder gone): one line, and tried again
+                with self._lock:
+                    self._dirty = True  # still unsaved: the next change, or close, tries again
+                log.error("state not saved to %s: %s", self.path, reason_of(exc))
+                return
             self.saves += 1
             with self._lock:
                 self._interval_s = max(self.min_interval_s, 4 * locked_s)

@@ -134,3 +134,53 @@ def test_a_state_file_that_is_a_folder_is_refused(tmp_path: Path) -> None:
     """A folder given as the state file: one line, not an OS error's traceback."""
     with pytest.raises(UnusableFile, match=r"^state file .*: cannot be read \(Is a directory\)$"):
         load_store(tmp_path)
+
+
+def test_a_state_file_that_cannot_be_written_is_refused_before_serving(tmp_path: Path) -> None:
+    """
+    A state path under a file (or anywhere nothing can be written): the emulator does not
+    start, rather than serve changes that it could never save.
+    """
+    (tmp_path / "taken").write_text("a file", encoding="utf-8")
+    state = tmp_path / "taken" / "state.json"
+    with pytest.raises(
+        UnusableFile, match=r"^state file .*: cannot be written \(.*taken is a file\)$"
+    ):
+        StatePersister(Store(), state)
+    with pytest.raises(UnusableFile), run_emulator(state_file=state):
+        pass
+
+
+def test_a_save_that_fails_is_one_log_line_and_is_tried_again(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    """
+    A disk that fills up between saves: the failure is one error line (no traceback from the
+    timer's thread), the change stays unsaved, and the next save writes it.
+    """
+    import errno
+
+    import sheets_emulator.files.state as state_module
+
+    state = tmp_path / "state.json"
+    store = Store()
+    persister = StatePersister(store, state, min_interval_s=0)
+    real_save = state_module.save_store
+    failures = [OSError(errno.ENOSPC, "No space left on device")]
+
+    def save_once_full(store: Store, path: Path) -> float:
+        if failures:
+            raise failures.pop()
+        return real_save(store, path)
+
+    monkeypatch.setattr(state_module, "save_store", save_once_full)
+    store.create_spreadsheet("a", spreadsheet_id="a1")
+    persister._dirty = True
+    persister.flush()
+    assert not state.exists() and 0 == persister.saves
+    assert [f"state not saved to {state}: No space left on device"] == [
+        r.getMessage() for r in caplog.records if r.levelname == "ERROR"
+    ]
+    persister.close()  # (nothing changed since: what failed is still to be saved)
+    assert 1 == persister.saves
+    assert "a1" == load_store(state).list()[0].spreadsheet_id  # type: ignore[union-attr]
