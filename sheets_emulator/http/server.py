@@ -42,7 +42,7 @@ from sheets_emulator.http.faults import (
 from sheets_emulator.model.errors import reason_of
 from sheets_emulator.model.store import Store
 
-__all__ = ["EmulatorHandle", "EmulatorServer", "run_emulator", "serve_forever"]
+__all__ = ["CannotListen", "EmulatorHandle", "EmulatorServer", "run_emulator", "serve_forever"]
 
 log = logging.getLogger(__name__)
 
