@@ -57,7 +57,7 @@ from sheets_emulator.model.store import (
     Store,
 )
 
-__all__ = ["export_bytes", "export_xlsx", "import_bytes", "import_xlsx"]
+__all__ = ["export_bytes", "export_xlsx", "import_bytes", "import_xlsx", "recorded_id"]
 
 # Excel's grid limits; a range reaching them is an unbounded GridRange on the Sheets side.
 _EXCEL_ROWS = 1_048_576
@@ -474,6 +474,38 @@ def import_xlsx(
         raise UnusableFile(f"workbook {path}: {exc}") from None
 
 
+def recorded_id(path: Path) -> str | None:
+    """
+    The spreadsheet id an export recorded in the workbook at ``path``, read without its sheets
+    (None: a workbook from elsewhere); ``UnusableFile`` for a file that is no workbook.
+    """
+    try:
+        workbook = _workbook(path, read_only=True)
+    except OSError as exc:
+        raise UnusableFile(f"workbook {path}: cannot be read ({reason_of(exc)})") from None
+    except UnusableFile as exc:
+        raise UnusableFile(f"workbook {path}: {exc}") from None
+    try:
+        found = _identity(workbook).get("spreadsheetId")
+    finally:
+        workbook.close()
+    return str(found) if found else None
+
+
+def _workbook(source: Path | io.BytesIO, *, read_only: bool = False) -> Workbook:
+    """openpyxl's workbook of ``source``; ``UnusableFile`` for bytes that are no workbook."""
+    with warnings.catch_warnings():
+        # Files from Google or Excel carry extensions openpyxl only warns about and skips.
+        warnings.simplefilter("ignore")
+        try:
+            return openpyxl.load_workbook(source, read_only=read_only, rich_text=False)
+        except (zipfile.BadZipFile, KeyError, EOFError, ValueError, TypeError, SyntaxError) as exc:
+            # (what openpyxl raises for bytes that are no workbook: not a zip, a zip without
+            # the parts of one, a part that is no XML)
+            detail = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
+            raise UnusableFile(f"not an .xlsx workbook ({reason_of(Exception(detail))})") from None
+
+
 def import_bytes(
     store: Store,
     data: bytes,
@@ -487,16 +519,7 @@ def import_bytes(
     """
     Create a spreadsheet in the store from ``.xlsx`` bytes (see ``import_xlsx``).
     """
-    with warnings.catch_warnings():
-        # Files from Google or Excel carry extensions openpyxl only warns about and skips.
-        warnings.simplefilter("ignore")
-        try:
-            workbook = openpyxl.load_workbook(io.BytesIO(data), rich_text=False)
-        except (zipfile.BadZipFile, KeyError, EOFError, ValueError, TypeError, SyntaxError) as exc:
-            # (what openpyxl raises for bytes that are no workbook: not a zip, a zip without
-            # the parts of one, a part that is no XML)
-            detail = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
-            raise UnusableFile(f"not an .xlsx workbook ({reason_of(Exception(detail))})") from None
+    workbook = _workbook(io.BytesIO(data))
     identity = _identity(workbook)
     recorded = {str(s.get("title")): s for s in identity.get("sheets", [])}
     titles = [str(s.get("title")) for s in identity.get("sheets", [])]

@@ -730,6 +730,16 @@ def serve_forever(
     if import_xlsx:
         try:
             for path in import_xlsx:
+                # A restart with the same command keeps what the state file holds (the edits of
+                # a rehearsal), rather than add another copy of the workbook each time.
+                kept = xlsx.recorded_id(path)
+                if kept is not None and server.store.find(kept) is not None:
+                    print(
+                        f"kept spreadsheet {kept} as the store has it, not {path} again "
+                        "(delete it there, or start without the state file, to import afresh)",
+                        file=sys.stderr,
+                    )
+                    continue
                 spreadsheet = xlsx.import_xlsx(server.store, path)
                 print(
                     f"imported {path} as spreadsheet {spreadsheet.spreadsheet_id}", file=sys.stderr

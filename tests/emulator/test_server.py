@@ -261,6 +261,42 @@ def test_serve_forever_stops_on_sigterm_and_saves(tmp_path: Path) -> None:
     assert saved.get("imp1").title == "นำเข้า"
 
 
+def test_a_restart_with_the_same_workbook_keeps_the_state_not_a_second_copy(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """
+    `--state s.json --import-xlsx copy.xlsx` twice (a rehearsal stopped and started again with
+    the same command): the second start keeps the spreadsheet as the state file has it, with
+    the edits made since, and adds no copy of the workbook under a new id.
+    """
+    source = Store()
+    source.create_spreadsheet("ซ้อม", spreadsheet_id="rehearsal1", sheets=("ศก.1",))
+    workbook = tmp_path / "copy.xlsx"
+    xlsx.export_xlsx(source, "rehearsal1", workbook)
+    state = tmp_path / "state.json"
+
+    def edit(handle: EmulatorHandle) -> None:  # (through the API, as a rehearsal edits)
+        client = make_gspread_client(handle.base_url)
+        try:
+            client.open_by_key("rehearsal1").worksheet("ศก.1").update([["แก้แล้ว"]], "A1")
+        finally:
+            client.http_client.session.close()
+        signal.raise_signal(signal.SIGTERM)
+
+    def stop(handle: EmulatorHandle) -> None:
+        signal.raise_signal(signal.SIGTERM)
+
+    serve_forever("127.0.0.1", 0, state, import_xlsx=[workbook], on_ready=edit)
+    serve_forever("127.0.0.1", 0, state, import_xlsx=[workbook], on_ready=stop)
+    saved = load_store(state)
+    assert saved is not None
+    assert ["rehearsal1"] == [s.spreadsheet_id for s in saved.list()]
+    assert [["แก้แล้ว"]] == saved.get_values("rehearsal1", "ศก.1")
+    err = capsys.readouterr().err
+    assert f"imported {workbook} as spreadsheet rehearsal1" in err
+    assert f"kept spreadsheet rehearsal1 as the store has it, not {workbook} again" in err
+
+
 def test_drive_create_and_delete(
     emulator: EmulatorHandle, gc: gspread.Client, raw: requests.Session
 ) -> None:
