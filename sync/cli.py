@@ -422,7 +422,8 @@ def cmd_history(args: argparse.Namespace) -> int:
     sid = _spreadsheet_arg(args.spreadsheet) if args.spreadsheet else None
     path = config.service.history
     rows = (
-        RunHistory(path).runs(spreadsheet_id=sid, since=since, limit=args.limit)
+        # (a limit past SQLite's largest integer asks for every run all the same)
+        RunHistory(path).runs(spreadsheet_id=sid, since=since, limit=min(args.limit, 2**63 - 1))
         if path.exists()
         else []
     )
@@ -450,7 +451,13 @@ def _since(text: str) -> str:
     ago = re.fullmatch(r"(\d+)\s*([mhd])", text.strip())
     if ago:
         unit = {"m": "minutes", "h": "hours", "d": "days"}[ago[2]]
-        moment = bangkok_now() - timedelta(**{unit: int(ago[1])})
+        try:
+            moment = bangkok_now() - timedelta(**{unit: int(ago[1])})
+        except OverflowError:
+            raise ConfigError(
+                f"--since: {text!r} reaches back past any date — leave --since out to list "
+                "every run"
+            ) from None
     else:
         try:
             moment = datetime.fromisoformat(text.strip())

@@ -564,6 +564,16 @@ def test_a_fiscal_year_of_the_christian_era_is_refused_before_anything(
             "ConfigError: --limit: 0 runs? Pass 1 or more (default 50).",
         ),
         (
+            ["history", "--since", "99999999d"],
+            "ConfigError: --since: '99999999d' reaches back past any date — leave --since out "
+            "to list every run",
+        ),
+        (
+            ["history", "--since", "999999999999999999999h"],
+            "ConfigError: --since: '999999999999999999999h' reaches back past any date — leave "
+            "--since out to list every run",
+        ),
+        (
             ["emulator", "--port", "70000"],
             "ConfigError: --port: 70000 is not a port (0-65535; 0 picks a free one)",
         ),

@@ -196,6 +196,15 @@ def test_history_since_that_is_no_date_is_one_line(
     assert err[0].startswith("ConfigError: --since: 'yesterday' is neither a date/time")
 
 
+def test_history_with_a_huge_limit_lists_every_run(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--limit 99999999999999999999` (past SQLite's integers) lists all four runs, no traceback."""
+    path = _history_with_runs(tmp_path)
+    assert 0 == main(["history", "--config", str(path), "--limit", "99999999999999999999"])
+    assert 5 == len(capsys.readouterr().out.splitlines())
+
+
 def test_status_shows_short_durations_and_the_last_error(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
