@@ -9,6 +9,7 @@ underscores, field), and `GOOGLE_APPLICATION_CREDENTIALS` for the key file.
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import tomllib
@@ -122,10 +123,13 @@ class ServiceConfig(BaseModel):
     reads_per_minute: int = Field(default=60, ge=1)
     """Google's default per-user read quota (https://developers.google.com/sheets/api/limits)."""
     writes_per_minute: int = Field(default=60, ge=1)
-    timeout_seconds: float = Field(default=60.0, gt=0)
-    retry_seconds: float = Field(default=120.0, gt=0)
-    """Total time one request may spend retrying 429/5xx before the run fails."""
+    timeout_seconds: float = Field(default=60.0, gt=0, le=3600, allow_inf_nan=False)
+    """How long one request may wait for its answer (an hour at most: past a few it overflows
+    the clock's arithmetic, and no answer is that slow)."""
+    retry_seconds: float = Field(default=120.0, gt=0, le=86_400, allow_inf_nan=False)
+    """Total time one request may spend retrying 429/5xx before the run fails (a day at most)."""
     log_level: str = "INFO"
+    """DEBUG, INFO, WARNING, ERROR or CRITICAL (any case)."""
     renew_above_mib: int = Field(default=150, ge=0)
     """`sheetsync serve` starts afresh (same process, anew) once a finished run leaves it
     holding more resident memory than this many MiB; 0: never (`sync.service.renew`)."""
@@ -137,6 +141,16 @@ class ServiceConfig(BaseModel):
             return None
         assert value is not None
         return check_endpoint(value)
+
+    @field_validator("log_level")
+    @classmethod
+    def _log_level(cls, value: str) -> str:
+        # (logging's own names: an unknown one fell back to INFO without a word)
+        if value.upper() not in logging.getLevelNamesMapping():
+            raise ValueError(
+                f"{value!r} is not a log level: use DEBUG, INFO, WARNING, ERROR or CRITICAL"
+            )
+        return value
 
 
 class SheetDefaults(BaseModel):

@@ -86,6 +86,13 @@ def test_environment_overrides_the_file(tmp_path: Path) -> None:
             "[[spreadsheets]]\nid = 'a'\nheader_row = 5\nfirst_data_row = 5\n",
             "spreadsheets[a]: first_data_row 5 is not below header_row 5",
         ),
+        (
+            "[service]\nlog_level = 'LOUD'\n",
+            "service.log_level: 'LOUD' is not a log level: use DEBUG, INFO, WARNING, ERROR or "
+            "CRITICAL",
+        ),
+        ("[service]\ntimeout_seconds = inf\n", "service.timeout_seconds: Input should be a finite"),
+        ("[service]\nretry_seconds = 1e9\n", "service.retry_seconds: Input should be less than"),
         ("[servce]\n", "servce: Extra inputs are not permitted"),
         ("not toml = = 1", "not valid TOML"),
     ],
