@@ -229,7 +229,10 @@ class Config(BaseModel):
     def profile(self, name: str) -> kpi.TargetProfile:
         """A built-in or custom profile by name."""
         if name in self.profiles:
-            return kpi.TargetProfile.from_mapping(name, self.profiles[name])
+            try:
+                return kpi.TargetProfile.from_mapping(name, self.profiles[name])
+            except (ValueError, TypeError) as exc:  # (a file not checked by `load_config`)
+                raise ConfigError(f"profiles.{name}: {exc}") from None
         if name in kpi.PROFILES:
             return kpi.PROFILES[name]
         known = sorted({*kpi.PROFILES, *self.profiles})
@@ -299,6 +302,11 @@ def load_config(path: Path | None = None, *, environ: Mapping[str, str] | None =
     for sheet in config.spreadsheets:
         config.set_source(f"id:{sheet.id}", f"[[spreadsheets]] in {source}")
     problems = []
+    for name, table in config.profiles.items():  # a profile that cannot be built fails now,
+        try:  # not in every run that uses it
+            kpi.TargetProfile.from_mapping(name, table)
+        except (ValueError, TypeError) as exc:
+            problems.append(f"{source}: profiles.{name}: {exc}")
     for sheet in config.spreadsheets:
         name = sheet.profile or config.defaults.profile
         if name not in kpi.PROFILES and name not in config.profiles:

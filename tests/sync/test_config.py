@@ -93,6 +93,14 @@ def test_environment_overrides_the_file(tmp_path: Path) -> None:
         ),
         ("[service]\ntimeout_seconds = inf\n", "service.timeout_seconds: Input should be a finite"),
         ("[service]\nretry_seconds = 1e9\n", "service.retry_seconds: Input should be less than"),
+        (
+            "[profiles.mine]\nlabel = 'x'\n",
+            "profiles.mine: Target profile 'mine' has unknown keys ['label']; use only [",
+        ),
+        (
+            "[profiles.mine]\nenterprises_per_group = 'abc'\n",
+            "profiles.mine: Target profile 'mine': enterprises_per_group must be a number",
+        ),
         ("[servce]\n", "servce: Extra inputs are not permitted"),
         ("not toml = = 1", "not valid TOML"),
     ],
