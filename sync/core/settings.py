@@ -246,8 +246,13 @@ class Config(BaseModel):
         return SpreadsheetConfig(id=spreadsheet_id)
 
 
-def _env_overrides(data: dict[str, Any], environ: Mapping[str, str]) -> dict[str, Any]:
+def _env_overrides(
+    data: dict[str, Any], environ: Mapping[str, str]
+) -> tuple[dict[str, Any], dict[tuple[str, str], str]]:
+    """The file's settings with the environment's over them, and which variable set each of
+    those (`(section, name)` -> its name), so a problem names the variable, not the file."""
     merged = {k: (dict(v) if isinstance(v, dict) else v) for k, v in data.items()}
+    sources: dict[tuple[str, str], str] = {}
     for key, value in environ.items():
         if not key.startswith(ENV_PREFIX) or "__" not in key:
             continue
@@ -259,20 +264,24 @@ def _env_overrides(data: dict[str, Any], environ: Mapping[str, str]) -> dict[str
         if name == "regions":
             parsed = [part.strip() for part in value.split(",") if part.strip()]
         target[name] = parsed
+        sources[(section, name)] = f"${key}"
     credentials = environ.get("GOOGLE_APPLICATION_CREDENTIALS")
     if credentials and "credentials" not in merged.get("service", {}):
         merged.setdefault("service", {})["credentials"] = credentials
-    return merged
+        sources[("service", "credentials")] = "$GOOGLE_APPLICATION_CREDENTIALS"
+    return merged, sources
 
 
-def _explain(error: ValidationError, source: str) -> str:
+def _explain(error: ValidationError, source: str, sources: Mapping[tuple[str, str], str]) -> str:
     lines = []
     for problem in error.errors():
-        where = ".".join(str(p) for p in problem["loc"])
+        loc = problem["loc"]
+        where = ".".join(str(p) for p in loc)
         said = problem["msg"]
         if problem["type"] == "value_error":  # our own words, without pydantic's "Value error, "
             said = str(problem.get("ctx", {}).get("error", said))
-        lines.append(f"{source}: {where}: {said}")
+        origin = sources.get((str(loc[0]), str(loc[1])), source) if len(loc) >= 2 else source
+        lines.append(f"{origin}: {where}: {said}")
     return "\n".join(lines)
 
 
@@ -291,10 +300,11 @@ def load_config(path: Path | None = None, *, environ: Mapping[str, str] | None =
             ) from exc
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{path}: not valid TOML ({exc}).") from exc
+    merged, env_sources = _env_overrides(data, env)
     try:
-        config = Config.model_validate(_env_overrides(data, env))
+        config = Config.model_validate(merged)
     except ValidationError as exc:
-        raise ConfigError(_explain(exc, source)) from exc
+        raise ConfigError(_explain(exc, source, env_sources)) from exc
     if env.get(f"{ENV_PREFIX}SERVICE__ENDPOINT"):
         config.set_source("endpoint", f"${ENV_PREFIX}SERVICE__ENDPOINT")
     elif "endpoint" in (data.get("service") or {}):

@@ -120,3 +120,25 @@ def test_missing_file_says_so(tmp_path: Path) -> None:
     """A missing file is named."""
     with pytest.raises(ConfigError, match="file not found"):
         load_config(tmp_path / "nope.toml", environ={})
+
+
+def test_a_setting_from_the_environment_is_blamed_on_its_variable(tmp_path: Path) -> None:
+    """
+    A bad value set by `SHEETSYNC_SERVICE__TIMEOUT_SECONDS` is reported under that variable,
+    not under the file (which does not have the setting); the file's own problems under it.
+    """
+    path = tmp_path / "c.toml"
+    path.write_text("[defaults]\nfiscal_year = 2024\n", encoding="utf-8")
+    environ = {"SHEETSYNC_SERVICE__TIMEOUT_SECONDS": "soon", "SHEETSYNC_SERVICE__NOPE": "1"}
+    with pytest.raises(ConfigError) as caught:
+        load_config(path, environ=environ)
+    assert sorted(str(caught.value).splitlines()) == sorted(
+        [
+            "$SHEETSYNC_SERVICE__TIMEOUT_SECONDS: service.timeout_seconds: Input should be a valid "
+            "number, unable to parse string as a number",
+            "$SHEETSYNC_SERVICE__NOPE: service.nope: Extra inputs are not permitted",
+            f"{path}: defaults.fiscal_year: 2024 is not a fiscal year of the Buddhist Era "
+            "(2500-2700, e.g. 2567); 2024 looks like a year of the Christian Era: "
+            "2024 + 543 = 2567",
+        ]
+    )
