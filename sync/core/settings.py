@@ -218,9 +218,10 @@ class Config(BaseModel):
     _sources: dict[str, str] = PrivateAttr(default_factory=dict)
     """Where a setting came from (`endpoint` → `--endpoint`, the file, a variable): for errors."""
 
-    def source_of(self, name: str) -> str:
-        """Where the setting came from, in words, e.g. `from --endpoint`."""
-        return self._sources.get(name, "the default")
+    def source_of(self, name: str, default: str = "the default") -> str:
+        """Where the setting came from, in words, e.g. `from --endpoint`, or a variable of the
+        environment (`$SHEETSYNC_SERVICE__…`, by `section.name`); `default` when not noted."""
+        return self._sources.get(name, default)
 
     def set_source(self, name: str, source: str) -> None:
         """Remember where a setting came from (the CLI notes its flags here)."""
@@ -305,6 +306,8 @@ def load_config(path: Path | None = None, *, environ: Mapping[str, str] | None =
         config = Config.model_validate(merged)
     except ValidationError as exc:
         raise ConfigError(_explain(exc, source, env_sources)) from exc
+    for (section, name), variable in env_sources.items():
+        config.set_source(f"{section}.{name}", variable)
     if env.get(f"{ENV_PREFIX}SERVICE__ENDPOINT"):
         config.set_source("endpoint", f"${ENV_PREFIX}SERVICE__ENDPOINT")
     elif "endpoint" in (data.get("service") or {}):

@@ -34,7 +34,8 @@ def _cron_problems(config: Config, source: str) -> list[str]:
             try:
                 parse_cron(line)
             except ValueError as exc:
-                problems.append(f"{source}: defaults.{field}: {exc}")
+                origin = config.source_of(f"defaults.{field}", source)
+                problems.append(f"{origin}: defaults.{field}: {exc}")
     for sheet in config.spreadsheets:
         for field, line in (("schedule", sheet.schedule), ("nightly", sheet.nightly)):
             if line:
@@ -56,15 +57,16 @@ def problems_of(config: Config, source: str) -> list[str]:
             f"{source}: spreadsheets: none listed — add a [[spreadsheets]] block with id and label"
         )
     if service.credentials is not None:
+        origin = config.source_of("service.credentials", source)
         if not service.credentials.is_file():
             problems.append(
-                f"{source}: service.credentials: {service.credentials} does not exist — "
+                f"{origin}: service.credentials: {service.credentials} does not exist — "
                 "put the service-account key there or fix the path"
             )
         else:
             warning = check_key_permissions(service.credentials)
             if warning:
-                problems.append(f"{source}: service.credentials: {warning}")
+                problems.append(f"{origin}: service.credentials: {warning}")
     elif service.endpoint is None:
         problems.append(
             f"{source}: service.credentials: not set — set it to the service-account key file "

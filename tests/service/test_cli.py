@@ -107,6 +107,25 @@ def test_each_config_problem_is_one_explained_line(
     assert err[0].startswith(f"{path}: {expected.replace('{tmp}', str(tmp_path))}"), err
 
 
+def test_check_config_blames_a_variable_for_what_it_set(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """
+    A key path from `GOOGLE_APPLICATION_CREDENTIALS` and a schedule from
+    `SHEETSYNC_DEFAULTS__SCHEDULE`: each problem names the variable, not the file.
+    """
+    monkeypatch.setenv("GOOGLE_APPLICATION_CREDENTIALS", str(tmp_path / "missing.json"))
+    monkeypatch.setenv("SHEETSYNC_DEFAULTS__SCHEDULE", "every day")
+    path = _write(tmp_path, VALID.replace('endpoint = "http://127.0.0.1:8765"', ""))
+    assert 2 == main(["check-config", "--config", str(path)])
+    assert sorted(capsys.readouterr().err.splitlines()) == [
+        f"$GOOGLE_APPLICATION_CREDENTIALS: service.credentials: {tmp_path}/missing.json does "
+        "not exist — put the service-account key there or fix the path",
+        "$SHEETSYNC_DEFAULTS__SCHEDULE: defaults.schedule: 'every day' has 2 fields; a schedule "
+        "needs 5 (minute hour day month weekday), e.g. '*/15 7-18 * * mon-fri'",
+    ]
+
+
 def test_check_config_of_a_missing_file_says_so(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
