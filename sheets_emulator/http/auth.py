@@ -390,7 +390,12 @@ def load_service_accounts(directory: Path) -> dict[str, str]:
     for path in paths:
         try:
             if path.suffix == ".pem":
-                accounts[path.stem] = path.read_text(encoding="ascii")
+                pem = path.read_text(encoding="ascii")
+                # (read now: a broken key would stop the server as it started, in a traceback)
+                public_key = serialization.load_pem_public_key(pem.encode())
+                if not isinstance(public_key, rsa.RSAPublicKey):
+                    raise ValueError("not an RSA public key")
+                accounts[path.stem] = pem
             elif path.suffix == ".json":
                 info = json.loads(path.read_text(encoding="utf-8"))
                 if not isinstance(info, dict) or info.get("type") != "service_account":

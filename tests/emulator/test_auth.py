@@ -318,6 +318,10 @@ def test_service_accounts_load_from_a_folder(
             ),
             r"^key file .*bad\.json: not a service-account key \(Unable to load PEM",
         ),
+        (
+            lambda folder: _written(folder, "worker@example.iam.gserviceaccount.com.pem", "x"),
+            r"^key file .*\.com\.pem: not a service-account key \(Unable to load PEM",
+        ),
     ],
 )
 def test_a_key_folder_it_cannot_use_is_one_line(
