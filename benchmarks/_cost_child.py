@@ -314,11 +314,16 @@ def measure(tree: Path, base_url: str, sid: str, rows: int) -> dict[str, Any]:
     # A service runs all day: more runs after edits (other numbers each time), the live
     # memory between them constant, show whether its RSS settles or keeps creeping.
     later = []
+    # Their CPU too: the median of twelve edit runs is steadier than the one run above (which
+    # is also the first whose edit takes a participant off the compiled list).
+    later_cpu = []
     for turn in range(LATER_EDITED_RUNS):
         edit_people_cells(client, sid, EDITED_ROWS, rows, shift=1_000 * (turn + 1))
         kept = len(phases.records)
         phases.start_run()
+        cpu0 = cpu_s()
         loop.run_sync(backend, settings)
+        later_cpu.append(cpu_s() - cpu0)
         # The benchmark's own records of this run, made during it, would pin its memory.
         del phases.records[kept:]
         pack = getattr(loop, "pack_kept_rows", None)
@@ -326,6 +331,7 @@ def measure(tree: Path, base_url: str, sid: str, rows: int) -> dict[str, Any]:
             pack()
         later.append(rss_mib())
     result["rss_later_mib"] = later
+    result["later_cpu_s"] = later_cpu
     gc.collect()
     result["small_objects_later"] = small_objects()
     try:

@@ -319,6 +319,8 @@ def flatten(service: dict[str, Any], prefix: str = "") -> dict[str, float]:
         "changed.peak_rss_mib": service["changed"]["peak_rss_mib"],
         "changed.requests": service["changed"]["requests"],
     }
+    if service.get("later_cpu_s"):
+        flat["changed.later_cpu_s"] = statistics.median(service["later_cpu_s"])
     if service.get("warm_cpu_s") is not None:
         flat["service.warm_cpu_s"] = service["warm_cpu_s"]
         flat["service.rss_warm_mib"] = service["rss_warm_mib"]
@@ -419,6 +421,7 @@ def rows_of_table(rows: int, big: int | None) -> list[Row]:
         Row("cli.imports_s", "  of which imports (one run, PYTHONPROFILEIMPORTTIME)", "s"),
         Row("changed.cpu_s", "10 changed rows, in the service: CPU", "s",
             "≤ 0.5 s *", lambda v: v <= 0.5),
+        Row("changed.later_cpu_s", "  then 12 runs after other edits: CPU, median", "s"),
         *[
             Row(f"changed.phase.{name}.cpu_s", f"  phase {name}: CPU", "s")
             for name in PHASE_NAMES

@@ -51,6 +51,7 @@ def test_bench_cost_reports_every_figure_on_a_tiny_sheet() -> None:
     assert now["unchanged.requests"] == 1
     assert now["changed.requests"] > 1  # the 10 edits were seen and answered with a write
     assert now["changed.peak_rss_mib"] > 0  # what such a run costs the service at its peak
+    assert now["changed.later_cpu_s"] > 0  # (a median of the later edit runs' CPU)
     # and in which phase (none above the run's peak), from what RSS the run started
     changed = [now[f"changed.phase.{p}.peak_rss_mib"] for p in ("plan", "verify-plan")]
     assert 0 < min(changed) and max(changed) <= now["changed.peak_rss_mib"]
