@@ -3,7 +3,8 @@
 
 `load_config` already explains each schema problem on one line; this adds what only a
 service needs: cron lines that parse, a key file that exists and only its owner can read,
-and at least one spreadsheet. `--online` then asks each spreadsheet itself.
+folders where the run history and the locks can be kept, and at least one spreadsheet.
+`--online` then asks each spreadsheet itself.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from sync.core.errors import (
 )
 from sync.core.layout import match_titles
 from sync.core.settings import Config, SpreadsheetConfig, load_config
+from sync.run.paths import folder_problem
 from sync.run.runner import check_key_permissions
 from sync.service.scheduler import parse_cron, schedules_of
 
@@ -52,6 +54,14 @@ def problems_of(config: Config, source: str) -> list[str]:
     """
     problems = _cron_problems(config, source)
     service = config.service
+    for name, folder in (("history", service.history.parent), ("lock_dir", service.lock_dir)):
+        why = folder_problem(folder)
+        if why is not None:
+            origin = config.source_of(f"service.{name}", source)
+            problems.append(
+                f"{origin}: service.{name}: {getattr(service, name)} cannot be kept there "
+                f"({why}) — fix the path"
+            )
     if not config.spreadsheets:
         problems.append(
             f"{source}: spreadsheets: none listed — add a [[spreadsheets]] block with id and label"

@@ -86,6 +86,11 @@ KEY_OPEN = "open"
             "service.credentials: Credentials file {tmp}/key.json is readable by other users",
         ),
         (('endpoint = "http://127.0.0.1:8765"', ""), "service.credentials: not set"),
+        (
+            ('lock_dir = "{tmp}/locks"', 'lock_dir = "{tmp}/key.json/locks"'),
+            "service.lock_dir: {tmp}/key.json/locks cannot be kept there ({tmp}/key.json is a "
+            "file, not a folder) — fix the path",
+        ),
         (("[[spreadsheets]]", "[[nothing]]"), "nothing: Extra inputs are not permitted"),
     ],
 )

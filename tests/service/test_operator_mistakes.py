@@ -667,3 +667,22 @@ def test_a_run_that_could_not_sync_a_tab_says_so_on_stderr_with_json_too(
     assert "failed" == report["outcome"]
     assert [f"SheetLayoutError: {report['error']}"] == said
     assert "Tab 'ศก.2' has no column" in said[0]
+
+
+def test_a_lock_folder_under_a_file_is_one_config_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`service.lock_dir` under a file: the run says which setting and why, not `mkdir`'s
+    "Not a directory" about a path the operator never typed."""
+    (tmp_path / "taken").write_text("a file", encoding="utf-8")
+    path = _config(tmp_path, 'endpoint = "http://127.0.0.1:9"', sheets=["1abc"])
+    text = path.read_text(encoding="utf-8").replace(
+        f'lock_dir = "{tmp_path}/locks"', f'lock_dir = "{tmp_path}/taken/locks"'
+    )
+    path.write_text(text, encoding="utf-8")
+    code, said, _ = _cli(["run", "--config", str(path)], capsys)
+    assert EXIT_FAILED == code
+    assert [
+        f"ConfigError: service.lock_dir: {tmp_path}/taken/locks cannot be made ({tmp_path}/taken "
+        "is a file, not a folder) — fix the path"
+    ] == said
