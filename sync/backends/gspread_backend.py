@@ -201,6 +201,32 @@ def unreachable(
     return EmulatorUnavailable(f"Endpoint {endpoint}: {fixes.get(kind, kind)}.")
 
 
+def not_the_api(endpoint: str | None, status: int | None, content_type: str) -> BackendError:
+    """
+    One error for an answer that is not the Sheets API's JSON (a web server at the endpoint,
+    a proxy's sign-in page in front of Google): said at once, never retried, never decoded.
+    """
+    answered = (f"answered {status} with " if status else "answered with ") + (
+        content_type or "no Content-Type"
+    )
+    if endpoint is None:
+        return CannotReachGoogle(
+            f"Cannot reach Google (the Sheets API): something {answered}, not the API's JSON — "
+            "a proxy or a sign-in page in between? Check this machine's network and proxy."
+        )
+    where = endpoint or "the configured endpoint"
+    return EmulatorUnavailable(
+        f"Endpoint {where}: it {answered}, not the Sheets API's JSON — point it at the "
+        "emulator (sheetsync emulator) or fix the endpoint."
+    )
+
+
+def _is_json(response: requests.Response) -> bool:
+    """Whether an answer says it is JSON, as Google's and the emulator's all do."""
+    kind = response.headers.get("Content-Type", "")
+    return kind.split(";", 1)[0].strip().lower() == "application/json"
+
+
 def _now() -> float:
     import time
 
@@ -427,16 +453,25 @@ class GspreadBackend:
         )
         if not response.ok:
             raise gspread.exceptions.APIError(response)
+        if not _is_json(response):
+            response.close()
+            raise not_the_api(
+                self._endpoint, response.status_code, response.headers.get("Content-Type", "")
+            )
         return received(response)
 
     def read_info(self, spreadsheet_id: str) -> SpreadsheetInfo:
         """One spreadsheets.get restricted to the fields the worker uses."""
-        body = self._call(
-            "read",
-            "spreadsheets.get",
-            spreadsheet_id,
-            lambda: self._http.fetch_sheet_metadata(spreadsheet_id, params={"fields": INFO_FIELDS}),
-        )
+
+        def fetch() -> Any:
+            try:
+                return self._http.fetch_sheet_metadata(
+                    spreadsheet_id, params={"fields": INFO_FIELDS}
+                )
+            except requests.exceptions.JSONDecodeError:  # (gspread's `r.json()` of no JSON)
+                raise not_the_api(self._endpoint, None, "an answer that is no JSON") from None
+
+        body = self._call("read", "spreadsheets.get", spreadsheet_id, fetch)
         return parse_info(spreadsheet_id, body)
 
     def _post(self, url: str, head: bytes, items: Sequence[Request]) -> Any:
@@ -449,6 +484,10 @@ class GspreadBackend:
             encoded = [msgspec.json.encode(item) for item in items]
         body = _joined(head, encoded, b"]}")
         response = self._http.request("post", url, data=body, headers=dict(JSON_BODY))
+        if not _is_json(response):
+            raise not_the_api(
+                self._endpoint, response.status_code, response.headers.get("Content-Type", "")
+            )
         return msgspec.json.decode(response.content)
 
     def batch_update(

@@ -686,3 +686,65 @@ def test_a_lock_folder_under_a_file_is_one_config_line(
         f"ConfigError: service.lock_dir: {tmp_path}/taken/locks cannot be made ({tmp_path}/taken "
         "is a file, not a folder) — fix the path"
     ] == said
+
+
+class _WebPage(BaseHTTPRequestHandler):
+    """A web server (or a proxy's sign-in page) answering every request 200 with HTML."""
+
+    hits = 0
+
+    def _page(self) -> None:
+        type(self).hits += 1
+        body = b"<html><body>Welcome</body></html>"
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    do_GET = do_POST = _page
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def test_an_endpoint_that_is_no_sheets_api_is_one_line_at_once(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """
+    `--endpoint` at a web server that answers 200 with HTML: one line naming the endpoint and
+    what it answered, after one request (no retry), where the run said "DecodeError: JSON is
+    malformed: invalid character (byte 0)".
+    """
+    server = HTTPServer(("127.0.0.1", 0), _WebPage)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        path = _config(tmp_path, f'endpoint = "{url}"', sheets=["1abc"])
+        code, said, err = _cli(["run", "--config", str(path)], capsys)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert EXIT_FAILED == code
+    assert [
+        f"EmulatorUnavailable: Endpoint {url}: it answered 200 with text/html; charset=utf-8, not "
+        "the Sheets API's JSON — point it at the emulator (sheetsync emulator) or fix the "
+        "endpoint."
+    ] == said
+    assert 1 == _WebPage.hits
+    assert "retrying" not in err
+
+
+def test_a_sign_in_page_in_front_of_google_is_not_blamed_on_the_sheet() -> None:
+    """With no endpoint (Google), an HTML answer is a proxy or sign-in page in between."""
+    from sync.backends.gspread_backend import not_the_api
+    from sync.core.errors import CannotReachGoogle
+
+    error = not_the_api(None, 200, "text/html")
+    assert isinstance(error, CannotReachGoogle)
+    assert str(error) == (
+        "Cannot reach Google (the Sheets API): something answered 200 with text/html, not the "
+        "API's JSON — a proxy or a sign-in page in between? Check this machine's network and "
+        "proxy."
+    )
