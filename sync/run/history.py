@@ -19,8 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sync.core.errors import ConfigError
-from sync.run.paths import folder_problem
+from sync.run.paths import make_folder
 from sync.run.report import RunReport
 
 SCHEMA = """
@@ -86,13 +85,7 @@ class RunHistory:
         self.path = path
         self.rows_path = path.with_name(f"{path.stem}.rows{path.suffix}")
         """The rows last checked, kept apart: they hold participants' national IDs."""
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:  # (a file where a folder of the path should be, say)
-            why = folder_problem(path.parent) or exc.strerror or str(exc)
-            raise ConfigError(
-                f"service.history: {path} cannot be made ({why}) — fix the path"
-            ) from None
+        make_folder(path.parent, "service.history", path)
         with self._connect() as db:
             db.executescript(SCHEMA)
 

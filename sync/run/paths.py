@@ -7,6 +7,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from sync.core.errors import ConfigError
+
 
 def folder_problem(folder: Path) -> str | None:
     """
@@ -22,3 +24,15 @@ def folder_problem(folder: Path) -> str | None:
     if not os.access(there, os.W_OK | os.X_OK):
         return f"this user cannot write in {there}"
     return None
+
+
+def make_folder(folder: Path, setting: str, path: Path) -> None:
+    """
+    Make `folder` (with its parents) to keep `path`, the value of `setting`; a `ConfigError`
+    naming the setting and why when it cannot be.
+    """
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # (a file where a folder of the path should be, say)
+        why = folder_problem(folder) or exc.strerror or str(exc)
+        raise ConfigError(f"{setting}: {path} cannot be made ({why}) — fix the path") from None

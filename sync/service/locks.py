@@ -17,8 +17,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sync.core.errors import ConfigError, SyncError
-from sync.run.paths import folder_problem
+from sync.core.errors import SyncError
+from sync.run.paths import make_folder
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
 
@@ -53,13 +53,7 @@ def spreadsheet_lock(lock_dir: Path, spreadsheet_id: str) -> Iterator[Path]:
     Locks belong to open files, not processes, so two runs in one process exclude each other
     as well.
     """
-    try:
-        lock_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:  # (a file where a folder of the path should be, say)
-        why = folder_problem(lock_dir) or exc.strerror or str(exc)
-        raise ConfigError(
-            f"service.lock_dir: {lock_dir} cannot be made ({why}) — fix the path"
-        ) from None
+    make_folder(lock_dir, "service.lock_dir", lock_dir)
     path = lock_path(lock_dir, spreadsheet_id)
     fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     try:
