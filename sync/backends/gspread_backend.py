@@ -221,10 +221,13 @@ def not_the_api(endpoint: str | None, status: int | None, content_type: str) -> 
     )
 
 
-def _is_json(response: requests.Response) -> bool:
-    """Whether an answer says it is JSON, as Google's and the emulator's all do."""
+def _json_only(response: requests.Response, endpoint: str | None) -> None:
+    """Refuse an answer that does not say it is JSON, as Google's and the emulator's all do
+    (`not_the_api`)."""
     kind = response.headers.get("Content-Type", "")
-    return kind.split(";", 1)[0].strip().lower() == "application/json"
+    if kind.split(";", 1)[0].strip().lower() != "application/json":
+        response.close()
+        raise not_the_api(endpoint, response.status_code, kind)
 
 
 def _now() -> float:
@@ -453,11 +456,7 @@ class GspreadBackend:
         )
         if not response.ok:
             raise gspread.exceptions.APIError(response)
-        if not _is_json(response):
-            response.close()
-            raise not_the_api(
-                self._endpoint, response.status_code, response.headers.get("Content-Type", "")
-            )
+        _json_only(response, self._endpoint)
         return received(response)
 
     def read_info(self, spreadsheet_id: str) -> SpreadsheetInfo:
@@ -484,10 +483,7 @@ class GspreadBackend:
             encoded = [msgspec.json.encode(item) for item in items]
         body = _joined(head, encoded, b"]}")
         response = self._http.request("post", url, data=body, headers=dict(JSON_BODY))
-        if not _is_json(response):
-            raise not_the_api(
-                self._endpoint, response.status_code, response.headers.get("Content-Type", "")
-            )
+        _json_only(response, self._endpoint)
         return msgspec.json.decode(response.content)
 
     def batch_update(
