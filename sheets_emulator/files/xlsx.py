@@ -502,8 +502,9 @@ def _workbook(source: Path | io.BytesIO, *, read_only: bool = False) -> Workbook
         except (zipfile.BadZipFile, KeyError, EOFError, ValueError, TypeError, SyntaxError) as exc:
             # (what openpyxl raises for bytes that are no workbook: not a zip, a zip without
             # the parts of one, a part that is no XML)
-            detail = exc.args[0] if isinstance(exc, KeyError) and exc.args else exc
-            raise UnusableFile(f"not an .xlsx workbook ({reason_of(Exception(detail))})") from None
+            # (a KeyError's own words, not `reason_of`'s "no 'There is no item named …'")
+            detail = exc.args[0] if isinstance(exc, KeyError) and exc.args else reason_of(exc)
+            raise UnusableFile(f"not an .xlsx workbook ({detail})") from None
 
 
 def import_bytes(

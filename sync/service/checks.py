@@ -54,13 +54,15 @@ def problems_of(config: Config, source: str) -> list[str]:
     """
     problems = _cron_problems(config, source)
     service = config.service
-    for name, folder in (("history", service.history.parent), ("lock_dir", service.lock_dir)):
+    for name, path, folder in (
+        ("history", service.history, service.history.parent),
+        ("lock_dir", service.lock_dir, service.lock_dir),
+    ):
         why = folder_problem(folder)
         if why is not None:
             origin = config.source_of(f"service.{name}", source)
             problems.append(
-                f"{origin}: service.{name}: {getattr(service, name)} cannot be kept there "
-                f"({why}) — fix the path"
+                f"{origin}: service.{name}: {path} cannot be kept there ({why}) — fix the path"
             )
     if not config.spreadsheets:
         problems.append(
