@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 import rules
 from rules import RowResult, check_row, check_rows
 from rules import headers as h
-from rules.row import forget_cells
+from rules.row import UNIQUE_SAMPLE, _plan, forget_cells
+from rules.template import TEMPLATE
 from sync.demo.data import FORMS, generate_spreadsheet, options_lists
 
 from ._rows import AS_OF, OPTIONS, valid_row
@@ -46,10 +47,24 @@ def same(expected: list[RowResult], actual: list[RowResult]) -> None:
         assert list(one.values) == list(other.values)  # same columns, in the same order
 
 
+def every_column_unique() -> None:
+    """
+    Mark every column as one whose values hardly repeat, as `_Plan.learn` does once it saw
+    enough of them: its cells are then checked without the cache.
+    """
+    plan = _plan(TEMPLATE)
+    for column in plan.columns.values():
+        plan.learn(column, UNIQUE_SAMPLE, UNIQUE_SAMPLE)
+        assert column.unique
+
+
 @pytest.mark.parametrize("form", FORMS)
-@pytest.mark.parametrize("cache", ["empty", "warm"])
+@pytest.mark.parametrize("cache", ["empty", "warm", "not repeating"])
 def test_generated_tabs_check_as_row_by_row(form: str, cache: str) -> None:
-    """Every row of a generated spreadsheet (errors and repeats included), in every layout."""
+    """
+    Every row of a generated spreadsheet (errors and repeats included), in every layout,
+    whatever the cache holds or was found not worth holding.
+    """
     demo = generate_spreadsheet(rows_per_region=300, seed=31, form=form)
     options = options_lists()
     checked = 0
@@ -63,6 +78,8 @@ def test_generated_tabs_check_as_row_by_row(form: str, cache: str) -> None:
         forget_cells()
         if cache == "warm":
             one_by_one(headers, rows[::2], region, options)
+        elif cache == "not repeating":
+            every_column_unique()
         actual = check_rows(
             headers, rows, region=region, options=options, fiscal_year=2567, as_of=AS_OF
         )
@@ -110,15 +127,20 @@ CELLS = st.one_of(
     seen_before=[[1] * len(HEADERS), [0] * len(HEADERS), [0.0] * len(HEADERS)],
 )
 @example(rows=[[1, 1, 1, 1, 1, 1, 1, 1], [True] * 8, [1.0] * 8], seen_before=[])
+@example(rows=[[" ", "", "\u200b", None, "x", "อบรม"], ["1,000", "", "15/3/2567"]], seen_before=[])
+@pytest.mark.parametrize("repeating", [True, False])
 def test_odd_cells_check_as_row_by_row(
-    rows: list[list[object]], seen_before: list[list[object]]
+    repeating: bool, rows: list[list[object]], seen_before: list[list[object]]
 ) -> None:
     """
     Mixed types in one column (1, 1.0 and True; -0.0 and 0.0; NaN), blanks of every sort,
     short rows and repeated rows: the same results as one by one, with the cache holding
-    other rows' values first (a cached 1 must not answer for True or 1.0).
+    other rows' values first (a cached 1 must not answer for True or 1.0), or with every
+    column found not to repeat (text checked without the cache).
     """
     forget_cells()
+    if not repeating:
+        every_column_unique()
     one_by_one(HEADERS, seen_before, "ศก.3", OPTIONS)
     actual = check_rows(
         HEADERS, [*rows, *rows[:2]], region="ศก.3", options=OPTIONS, fiscal_year=2567, as_of=AS_OF
