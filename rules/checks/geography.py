@@ -12,14 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
-from typing import NamedTuple, TypeVar, cast
+from typing import NamedTuple, cast
 
 import geothai
 
 from rules.clean import pre_clean
 from rules.findings import Finding, error, warning
-
-T = TypeVar("T")
 
 PROVINCE_UNKNOWN = "ไม่พบชื่อจังหวัดนี้"
 DISTRICT_NOT_IN_PROVINCE = "ไม่พบเขต/อำเภอนี้ในจังหวัดที่ระบุ"
@@ -67,22 +65,42 @@ class _Index:
     postcodes_of_province: dict[str, frozenset[str]] = field(default_factory=dict)
 
 
-def _add(mapping: dict[str, dict[str, list[str]]], parent: str, name: str, code: str) -> None:
+def _codes_by_name(
+    names: dict[str, list[str]], shared: dict[object, object]
+) -> dict[str, tuple[str, ...]]:
     """
-    Append a code under a parent's name once, keeping codes in the data's order.
+    Freeze one parent's name → codes lists into sorted tuples, an equal tuple kept once over
+    the whole index (`shared`): a name's codes under its district and its province are one.
     """
-    codes = mapping.setdefault(parent, {}).setdefault(name, [])
-    if code not in codes:
+    once = shared.setdefault
+    return {
+        name: cast("tuple[str, ...]", once(codes, codes))
+        for name, listed in names.items()
+        for codes in (tuple(sorted(listed)),)
+    }
+
+
+def _append_once(names: dict[str, list[str]], name: str, code: str) -> None:
+    """Add a code under a name once, keeping codes in the data's order."""
+    codes = names.get(name)
+    if codes is None:
+        names[name] = [code]
+    elif code not in codes:
         codes.append(code)
 
 
 @cache
 def index() -> _Index:
     """
-    Build the look-up dicts from geothai's data (once per process).
+    Build the look-up dicts from geothai's data (once per process), a province at a time.
+
+    The index lives as long as the process and counts in every run's memory: names are keyed
+    under their parent's code (no (code, name) tuple per entry), and equal values (a name's
+    codes under its district and its province, the postcodes many subdistricts share) are
+    one object each: 3 MB where one object per entry took 7.
     """
     built = _Index()
-    keys: dict[str, str] = {}  # names recur (a subdistrict's under its district and province)
+    keys: dict[str, str] = {}  # names recur (a subdistrict's Thai and English, across areas)
 
     def normalize(name: str) -> str:
         key = keys.get(name)
@@ -95,43 +113,34 @@ def index() -> _Index:
             built.province_by_key[normalize(name)] = province.code
     for alias, code in _EXTRA_PROVINCE_ALIASES.items():
         built.province_by_key[name_key(alias)] = code
-    subdistricts: dict[str, dict[str, list[str]]] = {}
-    district_postcodes: dict[str, set[str]] = {}
-    province_postcodes: dict[str, set[str]] = {}
+    shared: dict[object, object] = {}
+    once = shared.setdefault
     for province in geothai.provinces():
+        in_province: dict[str, list[str]] = {}
+        province_postcodes: set[str] = set()
         for district in geothai.districts(province.code):
             for name in (district.name_th, district.name_en):
                 built.district_by_key[(province.code, normalize(name))] = district.code
             if district.code.endswith("01") and province.code != BANGKOK:
                 for name in _CAPITAL_DISTRICT_NAMES:
                     built.district_by_key.setdefault((province.code, name), district.code)
+            in_district: dict[str, list[str]] = {}
+            district_postcodes: set[str] = set()
             for sub in geothai.subdistricts(district.code):
                 for name in (sub.name_th, sub.name_en):
                     key = normalize(name)
-                    _add(subdistricts, district.code, key, sub.code)
-                    _add(subdistricts, province.code, key, sub.code)
+                    _append_once(in_district, key, sub.code)
+                    _append_once(in_province, key, sub.code)
                 codes = frozenset(sub.postal_codes)
-                built.postcodes_of_subdistrict[sub.code] = codes
-                district_postcodes.setdefault(district.code, set()).update(codes)
-                province_postcodes.setdefault(province.code, set()).update(codes)
-    # The index lives as long as the process and counts in every run's memory: names are
-    # keyed under their parent's code (no (code, name) tuple per entry), and equal values (a
-    # name's codes under its district and its province, the postcodes many subdistricts
-    # share) are one object each: 3 MB where one object per entry took 7.
-    shared: dict[object, object] = {}
-
-    def once(value: T) -> T:
-        return cast(T, shared.setdefault(value, value))
-
-    built.subdistricts_by_key = {
-        parent: {name: once(tuple(sorted(codes))) for name, codes in names.items()}
-        for parent, names in subdistricts.items()
-    }
-    built.postcodes_of_subdistrict = {
-        code: once(postcodes) for code, postcodes in built.postcodes_of_subdistrict.items()
-    }
-    built.postcodes_of_district = {k: frozenset(v) for k, v in district_postcodes.items()}
-    built.postcodes_of_province = {k: frozenset(v) for k, v in province_postcodes.items()}
+                built.postcodes_of_subdistrict[sub.code] = cast(
+                    "frozenset[str]", once(codes, codes)
+                )
+                district_postcodes |= codes
+            built.subdistricts_by_key[district.code] = _codes_by_name(in_district, shared)
+            built.postcodes_of_district[district.code] = frozenset(district_postcodes)
+            province_postcodes |= district_postcodes
+        built.subdistricts_by_key[province.code] = _codes_by_name(in_province, shared)
+        built.postcodes_of_province[province.code] = frozenset(province_postcodes)
     return built
 
 
@@ -321,16 +330,22 @@ def _postcode_of_subdistricts(
 ) -> tuple[Finding, ...]:
     """
     Check a well-formed postcode of the province against the subdistricts the names fit.
+
+    A district's postcodes are its subdistricts' (`index`), so a postcode that one of them has
+    is in its district too: the district is only looked at when none has it.
     """
     built = index()
-    districts_of_subs = {code[:4] for code in subs}
-    in_district = [
-        d for d in districts_of_subs if postcode in built.postcodes_of_district.get(d, ())
-    ]
-    if not in_district:
-        return (error("postcode_not_in_district", columns.postcode, POSTCODE_NOT_IN_DISTRICT),)
-    fitting = [c for c in subs if postcode in built.postcodes_of_subdistrict[c]]
+    of_subdistrict = built.postcodes_of_subdistrict
+    if len(subs) == 1:  # the common case: one subdistrict of that name
+        if postcode in of_subdistrict[subs[0]]:
+            return ()
+        fitting: list[str] = []
+    else:
+        fitting = [c for c in subs if postcode in of_subdistrict[c]]
     if not fitting:
+        of_district = built.postcodes_of_district
+        if not any(postcode in of_district.get(code[:4], ()) for code in subs):
+            return (error("postcode_not_in_district", columns.postcode, POSTCODE_NOT_IN_DISTRICT),)
         return (
             warning("postcode_not_in_subdistrict", columns.postcode, POSTCODE_NOT_IN_SUBDISTRICT),
         )

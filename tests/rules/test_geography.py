@@ -219,3 +219,38 @@ def test_one_subdistrict_checks_its_postcode_as_the_postcode_rule_says() -> None
             assert actual == expected, (code, postcode)
             compared += 1
     assert compared > 50_000
+
+
+def test_a_name_shared_by_subdistricts_checks_the_postcode_against_each() -> None:
+    """
+    A subdistrict name typed without its district fits every subdistrict of that name in the
+    province: the postcode is outside all their districts (error), in a district but none of
+    those subdistricts (warning), or fits several in different districts (ambiguous warning).
+    """
+    built = geography.index()
+    columns = geography.AddressColumns("p", "pc", "d", "s")
+    seen: set[str] = set()
+    compared = 0
+    for province in geothai.provinces():
+        for subs in built.subdistricts_by_key[province.code].values():
+            if len(subs) < 2:
+                continue
+            for postcode in sorted(built.postcodes_of_province[province.code]):
+                districts = [c[:4] for c in subs if postcode in built.postcodes_of_district[c[:4]]]
+                fitting = [c for c in subs if postcode in built.postcodes_of_subdistrict[c]]
+                expected = (
+                    "postcode_not_in_district"
+                    if not districts
+                    else "postcode_not_in_subdistrict"
+                    if not fitting
+                    else "subdistrict_ambiguous"
+                    if len({c[:4] for c in fitting}) > 1
+                    else None
+                )
+                found = geography._postcode_of_subdistricts(columns, postcode, subs)
+                assert [f.code for f in found] == ([expected] if expected else []), (subs, postcode)
+                seen.add(expected or "ok")
+                compared += 1
+    # (No postcode of the data set fits two same-named subdistricts in different districts.)
+    assert seen == {"ok", "postcode_not_in_district", "postcode_not_in_subdistrict"}
+    assert compared > 5_000
