@@ -354,8 +354,6 @@ _PLAIN_KINDS = frozenset({str, int, type(None)})
 """Cell types whose values are memo keys as themselves (True == 1 == 1.0 are not among them)."""
 _API_KINDS = _PLAIN_KINDS | {bool, float}
 """Every type of cell the Sheets API sends."""
-_TEXT_KINDS = frozenset({str, type(None)})
-"""Text and missing cells: what a column of IDs, phones or e-mails holds."""
 _NUMBER_KINDS = frozenset({int, float})
 """API numbers, which an amount column reads directly when ≥ 0."""
 _GIVEN: _Entry = (None, ())
@@ -440,12 +438,13 @@ def _column_entries(
         memo[""] = memo[None] = _SKIP
     get = memo.get
     count = len(raws)
-    kinds = set(map(type, raws))
-    if column.unique and column.check is not None and kinds <= _TEXT_KINDS:
-        # Values that hardly repeat (IDs, phones, e-mails) are cached no more: each text cell
-        # is checked at once, without asking the cache and missing first.
+    if column.unique and column.check is not None and not column.amount:
+        # Values that hardly repeat (IDs, phones, e-mails) are cached no more: each cell is
+        # checked at once, without asking the cache and missing first (an amount column's API
+        # numbers are read directly, below).
         check = column.entry
         return [_SKIP if raw is None or raw == "" else check(raw) for raw in raws]
+    kinds = set(map(type, raws))
     entries: list[_Entry | None]
     if column.amount and not kinds.isdisjoint(_NUMBER_KINDS):
         # API numbers ≥ 0 read directly, as `check_row` reads them (never cached, so the cache
