@@ -147,8 +147,8 @@ def check_pairs(given: Container[str], values: Mapping[str, object]) -> list[Fin
     for before, after in BEFORE_AFTER_PAIRS:
         has_before = before in given
         if has_before != (after in given):
-            missing, given = (after, before) if has_before else (before, after)
-            findings.append(error("pair_incomplete", missing, f"ต้องกรอกคู่กับ {given}"))
+            missing, other = (after, before) if has_before else (before, after)
+            findings.append(error("pair_incomplete", missing, f"ต้องกรอกคู่กับ {other}"))
     for waste_header, produced_header in WASTE_PRODUCTION_PAIRS:
         waste = values.get(waste_header)
         produced = values.get(produced_header)

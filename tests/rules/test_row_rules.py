@@ -130,3 +130,26 @@ def test_fiscal_year_is_a_parameter() -> None:
         findings_of(changes, fiscal_year=2568),
         findings_of(changes, fiscal_year=2567),
     )
+
+
+def test_each_half_missing_from_a_pair_is_reported() -> None:
+    """
+    A row with three before/after pairs half typed is told of all three, each naming the
+    column to fill and the one typed beside it (not only the first, then the next one run
+    after run as each is fixed).
+    """
+    from rules import check_row
+
+    from ._rows import AS_OF, OPTIONS, valid_row
+
+    row = valid_row(**{h.COST_AFTER: "", h.SALES_BEFORE: "1,000", h.CARBON_AFTER: 0})
+    result = check_row(row, region="ศก.3", options=OPTIONS, fiscal_year=2567, as_of=AS_OF)
+    incomplete = [f for f in result.findings if f.code == "pair_incomplete"]
+    expected = [
+        (h.COST_AFTER, h.COST_BEFORE),
+        (h.SALES_AFTER, h.SALES_BEFORE),
+        (h.CARBON_BEFORE, h.CARBON_AFTER),
+    ]
+    assert [f.column for f in incomplete] == [missing for missing, _ in expected]
+    for finding, (_, typed) in zip(incomplete, expected, strict=True):
+        assert finding.text.endswith(f"ต้องกรอกคู่กับ {typed}")
