@@ -10,9 +10,15 @@ from __future__ import annotations
 import re
 
 _D = "[0-9๐-๙]"
-_SEP = r"[\s\-]?"
-# Invalid addresses are personal data too: `somchai@hotmail` (no TLD), `a@@b`, `a@`.
-_EMAIL = re.compile(r"(?<![\w.+\-])[\w.+\-]+@+[\w\-]*(?:\.[\w\-]+)*")
+_SEP = r"[\s\-.]?"
+"""What people type between an ID's or a phone's digit groups (the checks take dots too)."""
+_THAI_MARKS = "\u0e31\u0e34-\u0e3a\u0e47-\u0e4e"
+"""Thai vowel and tone marks: letters of a Thai name, yet not `\\w` (they are marks, Mn)."""
+_LETTER = rf"[\w{_THAI_MARKS}.+\-]"
+_LABEL = rf"[\w{_THAI_MARKS}\-]"
+# Invalid addresses are personal data too: `somchai@hotmail` (no TLD), `a@@b`, `a@`; and a
+# Thai local part (`สมศักดิ์@…`), which the e-mail check accepts.
+_EMAIL = re.compile(rf"(?<!{_LETTER}){_LETTER}+@+{_LABEL}*(?:\.{_LABEL}+)*")
 _NUMBERS = re.compile(
     rf"""
       (?<![0-9๐-๙])(?P<pin>{_D}{_SEP}{_D}{{4}}{_SEP}{_D}{{5}}{_SEP}{_D}{{2}}{_SEP}{_D})(?![0-9๐-๙])
@@ -27,7 +33,7 @@ _NUMBERS = re.compile(
 )
 # Long-enough runs of digits, separators and brackets: only these can hold an ID or a phone,
 # so the detailed pattern runs on a few short pieces instead of the whole line.
-_CANDIDATE = re.compile(r"[+(]?[0-9๐-๙][0-9๐-๙\s\-()]{7,24}[0-9๐-๙]")
+_CANDIDATE = re.compile(r"[+(]?[0-9๐-๙][0-9๐-๙\s\-().]{7,24}[0-9๐-๙]")
 _DIGITS = "0123456789๐๑๒๓๔๕๖๗๘๙"
 _TO_X = str.maketrans(dict.fromkeys(_DIGITS, "x"))
 _TRIGGER = re.compile(r"[0-9๐-๙@]")

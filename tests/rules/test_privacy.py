@@ -26,6 +26,12 @@ from rules import mask_pii
         ("812345678", "81xxxx678"),
         ("somchai@example.com", "s***@example.com"),
         ("Somchai.J+x@mail.example.co.th", "S***@mail.example.co.th"),
+        # Forms the checks accept: dots between digit groups, a Thai local part (its vowel
+        # and tone marks are not `\\w`).
+        ("081.234.5678", "08x.xxx.x678"),
+        ("1.1037.02071.81.1", "1.xxxx.xxxxx.xx.1"),
+        ("สมศักดิ์@example.com", "ส***@example.com"),
+        ("วิไลวรรณ.ใจดี@ตัวอย่าง.ไทย", "ว***@ตัวอย่าง.ไทย"),
     ],
 )
 def test_masks_each_kind(text: str, expected: str) -> None:
@@ -58,6 +64,7 @@ def test_masks_inside_log_lines(text: str, expected: str) -> None:
         "2026-11-22 01:50:32 [info] wrote 1,234 cells in 0.52s",
         "spreadsheet 1Uebq-x0ch5zbP381oR5jxAKQe2g range A12:Z40 gid=1821856754",
         "amount 1234567.50 baht, 45366 serial, row 12345",
+        "CPython 3.11.7 on 127.0.0.1:8080, took 12.345 s, FY 2567.10",
         "เขียนผลลัพธ์ 120 แถว ศก.1 … ศก.7 เสร็จ",
         "",
     ],
