@@ -687,8 +687,13 @@ def _numbers(ctx: _Context) -> list[Finding]:
     Check before/after pairs, waste ≤ production and the satisfaction group.
     """
     given = ctx.given
-    found = numbers.check_pairs(given, ctx.values)
-    found.extend(numbers.check_satisfaction([x for x in h.SATISFACTION_ITEMS if x in given]))
+    found = numbers.check_pairs(given, ctx.values, ctx.columns)
+    found.extend(
+        numbers.check_satisfaction(
+            [x for x in h.SATISFACTION_ITEMS if x in given],
+            [x for x in h.SATISFACTION_ITEMS if x in ctx.columns],  # the tab's own items
+        )
+    )
     found.extend(result_checks.check_results(ctx.changes, ctx.values))
     return found
 

@@ -138,13 +138,18 @@ def check_age(header: str, raw: object) -> tuple[int | None, tuple[Finding, ...]
     return value, ()
 
 
-def check_pairs(given: Container[str], values: Mapping[str, object]) -> list[Finding]:
+def check_pairs(
+    given: Container[str], values: Mapping[str, object], columns: Container[str]
+) -> list[Finding]:
     """
     Report each half of a before/after pair that is blank while the other half is given, and
-    waste above total production.
+    waste above total production. A pair the tab has only half of (`columns`: the tab's) is
+    not checked: a missing column costs the checks that need it (domain spec §3.0).
     """
     findings: list[Finding] = []
     for before, after in BEFORE_AFTER_PAIRS:
+        if before not in columns or after not in columns:
+            continue
         has_before = before in given
         if has_before != (after in given):
             missing, other = (after, before) if has_before else (before, after)
@@ -163,7 +168,8 @@ def check_satisfaction(
     given: Sequence[str], items: Sequence[str] = h.SATISFACTION_ITEMS
 ) -> list[Finding]:
     """
-    Report the first missing item when some but not all nine satisfaction scores are given.
+    Report the first missing item when some but not all satisfaction scores are given:
+    `items` are the items the tab has (the nine of the manual on a full form).
     """
     if not given or len(given) == len(items):
         return []

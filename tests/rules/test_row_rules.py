@@ -99,8 +99,10 @@ def test_valid_row_has_no_finding() -> None:
         ({h.COST_BEFORE: -1}, {"number_negative"}),
         ({h.COST_BEFORE: "", h.COST_AFTER: ""}, set()),
         ({h.COST_AFTER: ""}, {"pair_incomplete"}),
-        ({h.SALES_BEFORE: "1,000"}, {"pair_incomplete"}),
-        ({h.CARBON_AFTER: 0}, {"pair_incomplete"}),
+        ({h.SALES_BEFORE: "1,000", h.SALES_AFTER: ""}, {"pair_incomplete"}),
+        ({h.CARBON_AFTER: 0, h.CARBON_BEFORE: None}, {"pair_incomplete"}),
+        ({h.SALES_BEFORE: "1,000"}, set()),  # the tab has no ยอดขายหลัง column: not checked
+        ({h.CARBON_AFTER: 0}, set()),
         ({h.WASTE_BEFORE: 1001}, {"waste_exceeds_production"}),
         ({h.WASTE_AFTER: "1,000"}, set()),
         ({h.SATISFACTION_ITEMS[4]: ""}, {"satisfaction_incomplete"}),
@@ -142,7 +144,8 @@ def test_each_half_missing_from_a_pair_is_reported() -> None:
 
     from ._rows import AS_OF, OPTIONS, valid_row
 
-    row = valid_row(**{h.COST_AFTER: "", h.SALES_BEFORE: "1,000", h.CARBON_AFTER: 0})
+    changes = {h.COST_AFTER: "", h.SALES_BEFORE: "1,000", h.SALES_AFTER: None}
+    row = valid_row(**changes, **{h.CARBON_AFTER: 0, h.CARBON_BEFORE: ""})
     result = check_row(row, region="ศก.3", options=OPTIONS, fiscal_year=2567, as_of=AS_OF)
     incomplete = [f for f in result.findings if f.code == "pair_incomplete"]
     expected = [
@@ -153,3 +156,24 @@ def test_each_half_missing_from_a_pair_is_reported() -> None:
     assert [f.column for f in incomplete] == [missing for missing, _ in expected]
     for finding, (_, typed) in zip(incomplete, expected, strict=True):
         assert finding.text.endswith(f"ต้องกรอกคู่กับ {typed}")
+
+
+def test_a_tab_with_some_of_the_satisfaction_items_checks_those_it_has() -> None:
+    """
+    A tab with only items 1–5 (its own form): all five given passes, four of them is told
+    which one is missing, and no finding names a column the tab does not have (§3.0).
+    """
+    from rules import check_row
+
+    from ._rows import AS_OF, OPTIONS, valid_row
+
+    row = valid_row()
+    for item in h.SATISFACTION_ITEMS[5:]:
+        del row[item]
+    result = check_row(row, region="ศก.3", options=OPTIONS, fiscal_year=2567, as_of=AS_OF)
+    assert (result.status, result.codes) == ("ผ่าน", ())
+    row[h.SATISFACTION_ITEMS[3]] = ""
+    result = check_row(row, region="ศก.3", options=OPTIONS, fiscal_year=2567, as_of=AS_OF)
+    assert [(f.code, f.column) for f in result.findings] == [
+        ("satisfaction_incomplete", h.SATISFACTION_ITEMS[3])
+    ]
