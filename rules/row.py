@@ -173,7 +173,18 @@ class _Plan:
             for c in template.columns
         }
         self.required = tuple(
-            (c.header, error("required_blank", c.header, REQUIRED_BLANK))
+            (
+                c.header,
+                error("required_blank", c.header, REQUIRED_BLANK),
+                # What a row may give instead: the columns it stands for (the date range's
+                # start and end), or one that stands for it (the range, for the start date).
+                frozenset(
+                    (
+                        *c.stands_for,
+                        *(o.header for o in template.columns if c.header in o.stands_for),
+                    )
+                ),
+            )
             for c in template.columns
             if c.required
         )
@@ -534,7 +545,7 @@ def _finish(
     given: dict[str, object],
     values: dict[str, object],
     findings: list[Finding],
-    required: Iterable[tuple[str, Finding]],
+    required: Iterable[tuple[str, Finding, frozenset[str]]],
     columns: Container[str],
     region: str,
     fiscal_year: int,
@@ -551,8 +562,8 @@ def _finish(
         # The form's one-cell period stands for the two date columns (a column of its own wins).
         values.setdefault(h.START_DATE, period[0])
         values.setdefault(h.END_DATE, period[1])
-    for header, blank in required:
-        if header not in given:
+    for header, blank, instead in required:
+        if header not in given and (not instead or given.keys().isdisjoint(instead)):
             findings.append(blank)
     changes = result_checks.changes_of(given, values)
     context = _Context(given, values, columns, region, fiscal_year, as_of, changes)

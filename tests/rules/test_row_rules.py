@@ -177,3 +177,22 @@ def test_a_tab_with_some_of_the_satisfaction_items_checks_those_it_has() -> None
     assert [(f.code, f.column) for f in result.findings] == [
         ("satisfaction_incomplete", h.SATISFACTION_ITEMS[3])
     ]
+
+
+@pytest.mark.parametrize(
+    ("period", "start", "expected"),
+    [
+        ("15/3/2567 - 20/3/2567", "", set()),
+        ("", "15/3/2567", set()),
+        ("", "", {"required_blank"}),
+    ],
+)
+def test_a_tab_with_both_date_columns_needs_the_start_in_one_of_them(
+    period: str, start: str, expected: set[str]
+) -> None:
+    """
+    The one-cell period stands for the start and end date columns: a tab that has both is
+    satisfied by either (a row giving its dates once is not told the other is blank).
+    """
+    changes = {h.START_END_DATES: period, h.START_DATE: start, h.END_DATE: ""}
+    assert expected == findings_of(changes)
