@@ -383,8 +383,9 @@ def _start_from_end(text: str, end: date) -> date | Invalid:
     if month is None:
         return DATE_INVALID
     start = _make_date(end.year, month, day)
-    if isinstance(start, date) and start > end:
-        # `28 ธ.ค. - 3 ม.ค. 67`: the range crosses a new year, so it started the year before.
+    if isinstance(start, date) and month > end.month:
+        # `28 ธ.ค. - 3 ม.ค. 67`: the range crosses a new year, so it started the year before
+        # (a later day of the end's own month, `20-15 มี.ค. 67`, is a start after the end).
         start = _make_date(end.year - 1, month, day)
     return start
 

@@ -219,6 +219,9 @@ MARCH_15, MARCH_20 = date(2024, 3, 15), date(2024, 3, 20)
         ("2024-03-15 to 2024-03-20", (MARCH_15, MARCH_20)),
         ("28 ก.พ. - 2 มี.ค. 2567", (date(2024, 2, 28), date(2024, 3, 2))),
         ("28 ธ.ค. - 3 ม.ค. 67", (date(2023, 12, 28), date(2024, 1, 3))),
+        # A start later in the end's own month is after the end (reported), not a year back.
+        ("20-15 มี.ค. 67", (MARCH_20, MARCH_15)),
+        ("20/3 - 15/3/2567", (MARCH_20, MARCH_15)),
         ("15/3/2567", (MARCH_15, MARCH_15)),
         ("15 - 3 - 2567", (MARCH_15, MARCH_15)),
         (45366, (MARCH_15, MARCH_15)),
