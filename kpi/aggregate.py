@@ -62,6 +62,9 @@ class RowOutcome(msgspec.Struct, frozen=True):
             form has one, else its name), None when the row names none.
         form_results: The form's own results of the row that the summary counts per region:
             the knowledge percentages (Decimal) and the Part 2 checkboxes (bool).
+        typed_economic_value: The row's economic value is the one typed on the form (no raw
+            figures computed one): the staff's own total, which the summary takes as it is
+            rather than adding up the parts typed beside it (waste and cost only, on the form).
     """
 
     region: str
@@ -74,6 +77,7 @@ class RowOutcome(msgspec.Struct, frozen=True):
     codes: tuple[str, ...] = ()
     group: str | None = None
     form_results: Mapping[str, object] = msgspec.field(default_factory=dict)
+    typed_economic_value: bool = False
 
     def __post_init__(self) -> None:
         """
@@ -231,9 +235,14 @@ def _counted(outcome: RowOutcome, parts: Sequence[int]) -> _Counted:
         values = tuple([kpis.get(x) for x in _COLUMNS])
         satisfaction, productivity, carried = [kpis.get(x) for x in _READ]
     columns = tuple([v if v.__class__ is Decimal else None for v in values])
-    # The row's economic value: its profile's parts where it has any, else the value it
-    # carries (computed by the worker's §3.2 choice, or typed on the form).
-    found = [value for index in parts if (value := columns[index]) is not None]
+    # The row's economic value: the total typed on the form where no raw figures computed
+    # one (the staff's own figure, §3.0), else its profile's parts where it has any, else
+    # the value it carries (computed by the worker's §3.2 choice).
+    found = (
+        []
+        if outcome.typed_economic_value
+        else [value for index in parts if (value := columns[index]) is not None]
+    )
     gain, applied = form.get(h.KNOWLEDGE_GAIN), form.get(h.KNOWLEDGE_APPLIED)
     # Positional, in field order (a keyword call costs more than the tuple, ~12,000 a run).
     return _Counted(

@@ -90,6 +90,8 @@ class RowEvaluation(msgspec.Struct, frozen=True):
             codes=tuple(finding_token(f) for f in self.findings),
             group=_group(self.check.values),
             form_results={x: self.check.values[x] for x in FORM_RESULTS if x in self.check.values},
+            typed_economic_value=self.kpis.get(h.ECONOMIC_VALUE) is None
+            and self.figures.get(h.ECONOMIC_VALUE) is not None,
         )
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import gc
 from datetime import date
+from decimal import Decimal
 
 import msgspec
 import pytest
@@ -245,3 +246,27 @@ def test_kept_cells_digest_alike_whether_empty_cells_came_as_blanks_or_not_at_al
     before = [r.cells.digest for r in run(grid, {}).rows]
     after = [r.cells.digest for r in run(padded, {}).rows]
     assert before == after and len(before) == 3
+
+
+def test_the_economic_value_typed_on_the_form_is_the_one_the_summary_adds_up() -> None:
+    """
+    A row of the real form, results typed (no raw figures): its typed economic value is the
+    staff's own total, so the summary takes 50,000, not the 3,000 of the waste and cost baht
+    typed beside it (the form has no typed sales or product baht to add); a row whose raw
+    figures compute the value adds up its profile's parts.
+    """
+    headers = [
+        h.AGENCY, h.ACTIVITY_NAME, h.START_END_DATES, h.NATIONAL_ID, h.FULL_NAME, h.MOBILE,
+        h.RESULT_WASTE_PCT, h.RESULT_WASTE_BAHT, h.RESULT_COST_PCT, h.RESULT_COST_BAHT,
+        h.RESULT_ECONOMIC_VALUE, h.COST_BEFORE, h.COST_AFTER,
+    ]  # fmt: skip
+    person = [REGION, "อบรม", "15/3/2567 - 16/3/2567", "1103702071811", "นายสมชาย ใจดี"]
+    typed = [*person, "0812345678", "12", "1,000", "5", "2,000", "50,000", "", ""]
+    computed = [*person[:3], "3100100123451", "นางสมศรี ใจดี", "0812345679"]
+    computed += ["", "", "", "", "", "100", "90"]  # cost 100 → 90 a month: 120 baht a year
+    grid: list[list[object]] = [[], [""] * len(headers), headers, typed, computed]
+    evaluation = run(grid, {})
+    outcomes = [row.outcome() for row in evaluation.rows]
+    assert [o.typed_economic_value for o in outcomes] == [True, False]
+    summary = kpi.summarise(outcomes, regions=[REGION], profile=kpi.PROFILES["manual-2567"])
+    assert summary.total.economic_value == Decimal("50120.00")
