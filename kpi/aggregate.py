@@ -58,8 +58,11 @@ class RowOutcome(msgspec.Struct, frozen=True):
         tax_id: The normalised enterprise tax id or registration number, or None.
         kpis: The row's figures (`kpi.evaluate_row(...).figures`: computed, else typed).
         codes: The finding codes of the row.
-        group: The group / network the row belongs to (its registration number when the
-            form has one, else its name), None when the row names none.
+        group: The group / network the row belongs to (its name, else its registration
+            number), None when the row names none.
+        group_number: The group's registration number, when the row gives one: rows that
+            share a number or a name (spaces and case aside) are one group, so a group is
+            not split when only some of its rows give the number.
         form_results: The form's own results of the row that the summary counts per region:
             the knowledge percentages (Decimal) and the Part 2 checkboxes (bool).
         typed_economic_value: The row's economic value is the one typed on the form (no raw
@@ -76,6 +79,7 @@ class RowOutcome(msgspec.Struct, frozen=True):
     kpis: Mapping[str, KpiValue]
     codes: tuple[str, ...] = ()
     group: str | None = None
+    group_number: str | None = None
     form_results: Mapping[str, object] = msgspec.field(default_factory=dict)
     typed_economic_value: bool = False
 
@@ -432,7 +436,8 @@ class Tally:
     def __init__(self, region: str, outcomes: Iterable[RowOutcome], profile: TargetProfile) -> None:
         self.region = region
         self.scope = scope = _Scope()
-        self.groups: dict[str | None, _Scope] = {}
+        self.groups: dict[tuple[str | None, str | None], _Scope] = {}
+        """Each (group, group number) of the rows -> their scope (joined in `_groups`)."""
         self.problems: dict[str, tuple[int, int]] = {}
         """Each finding code of the rows -> how many rows carry it, and the first of them."""
         self.first_row = 0
@@ -441,7 +446,7 @@ class Tally:
         parts = [place[part] for part in profile.economic_value_parts]
         statuses = scope.statuses
         counted: list[_Counted] = []
-        grouped: dict[str | None, list[_Counted]] = {}
+        grouped: dict[tuple[str | None, str | None], list[_Counted]] = {}
         with localcontext(arithmetic()):
             for outcome in outcomes:
                 if outcome.region != region:
@@ -461,9 +466,10 @@ class Tally:
                 if outcome.counted:
                     facts = _counted(outcome, parts)
                     counted.append(facts)
-                    group = grouped.get(outcome.group)
+                    key = (outcome.group, outcome.group_number)
+                    group = grouped.get(key)
                     if group is None:
-                        group = grouped[outcome.group] = []
+                        group = grouped[key] = []
                     group.append(facts)
             # The block's rows added per scope at once (groups in the order first met).
             scope.add(counted)
@@ -508,13 +514,13 @@ def _groups(tallies: Sequence[Tally], profile: TargetProfile) -> tuple[GroupFigu
     The figures of each group / network of the counted rows, largest first, then by name;
     the rows that name no group last.
     """
-    by_group: dict[str | None, list[_Scope]] = {}
+    by_key: dict[tuple[str | None, str | None], list[_Scope]] = {}
     for each in tallies:
-        for name, scope in each.groups.items():
-            by_group.setdefault(name, []).append(scope)
+        for key, scope in each.groups.items():
+            by_key.setdefault(key, []).append(scope)
     groups = []
-    for name, scopes in by_group.items():
-        scope = _Scope.merged(scopes)
+    for name, keys in _joined_groups(by_key).items():
+        scope = _Scope.merged(scope for key in keys for scope in by_key[key])
         satisfied = scope.satisfied(profile)
         groups.append(
             GroupFigures(
@@ -528,6 +534,54 @@ def _groups(tallies: Sequence[Tally], profile: TargetProfile) -> tuple[GroupFigu
         )
     groups.sort(key=lambda g: (g.name is None, -g.enterprises, g.name or ""))
     return tuple(groups)
+
+
+def _name_key(name: str) -> str:
+    """What two group names are compared by: spaces and case aside (`กลุ่ม สมุนไพร`)."""
+    return "".join(name.split()).casefold()
+
+
+def _joined_groups(
+    by_key: Mapping[tuple[str | None, str | None], Sequence[_Scope]],
+) -> dict[str | None, list[tuple[str | None, str | None]]]:
+    """
+    The (group, group number) keys of the rows joined into groups: keys that share a name or
+    a registration number are one group, named by the name its rows give most (then the
+    first in order), or by its number when none gives a name; None holds the rows naming none.
+    """
+    parent: dict[str, str] = {}
+
+    def root(token: str) -> str:
+        while parent.setdefault(token, token) != token:
+            parent[token] = parent[parent[token]]
+            token = parent[token]
+        return token
+
+    tokens: dict[tuple[str | None, str | None], list[str]] = {}
+    for key in by_key:
+        name, number = key
+        own = [f"#{number}"] if number else []
+        if name and name != number:  # a name of its own (not the number standing in for one)
+            own.append(f"={_name_key(name)}")
+        tokens[key] = own
+        for token in own[1:]:
+            parent[root(token)] = root(own[0])
+    members: dict[str | None, list[tuple[str | None, str | None]]] = {}
+    for key, own in tokens.items():
+        members.setdefault(root(own[0]) if own else None, []).append(key)
+    joined: dict[str | None, list[tuple[str | None, str | None]]] = {}
+    for head, keys in members.items():
+        if head is None:
+            joined[None] = keys
+            continue
+        named: dict[str, int] = {}
+        for given, number in keys:
+            if given and given != number:
+                counted = sum(scope.counted for scope in by_key[(given, number)])
+                named[given] = named.get(given, 0) + counted
+        label = min(named, key=lambda n: (-named[n], n)) if named else min(str(k[1]) for k in keys)
+        joined.setdefault(label, []).extend(keys)
+    return joined
 
 
 def _problems(tallies: Sequence[Tally], regions: Sequence[str]) -> tuple[ProblemCount, ...]:

@@ -79,6 +79,7 @@ class RowEvaluation(msgspec.Struct, frozen=True):
 
     def outcome(self) -> kpi.RowOutcome:
         """The row as the summary counts it."""
+        group, number = _group(self.check.values)
         return kpi.RowOutcome(
             region=self.region,
             row=self.row,
@@ -88,7 +89,8 @@ class RowEvaluation(msgspec.Struct, frozen=True):
             tax_id=self.check.tax_id,
             kpis=self.figures,
             codes=tuple(finding_token(f) for f in self.findings),
-            group=_group(self.check.values),
+            group=group,
+            group_number=number,
             form_results={x: self.check.values[x] for x in FORM_RESULTS if x in self.check.values},
             typed_economic_value=self.kpis.get(h.ECONOMIC_VALUE) is None
             and self.figures.get(h.ECONOMIC_VALUE) is not None,
@@ -105,15 +107,14 @@ KEPT_CELLS: tuple[str, ...] = (h.FULL_NAME, h.MOBILE, h.EMAIL, h.ENTERPRISE_NAME
 """Input cells a row evaluation keeps, as typed: what the compiled list copies of a row."""
 
 
-def _group(values: Mapping[str, object]) -> str | None:
+def _group(values: Mapping[str, object]) -> tuple[str | None, str | None]:
     """
-    The group a row belongs to: its registration number when the form has one, else its name.
+    The group a row belongs to, as (its name, else its registration number; the number when
+    given): the summary joins the rows that share either (`kpi.RowOutcome.group_number`).
     """
-    for header in (h.GROUP_REGISTRATION, h.GROUP_NAME):
-        value = values.get(header)
-        if isinstance(value, str) and value:
-            return value
-    return None
+    name, number = (values.get(header) for header in (h.GROUP_NAME, h.GROUP_REGISTRATION))
+    number = number if isinstance(number, str) and number else None
+    return (name if isinstance(name, str) and name else number), number
 
 
 def finding_token(finding: rules.Finding) -> str:

@@ -178,7 +178,11 @@ def test_label_follows_configured_level(outcomes: list[RowOutcome]) -> None:
 
 
 def _enterprise(
-    n: int, group: str | None, flag: str | None = None, satisfaction: str | None = None
+    n: int,
+    group: str | None,
+    flag: str | None = None,
+    satisfaction: str | None = None,
+    number: str | None = None,
 ) -> RowOutcome:
     """One counted participant of its own enterprise T<n>, in ศก.1 row n."""
     return msgspec.structs.replace(
@@ -186,6 +190,7 @@ def _enterprise(
             "ศก.1", n, h.STATUS_PASS, f"P{n}", f"T{n}", kpis(flag=flag, satisfaction=satisfaction)
         ),
         group=group,
+        group_number=number,
     )
 
 
@@ -287,3 +292,23 @@ def test_economic_value_parts_are_a_profile_setting() -> None:
     )
     with pytest.raises(ValueError, match="economic_value_parts"):
         TargetProfile("bad", economic_value_parts=("profit",))
+
+
+def test_a_group_is_one_whether_its_rows_give_its_number_its_name_or_both() -> None:
+    """
+    One group of 20 enterprises: 12 rows give its name and registration number, 4 only the
+    name (spaced otherwise), 4 only the number (the name then stands as the number). It is
+    one group named by its name, and the per-group target is met; another group stays apart.
+    """
+    rows = [
+        *(_enterprise(n, "กลุ่มสมุนไพร", number="กท-001") for n in range(12)),
+        *(_enterprise(n, "กลุ่ม สมุนไพร") for n in range(12, 16)),
+        *(_enterprise(n, "กท-001", number="กท-001") for n in range(16, 20)),
+        *(_enterprise(n, "กลุ่มผ้าทอ", number="กท-002") for n in range(20, 40)),
+    ]
+    summary = summarise(rows, regions=["ศก.1"], profile=PROFILES["manual-2567"])
+    assert [("กลุ่มผ้าทอ", 20), ("กลุ่มสมุนไพร", 20)] == [(g.name, g.enterprises) for g in summary.groups]
+    assert (True, "กลุ่มที่ถึงเป้า 2/2 (น้อยที่สุด 20 ราย)") == (
+        summary.targets[0].met,
+        summary.targets[0].note,
+    )
