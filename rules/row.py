@@ -676,10 +676,17 @@ def _addresses(ctx: _Context) -> list[Finding]:
     """
     given = ctx.given
     found = list(_address(given, PERSON_ADDRESS))
-    if h.ENTERPRISE_PROVINCE not in given and h.ENTERPRISE_POSTCODE in given:
+    if h.ENTERPRISE_PROVINCE not in given and not given.keys().isdisjoint(_ENTERPRISE_PARTS):
+        # Part of the enterprise's address without its province: nothing of it can be checked.
         found.append(error("required_blank", h.ENTERPRISE_PROVINCE, REQUIRED_BLANK))
     found.extend(_address(given, ENTERPRISE_ADDRESS))
     return found
+
+
+_ENTERPRISE_PARTS = frozenset(
+    (h.ENTERPRISE_POSTCODE, h.ENTERPRISE_DISTRICT, h.ENTERPRISE_SUBDISTRICT)
+)
+"""The enterprise address's parts a province is needed to check."""
 
 
 def _address(given: Mapping[str, object], group: geography.AddressColumns) -> Sequence[Finding]:

@@ -84,6 +84,19 @@ def test_valid_row_has_no_finding() -> None:
         ({h.ENTERPRISE_POSTCODE: "10200"}, {"postcode_not_in_province"}),
         ({h.ENTERPRISE_PROVINCE: "", h.ENTERPRISE_POSTCODE: 20000}, {"required_blank"}),
         ({h.ENTERPRISE_PROVINCE: "", h.ENTERPRISE_POSTCODE: ""}, set()),
+        # A district or subdistrict of the enterprise cannot be checked without its province.
+        (
+            {h.ENTERPRISE_PROVINCE: "", h.ENTERPRISE_POSTCODE: "", h.ENTERPRISE_DISTRICT: "เมือง"},
+            {"required_blank"},
+        ),
+        (
+            {
+                h.ENTERPRISE_PROVINCE: "",
+                h.ENTERPRISE_POSTCODE: "",
+                h.ENTERPRISE_SUBDISTRICT: "บางปลา",
+            },
+            {"required_blank"},
+        ),
         ({h.ENTERPRISE_PROVINCE: "ชลบุรีย์"}, {"province_unknown"}),
         # Enterprise.
         ({h.TAX_ID: "0105536012341"}, {"tax_id_checksum"}),
