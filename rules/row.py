@@ -5,9 +5,10 @@ rules of domain spec §3.1.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from itertools import compress, repeat
 from operator import is_
 from types import MappingProxyType
@@ -546,7 +547,7 @@ def _finish(
     values: dict[str, object],
     findings: list[Finding],
     required: Iterable[tuple[str, Finding, frozenset[str]]],
-    columns: Container[str],
+    columns: Collection[str],
     region: str,
     fiscal_year: int,
     as_of: date | None,
@@ -608,7 +609,7 @@ class _Context:
         self,
         given: Mapping[str, object],
         values: Mapping[str, object],
-        columns: Container[str],
+        columns: Collection[str],
         region: str,
         fiscal_year: int,
         as_of: date | None,
@@ -700,18 +701,25 @@ def _address(given: Mapping[str, object], group: geography.AddressColumns) -> Se
     )
 
 
+@lru_cache(maxsize=64)
+def _tab_numbers(columns: frozenset[str]) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
+    """
+    The before/after pairs and the satisfaction items a tab has both or all columns of (a
+    missing column costs only the checks that need it, §3.0): once per tab, not per row.
+    """
+    pairs = tuple(p for p in numbers.BEFORE_AFTER_PAIRS if p[0] in columns and p[1] in columns)
+    return pairs, tuple(x for x in h.SATISFACTION_ITEMS if x in columns)
+
+
 def _numbers(ctx: _Context) -> list[Finding]:
     """
     Check before/after pairs, waste ≤ production and the satisfaction group.
     """
     given = ctx.given
-    found = numbers.check_pairs(given, ctx.values, ctx.columns)
-    found.extend(
-        numbers.check_satisfaction(
-            [x for x in h.SATISFACTION_ITEMS if x in given],
-            [x for x in h.SATISFACTION_ITEMS if x in ctx.columns],  # the tab's own items
-        )
-    )
+    columns = ctx.columns
+    pairs, items = _tab_numbers(columns if isinstance(columns, frozenset) else frozenset(columns))
+    found = numbers.check_pairs(given, ctx.values, pairs)
+    found.extend(numbers.check_satisfaction([x for x in items if x in given], items))
     found.extend(result_checks.check_results(ctx.changes, ctx.values))
     return found
 

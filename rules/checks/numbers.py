@@ -139,17 +139,17 @@ def check_age(header: str, raw: object) -> tuple[int | None, tuple[Finding, ...]
 
 
 def check_pairs(
-    given: Container[str], values: Mapping[str, object], columns: Container[str]
+    given: Container[str],
+    values: Mapping[str, object],
+    pairs: Sequence[tuple[str, str]] = BEFORE_AFTER_PAIRS,
 ) -> list[Finding]:
     """
     Report each half of a before/after pair that is blank while the other half is given, and
-    waste above total production. A pair the tab has only half of (`columns`: the tab's) is
-    not checked: a missing column costs the checks that need it (domain spec §3.0).
+    waste above total production. `pairs` are those the tab has both columns of: a missing
+    column costs the checks that need it (domain spec §3.0).
     """
     findings: list[Finding] = []
-    for before, after in BEFORE_AFTER_PAIRS:
-        if before not in columns or after not in columns:
-            continue
+    for before, after in pairs:
         has_before = before in given
         if has_before != (after in given):
             missing, other = (after, before) if has_before else (before, after)
