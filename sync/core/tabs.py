@@ -56,6 +56,9 @@ class Snapshot:
     """Digest of the read's answer as received (`ValuesRead`); empty when not known."""
     tab_digests: Mapping[str, str] = field(default_factory=dict)
     """Per title, the digest of its values as received: an unchanged tab is known by it."""
+    lost_anchors: frozenset[str] = frozenset()
+    """Anchors this run found no longer topping their header (`write.AnchorsMoved.lost`):
+    their worker columns are added anew, never taken by a header people can type."""
 
 
 def find_meta(grid: Rows | None) -> SheetMeta | None:
@@ -145,6 +148,28 @@ def _anchored_columns(
     return found
 
 
+def _anchor_headers(info: SpreadsheetInfo | None, title: str) -> set[str]:
+    """The worker headers with an anchor in this tab (by id), wherever it points now."""
+    sheet = info.by_title().get(title) if info is not None else None
+    if info is None or sheet is None:
+        return set()
+    names = {str(n.get("name", "")) for n in info.named_ranges}
+    return {x for x in h.WORKER_HEADERS if setup_mod.anchor_name(sheet.sheet_id, x) in names}
+
+
+def _protected_span(protected: Sequence[Mapping[str, Any]], sheet_id: int) -> range:
+    """The columns the worker's own warning-only protection spans in a tab (its block)."""
+    for each in protected:
+        grid = each.get("range") or {}
+        if (
+            each.get("description") == setup_mod.PROTECTION_DESCRIPTION
+            and int(grid.get("sheetId") or 0) == sheet_id
+            and "endColumnIndex" in grid
+        ):
+            return range(int(grid.get("startColumnIndex") or 0), int(grid["endColumnIndex"]))
+    return range(0)
+
+
 def _same_header(cell: Any, header: str) -> bool:
     return isinstance(cell, str) and normalise_title(cell) == normalise_title(header)
 
@@ -208,6 +233,22 @@ def _region_tabs(
             ):
                 found[worker_header] = col
         anchored = _anchored_columns(info, title, header)
+        named = _anchor_headers(info, title)
+        if named and info is not None:
+            # The block is known by its anchors. A worker header whose column this run found
+            # retyped away (`lost_anchors`), or that has no anchor any more (its column
+            # deleted, its name removed) outside the block's own protected span, is not
+            # looked for by its header, which people can type on a column of their own
+            # beside the block (it would be written over): the column is added anew. (A
+            # block with no anchor at all, from before anchors, is taken by its headers.)
+            sheet = info.by_title()[title]
+            span = _protected_span(sheet.protected_ranges, sheet.sheet_id)
+            found = {
+                x: c
+                for x, c in found.items()
+                if (x in named or c in span)
+                and setup_mod.anchor_name(sheet.sheet_id, x) not in snapshot.lost_anchors
+            }
         if anchored:
             found = {x: c for x, c in found.items() if c not in anchored.values()}
             found.update({x: c for x, c in anchored.items() if c not in inputs})

@@ -255,10 +255,13 @@ def _rounds(
     from sync.core.round import needs_metadata, plan_round
     from sync.run.write import AnchorsMoved, write_round
 
+    lost_anchors: frozenset[str] = frozenset()
     for round_number in range(1, settings.max_rounds + 1):
         report.rounds = round_number
         if needs_metadata(settings, snapshot):
             snapshot = replace(snapshot, info=counter.read_info(settings.spreadsheet_id))
+        if lost_anchors:
+            snapshot = replace(snapshot, lost_anchors=lost_anchors)
         now = clock()
         plan = plan_round(settings, snapshot, now, row_cache)
         # The single cells' caches served this round's checks, a tab at a time (each tab's
@@ -297,6 +300,8 @@ def _rounds(
             write_round(counter, settings, plan)
         except (BadRequest, WriteOutcomeUnknown, AnchorsMoved) as exc:
             log.warning("write_not_confirmed", round=round_number, error=str(exc))
+            if isinstance(exc, AnchorsMoved):
+                lost_anchors |= frozenset(exc.lost)
             # The grid changed under the plan (a tab or rows went away), or the write may
             # or may not have landed: look again, with fresh metadata, and re-plan.
             if round_number == settings.max_rounds and isinstance(exc, AnchorsMoved):

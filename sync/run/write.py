@@ -29,6 +29,13 @@ from sync.run.counter import Counter
 class AnchorsMoved(Exception):
     """Anchors read back off their columns: nothing was written through them; look again."""
 
+    def __init__(self, message: str, lost: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.lost = lost
+        """Anchors that were there before this set-up and no longer top their header (their
+        column's header retyped): the worker's column is gone, and the next round adds a new
+        one rather than take a column by a header people can type (`Snapshot.lost_anchors`)."""
+
 
 def write_round(counter: Counter, settings: SyncSettings, plan: Plan) -> None:
     """
@@ -148,9 +155,15 @@ def _confirm_anchors(
     deletes = [{"deleteNamedRange": {"namedRangeId": ids[name]}} for name in wrong if name in ids]
     if deletes:
         counter.batch_update(settings.spreadsheet_id, deletes)
+    added = set(_named_range_ids(replies)) | {
+        str(r["addNamedRange"]["namedRange"]["name"])
+        for r in plan.setup_requests
+        if "addNamedRange" in r
+    }
     raise AnchorsMoved(
         f"Column anchors {', '.join(wrong)} do not top their columns (columns moved during "
-        "set-up); removed them, looking again."
+        "set-up); removed them, looking again.",
+        lost=tuple(name for name in wrong if name not in added),
     )
 
 

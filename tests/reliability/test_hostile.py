@@ -590,6 +590,40 @@ def test_people_column_titled_like_a_worker_column(synced: bool, title: str, tal
     tally.assert_clean()
 
 
+@pytest.mark.parametrize("lost", ["header retyped", "column deleted"])
+@pytest.mark.parametrize("title", [h.DETAILS, h.CHECK_STATUS])
+def test_a_persons_column_beside_the_block_is_not_taken_for_a_lost_worker_column(
+    lost: str, title: str, tally: Tally
+) -> None:
+    """
+    A person adds a column of their own right of the worker block, headed like a worker
+    column, and types notes in it; then the worker's column of that header loses its header
+    (retyped) or is deleted. The next run adds the worker's column anew and writes its
+    results there: the person's notes stay as typed, and a second run finds nothing to do.
+    """
+    store = _store()
+    run_sync(MemoryBackend(store), ONE_TAB, clock=fixed_clock)
+    header = take(store)[TAB][2]
+    mine = max(c for c, v in enumerate(header) if v not in (None, "")) + 1
+    worker = header.index(title)
+    letter = column_letter(mine)
+    notes = [f"บันทึกของคุณสมศรี {row}" for row in range(4, 8)]
+    people.type_value(store, SPREADSHEET, TAB, f"{letter}3", title)
+    people.type_values(store, SPREADSHEET, TAB, f"{letter}4", [[note] for note in notes])
+    if lost == "header retyped":
+        people.type_value(store, SPREADSHEET, TAB, f"{column_letter(worker)}3", f"{title}เดิม")
+    else:
+        people.delete_columns(store, SPREADSHEET, TAB, worker + 1)
+        mine -= 1
+    report = run_sync(MemoryBackend(store), ONE_TAB, clock=fixed_clock, pause=no_pause)
+    grid = take(store)[TAB]
+    kept = [grid[r - 1][mine] if mine < len(grid[r - 1]) else None for r in range(3, 8)]
+    again = run_sync(MemoryBackend(store), ONE_TAB, clock=fixed_clock, pause=no_pause)
+    ok = (report.outcome, kept, again.writes) == ("ok", [title, *notes], 0)
+    tally.record(ok, f"run {report.outcome}, column now {kept!r}, then {again.writes} writes")
+    tally.assert_clean()
+
+
 @pytest.mark.parametrize("synced", [False, True], ids=["first-run", "steady"])
 def test_ten_million_cell_limit(synced: bool, tally: Tally) -> None:
     """A spreadsheet at Google's 10,000,000-cell limit: the run ends in one clear line, or works."""
