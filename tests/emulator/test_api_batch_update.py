@@ -836,6 +836,9 @@ def test_merge_copy_cut_paste(api: SheetsApi) -> None:
     assert metadata(api)["sheets"][0]["merges"] == [
         {"startRowIndex": 2, "endRowIndex": 4, "startColumnIndex": 0, "endColumnIndex": 2}
     ]
+    # "The range must not partially span any merge" (DD: UnmergeCellsRequest.range)
+    assert "partially span" in failing(api, {"unmergeCells": {"range": grid(2, 3, 0, 1)}})
+    assert len(metadata(api)["sheets"][0]["merges"]) == 1  # (nothing applied)
     batch(api, {"unmergeCells": {"range": grid(2, 4, 0, 2)}})
     assert "merges" not in metadata(api)["sheets"][0]
 
@@ -1081,3 +1084,18 @@ def test_malformed_requests_are_400_not_500(api: SheetsApi, request_: dict[str, 
     assert f"'requests[0].{snake}" in failing(api, request_)
     unchecked = SheetsApi(api.store, validate_schema=False)
     assert failing(unchecked, request_).startswith(f"Invalid requests[0].{name}: ")
+
+
+def test_an_insert_must_bound_both_ends_and_a_sheet_id_is_never_negative(api: SheetsApi) -> None:
+    """
+    An insertDimension range without its end (or start) is refused, not stretched to the end
+    of the grid ("Both the start and end indexes must be bounded"), and an addSheet with a
+    negative sheetId is told so, not that such a sheet exists ("Must be non-negative").
+    """
+    rows = metadata(api)["sheets"][0]["properties"]["gridProperties"]["rowCount"]
+    for open_range in ({"startIndex": 2}, {"endIndex": 3}):
+        span = {"sheetId": 0, "dimension": "ROWS", **open_range}
+        assert "startIndex and an endIndex" in failing(api, {"insertDimension": {"range": span}})
+    assert metadata(api)["sheets"][0]["properties"]["gridProperties"]["rowCount"] == rows
+    message = failing(api, {"addSheet": {"properties": {"sheetId": -3, "title": "x"}}})
+    assert "must not be negative" in message and "already exists" not in message

@@ -606,10 +606,24 @@ def merge_cells(ctx: Context, body: dict[str, Any]) -> None:
 
 def unmerge_cells(ctx: Context, body: dict[str, Any]) -> None:
     """
-    Remove every merge intersecting the range.
+    Remove every merge inside the range; one the range only partly spans is refused ("The
+    range must not partially span any merge", UnmergeCellsRequest.range).
     """
     grid = ctx.grid(need(body, "range"))
+    for merge in grid.sheet.merges:
+        if _overlaps(merge, grid) and not _inside(merge, grid):
+            raise RequestInvalid("The range to unmerge must not partially span any merge.")
     grid.sheet.merges = [m for m in grid.sheet.merges if not _overlaps(m, grid)]
+
+
+def _inside(a: dict[str, Any], g: Grid) -> bool:
+    """Whether a merge lies wholly inside a range."""
+    return (
+        g.r0 <= a["startRowIndex"]
+        and a["endRowIndex"] <= g.r1
+        and g.c0 <= a["startColumnIndex"]
+        and a["endColumnIndex"] <= g.c1
+    )
 
 
 HANDLERS: dict[str, Handler] = {

@@ -60,7 +60,11 @@ def insert_dimension_request(ctx: Context, body: dict[str, Any]) -> None:
     Insert empty rows/columns, shifting everything positioned below or right of them.
     """
     ctx.all_writable()
-    sheet, dim, start, end = _span(ctx, need(body, "range"), bounded=False)
+    span = need(body, "range")
+    if isinstance(span, dict) and (span.get("startIndex") is None or span.get("endIndex") is None):
+        # "Both the start and end indexes must be bounded" (InsertDimensionRequest.range).
+        raise RequestInvalid("The range to insert must have both a startIndex and an endIndex.")
+    sheet, dim, start, end = _span(ctx, span, bounded=False)
     size = sheet.row_count if dim == "ROWS" else sheet.column_count
     if start > size:
         raise RequestInvalid(f"Cannot insert at index {start}: the grid has only {size}")
@@ -79,7 +83,11 @@ def delete_dimension_request(ctx: Context, body: dict[str, Any]) -> None:
     Delete rows/columns with their contents and metadata.
     """
     ctx.all_writable()
-    sheet, dim, start, end = _span(ctx, need(body, "range"), bounded=False)
+    span = need(body, "range")
+    if isinstance(span, dict) and (span.get("startIndex") is None or span.get("endIndex") is None):
+        # "Both the start and end indexes must be bounded" (InsertDimensionRequest.range).
+        raise RequestInvalid("The range to insert must have both a startIndex and an endIndex.")
+    sheet, dim, start, end = _span(ctx, span, bounded=False)
     size = sheet.row_count if dim == "ROWS" else sheet.column_count
     end = min(end, size)
     if start >= end:

@@ -99,7 +99,9 @@ def add_sheet(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
     taken = [s.sheet_id for s in ctx.spreadsheet.sheets]
     if props.get("sheetId") is not None:
         sheet_id = int(props["sheetId"])
-        if sheet_id < 0 or sheet_id in taken:
+        if sheet_id < 0:  # "Must be non-negative" (SheetProperties.sheetId)
+            raise RequestInvalid(f"Invalid sheet id {sheet_id}: it must not be negative.")
+        if sheet_id in taken:
             raise RequestInvalid(f"A sheet with the id {sheet_id} already exists.")
     else:
         sheet_id = ctx.new_id(taken)
