@@ -162,7 +162,13 @@ def _shift_objects(
         sheet.basic_filter = None
     group_list = sheet.row_groups if dim == "ROWS" else sheet.column_groups
     group_list[:] = [g for g in group_list if alive(g["range"])]
-    spreadsheet.named_ranges = [n for n in spreadsheet.named_ranges if alive(n.get("range"))]
+    named = []
+    for each in spreadsheet.named_ranges:
+        if alive(each.get("range")):
+            named.append(each)
+        else:  # its cells are gone: the name stays taken, unlisted (`broken_names`)
+            spreadsheet.broken_names.append(str(each.get("name", "")))
+    spreadsheet.named_ranges = named
     for other in spreadsheet.sheets:
         _walk(other.charts, alive)
 

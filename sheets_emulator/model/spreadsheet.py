@@ -292,6 +292,10 @@ class Spreadsheet:
     time_zone: str = API_TIME_ZONE
     auto_recalc: str = "ON_CHANGE"
     named_ranges: list[dict[str, Any]] = field(default_factory=list)
+    broken_names: list[str] = field(default_factory=list)
+    """Names of named ranges whose cells were all deleted (rows, columns or their sheet).
+    Google keeps such a name, pointing at #REF!, but no longer lists it (`namedRanges`), and
+    refuses to add a named range of that name again (gspread issue 1530)."""
     developer_metadata: dict[int, dict[str, Any]] = field(default_factory=dict)
     shared_with: set[str] | None = None
     revision: int = 0
@@ -341,6 +345,7 @@ class Spreadsheet:
         twin = copy.copy(self)
         twin.sheets = [s.clone() for s in self.sheets] if sheets else list(self.sheets)
         twin.named_ranges = copy.deepcopy(self.named_ranges)
+        twin.broken_names = list(self.broken_names)
         twin.developer_metadata = copy.deepcopy(self.developer_metadata)
         twin.shared_with = set(self.shared_with) if self.shared_with is not None else None
         return twin

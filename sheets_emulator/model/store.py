@@ -397,6 +397,7 @@ def _dump_spreadsheet(spreadsheet: Spreadsheet) -> dict[str, Any]:
         "timeZone": spreadsheet.time_zone,
         "autoRecalc": spreadsheet.auto_recalc,
         "namedRanges": spreadsheet.named_ranges,
+        **({"brokenNamedRanges": spreadsheet.broken_names} if spreadsheet.broken_names else {}),
         "developerMetadata": [
             {"id": k, "value": v} for k, v in spreadsheet.developer_metadata.items()
         ],
@@ -421,6 +422,7 @@ def _load_spreadsheet(data: dict[str, Any]) -> Spreadsheet:
         time_zone=data.get("timeZone", API_TIME_ZONE),
         auto_recalc=data.get("autoRecalc", "ON_CHANGE"),
         named_ranges=list(data.get("namedRanges") or []),
+        broken_names=[str(n) for n in data.get("brokenNamedRanges") or []],
         developer_metadata={int(m["id"]): m["value"] for m in data.get("developerMetadata") or []},
         shared_with=set(shared) if shared is not None else None,
         revision=int(data.get("revision", 0)),

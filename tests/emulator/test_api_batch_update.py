@@ -769,10 +769,12 @@ def test_named_range_names_are_unique_ignoring_case_within_a_batch_too(api: Shee
     (totals,) = batch(api, add_named("Totals"))
     totals_id = totals["addNamedRange"]["namedRange"]["namedRangeId"]
     assert failing(api, add_named("TOTALS")) == (
-        "Invalid requests[0].addNamedRange: A named range with the name TOTALS already exists."
+        "Invalid requests[0].addNamedRange: Cannot add named range with name: TOTALS, a named "
+        "range with that name already exists."
     )
     assert failing(api, add_named("Other"), add_named("a"), add_named("other")) == (
-        "Invalid requests[2].addNamedRange: A named range with the name other already exists."
+        "Invalid requests[2].addNamedRange: Cannot add named range with name: other, a named "
+        "range with that name already exists."
     )
     replies = batch(
         api,
@@ -783,10 +785,13 @@ def test_named_range_names_are_unique_ignoring_case_within_a_batch_too(api: Shee
     )
     other_id = replies[0]["addNamedRange"]["namedRange"]["namedRangeId"]
     assert failing(api, rename(other_id, "THIRD")) == (
-        "Invalid requests[0].updateNamedRange: A named range with the name THIRD already exists."
+        "Invalid requests[0].updateNamedRange: Cannot add named range with name: THIRD, a named "
+        "range with that name already exists."
     )
     batch(api, rename(other_id, "OTHER"), rename(other_id, "Fifth"), add_named("other"))
-    assert failing(api, add_named("fifth")).endswith("the name fifth already exists.")
+    assert failing(api, add_named("fifth")).endswith(
+        "fifth, a named range with that name already exists."
+    )
     assert sorted(n["name"] for n in metadata(api)["namedRanges"]) == [
         "Fifth",
         "Third",
@@ -1099,3 +1104,23 @@ def test_an_insert_must_bound_both_ends_and_a_sheet_id_is_never_negative(api: Sh
     assert metadata(api)["sheets"][0]["properties"]["gridProperties"]["rowCount"] == rows
     message = failing(api, {"addSheet": {"properties": {"sheetId": -3, "title": "x"}}})
     assert "must not be negative" in message and "already exists" not in message
+
+
+def test_a_named_range_whose_cells_are_deleted_keeps_its_name_unlisted(api: SheetsApi) -> None:
+    """
+    As on Google (gspread issue 1530): deleting every cell of a named range (its columns, or
+    its sheet) leaves the name pointing at #REF!; the API no longer lists it, and adding a
+    named range of that name again is refused with Google's words. Another name is free, and
+    the state file keeps what is taken.
+    """
+    batch(api, add_named("Totals"), add_named("Kept"))
+    columns = {"sheetId": 0, "dimension": "COLUMNS", "startIndex": 0, "endIndex": 2}
+    batch(api, {"deleteDimension": {"range": columns}}, add_named("Kept2"))
+    assert sorted(n["name"] for n in metadata(api).get("namedRanges", [])) == ["Kept2"]
+    assert failing(api, add_named("totals")) == (
+        "Invalid requests[0].addNamedRange: Cannot add named range with name: totals, a named "
+        "range with that name already exists."
+    )
+    batch(api, add_named("Totals_2"))
+    copy = SheetsApi(Store.from_json(api.store.to_json()))
+    assert "already exists" in failing(copy, add_named("Kept"))

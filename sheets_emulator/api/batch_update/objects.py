@@ -282,8 +282,14 @@ def _check_name(ctx: Context, name: Any, own: str | None = None) -> str:
     ):
         raise RequestInvalid(f"Invalid name for a named range: {name}")
     holders = ctx.named_range_names().get(name.lower())
-    if holders and any(nid != own for nid in holders):
-        raise RequestInvalid(f"A named range with the name {name} already exists.")
+    if (holders and any(nid != own for nid in holders)) or name.lower() in {
+        broken.lower() for broken in ctx.spreadsheet.broken_names
+    }:
+        # Google's words (gspread issue 1530), for a listed name and an unlisted broken one.
+        raise RequestInvalid(
+            f"Cannot add named range with name: {name}, a named range with that name "
+            "already exists."
+        )
     return name
 
 

@@ -138,11 +138,13 @@ def delete_sheet(ctx: Context, body: dict[str, Any]) -> None:
         loc = meta.get("location") or {}
         if loc.get("locationType") == "SHEET" and int(loc.get("sheetId") or 0) == sheet.sheet_id:
             del ctx.spreadsheet.developer_metadata[mid]
-    ctx.spreadsheet.named_ranges = [
+    on_sheet = [
         n
         for n in ctx.spreadsheet.named_ranges
-        if int((n.get("range") or {}).get("sheetId") or 0) != sheet.sheet_id
+        if int((n.get("range") or {}).get("sheetId") or 0) == sheet.sheet_id
     ]
+    ctx.spreadsheet.broken_names += [str(n.get("name", "")) for n in on_sheet]
+    ctx.spreadsheet.named_ranges = [n for n in ctx.spreadsheet.named_ranges if n not in on_sheet]
     ctx.spreadsheet.sheets.remove(sheet)
     if all(s.hidden for s in ctx.spreadsheet.sheets):
         raise RequestInvalid("You can't remove all the visible sheets in a document.")
