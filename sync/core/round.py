@@ -1101,6 +1101,8 @@ def plan_round(
             compiled_title,
             summary_size,
             compiled_size,
+            name_tag=int(now.timestamp()),
+            taken=snapshot.taken_anchors,
         )
     else:
         assert snapshot.meta is not None
@@ -1138,16 +1140,18 @@ def plan_round(
     ):  # (a round that writes nothing to the list keeps its rows as the comparison found them)
         _expect_lines(cache, evaluation.fingerprint, line_keys)
     tabs = mapped.tabs
+    in_use = setup_mod.names_in_use(info.named_ranges if info is not None else (), setup_requests)
     return Plan(
         changes=changes,
         padding=padding,
         row_padding=RowPadding.of(mapped.tabs, evaluation),
         guards=_guards(snapshot, [*(t.title for t in tabs), summary_title, compiled_title]),
         anchors={
-            (t.title, col): setup_mod.anchor_name(sheet_ids[t.title], header)
+            (t.title, col): in_use.get(base, base)
             for t in tabs
             if t.title in sheet_ids
             for header, col in t.worker_columns.items()
+            for base in (setup_mod.anchor_name(sheet_ids[t.title], header),)
         },
         confirm_anchors=confirm,
         setup_together=together,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -54,6 +54,10 @@ class TabLayout:
     missing_worker: tuple[str, ...]
     header_row: int
     first_data_row: int
+    name_tag: int = 0
+    """Above 0: a new anchor of this tab is named `<name>__<tag>` (`fresh_anchor_name`)."""
+    taken: frozenset[str] = frozenset()
+    """Anchor names Google refused to add again this run or before: taken, though unlisted."""
 
 
 def _grid_range(sheet_id: int, col: int, first_row: int) -> dict[str, int]:
@@ -286,6 +290,68 @@ def anchor_name(sheet_id: int, header: str) -> str:
     return f"{ANCHOR_PREFIX}{sheet_id}_{column_key(header)}"
 
 
+ANCHOR_TAG = "__"
+"""Between an anchor's name and the tag of a later generation (`fresh_anchor_name`)."""
+
+
+def anchor_base(name: str) -> str:
+    """The `anchor_name` a (possibly tagged) anchor's name stands for."""
+    base, sep, tag = name.rpartition(ANCHOR_TAG)
+    return base if sep and tag.isdigit() and base.startswith(ANCHOR_PREFIX) else name
+
+
+def anchors_by_base(named_ranges: Iterable[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
+    """
+    The worker's anchors among these named ranges by the `anchor_name` they stand for (one
+    each: one that names a column before one that does not, then the latest generation).
+    """
+    out: dict[str, Mapping[str, Any]] = {}
+    for named in named_ranges:
+        name = str(named.get("name", ""))
+        if not name.startswith(ANCHOR_PREFIX):
+            continue
+        base = anchor_base(name)
+        have = out.get(base)
+        if have is None or (_names_a_column(named.get("range")), len(name), name) > (
+            _names_a_column(have.get("range")),
+            len(str(have.get("name", ""))),
+            str(have.get("name", "")),
+        ):
+            out[base] = named
+    return out
+
+
+def fresh_anchor_name(base: str, tag: int, taken: Iterable[str]) -> str:
+    """
+    The name of a new anchor for `base`: `base` itself, or `base__<tag>` (the next free tag)
+    when `tag` says so or the name is taken.
+
+    Google keeps the name of a named range whose column was deleted, unlisted (#REF!), and
+    refuses to add one of that name again (gspread issue 1530): an anchor put back after its
+    column was deleted gets a name of its own generation, so the batch that puts it back is
+    not refused for a name no read shows.
+    """
+    refused = set(taken)
+    if not tag and base not in refused:
+        return base
+    number = max(tag, 2)
+    while f"{base}{ANCHOR_TAG}{number}" in refused:
+        number += 1
+    return f"{base}{ANCHOR_TAG}{number}"
+
+
+def names_in_use(
+    named_ranges: Iterable[Mapping[str, Any]], requests: Iterable[Mapping[str, Any]] = ()
+) -> dict[str, str]:
+    """Per `anchor_name`, the name its anchor has once `requests` are applied."""
+    out = {base: str(named["name"]) for base, named in anchors_by_base(named_ranges).items()}
+    for request in requests:
+        if "addNamedRange" in request:
+            name = str(request["addNamedRange"]["namedRange"]["name"])
+            out[anchor_base(name)] = name
+    return out
+
+
 def _anchor_range(sheet_id: int, col: int) -> dict[str, int]:
     # Whole column, no row bounds: inserting or deleting rows never moves or shrinks it.
     return {"sheetId": sheet_id, "startColumnIndex": col, "endColumnIndex": col + 1}
@@ -303,7 +369,8 @@ def _same_range(got: Mapping[str, Any] | None, wanted: Mapping[str, int]) -> boo
 
 
 def _names_a_column(got: Mapping[str, Any] | None) -> bool:
-    # Google keeps a named range whose cells were all deleted, with no usable range.
+    # A named range listed with no usable column range is replaced. (One whose cells were all
+    # deleted Google no longer lists at all, though it keeps its name: `fresh_anchor_name`.)
     return got is not None and "endColumnIndex" in got
 
 
@@ -316,27 +383,35 @@ def anchor_requests(
     An existing anchor is never re-pointed by position: it moves with its column, so where it
     disagrees with the read the read may be the stale one (`anchors_to_confirm` checks it).
     Replaced are only the anchor of a column this batch inserts and one that names no column.
-    People's own names, and anchors of tabs not processed this run, are left alone.
+    People's own names, and anchors of tabs not processed this run, are left alone. A new
+    anchor is named by `fresh_anchor_name`.
     """
     kept_sheets = {str(t.info.sheet_id) for t in tabs}
-    by_name = {str(n.get("name", "")): n for n in existing}
+    by_base = anchors_by_base(existing)
+    chosen = {id(named) for named in by_base.values()}
     wanted = {anchor_name(t.info.sheet_id, x) for t in tabs for x in t.worker_columns}
     deletes: list[dict[str, Any]] = []
     adds: list[dict[str, Any]] = []
-    for name, named in by_name.items():
+    for named in existing:
+        name = str(named.get("name", ""))
         sheet_part = name[len(ANCHOR_PREFIX) :].split("_", 1)[0]
-        if name.startswith(ANCHOR_PREFIX) and name not in wanted and sheet_part in kept_sheets:
+        if (
+            name.startswith(ANCHOR_PREFIX)
+            and sheet_part in kept_sheets
+            and (anchor_base(name) not in wanted or id(named) not in chosen)
+        ):
             deletes.append({"deleteNamedRange": {"namedRangeId": named["namedRangeId"]}})
     for tab in tabs:
         for header, col in tab.worker_columns.items():
-            name = anchor_name(tab.info.sheet_id, header)
-            found = by_name.get(name)
+            base = anchor_name(tab.info.sheet_id, header)
+            found = by_base.get(base)
             if found is not None and (
                 header in tab.missing_worker or not _names_a_column(found.get("range"))
             ):
                 deletes.append({"deleteNamedRange": {"namedRangeId": found["namedRangeId"]}})
                 found = None
             if found is None:
+                name = fresh_anchor_name(base, tab.name_tag, tab.taken)
                 grid_range = _anchor_range(tab.info.sheet_id, col)
                 adds.append({"addNamedRange": {"namedRange": {"name": name, "range": grid_range}}})
     return deletes + adds
@@ -355,21 +430,26 @@ def anchors_to_confirm(
     stale). An anchor on a column inserted by the same batch is certainly right.
     """
     added = {
-        str(r["addNamedRange"]["namedRange"]["name"]) for r in requests if "addNamedRange" in r
+        anchor_base(name): name
+        for r in requests
+        if "addNamedRange" in r
+        for name in (str(r["addNamedRange"]["namedRange"]["name"]),)
     }
-    by_name = {str(n.get("name", "")): n for n in existing}
+    by_base = anchors_by_base(existing)
     out: dict[str, str] = {}
     for tab in tabs:
         for header, col in tab.worker_columns.items():
             if header in tab.missing_worker:
                 continue
-            name = anchor_name(tab.info.sheet_id, header)
-            found = by_name.get(name)
-            moved = found is not None and not _same_range(
+            base = anchor_name(tab.info.sheet_id, header)
+            if base in added:
+                out[added[base]] = header
+                continue
+            found = by_base.get(base)
+            if found is not None and not _same_range(
                 found.get("range"), _anchor_range(tab.info.sheet_id, col)
-            )
-            if name in added or moved:
-                out[name] = header
+            ):
+                out[str(found["name"])] = header
     return out
 
 

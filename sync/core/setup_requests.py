@@ -48,6 +48,9 @@ def set_up(
     compiled_title: str,
     summary_size: tuple[int, int],
     compiled_size: tuple[int, int],
+    *,
+    name_tag: int = 0,
+    taken: frozenset[str] = frozenset(),
 ) -> tuple[
     list[dict[str, Any]],
     tuple[tuple[int, int], ...],
@@ -75,7 +78,7 @@ def set_up(
             if resize is not None:
                 requests.append(resize)
             sizes[title] = (max(existing.row_count, size[0]), max(existing.column_count, size[1]))
-    layouts = tab_layouts(info, settings, tabs, missing_worker)
+    layouts = tab_layouts(info, settings, tabs, missing_worker, name_tag=name_tag, taken=taken)
     anchoring: list[dict[str, Any]] = []
     together: list[tuple[int, int]] = []
     for layout in layouts:
@@ -162,8 +165,23 @@ def tab_layouts(
     settings: SyncSettings,
     tabs: Sequence[RegionTab],
     missing_worker: Mapping[str, tuple[str, ...]],
+    *,
+    name_tag: int = 0,
+    taken: frozenset[str] = frozenset(),
 ) -> list[setup_mod.TabLayout]:
+    """
+    Each tab's layout as the set-up needs it. A tab whose block has anchors already, or one
+    with an anchor name Google refused (`taken`), names its new anchors with `name_tag`: an
+    anchor put back there may have a deleted namesake Google keeps unlisted.
+    """
     by_title = info.by_title()
+    anchored = {
+        base[len(setup_mod.ANCHOR_PREFIX) :].split("_", 1)[0]
+        for base in (
+            *setup_mod.anchors_by_base(info.named_ranges),
+            *map(setup_mod.anchor_base, taken),
+        )
+    }
     return [
         setup_mod.TabLayout(
             title=tab.title,
@@ -173,6 +191,8 @@ def tab_layouts(
             missing_worker=missing_worker.get(tab.title, ()),
             header_row=settings.header_row,
             first_data_row=tab.first_data_row,
+            name_tag=name_tag if str(by_title[tab.title].sheet_id) in anchored else 0,
+            taken=taken,
         )
         for tab in tabs
     ]

@@ -57,6 +57,9 @@ class Snapshot:
     tab_digests: Mapping[str, str] = field(default_factory=dict)
     """Per title, the digest of its values as received: an unchanged tab is known by it."""
     lost_anchors: frozenset[str] = frozenset()
+    taken_anchors: frozenset[str] = frozenset()
+    """Anchor names Google refused to add (a deleted namesake it keeps, unlisted): the
+    set-up names new anchors of their tabs otherwise (`setup.fresh_anchor_name`)."""
     """Anchors this run found no longer topping their header (`write.AnchorsMoved.lost`):
     their worker columns are added anew, never taken by a header people can type."""
 
@@ -134,10 +137,11 @@ def _anchored_columns(
     sheet = info.by_title().get(title) if info is not None else None
     if info is None or sheet is None:
         return {}
-    ranges = {str(n.get("name", "")): n.get("range") or {} for n in info.named_ranges}
+    anchors = setup_mod.anchors_by_base(info.named_ranges)
     found: dict[str, int] = {}
     for worker_header in h.WORKER_HEADERS:
-        got = ranges.get(setup_mod.anchor_name(sheet.sheet_id, worker_header), {})
+        named = anchors.get(setup_mod.anchor_name(sheet.sheet_id, worker_header))
+        got = (named.get("range") if named is not None else None) or {}
         if int(got.get("sheetId") or 0) != sheet.sheet_id or "endColumnIndex" not in got:
             continue
         col = int(got.get("startColumnIndex") or 0)
@@ -153,8 +157,8 @@ def _anchor_headers(info: SpreadsheetInfo | None, title: str) -> set[str]:
     sheet = info.by_title().get(title) if info is not None else None
     if info is None or sheet is None:
         return set()
-    names = {str(n.get("name", "")) for n in info.named_ranges}
-    return {x for x in h.WORKER_HEADERS if setup_mod.anchor_name(sheet.sheet_id, x) in names}
+    anchors = setup_mod.anchors_by_base(info.named_ranges)
+    return {x for x in h.WORKER_HEADERS if setup_mod.anchor_name(sheet.sheet_id, x) in anchors}
 
 
 def _protected_span(protected: Sequence[Mapping[str, Any]], sheet_id: int) -> range:

@@ -31,6 +31,7 @@ document whether it follows a sort, and the verify read is needed anyway.
 
 from __future__ import annotations
 
+import re
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -42,6 +43,7 @@ from typing import TYPE_CHECKING
 from sync.backends.base import SheetsBackend
 from sync.core.errors import BadRequest, WriteOutcomeUnknown
 from sync.core.settings import BANGKOK, SyncSettings
+from sync.core.setup import ANCHOR_PREFIX
 from sync.core.tabs import Snapshot, Titles
 from sync.run.counter import Counter
 from sync.run.gcpause import gc_paused
@@ -70,6 +72,13 @@ from sync.run.settled import (
 if TYPE_CHECKING:
     from sync.core.evaluate import RowCache
     from sync.core.round import Plan
+
+
+_REFUSED_NAME = re.compile(r"Cannot add named range with name: ([^,\s]+),")
+"""Google's words for a named range name it keeps though no read lists it (gspread 1530)."""
+_TAKEN_ANCHORS: dict[str, frozenset[str]] = {}
+"""Per spreadsheet, anchor names Google refused to add: learnt once by a process (a service
+keeps them), each refusal costing the round it came in."""
 
 log = get_logger()
 
@@ -211,9 +220,10 @@ def _packed(cache: RowCache) -> bool:
 
 
 def forget_row_caches() -> None:
-    """Drop every kept row (tests start as a new process would)."""
+    """Drop every kept row, and the anchor names refused (tests start as a new process would)."""
     _ROW_CACHES.clear()
     _KEPT_ELSEWHERE.clear()
+    _TAKEN_ANCHORS.clear()
 
 
 @contextmanager
@@ -256,12 +266,13 @@ def _rounds(
     from sync.run.write import AnchorsMoved, write_round
 
     lost_anchors: frozenset[str] = frozenset()
+    taken = _TAKEN_ANCHORS.get(settings.spreadsheet_id, frozenset())
     for round_number in range(1, settings.max_rounds + 1):
         report.rounds = round_number
         if needs_metadata(settings, snapshot):
             snapshot = replace(snapshot, info=counter.read_info(settings.spreadsheet_id))
-        if lost_anchors:
-            snapshot = replace(snapshot, lost_anchors=lost_anchors)
+        if lost_anchors or taken:
+            snapshot = replace(snapshot, lost_anchors=lost_anchors, taken_anchors=taken)
         now = clock()
         plan = plan_round(settings, snapshot, now, row_cache)
         # The single cells' caches served this round's checks, a tab at a time (each tab's
@@ -302,6 +313,10 @@ def _rounds(
             log.warning("write_not_confirmed", round=round_number, error=str(exc))
             if isinstance(exc, AnchorsMoved):
                 lost_anchors |= frozenset(exc.lost)
+            refused = _REFUSED_NAME.search(str(exc)) if isinstance(exc, BadRequest) else None
+            if refused is not None and refused[1].startswith(ANCHOR_PREFIX):
+                # A deleted namesake Google keeps unlisted: the next set-up names it anew.
+                taken = _TAKEN_ANCHORS[settings.spreadsheet_id] = taken | {refused[1]}
             # The grid changed under the plan (a tab or rows went away), or the write may
             # or may not have landed: look again, with fresh metadata, and re-plan.
             if round_number == settings.max_rounds and isinstance(exc, AnchorsMoved):

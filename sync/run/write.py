@@ -22,6 +22,7 @@ from sync.core.errors import WriteOutcomeUnknown
 from sync.core.evaluate import NOTHING_EVALUATED
 from sync.core.round import Plan, RowPadding
 from sync.core.settings import SyncSettings
+from sync.core.setup import anchor_base
 from sync.core.setup_requests import anchor_ids
 from sync.run.counter import Counter
 
@@ -163,7 +164,7 @@ def _confirm_anchors(
     raise AnchorsMoved(
         f"Column anchors {', '.join(wrong)} do not top their columns (columns moved during "
         "set-up); removed them, looking again.",
-        lost=tuple(name for name in wrong if name not in added),
+        lost=tuple(anchor_base(name) for name in wrong if name not in added),
     )
 
 

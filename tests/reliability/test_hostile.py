@@ -663,3 +663,31 @@ def test_ten_million_cell_limit(synced: bool, tally: Tally) -> None:
         problems.append("the sheet grew past the limit")
     tally.record(not problems, str(problems))
     tally.assert_clean()
+
+
+def test_a_worker_block_deleted_whole_comes_back_under_names_google_still_holds(
+    tally: Tally,
+) -> None:
+    """
+    Someone deletes the whole worker block of a tab. Google keeps the names of its column
+    anchors, unlisted (#REF!), and refuses to add them again: the run learns the name it was
+    refused, names the tab's new anchors by a generation of their own, and finishes; nothing
+    people typed moves, and a second run has nothing to do.
+    """
+    store = _store()
+    run_sync(MemoryBackend(store), ONE_TAB, clock=fixed_clock)
+    header = take(store)[TAB][2]
+    block = [c for c, v in enumerate(header) if v in h.WORKER_HEADERS]
+    before = people_view(take(store))
+    people.delete_columns(store, SPREADSHEET, TAB, min(block) + 1, len(block))
+    report = run_sync(MemoryBackend(store), ONE_TAB, clock=fixed_clock, pause=no_pause)
+    names = [str(n["name"]) for n in store.get(SPREADSHEET).named_ranges]
+    again = run_sync(MemoryBackend(store), ONE_TAB, clock=fixed_clock, pause=no_pause)
+    ok = (
+        report.outcome == "ok"
+        and again.writes == 0
+        and people_view(take(store)) == before
+        and len([n for n in names if "__" in n]) == len(block)
+    )
+    tally.record(ok, f"run {report.outcome} {report.error}, then {again.writes} writes; {names}")
+    tally.assert_clean()

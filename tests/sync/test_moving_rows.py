@@ -26,7 +26,7 @@ from sync.backends.memory import MemoryBackend
 from sync.core.cells import column_letter
 from sync.core.errors import WriteOutcomeUnknown
 from sync.core.settings import SyncSettings
-from sync.core.setup import anchor_name
+from sync.core.setup import anchor_base, anchor_name
 from sync.demo.data import generate_spreadsheet
 from sync.demo.rehearsal import Trial, plan_trial
 from sync.demo.seed import load_demo, people_view, snapshot
@@ -169,7 +169,10 @@ def _anchors(store: Store) -> dict[str, dict[str, int]]:
 
 
 def _anchor_headers(store: Store) -> dict[str, object]:
-    """What each worker anchor tops: the header cell of the column it names now."""
+    """
+    What each worker anchor tops: the header cell of the column it names now, by the anchor
+    it stands for (one put back after its namesake was deleted carries a generation tag).
+    """
     out = {}
     for name, grid_range in _anchors(store).items():
         sheet = next(
@@ -177,7 +180,7 @@ def _anchor_headers(store: Store) -> dict[str, object]:
         )
         header = store.get_values(SPREADSHEET, sheet.title, render="FORMULA")[2]
         col = grid_range["startColumnIndex"]
-        out[name] = header[col] if col < len(header) else None
+        out[anchor_base(name)] = header[col] if col < len(header) else None
     return out
 
 
