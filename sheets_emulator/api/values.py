@@ -165,6 +165,9 @@ class WritePlan:
     rows: list[tuple[int, list[Any]]] = field(default_factory=list)
     cell_count: int = 0
     columns_touched: set[int] = field(default_factory=set)
+    requested: Grid | None = None
+    """The requested range, when it is a bounded one larger than the data written: what
+    `includeValuesInResponse` answers with ("all values in the requested range", DD)."""
 
     def apply(self) -> None:
         """
@@ -325,9 +328,19 @@ def plan_range_write(
     Plan a values.update style write: anchor-only and open-ended ranges expand to the data.
     """
     ref = parse_range(spreadsheet, range_text)
-    clamp(ref)  # the start must be inside the grid
+    whole = clamp(ref)  # the start must be inside the grid
     rows = rows_of(values, major, field_name)
-    return plan_write(ref.sheet, ref.r0, ref.c0, rows, user_entered=user_entered, limit=ref)
+    plan = plan_write(ref.sheet, ref.r0, ref.c0, rows, user_entered=user_entered, limit=ref)
+    written = plan.grid()
+    if (
+        ref.r1 is not None
+        and ref.c1 is not None
+        and (whole.r1, whole.c1) != (written.r1, written.c1)
+        and whole.r1 >= written.r1
+        and whole.c1 >= written.c1
+    ):
+        plan.requested = whole
+    return plan
 
 
 def _with_data(
@@ -339,7 +352,7 @@ def _with_data(
     dtr: str,
 ) -> dict[str, Any]:
     if include:
-        grid = plan.grid()
+        grid = plan.requested or plan.grid()
         data: dict[str, Any] = {"range": grid.a1(), "majorDimension": "ROWS"}
         values = read_block(spreadsheet, grid, render, dtr, "ROWS")
         if values:

@@ -257,6 +257,22 @@ def test_update_can_include_values_in_response(api: SheetsApi) -> None:
     }
 
 
+def test_included_values_span_the_requested_range_when_it_is_larger(api: SheetsApi) -> None:
+    """
+    "If the range to write was larger than the range actually written, the response includes
+    all values in the requested range (excluding trailing empty rows and columns)" (DD,
+    values.update): one value written into A1:C3 answers with A1:C3's values.
+    """
+    put(api, "'Sheet1'!C3", [["pre"]])
+    body = put(api, "'Sheet1'!A1:C3", [["x"]], "RAW", "includeValuesInResponse=True")
+    assert body["updatedRange"] == "Sheet1!A1"
+    assert body["updatedData"] == {
+        "range": "Sheet1!A1:C3",
+        "majorDimension": "ROWS",
+        "values": [["x"], [], ["", "", "pre"]],
+    }
+
+
 def test_update_errors_match_google(api: SheetsApi) -> None:
     """
     Missing valueInputOption, bad enums, writes past the grid or the range, and bad bodies are 400s.
