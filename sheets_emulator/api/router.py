@@ -20,7 +20,7 @@ from sheets_emulator.api.call import ApiRequest, ApiResponse, Call, Handler
 from sheets_emulator.api.fields import apply_mask, parse_mask
 from sheets_emulator.api.gcpause import gc_paused
 from sheets_emulator.api.methods import classify
-from sheets_emulator.api.schema import body_error, method_id, query_error
+from sheets_emulator.api.schema import body_error, fields_error, method_id, query_error
 from sheets_emulator.model.errors import ApiError, not_found, permission_denied
 from sheets_emulator.model.store import Spreadsheet, Store
 
@@ -122,7 +122,11 @@ def schema_error(request: ApiRequest) -> ApiError | None:
     if kind == "unknown":
         return None
     method = method_id(kind)
-    return query_error(method, request.query) or body_error(method, request.body)
+    return (
+        query_error(method, request.query)
+        or fields_error(method, request.query)
+        or body_error(method, request.body)
+    )
 
 
 def _self_masking() -> tuple[Handler, ...]:

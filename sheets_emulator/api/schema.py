@@ -33,7 +33,15 @@ from typing import Any
 
 from sheets_emulator.model.errors import ApiError
 
-__all__ = ["SCHEMA", "Schema", "Violation", "body_error", "method_id", "query_error"]
+__all__ = [
+    "SCHEMA",
+    "Schema",
+    "Violation",
+    "body_error",
+    "fields_error",
+    "method_id",
+    "query_error",
+]
 
 _TYPE_URL = "type.googleapis.com/google.apps.sheets.v4."
 _PAYLOAD = "Invalid JSON payload received. "
@@ -270,6 +278,37 @@ class Schema:
         out: list[Violation] = []
         _walk_message(body, method.response, None, out, limit)
         return out
+
+    def unknown_fields(self, method_id: str, mask: Mapping[str, Any]) -> list[str]:
+        """
+        Return the paths of a parsed ``fields`` mask (``fields.parse_mask``) that name nothing
+        in the method's response (a typo, or a name with a space in it).
+        """
+        method = self.methods.get(method_id)
+        if method is None or method.response is None:
+            return []
+        return _unknown_paths(method.response, mask, "")
+
+
+def _unknown_paths(message: _Message, mask: Mapping[str, Any], prefix: str) -> list[str]:
+    out: list[str] = []
+    for name, sub in mask.items():
+        if name == "*":
+            continue
+        entry = message.fields.get(name)
+        if entry is None:
+            out.append(prefix + name)
+            continue
+        node = entry[1]
+        while node.kind in ("array", "map") and node.item is not None:
+            node = node.item
+        if not sub:
+            continue
+        if node.kind == "message" and node.message is not None:
+            out += _unknown_paths(node.message, sub, f"{prefix}{name}.")
+        elif node.kind != "any":
+            out.append(f"{prefix}{name}.{next(iter(sub))}")
+    return out
 
 
 def _methods(document: Mapping[str, Any]) -> Iterable[Mapping[str, Any]]:
@@ -542,6 +581,28 @@ def body_error(method_id: str, body: Any) -> ApiError | None:
     """
     violations = SCHEMA.check_body(method_id, body)
     return _error(violations) if violations else None
+
+
+def fields_error(method_id: str, query: Mapping[str, Sequence[str]]) -> ApiError | None:
+    """
+    Return Google's 400 for a ``fields`` mask naming something the answer does not have
+    (`fields=properties, sheets.properties` included: Sheets does not take the space, a
+    third party's record of Google's answer, as is the message).
+    """
+    from sheets_emulator.api.fields import parse_mask
+
+    for text in query.get("fields", ()):
+        try:
+            mask = parse_mask(text)
+        except ApiError:
+            return _invalid_argument()
+        if any(ch.isspace() for ch in text) or SCHEMA.unknown_fields(method_id, mask):
+            return _invalid_argument()
+    return None
+
+
+def _invalid_argument() -> ApiError:
+    return ApiError(400, "Request contains an invalid argument.", "INVALID_ARGUMENT")
 
 
 def query_error(method_id: str, query: Mapping[str, Sequence[str]]) -> ApiError | None:

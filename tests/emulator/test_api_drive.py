@@ -130,3 +130,40 @@ def test_fields_system_parameter_applies_to_every_method() -> None:
     store.set_values(book.spreadsheet_id, "Sheet1", "A1", [["x"]])
     body = SheetsApi(store).call("GET", "/v4/spreadsheets/f1/values/A1?fields=range").body
     assert body == {"range": "Sheet1!A1"}
+
+
+def test_a_fields_mask_naming_nothing_is_refused_before_anything_is_done() -> None:
+    """
+    A ``fields`` path the answer does not have (a typo), or a mask with a space in it, is a
+    400 "Request contains an invalid argument." (Sheets does not take the space Drive takes),
+    and a write sent with such a mask is not applied; the worker's own metadata mask and
+    gspread's note mask are answered.
+    """
+    info_fields = (  # the worker's metadata read (sync.backends.base.INFO_FIELDS)
+        "spreadsheetId,properties(title,timeZone),"
+        "sheets(properties(sheetId,title,index,gridProperties(rowCount,columnCount)),"
+        "conditionalFormats,protectedRanges,charts(chartId,spec(title))),"
+        "namedRanges(namedRangeId,name,range)"
+    )
+    store = Store()
+    book = store.create_spreadsheet("f", spreadsheet_id="f1")
+    store.set_values(book.spreadsheet_id, "Sheet1", "A1", [["x"]])
+    api = SheetsApi(store)
+    for url in (
+        "/v4/spreadsheets/f1?fields=sheets.properties.titel",
+        "/v4/spreadsheets/f1?fields=properties,%20sheets.properties",
+        "/v4/spreadsheets/f1/values/A1?fields=rnage",
+        "/v4/spreadsheets/f1/values/A1?fields=range.start",
+    ):
+        answer = api.call("GET", url)
+        assert (answer.status, answer.body["error"]["message"]) == (
+            400,
+            "Request contains an invalid argument.",
+        ), url
+    put = api.call(
+        "PUT", "/v4/spreadsheets/f1/values/A1?valueInputOption=RAW&fields=x", {"values": [["y"]]}
+    )
+    assert put.status == 400 and store.get_values("f1", "Sheet1") == [["x"]]
+    for fields in (info_fields, "sheets.data.rowData.values.note", "*", "range,values"):
+        url = "/v4/spreadsheets/f1" + ("/values/A1" if fields == "range,values" else "")
+        assert api.call("GET", f"{url}?fields={quote(fields)}").status == 200, fields
