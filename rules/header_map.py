@@ -17,7 +17,8 @@ from rules.clean import normalise_text
 from rules.headers import LEGACY_WORKER_HEADERS
 from rules.template import ENTERPRISE_SCOPES, TEMPLATE, Column, Scope, Template
 
-_WHITESPACE = re.compile(r"[\s\u00ad\u180e]+")
+_WHITESPACE = re.compile(r"[\s\u00ad\u180e\u200e\u200f\u202a-\u202e\u2066-\u2069]+")
+"""Whitespace and the invisible marks a pasted header carries (soft hyphen, direction marks)."""
 _TRAILING_MARKS = re.compile(r"[*:]+$")
 _DASHES = str.maketrans({"–": "-", "—": "-", "\u2212": "-"})
 
@@ -252,7 +253,7 @@ def _map_headers(
         if not candidates:
             unknown.append(UnknownHeader(index, str(cell)))
             continue
-        free = next((c for c in candidates if c.header not in columns), None)
+        free = _pick(candidates, columns, index)
         if free is None:
             duplicates.append(
                 DuplicateHeader(candidates[0].header, columns[candidates[0].header], index)
@@ -272,6 +273,18 @@ def _map_headers(
     )
 
 
+def _pick(candidates: Sequence[Column], found: Mapping[str, int], index: int) -> Column | None:
+    """
+    The first candidate not found yet; of same-named columns told apart by the column they
+    follow on the form (`Column.follows`), the one whose column is nearest on the left.
+    """
+    free = [c for c in candidates if c.header not in found]
+    after = [(found[c.follows], c) for c in free if c.follows in found and found[c.follows] < index]
+    if after and len(free) > 1:
+        return max(after, key=lambda pair: pair[0])[1]
+    return free[0] if free else None
+
+
 def _candidates(
     names: _Names, key: str, scope: Scope | None, found: Mapping[str, int]
 ) -> list[Column]:
@@ -285,10 +298,15 @@ def _candidates(
     primary = names.primary.get(key, ())
     sectional = names.sectional.get(key, ())
     if scope in ENTERPRISE_SCOPES:
-        primary = tuple(c for c in primary if c.scope is not Scope.PERSON)
+        # Under an enterprise's label a header the person's section shares (`อีเมล`) is the
+        # enterprise's; one only a person's column has (the national ID) stays the person's
+        # (a title in the row above the headers may read like a label: `…สถานประกอบการ`).
+        primary = tuple(c for c in primary if c.scope is not Scope.PERSON) or primary
     own = [c for c in (*primary, *sectional) if scope is not None and c.scope is scope]
     rest = [c for c in primary if c not in own]
-    if primary and all(c.header in found for c in primary):
+    if all(c.header in found for c in primary):
+        # No other column of that name is left (or there is none but under a section, such
+        # as `เบอร์ติดต่อ`): a tab without labels names it by position.
         rest += [c for c in sectional if c not in own and c not in rest]
     return own + rest
 

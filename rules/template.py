@@ -92,6 +92,9 @@ class Column:
             a tab without section labels, after the same text was already taken).
         stands_for: Columns this one holds the content of (the date range: start and end), so
             a tab with either has what a required check needs.
+        follows: The column this one comes right after on the form, which tells it apart from
+            the same-named column of the same section (the two `คิดเป็นมูลค่า (บาท)`), wherever
+            people moved the pair.
     """
 
     header: str
@@ -103,6 +106,7 @@ class Column:
     scope: Scope = Scope.ANY
     section_aliases: tuple[str, ...] = ()
     stands_for: tuple[str, ...] = ()
+    follows: str = ""
 
 
 P = Scope.PERSON
@@ -222,9 +226,9 @@ INPUT_COLUMNS: tuple[Column, ...] = (
     *(Column(item, Kind.SCORE) for item in h.SATISFACTION_ITEMS),
     # Results typed by the regional staff (Part 2, and the group section of Part 1).
     Column(h.RESULT_WASTE_PCT, Kind.REDUCTION),
-    Column(h.RESULT_WASTE_BAHT, Kind.BAHT_CHANGE, scope=G, section_aliases=("คิดเป็นมูลค่า (บาท)",)),
+    Column(h.RESULT_WASTE_BAHT, Kind.BAHT_CHANGE, scope=G, section_aliases=("คิดเป็นมูลค่า (บาท)",), follows=h.RESULT_WASTE_PCT),  # noqa: E501
     Column(h.RESULT_COST_PCT, Kind.REDUCTION),
-    Column(h.RESULT_COST_BAHT, Kind.BAHT_CHANGE, scope=G, section_aliases=("คิดเป็นมูลค่า (บาท)",)),
+    Column(h.RESULT_COST_BAHT, Kind.BAHT_CHANGE, scope=G, section_aliases=("คิดเป็นมูลค่า (บาท)",), follows=h.RESULT_COST_PCT),  # noqa: E501
     Column(h.RESULT_SALES_PCT, Kind.INCREASE),
     Column(h.RESULT_INCOME_PCT, Kind.INCREASE),
     Column(h.RESULT_PRODUCT_VALUE_PCT, Kind.INCREASE),

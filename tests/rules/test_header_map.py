@@ -172,3 +172,46 @@ def test_header_rows_mapped_before_give_that_map_again() -> None:
     assert UnknownHeader(len(FORM), "True") in flagged.unknown
     assert UnknownHeader(len(FORM), "1") in first.unknown
     assert map_headers(row) is not first  # other section labels: mapped on their own
+
+
+def test_a_title_above_the_headers_never_hides_the_persons_columns() -> None:
+    """
+    A Part 2 sheet has its headers in row 2 and a title in row 1, read as the label row: a
+    title naming `สถานประกอบการ` must not make the person's own columns (the national ID, the
+    name) the enterprise's and get the whole tab skipped; `อีเมล` under a real enterprise
+    label is still the enterprise's.
+    """
+    row = ["เลขบัตรประจำตัวประชาชน", "ชื่อ-นามสกุล", "ของเสียลดลง (ร้อยละ)"]
+    mapping = map_headers(row, ["ส่วนที่ 2 ข้อมูลผลลัพธ์ของสถานประกอบการ"])
+    assert mapping.is_processable
+    assert (mapping.columns[h.NATIONAL_ID], mapping.columns[h.FULL_NAME]) == (0, 1)
+    labelled = map_headers(["อีเมล", "อีเมล"], ["A01: ข้อมูลสมาชิก", "E01: ข้อมูลสถานประกอบการ"])
+    assert (labelled.columns[h.EMAIL], labelled.columns[h.ENTERPRISE_EMAIL]) == (0, 1)
+
+
+def test_headers_only_a_section_names_are_found_without_labels() -> None:
+    """A tab without section labels: `เบอร์ติดต่อ` (E01's only) is still the enterprise phone."""
+    mapping = map_headers(["เลขบัตรประจำตัวประชาชน", "เบอร์ติดต่อ"])
+    assert mapping.columns.get(h.ENTERPRISE_PHONE) == 1
+    assert not mapping.unknown
+
+
+def test_each_baht_value_goes_with_the_result_before_it_wherever_the_pair_moved() -> None:
+    """
+    The form's two `คิดเป็นมูลค่า (บาท)` follow `ของเสียลดลง (ร้อยละ)` and `ต้นทุนลดลง (ร้อยละ)`:
+    a tab with the cost pair first, or with only the cost pair, keeps each value with its
+    result (by position, the cost's baht was read as the waste's).
+    """
+    label = ["ข้อมูลส่วนรับกลุ่มและเครือข่าย"]
+    swapped = ["ต้นทุนลดลง (ร้อยละ)", "คิดเป็นมูลค่า (บาท)", "ของเสียลดลง (ร้อยละ)", "คิดเป็นมูลค่า (บาท)"]
+    mapping = map_headers(["ชื่อ-นามสกุล", *swapped], ["", *label])
+    assert (mapping.columns[h.RESULT_COST_BAHT], mapping.columns[h.RESULT_WASTE_BAHT]) == (2, 4)
+    only_cost = map_headers(["ชื่อ-นามสกุล", *swapped[:2]], ["", *label])
+    assert only_cost.columns.get(h.RESULT_COST_BAHT) == 2
+    assert h.RESULT_WASTE_BAHT not in only_cost.columns
+
+
+def test_direction_marks_pasted_into_a_header_do_not_count() -> None:
+    """A header copied from a right-to-left or mixed text carries U+200E/U+200F: still found."""
+    mapping = map_headers(["ชื่อ-นามสกุล", "\u200fอีเมล", "ประเภทกิจกรรม\u200e"])
+    assert (mapping.columns[h.EMAIL], mapping.columns[h.ACTIVITY_TYPE]) == (1, 2)

@@ -155,7 +155,9 @@ def test_same_named_headers_in_different_sections(
     """A header several sections share goes to its section's column, or by position."""
     result = map_headers([*headers, *PEOPLE], sections)
     assert expected == {x: result.columns[x] for x in expected}
-    assert () == result.duplicates
+    # (PEOPLE, appended under the last label, may double the person's own columns: never
+    # these.)
+    assert [] == [d for d in result.duplicates if d.header in expected]
 
 
 def test_the_part1_form_maps_every_known_column() -> None:
