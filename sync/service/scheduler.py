@@ -412,11 +412,18 @@ class SyncService:
         One run under the spreadsheet's lock; a busy lock skips it, a failure stops only it.
         """
         log = self._log.bind(spreadsheet=spreadsheet_id, trigger=trigger)
+        if self._stopping.is_set():
+            # Queued before the stop: the service is going, and a run started now could be
+            # cut off mid-write by the stop's deadline (the next start runs it, if still due).
+            log.info("run_not_started", reason="the service is stopping")
+            return None
         request = RunRequest(spreadsheet_id=spreadsheet_id, trigger=trigger)
         report: RunReport | None = None
         outcome = "failed"
+        ran = False
         try:
             with spreadsheet_lock(self.config.service.lock_dir, spreadsheet_id):
+                ran = True
                 # The run reads E1 right away: that is a look, so the poll can wait.
                 self.watcher.note_look(spreadsheet_id)
                 report = run_unlocked(
@@ -435,8 +442,10 @@ class SyncService:
             if trigger == "checkbox":
                 with self._state:
                     self._pending.add(spreadsheet_id)
-        except SyncError:
-            pass  # logged and recorded in the history by the run itself
+        except SyncError as exc:
+            if not ran:  # (the lock could not be taken: the run never started to say so)
+                log.error("run_failed", error=f"{type(exc).__name__}: {exc}")
+            # else logged and recorded in the history by the run itself
         except Exception:
             log.exception("run_crashed")
         finally:

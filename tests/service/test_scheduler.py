@@ -199,3 +199,51 @@ def test_stop_lets_the_run_in_flight_finish(
     history = RunHistory(config.service.history).last_runs()
     assert ["ok"] == [run.outcome for run in service.runs], [row.error for row in history]
     assert 1 == len(history)
+
+
+def test_runs_queued_when_the_service_stops_are_not_started(
+    make_config: Callable[..., Config], sheet_ids: list[str]
+) -> None:
+    """
+    Six boxes ticked at once queue six runs on two workers; the service is told to stop while
+    the first two run. Those two finish; the four queued ones are not started (a run started
+    then could be cut off mid-write by the stop's deadline).
+    """
+    import time
+
+    ids = [f"1queued{n}{'x' * 30}" for n in range(6)]
+    config = make_config(ids)
+    started: list[str] = []
+    both = threading.Event()
+
+    def slow_sync(config: Config, request: RunRequest, **_: Any) -> RunReport:
+        started.append(request.spreadsheet_id)
+        if len(started) == 2:
+            both.set()
+        time.sleep(0.4)
+        return RunReport(run_id="r", spreadsheet_id=request.spreadsheet_id, started_at="t")
+
+    service = SyncService(config, sync=slow_sync, max_workers=2)
+    service.start(poll=False)
+    for sid in ids:
+        service.run_now(sid, "checkbox")
+    assert both.wait(30)
+    service.stop(wait=True)
+    assert len(started) == 2
+    assert sorted(run.outcome for run in service.runs) == ["ok", "ok"]
+
+
+def test_a_run_whose_lock_folder_cannot_be_made_is_said_in_the_log(
+    make_config: Callable[..., Config], tmp_path: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The lock folder lies under a file: the run fails before it starts, and the log says why."""
+    from sync.run.logconfig import configure_logging
+
+    (tmp_path / "locks").write_text("a file where the folder should be")
+    config = make_config([f"1lockless{'x' * 30}"])
+    configure_logging(level="INFO", json=True)
+    service = SyncService(config, sync=lambda *a, **k: pytest.fail("the run started"))
+    service.run_job(config.spreadsheets[0].id, "scheduled")
+    assert [run.outcome for run in service.runs] == ["failed"]
+    logged = capsys.readouterr()
+    assert "run_failed" in logged.out + logged.err and "lock_dir" in logged.out + logged.err
