@@ -191,6 +191,11 @@ def cmd_run(args: argparse.Namespace) -> int:
             check_fiscal_year(args.fiscal_year)
         except ValueError as exc:
             raise ConfigError(f"--fiscal-year: {exc}") from None
+    if args.profile is not None:
+        try:
+            config.profile(args.profile)  # before any spreadsheet is tried, as a usage error
+        except ConfigError as exc:
+            raise ConfigError(f"--profile: {exc}") from None
     level = config.service.log_level
     if not args.json and sys.stdout.isatty() and level.upper() == "INFO":
         # Someone is watching the progress lines, which say what the INFO lines would;
@@ -386,7 +391,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     """Show the last run of every spreadsheet from the run history."""
     from sync.core.settings import load_config
     from sync.run.history import RunHistory
-    from sync.service import format_status, lock_path, status_entries
+    from sync.service import format_status, status_entries
 
     config = load_config(args.config)
     path = config.service.history
@@ -399,7 +404,9 @@ def cmd_status(args: argparse.Namespace) -> int:
             if sid in configured or history is None:
                 continue
             runs = history.forget(sid)
-            lock_path(config.service.lock_dir, sid).unlink(missing_ok=True)
+            # Its lock file stays (a few bytes): a lock is the open file's, not its name's, so
+            # removing one a run still holds would let the next run lock a new file beside it
+            # and two runs write one spreadsheet at once.
             print(f"forgot {sid} ({runs} runs; not in the configuration)")
     entries = status_entries(history, config)
     if args.json:

@@ -546,6 +546,21 @@ def test_a_fiscal_year_of_the_christian_era_is_refused_before_anything(
     assert [] == RunHistory(tmp_path / "history.sqlite3").runs()
 
 
+def test_an_unknown_profile_is_refused_once_before_anything(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """
+    `--profile bogus` is a usage mistake: one line naming the option and the profiles there
+    are, exit 2, before any spreadsheet is tried (it was said once per spreadsheet, exit 1).
+    """
+    port = _free_port()
+    path = _config(tmp_path, f'endpoint = "http://127.0.0.1:{port}"', sheets=["1abc", "1def"])
+    code, said, _ = _cli(["run", "--config", str(path), "--profile", "bogus"], capsys)
+    assert (EXIT_USAGE, 1) == (code, len(said)), said
+    assert said[0].startswith("ConfigError: --profile: Unknown target profile 'bogus'; use one")
+    assert [] == RunHistory(tmp_path / "history.sqlite3").runs()
+
+
 @pytest.mark.parametrize(
     ("argv", "said"),
     [

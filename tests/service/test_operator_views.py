@@ -25,6 +25,7 @@ from sync.demo.seed import load_demo
 from sync.run.history import RunHistory
 from sync.run.report import RunReport
 from sync.service import lock_path
+from sync.service.locks import SpreadsheetBusy, spreadsheet_lock
 from sync.service.status import format_duration
 
 
@@ -222,7 +223,10 @@ def test_status_shows_short_durations_and_the_last_error(
 def test_status_prune_forgets_ids_not_in_the_configuration(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A mistyped id tried once: `status --prune` drops its runs and its lock file."""
+    """
+    A mistyped id tried once: `status --prune` drops its runs. Its lock file stays, and a run
+    still holding it keeps the next run out (removing it would let two runs write at once).
+    """
     path = _history_with_runs(tmp_path)
     RunHistory(tmp_path / "history.sqlite3").record(
         _report("1typo", "2024-10-04T08:00:00+07:00", "failed", error="SpreadsheetNotFound: …")
@@ -232,11 +236,14 @@ def test_status_prune_forgets_ids_not_in_the_configuration(
     lock.write_text("123\n", encoding="ascii")
     main(["status", "--config", str(path)])
     assert "1typo" in capsys.readouterr().out
-    assert 0 == main(["status", "--config", str(path), "--prune"])
+    with spreadsheet_lock(tmp_path / "locks", "1typo"):  # a run still at it
+        assert 0 == main(["status", "--config", str(path), "--prune"])
+        with pytest.raises(SpreadsheetBusy), spreadsheet_lock(tmp_path / "locks", "1typo"):
+            pass
     lines = capsys.readouterr().out.splitlines()
     assert "forgot 1typo (1 runs; not in the configuration)" == lines[0]
     assert ["sheet 0", "sheet 1"] == [" ".join(line.split()[:2]) for line in lines[2:]]
-    assert not lock.exists()
+    assert lock.exists()
     assert ["1sheetA", "1sheetB"] == sorted(
         {row.spreadsheet_id for row in RunHistory(tmp_path / "history.sqlite3").runs()}
     )
