@@ -97,9 +97,13 @@ def _cron_weekdays(field: str) -> str:
     return ",".join(dict.fromkeys(days))
 
 
-def parse_cron(expr: str) -> CronTrigger:
+def parse_cron(expr: str) -> BaseTrigger:
     """
     A standard five-field crontab line (minute hour day month weekday) in Bangkok time.
+
+    As crontab(5) says, when both the day of the month and the weekday are restricted (not
+    `*`), a day matching either runs (`0 8 1 * mon`: the 1st and every Monday), where
+    APScheduler's one CronTrigger would need both.
     """
     fields = expr.split()
     if len(fields) != 5:
@@ -108,14 +112,20 @@ def parse_cron(expr: str) -> CronTrigger:
             "(minute hour day month weekday), e.g. '*/15 7-18 * * mon-fri'"
         )
     minute, hour, day, month, weekday = fields
-    return CronTrigger(
-        minute=minute,
-        hour=hour,
-        day=day,
-        month=month,
-        day_of_week=_cron_weekdays(weekday),
-        timezone=BANGKOK,
-    )
+
+    def cron(day: str, weekday: str) -> CronTrigger:
+        return CronTrigger(
+            minute=minute,
+            hour=hour,
+            day=day,
+            month=month,
+            day_of_week=_cron_weekdays(weekday),
+            timezone=BANGKOK,
+        )
+
+    if day.startswith("*") or weekday.startswith("*"):
+        return cron(day, weekday)
+    return OrTrigger([cron(day, "*"), cron("*", weekday)])
 
 
 class OffsetTrigger(BaseTrigger):

@@ -34,10 +34,24 @@ def _next(trigger: Any, now: datetime) -> datetime:
         ("*/15 7-18 * * 1-5", MONDAY - timedelta(days=2), MONDAY + timedelta(minutes=10)),
         ("30 1 * * 0", MONDAY, datetime(2024, 10, 13, 1, 30, tzinfo=BANGKOK)),
         ("30 1 * * 7", MONDAY, datetime(2024, 10, 13, 1, 30, tzinfo=BANGKOK)),
+        # Day of month and weekday both restricted: either runs (crontab(5)), so the next
+        # Monday, then the 1st of the month (a Friday).
+        ("0 8 1 * mon", MONDAY.replace(hour=9), datetime(2024, 10, 14, 8, 0, tzinfo=BANGKOK)),
+        (
+            "0 8 1 * mon",
+            datetime(2024, 10, 28, 9, tzinfo=BANGKOK),
+            datetime(2024, 11, 1, 8, tzinfo=BANGKOK),
+        ),
+        # (A field starting with `*` counts as unrestricted, as in cron: odd days that are
+        # Mondays.)
+        ("0 8 */2 * mon", MONDAY.replace(hour=9), datetime(2024, 10, 21, 8, 0, tzinfo=BANGKOK)),
     ],
 )
 def test_cron_lines_mean_what_crontab_says(expr: str, now: datetime, expected: datetime) -> None:
-    """Five crontab fields in Bangkok time; weekday numbers count Sunday as 0 and 7."""
+    """
+    Five crontab fields in Bangkok time; weekday numbers count Sunday as 0 and 7; a day of the
+    month and a weekday both restricted mean either.
+    """
     assert expected == _next(parse_cron(expr), now)
 
 
