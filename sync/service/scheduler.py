@@ -434,8 +434,12 @@ class SyncService:
         try:
             with spreadsheet_lock(self.config.service.lock_dir, spreadsheet_id):
                 ran = True
-                # The run reads E1 right away: that is a look, so the poll can wait.
+                # The run reads E1 right away: that is a look, so the poll can wait, and a
+                # tick a busy lock kept waiting is answered by this very run (only one seen
+                # while it holds the lock is left for a run after it).
                 self.watcher.note_look(spreadsheet_id)
+                with self._state:
+                    self._pending.discard(spreadsheet_id)
                 report = run_unlocked(
                     self.config,
                     request,

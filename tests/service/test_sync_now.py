@@ -109,3 +109,36 @@ def test_a_poll_skips_sheets_a_run_just_looked_at(
     finally:
         service.stop()
     assert 1 == reads
+
+
+def test_one_tick_kept_waiting_by_another_run_is_answered_once(
+    emulator: EmulatorHandle,
+    sheet_ids: list[str],
+    make_config: Callable[..., Config],
+    ticking_clock: Callable[[], datetime],
+) -> None:
+    """
+    A `sheetsync run` elsewhere holds the spreadsheet's lock when a user ticks the box: the
+    poll's run is skipped. The next poll's run answers the tick and unticks the box; no third
+    run follows that nobody asked for.
+    """
+    from sync.service.locks import spreadsheet_lock
+
+    sid = sheet_ids[0]
+    config = make_config(sheet_ids)
+    service = SyncService(config, clock=ticking_clock)
+    service.start(poll=False)
+    try:
+        service.run_now(sid, "manual")
+        assert service.wait_for_runs(1, timeout=60)
+        emulator.store.set_values(sid, h.SUMMARY_TAB, "E1", [[True]], user_entered=False)
+        with spreadsheet_lock(config.service.lock_dir, sid):  # the other run
+            service.poll_once(force=True)
+            assert service.wait_for_runs(2, timeout=60)
+        service.poll_once(force=True)
+        assert service.wait_for_runs(3, timeout=60)
+        assert not service.wait_for_runs(4, timeout=3)
+    finally:
+        service.stop()
+    assert ["ok", "skipped", "ok"] == [run.outcome for run in service.runs]
+    assert _summary_cell(emulator, sid, "E1") is False
