@@ -26,6 +26,7 @@ import kpi
 from rules import headers as h
 from rules.parse import BE_OFFSET
 from sync.core.errors import ConfigError
+from sync.core.layout import normalise_title
 
 ENV_PREFIX = "SHEETSYNC_"
 
@@ -103,9 +104,14 @@ def check_regions(regions: list[str]) -> list[str]:
     blank = [r for r in regions if not r.strip()]
     if blank:
         raise ValueError(f"a title is blank ({regions!r}): name each regional tab")
-    twice = sorted({r for r in regions if regions.count(r) > 1})
+    # Titles are matched as people type them (`ศก. 1`, `ศก.๑` are `ศก.1`: `normalise_title`),
+    # so two spellings of one title are that tab twice.
+    keys = [normalise_title(r) for r in regions]
+    twice = sorted({r for r, key in zip(regions, keys, strict=True) if keys.count(key) > 1})
     if twice:
-        raise ValueError(f"{', '.join(repr(r) for r in twice)} listed twice: list each tab once")
+        raise ValueError(
+            f"{', '.join(repr(r) for r in twice)} name the same tab: list each tab once"
+        )
     return regions
 
 

@@ -71,7 +71,11 @@ def test_environment_overrides_the_file(tmp_path: Path) -> None:
         ),
         (
             "[[spreadsheets]]\nid = 'a'\nregions = ['ศก.1', 'ศก.2', 'ศก.1']\n",
-            "spreadsheets.0.regions: 'ศก.1' listed twice: list each tab once",
+            "spreadsheets.0.regions: 'ศก.1' name the same tab: list each tab once",
+        ),
+        (  # two spellings of one tab (a run then failed, round after round, unexplained)
+            "[defaults]\nregions = ['ศก.1', 'ศก. 1', 'ศก.๒']\n",
+            "defaults.regions: 'ศก. 1', 'ศก.1' name the same tab: list each tab once",
         ),
         (
             "[[spreadsheets]]\nid = 'a'\nregions = ['ศก.1', ' ']\n",
