@@ -18,6 +18,20 @@ def _summary_cell(emulator: EmulatorHandle, sid: str, a1: str) -> Any:
     return grid[0][0] if grid and grid[0] else None
 
 
+def _after_one_run(
+    sheet_ids: list[str], make_config: Callable[..., Config], clock: Callable[[], datetime]
+) -> tuple[SyncService, str, Config]:
+    """A started service (no poll thread) that has synced the first sheet once."""
+    config = make_config(sheet_ids)
+    service = SyncService(config, clock=clock)
+    service.start(poll=False)
+    service.run_now(sheet_ids[0], "manual")
+    if not service.wait_for_runs(1, timeout=60):
+        service.stop()
+        raise AssertionError("the first run did not finish")
+    return service, sheet_ids[0], config
+
+
 class Ticker:
     """A monotonic clock the test moves by hand."""
 
@@ -54,13 +68,8 @@ def test_a_ticked_box_starts_a_run_that_unticks_it_and_stamps_the_time(
     ticking_clock: Callable[[], datetime],
 ) -> None:
     """After a first run, tick E1; one poll reads it, a checkbox run unticks it and moves B3."""
-    sid = sheet_ids[0]
-    config = make_config(sheet_ids)
-    service = SyncService(config, clock=ticking_clock)
-    service.start(poll=False)
+    service, sid, config = _after_one_run(sheet_ids, make_config, ticking_clock)
     try:
-        service.run_now(sid, "manual")
-        assert service.wait_for_runs(1, timeout=60)
         stamp_before = _summary_cell(emulator, sid, "B3")
         emulator.store.set_values(sid, h.SUMMARY_TAB, "E1", [[True]], user_entered=False)
         ticked = service.poll_once(force=True)
@@ -124,13 +133,8 @@ def test_one_tick_kept_waiting_by_another_run_is_answered_once(
     """
     from sync.service.locks import spreadsheet_lock
 
-    sid = sheet_ids[0]
-    config = make_config(sheet_ids)
-    service = SyncService(config, clock=ticking_clock)
-    service.start(poll=False)
+    service, sid, config = _after_one_run(sheet_ids, make_config, ticking_clock)
     try:
-        service.run_now(sid, "manual")
-        assert service.wait_for_runs(1, timeout=60)
         emulator.store.set_values(sid, h.SUMMARY_TAB, "E1", [[True]], user_entered=False)
         with spreadsheet_lock(config.service.lock_dir, sid):  # the other run
             service.poll_once(force=True)
