@@ -77,7 +77,10 @@ def save_store(store: Store, path: Path) -> float:
     started = time.monotonic()
     # Serialised under the lock: to_json shares nested dicts with the live store.
     with store.lock:
-        payload = json.dumps(store.to_json(), ensure_ascii=False, separators=(",", ":")).encode()
+        text = json.dumps(store.to_json(), ensure_ascii=False, separators=(",", ":"))
+    # A lone surrogate a request sent as `\ud800` is no UTF-8: written back as that escape, which
+    # reads back as the same string (it only ever stands inside a JSON string).
+    payload = text.encode("utf-8", "backslashreplace")
     locked_s = time.monotonic() - started
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
@@ -161,7 +164,7 @@ class StatePersister:
                 self._last_save = time.monotonic()
             try:
                 locked_s = save_store(self.store, self.path)
-            except OSError as exc:  # (a full disk, a folder gone): one line, and tried again
+            except Exception as exc:  # (a full disk, a folder gone…): one line, tried again
                 with self._lock:
                     self._dirty = True  # still unsaved: the next change, or close, tries again
                 log.error("state not saved to %s: %s", self.path, reason_of(exc))

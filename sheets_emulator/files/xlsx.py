@@ -41,6 +41,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.styles.differential import DifferentialStyle
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 from openpyxl.utils.datetime import to_excel
+from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.formula import ArrayFormula
@@ -499,7 +500,16 @@ def _workbook(source: Path | io.BytesIO, *, read_only: bool = False) -> Workbook
         warnings.simplefilter("ignore")
         try:
             return openpyxl.load_workbook(source, read_only=read_only, rich_text=False)
-        except (zipfile.BadZipFile, KeyError, EOFError, ValueError, TypeError, SyntaxError) as exc:
+        except (
+            zipfile.BadZipFile,
+            KeyError,
+            EOFError,
+            ValueError,
+            TypeError,
+            SyntaxError,
+            InvalidFileException,  # (.xls, .csv, a folder: not what openpyxl reads at all)
+            IsADirectoryError,
+        ) as exc:
             # (what openpyxl raises for bytes that are no workbook: not a zip, a zip without
             # the parts of one, a part that is no XML)
             # (a KeyError's own words, not `reason_of`'s "no 'There is no item named …'")

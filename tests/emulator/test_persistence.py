@@ -55,6 +55,19 @@ def test_save_is_atomic_and_leaves_no_temporary_files(tmp_path: Path) -> None:
     assert json.loads(path.read_text(encoding="utf-8"))["spreadsheets"][0]["title"] == "a"
 
 
+def test_a_lone_surrogate_a_request_sent_is_saved_and_read_back(tmp_path: Path) -> None:
+    """
+    `"\\ud800"` in a request's JSON is a string no UTF-8 can hold: the state file keeps it as
+    that escape and reads it back the same, where every later save failed (and was lost).
+    """
+    store = Store()
+    store.create_spreadsheet("a", spreadsheet_id="a1")
+    store.set_values("a1", "Sheet1", "A1", [["\ud800 bad", "ok"]], user_entered=False)
+    path = tmp_path / "state.json"
+    save_store(store, path)
+    assert load_store(path).get_values("a1", "Sheet1") == [["\ud800 bad", "ok"]]
+
+
 def test_missing_state_file_means_a_fresh_store(tmp_path: Path) -> None:
     """
     Starting with a state file that does not exist yet starts empty.

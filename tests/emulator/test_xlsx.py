@@ -16,7 +16,13 @@ import pytest
 import requests
 from gspread.utils import ValidationConditionType, ValueInputOption
 
-from sheets_emulator.files.xlsx import export_bytes, export_xlsx, import_bytes, import_xlsx
+from sheets_emulator.files.xlsx import (
+    export_bytes,
+    export_xlsx,
+    import_bytes,
+    import_xlsx,
+    recorded_id,
+)
 from sheets_emulator.http.server import EmulatorHandle
 from sheets_emulator.model.errors import UnusableFile
 from sheets_emulator.model.store import CellValue, FormattedNumber, Formula, Spreadsheet, Store
@@ -285,20 +291,26 @@ def test_sheet_formatted_through_gspread_survives_a_round_trip(
 
 
 @pytest.mark.parametrize(
-    ("content", "said"),
+    ("content", "said", "name"),
     [
-        (b"not a workbook", "not an .xlsx workbook (File is not a zip file)"),
-        (None, "not an .xlsx workbook (There is no item named '[Content_Types].xml'"),
+        (b"not a workbook", "not an .xlsx workbook (File is not a zip file)", "export.xlsx"),
+        (
+            None,
+            "not an .xlsx workbook (There is no item named '[Content_Types].xml'",
+            "export.xlsx",
+        ),
+        (b"old", "not an .xlsx workbook (", "live.xls"),
+        (b"a,b\n1,2\n", "not an .xlsx workbook (", "data.csv"),
     ],
 )
 def test_a_file_that_is_no_workbook_is_one_line(
-    tmp_path: Path, content: bytes | None, said: str
+    tmp_path: Path, content: bytes | None, said: str, name: str
 ) -> None:
     """
-    Importing a file that is not an .xlsx (a zip of something else, say) names the file and
-    what it is not, and adds nothing to the store.
+    Importing a file that is not an .xlsx (a zip of something else, an old .xls, a .csv)
+    names the file and what it is not, and adds nothing to the store.
     """
-    path = tmp_path / "export.xlsx"
+    path = tmp_path / name
     if content is None:
         with zipfile.ZipFile(path, "w") as archive:
             archive.writestr("notes.txt", "not a workbook")
@@ -308,6 +320,9 @@ def test_a_file_that_is_no_workbook_is_one_line(
     with pytest.raises(UnusableFile) as refused:
         import_xlsx(store, path)
     assert str(refused.value).startswith(f"workbook {path}: {said}")
+    with pytest.raises(UnusableFile) as read:  # (what a start reads first: by the path's name)
+        recorded_id(path)
+    assert str(read.value).startswith(f"workbook {path}: not an .xlsx workbook (")
     assert [] == store.list()
     with pytest.raises(UnusableFile, match=r"^workbook .*absent\.xlsx: cannot be read \(No such"):
         import_xlsx(store, tmp_path / "absent.xlsx")
