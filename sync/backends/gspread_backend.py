@@ -277,8 +277,16 @@ def translate_errors(
                 "out — a server error, not the key.",
             ) from exc
         if exc.status is None and str(exc).startswith(("refused", "dns", "unreachable")):
+            failure = {"refused": "connection refused", "dns": "the name did not resolve"}.get(
+                str(exc).split(":", 1)[0], "the network is unreachable"
+            )
+            if endpoint is None:
+                raise CannotReachGoogle(
+                    f"Cannot reach Google any more ({failure}) after the retry budget ran "
+                    "out — check this machine's network, DNS and proxy, then try again.",
+                ) from exc
             raise EmulatorUnavailable(
-                f"Nothing answers {where or 'at the endpoint'} any more (connection refused) "
+                f"Nothing answers {where or 'at the endpoint'} any more ({failure}) "
                 "after the retry budget ran out; start it again or fix the endpoint.",
             ) from exc
         raise RetriesExhausted(
@@ -355,6 +363,16 @@ class GspreadBackend:
                 result = fn()
             except gspread.exceptions.APIError as exc:
                 self._answered = True
+                status = exc.response.status_code
+                kind_of = exc.response.headers.get("Content-Type", "")
+                if (
+                    400 <= status < 500
+                    and status not in (408, 429)
+                    and kind_of.split(";", 1)[0].strip().lower() != "application/json"
+                ):
+                    # A 404 or 403 page of some web server or proxy, not an API error: said at
+                    # once (a 5xx page stays retried: Google's front ends send some as HTML).
+                    raise not_the_api(self._endpoint, status, kind_of) from exc
                 if exc.code == 429 or (
                     not uncertain_write and (exc.code >= 500 or exc.code in (-1, 408))
                 ):

@@ -29,6 +29,8 @@ backend.
 
 from __future__ import annotations
 
+import re
+
 __all__ = [
     "AuthenticationFailed",
     "BackendError",
@@ -113,6 +115,14 @@ class PortInUse(SyncError):
     """The emulator's port is taken by another program."""
 
 
+_NOT_SHARING = re.compile(
+    r"has not been used in project|is disabled|SERVICE_DISABLED|insufficient authentication "
+    r"scopes|ACCESS_TOKEN_SCOPE_INSUFFICIENT",
+    re.IGNORECASE,
+)
+"""Google's words for a 403 that sharing does not cure (the API off, a scope missing)."""
+
+
 def error_for_status(
     status: int, spreadsheet_id: str, message: str, *, at: str = ""
 ) -> BackendError:
@@ -126,9 +136,20 @@ def error_for_status(
             f"Spreadsheet {spreadsheet_id} was not found (404){at}.", status=404
         )
     if status == 403:
+        said = message.strip().rstrip(".")
+        if _NOT_SHARING.search(said):
+            # The API not enabled in the key's project, or a token without the Sheets scope:
+            # sharing the sheet again would change nothing.
+            return PermissionDenied(
+                f"Spreadsheet {spreadsheet_id}: access refused (403): {said} — enable the "
+                "Google Sheets API in the service account's project (or grant the scope), "
+                "then try again.",
+                status=403,
+            )
         return PermissionDenied(
             f"Spreadsheet {spreadsheet_id} is not shared with the service account (403) — "
-            "share it (Editor) with the service account's e-mail.",
+            "share it (Editor) with the service account's e-mail."
+            + (f" (Google said: {said}.)" if said else ""),
             status=403,
         )
     if status == 400:

@@ -704,14 +704,15 @@ def test_a_lock_folder_under_a_file_is_one_config_line(
 
 
 class _WebPage(BaseHTTPRequestHandler):
-    """A web server (or a proxy's sign-in page) answering every request 200 with HTML."""
+    """A web server (or a proxy's sign-in page) answering every request `status` with HTML."""
 
     hits = 0
+    status = 200
 
     def _page(self) -> None:
         type(self).hits += 1
         body = b"<html><body>Welcome</body></html>"
-        self.send_response(200)
+        self.send_response(type(self).status)
         self.send_header("Content-Type", "text/html; charset=utf-8")
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -723,14 +724,18 @@ class _WebPage(BaseHTTPRequestHandler):
         pass
 
 
+@pytest.mark.parametrize("status", [200, 404, 403])
 def test_an_endpoint_that_is_no_sheets_api_is_one_line_at_once(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], status: int, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """
-    `--endpoint` at a web server that answers 200 with HTML: one line naming the endpoint and
-    what it answered, after one request (no retry), where the run said "DecodeError: JSON is
-    malformed: invalid character (byte 0)".
+    `--endpoint` at a web server that answers 200, 404 or 403 with HTML: one line naming the
+    endpoint and what it answered, after one request (no retry), where the run said
+    "DecodeError: JSON is malformed…" (200) or retried for its whole budget and said
+    "kept failing (HTTP -1)" (an error page).
     """
+    monkeypatch.setattr(_WebPage, "status", status)
+    monkeypatch.setattr(_WebPage, "hits", 0)
     server = HTTPServer(("127.0.0.1", 0), _WebPage)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -743,8 +748,8 @@ def test_an_endpoint_that_is_no_sheets_api_is_one_line_at_once(
         server.server_close()
     assert EXIT_FAILED == code
     assert [
-        f"EmulatorUnavailable: Endpoint {url}: it answered 200 with text/html; charset=utf-8, not "
-        "the Sheets API's JSON — point it at the emulator (sheetsync emulator) or fix the "
+        f"EmulatorUnavailable: Endpoint {url}: it answered {status} with text/html; charset=utf-8, "
+        "not the Sheets API's JSON — point it at the emulator (sheetsync emulator) or fix the "
         "endpoint."
     ] == said
     assert 1 == _WebPage.hits
@@ -763,3 +768,54 @@ def test_a_sign_in_page_in_front_of_google_is_not_blamed_on_the_sheet() -> None:
         "API's JSON — a proxy or a sign-in page in between? Check this machine's network and "
         "proxy."
     )
+
+
+def test_a_403_that_sharing_cannot_cure_says_what_would() -> None:
+    """
+    Google's 403 for a project whose Sheets API is off (a new key's first error) is not
+    blamed on the sharing; an ordinary 403 still says to share the sheet, with Google's words.
+    """
+    from sync.core.errors import error_for_status
+
+    disabled = error_for_status(
+        403,
+        "1abc",
+        "Google Sheets API has not been used in project 123 before or it is disabled. "
+        "Enable it by visiting https://console.developers.google.com/… then retry.",
+    )
+    assert "enable the Google Sheets API in the service account's project" in str(disabled)
+    assert "share it" not in str(disabled)
+    plain = error_for_status(403, "1abc", "The caller does not have permission")
+    assert str(plain) == (
+        "Spreadsheet 1abc is not shared with the service account (403) — share it (Editor) "
+        "with the service account's e-mail. (Google said: The caller does not have permission.)"
+    )
+
+
+@pytest.mark.parametrize(
+    ("endpoint", "kind", "said"),
+    [
+        (None, "dns", "CannotReachGoogle: Cannot reach Google any more (the name did not resolve)"),
+        (
+            "http://127.0.0.1:9",
+            "refused",
+            "EmulatorUnavailable: Nothing answers at http://127.0.0.1:9 any more "
+            "(connection refused)",
+        ),
+    ],
+)
+def test_a_network_failing_for_the_whole_budget_is_named_for_what_it_is(
+    endpoint: str | None, kind: str, said: str
+) -> None:
+    """
+    DNS failing while the worker talks to Google is the network's, said so; only with an
+    endpoint configured is it "nothing answers there" (it named an emulator and a refused
+    connection for Google's DNS failure).
+    """
+    from sync.backends.gspread_backend import translate_errors
+    from sync.backends.retry import RetryableError
+    from sync.core.errors import SyncError
+
+    with pytest.raises(SyncError) as failed, translate_errors("1abc", endpoint=endpoint):
+        raise RetryableError(f"{kind}: no answer", status=None, retry_after=None)
+    assert f"{type(failed.value).__name__}: {failed.value}".startswith(said)
