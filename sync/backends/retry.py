@@ -70,10 +70,18 @@ def call_with_retry(
     """Run `fn`, retrying RetryableError per the policy; the last error propagates."""
     rng = rng or random.Random()
 
+    planned: dict[int, float] = {}
+    """The wait `stop` planned after each attempt (`wait` takes it: the jitter drawn once)."""
+
+    def next_wait(state: tenacity.RetryCallState) -> float:
+        if state.attempt_number not in planned:
+            exc = state.outcome.exception() if state.outcome else None
+            retry_after = exc.retry_after if isinstance(exc, RetryableError) else None
+            planned[state.attempt_number] = policy.wait_for(state.attempt_number, retry_after, rng)
+        return planned[state.attempt_number]
+
     def wait(state: tenacity.RetryCallState) -> float:
-        exc = state.outcome.exception() if state.outcome else None
-        retry_after = exc.retry_after if isinstance(exc, RetryableError) else None
-        return policy.wait_for(state.attempt_number, retry_after, rng)
+        return next_wait(state)
 
     def before_sleep(state: tenacity.RetryCallState) -> None:
         # Only once the stop condition let the call go on: a refused wait is not announced.
@@ -90,12 +98,19 @@ def call_with_retry(
 
     def stop(state: tenacity.RetryCallState) -> bool:
         exc = state.outcome.exception() if state.outcome else None
-        if isinstance(exc, RetryableError) and exc.retry_after is not None:
-            left = policy.max_total_seconds - (state.seconds_since_start or 0.0)
-            if exc.retry_after > left:
-                exc.beyond_budget = True
-                return True
-        return bool(budget(state))
+        left = policy.max_total_seconds - (state.seconds_since_start or 0.0)
+        if (
+            isinstance(exc, RetryableError)
+            and exc.retry_after is not None
+            and exc.retry_after > left
+        ):
+            exc.beyond_budget = True
+            return True
+        if budget(state):
+            return True
+        # A backoff that would end past the budget is not slept (service.retry_seconds is the
+        # most one request may spend retrying): the last failure stands.
+        return next_wait(state) > left
 
     retrying = tenacity.Retrying(
         retry=tenacity.retry_if_exception_type(RetryableError),
