@@ -532,10 +532,18 @@ def import_bytes(
     """
     workbook = _workbook(io.BytesIO(data))
     identity = _identity(workbook)
-    recorded = {str(s.get("title")): s for s in identity.get("sheets", [])}
-    titles = [str(s.get("title")) for s in identity.get("sheets", [])]
-    if len(titles) != len(workbook.worksheets):
-        titles = [ws.title for ws in workbook.worksheets]
+    # Each worksheet takes the recorded tab its name was exported as (its full title, its
+    # sheetId): a tab moved, added or renamed in Excel since keeps its own data under its own
+    # name, where matching by position gave each moved tab the other's title and id.
+    by_excel_name: dict[str, dict[str, Any]] = {}
+    for entry in identity.get("sheets", []):
+        if isinstance(entry, dict):
+            by_excel_name.setdefault(_excel_title(str(entry.get("title"))), entry)
+    infos = [by_excel_name.pop(ws.title, {}) for ws in workbook.worksheets]
+    titles = [
+        str(info.get("title", ws.title))
+        for info, ws in zip(infos, workbook.worksheets, strict=True)
+    ]
     with store.lock:
         sid = spreadsheet_id or identity.get("spreadsheetId")
         if sid and store.find(sid) is not None:
@@ -555,10 +563,12 @@ def import_bytes(
         )
         if identity.get("locale"):
             spreadsheet.locale = str(identity["locale"])
-        for sheet, ws in zip(spreadsheet.sheets, workbook.worksheets, strict=True):
-            info = recorded.get(sheet.title, {})
+        recorded_ids = {i["sheetId"] for i in infos if isinstance(i.get("sheetId"), int)}
+        for sheet, ws, info in zip(spreadsheet.sheets, workbook.worksheets, infos, strict=True):
             if isinstance(info.get("sheetId"), int):
                 sheet.sheet_id = info["sheetId"]
+            elif sheet.sheet_id in recorded_ids:  # (a new tab never takes a recorded tab's id)
+                sheet.sheet_id = max(recorded_ids | {s.sheet_id for s in spreadsheet.sheets}) + 1
             _import_sheet(sheet, ws, info)
         spreadsheet.touch()
         return spreadsheet

@@ -326,3 +326,27 @@ def test_a_file_that_is_no_workbook_is_one_line(
     assert [] == store.list()
     with pytest.raises(UnusableFile, match=r"^workbook .*absent\.xlsx: cannot be read \(No such"):
         import_xlsx(store, tmp_path / "absent.xlsx")
+
+
+def test_an_export_edited_in_excel_comes_back_tab_by_tab_by_name() -> None:
+    """
+    An export whose tabs were reordered in Excel, with a tab added first: each tab comes back
+    with its own data, title and id (matching by position swapped them), and the added tab
+    takes an id no other tab has.
+    """
+    store = Store()
+    book = store.create_spreadsheet("t", spreadsheet_id="t1", sheets=("Input", "Output"))
+    store.set_values("t1", "Input", "A1", [["input data"]])
+    store.set_values("t1", "Output", "A1", [["output data"]])
+    ids = {sheet.title: sheet.sheet_id for sheet in book.sheets}
+    workbook = openpyxl.load_workbook(io.BytesIO(export_bytes(store, "t1")))
+    workbook.move_sheet("Output", offset=-1)
+    workbook.create_sheet("Notes", 0)["A1"] = "notes"
+    edited = io.BytesIO()
+    workbook.save(edited)
+    copy = import_bytes(Store(), edited.getvalue(), spreadsheet_id="t2")
+    got = {sheet.title: sheet.sheet_id for sheet in copy.sheets}
+    assert (got["Input"], got["Output"]) == (ids["Input"], ids["Output"])
+    assert len(set(got.values())) == 3
+    values = {s.title: s.cell(0, 0) for s in copy.sheets}
+    assert values == {"Notes": "notes", "Output": "output data", "Input": "input data"}
