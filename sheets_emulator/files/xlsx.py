@@ -22,6 +22,7 @@ title marks it, so it comes back as a checkbox.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
 import json
 import re
@@ -570,8 +571,14 @@ def import_bytes(
             elif sheet.sheet_id in recorded_ids:  # (a new tab never takes a recorded tab's id)
                 sheet.sheet_id = max(recorded_ids | {s.sheet_id for s in spreadsheet.sheets}) + 1
             _import_sheet(sheet, ws, info)
+        spreadsheet.imported_from = workbook_digest(data)
         spreadsheet.touch()
         return spreadsheet
+
+
+def workbook_digest(data: bytes) -> str:
+    """The SHA-256 a spreadsheet keeps of the workbook bytes it was imported from."""
+    return hashlib.sha256(data).hexdigest()
 
 
 def _identity(workbook: Workbook) -> dict[str, Any]:

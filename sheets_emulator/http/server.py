@@ -682,6 +682,17 @@ class CannotListen(OSError):
         return f"cannot listen on {self.host}:{self.port}: {self.strerror}"
 
 
+def _imported_before(store: Store, path: Path) -> str | None:
+    """The spreadsheet the store imported from these very bytes (a workbook from Google
+    records no id of ours), if any."""
+    try:
+        digest = xlsx.workbook_digest(path.read_bytes())
+    except OSError:
+        return None  # (the import says why)
+    with store.lock:
+        return next((s.spreadsheet_id for s in store.list() if s.imported_from == digest), None)
+
+
 def serve_forever(
     host: str = "127.0.0.1",
     port: int = 8765,
@@ -732,7 +743,7 @@ def serve_forever(
             for path in import_xlsx:
                 # A restart with the same command keeps what the state file holds (the edits of
                 # a rehearsal), rather than add another copy of the workbook each time.
-                kept = xlsx.recorded_id(path)
+                kept = xlsx.recorded_id(path) or _imported_before(server.store, path)
                 if kept is not None and server.store.find(kept) is not None:
                     print(
                         f"kept spreadsheet {kept} as the store has it, not {path} again "

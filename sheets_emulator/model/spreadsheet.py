@@ -302,6 +302,9 @@ class Spreadsheet:
     created_time: str = field(default_factory=lambda: _now())
     modified_time: str = ""
     parents: list[str] = field(default_factory=list)
+    imported_from: str = ""
+    """SHA-256 of the .xlsx file it was imported from (empty if it was not): a restart with
+    the same `--import-xlsx` and `--state` keeps it rather than import the file again."""
 
     def can_access(self, principal: str | None) -> bool:
         """

@@ -408,6 +408,7 @@ def _dump_spreadsheet(spreadsheet: Spreadsheet) -> dict[str, Any]:
         "createdTime": spreadsheet.created_time,
         "modifiedTime": spreadsheet.modified_time,
         "parents": spreadsheet.parents,
+        **({"importedFrom": spreadsheet.imported_from} if spreadsheet.imported_from else {}),
         "sheets": [_dump_sheet(s) for s in spreadsheet.sheets],
     }
 
@@ -429,4 +430,5 @@ def _load_spreadsheet(data: dict[str, Any]) -> Spreadsheet:
         created_time=data.get("createdTime") or _now(),
         modified_time=data.get("modifiedTime") or "",
         parents=list(data.get("parents") or []),
+        imported_from=str(data.get("importedFrom") or ""),
     )

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import gspread
+import openpyxl
 import pytest
 import requests
 
@@ -295,6 +296,37 @@ def test_a_restart_with_the_same_workbook_keeps_the_state_not_a_second_copy(
     err = capsys.readouterr().err
     assert f"imported {workbook} as spreadsheet rehearsal1" in err
     assert f"kept spreadsheet rehearsal1 as the store has it, not {workbook} again" in err
+
+
+def test_a_restart_with_a_workbook_downloaded_from_google_keeps_the_state_too(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """
+    A workbook from Google (File → Download → .xlsx) records no id of the emulator's: a
+    restart with the same command still keeps the spreadsheet it imported from those very
+    bytes (it imported another copy at every start); the same workbook changed since imports.
+    """
+    workbook = tmp_path / "live.xlsx"
+    book = openpyxl.Workbook()
+    book.active.title = "ศก.1"
+    book.active["A1"] = "ข้อมูลจริง"
+    book.save(workbook)
+    state = tmp_path / "state.json"
+
+    def stop(handle: EmulatorHandle) -> None:
+        signal.raise_signal(signal.SIGTERM)
+
+    serve_forever("127.0.0.1", 0, state, import_xlsx=[workbook], on_ready=stop)
+    serve_forever("127.0.0.1", 0, state, import_xlsx=[workbook], on_ready=stop)
+    saved = load_store(state)
+    assert saved is not None and len(saved.list()) == 1
+    (only,) = saved.list()
+    assert f"kept spreadsheet {only.spreadsheet_id} as the store has it" in capsys.readouterr().err
+    book.active["A2"] = "แก้ในไฟล์"
+    book.save(workbook)
+    serve_forever("127.0.0.1", 0, state, import_xlsx=[workbook], on_ready=stop)
+    saved = load_store(state)
+    assert saved is not None and len(saved.list()) == 2
 
 
 def test_drive_create_and_delete(
