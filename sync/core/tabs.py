@@ -57,11 +57,11 @@ class Snapshot:
     tab_digests: Mapping[str, str] = field(default_factory=dict)
     """Per title, the digest of its values as received: an unchanged tab is known by it."""
     lost_anchors: frozenset[str] = frozenset()
+    """Anchors this run found no longer topping their header (`write.AnchorsMoved.lost`):
+    their worker columns are added anew, never taken by a header people can type."""
     taken_anchors: frozenset[str] = frozenset()
     """Anchor names Google refused to add (a deleted namesake it keeps, unlisted): the
     set-up names new anchors of their tabs otherwise (`setup.fresh_anchor_name`)."""
-    """Anchors this run found no longer topping their header (`write.AnchorsMoved.lost`):
-    their worker columns are added anew, never taken by a header people can type."""
 
 
 def find_meta(grid: Rows | None) -> SheetMeta | None:
@@ -123,26 +123,36 @@ def resolve_titles(info: SpreadsheetInfo, settings: SyncSettings) -> Titles:
     )
 
 
+def _tab_anchors(
+    anchors: Mapping[str, Mapping[str, Any]], sheet: SheetInfo | None
+) -> dict[str, Mapping[str, Any]]:
+    """Worker header -> its anchor in this tab (by id), wherever it points now
+    (`anchors`: `setup.anchors_by_base` of the metadata read)."""
+    if sheet is None:
+        return {}
+    return {
+        header: named
+        for header in h.WORKER_HEADERS
+        if (named := anchors.get(setup_mod.anchor_name(sheet.sheet_id, header))) is not None
+    }
+
+
 def _anchored_columns(
-    info: SpreadsheetInfo | None, title: str, header: Sequence[Any]
+    anchors: Mapping[str, Mapping[str, Any]], sheet_id: int, header: Sequence[Any]
 ) -> dict[str, int]:
     """
-    Worker columns found by their anchors: header -> column, as the metadata read places them.
+    Worker columns found by their anchors (`_tab_anchors`): header -> column, as the metadata
+    read places them.
 
     The section label above the block is people-editable text; an anchor (a named range)
     moves with its column wherever people drag it, and is taken only where it lies in this
     very tab (by id) and tops its own header, so a cleared label, a deleted first column or a
     worker column dragged among people's ones never makes the run add a second block.
     """
-    sheet = info.by_title().get(title) if info is not None else None
-    if info is None or sheet is None:
-        return {}
-    anchors = setup_mod.anchors_by_base(info.named_ranges)
     found: dict[str, int] = {}
-    for worker_header in h.WORKER_HEADERS:
-        named = anchors.get(setup_mod.anchor_name(sheet.sheet_id, worker_header))
-        got = (named.get("range") if named is not None else None) or {}
-        if int(got.get("sheetId") or 0) != sheet.sheet_id or "endColumnIndex" not in got:
+    for worker_header, named in anchors.items():
+        got = named.get("range") or {}
+        if int(got.get("sheetId") or 0) != sheet_id or "endColumnIndex" not in got:
             continue
         col = int(got.get("startColumnIndex") or 0)
         if int(got["endColumnIndex"]) != col + 1:
@@ -150,15 +160,6 @@ def _anchored_columns(
         if col < len(header) and _same_header(header[col], worker_header):
             found[worker_header] = col
     return found
-
-
-def _anchor_headers(info: SpreadsheetInfo | None, title: str) -> set[str]:
-    """The worker headers with an anchor in this tab (by id), wherever it points now."""
-    sheet = info.by_title().get(title) if info is not None else None
-    if info is None or sheet is None:
-        return set()
-    anchors = setup_mod.anchors_by_base(info.named_ranges)
-    return {x for x in h.WORKER_HEADERS if setup_mod.anchor_name(sheet.sheet_id, x) in anchors}
 
 
 def _protected_span(protected: Sequence[Mapping[str, Any]], sheet_id: int) -> range:
@@ -206,6 +207,8 @@ def _region_tabs(
     missing_worker: dict[str, tuple[str, ...]] = {}
     header_row = settings.header_row
     section_row = header_row - 1
+    sheets = info.by_title() if info is not None else {}
+    by_base = setup_mod.anchors_by_base(info.named_ranges) if info is not None else {}
     for region, title in snapshot.regions.items():
         grid = snapshot.grids.get(title, [])
         header = grid[header_row - 1] if len(grid) >= header_row else []
@@ -236,21 +239,21 @@ def _region_tabs(
                 and _same_header(cell_at(grid, header_row, col), worker_header)
             ):
                 found[worker_header] = col
-        anchored = _anchored_columns(info, title, header)
-        named = _anchor_headers(info, title)
-        if named and info is not None:
+        sheet = sheets.get(title)
+        anchors = _tab_anchors(by_base, sheet)
+        anchored = _anchored_columns(anchors, sheet.sheet_id, header) if sheet else {}
+        if anchors and sheet is not None:
             # The block is known by its anchors. A worker header whose column this run found
             # retyped away (`lost_anchors`), or that has no anchor any more (its column
             # deleted, its name removed) outside the block's own protected span, is not
             # looked for by its header, which people can type on a column of their own
             # beside the block (it would be written over): the column is added anew. (A
             # block with no anchor at all, from before anchors, is taken by its headers.)
-            sheet = info.by_title()[title]
             span = _protected_span(sheet.protected_ranges, sheet.sheet_id)
             found = {
                 x: c
                 for x, c in found.items()
-                if (x in named or c in span)
+                if (x in anchors or c in span)
                 and setup_mod.anchor_name(sheet.sheet_id, x) not in snapshot.lost_anchors
             }
         if anchored:
