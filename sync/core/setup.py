@@ -300,6 +300,11 @@ def anchor_base(name: str) -> str:
     return base if sep and tag.isdigit() and base.startswith(ANCHOR_PREFIX) else name
 
 
+def anchor_sheet(name: str) -> str:
+    """The sheetId (as text) an anchor's name names its tab by."""
+    return name[len(ANCHOR_PREFIX) :].split("_", 1)[0]
+
+
 def anchors_by_base(named_ranges: Iterable[Mapping[str, Any]]) -> dict[str, Mapping[str, Any]]:
     """
     The worker's anchors among these named ranges by the `anchor_name` they stand for (one
@@ -394,10 +399,9 @@ def anchor_requests(
     adds: list[dict[str, Any]] = []
     for named in existing:
         name = str(named.get("name", ""))
-        sheet_part = name[len(ANCHOR_PREFIX) :].split("_", 1)[0]
         if (
             name.startswith(ANCHOR_PREFIX)
-            and sheet_part in kept_sheets
+            and anchor_sheet(name) in kept_sheets
             and (anchor_base(name) not in wanted or id(named) not in chosen)
         ):
             deletes.append({"deleteNamedRange": {"namedRangeId": named["namedRangeId"]}})

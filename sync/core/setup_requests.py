@@ -176,11 +176,8 @@ def tab_layouts(
     """
     by_title = info.by_title()
     anchored = {
-        base[len(setup_mod.ANCHOR_PREFIX) :].split("_", 1)[0]
-        for base in (
-            *setup_mod.anchors_by_base(info.named_ranges),
-            *map(setup_mod.anchor_base, taken),
-        )
+        setup_mod.anchor_sheet(name)
+        for name in (*setup_mod.anchors_by_base(info.named_ranges), *taken)
     }
     return [
         setup_mod.TabLayout(

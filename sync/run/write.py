@@ -156,7 +156,7 @@ def _confirm_anchors(
     deletes = [{"deleteNamedRange": {"namedRangeId": ids[name]}} for name in wrong if name in ids]
     if deletes:
         counter.batch_update(settings.spreadsheet_id, deletes)
-    added = set(_named_range_ids(replies)) | {
+    added = {
         str(r["addNamedRange"]["namedRange"]["name"])
         for r in plan.setup_requests
         if "addNamedRange" in r
