@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
+from sheets_emulator.api.fields import parse_mask
 from sheets_emulator.model.errors import ApiError
 
 __all__ = [
@@ -589,8 +590,6 @@ def fields_error(method_id: str, query: Mapping[str, Sequence[str]]) -> ApiError
     (`fields=properties, sheets.properties` included: Sheets does not take the space, a
     third party's record of Google's answer, as is the message).
     """
-    from sheets_emulator.api.fields import parse_mask
-
     for text in query.get("fields", ()):
         try:
             mask = parse_mask(text)
