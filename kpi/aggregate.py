@@ -58,11 +58,10 @@ class RowOutcome(msgspec.Struct, frozen=True):
         tax_id: The normalised enterprise tax id or registration number, or None.
         kpis: The row's figures (`kpi.evaluate_row(...).figures`: computed, else typed).
         codes: The finding codes of the row.
-        group: The group / network the row belongs to (its name, else its registration
-            number), None when the row names none.
+        group: The name of the group / network the row belongs to, None when it gives none.
         group_number: The group's registration number, when the row gives one: rows that
             share a number or a name (spaces and case aside) are one group, so a group is
-            not split when only some of its rows give the number.
+            not split when only some of its rows give the number (`_joined_groups`).
         form_results: The form's own results of the row that the summary counts per region:
             the knowledge percentages (Decimal) and the Part 2 checkboxes (bool).
         typed_economic_value: The row's economic value is the one typed on the form (no raw
@@ -561,7 +560,7 @@ def _joined_groups(
     for key in by_key:
         name, number = key
         own = [f"#{number}"] if number else []
-        if name and name != number:  # a name of its own (not the number standing in for one)
+        if name:
             own.append(f"={_name_key(name)}")
         tokens[key] = own
         for token in own[1:]:
@@ -576,7 +575,7 @@ def _joined_groups(
             continue
         named: dict[str, int] = {}
         for given, number in keys:
-            if given and given != number:
+            if given:
                 counted = sum(scope.counted for scope in by_key[(given, number)])
                 named[given] = named.get(given, 0) + counted
         label = min(named, key=lambda n: (-named[n], n)) if named else min(str(k[1]) for k in keys)

@@ -109,12 +109,14 @@ KEPT_CELLS: tuple[str, ...] = (h.FULL_NAME, h.MOBILE, h.EMAIL, h.ENTERPRISE_NAME
 
 def _group(values: Mapping[str, object]) -> tuple[str | None, str | None]:
     """
-    The group a row belongs to, as (its name, else its registration number; the number when
-    given): the summary joins the rows that share either (`kpi.RowOutcome.group_number`).
+    The group a row belongs to, as (its name, its registration number), each None when not
+    given: the summary joins the rows that share either (`kpi.RowOutcome.group_number`).
     """
     name, number = (values.get(header) for header in (h.GROUP_NAME, h.GROUP_REGISTRATION))
-    number = number if isinstance(number, str) and number else None
-    return (name if isinstance(name, str) and name else number), number
+    return (
+        name if isinstance(name, str) and name else None,
+        number if isinstance(number, str) and number else None,
+    )
 
 
 def finding_token(finding: rules.Finding) -> str:

@@ -297,13 +297,13 @@ def test_economic_value_parts_are_a_profile_setting() -> None:
 def test_a_group_is_one_whether_its_rows_give_its_number_its_name_or_both() -> None:
     """
     One group of 20 enterprises: 12 rows give its name and registration number, 4 only the
-    name (spaced otherwise), 4 only the number (the name then stands as the number). It is
+    name (spaced otherwise), 4 only the number. It is
     one group named by its name, and the per-group target is met; another group stays apart.
     """
     rows = [
         *(_enterprise(n, "กลุ่มสมุนไพร", number="กท-001") for n in range(12)),
         *(_enterprise(n, "กลุ่ม สมุนไพร") for n in range(12, 16)),
-        *(_enterprise(n, "กท-001", number="กท-001") for n in range(16, 20)),
+        *(_enterprise(n, None, number="กท-001") for n in range(16, 20)),
         *(_enterprise(n, "กลุ่มผ้าทอ", number="กท-002") for n in range(20, 40)),
     ]
     summary = summarise(rows, regions=["ศก.1"], profile=PROFILES["manual-2567"])
