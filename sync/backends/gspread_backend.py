@@ -364,15 +364,10 @@ class GspreadBackend:
             except gspread.exceptions.APIError as exc:
                 self._answered = True
                 status = exc.response.status_code
-                kind_of = exc.response.headers.get("Content-Type", "")
-                if (
-                    400 <= status < 500
-                    and status not in (408, 429)
-                    and kind_of.split(";", 1)[0].strip().lower() != "application/json"
-                ):
+                if 400 <= status < 500 and status not in (408, 429):
                     # A 404 or 403 page of some web server or proxy, not an API error: said at
                     # once (a 5xx page stays retried: Google's front ends send some as HTML).
-                    raise not_the_api(self._endpoint, status, kind_of) from exc
+                    _json_only(exc.response, self._endpoint)
                 if exc.code == 429 or (
                     not uncertain_write and (exc.code >= 500 or exc.code in (-1, 408))
                 ):
