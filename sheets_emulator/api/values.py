@@ -335,7 +335,6 @@ def plan_range_write(
     if (
         ref.r1 is not None
         and ref.c1 is not None
-        and (whole.r1, whole.c1) != (written.r1, written.c1)
         and whole.r1 >= written.r1
         and whole.c1 >= written.c1
     ):

@@ -80,9 +80,6 @@ def call_with_retry(
             planned[state.attempt_number] = policy.wait_for(state.attempt_number, retry_after, rng)
         return planned[state.attempt_number]
 
-    def wait(state: tenacity.RetryCallState) -> float:
-        return next_wait(state)
-
     def before_sleep(state: tenacity.RetryCallState) -> None:
         # Only once the stop condition let the call go on: a refused wait is not announced.
         exc = state.outcome.exception() if state.outcome else None
@@ -115,7 +112,7 @@ def call_with_retry(
     retrying = tenacity.Retrying(
         retry=tenacity.retry_if_exception_type(RetryableError),
         stop=stop,
-        wait=wait,
+        wait=next_wait,
         before_sleep=before_sleep,
         reraise=True,
         **kwargs,  # type: ignore[arg-type]
