@@ -8,6 +8,7 @@ tests all provide this protocol, so the same run logic works against each.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -20,12 +21,14 @@ __all__ = [
     "INFO_FIELDS",
     "ApiCall",
     "CallLog",
+    "Gate",
     "Grid",
     "SheetInfo",
     "SheetsBackend",
     "SpreadsheetInfo",
     "Tracer",
     "ValuesRead",
+    "innermost",
     "parse_info",
     "quote_title",
     "read_values",
@@ -43,6 +46,21 @@ class ApiCall:
 
 Tracer = Callable[[ApiCall], None]
 """Receives every API call a backend makes; used for the run report and call-budget tests."""
+
+Gate = Callable[[str], AbstractContextManager[None]]
+"""Held around each request sent, by its kind ("read" or "write"): the shared per-minute
+quota (`sync.service.quota`), which counts every request the API receives, retries too."""
+
+
+def innermost(backend: object) -> object:
+    """
+    The backend a chain of wrappers ends in (each wrapper keeps the one it wraps as
+    `.backend`): what only the backend that sends requests can do (hold a gate around each
+    attempt, tell of its retries) is asked of it through any wrapper.
+    """
+    while (inner := getattr(backend, "backend", None)) is not None:
+        backend = inner
+    return backend
 
 
 class SheetsBackend(Protocol):

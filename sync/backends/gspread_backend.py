@@ -35,6 +35,7 @@ from urllib3.exceptions import NameResolutionError
 from sync.backends.base import (
     INFO_FIELDS,
     ApiCall,
+    Gate,
     Grid,
     SpreadsheetInfo,
     Tracer,
@@ -334,7 +335,10 @@ class GspreadBackend:
         self._answered = False
         """Whether the endpoint ever answered: a connection refused after that is a restart."""
         self.retry_listeners: list[RetryListener] = []
-        """Told before each wait for a retry (the progress display at a terminal)."""
+        """Told before each wait for a retry (the progress display at a terminal, the run's
+        count of requests sent)."""
+        self.attempt_gate: Gate | None = None
+        """Held around each request sent, retries included (the service's shared quota)."""
         self._tracer = tracer
         self._retry = retry or RetryPolicy()
         self._write_settle_s = write_settle_s
@@ -349,87 +353,101 @@ class GspreadBackend:
             (self._retry.sleep or time.sleep)(wait)
 
     def _call(self, kind: str, method: str, spreadsheet_id: str, fn: Any) -> Any:
-        # Reads are retried on any transient failure. A write is retried only when it surely
-        # did not apply (429, or no connection at all); after a 5xx or a dropped connection
-        # it may have applied, and set-up requests (add a rule, a tab) are not idempotent,
-        # so the caller must look again instead of sending it twice.
-        uncertain_write = kind == "write"
+        waited = [0.0]  # seconds spent waiting for a quota slot: not part of the retry budget
 
         def attempt() -> Any:
-            if self._tracer is not None:
-                self._tracer(ApiCall(kind=kind, method=method))
-            sent = time.monotonic()
-            try:
-                result = fn()
-            except gspread.exceptions.APIError as exc:
-                self._answered = True
-                status = exc.response.status_code
-                if 400 <= status < 500 and status not in (408, 429):
-                    # A 404 or 403 page of some web server or proxy, not an API error: said at
-                    # once (a 5xx page stays retried: Google's front ends send some as HTML).
-                    _json_only(exc.response, self._endpoint)
-                if exc.code == 429 or (
-                    not uncertain_write and (exc.code >= 500 or exc.code in (-1, 408))
-                ):
-                    raise RetryableError(
-                        f"HTTP {exc.code}",
-                        status=exc.code,
-                        retry_after=_retry_after(exc.response),
-                    ) from exc
-                if uncertain_write and (exc.code >= 500 or exc.code in (-1, 408)):
-                    raise WriteOutcomeUnknown(
-                        f"Spreadsheet {spreadsheet_id}: the write failed with {exc.code}; "
-                        "it may or may not have been applied.",
-                        status=exc.code,
-                    ) from exc
-                raise
-            except requests.ConnectionError as exc:
-                failure = connection_failure(exc)
-                self._give_up_on(failure, exc, token=False)
-                if uncertain_write and failure not in NEVER_SENT:
-                    self._settle(sent)
-                    raise WriteOutcomeUnknown(
-                        f"Spreadsheet {spreadsheet_id}: the connection dropped during a write "
-                        f"({type(exc).__name__}); it may or may not have been applied."
-                    ) from exc
-                raise RetryableError(
-                    f"{failure}: {_short(exc)}", status=None, retry_after=None
-                ) from exc
-            except (requests.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
-                if uncertain_write:
-                    if isinstance(exc, requests.Timeout):
-                        self._settle(sent)
-                    raise WriteOutcomeUnknown(
-                        f"Spreadsheet {spreadsheet_id}: no complete answer to a write "
-                        f"({type(exc).__name__}); it may or may not have been applied."
-                    ) from exc
-                raise RetryableError(_short(exc), status=None, retry_after=None) from exc
-            except auth_exceptions.TransportError as exc:
-                # The token request failed, so the API request itself was never sent.
-                failure = connection_failure(exc)
-                self._give_up_on(failure, exc, token=True)
-                raise RetryableError(
-                    f"token endpoint: {failure}", status=None, retry_after=None, token=True
-                ) from exc
-            except auth_exceptions.RefreshError as exc:
-                if not exc.retryable:
-                    raise
-                # google-auth retried a server error (5xx) of the token endpoint a few times.
-                raise RetryableError(
-                    f"token endpoint server error: {_short(exc)}",
-                    status=None,
-                    retry_after=None,
-                    token=True,
-                ) from exc
-            self._answered = True
-            return result
+            gate = self.attempt_gate
+            if gate is None:
+                return self._attempt(kind, method, spreadsheet_id, fn)
+            asked = time.monotonic()
+            with gate(kind):
+                waited[0] += time.monotonic() - asked
+                return self._attempt(kind, method, spreadsheet_id, fn)
 
         with translate_errors(
             spreadsheet_id, endpoint=self._endpoint, budget_s=self._retry.max_total_seconds
         ):
             return call_with_retry(
-                self._retry, attempt, on_retry=_log_retry(method, self.retry_listeners)
+                self._retry,
+                attempt,
+                on_retry=_log_retry(method, self.retry_listeners),
+                paused=lambda: waited[0],
             )
+
+    def _attempt(self, kind: str, method: str, spreadsheet_id: str, fn: Any) -> Any:
+        """One request sent and its failure classified: retryable, or not (raised as is)."""
+        # Reads are retried on any transient failure. A write is retried only when it surely
+        # did not apply (429, or no connection at all); after a 5xx or a dropped connection
+        # it may have applied, and set-up requests (add a rule, a tab) are not idempotent,
+        # so the caller must look again instead of sending it twice.
+        uncertain_write = kind == "write"
+        if self._tracer is not None:
+            self._tracer(ApiCall(kind=kind, method=method))
+        sent = time.monotonic()
+        try:
+            result = fn()
+        except gspread.exceptions.APIError as exc:
+            self._answered = True
+            status = exc.response.status_code
+            if 400 <= status < 500 and status not in (408, 429):
+                # A 404 or 403 page of some web server or proxy, not an API error: said at
+                # once (a 5xx page stays retried: Google's front ends send some as HTML).
+                _json_only(exc.response, self._endpoint)
+            if exc.code == 429 or (
+                not uncertain_write and (exc.code >= 500 or exc.code in (-1, 408))
+            ):
+                raise RetryableError(
+                    f"HTTP {exc.code}",
+                    status=exc.code,
+                    retry_after=_retry_after(exc.response),
+                ) from exc
+            if uncertain_write and (exc.code >= 500 or exc.code in (-1, 408)):
+                raise WriteOutcomeUnknown(
+                    f"Spreadsheet {spreadsheet_id}: the write failed with {exc.code}; "
+                    "it may or may not have been applied.",
+                    status=exc.code,
+                ) from exc
+            raise
+        except requests.ConnectionError as exc:
+            failure = connection_failure(exc)
+            self._give_up_on(failure, exc, token=False)
+            if uncertain_write and failure not in NEVER_SENT:
+                self._settle(sent)
+                raise WriteOutcomeUnknown(
+                    f"Spreadsheet {spreadsheet_id}: the connection dropped during a write "
+                    f"({type(exc).__name__}); it may or may not have been applied."
+                ) from exc
+            raise RetryableError(
+                f"{failure}: {_short(exc)}", status=None, retry_after=None
+            ) from exc
+        except (requests.Timeout, requests.exceptions.ChunkedEncodingError) as exc:
+            if uncertain_write:
+                if isinstance(exc, requests.Timeout):
+                    self._settle(sent)
+                raise WriteOutcomeUnknown(
+                    f"Spreadsheet {spreadsheet_id}: no complete answer to a write "
+                    f"({type(exc).__name__}); it may or may not have been applied."
+                ) from exc
+            raise RetryableError(_short(exc), status=None, retry_after=None) from exc
+        except auth_exceptions.TransportError as exc:
+            # The token request failed, so the API request itself was never sent.
+            failure = connection_failure(exc)
+            self._give_up_on(failure, exc, token=True)
+            raise RetryableError(
+                f"token endpoint: {failure}", status=None, retry_after=None, token=True
+            ) from exc
+        except auth_exceptions.RefreshError as exc:
+            if not exc.retryable:
+                raise
+            # google-auth retried a server error (5xx) of the token endpoint a few times.
+            raise RetryableError(
+                f"token endpoint server error: {_short(exc)}",
+                status=None,
+                retry_after=None,
+                token=True,
+            ) from exc
+        self._answered = True
+        return result
 
     def _give_up_on(self, kind: str, exc: BaseException, *, token: bool) -> None:
         """Fail at once on a connection that cannot work as configured (nothing answered yet)."""

@@ -66,8 +66,14 @@ def call_with_retry(
     *,
     rng: random.Random | None = None,
     on_retry: Callable[[int, float, BaseException], None] | None = None,
+    paused: Callable[[], float] | None = None,
 ) -> T:
-    """Run `fn`, retrying RetryableError per the policy; the last error propagates."""
+    """
+    Run `fn`, retrying RetryableError per the policy; the last error propagates.
+
+    `paused` tells the seconds `fn` spent so far waiting for its turn (a quota slot) rather
+    than retrying: they are not taken from the budget.
+    """
     rng = rng or random.Random()
 
     planned: dict[int, float] = {}
@@ -89,13 +95,11 @@ def call_with_retry(
     kwargs = {}
     if policy.sleep is not None:
         kwargs["sleep"] = policy.sleep
-    budget = tenacity.stop_after_attempt(policy.max_attempts) | tenacity.stop_after_delay(
-        policy.max_total_seconds
-    )
 
     def stop(state: tenacity.RetryCallState) -> bool:
         exc = state.outcome.exception() if state.outcome else None
-        left = policy.max_total_seconds - (state.seconds_since_start or 0.0)
+        spent = (state.seconds_since_start or 0.0) - (paused() if paused is not None else 0.0)
+        left = policy.max_total_seconds - spent
         if (
             isinstance(exc, RetryableError)
             and exc.retry_after is not None
@@ -103,7 +107,7 @@ def call_with_retry(
         ):
             exc.beyond_budget = True
             return True
-        if budget(state):
+        if state.attempt_number >= policy.max_attempts or left <= 0:
             return True
         # A backoff that would end past the budget is not slept (service.retry_seconds is the
         # most one request may spend retrying): the last failure stands.

@@ -1,5 +1,5 @@
 """
-The backend as a run sees it: every call counted, each one API request.
+The backend as a run sees it: every request counted, the ones a call retried too.
 """
 
 from __future__ import annotations
@@ -7,40 +7,72 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from sync.backends.base import Grid, SheetsBackend, SpreadsheetInfo, ValuesRead, read_values
+from sync.backends.base import (
+    Grid,
+    SheetsBackend,
+    SpreadsheetInfo,
+    ValuesRead,
+    innermost,
+    read_values,
+)
 
 if TYPE_CHECKING:
     from sync.core.diff import Request
 
 
 class Counter:
-    """Counts the requests a run makes (each backend call is one API request)."""
+    """
+    Counts the requests a run makes: one per backend call, and one more for each retry the
+    backend tells of (the quota and the run's report count what Google received).
+    """
 
     def __init__(self, backend: SheetsBackend) -> None:
         self.backend = backend
         self.reads = 0
         self.writes = 0
+        self._side = "read"
+        """The side of the call under way, which a retry counts on (a run makes one at a time)."""
+        self._listeners: list[Any] | None = getattr(innermost(backend), "retry_listeners", None)
+        if self._listeners is not None:
+            self._listeners.append(self._retried)
+
+    def _retried(self, attempt: int, wait: float, error: BaseException) -> None:
+        """The call under way is sent again after `wait` seconds."""
+        if self._side == "read":
+            self.reads += 1
+        else:
+            self.writes += 1
+
+    def close(self) -> None:
+        """Stop counting the backend's retries (it may serve other runs)."""
+        if self._listeners is not None and self._retried in self._listeners:
+            self._listeners.remove(self._retried)
 
     def read_ranges(self, spreadsheet_id: str, ranges: Sequence[str]) -> list[Grid]:
         self.reads += 1
+        self._side = "read"
         return self.backend.read_ranges(spreadsheet_id, ranges)
 
     def read_values(self, spreadsheet_id: str, ranges: Sequence[str]) -> ValuesRead:
         self.reads += 1
+        self._side = "read"
         return read_values(self.backend, spreadsheet_id, ranges)
 
     def read_info(self, spreadsheet_id: str) -> SpreadsheetInfo:
         self.reads += 1
+        self._side = "read"
         return self.backend.read_info(spreadsheet_id)
 
     def batch_update(
         self, spreadsheet_id: str, requests: Sequence[Request]
     ) -> list[Mapping[str, Any]]:
         self.writes += 1
+        self._side = "write"
         return self.backend.batch_update(spreadsheet_id, requests)
 
     def write_values(
         self, spreadsheet_id: str, data: Sequence[Mapping[str, Any]], *, input_option: str
     ) -> Mapping[str, Any]:
         self.writes += 1
+        self._side = "write"
         return self.backend.write_values(spreadsheet_id, data, input_option=input_option)

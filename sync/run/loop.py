@@ -417,6 +417,7 @@ def run_sync(
             report.fail(exc)
             raise
         finally:
+            counter.close()
             report.reads = counter.reads
             report.writes = counter.writes
             report.finished_at = clock().isoformat(timespec="seconds")

@@ -4,7 +4,7 @@ One request budget per service account, shared by every spreadsheet the service 
 Google counts read and write requests per minute per user (60 + 60 by default,
 https://developers.google.com/sheets/api/limits) and answers 429 past them. Retrying after a
 429 works, but 30 spreadsheets starting together would retry together: a 429 storm. So every
-call goes through a `RateLimiter` first and waits for a free slot instead.
+request, a retry too, goes through a `RateLimiter` first and waits for a free slot instead.
 
 The limiter is a sliding-window log: a slot is taken when a call starts and is held until 60
 seconds after the call *finished*. Google counts a request when it arrives, which is between
@@ -18,10 +18,17 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import TYPE_CHECKING, Any, Literal
 
-from sync.backends.base import Grid, SheetsBackend, SpreadsheetInfo, ValuesRead, read_values
+from sync.backends.base import (
+    Grid,
+    SheetsBackend,
+    SpreadsheetInfo,
+    ValuesRead,
+    innermost,
+    read_values,
+)
 
 if TYPE_CHECKING:
     from sync.core.diff import Request
@@ -131,31 +138,45 @@ class RateLimiter:
 class ThrottledBackend:
     """
     A SheetsBackend that waits for the shared limiter before every request it passes on.
+
+    A backend that retries by itself (`GspreadBackend`) is given the limiter as its
+    `attempt_gate`, so each request it sends takes a slot, retries included: Google counts
+    every one, and a retry that took none would meet the 429s the limiter is there to avoid.
+    Any other backend sends one request per call, and the call takes the slot here.
     """
 
     def __init__(self, backend: SheetsBackend, limiter: RateLimiter) -> None:
         self.backend = backend
         self.limiter = limiter
+        sender = innermost(backend)
+        self._gated = hasattr(sender, "attempt_gate")
+        """The backend takes a slot per request itself: calls are passed straight on."""
+        if self._gated:
+            sender.attempt_gate = limiter.slot  # type: ignore[attr-defined]
+
+    def _slot(self, side: Side) -> AbstractContextManager[None]:
+        """The slot a call takes here: none when the backend takes one per request."""
+        return nullcontext() if self._gated else self.limiter.slot(side)
 
     def read_ranges(self, spreadsheet_id: str, ranges: Sequence[str]) -> list[Grid]:
         """
         One values:batchGet, once a read slot is free.
         """
-        with self.limiter.slot("read"):
+        with self._slot("read"):
             return self.backend.read_ranges(spreadsheet_id, ranges)
 
     def read_values(self, spreadsheet_id: str, ranges: Sequence[str]) -> ValuesRead:
         """
         The same read with its answer's bytes kept, once a read slot is free.
         """
-        with self.limiter.slot("read"):
+        with self._slot("read"):
             return read_values(self.backend, spreadsheet_id, ranges)
 
     def read_info(self, spreadsheet_id: str) -> SpreadsheetInfo:
         """
         One spreadsheets.get, once a read slot is free.
         """
-        with self.limiter.slot("read"):
+        with self._slot("read"):
             return self.backend.read_info(spreadsheet_id)
 
     def batch_update(
@@ -164,7 +185,7 @@ class ThrottledBackend:
         """
         One atomic spreadsheets:batchUpdate, once a write slot is free.
         """
-        with self.limiter.slot("write"):
+        with self._slot("write"):
             return self.backend.batch_update(spreadsheet_id, requests)
 
     def write_values(
@@ -173,5 +194,5 @@ class ThrottledBackend:
         """
         One values:batchUpdate, once a write slot is free.
         """
-        with self.limiter.slot("write"):
+        with self._slot("write"):
             return self.backend.write_values(spreadsheet_id, data, input_option=input_option)

@@ -40,3 +40,37 @@ def test_no_backoff_is_slept_past_the_retry_budget(monkeypatch: pytest.MonkeyPat
     with pytest.raises(RetryableError):
         call_with_retry(policy, failing, rng=random.Random(1))
     assert (slept, attempts) == ([1.0, 2.0, 4.0, 8.0], 5)
+
+
+def test_waiting_for_a_quota_slot_is_not_taken_from_the_retry_budget(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """
+    The first attempt waited 50 s for a slot of the shared quota, then met a 503: a 20 s
+    budget still has its backoffs left, and the second attempt goes through.
+    """
+    import tenacity
+
+    clock = [1000.0]
+    paused = [0.0]
+
+    def sleep(seconds: float) -> None:
+        clock[0] += seconds
+
+    monkeypatch.setattr(tenacity.time, "monotonic", lambda: clock[0])
+    policy = RetryPolicy(max_total_seconds=20, jitter=0.0, sleep=sleep)
+    attempts = 0
+
+    def waits_then_fails_once() -> str:
+        nonlocal attempts
+        attempts += 1
+        if attempts == 1:
+            clock[0] += 50
+            paused[0] += 50
+            raise RetryableError("HTTP 503", status=503, retry_after=None)
+        return "answered"
+
+    answer = call_with_retry(
+        policy, waits_then_fails_once, rng=random.Random(1), paused=lambda: paused[0]
+    )
+    assert (answer, attempts) == ("answered", 2)
