@@ -4,12 +4,14 @@ Move a spreadsheet between the emulator and an ``.xlsx`` file (openpyxl).
 A rehearsal can start from a copy of the live sheet downloaded as Excel (File → Download →
 .xlsx), and its result can be opened in any spreadsheet program. Kept both ways: tab
 order, titles, hidden tabs, frozen rows/columns, tab colours, merges; values (numbers,
-text, booleans, formulas as formulas, dates/times/percentages with their pattern); notes
-(as comments); background colour, bold/italic/strikethrough and text colour; number
+text, booleans, formulas as formulas, dates/times/durations/percentages with their pattern);
+notes (as comments); background colour, bold/italic/strikethrough and text colour; number
 formats (wrapping and alignment are exported only); data validation (dropdown lists, ranges,
 checkboxes, custom formulas, number comparisons); conditional-format rules (custom formula
-and number comparisons with fill and font). Grid sizes, sheetIds and the spreadsheet ID ride
-along in a custom document property so an export re-imports to the same identity.
+and number comparisons with fill and font). Grid sizes, sheetIds, the spreadsheet ID and
+each tab's title ride along in a custom document property so an export re-imports to the same
+identity (a title Excel refuses, such as one over 31 characters, is shortened in the workbook
+and comes back whole).
 
 Exported (not read back on import): column widths and row heights, hidden rows and columns,
 and basic column, bar and line charts over ranges of their own tab, at their anchor cell.
@@ -28,7 +30,7 @@ import json
 import re
 import warnings
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +42,7 @@ from openpyxl.formatting.rule import CellIsRule, FormulaRule, Rule
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.styles.differential import DifferentialStyle
+from openpyxl.styles.numbers import is_date_format, is_timedelta_format
 from openpyxl.utils.cell import get_column_letter, range_boundaries
 from openpyxl.utils.datetime import to_excel
 from openpyxl.utils.exceptions import InvalidFileException
@@ -161,6 +164,7 @@ def _build_workbook(spreadsheet: Spreadsheet, tabs: set[str] | None = None) -> W
     workbook = openpyxl.Workbook()
     workbook.remove(workbook.active)
     workbook.properties.title = spreadsheet.title
+    names = _excel_names([s.title for s in spreadsheet.sheets])
     identity = {
         "spreadsheetId": spreadsheet.spreadsheet_id,
         "locale": spreadsheet.locale,
@@ -168,29 +172,47 @@ def _build_workbook(spreadsheet: Spreadsheet, tabs: set[str] | None = None) -> W
         "sheets": [
             {
                 "title": s.title,
+                "excelName": name,
                 "sheetId": s.sheet_id,
                 "rowCount": s.row_count,
                 "columnCount": s.column_count,
             }
-            for s in spreadsheet.sheets
+            for s, name in zip(spreadsheet.sheets, names, strict=True)
         ],
     }
     workbook.custom_doc_props.append(
         StringProperty(name=_PROPERTY, value=json.dumps(identity, ensure_ascii=False))
     )
-    for sheet in spreadsheet.sheets:
+    for sheet, name in zip(spreadsheet.sheets, names, strict=True):
         if tabs is not None and sheet.title not in tabs:
             continue
-        worksheet = workbook.create_sheet(_excel_title(sheet.title))
-        _export_sheet(sheet, worksheet)
+        _export_sheet(sheet, workbook.create_sheet(name))
     if not workbook.worksheets:
         workbook.create_sheet("Sheet1")
     return workbook
 
 
-def _excel_title(title: str) -> str:
-    # Excel refuses []:*?/\ and titles over 31 characters; the real title stays in the property.
-    return re.sub(r"[\[\]:*?/\\]", "_", title)[:31] or "Sheet"
+_EXCEL_NAME_LENGTH = 31
+
+
+def _excel_names(titles: Sequence[str]) -> list[str]:
+    """
+    Each tab's worksheet name, in order. Excel refuses []:*?/\\ in a name, an apostrophe
+    first or last, a name over 31 characters, `History`, and two names equal but for case:
+    such tabs are renamed (`… (2)`), and the real titles stay in the identity property.
+    """
+    names: list[str] = []
+    taken = {"history"}
+    for title in titles:
+        base = re.sub(r"^'|'$", "_", re.sub(r"[\[\]:*?/\\]", "_", title)) or "Sheet"
+        name, number = base[:_EXCEL_NAME_LENGTH], 1
+        while name.casefold() in taken:
+            number += 1
+            suffix = f" ({number})"
+            name = base[: _EXCEL_NAME_LENGTH - len(suffix)] + suffix
+        taken.add(name.casefold())
+        names.append(name)
+    return names
 
 
 def _export_sheet(sheet: Sheet, ws: Worksheet) -> None:
@@ -311,9 +333,9 @@ def _write_value(ws: Worksheet, row: int, col: int, value: Any) -> None:
     elif isinstance(value, FormattedNumber):
         if value.kind in ("DATE", "DATE_TIME"):
             cell.value = _EPOCH + dt.timedelta(days=value.number)
-        elif value.kind == "TIME":
-            cell.value = (_EPOCH + dt.timedelta(days=value.number)).time()
         else:
+            # A time as its number of days, as Excel keeps it: a duration past a day
+            # (`[h]:mm`, 36 hours) stays 1.5 days where a time of day would keep the 12 hours.
             cell.value = value.number
         cell.number_format = value.pattern
     elif isinstance(value, str):
@@ -536,10 +558,12 @@ def import_bytes(
     # Each worksheet takes the recorded tab its name was exported as (its full title, its
     # sheetId): a tab moved, added or renamed in Excel since keeps its own data under its own
     # name, where matching by position gave each moved tab the other's title and id.
+    # (Files exported before the names were recorded: the names the export gave them.)
+    entries = [e for e in identity.get("sheets", []) if isinstance(e, dict)]
+    names = _excel_names([str(e.get("title")) for e in entries])
     by_excel_name: dict[str, dict[str, Any]] = {}
-    for entry in identity.get("sheets", []):
-        if isinstance(entry, dict):
-            by_excel_name.setdefault(_excel_title(str(entry.get("title"))), entry)
+    for entry, name in zip(entries, names, strict=True):
+        by_excel_name.setdefault(str(entry.get("excelName") or name), entry)
     infos = [by_excel_name.pop(ws.title, {}) for ws in workbook.worksheets]
     titles = [
         str(info.get("title", ws.title))
@@ -616,7 +640,7 @@ def _import_sheet(sheet: Sheet, ws: Worksheet, info: dict[str, Any]) -> None:
                 sheet.set_cell(r, c, value)
             if cell.comment is not None and cell.comment.text:
                 sheet.set_extra("notes", r, c, cell.comment.text)
-            fmt = _read_format(cell)
+            fmt = _read_format(cell, value)
             if fmt:
                 sheet.set_extra("formats", r, c, fmt)
     for dv in ws.data_validations.dataValidation:
@@ -654,6 +678,11 @@ def _read_value(cell: Any) -> Any:
         return Formula(value)
     if isinstance(value, bool):
         return value
+    if isinstance(value, dt.timedelta):  # a duration format (`[h]:mm`): days, as Sheets keeps it
+        days = value.total_seconds() / 86400
+        return FormattedNumber(
+            int(days) if days == int(days) else days, "TIME", str(cell.number_format)
+        )
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return _date_value(value, str(cell.number_format))
     if isinstance(value, int | float):
@@ -674,14 +703,21 @@ def _date_value(value: dt.datetime | dt.date | dt.time, fmt: str) -> FormattedNu
         return FormattedNumber(fraction, "TIME", fmt if "h" in fmt else "h:mm:ss")
     number = float(to_excel(value))
     serial: float | int = int(number) if number == int(number) else number
+    if _number_format_type(fmt) == "TIME":  # a time past a day in a clock format (`h:mm:ss`)
+        return FormattedNumber(serial, "TIME", fmt)
     if isinstance(value, dt.datetime) and ("h" in fmt.lower() or number != int(number)):
         return FormattedNumber(serial, "DATE_TIME", fmt if "h" in fmt else "yyyy-mm-dd hh:mm:ss")
     known = {"yyyy-mm-dd", "yyyy/mm/dd", "m/d/yyyy", "mmm d yyyy", "d mmm yyyy"}
     return FormattedNumber(serial, "DATE", fmt if fmt in known else "yyyy-mm-dd")
 
 
-def _read_format(cell: Any) -> dict[str, Any]:
+def _read_format(cell: Any, value: Any) -> dict[str, Any]:
     fmt: dict[str, Any] = {}
+    pattern = str(cell.number_format)
+    if pattern != "General" and not (
+        isinstance(value, FormattedNumber) and value.pattern == pattern
+    ):  # (a typed date, time or percent carries its own pattern)
+        fmt["numberFormat"] = {"type": _number_format_type(pattern), "pattern": pattern}
     fill = cell.fill
     if fill is not None and fill.fill_type == "solid":
         rgb = _openpyxl_rgb(fill.fgColor)
@@ -691,6 +727,27 @@ def _read_format(cell: Any) -> dict[str, Any]:
     if text:
         fmt["textFormat"] = text
     return fmt
+
+
+def _number_format_type(pattern: str) -> str:
+    """
+    The Sheets NumberFormat type of an Excel pattern (a workbook keeps only the pattern).
+    """
+    if pattern == "@":
+        return "TEXT"
+    if is_date_format(pattern):
+        # Quoted text and [colour]/[h] brackets aside, d or y makes it a date.
+        tokens = re.sub(r'"[^"]*"|\[[^\]]*\]', "", pattern.lower())
+        has_date = "d" in tokens or "y" in tokens
+        has_time = is_timedelta_format(pattern) or "h" in tokens or "s" in tokens
+        return "DATE_TIME" if has_date and has_time else "TIME" if has_time else "DATE"
+    if "%" in pattern:
+        return "PERCENT"
+    if re.search(r"[eE][+-]", pattern):
+        return "SCIENTIFIC"
+    if re.search(r"[$฿€£¥]|\[\$", pattern):
+        return "CURRENCY"
+    return "NUMBER"
 
 
 def _read_font(font: Any) -> dict[str, Any]:

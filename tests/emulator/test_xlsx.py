@@ -350,3 +350,64 @@ def test_an_export_edited_in_excel_comes_back_tab_by_tab_by_name() -> None:
     assert len(set(got.values())) == 3
     values = {s.title: s.cell(0, 0) for s in copy.sheets}
     assert values == {"Notes": "notes", "Output": "output data", "Input": "input data"}
+
+
+def test_tabs_whose_titles_excel_cannot_tell_apart_export_and_come_back_apart() -> None:
+    """
+    Two tabs whose titles share their first 31 characters, and two that differ only in a
+    character Excel refuses: each gets a name Excel accepts (at most 31 characters, none
+    equal ignoring case), and each comes back with its own title, id and data.
+    """
+    long = "สรุปผลการดำเนินงานโครงการประจำปีงบประมาณ 2567 ไตรมาส "
+    titles = (long + "1", long + "2", "a:b", "a_b", "A_B ")
+    store = Store()
+    book = store.create_spreadsheet("t", spreadsheet_id="t1", sheets=titles)
+    for title in titles:
+        store.set_values("t1", title, "A1", [[f"data of {title}"]])
+    workbook = openpyxl.load_workbook(io.BytesIO(export_bytes(store, "t1")))
+    names = workbook.sheetnames
+    assert all(len(name) <= 31 for name in names), names
+    assert len({name.casefold() for name in names}) == len(titles), names
+    copy = import_bytes(Store(), export_bytes(store, "t1"), spreadsheet_id="t2")
+    assert [(s.title, s.sheet_id, s.cell(0, 0)) for s in copy.sheets] == [
+        (s.title, s.sheet_id, f"data of {s.title}") for s in book.sheets
+    ]
+
+
+def test_durations_and_number_formats_survive_a_round_trip() -> None:
+    """
+    A duration past a day (`[h]:mm:ss`, 36 hours) stays 36 hours, not noon; a time past a
+    day in a clock format stays a time; number formats set on cells (typed values or not)
+    come back as set.
+    """
+    store = Store()
+    book = store.create_spreadsheet("t", spreadsheet_id="t1", sheets=("ศก.1",))
+    sheet = book.sheets[0]
+    sheet.set_cell(0, 0, FormattedNumber(1.5, "TIME", "[h]:mm:ss"))
+    sheet.set_cell(0, 1, FormattedNumber(1.5, "TIME", "h:mm:ss"))
+    sheet.set_cell(0, 2, 3.5)
+    sheet.set_extra("formats", 0, 2, {"numberFormat": {"type": "NUMBER", "pattern": "0.00"}})
+    sheet.set_extra("formats", 0, 3, {"numberFormat": {"type": "TEXT", "pattern": "@"}})
+    sheet.set_cell(0, 4, 2500)
+    sheet.set_extra("formats", 0, 4, {"numberFormat": {"type": "CURRENCY", "pattern": "฿#,##0.00"}})
+    sheet.set_cell(0, 5, 12345)
+    sheet.set_extra(
+        "formats", 0, 5, {"numberFormat": {"type": "SCIENTIFIC", "pattern": "0.00E+00"}}
+    )
+    sheet.set_cell(0, 6, FormattedNumber(45366, "DATE", "yyyy-mm-dd"))
+    sheet.set_extra("formats", 0, 6, {"numberFormat": {"type": "DATE", "pattern": "dd/mm/yyyy"}})
+    copy = import_bytes(Store(), export_bytes(store, "t1"), spreadsheet_id="t2")
+    assert _snapshot(copy) == _snapshot(book)
+
+
+def test_a_duration_typed_in_excel_is_imported_as_a_duration(tmp_path: Path) -> None:
+    """Excel's `[h]:mm` cell (36 hours) is a number of days with its format, not text."""
+    workbook = openpyxl.Workbook()
+    workbook.active.title = "ศก.1"
+    cell = workbook.active["A1"]
+    cell.value = dt.timedelta(hours=36)
+    cell.number_format = "[h]:mm"
+    path = tmp_path / "durations.xlsx"
+    workbook.save(path)
+    imported = import_xlsx(Store(), path)
+    assert imported.sheets[0].cell(0, 0) == FormattedNumber(1.5, "TIME", "[h]:mm")
