@@ -237,7 +237,9 @@ class TokenAuthority:
             key.verify(signature, signing_input, padding.PKCS1v15(), hashes.SHA256())
         except InvalidSignature as exc:
             raise _GrantError("invalid_grant", "Invalid JWT Signature.") from exc
-        if claims.get("aud") not in audiences:
+        audience = claims.get("aud")
+        # (An audience list, which JWT allows, is refused too: the token URI is one string.)
+        if not isinstance(audience, str) or audience not in audiences:
             raise _GrantError(
                 "invalid_grant",
                 f"Invalid JWT: Failed audience check. The expected audience is {GOOGLE_TOKEN_URI}.",

@@ -255,6 +255,10 @@ def test_token_endpoint_issues_bearer_tokens(
     ("overrides", "error", "description"),
     [
         ({"aud": "https://example.com/token"}, "invalid_grant", "Failed audience check"),
+        ({"aud": ["https://example.com/token"]}, "invalid_grant", "Failed audience check"),
+        ({"aud": {"url": "https://example.com/token"}}, "invalid_grant", "Failed audience check"),
+        ({"iat": "now", "exp": "later"}, "invalid_grant", "short-lived"),
+        ({"scope": ["spreadsheets"]}, "invalid_scope", "Invalid OAuth scope"),
         (
             {"exp": int(time.time()) - 4000, "iat": int(time.time()) - 7000},
             "invalid_grant",
