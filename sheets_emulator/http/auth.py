@@ -242,7 +242,8 @@ class TokenAuthority:
         if not isinstance(audience, str) or audience not in audiences:
             raise _GrantError(
                 "invalid_grant",
-                f"Invalid JWT: Failed audience check. The expected audience is {GOOGLE_TOKEN_URI}.",
+                # Google's words (it names the token endpoint, without a final full stop).
+                f"Invalid JWT: Failed audience check. The right audience is {GOOGLE_TOKEN_URI}",
             )
         self._check_times(claims)
         scope = claims.get("scope")
