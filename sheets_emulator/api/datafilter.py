@@ -25,7 +25,13 @@ from sheets_emulator.api.values import (
     rows_of,
     value_range,
 )
-from sheets_emulator.model.a1 import Grid, clamp, grid_from_range, parse_range
+from sheets_emulator.model.a1 import (
+    Grid,
+    clamp,
+    grid_from_range,
+    parse_range,
+    ref_from_grid_range,
+)
 from sheets_emulator.model.errors import ApiError, bad_enum, invalid_argument, not_found
 from sheets_emulator.model.store import Sheet, Spreadsheet, Store
 
@@ -244,6 +250,8 @@ def _location_request_grid(spreadsheet: Spreadsheet, location: dict[str, Any]) -
 def _filter_grid(spreadsheet: Spreadsheet, data_filter: dict[str, Any]) -> Grid:
     if data_filter.get("a1Range") is not None:
         return clamp(parse_range(spreadsheet, str(data_filter["a1Range"])))
+    # A start past the grid is refused, as the same cells given as an a1Range are.
+    clamp(ref_from_grid_range(spreadsheet, data_filter["gridRange"]))
     return grid_from_range(spreadsheet, data_filter["gridRange"])
 
 
@@ -353,17 +361,17 @@ def batch_update(store: Store, call: Call) -> dict[str, Any]:
             rows = rows_of(entry.get("values"), major, "data.values")
             for grid in filter_grids(spreadsheet, entry["dataFilter"], index):
                 limit = parse_range(spreadsheet, grid.a1())
-                plans.append(
-                    plan_write(
-                        grid.sheet,
-                        grid.r0,
-                        grid.c0,
-                        rows,
-                        user_entered=user_entered,
-                        limit=limit,
-                        strict=True,
-                    )
+                plan = plan_write(
+                    grid.sheet,
+                    grid.r0,
+                    grid.c0,
+                    rows,
+                    user_entered=user_entered,
+                    limit=limit,
+                    strict=True,
                 )
+                plan.answer_with(grid)  # "the values of the cells in the range matched" (DD)
+                plans.append(plan)
                 filters.append(entry["dataFilter"])
         except ApiError as exc:
             raise invalid_argument(f"Invalid data[{i}]: {exc.message}") from exc
@@ -393,10 +401,10 @@ def batch_clear(store: Store, call: Call) -> dict[str, Any]:
         clear_grid(grid)
     if grids:
         call.spreadsheet.touch()
-    return {
-        "spreadsheetId": call.spreadsheet.spreadsheet_id,
-        "clearedRanges": [g.a1() for g in grids],
-    }
+    out: dict[str, Any] = {"spreadsheetId": call.spreadsheet.spreadsheet_id}
+    if grids:  # (proto3 JSON leaves an empty list out)
+        out["clearedRanges"] = [g.a1() for g in grids]
+    return out
 
 
 def search_metadata(store: Store, call: Call) -> dict[str, Any]:

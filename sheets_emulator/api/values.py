@@ -25,6 +25,7 @@ from sheets_emulator.model.errors import (
 from sheets_emulator.model.render import (
     DATETIME_OPTIONS,
     RENDER_OPTIONS,
+    as_double,
     parse_input,
     read_block,
 )
@@ -166,8 +167,17 @@ class WritePlan:
     cell_count: int = 0
     columns_touched: set[int] = field(default_factory=set)
     requested: Grid | None = None
-    """The requested range, when it is a bounded one larger than the data written: what
+    """The requested range (bounded by the grid), when it holds the data written: what
     `includeValuesInResponse` answers with ("all values in the requested range", DD)."""
+
+    def answer_with(self, requested: Grid) -> None:
+        """
+        Keep the range asked for as the one `includeValuesInResponse` answers with, when it
+        holds what is written (an anchor cell the data runs past does not).
+        """
+        written = self.grid()
+        if requested.r1 >= written.r1 and requested.c1 >= written.c1:
+            self.requested = requested
 
     def apply(self) -> None:
         """
@@ -212,15 +222,15 @@ class WritePlan:
         """
         Build an UpdateValuesResponse.
         """
-        if not self.cell_count and self.height == 0:
-            return {"spreadsheetId": spreadsheet_id, "updatedRange": self.grid().a1()}
-        return {
+        response: dict[str, Any] = {
             "spreadsheetId": spreadsheet_id,
             "updatedRange": self.grid().a1(),
-            "updatedRows": len(self.rows),
-            "updatedColumns": len(self.columns_touched),
-            "updatedCells": self.cell_count,
         }
+        if self.cell_count:  # (proto3 JSON leaves zero counts out)
+            response["updatedRows"] = len(self.rows)
+            response["updatedColumns"] = len(self.columns_touched)
+            response["updatedCells"] = self.cell_count
+        return response
 
 
 def rows_of(values: Any, major: str, field_name: str) -> list[list[Any]]:
@@ -292,7 +302,9 @@ def plan_write(
                     raise invalid_argument(CELL_TOO_LONG)
                 # RAW text is stored as sent ("" empties the cell), as parse_input would.
                 parsed.append(parse_input(raw, user_entered=True) if user_entered else raw or None)
-            elif kind is int or kind is float or kind is bool:
+            elif kind is int:
+                parsed.append(as_double(raw))  # a number is a double at Google
+            elif kind is float or kind is bool:
                 parsed.append(raw)  # numbers and booleans are always taken as they are
             elif kind is dict or kind is list:
                 raise invalid_argument(
@@ -331,14 +343,7 @@ def plan_range_write(
     whole = clamp(ref)  # the start must be inside the grid
     rows = rows_of(values, major, field_name)
     plan = plan_write(ref.sheet, ref.r0, ref.c0, rows, user_entered=user_entered, limit=ref)
-    written = plan.grid()
-    if (
-        ref.r1 is not None
-        and ref.c1 is not None
-        and whole.r1 >= written.r1
-        and whole.c1 >= written.c1
-    ):
-        plan.requested = whole
+    plan.answer_with(whole)
     return plan
 
 
@@ -439,17 +444,16 @@ def batch_update_response(
     responses = [_with_data(spreadsheet, p, p.response(sid), include, render, dtr) for p in plans]
     out: dict[str, Any] = {"spreadsheetId": sid}
     if plans:
-        out.update(
-            {
-                "totalUpdatedRows": len({(p.sheet.sheet_id, r) for p in plans for r, _ in p.rows}),
-                "totalUpdatedColumns": len(
-                    {(p.sheet.sheet_id, p.c0 + c) for p in plans for c in p.columns_touched}
-                ),
-                "totalUpdatedCells": sum(r.get("updatedCells", 0) for r in responses),
-                "totalUpdatedSheets": len({p.sheet.sheet_id for p in plans if p.cell_count}),
-                "responses": responses,
-            }
-        )
+        totals = {
+            "totalUpdatedRows": len({(p.sheet.sheet_id, r) for p in plans for r, _ in p.rows}),
+            "totalUpdatedColumns": len(
+                {(p.sheet.sheet_id, p.c0 + c) for p in plans for c in p.columns_touched}
+            ),
+            "totalUpdatedCells": sum(r.get("updatedCells", 0) for r in responses),
+            "totalUpdatedSheets": len({p.sheet.sheet_id for p in plans if p.cell_count}),
+        }
+        out.update({name: count for name, count in totals.items() if count})  # (no zeros)
+        out["responses"] = responses
     return out
 
 
@@ -577,9 +581,8 @@ def batch_clear(store: Store, call: Call) -> dict[str, Any]:
     grids = [clamp(parse_range(call.spreadsheet, str(t))) for t in call.body.get("ranges") or []]
     for grid in grids:
         clear_grid(grid)
-    if grids:
+    out: dict[str, Any] = {"spreadsheetId": call.spreadsheet.spreadsheet_id}
+    if grids:  # (proto3 JSON leaves an empty list out)
         call.spreadsheet.touch()
-    return {
-        "spreadsheetId": call.spreadsheet.spreadsheet_id,
-        "clearedRanges": [g.a1() for g in grids],
-    }
+        out["clearedRanges"] = [g.a1() for g in grids]
+    return out

@@ -30,6 +30,7 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from sheets_emulator.model.errors import invalid_argument
 from sheets_emulator.model.spreadsheet import (
     CellValue,
     FormattedNumber,
@@ -175,6 +176,23 @@ class _Unknown:
 UNKNOWN = _Unknown()
 
 
+_EXACT_DOUBLE = 2**53
+"""Integers up to this are exact as doubles; past it a double keeps only the nearest."""
+
+
+def as_double(number: int) -> int | float:
+    """
+    A JSON integer as Sheets keeps it: a double, so one past 2**53 keeps only its nearest
+    double (and one past a double's range is refused), as the same number typed as text.
+    """
+    if -_EXACT_DOUBLE <= number <= _EXACT_DOUBLE:
+        return number
+    try:
+        return float(number)
+    except OverflowError:
+        raise invalid_argument("Request contains an invalid argument.") from None
+
+
 def json_number(value: float | int) -> float | int:
     """
     Return integral floats as ints so JSON shows ``2`` rather than ``2.0``, as Google does.
@@ -251,6 +269,13 @@ def render_value(
         if isinstance(value, Formula):
             return value.text
         if isinstance(value, FormattedNumber):
+            # The date option is ignored only "if value_render_option is FORMATTED_VALUE" (DD).
+            if datetime_render == "FORMATTED_STRING" and value.kind in (
+                "DATE",
+                "TIME",
+                "DATE_TIME",
+            ):
+                return format_pattern(value.number, value.kind, value.pattern)
             return json_number(value.number)
         return (
             json_number(value)

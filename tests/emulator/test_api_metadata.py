@@ -184,6 +184,7 @@ def test_sort_keeps_metadata_on_the_row_position(api: SheetsApi) -> None:
 def test_update_by_data_filter_writes_where_the_metadata_is_now(api: SheetsApi) -> None:
     """
     batchUpdateByDataFilter writes into every matched range; values larger than a range fail.
+    The included values are those of the range matched (the whole row the metadata tags).
     """
     tag_row(api, 2, "k2")
     batch(api, {"insertDimension": {"range": rows(0, 1)}})
@@ -205,7 +206,7 @@ def test_update_by_data_filter_writes_where_the_metadata_is_now(api: SheetsApi) 
             "updatedColumns": 2,
             "updatedCells": 2,
             "updatedData": {
-                "range": "Sheet1!A4:B4",
+                "range": "Sheet1!A4:Z4",
                 "majorDimension": "ROWS",
                 "values": [["k2", "22"]],
             },

@@ -273,6 +273,101 @@ def test_included_values_span_the_requested_range_when_it_is_larger(api: SheetsA
     }
 
 
+@pytest.mark.parametrize(
+    ("requested", "echo"), [("Sheet1", "Sheet1!A1:Z1000"), ("Sheet1!A1:C", "Sheet1!A1:C1000")]
+)
+def test_included_values_span_an_unbounded_requested_range_too(
+    api: SheetsApi, requested: str, echo: str
+) -> None:
+    """
+    A whole sheet or open-ended range is larger than one cell written: the answer holds the
+    requested range's values (bounded by the grid, as a read of it is), not only the cell.
+    """
+    put(api, "'Sheet1'!A1", [["a", "b"], ["c", "d"]])
+    body = put(api, requested, [["x"]], "RAW", "includeValuesInResponse=True")
+    assert body["updatedData"] == {
+        "range": echo,
+        "majorDimension": "ROWS",
+        "values": [["x", "b"], ["c", "d"]],
+    }
+
+
+def test_included_values_of_a_data_filter_write_span_the_matched_range(api: SheetsApi) -> None:
+    """
+    UpdateValuesByDataFilterResponse.updatedData: "the values of the cells in the range
+    matched by the dataFilter" (DD), not only the cells written.
+    """
+    put(api, "'Sheet1'!A1", [["a", "b"], ["c", "d"]])
+    body = ok(
+        api,
+        "POST",
+        f"{BASE}/values:batchUpdateByDataFilter",
+        {
+            "valueInputOption": "RAW",
+            "includeValuesInResponse": True,
+            "data": [{"dataFilter": {"a1Range": "Sheet1!A1:B3"}, "values": [["x"]]}],
+        },
+    )
+    assert body["responses"][0]["updatedData"] == {
+        "range": "Sheet1!A1:B3",
+        "majorDimension": "ROWS",
+        "values": [["x", "b"], ["c", "d"]],
+    }
+
+
+def test_numbers_are_kept_as_doubles(api: SheetsApi) -> None:
+    """
+    "For input, supported value types are: bool, string, and double" (DD, ValueRange): an
+    integer past 2**53 keeps the nearest double, as the same number typed as text does.
+    """
+    put(api, "'Sheet1'!A1", [[1234567890123456789, 2**53 + 1, 12]])
+    put(api, "'Sheet1'!A2", [["1234567890123456789", str(2**53 + 1), "12"]], "USER_ENTERED")
+    got = ok(api, "GET", values_url("'Sheet1'!A1:C2", query="valueRenderOption=UNFORMATTED_VALUE"))
+    doubles = [float(1234567890123456789), float(2**53), 12]
+    assert got["values"] == [doubles, doubles]
+
+
+def test_zero_counts_and_empty_lists_are_left_out_as_proto3_json_does(api: SheetsApi) -> None:
+    """A write of nothing but nulls, and a batch clear of no ranges: no `0`, no `[]`."""
+    body = put(api, "'Sheet1'!A1", [[None]])
+    assert body == {"spreadsheetId": SID, "updatedRange": "Sheet1!A1"}
+    batch = ok(
+        api,
+        "POST",
+        f"{BASE}/values:batchUpdate",
+        {"valueInputOption": "RAW", "data": [{"range": "Sheet1!A1", "values": [[None]]}]},
+    )
+    assert not any(key.startswith("total") for key in batch)
+    cleared = ok(api, "POST", f"{BASE}/values:batchClear", {"ranges": []})
+    assert cleared == {"spreadsheetId": SID}
+
+
+def test_a_grid_range_filter_starting_past_the_grid_is_refused_as_its_a1_range_is(
+    api: SheetsApi,
+) -> None:
+    """Rows 5001-5002 of a 1000-row sheet: 400 "exceeds grid limits", never a backwards echo."""
+    grid = {"sheetId": 0, "startRowIndex": 5000, "endRowIndex": 5002, "endColumnIndex": 2}
+    for url, body in (
+        (f"{BASE}/values:batchGetByDataFilter", {"dataFilters": [{"gridRange": grid}]}),
+        (f"{BASE}/values:batchClearByDataFilter", {"dataFilters": [{"gridRange": grid}]}),
+    ):
+        assert "exceeds grid limits" in error(api, "POST", url, body)["message"]
+
+
+def test_formula_rendering_takes_the_date_option(api: SheetsApi) -> None:
+    """
+    dateTimeRenderOption "is ignored if value_render_option is FORMATTED_VALUE" (DD), so
+    with FORMULA a typed date follows it: FORMATTED_STRING gives the date as shown.
+    """
+    put(api, "'Sheet1'!A1", [["2020-01-01", "=1+1"]], "USER_ENTERED")
+    query = "valueRenderOption=FORMULA&dateTimeRenderOption=FORMATTED_STRING"
+    assert ok(api, "GET", values_url("'Sheet1'!A1:B1", query=query))["values"] == [
+        ["2020-01-01", "=1+1"]
+    ]
+    serial = ok(api, "GET", values_url("'Sheet1'!A1:B1", query="valueRenderOption=FORMULA"))
+    assert serial["values"] == [[43831, "=1+1"]]
+
+
 def test_update_errors_match_google(api: SheetsApi) -> None:
     """
     Missing valueInputOption, bad enums, writes past the grid or the range, and bad bodies are 400s.

@@ -23,7 +23,7 @@ from sheets_emulator.api.fields import Mask, merge_masked, parse_mask
 from sheets_emulator.api.values import CELL_TOO_LONG
 from sheets_emulator.model.a1 import Grid
 from sheets_emulator.model.errors import RequestInvalid
-from sheets_emulator.model.render import user_entered_json
+from sheets_emulator.model.render import as_double, user_entered_json
 from sheets_emulator.model.store import MAX_CELL_CHARS, CellValue, Formula, Row, Sheet
 
 _CELL_PARTS = ("userEnteredValue", "note", "userEnteredFormat", "dataValidation")
@@ -49,7 +49,7 @@ def extended_to_value(data: Any) -> CellValue:
     if kind == "numberValue":
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise RequestInvalid(f"Invalid numberValue: {value}")
-        return value
+        return as_double(value) if type(value) is int else value
     if kind == "boolValue":
         return bool(value)
     if kind == "formulaValue":
@@ -259,8 +259,11 @@ def _fresh_values(values: list[Any]) -> list[CellValue] | None:
             append(text or None)
             continue
         number = new.get("numberValue")
-        if type(number) is float or type(number) is int:
+        if type(number) is float:
             append(number)
+            continue
+        if type(number) is int:
+            append(as_double(number))
             continue
         return None
     while out and out[-1] is None:
@@ -355,8 +358,10 @@ def _write_values(
                         if len(value) > MAX_CELL_CHARS:
                             raise RequestInvalid(CELL_TOO_LONG)
                         converted = value or None
-                    elif kind == "numberValue" and (type(value) is int or type(value) is float):
+                    elif kind == "numberValue" and type(value) is float:
                         converted = value
+                    elif kind == "numberValue" and type(value) is int:
+                        converted = as_double(value)
                     else:
                         converted = extended_to_value(new)
                     if not saved:
