@@ -454,8 +454,16 @@ def _column_entries(
         # Values that hardly repeat (IDs, phones, e-mails) are cached no more: each cell is
         # checked at once, without asking the cache and missing first (an amount column's API
         # numbers are read directly, below).
-        check = column.entry
-        return [_SKIP if raw is None or raw == "" else check(raw) for raw in raws]
+        # Text without edge blanks (nearly all of it) goes to the rule at once.
+        rule, classify = column.check, column.entry
+        return [
+            _SKIP
+            if raw is None or raw == ""
+            else rule(header, raw)
+            if raw.__class__ is str and raw[0] not in _EDGE_BLANKS and raw[-1] not in _EDGE_BLANKS
+            else classify(raw)
+            for raw in raws
+        ]
     kinds = set(map(type, raws))
     entries: list[_Entry | None]
     if column.amount and not kinds.isdisjoint(_NUMBER_KINDS):
@@ -488,12 +496,27 @@ def _column_entries(
     else:  # something no API sends (unhashable, perhaps): each cell on its own
         entries = [_cell_entry(plan, column, raw) for raw in raws]
     cached = len(memo)
-    for index in compress(range(count), map(is_, entries, _NONES)):
+    misses = list(compress(range(count), map(is_, entries, _NONES)))
+    if misses and plan.memo_size + len(misses) > MEMO_LIMIT:
+        plan.forget()  # (the entries taken so far stay; the cache starts afresh)
+    cell_rule, unique = column.check, column.unique
+    stored = 0
+    for index in misses:
         raw = raws[index]
-        if raw.__class__ is str:  # not blank (blanks are cached); maybe cached since, by a repeat
-            entries[index] = get(raw) or plan.resolve(column, raw, raw)
-        else:
+        if raw.__class__ is not str:
             entries[index] = _cell_entry(plan, column, raw)
+            continue
+        found = get(raw)  # not blank (blanks are cached); maybe cached since, by a repeat
+        if found is None:
+            if cell_rule is None or raw[0] in _EDGE_BLANKS or raw[-1] in _EDGE_BLANKS:
+                found = column.entry(raw)  # a dropdown's choice, or text with edge blanks
+            else:
+                found = cell_rule(header, raw)  # what `column.entry` gives it, a call less
+            if not unique:
+                memo[raw] = found
+                stored += 1
+        entries[index] = found
+    plan.memo_size += stored
     if column.looked < UNIQUE_SAMPLE:  # (the values new to the cache: what it gained)
         plan.learn(column, count - raws.count("") - raws.count(None), len(memo) - cached)
     if column.check is None and any(map(is_, entries, repeat(_CHOICE))):

@@ -59,12 +59,17 @@ def every_column_unique() -> None:
 
 
 @pytest.mark.parametrize("form", FORMS)
-@pytest.mark.parametrize("cache", ["empty", "warm", "not repeating"])
-def test_generated_tabs_check_as_row_by_row(form: str, cache: str) -> None:
+@pytest.mark.parametrize("cache", ["empty", "warm", "not repeating", "full"])
+def test_generated_tabs_check_as_row_by_row(
+    form: str, cache: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """
     Every row of a generated spreadsheet (errors and repeats included), in every layout,
-    whatever the cache holds or was found not worth holding.
+    whatever the cache holds or was found not worth holding, or when it fills up and starts
+    afresh in the middle of a column.
     """
+    if cache == "full":
+        monkeypatch.setattr(rules.row, "MEMO_LIMIT", 150)
     demo = generate_spreadsheet(rows_per_region=300, seed=31, form=form)
     options = options_lists()
     checked = 0
