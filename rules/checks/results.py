@@ -133,12 +133,15 @@ def check_results(changes: RowChanges | None, values: Mapping[str, object]) -> l
         typed = values.get(column)
         if computed is None or not isinstance(typed, Decimal):
             continue
-        rounded = round_half_up(computed)
-        assert rounded is not None
-        if abs(typed - rounded) > TOLERANCE:
+        # Against the exact result (§4: round only when writing): 10 typed where the figures
+        # give 10.504 is more than half a point off, though 10.504 is written as 10.50.
+        if abs(typed - computed) > TOLERANCE:
+            source = (
+                "คะแนนความพึงพอใจ 9 ข้อ" if column == h.RESULT_SATISFACTION_PCT else "ตัวเลขก่อน/หลัง"
+            )
             message = (
-                f"กรอกไว้ {_number_text(typed)} แต่คำนวณจากตัวเลขก่อน/หลังได้ "
-                f"{_number_text(rounded)} (ต่างกันเกิน {TOLERANCE} จุด)"
+                f"กรอกไว้ {_number_text(typed)} แต่คำนวณจาก{source}ได้ "
+                f"{_number_text(computed)} (ต่างกันเกิน {TOLERANCE} จุด)"
             )
             findings.append(warning(DISAGREES_CODE, column, message))
     return findings

@@ -332,11 +332,28 @@ def test_typed_result_disagreeing_with_raw_figures() -> None:
 
 
 def test_typed_satisfaction_against_the_nine_items() -> None:
-    """The nine items give 80 %; a typed 90 % disagrees."""
+    """The nine items give 80 %; a typed 90 % disagrees, and the message says the 80 comes
+    from the nine scores (there are no before/after figures to look for)."""
     row = _row()
     row.update({item: 4 for item in h.SATISFACTION_ITEMS})
     row[h.RESULT_SATISFACTION_PCT] = 90
     assert [(DISAGREES_CODE, h.RESULT_SATISFACTION_PCT, "warning")] == _check(row)
+    result = check_row(row, region="ศก.1", options={}, fiscal_year=2567, as_of=date(2024, 6, 1))
+    (finding,) = result.findings
+    assert "คะแนนความพึงพอใจ 9 ข้อ" in finding.message
+    assert "ก่อน/หลัง" not in finding.message
+
+
+def test_a_typed_result_is_compared_with_the_exact_result() -> None:
+    """
+    Cost 1000 → 894.96 gives 10.504 %, written as 10.50: a typed 10 is 0.504 points off (a
+    warning, §3.0 "more than 0.5 points"), a typed 10.01 is 0.494 off (none).
+    """
+    row = _row()
+    row.update({h.COST_BEFORE: 1000, h.COST_AFTER: "894.96", h.RESULT_COST_PCT: 10})
+    assert [(DISAGREES_CODE, h.RESULT_COST_PCT, "warning")] == _check(row)
+    row[h.RESULT_COST_PCT] = "10.01"
+    assert [] == _check(row)
 
 
 def test_cancelled_by_either_status() -> None:
