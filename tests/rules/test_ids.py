@@ -101,3 +101,10 @@ def test_tax_id(raw: object, expected_value: str | None, expected: list[object])
     """A tax ID is 13 digits with a right check digit, or a plausible registration number."""
     result = check_tax_id(TAX_ID, raw)
     assert (expected_value, expected) == (result[0], codes_of(result))
+
+
+def test_a_tax_id_whose_zero_was_lost_is_not_said_to_be_fixed_in_the_cell() -> None:
+    """The 0 is put back only for counting; the message must not claim the cell was changed."""
+    (finding,) = check_tax_id(TAX_ID, 105536012346)[1]
+    assert "ไม่ได้แก้ในช่องนี้" in finding.message
+    assert "กรอกใหม่เป็นข้อความ" in finding.message
