@@ -248,10 +248,18 @@ def check_address(
     """
     Check that district, subdistrict and postcode belong to the province (and to each other).
 
-    Blank parts are not checked (a blank province is reported by the required-cell rule).
+    Blank parts are not checked (a blank province is reported by the required-cell rule). A
+    part the API sent as a number or a checkbox (a postcode typed a column too far left) is
+    checked as its text, so it is reported, never taken for a blank.
     """
     if not isinstance(province, str):
-        return ()
+        if province is None:
+            return ()
+        province = _as_text(province)
+    if district is not None and not isinstance(district, str):
+        district = _as_text(district)
+    if subdistrict is not None and not isinstance(subdistrict, str):
+        subdistrict = _as_text(subdistrict)
     try:
         return _check_address_cells(columns, province, district, subdistrict, postcode)
     except TypeError:  # an unhashable odd value: check it uncached
@@ -279,6 +287,15 @@ def _check_address_cells(
         _clean_part(subdistrict) if isinstance(subdistrict, str) else "",
         "" if postcode is None else postcode_text(postcode),
     )
+
+
+def _as_text(raw: object) -> str:
+    """A cell the API sent as a number or a boolean, as the text a person sees in it."""
+    if isinstance(raw, bool):
+        return "TRUE" if raw else "FALSE"
+    if isinstance(raw, float) and raw.is_integer():
+        return str(int(raw))
+    return str(raw)
 
 
 _clean_part = lru_cache(maxsize=16384)(pre_clean)

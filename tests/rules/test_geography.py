@@ -104,10 +104,15 @@ def test_activity_province_value_and_finding() -> None:
         ),
         ("สุราษฎร์ธานี", "อ.เกาะพะงัน", "", "84000", [("postcode_not_in_district", POSTCODE)]),
         ("เชียงราย", "", "เวียง", "", [("subdistrict_ambiguous", SUBDISTRICT)]),
+        # A number in a name column (a postcode typed a column too far left) is reported.
+        (50200, "", "", "", [("province_unknown", PROVINCE)]),
+        (True, "", "", "", [("province_unknown", PROVINCE)]),
+        ("เชียงใหม่", 50200, "", "", [("district_not_in_province", DISTRICT)]),
+        ("เชียงใหม่", "", 50200.0, "", [("subdistrict_not_in_province", SUBDISTRICT)]),
     ],
 )
 def test_address(
-    province: str, district: str, subdistrict: str, postcode: object, expected: list[object]
+    province: object, district: object, subdistrict: object, postcode: object, expected: object
 ) -> None:
     """District, subdistrict and postcode must belong to the province and to each other."""
     findings = check_address(COLUMNS, province, district, subdistrict, postcode)
