@@ -396,8 +396,8 @@ def check_rows(
     plan = _plan(template)
     width = len(headers)
     padded = [row if len(row) >= width else (*row, *([None] * (width - len(row)))) for row in rows]
-    if not padded:
-        return []
+    if not width:  # no column: every row is blank, as `check_row` finds an empty dict
+        return [BLANK_ROW] * len(padded)
     columns = [
         _column_entries(plan, plan.columns.get(header), header, raws, options)
         for header, raws in zip(headers, zip(*padded, strict=False), strict=False)

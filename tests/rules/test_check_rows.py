@@ -221,3 +221,10 @@ def test_a_column_whose_values_do_not_repeat_is_not_cached() -> None:
     forget_cells()
     assert not ids.unique  # learnt afresh with the next round's rows
     same(one_by_one(headers, rows, "ศก.3", OPTIONS), actual)
+
+
+def test_a_tab_without_columns_gives_blank_rows_as_check_row_does() -> None:
+    """No headers: each row is as blank as `check_row` finds an empty row (no error)."""
+    results = check_rows([], [[], []], region="ศก.1", options={}, fiscal_year=2567, as_of=AS_OF)
+    same(one_by_one([], [[], []], "ศก.1", {}), results)
+    assert [r.is_blank for r in results] == [True, True]
