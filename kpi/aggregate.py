@@ -269,10 +269,10 @@ _IN_READ = operator.itemgetter(*[h.KPI_HEADERS.index(x) for x in _READ])
 """`_READ` out of a `KpiCells` tuple."""
 
 
-_SUMMED = len(_COLUMNS) + 3
-"""Values a scope sums (and counts): `_COLUMNS`, the economic value, the two knowledge
-percentages of the form, in that order."""
-_ECONOMIC, _GAIN, _APPLIED = len(_COLUMNS), len(_COLUMNS) + 1, len(_COLUMNS) + 2
+_ECONOMIC = len(_COLUMNS)
+"""An enterprise's figures a scope averages or sums: `_COLUMNS`, then the economic value."""
+_GAIN, _APPLIED = 0, 1
+"""The participants' figures a scope averages: the form's two knowledge percentages."""
 _ZERO = Decimal(0)
 
 
@@ -285,10 +285,14 @@ class _Scope:
     What a scope's figures are made of (a block of rows, a region, the total, a group),
     gathered row by row and merged exactly with the scope of the rows after it: counts add;
     each participant's first satisfaction answer stays the first (merged in row order);
-    ใช่ on any row of an enterprise wins; IDs unite; sums add under `arithmetic()`, the same
-    sum as one pass over the rows whenever no addition rounds at its 28 digits (figures of
-    up to billions of baht with a few decimals, summed over a sheet, never do). Kept by a
-    service between runs (a block's), so each participant and enterprise is one entry.
+    ใช่ on any row of an enterprise wins; an enterprise's money and change figures count
+    once however many of its rows repeat them (§5: an enterprise counts once by its tax id;
+    several of its people carry the same enterprise's figures), while rows of it with other
+    figures add theirs; IDs unite; the form's
+    knowledge figures (the participants') add under `arithmetic()`, the same sum as one pass
+    over the rows whenever no addition rounds at its 28 digits (figures of up to billions of
+    baht with a few decimals, summed over a sheet, never do). Kept by a service between runs
+    (a block's), so each participant and enterprise is one entry.
     """
 
     __slots__ = (
@@ -296,6 +300,7 @@ class _Scope:
         "counted",
         "counts",
         "enterprises",
+        "firms",
         "participants",
         "rows",
         "statuses",
@@ -312,8 +317,12 @@ class _Scope:
         """Each counted participant -> their first satisfaction answer (None: none yet)."""
         self.enterprises: dict[Hashable, bool | None] = {}
         """Each counted enterprise -> whether any of its rows says ใช่ (None: no flag)."""
-        self.sums: list[Decimal] = [_ZERO] * _SUMMED
-        self.counts: list[int] = [0] * _SUMMED
+        self.firms: dict[Hashable, dict[tuple[Decimal | None, ...], None]] = {}
+        """Each counted enterprise with figures -> the different figures its rows give
+        (`_COLUMNS`, then the economic value), in row order."""
+        self.sums: list[Decimal] = [_ZERO, _ZERO]
+        self.counts: list[int] = [0, 0]
+        """The form's knowledge gain and knowledge applied: their sums and counts."""
         self.ticked: list[int] = [0] * len(FORM_CHECKBOXES)
 
     def _answer(self, participant: Hashable, answer: Decimal | None) -> None:
@@ -328,6 +337,9 @@ class _Scope:
         elif improved and not known:
             self.enterprises[enterprise] = True
 
+    def _firm(self, enterprise: Hashable, figures: dict[tuple[Decimal | None, ...], None]) -> None:
+        self.firms[enterprise] = {**self.firms[enterprise], **figures}  # (repeats once)
+
     def add(self, rows: Sequence[_Counted]) -> None:
         """
         Count counted rows, in order (under the `arithmetic()` context: it sums). Each summed
@@ -336,13 +348,21 @@ class _Scope:
         """
         self.counted += len(rows)
         answer, flag_of = self._answer, self._flag
+        firms = self.firms
         yes, no = h.YES, h.NO
         for row in rows:
             answer(row.participant, row.satisfaction)
             flag = row.productivity
             flag_of(row.enterprise, flag == yes if flag in (yes, no) else None)
+            if row.economic is not None or row.columns.count(None) < len(row.columns):
+                figures = (*row.columns, row.economic)
+                known = firms.get(row.enterprise)
+                if known is None:
+                    firms[row.enterprise] = {figures: None}
+                else:
+                    known[figures] = None  # (the same figures again count once)
         sums, counts = self.sums, self.counts
-        summed = zip(*[(*row.columns, row.economic, *row.form) for row in rows], strict=True)
+        summed = zip(*[row.form for row in rows], strict=True)
         for index, column in enumerate(summed):
             present = [value for value in column if value is not None]
             if present:
@@ -364,6 +384,7 @@ class _Scope:
                 total.counted += scope.counted
                 _merge(total.participants, scope.participants, total._answer)
                 _merge(total.enterprises, scope.enterprises, total._flag)
+                _merge(total.firms, scope.firms, total._firm)
                 total.sums = [a + b for a, b in zip(total.sums, scope.sums, strict=True)]
                 total.counts = [a + b for a, b in zip(total.counts, scope.counts, strict=True)]
                 total.ticked = [a + b for a, b in zip(total.ticked, scope.ticked, strict=True)]
@@ -387,19 +408,34 @@ class _Scope:
         flags = [flag for flag in self.enterprises.values() if flag is not None]
         return Share(sum(flags), len(flags), len(self.enterprises))
 
+    def _firm_values(self, index: int) -> list[Decimal]:
+        """One figure of the enterprises' different figures, in the order they came."""
+        return [
+            value
+            for figures in self.firms.values()
+            for each in figures
+            if (value := each[index]) is not None
+        ]
+
     def average(self, index: int) -> Decimal | None:
-        """The mean of one summed value, rounded half-up to 2 places; None for no values."""
+        """The mean of one enterprise figure over the enterprises with it, rounded half-up to
+        2 places; None for no values."""
+        return _mean(self._firm_values(index))
+
+    def total(self, index: int) -> Decimal | None:
+        """The sum of one enterprise figure, rounded half-up to 2 places; None for no values."""
+        values = self._firm_values(index)
+        if not values:
+            return None
+        with localcontext(arithmetic()):
+            return round_half_up(sum(values, _ZERO))
+
+    def form_average(self, index: int) -> Decimal | None:
+        """The mean of one of the form's knowledge figures over the rows that give it."""
         if not self.counts[index]:
             return None
         with localcontext(arithmetic()):
             return round_half_up(self.sums[index] / self.counts[index])
-
-    def total(self, index: int) -> Decimal | None:
-        """The sum of one summed value, rounded half-up to 2 places; None for no values."""
-        if not self.counts[index]:
-            return None
-        with localcontext(arithmetic()):
-            return round_half_up(self.sums[index])
 
 
 K = TypeVar("K", bound=Hashable)
@@ -502,8 +538,8 @@ def _figures(scope: _Scope, profile: TargetProfile) -> RegionFigures:
         economic_parts={
             part: scope.total(first_part + index) for index, part in enumerate(ECONOMIC_PARTS)
         },
-        knowledge_gain_average=scope.average(_GAIN),
-        knowledge_applied_average=scope.average(_APPLIED),
+        knowledge_gain_average=scope.form_average(_GAIN),
+        knowledge_applied_average=scope.form_average(_APPLIED),
         ticked={box: scope.ticked[index] for index, box in enumerate(FORM_CHECKBOXES)},
     )
 

@@ -245,3 +245,34 @@ def test_a_skipped_region_has_no_figures_and_the_total_leaves_it_out(
         dict(summary.skipped),
     )
     assert REGION_1 == summary.regions["ศก.1"] == summary.total  # ศก.2's rows were not read
+
+
+def test_an_enterprises_figures_repeated_by_its_people_count_once() -> None:
+    """
+    Two people of enterprise T1 carry its figures (waste 12 %, 120,000 baht a year): the
+    region's economic value is 120,000, not 240,000, and the average is over T1 once; a
+    third person of T1 giving other figures (cost 5 %, 30,000) adds them, and T2's
+    identical figures are T2's own (§5: enterprises count once by tax id).
+    """
+    same = kpis(waste="12", economic="120000", flag=h.YES)
+    rows = [
+        outcome("ศก.1", 4, h.STATUS_PASS, "A", "T1", same),
+        outcome("ศก.1", 5, h.STATUS_PASS, "B", "T1", same),
+        outcome("ศก.2", 4, h.STATUS_PASS, "C", "T1", same),
+    ]
+    summary = summarise(rows, regions=REGIONS, profile=PROFILES["manual-2567"])
+    assert summary.total.economic_value == D("120000.00")
+    assert summary.regions["ศก.1"].economic_value == D("120000.00")
+    assert summary.total.waste_reduction_average == D("12.00")
+    assert [g.economic_value for g in summary.groups] == [D("120000.00")]
+    rows += [
+        outcome("ศก.2", 5, h.STATUS_PASS, "D", "T1", kpis(cost="5", economic="30000")),
+        outcome("ศก.2", 6, h.STATUS_PASS, "E", "T2", same),
+    ]
+    summary = summarise(rows, regions=REGIONS, profile=PROFILES["manual-2567"])
+    assert summary.total.economic_value == D("270000.00")
+    assert summary.regions["ศก.2"].economic_value == D("270000.00")
+    assert (summary.total.waste_reduction_average, summary.total.cost_reduction_average) == (
+        D("12.00"),
+        D("5.00"),
+    )
