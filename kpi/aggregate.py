@@ -173,10 +173,17 @@ def _mean(values: Sequence[Decimal]) -> Decimal | None:
     """
     Return the average rounded half-up to 2 places, or None for no values.
     """
+    return round_half_up(_exact_mean(values))
+
+
+def _exact_mean(values: Sequence[Decimal]) -> Decimal | None:
+    """
+    Return the average before rounding (what a target is judged by), or None for no values.
+    """
     if not values:
         return None
     with localcontext(arithmetic()):
-        return round_half_up(sum(values, Decimal(0)) / len(values))
+        return sum(values, Decimal(0)) / len(values)
 
 
 def _enterprise_key(outcome: RowOutcome) -> Hashable:
@@ -516,6 +523,7 @@ class Tally:
 def _figures(scope: _Scope, profile: TargetProfile) -> RegionFigures:
     """Compute the figures of one scope (a region or the whole spreadsheet)."""
     satisfied = scope.satisfied(profile)
+    satisfaction = _exact_mean(scope.answers())
     statuses = scope.statuses
     first_part = len(_AVERAGED)
     return RegionFigures(
@@ -528,7 +536,7 @@ def _figures(scope: _Scope, profile: TargetProfile) -> RegionFigures:
         counted=scope.counted,
         unique_participants=satisfied.base,
         unique_enterprises=len(scope.enterprises),
-        satisfaction_average=_mean(scope.answers()),
+        satisfaction_average=round_half_up(satisfaction),
         satisfied=satisfied,
         productivity=scope.productivity(),
         waste_reduction_average=scope.average(0),
@@ -541,6 +549,7 @@ def _figures(scope: _Scope, profile: TargetProfile) -> RegionFigures:
         knowledge_gain_average=scope.form_average(_GAIN),
         knowledge_applied_average=scope.form_average(_APPLIED),
         ticked={box: scope.ticked[index] for index, box in enumerate(FORM_CHECKBOXES)},
+        satisfaction_exact=satisfaction,
     )
 
 

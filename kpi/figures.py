@@ -49,6 +49,10 @@ class Share:
         """hits ÷ base × 100, rounded half-up to 2 places; None for an empty base."""
         return _share(self.hits, self.base)
 
+    def reaches(self, target: Decimal) -> bool:
+        """Whether hits ÷ base × 100 is at least `target`, exactly (not the rounded share)."""
+        return self.hits * HUNDRED >= target * self.base
+
     @property
     def sufficient(self) -> bool:
         """Whether at least half the base has data, so the share can judge a target."""
@@ -102,10 +106,14 @@ class RegionFigures:
         productivity: Enterprises with ใช่ on any counted row, over all counted enterprises
             (known: those with a computable flag).
         waste_reduction_average, cost_reduction_average, sales_increase_average: Mean of
-            those KPI percentages over counted rows where they are computable.
+            those KPI percentages where they are computable, an enterprise's figures once
+            however many of its rows repeat them.
         economic_value: Sum of the rows' economic value (the profile's parts of it where the
-            row has them, else the value typed), None if no row has one.
+            row has them, else the value typed), an enterprise's once as above; None if no
+            row has one.
         economic_parts: Sum of each yearly baht figure (`ECONOMIC_PARTS`), None where no row has it.
+        satisfaction_exact: `satisfaction_average` before rounding, what its target is judged
+            by (§4: round only when writing).
         knowledge_gain_average, knowledge_applied_average: Mean of the form's typed knowledge
             percentages over counted rows.
         ticked: Counted rows with each Part 2 checkbox ticked (`FORM_CHECKBOXES`).
@@ -131,6 +139,7 @@ class RegionFigures:
     knowledge_gain_average: Decimal | None = None
     knowledge_applied_average: Decimal | None = None
     ticked: Mapping[str, int] = field(default_factory=dict)
+    satisfaction_exact: Decimal | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)

@@ -204,12 +204,20 @@ def _percent_text(value: Decimal) -> str:
 
 
 def _result(
-    name: str, label: str, actual: Decimal | int | None, target: Decimal | int, note: str = ""
+    name: str,
+    label: str,
+    actual: Decimal | int | None,
+    target: Decimal | int,
+    note: str = "",
+    exact: Decimal | None = None,
 ) -> TargetResult:
     """
-    Compare an actual figure with its target: met when it is at least the target.
+    Compare an actual figure with its target: met when it is at least the target. `exact` is
+    the figure before rounding, when `actual` is rounded: the one judged (§4: round only when
+    writing; an average of 89.995 shows as 90.00 but does not reach 90).
     """
-    met = None if actual is None else actual >= target
+    judged = exact if exact is not None else actual
+    met = None if judged is None else judged >= target
     return TargetResult(name, label, actual, target, met, note or _why_not(actual))
 
 
@@ -226,7 +234,8 @@ def _shared(name: str, label: str, share: Share, target: Decimal) -> TargetResul
         return TargetResult(name, label, None, target, None, "ยังไม่มีแถวที่นับได้")
     if not share.sufficient:
         return TargetResult(name, label, share.percent, target, None, share.coverage, False)
-    return _result(name, label, share.percent, target, share.coverage)
+    # Judged on the exact share, not the rounded one it shows (§4: round only when writing).
+    return TargetResult(name, label, share.percent, target, share.reaches(target), share.coverage)
 
 
 def _per_group(total: RegionFigures, groups: Sequence[GroupFigures], target: int) -> TargetResult:
@@ -279,6 +288,7 @@ def evaluate_targets(
             total.satisfaction_average,
             profile.satisfaction_target,
             total.satisfied.coverage if total.satisfied.base else "",
+            exact=total.satisfaction_exact,
         )
         if total.satisfied.base and not total.satisfied.sufficient:
             average = dataclasses.replace(average, met=None, sufficient=False)

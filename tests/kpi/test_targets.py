@@ -77,13 +77,14 @@ def test_tor_targets(outcomes: list[RowOutcome]) -> None:
 
 
 def test_targets_met_at_the_edge(outcomes: list[RowOutcome]) -> None:
-    """A figure equal to its target meets it; a dropped target is not listed."""
+    """A figure equal to its target meets it (the average's exact 82.7775, shown 82.78); a
+    dropped target is not listed."""
     profile = TargetProfile(
         name="edge",
         enterprises_per_group=4,
         unique_participants=6,
         satisfaction_measure="average",
-        satisfaction_target=D("82.78"),
+        satisfaction_target=D("82.7775"),
         outcome_share=D("50.00"),
         milestone_share=None,
     )
@@ -311,4 +312,29 @@ def test_a_group_is_one_whether_its_rows_give_its_number_its_name_or_both() -> N
     assert (True, "กลุ่มที่ถึงเป้า 2/2 (น้อยที่สุด 20 ราย)") == (
         summary.targets[0].met,
         summary.targets[0].note,
+    )
+
+
+def test_targets_are_judged_on_exact_figures_not_the_rounded_ones_shown() -> None:
+    """
+    §4, round only when writing: an average satisfaction of 89.995… shows as 90.00 but does
+    not reach tor-2569's 90; 17,999 of 20,000 enterprises improved (89.995 %) shows as
+    90.00 % and does not reach 90 either.
+    """
+    answers = ["89.99", "90.00"]  # exact mean 89.995
+    rows = [_enterprise(n, None, h.YES, satisfaction=answers[n]) for n in range(2)]
+    summary = summarise(rows, regions=["ศก.1"], profile=PROFILES["tor-2569"])
+    average = summary.targets[2]
+    assert (average.name, average.actual, average.verdict) == (
+        "satisfaction_average",
+        D("90.00"),
+        "ยังไม่ผ่านเกณฑ์",
+    )
+    improved = [_enterprise(n, None, h.YES if n < 17_999 else h.NO) for n in range(20_000)]
+    summary = summarise(improved, regions=["ศก.1"], profile=PROFILES["tor-2569"])
+    share = summary.targets[-1]
+    assert (share.name, share.actual, share.verdict) == (
+        "outcome_productivity_share",
+        D("90.00"),
+        "ยังไม่ผ่านเกณฑ์",
     )
