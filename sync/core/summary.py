@@ -263,18 +263,29 @@ def _region_rows(summary: Summary, regions: Sequence[str], previous: SummaryGrid
     return rows
 
 
-def _target_rows(summary: Summary) -> SummaryGrid:
-    """The profile's targets: actual, target, verdict and its note (coverage, which groups)."""
+def _left_out_note(left_out: Sequence[str]) -> str:
+    """What a figure over the regions read says of those not read this run (§7: never silent)."""
+    return f"ยังไม่รวม {', '.join(left_out)} (อ่านแท็บไม่ได้ในรอบนี้) ผลอาจเปลี่ยน"
+
+
+def _target_rows(summary: Summary, left_out: Sequence[str]) -> SummaryGrid:
+    """
+    The profile's targets: actual, target, verdict and its note (coverage, which groups); with
+    regions not read this run, the note says the targets are judged without them.
+    """
     rows: SummaryGrid = [["ตัวชี้วัดเป้าหมาย", "ผลจริง", "เป้าหมาย", "ผลการประเมิน", "หมายเหตุ"]]
     for target in summary.targets:
-        rows.append(
-            [target.label, target.actual, target.target, target.verdict, target.note or None]
-        )
+        notes = [target.note, _left_out_note(left_out) if left_out else ""]
+        note = " · ".join(n for n in notes if n)
+        rows.append([target.label, target.actual, target.target, target.verdict, note or None])
     return rows
 
 
-def _group_rows(summary: Summary) -> SummaryGrid:
-    """Per group / network, against the per-group target (domain spec §6, correction)."""
+def _group_rows(summary: Summary, left_out: Sequence[str]) -> SummaryGrid:
+    """
+    Per group / network, against the per-group target (domain spec §6, correction); a last
+    line names the regions whose rows are not in it this run.
+    """
     target = summary.profile.enterprises_per_group
     rows: SummaryGrid = [
         [
@@ -308,6 +319,8 @@ def _group_rows(summary: Summary) -> SummaryGrid:
         )
     if not summary.groups:
         rows.append(["ยังไม่มีแถวที่นับได้"])
+    if left_out:
+        rows.append([_left_out_note(left_out)])
     return rows
 
 
@@ -371,9 +384,10 @@ def build_summary(
     ]
     grid.extend(_region_rows(summary, order, [list(row) for row in previous]))
     grid.append([])
-    grid.extend(_target_rows(summary))
+    left_out = [region for region in order if region not in summary.regions]
+    grid.extend(_target_rows(summary, left_out))
     grid.append([])
-    grid.extend(_group_rows(summary))
+    grid.extend(_group_rows(summary, left_out))
     if notices:
         grid.append([])
         grid.append(["แท็บที่มีปัญหา", "ภูมิภาค"])

@@ -180,7 +180,8 @@ def test_a_region_not_read_keeps_its_last_good_figures(
 ) -> None:
     """After a good run, ศก.5's identifying headers are renamed: its row on the summary keeps
     the figures of that run, marked stale with its date and the reason, never zeros; the
-    total says it leaves ศก.5 out; the next run changes nothing."""
+    total says it leaves ศก.5 out, and so does every target and the group table (judged
+    without it); the next run changes nothing."""
     from sync.core.summary import REGION_COLUMNS, REGION_HEADER_ROW
 
     demo = generate_spreadsheet(rows_per_region=10, seed=3, form="appendix-results")
@@ -203,5 +204,11 @@ def test_a_region_not_read_keeps_its_last_good_figures(
     assert before[figures:] == row[figures:] and 10 == row[figures]
     total = summary[REGION_HEADER_ROW + 7]
     assert ("รวม", "รวม 6 จาก 7 ภูมิภาค (ไม่รวม ศก.5)", 60) == (total[0], total[1], total[figures])
+    targets_at = next(i for i, r in enumerate(summary) if r and r[0] == "ตัวชี้วัดเป้าหมาย")
+    targets = summary[targets_at + 1 : summary.index([], targets_at)]
+    assert targets and all("ยังไม่รวม ศก.5" in str(r[4]) for r in targets), targets
+    groups_at = next(i for i, r in enumerate(summary) if r and r[0] == "กลุ่ม / เครือข่าย")
+    groups = summary[groups_at + 1 : summary.index([], groups_at)]
+    assert str(groups[-1][0]).startswith("ยังไม่รวม ศก.5"), groups
     again = run_sync(backend, _settings(demo, sid), clock=later)
     assert (0, 0) == (again.writes, again.cells_written)
