@@ -153,6 +153,14 @@ class StoppableBackend:
         self._writing = False
         return read_values(self.backend, spreadsheet_id, ranges)
 
+    def read_formatted(self, spreadsheet_id: str, ranges: Sequence[str]) -> Any:
+        """The cells as people see them (when the backend can read them)."""
+        from sync.backends.base import read_formatted
+
+        self._check("read")
+        self._writing = False
+        return read_formatted(self.backend, spreadsheet_id, ranges)
+
     def read_info(self, spreadsheet_id: str) -> Any:
         """Stop here if asked."""
         self._check("read")

@@ -31,6 +31,7 @@ __all__ = [
     "innermost",
     "parse_info",
     "quote_title",
+    "read_formatted",
     "read_values",
 ]
 
@@ -71,7 +72,9 @@ class SheetsBackend(Protocol):
         ...
 
     # Optional: `read_values(spreadsheet_id, ranges) -> ValuesRead`, the same read with the
-    # answer's bytes kept (see `read_values` below); wrappers pass it on when they can.
+    # answer's bytes kept (see `read_values` below), and `read_formatted(spreadsheet_id,
+    # ranges) -> list[Grid]`, cells as people see them (`read_formatted`); wrappers pass
+    # them on when they can.
 
     def read_info(self, spreadsheet_id: str) -> SpreadsheetInfo:
         """One spreadsheets.get of properties, tabs, conditional formats, protections, charts."""
@@ -100,6 +103,21 @@ def read_values(backend: SheetsBackend, spreadsheet_id: str, ranges: Sequence[st
         read: ValuesRead = own(spreadsheet_id, ranges)
         return read
     return ValuesRead.of_grids(backend.read_ranges(spreadsheet_id, ranges))
+
+
+def read_formatted(
+    backend: SheetsBackend, spreadsheet_id: str, ranges: Sequence[str]
+) -> list[Grid] | None:
+    """
+    One values:batchGet of cells as people see them (`FORMATTED_VALUE`: `92%` where the
+    value is 0.92), the backend's optional `read_formatted`; None when it has none (the
+    cells are then taken as their values: `sync.core.percent`).
+    """
+    own = getattr(backend, "read_formatted", None)
+    if own is None:
+        return None
+    grids: list[Grid] = own(spreadsheet_id, ranges)
+    return grids
 
 
 @dataclass

@@ -78,6 +78,17 @@ class MemoryBackend:
         )
         return [list(vr.get("values", [])) for vr in body.get("valueRanges", [])]
 
+    def read_formatted(self, spreadsheet_id: str, ranges: Sequence[str]) -> list[Grid]:
+        """One values:batchGet of the cells as people see them (`FORMATTED_VALUE`)."""
+        body = self._call(
+            "read",
+            "values.batchGet",
+            "GET",
+            f"/v4/spreadsheets/{quote(spreadsheet_id, safe='')}/values:batchGet",
+            {"ranges": list(ranges), "valueRenderOption": ["FORMATTED_VALUE"]},
+        )
+        return [list(vr.get("values", [])) for vr in body.get("valueRanges", [])]
+
     def read_info(self, spreadsheet_id: str) -> SpreadsheetInfo:
         """One spreadsheets.get restricted to the fields the worker uses."""
         body = self._call(

@@ -545,6 +545,10 @@ class RowCache:
                 )
                 self.unsettled = False
 
+    def knows(self, key: CacheKey) -> bool:
+        """Whether a row of this key has results here (nothing is moved or kept for it)."""
+        return key in self.current or key in self.previous
+
     def get(self, key: CacheKey) -> RowResults | None:
         found = self.current.get(key)
         if found is None:
@@ -781,6 +785,39 @@ def _input_digests(
     joined = b"".join(digests)
     memo[tab.region] = (shape, now, joined, b"".join(kept_digests))
     return Digests(joined)
+
+
+def rows_to_check(
+    tab: RegionTab, cache: RowCache | None, *, fiscal_year: int, as_of: date
+) -> Sequence[int]:
+    """
+    The grid indexes of `tab`'s data rows an evaluation would check anew: every one without
+    a cache; of a tab read as bytes, those `cache` does not know by their bytes (what
+    `_input_digests` decodes: its inputs may have changed); of one handed over decoded, those
+    whose input values it has no results for.
+    """
+    grid, first = tab.grid, tab.first_data_row - 1
+    everything = range(first, len(grid))
+    if cache is None:
+        return everything
+    if not isinstance(grid, ReadRows):
+        columns = tab.headers.columns
+        context = (tab.region, fiscal_year, as_of, _headers_digest(columns))
+        values_of = _values_of(columns)
+        return [i for i in everything if not cache.knows((context, row_digest(values_of(grid[i]))))]
+    read = row_digests(grid)
+    last = cache.inputs.get(tab.region)
+    if read is None or last is None or last[0] != _shape(tab):
+        return everything
+    was_read, now = last[1], read[first * DIGEST :]
+    if was_read == now:
+        return ()
+    return [
+        first + index
+        for index in range(len(everything))
+        if was_read[index * DIGEST : (index + 1) * DIGEST]
+        != now[index * DIGEST : (index + 1) * DIGEST]
+    ]
 
 
 INPUTS_BLOCK = 64

@@ -212,6 +212,7 @@ class ReadRows(Sequence[list[Any]]):
         "_left",
         "_noted",
         "_noted_columns",
+        "_overlay",
         "_raws",
         "_rows",
         "_sample",
@@ -237,6 +238,8 @@ class ReadRows(Sequence[list[Any]]):
         self._noted: list[bytes | None] | None = None
         self._noted_columns: tuple[int, ...] = ()
         """Of rows looked at and not kept, the cells at these columns (`note`), marshalled."""
+        self._overlay: Mapping[int, Mapping[int, object]] = {}
+        """Cells to read as given rather than as sent (`overlay`), by row and column."""
         if eager:
             for index in range(len(raws)):
                 self._decode(index)
@@ -246,7 +249,27 @@ class ReadRows(Sequence[list[Any]]):
         assert self._raws is not None
         row = _decoded_row(self._raws[index])
         self._widths[index] = len(row) + 1
+        cells = self._overlay.get(index)
+        if cells:
+            for col, value in cells.items():
+                if col < len(row):
+                    row[col] = value
         return row
+
+    def overlay(self, cells: Mapping[int, Mapping[int, object]]) -> None:
+        """
+        Read these cells (row, column: value) as given rather than as sent, before any of
+        their rows is noted (`sync.core.percent`: a `92%` Sheets sent as 0.92); a cell past
+        its row's end is not set. The rows' digests stay those of their bytes: a row read
+        byte for byte as before is known as it was then.
+        """
+        self._overlay = cells
+        for index, values in cells.items():
+            row = self._rows[index]
+            if row is not None:
+                for col, value in values.items():
+                    if col < len(row):
+                        row[col] = value
 
     def _decode(self, index: int) -> list[Any]:
         """Row `index` decoded and kept, its repeated texts shared; the body goes with the last."""
@@ -344,7 +367,11 @@ class ReadRows(Sequence[list[Any]]):
             assert self._raws is not None
             parts = _CELLS.decode(self._raws[index])
             size = len(parts)
-            return tuple([_decoded_cell(parts[c]) if c < size else None for c in columns])
+            found = [_decoded_cell(parts[c]) if c < size else None for c in columns]
+            overlaid = self._overlay.get(index)
+            if overlaid:
+                found = [overlaid.get(c, v) for c, v in zip(columns, found, strict=True)]
+            return tuple(found)
         return line_cells(row, columns)
 
     def used_width(self) -> int:

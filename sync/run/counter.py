@@ -13,6 +13,7 @@ from sync.backends.base import (
     SpreadsheetInfo,
     ValuesRead,
     innermost,
+    read_formatted,
     read_values,
 )
 
@@ -57,6 +58,14 @@ class Counter:
         self.reads += 1
         self._side = "read"
         return read_values(self.backend, spreadsheet_id, ranges)
+
+    def read_formatted(self, spreadsheet_id: str, ranges: Sequence[str]) -> list[Grid] | None:
+        """Cells as people see them, when the backend can read them (one request then)."""
+        self._side = "read"
+        found = read_formatted(self.backend, spreadsheet_id, ranges)
+        if found is not None:
+            self.reads += 1
+        return found
 
     def read_info(self, spreadsheet_id: str) -> SpreadsheetInfo:
         self.reads += 1

@@ -59,6 +59,7 @@ from sync.run.read import (
     snapshot_of,
     title_hint,
     titles_of,
+    with_typed_percents,
 )
 from sync.run.report import RegionCounts, RunReport
 from sync.run.settled import (
@@ -274,6 +275,9 @@ def _rounds(
         if lost_anchors or taken:
             snapshot = replace(snapshot, lost_anchors=lost_anchors, taken_anchors=taken)
         now = clock()
+        reads = counter.reads
+        snapshot = with_typed_percents(counter, settings, snapshot, row_cache, now.date())
+        looked_again = counter.reads > reads
         plan = plan_round(settings, snapshot, now, row_cache)
         # The single cells' caches served this round's checks, a tab at a time (each tab's
         # went after it: `sync.core.evaluate`); what they learnt of which columns repeat goes
@@ -295,6 +299,14 @@ def _rounds(
             report.setup_performed = bool(plan.setup_requests)
             break
         if not plan.changes and not plan.setup_requests and not plan.moves:
+            if looked_again:
+                # The percentages were read after the values: the values read again show
+                # whether people changed the sheet in between (a run's last read is always
+                # one of the values, so nothing typed while it ran goes unseen).
+                again = read_snapshot(counter, settings, titles_of(snapshot, settings), lazy=True)
+                if again.digest != snapshot.digest:
+                    snapshot = again
+                    continue
             if snapshot.info is None:
                 # Planned from the read alone: the same read on the same day plans nothing.
                 remember_settled(

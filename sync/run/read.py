@@ -7,13 +7,17 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from datetime import date
+from typing import TYPE_CHECKING, Any
 
 from sync.backends.base import SpreadsheetInfo, ValuesRead, quote_title
 from sync.core.errors import BadRequest
 from sync.core.settings import SyncSettings
 from sync.core.tabs import Snapshot, Titles, find_meta, resolve_titles
 from sync.run.counter import Counter
+
+if TYPE_CHECKING:
+    from sync.core.evaluate import RowCache
 
 _TITLE_HINTS: dict[tuple[str, ...], Titles] = {}
 """
@@ -152,6 +156,34 @@ def snapshot_of(read: TabsRead, *, lazy: bool = False) -> Snapshot:
         digest=read.values.digest,
         tab_digests=digests,
     )
+
+
+def with_typed_percents(
+    backend: Counter,
+    settings: SyncSettings,
+    snapshot: Snapshot,
+    cache: RowCache | None,
+    as_of: date,
+) -> Snapshot:
+    """
+    The snapshot with each percentage typed with a `%` read as typed (`92%`, where the read
+    gave 0.92: `sync.core.percent`): one more read, of the percent columns' numbers as people
+    see them, when any row the round checks anew (one `cache` does not know) holds one.
+    """
+    from sync.core.evaluate import rows_to_check
+    from sync.core.percent import overlay_of, suspects, with_overlay
+    from sync.core.tabs import map_tabs
+
+    found = suspects(
+        map_tabs(settings, snapshot).tabs,
+        lambda tab: rows_to_check(tab, cache, fiscal_year=settings.fiscal_year, as_of=as_of),
+    )
+    if not found:
+        return snapshot
+    shown = backend.read_formatted(settings.spreadsheet_id, [each.a1 for each in found])
+    if shown is None:  # a backend that cannot show cells as people see them
+        return snapshot
+    return with_overlay(snapshot, overlay_of(found, shown))
 
 
 def read_snapshot(

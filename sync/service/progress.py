@@ -15,7 +15,14 @@ from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
-from sync.backends.base import Grid, SheetsBackend, SpreadsheetInfo, ValuesRead, read_values
+from sync.backends.base import (
+    Grid,
+    SheetsBackend,
+    SpreadsheetInfo,
+    ValuesRead,
+    read_formatted,
+    read_values,
+)
 from sync.core.setup import ANCHOR_PREFIX
 
 if TYPE_CHECKING:
@@ -153,6 +160,12 @@ class ProgressBackend:
         read = read_values(self.backend, spreadsheet_id, ranges)
         self._read(ranges)
         return read
+
+    def read_formatted(self, spreadsheet_id: str, ranges: Sequence[str]) -> list[Grid] | None:
+        """
+        The cells as people see them (no line of their own: part of the round's read).
+        """
+        return read_formatted(self.backend, spreadsheet_id, ranges)
 
     def _read(self, ranges: Sequence[str]) -> None:
         """The line of a read: tabs and column anchors read."""

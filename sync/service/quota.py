@@ -27,6 +27,7 @@ from sync.backends.base import (
     SpreadsheetInfo,
     ValuesRead,
     innermost,
+    read_formatted,
     read_values,
 )
 
@@ -171,6 +172,13 @@ class ThrottledBackend:
         """
         with self._slot("read"):
             return read_values(self.backend, spreadsheet_id, ranges)
+
+    def read_formatted(self, spreadsheet_id: str, ranges: Sequence[str]) -> list[Grid] | None:
+        """
+        The cells as people see them (a values:batchGet), once a read slot is free.
+        """
+        with self._slot("read"):
+            return read_formatted(self.backend, spreadsheet_id, ranges)
 
     def read_info(self, spreadsheet_id: str) -> SpreadsheetInfo:
         """

@@ -329,8 +329,9 @@ def test_a_run_after_an_edit_decodes_only_the_rows_that_changed(
     round 1, none in the verify round (the row it wrote reads with the bytes the round told
     for it: `round._BlockRows.read_after`); the others are known by their bytes, and the
     compiled list, none of whose cells changed, is neither built nor compared. Besides, the
-    header rows where each tab's columns are found. A first run writes to every row: its
-    first read decodes nothing, its round each data row once, for the digest of its input
+    header rows where each tab's columns are found (as a round starts: it looks for
+    percentages typed with their sign first). A first run writes to every row: its first
+    read decodes its header rows only, its round each data row once, for the digest of its input
     cells and its check (not kept: the worker cells are taken from the bytes), and a blank
     row again where its worker cells are compared; its verify read decodes no data row
     (each reads with the bytes told for it), and of the compiled list its header row only:
@@ -371,8 +372,8 @@ def test_a_run_after_an_edit_decodes_only_the_rows_that_changed(
     verify = (headers_found, [1])
     data = sorted(list(range(headers + 1, headers + 22)) * 7)
     blank_again = [n for region in blanks for n in blanks[region]]
-    first = sorted([*headers_found, *data, *blank_again])
-    assert [([], first), verify] == rounds
+    first = sorted([*data, *blank_again])  # (the header rows: found as the round starts)
+    assert [(headers_found, first), verify] == rounds
     # Round 1 holds no data row decoded either: the header rows, and the blank rows compared.
     assert {r: 2 + len(blanks[r]) for r in blanks} == held[0]
     rounds.clear()

@@ -212,3 +212,60 @@ def test_a_region_not_read_keeps_its_last_good_figures(
     assert str(groups[-1][0]).startswith("ยังไม่รวม ศก.5"), groups
     again = run_sync(backend, _settings(demo, sid), clock=later)
     assert (0, 0) == (again.writes, again.cells_written)
+
+
+def test_a_percentage_typed_with_its_sign_counts_as_typed(
+    emulator: EmulatorHandle, backend: GspreadBackend
+) -> None:
+    """
+    Typing `92%` makes Sheets keep 0.92 with a percent format, which a read of values gives:
+    ศก.1's satisfaction, knowledge gained and waste reduced typed so (and one `7.5` typed as
+    a plain number) count as 92, 80, 12.5 and 7.5, not 0.92, 0.8, 0.125; the summary's
+    averages say so. It costs one read of those columns as people see them, and the next run
+    is its one read.
+    """
+    from sync.core.summary import REGION_COLUMNS, REGION_HEADER_ROW
+
+    demo = generate_spreadsheet(rows_per_region=10, seed=3, form="appendix-results")
+    sid = load_demo(emulator.store, demo)
+    grid = emulator.store.get_values(sid, "ศก.1")
+    headers = [header_key(v) for v in grid[demo.header_row - 1]]
+    typed = {
+        h.RESULT_SATISFACTION_PCT: "92%",
+        h.KNOWLEDGE_GAIN: "80%",
+        h.RESULT_WASTE_PCT: "12.5%",
+    }
+    rows = range(demo.first_data_row, len(grid) + 1)
+    for header, text in typed.items():
+        letter = _letter(headers.index(header_key(header)))
+        for row in rows:
+            emulator.store.set_values(sid, "ศก.1", f"{letter}{row}", [[text]])
+    waste = _letter(headers.index(header_key(h.RESULT_WASTE_PCT)))
+    emulator.store.set_values(sid, "ศก.1", f"{waste}{rows[0]}", [["7.5"]])  # no sign: 7.5
+    assert (
+        emulator.store.get_values(sid, "ศก.1", render="UNFORMATTED_VALUE")[rows[1] - 1][
+            headers.index(header_key(h.RESULT_SATISFACTION_PCT))
+        ]
+        == 0.92
+    )  # what the read of values gives
+    at = lambda: datetime(2024, 10, 2, 9, 30, tzinfo=BANGKOK)  # noqa: E731
+    run_sync(backend, _settings(demo, sid), clock=at)
+
+    summary = emulator.store.get_values(sid, h.SUMMARY_TAB, render="UNFORMATTED_VALUE")
+    region = summary[REGION_HEADER_ROW]
+    assert region[0] == "ศก.1"
+    counted = region[REGION_COLUMNS.index("นับได้")]
+    assert counted > 0
+
+    def average(label: str) -> float:
+        return float(region[REGION_COLUMNS.index(label)])
+
+    assert average("ความพึงพอใจเฉลี่ย (ร้อยละ)") == 92
+    assert average("ความรู้เพิ่มขึ้นเฉลี่ย (ร้อยละ)") == 80
+    assert 7.5 <= average("ของเสียลดลงเฉลี่ย (ร้อยละ)") <= 12.5
+    again = run_sync(backend, _settings(demo, sid), clock=at)
+    assert (again.reads, again.writes) == (1, 0)
+
+
+def _letter(col: int) -> str:
+    return chr(ord("A") + col) if col < 26 else "A" + chr(ord("A") + col - 26)
