@@ -62,6 +62,11 @@ class Snapshot:
     taken_anchors: frozenset[str] = frozenset()
     """Anchor names Google refused to add (a deleted namesake it keeps, unlisted): the
     set-up names new anchors of their tabs otherwise (`setup.fresh_anchor_name`)."""
+    mapped: tuple[SyncSettings, MappedTabs] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+    """`map_tabs` of this very snapshot, once made (a copy made by `replace` makes its own):
+    a round looks for typed percentages and then plans from the same mapping."""
 
 
 def find_meta(grid: Rows | None) -> SheetMeta | None:
@@ -289,9 +294,13 @@ class MappedTabs:
 
 
 def map_tabs(settings: SyncSettings, snapshot: Snapshot) -> MappedTabs:
-    """Step 1: map every regional tab's headers and place its worker block."""
+    """Step 1: map every regional tab's headers and place its worker block (once a snapshot)."""
+    if snapshot.mapped is not None and snapshot.mapped[0] is settings:
+        return snapshot.mapped[1]
     tabs, notices, missing_worker = _region_tabs(snapshot, settings, snapshot.info)
-    return MappedTabs(tabs, notices, missing_worker, _layouts_key(tabs, settings))
+    mapped = MappedTabs(tabs, notices, missing_worker, _layouts_key(tabs, settings))
+    snapshot.mapped = (settings, mapped)
+    return mapped
 
 
 def _layouts_key(tabs: Sequence[RegionTab], settings: SyncSettings) -> str:

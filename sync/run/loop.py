@@ -318,6 +318,7 @@ def _rounds(
         # they go now and the write's requests take their place (a first run's decoded rows,
         # ~25 MiB, no longer add to the write's peak and the verify read's).
         snapshot.grids.clear()
+        snapshot.mapped = None  # (its tabs hold the grids too)
         row_cache.let_go_of_reads()
         try:
             write_round(counter, settings, plan)
