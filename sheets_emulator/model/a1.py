@@ -294,11 +294,12 @@ def ref_from_grid_range(spreadsheet: Spreadsheet, data: dict[str, Any]) -> Range
 
 def grid_from_range(spreadsheet: Spreadsheet, data: dict[str, Any]) -> Grid:
     """
-    Resolve a GridRange JSON object against its grid (ends clamped, bad starts rejected).
+    Resolve a GridRange JSON object against its grid (ends clamped, a start past it refused).
     """
     ref = ref_from_grid_range(spreadsheet, data)
     if (ref.r1 is not None and ref.r1 < ref.r0) or (ref.c1 is not None and ref.c1 < ref.c0):
         raise invalid_argument("Invalid GridRange: end index before start index")
+    clamp(ref)  # a start past the grid: "Range (T!A1001:B) exceeds grid limits…", as Google
     sheet = ref.sheet
     r1 = sheet.row_count if ref.r1 is None else min(ref.r1, sheet.row_count)
     c1 = sheet.column_count if ref.c1 is None else min(ref.c1, sheet.column_count)

@@ -1124,3 +1124,92 @@ def test_a_named_range_whose_cells_are_deleted_keeps_its_name_unlisted(api: Shee
     batch(api, add_named("Totals_2"))
     copy = SheetsApi(Store.from_json(api.store.to_json()))
     assert "already exists" in failing(copy, add_named("Kept"))
+
+
+def test_conditional_format_rule_update_replies_leave_out_what_google_does(
+    api: SheetsApi,
+) -> None:
+    """
+    UpdateConditionalFormatRuleResponse (DD): oldIndex is "Not set if a rule was replaced",
+    oldRule "Not set if a rule was moved".
+    """
+    rng = {"sheetId": 0, "startRowIndex": 1, "endColumnIndex": 2}
+
+    def rule(kind: str) -> dict[str, Any]:
+        return {"ranges": [rng], "booleanRule": {"condition": {"type": kind}, "format": {}}}
+
+    batch(
+        api,
+        {"addConditionalFormatRule": {"index": 0, "rule": rule("BLANK")}},
+        {"addConditionalFormatRule": {"index": 1, "rule": rule("NOT_BLANK")}},
+    )
+    (replaced,) = batch(
+        api, {"updateConditionalFormatRule": {"index": 1, "sheetId": 0, "rule": rule("BLANK")}}
+    )
+    assert set(replaced["updateConditionalFormatRule"]) == {"oldRule", "newRule", "newIndex"}
+    (moved,) = batch(
+        api, {"updateConditionalFormatRule": {"index": 1, "sheetId": 0, "newIndex": 0}}
+    )
+    assert set(moved["updateConditionalFormatRule"]) == {"newRule", "oldIndex"}
+
+
+def test_a_warning_only_protection_ignores_its_editors(api: SheetsApi) -> None:
+    """ProtectedRange.warningOnly (DD): "if this field is true, then editors are ignored"."""
+    (reply,) = batch(
+        api,
+        {
+            "addProtectedRange": {
+                "protectedRange": {
+                    "range": {"sheetId": 0, "endRowIndex": 1},
+                    "warningOnly": True,
+                    "editors": {"users": ["someone@example.com"]},
+                }
+            }
+        },
+    )
+    protected = reply["addProtectedRange"]["protectedRange"]
+    assert protected["warningOnly"] is True and protected["editors"] == {}
+
+
+def test_a_cut_takes_all_the_source_whatever_is_pasted(api: SheetsApi) -> None:
+    """CutPasteRequest.pasteType (DD): "All the source data will be cut, regardless of what is
+    pasted": pasting the format only still empties the source's values."""
+    batch(
+        api,
+        {
+            "cutPaste": {
+                "source": {"sheetId": 0, "startRowIndex": 1, "endRowIndex": 2, "endColumnIndex": 3},
+                "destination": {"sheetId": 0, "rowIndex": 6, "columnIndex": 0},
+                "pasteType": "PASTE_FORMAT",
+            }
+        },
+    )
+    grid = values(api)
+    assert grid[1] == [] and grid[2] == ["a", "1", "y"]
+
+
+def test_a_sheet_duplicated_twice_without_a_name_gets_a_new_name_each_time(
+    api: SheetsApi,
+) -> None:
+    """DuplicateSheetRequest.newSheetName (DD): "If empty, a new name is chosen for you"."""
+    titles = []
+    for _ in range(3):
+        (reply,) = batch(api, {"duplicateSheet": {"sourceSheetId": 0}})
+        titles.append(reply["duplicateSheet"]["properties"]["title"])
+    assert titles == ["Copy of Sheet1", "Copy 2 of Sheet1", "Copy 3 of Sheet1"]
+
+
+def test_a_request_range_starting_past_the_grid_is_refused(api: SheetsApi) -> None:
+    """
+    As Google answers a repeatCell on rows 1001- of a 1000-row sheet: "Invalid
+    requests[0].repeatCell: Range (…) exceeds grid limits. Max rows: 1000, max columns: 26"
+    (the same cells as an A1 range are refused too); an end past the grid is clamped.
+    """
+    past = {"sheetId": 0, "startRowIndex": 1000, "endRowIndex": 1001, "endColumnIndex": 2}
+    cell = {"userEnteredFormat": {"textFormat": {"bold": True}}}
+    fields = "userEnteredFormat.textFormat.bold"
+    message = failing(api, {"repeatCell": {"range": past, "cell": cell, "fields": fields}})
+    assert message.startswith("Invalid requests[0].repeatCell: Range (")
+    assert "exceeds grid limits. Max rows: 1000, max columns: 26" in message
+    inside = {**past, "startRowIndex": 999, "endRowIndex": 5000}
+    assert batch(api, {"repeatCell": {"range": inside, "cell": cell, "fields": fields}}) == [{}]

@@ -70,13 +70,15 @@ def update_conditional_format_rule(ctx: Context, body: dict[str, Any]) -> dict[s
         if new_sheet is not sheet:
             raise RequestInvalid("A rule cannot move to another sheet.")
         sheet.conditional_formats[index] = rule
-        reply = {"oldRule": old, "newRule": rule, "oldIndex": index, "newIndex": index}
+        # oldIndex is "Not set if a rule was replaced (instead of moved)" (DD).
+        reply = {"oldRule": old, "newRule": rule, "newIndex": index}
     elif body.get("newIndex") is not None:
         new_index = int(body["newIndex"])
         if not 0 <= new_index < len(sheet.conditional_formats):
             raise RequestInvalid(f"Invalid newIndex {new_index}")
         sheet.conditional_formats.insert(new_index, sheet.conditional_formats.pop(index))
-        reply = {"oldRule": old, "newRule": old, "oldIndex": index, "newIndex": new_index}
+        # oldRule is "Not set if a rule was moved (instead of replaced)" (DD).
+        reply = {"newRule": old, "oldIndex": index, "newIndex": new_index}
     else:
         raise RequestInvalid("One of rule or newIndex must be set.")
     return {"updateConditionalFormatRule": {k: v for k, v in reply.items() if v != 0}}
@@ -106,12 +108,8 @@ def _protection(ctx: Context, data: dict[str, Any]) -> tuple[Sheet, dict[str, An
         stored_r = stored_range(grid, data["range"])
     else:
         raise RequestInvalid("A protected range needs a range.")
-    editors = data.get("editors") or {}
-    others = [u for u in editors.get("users") or () if u != ctx.principal]
-    if data.get("warningOnly") and (
-        others or any(editors.get(k) for k in ("groups", "domainUsersCanEdit"))
-    ):
-        raise RequestInvalid("Editors are not supported with warning-only protection.")
+    # "When writing: if this field is true, then editors are ignored" (DD, warningOnly).
+    editors = {} if data.get("warningOnly") else data.get("editors") or {}
     out: dict[str, Any] = {"range": stored_r}
     if data.get("description"):
         out["description"] = data["description"]

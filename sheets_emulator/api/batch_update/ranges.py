@@ -212,9 +212,10 @@ def cut_paste(ctx: Context, body: dict[str, Any]) -> None:
         [_snap(source.sheet, r, c) for c in range(source.c0, source.c1)]
         for r in range(source.r0, source.r1)
     ]
+    # "All the source data will be cut, regardless of what is pasted" (DD, pasteType).
     for r in range(source.r0, source.r1):
         for c in range(source.c0, source.c1):
-            _put(source.sheet, r, c, (None, None, None, None), parts)
+            _put(source.sheet, r, c, (None, None, None, None), _PASTE_PARTS["PASTE_NORMAL"])
     for i, row in enumerate(block):
         for j, snap in enumerate(row):
             _put(sheet, r0 + i, c0 + j, _adapt(ctx, source.sheet, snap, kind), parts)

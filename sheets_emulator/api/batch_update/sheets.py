@@ -15,7 +15,15 @@ from sheets_emulator.api.fields import merge_masked, parse_mask
 from sheets_emulator.api.spreadsheets_get import sheet_properties
 from sheets_emulator.model.errors import RequestInvalid
 from sheets_emulator.model.shift import resize
-from sheets_emulator.model.store import DEFAULT_COLUMNS, DEFAULT_ROWS, Column, Row, Sheet, Store
+from sheets_emulator.model.store import (
+    DEFAULT_COLUMNS,
+    DEFAULT_ROWS,
+    Column,
+    Row,
+    Sheet,
+    Spreadsheet,
+    Store,
+)
 
 if TYPE_CHECKING:
     from sheets_emulator.api.call import Call
@@ -204,7 +212,8 @@ def duplicate_sheet(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
     if new_id is not None and int(new_id) in taken:
         raise RequestInvalid(f"A sheet with the id {new_id} already exists.")
     sheet_id = int(new_id) if new_id is not None else ctx.new_id(taken)
-    title = _check_title(ctx, body.get("newSheetName") or f"Copy of {source.title}")
+    # "If empty, a new name is chosen for you" (DD): one no tab has.
+    title = _check_title(ctx, body.get("newSheetName") or _copy_title(ctx.spreadsheet, source))
     twin = _copy_sheet(source, sheet_id, title)
     twin.hidden = source.hidden  # duplicateSheet keeps visibility; copyTo shows the copy
     index = body.get("insertSheetIndex")
@@ -213,6 +222,15 @@ def duplicate_sheet(ctx: Context, body: dict[str, Any]) -> dict[str, Any]:
     ctx.cloned.add(sheet_id)
     ctx.check_cells()
     return {"duplicateSheet": {"properties": sheet_properties(ctx.spreadsheet, twin)}}
+
+
+def _copy_title(spreadsheet: Spreadsheet, source: Sheet) -> str:
+    """The name of a copy of `source` no tab of `spreadsheet` has: `Copy of X`, `Copy 2 of X`…"""
+    title, n = f"Copy of {source.title}", 2
+    while any(s.title.lower() == title.lower() for s in spreadsheet.sheets):
+        title = f"Copy {n} of {source.title}"
+        n += 1
+    return title
 
 
 def _copy_sheet(source: Sheet, sheet_id: int, title: str) -> Sheet:
@@ -277,11 +295,7 @@ def copy_sheet_to(store: Store, call: Call) -> dict[str, Any]:
         raise permission_denied()
     working = destination.clone(sheets=False)
     ctx = Context(store, working, call.request.principal)
-    title = f"Copy of {source.title}"
-    n = 2
-    while any(s.title.lower() == title.lower() for s in working.sheets):
-        title = f"Copy {n} of {source.title}"
-        n += 1
+    title = _copy_title(working, source)
     twin = _copy_sheet(source, ctx.new_id(s.sheet_id for s in working.sheets), title)
     working.sheets.append(twin)
     working.touch()
