@@ -793,31 +793,31 @@ def rows_to_check(
     """
     The grid indexes of `tab`'s data rows an evaluation would check anew: every one without
     a cache; of a tab read as bytes, those `cache` does not know by their bytes (what
-    `_input_digests` decodes: its inputs may have changed); of one handed over decoded, those
-    whose input values it has no results for.
+    `_input_digests` decodes: its inputs may have changed) or has no results for on this
+    day, year and lists (what `_check_tab` checks again: every row, on a new day); of one
+    handed over decoded, those whose input values as read it has no results for (a row with
+    a typed percentage each time: its results are kept under the values it reads as).
     """
     grid, first = tab.grid, tab.first_data_row - 1
     everything = range(first, len(grid))
     if cache is None:
         return everything
+    columns = tab.headers.columns
+    context = (tab.region, fiscal_year, as_of, _headers_digest(columns))
     if not isinstance(grid, ReadRows):
-        columns = tab.headers.columns
-        context = (tab.region, fiscal_year, as_of, _headers_digest(columns))
         values_of = _values_of(columns)
         return [i for i in everything if not cache.knows((context, row_digest(values_of(grid[i]))))]
     read = row_digests(grid)
     last = cache.inputs.get(tab.region)
     if read is None or last is None or last[0] != _shape(tab):
         return everything
-    was_read, now = last[1], read[first * DIGEST :]
-    if was_read == now:
-        return ()
-    return [
-        first + index
-        for index in range(len(everything))
-        if was_read[index * DIGEST : (index + 1) * DIGEST]
-        != now[index * DIGEST : (index + 1) * DIGEST]
-    ]
+    was_read, was_input, now = last[1], last[2], read[first * DIGEST :]
+    found = []
+    for index in range(len(everything)):
+        at = slice(index * DIGEST, (index + 1) * DIGEST)
+        if was_read[at] != now[at] or not cache.knows((context, was_input[at])):
+            found.append(first + index)
+    return found
 
 
 INPUTS_BLOCK = 64

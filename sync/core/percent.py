@@ -30,7 +30,6 @@ PERCENT_KINDS = frozenset({Kind.PERCENT, Kind.REDUCTION, Kind.INCREASE})
 """Columns that hold a percentage a person types (`ร้อยละ`)."""
 
 PERCENT_HEADERS = frozenset(c.header for c in TEMPLATE.columns if c.kind in PERCENT_KINDS)
-INCREASE_HEADERS = frozenset(c.header for c in TEMPLATE.columns if c.kind is Kind.INCREASE)
 
 Overlay = dict[str, dict[int, dict[int, str]]]
 """Per tab title, per row index of its grid, per column: the text to read the cell as."""
@@ -54,16 +53,16 @@ class Suspects:
         return f"{quote_title(self.title)}!{letter}{self.rows[0] + 1}:{letter}{self.rows[-1] + 1}"
 
 
-def may_be_a_fraction(number: float, *, increase: bool) -> bool:
+def may_be_a_fraction(number: float) -> bool:
     """
     Whether a number read from a percent column may be the fraction Sheets keeps for a `%`
-    typed: up to 1 (100 %; 0 aside, 0 % is 0 either way), or in an increase column (which
-    may pass 100 %) a number with a fraction up to 10 (1,000 %). A person's plain figures
-    (12, 85.5) are above 1, so a sheet whose people type no `%` costs no read for it; a
-    whole 200 % or 300 % typed with its sign in an increase column is read as 2 or 3.
+    typed: up to 1 (100 %; 0 aside, 0 % is 0 either way), or with decimals up to 10 (150 %,
+    which the rules then refuse where 100 is the most). A person's plain figures (12, 85.5)
+    are above 1, so a sheet whose people type no `%` costs no read for it; a whole 200 % or
+    300 % typed with its sign is read as 2 or 3.
     """
     size = abs(number)
-    return 0 < size <= 1 or (increase and size <= 10 and size != int(size))
+    return 0 < size <= 1 or (size <= 10 and size != int(size))
 
 
 def suspects(
@@ -80,7 +79,6 @@ def suspects(
         )
         if not columns:
             continue
-        increases = {col for h, col in tab.headers.columns.items() if h in INCREASE_HEADERS}
         by_column: dict[int, list[tuple[int, int | float]]] = {col: [] for col in columns}
         grid = tab.grid
         for index in rows_of(tab):
@@ -91,7 +89,7 @@ def suspects(
             )
             for col, cell in zip(columns, cells, strict=True):
                 if (cell.__class__ is int or cell.__class__ is float) and may_be_a_fraction(
-                    cast(float, cell), increase=col in increases
+                    cast(float, cell)
                 ):
                     by_column[col].append((index, cast(int | float, cell)))
         for col, numbers in by_column.items():

@@ -61,11 +61,11 @@ class Counter:
 
     def read_formatted(self, spreadsheet_id: str, ranges: Sequence[str]) -> list[Grid] | None:
         """Cells as people see them, when the backend can read them (one request then)."""
+        if getattr(innermost(self.backend), "read_formatted", None) is None:
+            return None  # (no request is made)
+        self.reads += 1  # counted as it is sent, as every other request
         self._side = "read"
-        found = read_formatted(self.backend, spreadsheet_id, ranges)
-        if found is not None:
-            self.reads += 1
-        return found
+        return read_formatted(self.backend, spreadsheet_id, ranges)
 
     def read_info(self, spreadsheet_id: str) -> SpreadsheetInfo:
         self.reads += 1

@@ -174,6 +174,8 @@ def with_typed_percents(
     from sync.core.percent import overlay_of, suspects, with_overlay
     from sync.core.tabs import map_tabs
 
+    if cache is not None:  # (other lists empty it: every row is checked again, so looked at)
+        cache = cache.for_options(snapshot.grids.get(snapshot.options_title, []))
     found = suspects(
         map_tabs(settings, snapshot).tabs,
         lambda tab: rows_to_check(tab, cache, fiscal_year=settings.fiscal_year, as_of=as_of),

@@ -269,3 +269,42 @@ def test_a_percentage_typed_with_its_sign_counts_as_typed(
 
 def _letter(col: int) -> str:
     return chr(ord("A") + col) if col < 26 else "A" + chr(ord("A") + col - 26)
+
+
+def test_a_percentage_typed_with_its_sign_stays_as_typed_on_later_days_and_lists(
+    emulator: EmulatorHandle, backend: GspreadBackend
+) -> None:
+    """
+    `92%` in every row of ศก.1: the next day's run (every row's results checked again for the
+    new date, none of them read anew) and a run after the `ตัวเลือก` lists changed still
+    count 92, not 0.92; `150%` is refused as 150 is (0–100), not taken as 1.5.
+    """
+    from sync.core.summary import REGION_COLUMNS, REGION_HEADER_ROW
+
+    demo = generate_spreadsheet(rows_per_region=8, seed=3, form="appendix-results")
+    sid = load_demo(emulator.store, demo)
+    grid = emulator.store.get_values(sid, "ศก.1")
+    headers = [header_key(v) for v in grid[demo.header_row - 1]]
+    letter = _letter(headers.index(header_key(h.RESULT_SATISFACTION_PCT)))
+    for row in range(demo.first_data_row, len(grid) + 1):
+        emulator.store.set_values(sid, "ศก.1", f"{letter}{row}", [["92%"]])
+
+    def average() -> float:
+        summary = emulator.store.get_values(sid, h.SUMMARY_TAB, render="UNFORMATTED_VALUE")
+        return float(summary[REGION_HEADER_ROW][REGION_COLUMNS.index("ความพึงพอใจเฉลี่ย (ร้อยละ)")])
+
+    for day in (2, 3):
+        moment = datetime(2024, 10, day, tzinfo=BANGKOK)
+        run_sync(backend, _settings(demo, sid), clock=lambda moment=moment: moment)
+        assert average() == 92, day
+    options = emulator.store.get_values(sid, "ตัวเลือก")
+    emulator.store.set_values(sid, "ตัวเลือก", f"A{len(options) + 1}", [["ตัวเลือกใหม่"]])
+    run_sync(backend, _settings(demo, sid), clock=lambda: datetime(2024, 10, 3, tzinfo=BANGKOK))
+    assert average() == 92
+    emulator.store.set_values(sid, "ศก.1", f"{letter}{demo.first_data_row}", [["150%"]])
+    report = run_sync(
+        backend, _settings(demo, sid), clock=lambda: datetime(2024, 10, 3, tzinfo=BANGKOK)
+    )
+    assert report.outcome == "ok"
+    row = emulator.store.get_values(sid, "ศก.1")[demo.first_data_row - 1]
+    assert any("ต้องอยู่ระหว่าง 0–100" in str(cell) for cell in row), row
