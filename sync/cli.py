@@ -234,8 +234,10 @@ def cmd_run(args: argparse.Namespace) -> int:
                 dry_run=args.dry_run,
                 id_source="--spreadsheet" if args.spreadsheet else None,
             )
-            if not _run_one(config, request, args, switch, interrupted):
-                status = EXIT_FAILED
+            code = _run_one(config, request, args, switch, interrupted)
+            # 2 when the configuration alone stopped every failed run (nothing was tried).
+            if code == EXIT_FAILED or (code == EXIT_USAGE and status == EXIT_OK):
+                status = code
     if not switch.requested:
         return status
     not_run = ids[started:]
@@ -254,9 +256,10 @@ def _run_one(
     args: argparse.Namespace,
     switch: StopSwitch,
     interrupted: list[str],
-) -> bool:
+) -> int:
     """
-    Run and print one spreadsheet; False when it failed (the failure is printed, not raised).
+    Run and print one spreadsheet; its exit code: 0, 1 when it failed, 2 when the
+    configuration stopped it before any request (the failure is printed, not raised).
 
     A run stopped by Ctrl-C adds its id to `interrupted`; the caller says so in one line.
     """
@@ -289,13 +292,13 @@ def _run_one(
     except RunInterrupted:
         interrupted.append(sid)
         switch.requested = True
-        return False
+        return EXIT_FAILED
     except Exception as exc:  # one broken spreadsheet must not stop the others
         failed = RunReport.of_failure(sid, exc)
         if args.json:
             print(json.dumps(failed.to_json(), ensure_ascii=False), flush=True)
         print(_one_line(exc), file=sys.stderr, flush=True)
-        return False
+        return EXIT_USAGE if isinstance(exc, ConfigError | UsageError) else EXIT_FAILED
     if args.json:
         print(json.dumps(report.to_json(), ensure_ascii=False), flush=True)
     else:
@@ -317,8 +320,8 @@ def _run_one(
     if report.outcome != "ok":  # (on stderr with --json too, as a failure that raised is)
         kind = "SheetLayoutError" if report.layout_problems else "RunFailed"
         print(f"{kind}: {report.error}", file=sys.stderr)
-        return False
-    return True
+        return EXIT_FAILED
+    return EXIT_OK
 
 
 def _one_line(exc: BaseException) -> str:
@@ -407,6 +410,13 @@ def cmd_status(args: argparse.Namespace) -> int:
     history = RunHistory(path) if path.exists() else None
     if args.prune:
         configured = {sheet.id for sheet in config.spreadsheets}
+        if not configured:
+            # Every spreadsheet would be "not in the configuration" (a forgotten --config):
+            # the whole history and its kept rows would go.
+            raise UsageError(
+                "status --prune: the configuration lists no spreadsheet, so every history "
+                "would be forgotten; nothing was. Pass --config with the spreadsheets to keep."
+            )
         for entry in status_entries(history, None):
             sid = entry["spreadsheet_id"]
             if sid in configured or history is None:
@@ -618,6 +628,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return code
     except ConfigError as exc:
         print(f"ConfigError: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except UsageError as exc:
+        print(_one_line(exc), file=sys.stderr)
         return EXIT_USAGE
     except SyncError as exc:
         print(_one_line(exc), file=sys.stderr)

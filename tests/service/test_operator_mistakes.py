@@ -696,7 +696,7 @@ def test_a_lock_folder_under_a_file_is_one_config_line(
     )
     path.write_text(text, encoding="utf-8")
     code, said, _ = _cli(["run", "--config", str(path)], capsys)
-    assert EXIT_FAILED == code
+    assert EXIT_USAGE == code  # a configuration mistake, nothing tried
     assert [
         f"ConfigError: service.lock_dir: {tmp_path}/taken/locks cannot be made ({tmp_path}/taken "
         "is a file, not a folder) — fix the path"

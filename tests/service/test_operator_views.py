@@ -426,3 +426,19 @@ def test_ctrl_c_in_a_run_of_several_sheets_stops_before_the_next(
     assert 0 == emulator.counters.writes
     runs = RunHistory(tmp_path / "history.sqlite3").runs()
     assert [(first, "interrupted")] == [(r.spreadsheet_id, r.outcome) for r in runs]
+
+
+def test_status_prune_without_spreadsheets_forgets_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """
+    A `--prune` with a configuration that lists no spreadsheet (its --config forgotten) would
+    find every id "not in the configuration": it is refused in one line, exit 2, and the
+    history is whole.
+    """
+    _history_with_runs(tmp_path)
+    empty = _config(tmp_path, "http://127.0.0.1:8765", [])
+    assert 2 == main(["status", "--config", str(empty), "--prune"])
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("UsageError: status --prune:") and "\n" not in err
+    assert 4 == len(list(RunHistory(tmp_path / "history.sqlite3").runs()))

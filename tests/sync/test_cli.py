@@ -91,9 +91,10 @@ def test_failures_are_one_line_and_non_zero(
 def test_google_without_credentials_says_how_to_fix(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Pointing at Google with no key is refused before any request, saying where a key goes."""
+    """Pointing at Google with no key is refused before any request, saying where a key goes;
+    a configuration mistake, nothing tried: exit 2."""
     code = _run(["--spreadsheet", "1abc"], tmp_path)
-    assert 1 == code
+    assert 2 == code
     assert "ConfigError: No credentials" in capsys.readouterr().err
 
 
