@@ -75,10 +75,38 @@ def _mask_number(match: re.Match[str]) -> str:
     return _mask_digits(phone, keep_first, 3)
 
 
+_TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+_IDENTIFIER_LENGTH = 30
+"""A run of ASCII letters, digits, `_` and `-` this long, with both cases in it, is an
+identifier (a spreadsheet id is 44 of them): digits inside it are no one's phone."""
+
+
+def _in_identifier(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] lies inside an identifier such as a spreadsheet id."""
+    if end - start > 24 or not (text[start - 1 : start] + text[end : end + 1]):
+        return False
+    left = start
+    while left and text[left - 1] in _TOKEN_CHARS:
+        left -= 1
+    right = end
+    while right < len(text) and text[right] in _TOKEN_CHARS:
+        right += 1
+    token = text[left:right]
+    return (
+        len(token) >= _IDENTIFIER_LENGTH
+        and any(ch.isupper() for ch in token)
+        and any(ch.islower() for ch in token)
+        and all(ch in _TOKEN_CHARS for ch in text[start:end])
+    )
+
+
 def _mask_candidate(match: re.Match[str]) -> str:
     """
-    Mask the IDs and phones inside one run of digits and separators.
+    Mask the IDs and phones inside one run of digits and separators (not inside an
+    identifier: the spreadsheet id an error tells the operator to check stays whole).
     """
+    if _in_identifier(match.string, match.start(), match.end()):
+        return match[0]
     masked = _NUMBERS.sub(_mask_number, match[0])
     clear = sum(ch in _DIGITS for ch in masked)
     phone_like = masked[:1] in ("0", "๐", "+", "(")

@@ -63,6 +63,7 @@ def test_masks_inside_log_lines(text: str, expected: str) -> None:
     [
         "2026-11-22 01:50:32 [info] wrote 1,234 cells in 0.52s",
         "spreadsheet 1Uebq-x0ch5zbP381oR5jxAKQe2g range A12:Z40 gid=1821856754",
+        "Spreadsheet 1AbCdEfGhIjKlMnOpQrStUvWxYz0123456789abcdefg was not found",
         "amount 1234567.50 baht, 45366 serial, row 12345",
         "CPython 3.11.7 on 127.0.0.1:8080, took 12.345 s, FY 2567.10",
         "เขียนผลลัพธ์ 120 แถว ศก.1 … ศก.7 เสร็จ",
