@@ -493,7 +493,13 @@ def _since(text: str) -> str:
             ) from None
         if moment.tzinfo is None:
             moment = moment.replace(tzinfo=BANGKOK)
-    return moment.astimezone(BANGKOK).isoformat(timespec="seconds")
+    try:
+        return moment.astimezone(BANGKOK).isoformat(timespec="seconds")
+    except OverflowError:  # (0001-01-01 east of Bangkok, 9999-12-31 west of it)
+        raise ConfigError(
+            f"--since: {text!r} is at the very edge of the calendar — give a date between "
+            "0002 and 9998, or leave --since out to list every run"
+        ) from None
 
 
 def cmd_check_config(args: argparse.Namespace) -> int:

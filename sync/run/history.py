@@ -277,5 +277,15 @@ def _row(row: Sequence[Any]) -> HistoryRow:
         reads=row[8],
         writes=row[9],
         cells_written=row[10],
-        report=json.loads(row[11]),
+        report=_report(row[11]),
     )
+
+
+def _report(text: object) -> dict[str, Any]:
+    """A run's stored report; one damaged (a disk error, a hand edit) is an empty one, so
+    the other runs are still listed (its row's own columns say what happened)."""
+    try:
+        report = json.loads(text) if isinstance(text, str | bytes) else None
+    except ValueError:
+        return {}
+    return report if isinstance(report, dict) else {}

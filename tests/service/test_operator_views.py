@@ -442,3 +442,28 @@ def test_status_prune_without_spreadsheets_forgets_nothing(
     err = capsys.readouterr().err.strip()
     assert err.startswith("UsageError: status --prune:") and "\n" not in err
     assert 4 == len(list(RunHistory(tmp_path / "history.sqlite3").runs()))
+
+
+def test_history_lists_the_runs_around_a_damaged_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """One run whose stored report was damaged still lists, and so do the others: no traceback."""
+    import sqlite3
+
+    path = _history_with_runs(tmp_path)
+    with sqlite3.connect(tmp_path / "history.sqlite3") as db:
+        db.execute("UPDATE runs SET report_json = '{truncated' WHERE outcome = 'interrupted'")
+    assert 0 == main(["history", "--config", str(path)])
+    out = capsys.readouterr()
+    assert len(out.out.splitlines()) == 5 and "interrupted" in out.out and not out.err
+
+
+@pytest.mark.parametrize("since", ["0001-01-01T00:00:00+14:00", "9999-12-31T23:59:59-12:00"])
+def test_history_since_the_edge_of_the_calendar_is_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], since: str
+) -> None:
+    """A `--since` Python cannot move to Bangkok time is refused in one line, exit 2."""
+    path = _history_with_runs(tmp_path)
+    assert 2 == main(["history", "--config", str(path), "--since", since])
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("ConfigError: --since:") and "\n" not in err
