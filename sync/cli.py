@@ -633,7 +633,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stdout.flush()
         return code
     except ConfigError as exc:
-        print(f"ConfigError: {exc}", file=sys.stderr)
+        # Each problem of the file on one line (`check-config` lists them a line each).
+        print("ConfigError: " + " · ".join(str(exc).splitlines()), file=sys.stderr)
         return EXIT_USAGE
     except UsageError as exc:
         print(_one_line(exc), file=sys.stderr)

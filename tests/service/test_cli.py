@@ -259,3 +259,17 @@ def test_status_before_any_run_creates_nothing(
     assert (0, 3) == (code, len(lines))
     assert all(line.endswith("never run") for line in lines[1:])
     assert not (tmp_path / "history.sqlite3").exists()
+
+
+def test_a_config_with_two_problems_is_one_line_outside_check_config(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`status` (any command but `check-config`) says every problem of the file on one line."""
+    path = _write(
+        tmp_path,
+        VALID + '\n[[spreadsheets]]\nid = "x"\nheader_row = 5\nfirst_data_row = 4\n'
+        '\n[[spreadsheets]]\nid = "x"\n',
+    )
+    assert 2 == main(["status", "--config", str(path)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and err[0].startswith("ConfigError: ") and " · " in err[0], err
