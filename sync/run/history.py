@@ -88,6 +88,17 @@ class RunHistory:
         make_folder(path.parent, "service.history", path)
         with self._connect() as db:
             db.executescript(SCHEMA)
+            earlier = db.execute(
+                "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'kept_rows'"
+            ).fetchone()
+            if earlier:
+                # An earlier version kept the rows here, beside the runs, in a file others may
+                # read: they go (the next run checks its rows again, once), and the file is
+                # rewritten without them, so no national ID stays in its free pages.
+                db.execute("DROP TABLE kept_rows")
+        if earlier:
+            with closing(sqlite3.connect(path, timeout=30, isolation_level=None)) as db:
+                db.execute("VACUUM")
 
     @contextmanager
     def _connect(self, path: Path | None = None) -> Iterator[sqlite3.Connection]:

@@ -467,3 +467,26 @@ def test_history_since_the_edge_of_the_calendar_is_one_line(
     assert 2 == main(["history", "--config", str(path), "--since", since])
     err = capsys.readouterr().err.strip()
     assert err.startswith("ConfigError: --since:") and "\n" not in err
+
+
+def test_rows_an_earlier_version_kept_beside_the_runs_go(tmp_path: Path) -> None:
+    """
+    An earlier version kept the rows checked (national IDs) in the history file itself, which
+    others may read: opening the history drops them and rewrites the file without them.
+    """
+    import sqlite3
+
+    path = tmp_path / "history.sqlite3"
+    with sqlite3.connect(path) as db:
+        db.execute(
+            "CREATE TABLE kept_rows (hint_key TEXT PRIMARY KEY, spreadsheet_id TEXT, code TEXT, "
+            "rows BLOB)"
+        )
+        db.execute(
+            "INSERT INTO kept_rows VALUES ('k', '1sheetA', 'c', ?)", (b"3101700123456" * 50,)
+        )
+    RunHistory(path).record(_report("1sheetA", "2024-10-01T09:00:00+07:00"))
+    assert b"3101700123456" not in path.read_bytes()
+    with sqlite3.connect(path) as db:
+        tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+    assert "kept_rows" not in tables and "runs" in tables
