@@ -48,6 +48,19 @@ def _cron_problems(config: Config, source: str) -> list[str]:
     return problems
 
 
+def _history_file_problem(path: Path) -> str | None:
+    """Why an existing file at the history's path cannot be the history (None: it can)."""
+    if not path.exists():
+        return None
+    if not path.is_file():
+        return "it is a folder, not a file"
+    with path.open("rb") as handle:
+        start = handle.read(16)
+    if start and start != b"SQLite format 3\x00":
+        return "the file there is not a run history (not an SQLite database)"
+    return None
+
+
 def problems_of(config: Config, source: str) -> list[str]:
     """
     What would stop the service, one line each; empty when it can start.
@@ -59,6 +72,8 @@ def problems_of(config: Config, source: str) -> list[str]:
         ("lock_dir", service.lock_dir, service.lock_dir),
     ):
         why = folder_problem(folder)
+        if why is None and name == "history":
+            why = _history_file_problem(path)
         if why is not None:
             origin = config.source_of(f"service.{name}", source)
             problems.append(

@@ -273,3 +273,19 @@ def test_a_config_with_two_problems_is_one_line_outside_check_config(
     assert 2 == main(["status", "--config", str(path)])
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("ConfigError: ") and " · " in err[0], err
+
+
+@pytest.mark.parametrize("kind", ["folder", "other file"])
+def test_check_config_refuses_a_history_path_that_cannot_be_the_history(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str
+) -> None:
+    """A folder, or a file that is no run history, where the history goes: one line, exit 2."""
+    history = tmp_path / "history.sqlite3"
+    if kind == "folder":
+        history.mkdir()
+    else:
+        history.write_bytes(b"\x00\x01 not a database at all")
+    path = _write(tmp_path, VALID)  # (its history is {tmp}/history.sqlite3)
+    assert 2 == main(["check-config", "--config", str(path)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "service.history" in err[0] and str(history) in err[0], err
