@@ -76,6 +76,24 @@ class TargetProfile:
                 f"Target profile {self.name!r}: satisfaction_measure must be 'share' or "
                 f"'average', not {self.satisfaction_measure!r}."
             )
+        for field_name in ("enterprises_per_group", "unique_participants"):
+            count = getattr(self, field_name)
+            if count is not None and count < 0:
+                raise ValueError(
+                    f"Target profile {self.name!r}: {field_name} is {count}; a count of at least 0."
+                )
+        for field_name in (
+            "satisfaction_target",
+            "satisfied_at",
+            "outcome_share",
+            "milestone_share",
+        ):
+            percent = getattr(self, field_name)
+            if percent is not None and not 0 <= percent <= 100:
+                raise ValueError(
+                    f"Target profile {self.name!r}: {field_name} is {percent}; a percentage "
+                    "from 0 to 100 (no target could be met, or every one would be)."
+                )
 
     @classmethod
     def from_mapping(cls, name: str, data: Mapping[str, object]) -> TargetProfile:

@@ -265,7 +265,12 @@ def _env_overrides(
             continue
         section, _, name = key[len(ENV_PREFIX) :].lower().partition("__")
         if section not in ("service", "defaults"):
-            continue
+            # As an unknown key of the file is refused: a mistyped variable would leave its
+            # setting at the file's value without a word.
+            raise ConfigError(
+                f"${key}: no section {section!r} — the variables are "
+                f"{ENV_PREFIX}SERVICE__<key> and {ENV_PREFIX}DEFAULTS__<key>"
+            )
         target = merged.setdefault(section, {})
         parsed: Any = value
         if name == "regions":

@@ -156,6 +156,9 @@ def test_profile_from_mapping(data: dict[str, object], expected: TargetProfile) 
         ({"outcome_share": None}, "outcome_share needs a value"),
         ({"enterprises_per_group": 20.5}, "enterprises_per_group must be a whole number"),
         ({"satisfaction_measure": "median"}, "satisfaction_measure must be 'share' or 'average'"),
+        ({"enterprises_per_group": -5}, "enterprises_per_group is -5; a count of at least 0"),
+        ({"satisfaction_target": 900}, "satisfaction_target is 900; a percentage from 0 to 100"),
+        ({"milestone_share": -1}, "milestone_share is -1; a percentage from 0 to 100"),
     ],
 )
 def test_profile_from_mapping_refuses_bad_values(data: dict[str, object], message: str) -> None:

@@ -146,3 +146,12 @@ def test_a_setting_from_the_environment_is_blamed_on_its_variable(tmp_path: Path
             "2024 + 543 = 2567",
         ]
     )
+
+
+def test_a_mistyped_variable_is_refused_not_ignored(tmp_path: Path) -> None:
+    """`SHEETSYNC_SERVCE__LOCK_DIR` (a letter short) names no section: refused, as an unknown
+    key of the file is, where the lock folder silently stayed the file's."""
+    path = tmp_path / "c.toml"
+    path.write_text('[[spreadsheets]]\nid = "1abc"\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match=r"^\$SHEETSYNC_SERVCE__LOCK_DIR: no section 'servce'"):
+        load_config(path, environ={"SHEETSYNC_SERVCE__LOCK_DIR": "/elsewhere"})
