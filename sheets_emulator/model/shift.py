@@ -121,9 +121,24 @@ def _adjust(obj: Any, sheet_id: int, dim: str, interval: Mapper, point: PointMap
     return True
 
 
+_GRID_KEYS = frozenset(
+    {
+        "sheetId",
+        "startRowIndex",
+        "endRowIndex",
+        "startColumnIndex",
+        "endColumnIndex",
+        "rowIndex",
+        "columnIndex",
+    }
+)
+"""Keys only a GridRange or a GridCoordinate has (in a chart): one on sheet 0 leaves its
+sheetId out (proto3), as Google writes it and as a chart read back and sent again has it."""
+
+
 def _walk(obj: Any, fn: Callable[[dict[str, Any]], bool]) -> None:
     if isinstance(obj, dict):
-        if "sheetId" in obj:
+        if not _GRID_KEYS.isdisjoint(obj):
             fn(obj)
         for value in obj.values():
             _walk(value, fn)

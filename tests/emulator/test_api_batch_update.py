@@ -1213,3 +1213,51 @@ def test_a_request_range_starting_past_the_grid_is_refused(api: SheetsApi) -> No
     assert "exceeds grid limits. Max rows: 1000, max columns: 26" in message
     inside = {**past, "startRowIndex": 999, "endRowIndex": 5000}
     assert batch(api, {"repeatCell": {"range": inside, "cell": cell, "fields": fields}}) == [{}]
+
+
+def test_a_chart_on_sheet_0_written_without_its_sheet_id_follows_inserted_rows(
+    api: SheetsApi,
+) -> None:
+    """
+    A GridRange on sheet 0 leaves its sheetId out (proto3; Google writes it so): a chart whose
+    sources and anchor say no sheetId still move with two rows inserted above them.
+    """
+
+    def src(col: int) -> dict[str, Any]:
+        return {
+            "sourceRange": {
+                "sources": [
+                    {
+                        "startRowIndex": 0,
+                        "endRowIndex": 4,
+                        "startColumnIndex": col,
+                        "endColumnIndex": col + 1,
+                    }
+                ]
+            }
+        }
+
+    chart = {
+        "spec": {
+            "basicChart": {
+                "chartType": "COLUMN",
+                "domains": [{"domain": src(0)}],
+                "series": [{"series": src(1)}],
+            }
+        },
+        "position": {"overlayPosition": {"anchorCell": {"rowIndex": 1, "columnIndex": 4}}},
+    }
+    batch(api, {"addChart": {"chart": chart}})
+    batch(
+        api,
+        {
+            "insertDimension": {
+                "range": {"sheetId": 0, "dimension": "ROWS", "startIndex": 0, "endIndex": 2}
+            }
+        },
+    )
+    (stored,) = metadata(api)["sheets"][0]["charts"]
+    domain = stored["spec"]["basicChart"]["domains"][0]["domain"]["sourceRange"]["sources"][0]
+    assert (domain.get("startRowIndex"), domain.get("endRowIndex")) == (2, 6)
+    anchor = stored["position"]["overlayPosition"]["anchorCell"]
+    assert anchor.get("rowIndex") == 3
