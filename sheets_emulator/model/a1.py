@@ -317,3 +317,37 @@ def grid_range_json(grid: Grid) -> dict[str, Any]:
         "startColumnIndex": grid.c0,
         "endColumnIndex": grid.c1,
     }
+
+
+_FORMULA_PARTS = re.compile(
+    r"""
+      (?P<text>"(?:[^"]|"")*")                       # a string literal: left as it is
+    | (?<![A-Za-z0-9_.$'])                           # not inside a name or a quoted title
+      (?P<col_fixed>\$?)(?P<col>[A-Za-z]{1,3})
+      (?P<row_fixed>\$?)(?P<row>[0-9]+)
+      (?![A-Za-z0-9_(!])                             # not a function (LOG10), a name, a title
+    """,
+    re.VERBOSE,
+)
+
+
+def shifted_formula(formula: str, rows: int, columns: int) -> str:
+    """
+    A formula copied `rows` down and `columns` right: each relative part of its A1
+    references moves, `$` parts stay; one moved off the grid's top or left is `#REF!`.
+    """
+
+    def move(match: re.Match[str]) -> str:
+        if match["text"] is not None:
+            return match[0]
+        col = column_index(match["col"].upper())
+        row = int(match["row"])
+        if not match["col_fixed"]:
+            col += columns
+        if not match["row_fixed"]:
+            row += rows
+        if col < 0 or row < 1:
+            return "#REF!"
+        return f"{match['col_fixed']}{column_letters(col)}{match['row_fixed']}{row}"
+
+    return _FORMULA_PARTS.sub(move, formula)

@@ -1261,3 +1261,35 @@ def test_a_chart_on_sheet_0_written_without_its_sheet_id_follows_inserted_rows(
     assert (domain.get("startRowIndex"), domain.get("endRowIndex")) == (2, 6)
     anchor = stored["position"]["overlayPosition"]["anchorCell"]
     assert anchor.get("rowIndex") == 3
+
+
+def test_repeat_cell_moves_a_formulas_relative_references_with_each_cell(api: SheetsApi) -> None:
+    """
+    RepeatCellRequest (DD): "writing a cell with formula =A1 into range B2:C4, B2 would be
+    =A1, B3 would be =A2, B4 would be =A3, C2 would be =B1, C3 would be =B2, C4 would be
+    =B3"; `$` parts stay, text in quotes is text.
+    """
+    for formula, expected in (
+        ("=A1", [["=A1", "=B1"], ["=A2", "=B2"], ["=A3", "=B3"]]),
+        ('=$A1&"A1"', [['=$A1&"A1"'] * 2, ['=$A2&"A1"'] * 2, ['=$A3&"A1"'] * 2]),
+    ):
+        batch(
+            api,
+            {
+                "repeatCell": {
+                    "range": {
+                        "sheetId": 0,
+                        "startRowIndex": 1,
+                        "endRowIndex": 4,
+                        "startColumnIndex": 1,
+                        "endColumnIndex": 3,
+                    },
+                    "cell": {"userEnteredValue": {"formulaValue": formula}},
+                    "fields": "userEnteredValue",
+                }
+            },
+        )
+        got = api.call(
+            "GET", f"{BASE}/values/{quote('Sheet1!B2:C4', safe='')}?valueRenderOption=FORMULA"
+        ).body["values"]
+        assert got == expected

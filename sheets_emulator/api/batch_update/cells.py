@@ -21,7 +21,7 @@ from sheets_emulator.api.batch_update._common import (
 )
 from sheets_emulator.api.fields import Mask, merge_masked, parse_mask
 from sheets_emulator.api.values import CELL_TOO_LONG
-from sheets_emulator.model.a1 import Grid
+from sheets_emulator.model.a1 import Grid, shifted_formula
 from sheets_emulator.model.errors import RequestInvalid
 from sheets_emulator.model.render import as_double, user_entered_json
 from sheets_emulator.model.store import MAX_CELL_CHARS, CellValue, Formula, Row, Sheet
@@ -405,15 +405,23 @@ def _write_values(
 
 def repeat_cell(ctx: Context, body: dict[str, Any]) -> None:
     """
-    Apply one CellData to every cell of a range under the field mask.
+    Apply one CellData to every cell of a range under the field mask; a formula's relative
+    references move with the cell ("writing a cell with formula =A1 into range B2:C4, B2
+    would be =A1, B3 would be =A2, B4 would be =A3, C2 would be =B1", DD RepeatCellRequest).
     """
     mask = _mask(body)
     grid = ctx.grid(need(body, "range"))
     cell = body.get("cell") or {}
     extended_to_value(cell.get("userEnteredValue"))  # validate once up front
+    formula = (cell.get("userEnteredValue") or {}).get("formulaValue")
     for r in range(grid.r0, grid.r1):
         for c in range(grid.c0, grid.c1):
-            write_cell(grid.sheet, r, c, cell, mask)
+            if isinstance(formula, str) and (r, c) != (grid.r0, grid.c0):
+                moved = shifted_formula(formula, r - grid.r0, c - grid.c0)
+                each = {**cell, "userEnteredValue": {"formulaValue": moved}}
+                write_cell(grid.sheet, r, c, each, mask)
+            else:
+                write_cell(grid.sheet, r, c, cell, mask)
 
 
 def append_cells(ctx: Context, body: dict[str, Any]) -> None:
