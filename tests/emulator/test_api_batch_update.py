@@ -1293,3 +1293,29 @@ def test_repeat_cell_moves_a_formulas_relative_references_with_each_cell(api: Sh
             "GET", f"{BASE}/values/{quote('Sheet1!B2:C4', safe='')}?valueRenderOption=FORMULA"
         ).body["values"]
         assert got == expected
+
+
+def test_a_paste_of_everything_carries_the_merges_and_a_cut_moves_them(api: SheetsApi) -> None:
+    """
+    PASTE_NORMAL is "values, formulas, formats, and merges" (DD PasteType): A1:B1 merged and
+    copied to A6 is merged there too; cut to A8, the merge leaves A6 for A8; a values-only
+    paste carries none.
+    """
+    merged = {"sheetId": 0, "startRowIndex": 0, "endRowIndex": 1, "endColumnIndex": 2}
+    batch(api, {"mergeCells": {"range": merged, "mergeType": "MERGE_ALL"}})
+    source = {**merged, "startColumnIndex": 0}
+
+    def at(row: int) -> dict[str, Any]:
+        return {"sheetId": 0, "startRowIndex": row, "endRowIndex": row + 1, "endColumnIndex": 2}
+
+    batch(api, {"copyPaste": {"source": source, "destination": at(5)}})
+    batch(
+        api,
+        {"copyPaste": {"source": source, "destination": at(6), "pasteType": "PASTE_VALUES"}},
+    )
+    batch(
+        api,
+        {"cutPaste": {"source": at(5), "destination": {"sheetId": 0, "rowIndex": 7}}},
+    )
+    merges = metadata(api)["sheets"][0]["merges"]
+    assert sorted(m.get("startRowIndex", 0) for m in merges) == [0, 7]

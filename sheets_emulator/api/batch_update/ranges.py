@@ -171,6 +171,50 @@ def _adapt(ctx: Context, sheet: Sheet, snap: Snapshot, kind: str) -> Snapshot:
     return (value, note, fmt, validation)
 
 
+_WITH_MERGES = frozenset({"PASTE_NORMAL", "PASTE_NO_BORDERS"})
+"""Paste types that carry merges: PASTE_NORMAL is "values, formulas, formats, and merges" (DD),
+PASTE_NO_BORDERS is the same without borders."""
+
+
+def _inside(merge: dict[str, Any], grid: Grid) -> bool:
+    return (
+        grid.r0 <= merge["startRowIndex"]
+        and merge["endRowIndex"] <= grid.r1
+        and grid.c0 <= merge["startColumnIndex"]
+        and merge["endColumnIndex"] <= grid.c1
+    )
+
+
+def _paste_merges(source: Grid, target: Grid, *, tile: tuple[int, int]) -> None:
+    """
+    The merges inside `source` again in each `tile`-sized tile of `target` (the paste's
+    area, inside its grid); `target`'s own merges there go first.
+    """
+    sheet = target.sheet
+    found = [dict(m) for m in source.sheet.merges if _inside(m, source)]
+    sheet.merges = [
+        m
+        for m in sheet.merges
+        if m["endRowIndex"] <= target.r0
+        or target.r1 <= m["startRowIndex"]
+        or m["endColumnIndex"] <= target.c0
+        or target.c1 <= m["startColumnIndex"]
+    ]
+    height, width = tile
+    for top in range(target.r0, target.r1, height):
+        for left in range(target.c0, target.c1, width):
+            for merge in found:
+                moved = {
+                    "sheetId": sheet.sheet_id,
+                    "startRowIndex": merge["startRowIndex"] - source.r0 + top,
+                    "endRowIndex": merge["endRowIndex"] - source.r0 + top,
+                    "startColumnIndex": merge["startColumnIndex"] - source.c0 + left,
+                    "endColumnIndex": merge["endColumnIndex"] - source.c0 + left,
+                }
+                if moved["endRowIndex"] <= target.r1 and moved["endColumnIndex"] <= target.c1:
+                    sheet.merges.append(moved)
+
+
 def copy_paste(ctx: Context, body: dict[str, Any]) -> None:
     """
     Copy a range onto another, tiling the source when the destination is a multiple of it.
@@ -195,6 +239,15 @@ def copy_paste(ctx: Context, body: dict[str, Any]) -> None:
         for j in range(min(cols, sheet.column_count - dest.c0)):
             snap = _adapt(ctx, source.sheet, block[i % height][j % width], kind)
             _put(sheet, dest.r0 + i, dest.c0 + j, snap, parts)
+    if kind in _WITH_MERGES and not transpose:
+        area = Grid(
+            sheet,
+            dest.r0,
+            dest.c0,
+            min(dest.r0 + rows, sheet.row_count),
+            min(dest.c0 + cols, sheet.column_count),
+        )
+        _paste_merges(source, area, tile=(height, width))
 
 
 def cut_paste(ctx: Context, body: dict[str, Any]) -> None:
@@ -219,6 +272,13 @@ def cut_paste(ctx: Context, body: dict[str, Any]) -> None:
     for i, row in enumerate(block):
         for j, snap in enumerate(row):
             _put(sheet, r0 + i, c0 + j, _adapt(ctx, source.sheet, snap, kind), parts)
+    moved = [m for m in source.sheet.merges if _inside(m, source)]
+    if moved:
+        area = Grid(sheet, r0, c0, r0 + source.rows, c0 + source.columns)
+        if kind in _WITH_MERGES:
+            _paste_merges(source, area, tile=(source.rows, source.columns))
+        gone = {id(m) for m in moved}  # (by identity: one pasted back in place is new)
+        source.sheet.merges = [m for m in source.sheet.merges if id(m) not in gone]
 
 
 def _search_grids(ctx: Context, body: dict[str, Any]) -> list[Grid]:
