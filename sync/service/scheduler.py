@@ -123,9 +123,17 @@ def parse_cron(expr: str) -> BaseTrigger:
             timezone=BANGKOK,
         )
 
-    if day.startswith("*") or weekday.startswith("*"):
-        return cron(day, weekday)
-    return OrTrigger([cron(day, "*"), cron("*", weekday)])
+    trigger: BaseTrigger = (
+        cron(day, weekday)
+        if day.startswith("*") or weekday.startswith("*")
+        else OrTrigger([cron(day, "*"), cron("*", weekday)])
+    )
+    if trigger.get_next_fire_time(None, datetime.now(BANGKOK)) is None:
+        raise ValueError(
+            f"{expr!r} never comes: no date has that day in those months (31 February, "
+            "31 April…) — pick a day every chosen month has"
+        )
+    return trigger
 
 
 class OffsetTrigger(BaseTrigger):

@@ -261,3 +261,11 @@ def test_a_run_whose_lock_folder_cannot_be_made_is_said_in_the_log(
     assert [run.outcome for run in service.runs] == ["failed"]
     logged = capsys.readouterr()
     assert "run_failed" in logged.out + logged.err and "lock_dir" in logged.out + logged.err
+
+
+@pytest.mark.parametrize("expr", ["30 1 31 2 *", "0 0 31 4,6 *"])
+def test_a_cron_line_that_never_comes_is_refused(expr: str) -> None:
+    """31 February, 31 April or June: a schedule with no date at all is refused, saying why,
+    where the service listed it and never ran it."""
+    with pytest.raises(ValueError, match="never comes"):
+        parse_cron(expr)
