@@ -468,27 +468,23 @@ class GspreadBackend:
         `values_batch_get` would return `r.json()`: a text copy of the whole body and then
         dicts of it; a run that finds the sheet unchanged needs neither (`ValuesRead`).
         """
-        params: dict[str, Any] = {**READ_PARAMS, "ranges": list(ranges)}
-        url = SPREADSHEET_VALUES_BATCH_URL % spreadsheet_id
-        body = self._call(
-            "read",
-            "values.batchGet",
-            spreadsheet_id,
-            lambda: self._get_body(url, dict(params)),
-        )
-        return ValuesRead.of_body(body)
+        return ValuesRead.of_body(self._batch_get(spreadsheet_id, ranges, READ_PARAMS))
 
     def read_formatted(self, spreadsheet_id: str, ranges: Sequence[str]) -> list[Grid]:
         """One values:batchGet of the cells as people see them (`FORMATTED_VALUE`)."""
-        params: dict[str, Any] = {**FORMATTED_PARAMS, "ranges": list(ranges)}
-        url = SPREADSHEET_VALUES_BATCH_URL % spreadsheet_id
-        body = self._call(
-            "read",
-            "values.batchGet",
-            spreadsheet_id,
-            lambda: self._get_body(url, dict(params)),
-        )
+        body = self._batch_get(spreadsheet_id, ranges, FORMATTED_PARAMS)
         return ValuesRead.of_body(body).grids()
+
+    def _batch_get(
+        self, spreadsheet_id: str, ranges: Sequence[str], options: Mapping[str, str]
+    ) -> bytes | bytearray:
+        """One values:batchGet of `ranges` with these render options: the answer's bytes."""
+        params: dict[str, Any] = {**options, "ranges": list(ranges)}
+        url = SPREADSHEET_VALUES_BATCH_URL % spreadsheet_id
+        body: bytes | bytearray = self._call(
+            "read", "values.batchGet", spreadsheet_id, lambda: self._get_body(url, dict(params))
+        )
+        return body
 
     def _get_body(self, url: str, params: Mapping[str, Any]) -> bytes | bytearray:
         """

@@ -624,12 +624,12 @@ def unmerge_cells(ctx: Context, body: dict[str, Any]) -> None:
     """
     grid = ctx.grid(need(body, "range"))
     for merge in grid.sheet.merges:
-        if _overlaps(merge, grid) and not _inside(merge, grid):
+        if _overlaps(merge, grid) and not lies_inside(merge, grid):
             raise RequestInvalid("The range to unmerge must not partially span any merge.")
     grid.sheet.merges = [m for m in grid.sheet.merges if not _overlaps(m, grid)]
 
 
-def _inside(a: dict[str, Any], g: Grid) -> bool:
+def lies_inside(a: dict[str, Any], g: Grid) -> bool:
     """Whether a merge lies wholly inside a range."""
     return (
         g.r0 <= a["startRowIndex"]

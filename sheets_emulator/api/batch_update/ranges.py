@@ -19,6 +19,7 @@ import re
 from typing import Any
 
 from sheets_emulator.api.batch_update._common import Context, Handler, need
+from sheets_emulator.api.batch_update.cells import lies_inside
 from sheets_emulator.model.a1 import Grid
 from sheets_emulator.model.errors import RequestInvalid
 from sheets_emulator.model.render import FormulaError, effective
@@ -176,22 +177,13 @@ _WITH_MERGES = frozenset({"PASTE_NORMAL", "PASTE_NO_BORDERS"})
 PASTE_NO_BORDERS is the same without borders."""
 
 
-def _inside(merge: dict[str, Any], grid: Grid) -> bool:
-    return (
-        grid.r0 <= merge["startRowIndex"]
-        and merge["endRowIndex"] <= grid.r1
-        and grid.c0 <= merge["startColumnIndex"]
-        and merge["endColumnIndex"] <= grid.c1
-    )
-
-
 def _paste_merges(source: Grid, target: Grid, *, tile: tuple[int, int]) -> None:
     """
     The merges inside `source` again in each `tile`-sized tile of `target` (the paste's
     area, inside its grid); `target`'s own merges there go first.
     """
     sheet = target.sheet
-    found = [dict(m) for m in source.sheet.merges if _inside(m, source)]
+    found = [dict(m) for m in source.sheet.merges if lies_inside(m, source)]
     sheet.merges = [
         m
         for m in sheet.merges
@@ -272,7 +264,7 @@ def cut_paste(ctx: Context, body: dict[str, Any]) -> None:
     for i, row in enumerate(block):
         for j, snap in enumerate(row):
             _put(sheet, r0 + i, c0 + j, _adapt(ctx, source.sheet, snap, kind), parts)
-    moved = [m for m in source.sheet.merges if _inside(m, source)]
+    moved = [m for m in source.sheet.merges if lies_inside(m, source)]
     if moved:
         area = Grid(sheet, r0, c0, r0 + source.rows, c0 + source.columns)
         if kind in _WITH_MERGES:
