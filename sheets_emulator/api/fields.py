@@ -9,6 +9,7 @@ tree of dicts where an empty dict means "this whole value".
 from __future__ import annotations
 
 import copy
+import re
 from typing import Any
 
 from sheets_emulator.model.errors import invalid_argument
@@ -16,10 +17,16 @@ from sheets_emulator.model.errors import invalid_argument
 Mask = dict[str, Any]
 
 
+_SNAKE = re.compile(r"(?<=[a-z0-9])_([a-z0-9])")
+"""`grid_properties`: "Field names can be specified in camelCase or separated_by_underscores"
+(the Sheets field-mask guide); the masks are matched as camelCase."""
+
+
 def parse_mask(text: str) -> Mask:
     """
     Parse a field mask into a tree; raises a 400 on unbalanced parentheses.
     """
+    text = _SNAKE.sub(lambda m: m[1].upper(), text)
     tree: Mask = {}
     pos = _parse_list(text.replace(" ", ""), 0, tree)
     if pos != len(text.replace(" ", "")):

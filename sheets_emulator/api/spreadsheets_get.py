@@ -260,7 +260,7 @@ def render_spreadsheet(
     where = locate(spreadsheet)
     sheets_json = []
     for sheet in spreadsheet.sheets:
-        if grids:
+        if grids is not None:
             mine = [g for g in grids if g.sheet is sheet]
             if not mine:
                 continue
@@ -357,4 +357,7 @@ def handle_get_by_data_filter(store: Store, call: Call) -> dict[str, Any]:
             grids.extend(filter_grids(call.spreadsheet, data_filter, index))
         except ApiError as exc:
             raise invalid_argument(f"Invalid dataFilters[{i}]: {exc.message}") from exc
-    return _respond(call.spreadsheet, include, grids or None, call.param("fields"))
+    # Filters that match nothing select nothing ("the portions … that intersect ranges
+    # matched by any of the filters", DD); no filter at all is the whole spreadsheet.
+    selected = grids if body.get("dataFilters") else None
+    return _respond(call.spreadsheet, include, selected, call.param("fields"))

@@ -216,3 +216,41 @@ def test_spreadsheets_create(api: SheetsApi) -> None:
     assert response.status == 200
     assert response.body["properties"]["title"] == "สร้าง"
     assert [s["properties"]["title"] for s in response.body["sheets"]] == ["A"]
+
+
+def test_emulator_fidelity_snake_case_masks_empty_filters_and_server_header() -> None:
+    """
+    "Field names can be specified in camelCase or separated_by_underscores" (field-mask
+    guide), in a read mask and an update mask; data filters that match nothing select no
+    sheet (DD: "the portions … that intersect ranges matched"); `Server: ESF`.
+    """
+    import requests
+
+    from sheets_emulator.http.client import make_gspread_client
+    from sheets_emulator.http.server import run_emulator
+
+    with run_emulator() as emu:
+        gc = make_gspread_client(emu.base_url)
+        book = gc.create("masks")
+        meta = book.fetch_sheet_metadata({"fields": "sheets.properties.grid_properties"})
+        assert meta["sheets"][0]["properties"]["gridProperties"]["rowCount"] == 1000
+        book.batch_update(
+            {
+                "requests": [
+                    {
+                        "updateSheetProperties": {
+                            "properties": {"sheetId": 0, "gridProperties": {"frozenRowCount": 2}},
+                            "fields": "grid_properties.frozen_row_count",
+                        }
+                    }
+                ]
+            }
+        )
+        meta = book.fetch_sheet_metadata({"fields": "sheets.properties.gridProperties"})
+        assert meta["sheets"][0]["properties"]["gridProperties"]["frozenRowCount"] == 2
+        url = f"https://sheets.googleapis.com/v4/spreadsheets/{book.id}:getByDataFilter"
+        lookup = {"developerMetadataLookup": {"metadataKey": "nothing-has-this"}}
+        body = gc.http_client.request("post", url, json={"dataFilters": [lookup]}).json()
+        assert body.get("sheets", []) == []
+        answer = requests.get(f"{emu.base_url}/v4/spreadsheets/{book.id}", timeout=10)
+        assert answer.headers["Server"] == "ESF"
