@@ -209,7 +209,8 @@ def cmd_run(args: argparse.Namespace) -> int:
         # Someone is watching the progress lines, which say what the INFO lines would;
         # warnings and errors still show, below them.
         level = "WARNING"
-    configure_logging(level=level)
+    # A failed run is said once, as this command's own `Type: reason` line (and recorded).
+    configure_logging(level=level, quiet={"run_failed"})
     if args.spreadsheet:
         ids = [_spreadsheet_arg(args.spreadsheet)]
     else:

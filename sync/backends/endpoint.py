@@ -108,9 +108,12 @@ def mount_endpoint(session: requests.Session, base_url: str) -> GoogleHostRewrit
     return adapter
 
 
-class _EmulatorSession(AuthorizedSession):
+class _OwnTokenSession(AuthorizedSession):
     """
-    An AuthorizedSession that also closes the separate session its token refreshes use.
+    An AuthorizedSession whose token refreshes use a session of ours, closed with it: one
+    without google-auth's own three retries (a token endpoint that cannot be reached — an
+    unknown host — fails at once, as the backend decides, instead of three warnings first;
+    the backend retries what can heal within its budget).
     """
 
     def __init__(
@@ -148,13 +151,13 @@ def sheets_session(
                 "credentials are required to reach Google; pass service-account credentials"
                 " or a base_url for the emulator"
             )
-        session: AuthorizedSession = AuthorizedSession(credentials)
+        session: AuthorizedSession = _OwnTokenSession(credentials, requests.Session())
         session.mount(SHEETS_API.rstrip("/"), CompactAnswersAdapter())
     else:
         creds = credentials or google.oauth2.credentials.Credentials(token="emulator")
         token_session = requests.Session()
         mount_endpoint(token_session, base_url)
-        session = _EmulatorSession(creds, token_session)
+        session = _OwnTokenSession(creds, token_session)
         mount_endpoint(session, base_url)
     if headers:
         session.headers.update(headers)

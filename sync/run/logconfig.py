@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import MutableMapping
+from collections.abc import Collection, MutableMapping
 from typing import Any, TextIO
 
 import structlog
@@ -59,9 +59,16 @@ def mask_event(
 
 
 def configure_logging(
-    *, level: str = "INFO", json: bool | None = None, stream: TextIO | None = None
+    *,
+    level: str = "INFO",
+    json: bool | None = None,
+    stream: TextIO | None = None,
+    quiet: Collection[str] = (),
 ) -> None:
-    """Set up structlog once per process; `json=None` picks JSON unless on a terminal."""
+    """
+    Set up structlog once per process; `json=None` picks JSON unless on a terminal. Events
+    in `quiet` are not logged (a command that says them itself: `run`'s failure line).
+    """
     out = stream or sys.stderr
     use_json = (not out.isatty()) if json is None else json
     renderer: Any = (
@@ -94,8 +101,16 @@ def configure_logging(
     handler._sheetsync = True  # type: ignore[attr-defined]
     root.addHandler(handler)
     root.setLevel(logging.getLevelNamesMapping().get(level.upper(), logging.INFO))
+    silenced = frozenset(quiet)
+
+    def drop_quiet(_: Any, __: str, event: MutableMapping[str, Any]) -> MutableMapping[str, Any]:
+        if event.get("event") in silenced:
+            raise structlog.DropEvent
+        return event
+
     structlog.configure(
         processors=[
+            drop_quiet,
             *shared,
             structlog.processors.format_exc_info,
             mask_event,

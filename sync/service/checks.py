@@ -15,6 +15,7 @@ import rules
 from rules import headers as h
 from sync.backends.base import SheetsBackend, quote_title
 from sync.core.errors import (
+    AuthenticationFailed,
     CannotReachGoogle,
     ConfigError,
     EmulatorUnavailable,
@@ -94,6 +95,13 @@ def problems_of(config: Config, source: str) -> list[str]:
             warning = check_key_permissions(service.credentials)
             if warning:
                 problems.append(f"{origin}: service.credentials: {warning}")
+            else:  # (a placeholder such as credentials.example.json is no key: `run` says so)
+                from sync.backends.gspread_backend import load_credentials
+
+                try:
+                    load_credentials(service.credentials)
+                except AuthenticationFailed as exc:
+                    problems.append(f"{origin}: service.credentials: {exc}")
     elif service.endpoint is None:
         problems.append(
             f"{source}: service.credentials: not set — set it to the service-account key file "

@@ -289,3 +289,18 @@ def test_check_config_refuses_a_history_path_that_cannot_be_the_history(
     assert 2 == main(["check-config", "--config", str(path)])
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "service.history" in err[0] and str(history) in err[0], err
+
+
+def test_check_config_refuses_the_example_key_as_run_would(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """credentials.example.json (placeholders) as the key: check-config says it is no key,
+    one line, exit 2 — where it said OK and `run` then refused it."""
+    key = tmp_path / "key.json"
+    key.write_bytes((Path(__file__).parents[2] / "credentials.example.json").read_bytes())
+    key.chmod(0o600)
+    text = VALID.replace('endpoint = "http://127.0.0.1:8765"', f'credentials = "{key}"')
+    path = _write(tmp_path, text)
+    assert 2 == main(["check-config", "--config", str(path)])
+    err = capsys.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "service.credentials" in err[0] and "key" in err[0], err

@@ -819,3 +819,23 @@ def test_a_network_failing_for_the_whole_budget_is_named_for_what_it_is(
     with pytest.raises(SyncError) as failed, translate_errors("1abc", endpoint=endpoint):
         raise RetryableError(f"{kind}: no answer", status=None, retry_after=None)
     assert f"{type(failed.value).__name__}: {failed.value}".startswith(said)
+
+
+def test_a_token_endpoint_whose_name_does_not_resolve_is_not_retried(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """
+    A key whose token endpoint's host name does not resolve: `CannotReachGoogle` at once,
+    one line, with no "Retrying" warnings of the HTTP library before it (an unknown host is
+    never retried, README).
+    """
+    key, _ = make_service_account_key(ACCOUNT)
+    key["token_uri"] = "https://oauth2.sheetsync-test.invalid/token"
+    key_path = tmp_path / "key.json"
+    key_path.write_text(json.dumps(key), encoding="utf-8")
+    key_path.chmod(0o600)
+    config = _config(tmp_path, f'credentials = "{key_path}"')
+    code, said, err = _cli(["run", "--config", str(config), "--spreadsheet", "1abc"], capsys)
+    assert EXIT_FAILED == code
+    assert [line[:18] for line in said] == ["CannotReachGoogle:"], said
+    assert "retrying" not in err.lower()
