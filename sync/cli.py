@@ -550,7 +550,10 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--endpoint", help="API endpoint; e.g. http://127.0.0.1:8765 for the emulator")
     run.add_argument("--credentials", type=Path, help="service-account key file (JSON)")
     run.add_argument("--fiscal-year", type=int, help="Thai fiscal year, e.g. 2567")
-    run.add_argument("--profile", help="target profile: manual-2567 or tor-2569")
+    run.add_argument(
+        "--profile",
+        help="target profile: manual-2567, tor-2569 or a [profiles.NAME] of the configuration",
+    )
     run.add_argument("--dry-run", action="store_true", help="print planned changes, write nothing")
     run.add_argument("--json", action="store_true", help="print one JSON object per spreadsheet")
     run.add_argument(
