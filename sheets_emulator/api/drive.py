@@ -21,8 +21,9 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote
 
 from sheets_emulator.api.fields import apply_mask, parse_mask
-from sheets_emulator.model.errors import ApiError, invalid_argument
+from sheets_emulator.model.errors import ApiError, invalid_argument, permission_denied
 from sheets_emulator.model.render import parse_input, render_value
+from sheets_emulator.model.spreadsheet import ANYONE_ROLE_KEY
 from sheets_emulator.model.store import DEFAULT_COLUMNS, DEFAULT_ROWS, Sheet, Spreadsheet, Store
 
 if TYPE_CHECKING:
@@ -113,6 +114,8 @@ def handle(store: Store, request: ApiRequest) -> ApiResponse:
             time_zone=store.api_time_zone,
             shared_with=shared,
         )
+        if request.principal is not None:
+            spreadsheet.roles[request.principal] = "owner"  # (the account that made it)
         spreadsheet.parents = [str(p) for p in body.get("parents") or []]
         return ApiResponse(200, _masked(_short(spreadsheet), fields))
     if not parts and method == "GET":
@@ -168,6 +171,7 @@ def _one(store: Store, request: ApiRequest, parts: list[str], fields: str | None
         twin.title = body.get("name") or f"Copy of {spreadsheet.title}"
         twin.revision = 0
         twin.shared_with = None if request.principal is None else {request.principal}
+        twin.roles = {} if request.principal is None else {request.principal: "owner"}
         store.replace(twin)
         return ApiResponse(200, _masked(_short(twin), fields))
     raise ApiError(404, "Not Found", "NOT_FOUND")
@@ -186,50 +190,74 @@ def _permission_id(email: str) -> str:
     return str(zlib.crc32(email.lower().encode()))
 
 
-def _permission_json(email: str | None) -> dict[str, Any]:
+_ROLES = ("owner", "organizer", "fileOrganizer", "writer", "commenter", "reader")
+"""Drive's permission roles (Drive v3, Permission.role)."""
+
+
+def _permission_json(spreadsheet: Spreadsheet, email: str | None) -> dict[str, Any]:
+    roles = spreadsheet.roles
     if email is None:
-        return {"kind": "drive#permission", "id": _ANYONE, "type": "anyone", "role": "writer"}
+        role = roles.get(ANYONE_ROLE_KEY, "writer")
+        return {"kind": "drive#permission", "id": _ANYONE, "type": "anyone", "role": role}
     return {
         "kind": "drive#permission",
         "id": _permission_id(email),
         "type": "user",
         "emailAddress": email,
-        "role": "writer",
+        "role": roles.get(email, "writer"),
     }
+
+
+def _grantees(spreadsheet: Spreadsheet) -> list[str]:
+    """Every e-mail the file is shared with, by its ACL or a role it was given."""
+    named = set(spreadsheet.shared_with or ()) | {k for k in spreadsheet.roles if "@" in k}
+    return sorted(named)
 
 
 def _permissions(spreadsheet: Spreadsheet, request: ApiRequest, rest: list[str]) -> ApiResponse:
     """
-    Map Drive permissions onto the spreadsheet's ``shared_with`` ACL (every grantee may edit).
+    Map Drive permissions onto the spreadsheet's ``shared_with`` ACL and ``roles`` (a reader
+    or commenter may read, not change it).
     """
     from sheets_emulator.api.call import ApiResponse
 
     method = request.method.upper()
+    if method != "GET" and not spreadsheet.can_edit(request.principal):
+        raise permission_denied()  # a reader or commenter cannot share it
     if not rest and method == "GET":
+        items = [_permission_json(spreadsheet, e) for e in _grantees(spreadsheet)]
         if spreadsheet.shared_with is None:
-            items = [_permission_json(None)]
-        else:
-            items = [_permission_json(e) for e in sorted(spreadsheet.shared_with)]
+            items.insert(0, _permission_json(spreadsheet, None))
         return ApiResponse(200, {"kind": "drive#permissionList", "permissions": items})
     if not rest and method == "POST":
         body = request.body if isinstance(request.body, dict) else {}
         kind = body.get("type")
+        role = body.get("role")
+        if role not in _ROLES:
+            raise invalid_argument(
+                "The permission role field is required and must be one of " + ", ".join(_ROLES)
+            )
         if kind == "anyone":
             spreadsheet.shared_with = None
-            return ApiResponse(200, _permission_json(None))
+            spreadsheet.roles[ANYONE_ROLE_KEY] = str(role)
+            return ApiResponse(200, _permission_json(spreadsheet, None))
         email = body.get("emailAddress")
         if kind not in ("user", "group") or not email:
             raise invalid_argument("A permission needs type user/group with an emailAddress.")
         if spreadsheet.shared_with is not None:
             spreadsheet.shared_with.add(str(email))
-        return ApiResponse(200, _permission_json(str(email)))
+        spreadsheet.roles[str(email)] = str(role)
+        return ApiResponse(200, _permission_json(spreadsheet, str(email)))
     if len(rest) == 1 and method == "DELETE":
         if rest[0] == _ANYONE and spreadsheet.shared_with is None:
             spreadsheet.shared_with = {request.principal} if request.principal else set()
+            spreadsheet.roles.pop(ANYONE_ROLE_KEY, None)
             return ApiResponse(204, None)
-        for email in list(spreadsheet.shared_with or ()):
+        for email in _grantees(spreadsheet):
             if _permission_id(email) == rest[0]:
-                spreadsheet.shared_with.discard(email)  # type: ignore[union-attr]
+                if spreadsheet.shared_with is not None:
+                    spreadsheet.shared_with.discard(email)
+                spreadsheet.roles.pop(email, None)
                 return ApiResponse(204, None)
         raise ApiError(404, f"Permission not found: {rest[0]}.", "NOT_FOUND")
     raise ApiError(404, "Not Found", "NOT_FOUND")

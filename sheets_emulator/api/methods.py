@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["classify"]
+__all__ = ["READ_KINDS", "classify", "is_read"]
 
 _V4 = re.compile(r"^/v4/spreadsheets(?:/(?P<id>[^/:]+))?(?P<rest>.*)$")
 _DRIVE = re.compile(r"^/(?:upload/)?drive/v[23]/files(?:/(?P<id>[^/:]+))?(?P<rest>.*)$")
@@ -77,3 +77,29 @@ def _classify_drive(method: str, fid: str | None, rest: str) -> str:
     if rest.startswith("/permissions"):
         return "drive.permissions.list" if method == "GET" else "drive.permissions.write"
     return "unknown"
+
+
+# Kinds whose requests Google counts against the read quota; everything else API-side writes.
+# https://developers.google.com/sheets/api/limits
+READ_KINDS = frozenset(
+    {
+        "spreadsheets.get",
+        "spreadsheets.getByDataFilter",
+        "values.get",
+        "values.batchGet",
+        "values.batchGetByDataFilter",
+        "developerMetadata.get",
+        "developerMetadata.search",
+        "drive.files.get",
+        "drive.files.list",
+        "drive.files.export",
+        "drive.permissions.list",
+    }
+)
+
+
+def is_read(kind: str) -> bool:
+    """
+    Whether a request of this kind counts against the read quota rather than the write one.
+    """
+    return kind in READ_KINDS

@@ -19,7 +19,7 @@ from sheets_emulator.api.batch_update.sheets import copy_sheet_to
 from sheets_emulator.api.call import ApiRequest, ApiResponse, Call, Handler
 from sheets_emulator.api.fields import apply_mask, parse_mask
 from sheets_emulator.api.gcpause import gc_paused
-from sheets_emulator.api.methods import classify
+from sheets_emulator.api.methods import classify, is_read
 from sheets_emulator.api.schema import body_error, fields_error, method_id, query_error
 from sheets_emulator.model.errors import ApiError, not_found, permission_denied
 from sheets_emulator.model.store import Spreadsheet, Store
@@ -93,6 +93,10 @@ class SheetsApi:
         if match is None:
             raise not_found(f"Requested path {path} was not found.")
         spreadsheet = self._open(unquote(match["id"]), request.principal)
+        if not is_read(classify(request.method, request.raw_path)) and not spreadsheet.can_edit(
+            request.principal
+        ):
+            raise permission_denied()  # (shared as a reader or commenter)
         rest = match["rest"]
         handler, call = _dispatch(request, spreadsheet, rest)
         result = handler(self.store, call)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from sheets_emulator.api.methods import classify
+from sheets_emulator.api.methods import READ_KINDS, classify, is_read
 
 if TYPE_CHECKING:
     from sheets_emulator.model.store import Store
@@ -42,31 +42,7 @@ EditFn = Callable[["Store"], object]
 A person's edit, run against the store between two API requests.
 """
 
-# Kinds whose requests Google counts against the read quota; everything else API-side writes.
-# https://developers.google.com/sheets/api/limits
-READ_KINDS = frozenset(
-    {
-        "spreadsheets.get",
-        "spreadsheets.getByDataFilter",
-        "values.get",
-        "values.batchGet",
-        "values.batchGetByDataFilter",
-        "developerMetadata.get",
-        "developerMetadata.search",
-        "drive.files.get",
-        "drive.files.list",
-        "drive.files.export",
-        "drive.permissions.list",
-    }
-)
 _NOT_QUOTA = frozenset({"token", "iam.allowedLocations", "unknown"})
-
-
-def is_read(kind: str) -> bool:
-    """
-    Whether a request of this kind counts against the read quota rather than the write one.
-    """
-    return kind in READ_KINDS
 
 
 def _matches(selector: str | None, kind: str) -> bool:

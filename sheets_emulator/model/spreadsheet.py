@@ -56,6 +56,9 @@ class FormattedNumber:
 
 CellValue = None | str | int | float | bool | Formula | FormattedNumber
 
+ANYONE_ROLE_KEY = "anyone"
+"""Where `Spreadsheet.roles` keeps the role of `anyone` with the link (no e-mail has no @)."""
+
 
 class Row:
     """
@@ -298,6 +301,9 @@ class Spreadsheet:
     refuses to add a named range of that name again (gspread issue 1530)."""
     developer_metadata: dict[int, dict[str, Any]] = field(default_factory=dict)
     shared_with: set[str] | None = None
+    roles: dict[str, str] = field(default_factory=dict)
+    """Each grantee's Drive role (`owner`, `writer`, `commenter`, `reader`) by e-mail, and
+    `anyone`'s; a grantee with none given is a writer."""
     revision: int = 0
     created_time: str = field(default_factory=lambda: _now())
     modified_time: str = ""
@@ -311,6 +317,15 @@ class Spreadsheet:
         Apply the sharing rule: no principal (auth off) or no ACL means everyone may access.
         """
         return principal is None or self.shared_with is None or principal in self.shared_with
+
+    def can_edit(self, principal: str | None) -> bool:
+        """Whether the principal may change it: a reader or commenter may not (auth on)."""
+        if principal is None:
+            return True
+        role = self.roles.get(principal)
+        if role is None and self.shared_with is None:
+            role = self.roles.get(ANYONE_ROLE_KEY)
+        return role not in ("reader", "commenter")
 
     def sheet_by_title(self, title: str) -> Sheet | None:
         """
@@ -351,6 +366,7 @@ class Spreadsheet:
         twin.broken_names = list(self.broken_names)
         twin.developer_metadata = copy.deepcopy(self.developer_metadata)
         twin.shared_with = set(self.shared_with) if self.shared_with is not None else None
+        twin.roles = dict(self.roles)
         return twin
 
     def touch(self) -> None:

@@ -404,6 +404,7 @@ def _dump_spreadsheet(spreadsheet: Spreadsheet) -> dict[str, Any]:
         "sharedWith": sorted(spreadsheet.shared_with)
         if spreadsheet.shared_with is not None
         else None,
+        **({"roles": dict(sorted(spreadsheet.roles.items()))} if spreadsheet.roles else {}),
         "revision": spreadsheet.revision,
         "createdTime": spreadsheet.created_time,
         "modifiedTime": spreadsheet.modified_time,
@@ -426,6 +427,7 @@ def _load_spreadsheet(data: dict[str, Any]) -> Spreadsheet:
         broken_names=[str(n) for n in data.get("brokenNamedRanges") or []],
         developer_metadata={int(m["id"]): m["value"] for m in data.get("developerMetadata") or []},
         shared_with=set(shared) if shared is not None else None,
+        roles={str(k): str(v) for k, v in (data.get("roles") or {}).items()},
         revision=int(data.get("revision", 0)),
         created_time=data.get("createdTime") or _now(),
         modified_time=data.get("modifiedTime") or "",

@@ -352,3 +352,31 @@ def test_delegated_tokens_act_as_the_subject(
     assert authority.authenticate("Bearer " + body["access_token"]).principal == (
         "officer@example.go.th"
     )
+
+
+def test_sharing_keeps_its_role_and_a_reader_cannot_write(
+    secured: EmulatorHandle, keys: dict[str, tuple[dict[str, str], str]]
+) -> None:
+    """
+    `share(email, role="reader")` keeps the role (Drive: owner, writer, commenter, reader);
+    the account that made the file is its owner; the reader reads but its write is Google's
+    403; `remove_permissions(email, role="reader")` finds the permission and takes it away.
+    """
+    drive = [*SCOPES, "https://www.googleapis.com/auth/drive"]
+
+    def client(key: dict[str, str]) -> gspread.Client:
+        credentials = service_account.Credentials.from_service_account_info(key, scopes=drive)
+        return make_gspread_client(secured.base_url, credentials)
+
+    worker, stranger = client(keys[WORKER][0]), client(keys[STRANGER][0])
+    book = worker.create("shared")
+    book.share(STRANGER, perm_type="user", role="reader", notify=False)
+    roles = {p.get("emailAddress"): p["role"] for p in book.list_permissions()}
+    assert roles == {WORKER: "owner", STRANGER: "reader"}
+    seen = stranger.open_by_key(book.id)
+    assert seen.sheet1.get("A1") == [[]]
+    with pytest.raises(gspread.exceptions.APIError) as refused:
+        seen.sheet1.update([["x"]], "A1")
+    assert refused.value.response.status_code == 403
+    assert book.remove_permissions(STRANGER, role="reader") != []
+    assert {p.get("emailAddress") for p in book.list_permissions()} == {WORKER}

@@ -197,3 +197,13 @@ def test_a_save_that_fails_is_one_log_line_and_is_tried_again(
     persister.close()  # (nothing changed since: what failed is still to be saved)
     assert 1 == persister.saves
     assert "a1" == load_store(state).list()[0].spreadsheet_id  # type: ignore[union-attr]
+
+
+def test_sharing_roles_survive_the_state_file() -> None:
+    """Who owns, writes or only reads a spreadsheet is kept across a restart."""
+    store = Store()
+    book = store.create_spreadsheet("t", spreadsheet_id="r1", shared_with=["a@x.test", "b@x.test"])
+    book.roles.update({"a@x.test": "owner", "b@x.test": "reader"})
+    again = Store.from_json(store.to_json()).get("r1")
+    assert again.roles == {"a@x.test": "owner", "b@x.test": "reader"}
+    assert (again.can_edit("a@x.test"), again.can_edit("b@x.test")) == (True, False)
