@@ -105,6 +105,14 @@ class _Reply:
             self.headers.setdefault("Content-Type", JSON_TYPE)
 
 
+_GOOGLE_HEADERS = (
+    ("X-XSS-Protection", "0"),
+    ("X-Frame-Options", "SAMEORIGIN"),
+    ("X-Content-Type-Options", "nosniff"),
+)
+"""Headers every recorded Google answer carries (gspread's cassettes), besides `Server: ESF`."""
+
+
 class _Handler(BaseHTTPRequestHandler):
     """
     Turns one HTTP request into an ``ApiRequest`` and writes the JSON answer back.
@@ -177,6 +185,9 @@ class _Handler(BaseHTTPRequestHandler):
         self.send_response(reply.status)
         for name, value in reply.headers.items():
             self.send_header(name, value)
+        for name, value in _GOOGLE_HEADERS:
+            if name not in reply.headers:
+                self.send_header(name, value)
         self.send_header("Content-Length", str(len(reply.payload)))
         if reply.headers.get("Connection", "").lower() == "close":
             self.close_connection = True

@@ -254,3 +254,5 @@ def test_emulator_fidelity_snake_case_masks_empty_filters_and_server_header() ->
         assert body.get("sheets", []) == []
         answer = requests.get(f"{emu.base_url}/v4/spreadsheets/{book.id}", timeout=10)
         assert answer.headers["Server"] == "ESF"
+        assert answer.headers["X-Content-Type-Options"] == "nosniff"
+        assert answer.headers["X-Frame-Options"] == "SAMEORIGIN"
