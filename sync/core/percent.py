@@ -9,9 +9,10 @@ numbers reads those cells once more as people see them (`FORMATTED_VALUE`) and r
 one shown with a `%` as the text typed (`92%`, which the rules read as 92). Pure: the loop
 does the read (`sync.run.read.with_typed_percents`).
 
-Only the rows a round checks anew are looked at (a row read byte for byte as before is
-known as it was then), so a cell whose format alone changed (its number did not) is seen
-when its row changes next.
+Only the rows a round checks (again) are looked at: a row read byte for byte as before,
+whose results are kept for this day, year and lists, is known as it was then; so a cell
+whose format alone changed (its number did not) is seen when its row changes, or the next
+day.
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ Overlay = dict[str, dict[int, dict[int, str]]]
 
 @dataclass(frozen=True)
 class Suspects:
-    """The cells of one percent column of one tab holding a number other than 0."""
+    """The cells of one percent column of one tab holding numbers that may be such fractions."""
 
     title: str
     column: int
@@ -57,9 +58,9 @@ def may_be_a_fraction(number: float) -> bool:
     """
     Whether a number read from a percent column may be the fraction Sheets keeps for a `%`
     typed: up to 1 (100 %; 0 aside, 0 % is 0 either way), or with decimals up to 10 (150 %,
-    which the rules then refuse where 100 is the most). A person's plain figures (12, 85.5)
-    are above 1, so a sheet whose people type no `%` costs no read for it; a whole 200 % or
-    300 % typed with its sign is read as 2 or 3.
+    which the rules then refuse where 100 is the most). A person's plain figures are mostly
+    above 1 (12, 85.5), so a sheet whose people type no `%` mostly costs no read for it; a
+    whole 200 % or 300 % typed with its sign is read as 2 or 3.
     """
     size = abs(number)
     return 0 < size <= 1 or (size <= 10 and size != int(size))
