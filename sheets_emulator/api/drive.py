@@ -23,7 +23,7 @@ from urllib.parse import unquote
 from sheets_emulator.api.fields import apply_mask, parse_mask
 from sheets_emulator.model.errors import ApiError, invalid_argument, permission_denied
 from sheets_emulator.model.render import parse_input, render_value
-from sheets_emulator.model.spreadsheet import ANYONE_ROLE_KEY
+from sheets_emulator.model.spreadsheet import ANYONE_ROLE_KEY, DOMAIN_ROLE_PREFIX
 from sheets_emulator.model.store import DEFAULT_COLUMNS, DEFAULT_ROWS, Sheet, Spreadsheet, Store
 
 if TYPE_CHECKING:
@@ -210,8 +210,26 @@ def _permission_json(spreadsheet: Spreadsheet, email: str | None) -> dict[str, A
 
 def _grantees(spreadsheet: Spreadsheet) -> list[str]:
     """Every e-mail the file is shared with, by its ACL or a role it was given."""
-    named = set(spreadsheet.shared_with or ()) | {k for k in spreadsheet.roles if "@" in k}
+    named = set(spreadsheet.shared_with or ()) | {
+        k for k in spreadsheet.roles if "@" in k and not k.startswith(DOMAIN_ROLE_PREFIX)
+    }
     return sorted(named)
+
+
+def _domains(spreadsheet: Spreadsheet) -> list[str]:
+    """Every domain the file is shared with."""
+    prefix = DOMAIN_ROLE_PREFIX
+    return sorted(k[len(prefix) :] for k in spreadsheet.roles if k.startswith(prefix))
+
+
+def _domain_json(spreadsheet: Spreadsheet, domain: str) -> dict[str, Any]:
+    return {
+        "kind": "drive#permission",
+        "id": _permission_id(DOMAIN_ROLE_PREFIX + domain),
+        "type": "domain",
+        "domain": domain,
+        "role": spreadsheet.roles[DOMAIN_ROLE_PREFIX + domain],
+    }
 
 
 def _permissions(spreadsheet: Spreadsheet, request: ApiRequest, rest: list[str]) -> ApiResponse:
@@ -226,6 +244,7 @@ def _permissions(spreadsheet: Spreadsheet, request: ApiRequest, rest: list[str])
         raise permission_denied()  # a reader or commenter cannot share it
     if not rest and method == "GET":
         items = [_permission_json(spreadsheet, e) for e in _grantees(spreadsheet)]
+        items += [_domain_json(spreadsheet, d) for d in _domains(spreadsheet)]
         if spreadsheet.shared_with is None:
             items.insert(0, _permission_json(spreadsheet, None))
         return ApiResponse(200, {"kind": "drive#permissionList", "permissions": items})
@@ -241,9 +260,16 @@ def _permissions(spreadsheet: Spreadsheet, request: ApiRequest, rest: list[str])
             spreadsheet.shared_with = None
             spreadsheet.roles[ANYONE_ROLE_KEY] = str(role)
             return ApiResponse(200, _permission_json(spreadsheet, None))
+        if kind == "domain" and body.get("domain"):
+            domain = str(body["domain"])
+            spreadsheet.roles[DOMAIN_ROLE_PREFIX + domain] = str(role)
+            return ApiResponse(200, _domain_json(spreadsheet, domain))
         email = body.get("emailAddress")
         if kind not in ("user", "group") or not email:
-            raise invalid_argument("A permission needs type user/group with an emailAddress.")
+            raise invalid_argument(
+                "A permission needs type user/group with an emailAddress, domain with a "
+                "domain, or anyone."
+            )
         if spreadsheet.shared_with is not None:
             spreadsheet.shared_with.add(str(email))
         spreadsheet.roles[str(email)] = str(role)
@@ -253,6 +279,10 @@ def _permissions(spreadsheet: Spreadsheet, request: ApiRequest, rest: list[str])
             spreadsheet.shared_with = {request.principal} if request.principal else set()
             spreadsheet.roles.pop(ANYONE_ROLE_KEY, None)
             return ApiResponse(204, None)
+        for domain in _domains(spreadsheet):
+            if _permission_id(DOMAIN_ROLE_PREFIX + domain) == rest[0]:
+                del spreadsheet.roles[DOMAIN_ROLE_PREFIX + domain]
+                return ApiResponse(204, None)
         for email in _grantees(spreadsheet):
             if _permission_id(email) == rest[0]:
                 if spreadsheet.shared_with is not None:

@@ -58,6 +58,8 @@ CellValue = None | str | int | float | bool | Formula | FormattedNumber
 
 ANYONE_ROLE_KEY = "anyone"
 """Where `Spreadsheet.roles` keeps the role of `anyone` with the link (no e-mail has no @)."""
+DOMAIN_ROLE_PREFIX = "domain:"
+"""`Spreadsheet.roles` keys of a domain shared with: `domain:example.com`."""
 
 
 class Row:
@@ -314,18 +316,29 @@ class Spreadsheet:
 
     def can_access(self, principal: str | None) -> bool:
         """
-        Apply the sharing rule: no principal (auth off) or no ACL means everyone may access.
+        Apply the sharing rule: no principal (auth off) or no ACL means everyone may access;
+        else the principal or its domain must be shared with.
         """
-        return principal is None or self.shared_with is None or principal in self.shared_with
+        return (
+            principal is None
+            or self.shared_with is None
+            or principal in self.shared_with
+            or self._domain_role(principal) is not None
+        )
 
     def can_edit(self, principal: str | None) -> bool:
         """Whether the principal may change it: a reader or commenter may not (auth on)."""
         if principal is None:
             return True
-        role = self.roles.get(principal)
+        role = self.roles.get(principal) or self._domain_role(principal)
         if role is None and self.shared_with is None:
             role = self.roles.get(ANYONE_ROLE_KEY)
         return role not in ("reader", "commenter")
+
+    def _domain_role(self, principal: str) -> str | None:
+        """The role the principal's e-mail domain was given (`domain:example.com`), if any."""
+        domain = principal.rpartition("@")[2]
+        return self.roles.get(f"{DOMAIN_ROLE_PREFIX}{domain}") if domain else None
 
     def sheet_by_title(self, title: str) -> Sheet | None:
         """

@@ -380,3 +380,32 @@ def test_sharing_keeps_its_role_and_a_reader_cannot_write(
     assert refused.value.response.status_code == 403
     assert book.remove_permissions(STRANGER, role="reader") != []
     assert {p.get("emailAddress") for p in book.list_permissions()} == {WORKER}
+
+
+def test_sharing_with_a_domain_lets_its_accounts_in_with_its_role(
+    secured: EmulatorHandle, keys: dict[str, tuple[dict[str, str], str]]
+) -> None:
+    """
+    `share(domain, perm_type="domain", role="reader")` (Drive: type user, group, domain,
+    anyone): every account of that domain reads, none writes; the permission is listed and
+    can be taken away, and then the domain's accounts are out again.
+    """
+    drive = [*SCOPES, "https://www.googleapis.com/auth/drive"]
+
+    def client(key: dict[str, str]) -> gspread.Client:
+        credentials = service_account.Credentials.from_service_account_info(key, scopes=drive)
+        return make_gspread_client(secured.base_url, credentials)
+
+    worker, stranger = client(keys[WORKER][0]), client(keys[STRANGER][0])
+    book = worker.create("for the domain")
+    domain = STRANGER.rpartition("@")[2]
+    book.share(domain, perm_type="domain", role="reader", notify=False)
+    listed = [p for p in book.list_permissions() if p["type"] == "domain"]
+    assert [(p["domain"], p["role"]) for p in listed] == [(domain, "reader")]
+    assert stranger.open_by_key(book.id).sheet1.get("A1") == [[]]
+    with pytest.raises(gspread.exceptions.APIError) as refused:
+        stranger.open_by_key(book.id).sheet1.update([["x"]], "A1")
+    assert refused.value.response.status_code == 403
+    book.remove_permissions(domain, role="reader")
+    with pytest.raises(PermissionError):  # (gspread's word for a 403 on opening)
+        stranger.open_by_key(book.id)
