@@ -354,6 +354,13 @@ def test_delegated_tokens_act_as_the_subject(
     )
 
 
+def _drive_client(handle: EmulatorHandle, key: dict[str, str]) -> gspread.Client:
+    """A client that may create and share files too (Drive's scope)."""
+    scopes = [*SCOPES, "https://www.googleapis.com/auth/drive"]
+    credentials = service_account.Credentials.from_service_account_info(key, scopes=scopes)
+    return make_gspread_client(handle.base_url, credentials)
+
+
 def test_sharing_keeps_its_role_and_a_reader_cannot_write(
     secured: EmulatorHandle, keys: dict[str, tuple[dict[str, str], str]]
 ) -> None:
@@ -362,13 +369,8 @@ def test_sharing_keeps_its_role_and_a_reader_cannot_write(
     the account that made the file is its owner; the reader reads but its write is Google's
     403; `remove_permissions(email, role="reader")` finds the permission and takes it away.
     """
-    drive = [*SCOPES, "https://www.googleapis.com/auth/drive"]
-
-    def client(key: dict[str, str]) -> gspread.Client:
-        credentials = service_account.Credentials.from_service_account_info(key, scopes=drive)
-        return make_gspread_client(secured.base_url, credentials)
-
-    worker, stranger = client(keys[WORKER][0]), client(keys[STRANGER][0])
+    worker = _drive_client(secured, keys[WORKER][0])
+    stranger = _drive_client(secured, keys[STRANGER][0])
     book = worker.create("shared")
     book.share(STRANGER, perm_type="user", role="reader", notify=False)
     roles = {p.get("emailAddress"): p["role"] for p in book.list_permissions()}
@@ -390,13 +392,8 @@ def test_sharing_with_a_domain_lets_its_accounts_in_with_its_role(
     anyone): every account of that domain reads, none writes; the permission is listed and
     can be taken away, and then the domain's accounts are out again.
     """
-    drive = [*SCOPES, "https://www.googleapis.com/auth/drive"]
-
-    def client(key: dict[str, str]) -> gspread.Client:
-        credentials = service_account.Credentials.from_service_account_info(key, scopes=drive)
-        return make_gspread_client(secured.base_url, credentials)
-
-    worker, stranger = client(keys[WORKER][0]), client(keys[STRANGER][0])
+    worker = _drive_client(secured, keys[WORKER][0])
+    stranger = _drive_client(secured, keys[STRANGER][0])
     book = worker.create("for the domain")
     domain = STRANGER.rpartition("@")[2]
     book.share(domain, perm_type="domain", role="reader", notify=False)
