@@ -295,11 +295,11 @@ class _Scope:
     ใช่ on any row of an enterprise wins; an enterprise's money and change figures count
     once however many of its rows repeat them (§5: an enterprise counts once by its tax id;
     several of its people carry the same enterprise's figures), while rows of it with other
-    figures add theirs; IDs unite; the form's
-    knowledge figures (the participants') add under `arithmetic()`, the same sum as one pass
-    over the rows whenever no addition rounds at its 28 digits (figures of up to billions of
-    baht with a few decimals, summed over a sheet, never do). Kept by a service between runs
-    (a block's), so each participant and enterprise is one entry.
+    figures add theirs; IDs unite; the form's knowledge figures (the participants') add under
+    `arithmetic()`, the same sum as one pass over the rows whenever no addition rounds at its
+    28 digits (figures of up to billions of baht with a few decimals, summed over a sheet,
+    never do). Kept by a service between runs (a block's), so each participant and
+    enterprise is one entry.
     """
 
     __slots__ = (

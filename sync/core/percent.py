@@ -7,7 +7,7 @@ as 0.92 % (domain spec §3.1: values must parse as people type them, a trailing 
 included). Only the cell's format tells the two apart, so a round whose percent columns hold
 numbers reads those cells once more as people see them (`FORMATTED_VALUE`) and reads each
 one shown with a `%` as the text typed (`92%`, which the rules read as 92). Pure: the loop
-does the read (`sync.run.read.with_typed_percents`).
+does the read (`sync.run.read.look_at_typed_percents`).
 
 Only the rows a round checks (again) are looked at: a row read byte for byte as before,
 whose results are kept for this day, year and lists, is known as it was then; so a cell
@@ -149,10 +149,10 @@ def _shown_step(text: str) -> Decimal:
     return Decimal(5).scaleb(-decimals - 1)
 
 
-def with_overlay(snapshot: Snapshot, overlay: Overlay) -> Snapshot:
+def apply_overlay(snapshot: Snapshot, overlay: Overlay) -> None:
     """
-    The snapshot whose tabs read the overlaid cells as given (the same snapshot: its grids
-    are the round's own).
+    Make the snapshot's tabs read the overlaid cells as given (its grids are the round's
+    own).
     """
     for title, rows in overlay.items():
         grid = snapshot.grids[title]
@@ -163,4 +163,3 @@ def with_overlay(snapshot: Snapshot, overlay: Overlay) -> Snapshot:
             line = grid[index]
             for col, text in cells.items():
                 line[col] = text
-    return snapshot

@@ -53,13 +53,13 @@ from sync.run.read import (
     copy_title_hints,
     drop_title_hint,
     hint_key,
+    look_at_typed_percents,
     read_snapshot,
     read_tabs,
     remember_titles,
     snapshot_of,
     title_hint,
     titles_of,
-    with_typed_percents,
 )
 from sync.run.report import RegionCounts, RunReport
 from sync.run.settled import (
@@ -275,9 +275,7 @@ def _rounds(
         if lost_anchors or taken:
             snapshot = replace(snapshot, lost_anchors=lost_anchors, taken_anchors=taken)
         now = clock()
-        reads = counter.reads
-        snapshot = with_typed_percents(counter, settings, snapshot, row_cache, now.date())
-        looked_again = counter.reads > reads
+        looked_again = look_at_typed_percents(counter, settings, snapshot, row_cache, now.date())
         plan = plan_round(settings, snapshot, now, row_cache)
         # The single cells' caches served this round's checks, a tab at a time (each tab's
         # went after it: `sync.core.evaluate`); what they learnt of which columns repeat goes

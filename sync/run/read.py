@@ -158,20 +158,20 @@ def snapshot_of(read: TabsRead, *, lazy: bool = False) -> Snapshot:
     )
 
 
-def with_typed_percents(
+def look_at_typed_percents(
     backend: Counter,
     settings: SyncSettings,
     snapshot: Snapshot,
     cache: RowCache | None,
     as_of: date,
-) -> Snapshot:
+) -> bool:
     """
-    The snapshot with each percentage typed with a `%` read as typed (`92%`, where the read
-    gave 0.92: `sync.core.percent`): one more read, of the percent columns' numbers as people
-    see them, when any row the round checks anew (one `cache` does not know) holds one.
+    Make the snapshot read each percentage typed with a `%` as typed (`92%`, where the read
+    gave 0.92: `sync.core.percent`), by one more read, of the percent columns' numbers as
+    people see them, when any row the round checks (again) holds one; whether it read.
     """
     from sync.core.evaluate import rows_to_check
-    from sync.core.percent import overlay_of, suspects, with_overlay
+    from sync.core.percent import apply_overlay, overlay_of, suspects
     from sync.core.tabs import map_tabs
 
     if cache is not None:  # (other lists empty it: every row is checked again, so looked at)
@@ -181,11 +181,12 @@ def with_typed_percents(
         lambda tab: rows_to_check(tab, cache, fiscal_year=settings.fiscal_year, as_of=as_of),
     )
     if not found:
-        return snapshot
+        return False
     shown = backend.read_formatted(settings.spreadsheet_id, [each.a1 for each in found])
     if shown is None:  # a backend that cannot show cells as people see them
-        return snapshot
-    return with_overlay(snapshot, overlay_of(found, shown))
+        return False
+    apply_overlay(snapshot, overlay_of(found, shown))
+    return True
 
 
 def read_snapshot(
