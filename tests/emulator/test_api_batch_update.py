@@ -1146,11 +1146,19 @@ def test_conditional_format_rule_update_replies_leave_out_what_google_does(
     (replaced,) = batch(
         api, {"updateConditionalFormatRule": {"index": 1, "sheetId": 0, "rule": rule("BLANK")}}
     )
-    assert set(replaced["updateConditionalFormatRule"]) == {"oldRule", "newRule", "newIndex"}
+    reply = replaced["updateConditionalFormatRule"]
+    assert set(reply) == {"oldRule", "newRule", "newIndex"}
+    kinds = [reply[k]["booleanRule"]["condition"]["type"] for k in ("oldRule", "newRule")]
+    assert (kinds, reply["newIndex"]) == (["NOT_BLANK", "BLANK"], 1)
     (moved,) = batch(
         api, {"updateConditionalFormatRule": {"index": 1, "sheetId": 0, "newIndex": 0}}
     )
-    assert set(moved["updateConditionalFormatRule"]) == {"newRule", "oldIndex"}
+    reply = moved["updateConditionalFormatRule"]
+    assert set(reply) == {"newRule", "oldIndex"}
+    assert (reply["newRule"]["booleanRule"]["condition"]["type"], reply["oldIndex"]) == (
+        "BLANK",
+        1,
+    )
 
 
 def test_a_warning_only_protection_ignores_its_editors(api: SheetsApi) -> None:
@@ -1184,8 +1192,7 @@ def test_a_cut_takes_all_the_source_whatever_is_pasted(api: SheetsApi) -> None:
             }
         },
     )
-    grid = values(api)
-    assert grid[1] == [] and grid[2] == ["a", "1", "y"]
+    assert values(api) == [["h1", "h2", "h3"], [], ["a", "1", "y"], ["c", "3", "z"]]
 
 
 def test_a_sheet_duplicated_twice_without_a_name_gets_a_new_name_each_time(
@@ -1318,4 +1325,8 @@ def test_a_paste_of_everything_carries_the_merges_and_a_cut_moves_them(api: Shee
         {"cutPaste": {"source": at(5), "destination": {"sheetId": 0, "rowIndex": 7}}},
     )
     merges = metadata(api)["sheets"][0]["merges"]
-    assert sorted(m.get("startRowIndex", 0) for m in merges) == [0, 7]
+    width = {"startColumnIndex": 0, "endColumnIndex": 2}
+    assert sorted(merges, key=lambda m: m.get("startRowIndex", 0)) == [
+        {"startRowIndex": 0, "endRowIndex": 1, **width},
+        {"startRowIndex": 7, "endRowIndex": 8, **width},
+    ]

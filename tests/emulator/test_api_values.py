@@ -337,7 +337,10 @@ def test_zero_counts_and_empty_lists_are_left_out_as_proto3_json_does(api: Sheet
         f"{BASE}/values:batchUpdate",
         {"valueInputOption": "RAW", "data": [{"range": "Sheet1!A1", "values": [[None]]}]},
     )
-    assert not any(key.startswith("total") for key in batch)
+    assert batch == {
+        "spreadsheetId": SID,
+        "responses": [{"spreadsheetId": SID, "updatedRange": "Sheet1!A1"}],
+    }
     cleared = ok(api, "POST", f"{BASE}/values:batchClear", {"ranges": []})
     assert cleared == {"spreadsheetId": SID}
 

@@ -361,6 +361,15 @@ def _drive_client(handle: EmulatorHandle, key: dict[str, str]) -> gspread.Client
     return make_gspread_client(handle.base_url, credentials)
 
 
+def _reads_but_cannot_write(client: gspread.Client, spreadsheet_id: str) -> None:
+    """The client opens and reads the spreadsheet; its write is Google's 403."""
+    seen = client.open_by_key(spreadsheet_id)
+    assert seen.sheet1.get("A1") == [[]]
+    with pytest.raises(gspread.exceptions.APIError) as refused:
+        seen.sheet1.update([["x"]], "A1")
+    assert refused.value.response.status_code == 403
+
+
 def test_sharing_keeps_its_role_and_a_reader_cannot_write(
     secured: EmulatorHandle, keys: dict[str, tuple[dict[str, str], str]]
 ) -> None:
@@ -375,13 +384,12 @@ def test_sharing_keeps_its_role_and_a_reader_cannot_write(
     book.share(STRANGER, perm_type="user", role="reader", notify=False)
     roles = {p.get("emailAddress"): p["role"] for p in book.list_permissions()}
     assert roles == {WORKER: "owner", STRANGER: "reader"}
-    seen = stranger.open_by_key(book.id)
-    assert seen.sheet1.get("A1") == [[]]
-    with pytest.raises(gspread.exceptions.APIError) as refused:
-        seen.sheet1.update([["x"]], "A1")
-    assert refused.value.response.status_code == 403
-    assert book.remove_permissions(STRANGER, role="reader") != []
+    _reads_but_cannot_write(stranger, book.id)
+    (granted,) = [p["id"] for p in book.list_permissions() if p.get("emailAddress") == STRANGER]
+    assert book.remove_permissions(STRANGER, role="reader") == [granted]
     assert {p.get("emailAddress") for p in book.list_permissions()} == {WORKER}
+    with pytest.raises(PermissionError):  # (gspread's word for a 403 on opening)
+        stranger.open_by_key(book.id)
 
 
 def test_sharing_with_a_domain_lets_its_accounts_in_with_its_role(
@@ -399,10 +407,7 @@ def test_sharing_with_a_domain_lets_its_accounts_in_with_its_role(
     book.share(domain, perm_type="domain", role="reader", notify=False)
     listed = [p for p in book.list_permissions() if p["type"] == "domain"]
     assert [(p["domain"], p["role"]) for p in listed] == [(domain, "reader")]
-    assert stranger.open_by_key(book.id).sheet1.get("A1") == [[]]
-    with pytest.raises(gspread.exceptions.APIError) as refused:
-        stranger.open_by_key(book.id).sheet1.update([["x"]], "A1")
-    assert refused.value.response.status_code == 403
+    _reads_but_cannot_write(stranger, book.id)
     book.remove_permissions(domain, role="reader")
     with pytest.raises(PermissionError):  # (gspread's word for a 403 on opening)
         stranger.open_by_key(book.id)

@@ -271,13 +271,17 @@ def test_a_config_with_two_problems_is_one_line_outside_check_config(
         '\n[[spreadsheets]]\nid = "x"\n',
     )
     assert 2 == main(["status", "--config", str(path)])
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and err[0].startswith("ConfigError: ") and " · " in err[0], err
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert line.startswith("ConfigError: ") and " · " in line
+    assert "first_data_row 4 is not below header_row 5" in line and "listed twice" in line
 
 
-@pytest.mark.parametrize("kind", ["folder", "other file"])
+@pytest.mark.parametrize(
+    ("kind", "reason"),
+    [("folder", "(it is a folder, not a file)"), ("other file", "not a run history")],
+)
 def test_check_config_refuses_a_history_path_that_cannot_be_the_history(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str, reason: str
 ) -> None:
     """A folder, or a file that is no run history, where the history goes: one line, exit 2."""
     history = tmp_path / "history.sqlite3"
@@ -287,8 +291,8 @@ def test_check_config_refuses_a_history_path_that_cannot_be_the_history(
         history.write_bytes(b"\x00\x01 not a database at all")
     path = _write(tmp_path, VALID)  # (its history is {tmp}/history.sqlite3)
     assert 2 == main(["check-config", "--config", str(path)])
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "service.history" in err[0] and str(history) in err[0], err
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert f"service.history: {history} cannot be kept there" in line and reason in line
 
 
 def test_check_config_refuses_the_example_key_as_run_would(
@@ -302,5 +306,6 @@ def test_check_config_refuses_the_example_key_as_run_would(
     text = VALID.replace('endpoint = "http://127.0.0.1:8765"', f'credentials = "{key}"')
     path = _write(tmp_path, text)
     assert 2 == main(["check-config", "--config", str(path)])
-    err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and "service.credentials" in err[0] and "key" in err[0], err
+    (line,) = capsys.readouterr().err.strip().splitlines()
+    assert "service.credentials" in line and "holds a malformed key" in line
+    assert line.endswith("download a fresh JSON key.")

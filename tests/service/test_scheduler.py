@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from collections import Counter
 from collections.abc import Callable
@@ -260,7 +261,10 @@ def test_a_run_whose_lock_folder_cannot_be_made_is_said_in_the_log(
     service.run_job(config.spreadsheets[0].id, "scheduled")
     assert [run.outcome for run in service.runs] == ["failed"]
     logged = capsys.readouterr()
-    assert "run_failed" in logged.out + logged.err and "lock_dir" in logged.out + logged.err
+    lines = [json.loads(x) for x in (logged.out + logged.err).splitlines() if x.startswith("{")]
+    (failed,) = [x for x in lines if x.get("event") == "run_failed"]
+    assert failed["error"].startswith("ConfigError: service.lock_dir: ")
+    assert "cannot be made" in failed["error"]
 
 
 @pytest.mark.parametrize("expr", ["30 1 31 2 *", "0 0 31 4,6 *"])

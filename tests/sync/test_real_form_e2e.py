@@ -17,6 +17,7 @@ from rules import headers as h
 from rules.header_map import header_key
 from sheets_emulator.http.server import EmulatorHandle
 from sync.backends.gspread_backend import GspreadBackend
+from sync.core.cells import column_letter
 from sync.core.round import thai_timestamp
 from sync.core.settings import BANGKOK, SyncSettings
 from sync.demo.data import EXPECTED_STATUS, DemoSpreadsheet, generate_spreadsheet
@@ -214,6 +215,32 @@ def test_a_region_not_read_keeps_its_last_good_figures(
     assert (0, 0) == (again.writes, again.cells_written)
 
 
+def _type_in_column(
+    emulator: EmulatorHandle, sid: str, demo: DemoSpreadsheet, header: str, text: str
+) -> list[int]:
+    """Type `text` into every data row of ศก.1's column `header`, as the Sheets UI parses it;
+    the sheet rows typed into."""
+    grid = emulator.store.get_values(sid, "ศก.1")
+    col = [header_key(v) for v in grid[demo.header_row - 1]].index(header_key(header))
+    rows = list(range(demo.first_data_row, len(grid) + 1))
+    for row in rows:
+        emulator.store.set_values(sid, "ศก.1", f"{column_letter(col)}{row}", [[text]])
+    return rows
+
+
+def _region_figure(emulator: EmulatorHandle, sid: str, label: str) -> float:
+    """ศก.1's figure of one column of the summary's region table."""
+    from sync.core.summary import REGION_COLUMNS, REGION_HEADER_ROW
+
+    summary = emulator.store.get_values(sid, h.SUMMARY_TAB, render="UNFORMATTED_VALUE")
+    region = summary[REGION_HEADER_ROW]
+    assert region[0] == "ศก.1"
+    return float(region[REGION_COLUMNS.index(label)])
+
+
+SATISFACTION_AVERAGE = "ความพึงพอใจเฉลี่ย (ร้อยละ)"
+
+
 def test_a_percentage_typed_with_its_sign_counts_as_typed(
     emulator: EmulatorHandle, backend: GspreadBackend
 ) -> None:
@@ -221,54 +248,30 @@ def test_a_percentage_typed_with_its_sign_counts_as_typed(
     Typing `92%` makes Sheets keep 0.92 with a percent format, which a read of values gives:
     ศก.1's satisfaction, knowledge gained and waste reduced typed so (and one `7.5` typed as
     a plain number) count as 92, 80, 12.5 and 7.5, not 0.92, 0.8, 0.125; the summary's
-    averages say so. It costs one read of those columns as people see them, and the next run
-    is its one read.
+    averages say so (waste: 8 rows of 12.5 and the 7.5 over the 9 counted, 11.67). It costs
+    one read of those columns as people see them, and the next run is its one read.
     """
-    from sync.core.summary import REGION_COLUMNS, REGION_HEADER_ROW
-
     demo = generate_spreadsheet(rows_per_region=10, seed=3, form="appendix-results")
     sid = load_demo(emulator.store, demo)
+    rows = _type_in_column(emulator, sid, demo, h.RESULT_SATISFACTION_PCT, "92%")
+    _type_in_column(emulator, sid, demo, h.KNOWLEDGE_GAIN, "80%")
+    _type_in_column(emulator, sid, demo, h.RESULT_WASTE_PCT, "12.5%")
     grid = emulator.store.get_values(sid, "ศก.1")
     headers = [header_key(v) for v in grid[demo.header_row - 1]]
-    typed = {
-        h.RESULT_SATISFACTION_PCT: "92%",
-        h.KNOWLEDGE_GAIN: "80%",
-        h.RESULT_WASTE_PCT: "12.5%",
-    }
-    rows = range(demo.first_data_row, len(grid) + 1)
-    for header, text in typed.items():
-        letter = _letter(headers.index(header_key(header)))
-        for row in rows:
-            emulator.store.set_values(sid, "ศก.1", f"{letter}{row}", [[text]])
-    waste = _letter(headers.index(header_key(h.RESULT_WASTE_PCT)))
+    waste = column_letter(headers.index(header_key(h.RESULT_WASTE_PCT)))
     emulator.store.set_values(sid, "ศก.1", f"{waste}{rows[0]}", [["7.5"]])  # no sign: 7.5
-    assert (
-        emulator.store.get_values(sid, "ศก.1", render="UNFORMATTED_VALUE")[rows[1] - 1][
-            headers.index(header_key(h.RESULT_SATISFACTION_PCT))
-        ]
-        == 0.92
-    )  # what the read of values gives
+    read = emulator.store.get_values(sid, "ศก.1", render="UNFORMATTED_VALUE")
+    satisfaction = headers.index(header_key(h.RESULT_SATISFACTION_PCT))
+    assert read[rows[1] - 1][satisfaction] == 0.92  # what the read of values gives
     at = lambda: datetime(2024, 10, 2, 9, 30, tzinfo=BANGKOK)  # noqa: E731
     run_sync(backend, _settings(demo, sid), clock=at)
 
-    summary = emulator.store.get_values(sid, h.SUMMARY_TAB, render="UNFORMATTED_VALUE")
-    region = summary[REGION_HEADER_ROW]
-    assert region[0] == "ศก.1"
-    counted = region[REGION_COLUMNS.index("นับได้")]
-    assert counted > 0
-
-    def average(label: str) -> float:
-        return float(region[REGION_COLUMNS.index(label)])
-
-    assert average("ความพึงพอใจเฉลี่ย (ร้อยละ)") == 92
-    assert average("ความรู้เพิ่มขึ้นเฉลี่ย (ร้อยละ)") == 80
-    assert 7.5 <= average("ของเสียลดลงเฉลี่ย (ร้อยละ)") <= 12.5
+    assert _region_figure(emulator, sid, "นับได้") == 9
+    assert _region_figure(emulator, sid, SATISFACTION_AVERAGE) == 92
+    assert _region_figure(emulator, sid, "ความรู้เพิ่มขึ้นเฉลี่ย (ร้อยละ)") == 80
+    assert _region_figure(emulator, sid, "ของเสียลดลงเฉลี่ย (ร้อยละ)") == 11.67
     again = run_sync(backend, _settings(demo, sid), clock=at)
     assert (again.reads, again.writes) == (1, 0)
-
-
-def _letter(col: int) -> str:
-    return chr(ord("A") + col) if col < 26 else "A" + chr(ord("A") + col - 26)
 
 
 def test_a_percentage_typed_with_its_sign_stays_as_typed_on_later_days_and_lists(
@@ -279,19 +282,12 @@ def test_a_percentage_typed_with_its_sign_stays_as_typed_on_later_days_and_lists
     new date, none of them read anew) and a run after the `ตัวเลือก` lists changed still
     count 92, not 0.92; `150%` is refused as 150 is (0–100), not taken as 1.5.
     """
-    from sync.core.summary import REGION_COLUMNS, REGION_HEADER_ROW
-
     demo = generate_spreadsheet(rows_per_region=8, seed=3, form="appendix-results")
     sid = load_demo(emulator.store, demo)
-    grid = emulator.store.get_values(sid, "ศก.1")
-    headers = [header_key(v) for v in grid[demo.header_row - 1]]
-    letter = _letter(headers.index(header_key(h.RESULT_SATISFACTION_PCT)))
-    for row in range(demo.first_data_row, len(grid) + 1):
-        emulator.store.set_values(sid, "ศก.1", f"{letter}{row}", [["92%"]])
+    rows = _type_in_column(emulator, sid, demo, h.RESULT_SATISFACTION_PCT, "92%")
 
     def average() -> float:
-        summary = emulator.store.get_values(sid, h.SUMMARY_TAB, render="UNFORMATTED_VALUE")
-        return float(summary[REGION_HEADER_ROW][REGION_COLUMNS.index("ความพึงพอใจเฉลี่ย (ร้อยละ)")])
+        return _region_figure(emulator, sid, SATISFACTION_AVERAGE)
 
     for day in (2, 3):
         moment = datetime(2024, 10, day, tzinfo=BANGKOK)
@@ -301,10 +297,17 @@ def test_a_percentage_typed_with_its_sign_stays_as_typed_on_later_days_and_lists
     emulator.store.set_values(sid, "ตัวเลือก", f"A{len(options) + 1}", [["ตัวเลือกใหม่"]])
     run_sync(backend, _settings(demo, sid), clock=lambda: datetime(2024, 10, 3, tzinfo=BANGKOK))
     assert average() == 92
-    emulator.store.set_values(sid, "ศก.1", f"{letter}{demo.first_data_row}", [["150%"]])
+    grid = emulator.store.get_values(sid, "ศก.1")
+    headers = [header_key(v) for v in grid[demo.header_row - 1]]
+    letter = column_letter(headers.index(header_key(h.RESULT_SATISFACTION_PCT)))
+    emulator.store.set_values(sid, "ศก.1", f"{letter}{rows[0]}", [["150%"]])
     report = run_sync(
         backend, _settings(demo, sid), clock=lambda: datetime(2024, 10, 3, tzinfo=BANGKOK)
     )
     assert report.outcome == "ok"
-    row = emulator.store.get_values(sid, "ศก.1")[demo.first_data_row - 1]
-    assert any("ต้องอยู่ระหว่าง 0–100" in str(cell) for cell in row), row
+    row = emulator.store.get_values(sid, "ศก.1")[rows[0] - 1]
+    status, details = (headers.index(header_key(x)) for x in (h.CHECK_STATUS, h.DETAILS))
+    assert (row[status], row[details]) == (
+        h.STATUS_FAIL,
+        "ความพึงพอใจ (ร้อยละ): ต้องอยู่ระหว่าง 0–100",
+    )
