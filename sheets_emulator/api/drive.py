@@ -257,6 +257,8 @@ def _permissions(spreadsheet: Spreadsheet, request: ApiRequest, rest: list[str])
                 "The permission role field is required and must be one of " + ", ".join(_ROLES)
             )
         if kind == "anyone":
+            for grantee in spreadsheet.shared_with or ():  # (their own access stays theirs)
+                spreadsheet.roles.setdefault(grantee, "writer")
             spreadsheet.shared_with = None
             spreadsheet.roles[ANYONE_ROLE_KEY] = str(role)
             return ApiResponse(200, _permission_json(spreadsheet, None))

@@ -24,6 +24,7 @@ title marks it, so it comes back as a checkbox.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import io
 import json
@@ -52,6 +53,7 @@ from openpyxl.worksheet.formula import ArrayFormula
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sheets_emulator.model.errors import UnusableFile, reason_of
+from sheets_emulator.model.render import json_number
 from sheets_emulator.model.store import (
     DEFAULT_COLUMNS,
     DEFAULT_ROWS,
@@ -679,10 +681,8 @@ def _read_value(cell: Any) -> Any:
     if isinstance(value, bool):
         return value
     if isinstance(value, dt.timedelta):  # a duration format (`[h]:mm`): days, as Sheets keeps it
-        days = value.total_seconds() / 86400
-        return FormattedNumber(
-            int(days) if days == int(days) else days, "TIME", str(cell.number_format)
-        )
+        days = json_number(value.total_seconds() / 86400)
+        return FormattedNumber(days, "TIME", str(cell.number_format))
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return _date_value(value, str(cell.number_format))
     if isinstance(value, int | float):
@@ -729,6 +729,7 @@ def _read_format(cell: Any, value: Any) -> dict[str, Any]:
     return fmt
 
 
+@functools.lru_cache(maxsize=256)
 def _number_format_type(pattern: str) -> str:
     """
     The Sheets NumberFormat type of an Excel pattern (a workbook keeps only the pattern).

@@ -299,11 +299,7 @@ def grid_from_range(spreadsheet: Spreadsheet, data: dict[str, Any]) -> Grid:
     ref = ref_from_grid_range(spreadsheet, data)
     if (ref.r1 is not None and ref.r1 < ref.r0) or (ref.c1 is not None and ref.c1 < ref.c0):
         raise invalid_argument("Invalid GridRange: end index before start index")
-    clamp(ref)  # a start past the grid: "Range (T!A1001:B) exceeds grid limits…", as Google
-    sheet = ref.sheet
-    r1 = sheet.row_count if ref.r1 is None else min(ref.r1, sheet.row_count)
-    c1 = sheet.column_count if ref.c1 is None else min(ref.c1, sheet.column_count)
-    return Grid(sheet, min(ref.r0, r1), min(ref.c0, c1), r1, c1)
+    return clamp(ref)  # (a start past the grid: "Range (T!A1001:B) exceeds grid limits…")
 
 
 def grid_range_json(grid: Grid) -> dict[str, Any]:
@@ -321,14 +317,18 @@ def grid_range_json(grid: Grid) -> dict[str, Any]:
 
 _FORMULA_PARTS = re.compile(
     r"""
-      (?P<text>"(?:[^"]|"")*")                       # a string literal: left as it is
-    | (?<![A-Za-z0-9_.$'])                           # not inside a name or a quoted title
+      (?P<text>"(?:[^"]|"")*"|'(?:[^']|'')*')        # a string or a quoted title: as it is
+    | (?<![A-Za-z0-9_.$])                            # not inside a name
       (?P<col_fixed>\$?)(?P<col>[A-Za-z]{1,3})
       (?P<row_fixed>\$?)(?P<row>[0-9]+)
       (?![A-Za-z0-9_(!])                             # not a function (LOG10), a name, a title
     """,
     re.VERBOSE,
 )
+
+
+_MAX_COLUMNS = 18_278
+"""Columns a sheet may have (A … ZZZ)."""
 
 
 def shifted_formula(formula: str, rows: int, columns: int) -> str:
@@ -346,7 +346,7 @@ def shifted_formula(formula: str, rows: int, columns: int) -> str:
             col += columns
         if not match["row_fixed"]:
             row += rows
-        if col < 0 or row < 1:
+        if not 0 <= col < _MAX_COLUMNS or row < 1:
             return "#REF!"
         return f"{match['col_fixed']}{column_letters(col)}{match['row_fixed']}{row}"
 

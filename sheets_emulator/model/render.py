@@ -180,10 +180,11 @@ _EXACT_DOUBLE = 2**53
 """Integers up to this are exact as doubles; past it a double keeps only the nearest."""
 
 
-def as_double(number: int) -> int | float:
+def as_double(number: int | float) -> int | float:
     """
-    A JSON integer as Sheets keeps it: a double, so one past 2**53 keeps only its nearest
-    double (and one past a double's range is refused), as the same number typed as text.
+    A JSON number as Sheets keeps it: a double, so an integer past 2**53 keeps only its
+    nearest double (and one past a double's range is refused), as the same number typed as
+    text; a float is one already.
     """
     if -_EXACT_DOUBLE <= number <= _EXACT_DOUBLE:
         return number
@@ -265,23 +266,10 @@ def render_value(
     """
     if value is None:
         return ""
-    if render == "FORMULA":
-        if isinstance(value, Formula):
-            return value.text
-        if isinstance(value, FormattedNumber):
-            # The date option is ignored only "if value_render_option is FORMATTED_VALUE" (DD).
-            if datetime_render == "FORMATTED_STRING" and value.kind in (
-                "DATE",
-                "TIME",
-                "DATE_TIME",
-            ):
-                return format_pattern(value.number, value.kind, value.pattern)
-            return json_number(value.number)
-        return (
-            json_number(value)
-            if isinstance(value, (int, float)) and not isinstance(value, bool)
-            else value
-        )
+    if render == "FORMULA" and isinstance(value, Formula):
+        return value.text
+    # Other values read as unformatted ones do, the date option too: it is ignored only "if
+    # value_render_option is FORMATTED_VALUE" (DD).
     result = effective(spreadsheet, sheet, value)
     if result is UNKNOWN or result is None:
         return ""

@@ -136,12 +136,17 @@ _GRID_KEYS = frozenset(
 sheetId out (proto3), as Google writes it and as a chart read back and sent again has it."""
 
 
+_NOT_RANGES = frozenset({"filterSpecs"})
+"""Chart keys whose objects hold a `columnIndex` that is no cell (a filter's column offset)."""
+
+
 def _walk(obj: Any, fn: Callable[[dict[str, Any]], bool]) -> None:
     if isinstance(obj, dict):
         if not _GRID_KEYS.isdisjoint(obj):
             fn(obj)
-        for value in obj.values():
-            _walk(value, fn)
+        for key, value in obj.items():
+            if key not in _NOT_RANGES:
+                _walk(value, fn)
     elif isinstance(obj, list):
         for value in obj:
             _walk(value, fn)

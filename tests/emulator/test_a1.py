@@ -167,3 +167,20 @@ def test_column_letters_round_trip() -> None:
     assert [column_letters(i) for i in (0, 25, 26, 45, 82)] == ["A", "Z", "AA", "AT", "CE"]
     assert parse_cell("CE12") == (11, 82)
     assert cell_a1(3, 45) == "AT4"
+
+
+@pytest.mark.parametrize(
+    ("formula", "moved"),
+    [
+        ("=A1+$B$2+C$3", "=B2+$B$2+D$3"),
+        ("=SUM(A1:B2)*LOG10(C3)", "=SUM(B2:C3)*LOG10(D4)"),
+        ('=Sheet1!A1&"A1"', '=Sheet1!B2&"A1"'),
+        ("='Data AB12'!A1", "='Data AB12'!B2"),  # a title that reads like a cell stays
+        ("=ZZZ1", "=#REF!"),  # past the last column
+    ],
+)
+def test_a_copied_formula_moves_its_relative_references(formula: str, moved: str) -> None:
+    """One down and one right, as repeatCell writes a formula into the next cells."""
+    from sheets_emulator.model.a1 import shifted_formula
+
+    assert shifted_formula(formula, 1, 1) == moved

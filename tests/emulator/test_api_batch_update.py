@@ -1330,3 +1330,30 @@ def test_a_paste_of_everything_carries_the_merges_and_a_cut_moves_them(api: Shee
         {"startRowIndex": 0, "endRowIndex": 1, **width},
         {"startRowIndex": 7, "endRowIndex": 8, **width},
     ]
+
+
+def test_a_charts_filter_column_is_no_cell_and_stays_when_columns_move(api: SheetsApi) -> None:
+    """
+    A chart's `filterSpecs[].columnIndex` counts within its data, with no sheetId: a column
+    inserted on sheet 0 moves the chart's sources there, not its filter's column.
+    """
+    source = {"startRowIndex": 0, "endRowIndex": 4, "startColumnIndex": 1, "endColumnIndex": 2}
+    spec = {
+        "basicChart": {
+            "chartType": "COLUMN",
+            "domains": [{"domain": {"sourceRange": {"sources": [source]}}}],
+        },
+        "filterSpecs": [{"columnIndex": 1, "filterCriteria": {"hiddenValues": ["x"]}}],
+    }
+    batch(api, {"addChart": {"chart": {"spec": spec}}})
+    batch(
+        api,
+        {
+            "insertDimension": {
+                "range": {"sheetId": 0, "dimension": "COLUMNS", "startIndex": 0, "endIndex": 1}
+            }
+        },
+    )
+    (stored,) = metadata(api)["sheets"][0]["charts"]
+    domain = stored["spec"]["basicChart"]["domains"][0]["domain"]["sourceRange"]["sources"][0]
+    assert (domain["startColumnIndex"], stored["spec"]["filterSpecs"][0]["columnIndex"]) == (2, 1)

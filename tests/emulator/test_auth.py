@@ -411,3 +411,36 @@ def test_sharing_with_a_domain_lets_its_accounts_in_with_its_role(
     book.remove_permissions(domain, role="reader")
     with pytest.raises(PermissionError):  # (gspread's word for a 403 on opening)
         stranger.open_by_key(book.id)
+
+
+def test_sharing_with_anyone_as_reader_leaves_the_named_editors_theirs(
+    secured: EmulatorHandle, keys: dict[str, tuple[dict[str, str], str]]
+) -> None:
+    """The worker, sharing `sec1` (made without roles) with anyone as reader, still writes it."""
+    worker = _drive_client(secured, keys[WORKER][0])
+    book = worker.open_by_key("sec1")
+    book.share(None, perm_type="anyone", role="reader")
+    book.sheet1.update([["still mine"]], "A1")
+    assert book.sheet1.get("A1") == [["still mine"]]
+
+
+def test_copy_to_needs_reading_the_source_and_editing_the_destination(
+    secured: EmulatorHandle, keys: dict[str, tuple[dict[str, str], str]]
+) -> None:
+    """
+    sheets.copyTo: a reader of the source copies a tab into a spreadsheet it edits; into one
+    it only reads, the copy is Google's 403 and nothing is added.
+    """
+    store = secured.store
+    source = store.create_spreadsheet("source", spreadsheet_id="src1", shared_with=[STRANGER])
+    source.roles[STRANGER] = "reader"
+    store.create_spreadsheet("mine", spreadsheet_id="dst1", shared_with=[STRANGER])
+    theirs = store.create_spreadsheet("theirs", spreadsheet_id="dst2", shared_with=[STRANGER])
+    theirs.roles[STRANGER] = "reader"
+    stranger = _drive_client(secured, keys[STRANGER][0])
+    copied = stranger.open_by_key("src1").sheet1.copy_to("dst1")
+    assert copied["title"] == "Copy of Sheet1"
+    with pytest.raises(gspread.exceptions.APIError) as refused:
+        stranger.open_by_key("src1").sheet1.copy_to("dst2")
+    assert refused.value.response.status_code == 403
+    assert [s.title for s in store.get("dst2").sheets] == ["Sheet1"]

@@ -219,3 +219,23 @@ def stored_range(grid: Grid, original: dict[str, Any]) -> dict[str, Any]:
         if original.get(key) is not None:
             out[key] = int(original[key])
     return out
+
+
+def merge_overlaps(merge: dict[str, Any], grid: Grid) -> bool:
+    """Whether a merge and a range share a cell."""
+    return (
+        merge["startRowIndex"] < grid.r1
+        and grid.r0 < merge["endRowIndex"]
+        and merge["startColumnIndex"] < grid.c1
+        and grid.c0 < merge["endColumnIndex"]
+    )
+
+
+def merge_inside(merge: dict[str, Any], grid: Grid) -> bool:
+    """Whether a merge lies wholly inside a range."""
+    return (
+        grid.r0 <= merge["startRowIndex"]
+        and merge["endRowIndex"] <= grid.r1
+        and grid.c0 <= merge["startColumnIndex"]
+        and merge["endColumnIndex"] <= grid.c1
+    )

@@ -15,6 +15,8 @@ from typing import Any
 from sheets_emulator.api.batch_update._common import (
     Context,
     Handler,
+    merge_inside,
+    merge_overlaps,
     need,
     stored_range,
     strip_nulls,
@@ -49,7 +51,7 @@ def extended_to_value(data: Any) -> CellValue:
     if kind == "numberValue":
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise RequestInvalid(f"Invalid numberValue: {value}")
-        return as_double(value) if type(value) is int else value
+        return as_double(value)
     if kind == "boolValue":
         return bool(value)
     if kind == "formulaValue":
@@ -259,10 +261,7 @@ def _fresh_values(values: list[Any]) -> list[CellValue] | None:
             append(text or None)
             continue
         number = new.get("numberValue")
-        if type(number) is float:
-            append(number)
-            continue
-        if type(number) is int:
+        if type(number) is float or type(number) is int:
             append(as_double(number))
             continue
         return None
@@ -358,9 +357,7 @@ def _write_values(
                         if len(value) > MAX_CELL_CHARS:
                             raise RequestInvalid(CELL_TOO_LONG)
                         converted = value or None
-                    elif kind == "numberValue" and type(value) is float:
-                        converted = value
-                    elif kind == "numberValue" and type(value) is int:
+                    elif kind == "numberValue" and (type(value) is int or type(value) is float):
                         converted = as_double(value)
                     else:
                         converted = extended_to_value(new)
@@ -562,15 +559,6 @@ def set_data_validation(ctx: Context, body: dict[str, Any]) -> None:
             grid.sheet.set_extra("validations", r, c, rule)
 
 
-def _overlaps(a: dict[str, Any], g: Grid) -> bool:
-    return (
-        a["startRowIndex"] < g.r1
-        and g.r0 < a["endRowIndex"]
-        and a["startColumnIndex"] < g.c1
-        and g.c0 < a["endColumnIndex"]
-    )
-
-
 def merge_cells(ctx: Context, body: dict[str, Any]) -> None:
     """
     Merge a range (MERGE_ALL, MERGE_COLUMNS or MERGE_ROWS), keeping each merge's top-left value.
@@ -581,15 +569,9 @@ def merge_cells(ctx: Context, body: dict[str, Any]) -> None:
         raise RequestInvalid(f"Invalid mergeType: {kind}")
     sheet = grid.sheet
     for m in sheet.merges:
-        inside = (
-            grid.r0 <= m["startRowIndex"]
-            and m["endRowIndex"] <= grid.r1
-            and grid.c0 <= m["startColumnIndex"]
-            and m["endColumnIndex"] <= grid.c1
-        )
-        if _overlaps(m, grid) and not inside:
+        if merge_overlaps(m, grid) and not merge_inside(m, grid):
             raise RequestInvalid("You can't merge cells that partially overlap an existing merge.")
-    sheet.merges = [m for m in sheet.merges if not _overlaps(m, grid)]
+    sheet.merges = [m for m in sheet.merges if not merge_overlaps(m, grid)]
     pieces: list[Grid]
     if kind == "MERGE_ALL":
         pieces = [grid]
@@ -624,19 +606,9 @@ def unmerge_cells(ctx: Context, body: dict[str, Any]) -> None:
     """
     grid = ctx.grid(need(body, "range"))
     for merge in grid.sheet.merges:
-        if _overlaps(merge, grid) and not lies_inside(merge, grid):
+        if merge_overlaps(merge, grid) and not merge_inside(merge, grid):
             raise RequestInvalid("The range to unmerge must not partially span any merge.")
-    grid.sheet.merges = [m for m in grid.sheet.merges if not _overlaps(m, grid)]
-
-
-def lies_inside(a: dict[str, Any], g: Grid) -> bool:
-    """Whether a merge lies wholly inside a range."""
-    return (
-        g.r0 <= a["startRowIndex"]
-        and a["endRowIndex"] <= g.r1
-        and g.c0 <= a["startColumnIndex"]
-        and a["endColumnIndex"] <= g.c1
-    )
+    grid.sheet.merges = [m for m in grid.sheet.merges if not merge_overlaps(m, grid)]
 
 
 HANDLERS: dict[str, Handler] = {

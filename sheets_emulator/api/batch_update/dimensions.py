@@ -83,11 +83,7 @@ def delete_dimension_request(ctx: Context, body: dict[str, Any]) -> None:
     Delete rows/columns with their contents and metadata.
     """
     ctx.all_writable()
-    span = need(body, "range")
-    if isinstance(span, dict) and (span.get("startIndex") is None or span.get("endIndex") is None):
-        # "Both the start and end indexes must be bounded" (InsertDimensionRequest.range).
-        raise RequestInvalid("The range to insert must have both a startIndex and an endIndex.")
-    sheet, dim, start, end = _span(ctx, span, bounded=False)
+    sheet, dim, start, end = _span(ctx, need(body, "range"), bounded=False)
     size = sheet.row_count if dim == "ROWS" else sheet.column_count
     end = min(end, size)
     if start >= end:

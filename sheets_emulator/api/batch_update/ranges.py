@@ -18,8 +18,13 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sheets_emulator.api.batch_update._common import Context, Handler, need
-from sheets_emulator.api.batch_update.cells import lies_inside
+from sheets_emulator.api.batch_update._common import (
+    Context,
+    Handler,
+    merge_inside,
+    merge_overlaps,
+    need,
+)
 from sheets_emulator.model.a1 import Grid
 from sheets_emulator.model.errors import RequestInvalid
 from sheets_emulator.model.render import FormulaError, effective
@@ -183,15 +188,8 @@ def _paste_merges(source: Grid, target: Grid, *, tile: tuple[int, int]) -> None:
     area, inside its grid); `target`'s own merges there go first.
     """
     sheet = target.sheet
-    found = [dict(m) for m in source.sheet.merges if lies_inside(m, source)]
-    sheet.merges = [
-        m
-        for m in sheet.merges
-        if m["endRowIndex"] <= target.r0
-        or target.r1 <= m["startRowIndex"]
-        or m["endColumnIndex"] <= target.c0
-        or target.c1 <= m["startColumnIndex"]
-    ]
+    found = [dict(m) for m in source.sheet.merges if merge_inside(m, source)]
+    sheet.merges = [m for m in sheet.merges if not merge_overlaps(m, target)]
     height, width = tile
     for top in range(target.r0, target.r1, height):
         for left in range(target.c0, target.c1, width):
@@ -264,13 +262,12 @@ def cut_paste(ctx: Context, body: dict[str, Any]) -> None:
     for i, row in enumerate(block):
         for j, snap in enumerate(row):
             _put(sheet, r0 + i, c0 + j, _adapt(ctx, source.sheet, snap, kind), parts)
-    moved = [m for m in source.sheet.merges if lies_inside(m, source)]
-    if moved:
+    gone = {id(m) for m in source.sheet.merges if merge_inside(m, source)}
+    if kind in _WITH_MERGES:  # (as a copy's: the destination's own merges there go)
         area = Grid(sheet, r0, c0, r0 + source.rows, c0 + source.columns)
-        if kind in _WITH_MERGES:
-            _paste_merges(source, area, tile=(source.rows, source.columns))
-        gone = {id(m) for m in moved}  # (by identity: one pasted back in place is new)
-        source.sheet.merges = [m for m in source.sheet.merges if id(m) not in gone]
+        _paste_merges(source, area, tile=(source.rows, source.columns))
+    # The source's merges go with it (by identity: one pasted back in place is new).
+    source.sheet.merges = [m for m in source.sheet.merges if id(m) not in gone]
 
 
 def _search_grids(ctx: Context, body: dict[str, Any]) -> list[Grid]:

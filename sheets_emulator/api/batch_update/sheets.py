@@ -291,8 +291,9 @@ def copy_sheet_to(store: Store, call: Call) -> dict[str, Any]:
     destination = store.find(str(dest_id))
     if destination is None:
         raise not_found()
-    if not destination.can_access(call.request.principal):
-        raise permission_denied()
+    principal = call.request.principal
+    if not (destination.can_access(principal) and destination.can_edit(principal)):
+        raise permission_denied()  # (the source needs reading only: the router let it in)
     working = destination.clone(sheets=False)
     ctx = Context(store, working, call.request.principal)
     title = _copy_title(working, source)
