@@ -788,7 +788,12 @@ def _input_digests(
 
 
 def rows_to_check(
-    tab: RegionTab, cache: RowCache | None, *, fiscal_year: int, as_of: date
+    tab: RegionTab,
+    cache: RowCache | None,
+    *,
+    fiscal_year: int,
+    as_of: date,
+    digest: str | None = None,
 ) -> Sequence[int]:
     """
     The grid indexes of `tab`'s data rows an evaluation would check anew: every one without
@@ -796,7 +801,9 @@ def rows_to_check(
     `_input_digests` decodes: its inputs may have changed) or has no results for on this
     day, year and lists (what `_check_tab` checks again: every row, on a new day); of one
     handed over decoded, those whose input values as read it has no results for (a row with
-    a typed percentage each time: its results are kept under the values it reads as).
+    a typed percentage each time: its results are kept under the values it reads as). A tab
+    read as last time (`digest`, the snapshot's), on the same day and layout, has none: it
+    is not evaluated again (`evaluate`), nor are its rows looked at one by one here.
     """
     grid, first = tab.grid, tab.first_data_row - 1
     everything = range(first, len(grid))
@@ -804,6 +811,9 @@ def rows_to_check(
         return everything
     columns = tab.headers.columns
     context = (tab.region, fiscal_year, as_of, _headers_digest(columns))
+    layout = (context, tuple(columns.values()), tab.first_data_row)
+    if digest and tab.region in cache.tabs and cache.reads.get(tab.region) == (digest, layout):
+        return ()
     if not isinstance(grid, ReadRows):
         values_of = _values_of(columns)
         return [i for i in everything if not cache.knows((context, row_digest(values_of(grid[i]))))]

@@ -178,7 +178,13 @@ def look_at_typed_percents(
         cache = cache.for_options(snapshot.grids.get(snapshot.options_title, []))
     found = suspects(
         map_tabs(settings, snapshot).tabs,
-        lambda tab: rows_to_check(tab, cache, fiscal_year=settings.fiscal_year, as_of=as_of),
+        lambda tab: rows_to_check(
+            tab,
+            cache,
+            fiscal_year=settings.fiscal_year,
+            as_of=as_of,
+            digest=snapshot.tab_digests.get(tab.title),
+        ),
     )
     if not found:
         return False
