@@ -5,7 +5,7 @@ rules of domain spec §3.1.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from functools import lru_cache
@@ -357,8 +357,8 @@ def check_row(
             values[header] = value
     if not given:
         return BLANK_ROW
-    required = [r for r in plan.required if r[0] in cells]
-    return _finish(plan, given, values, findings, required, cells, region, fiscal_year, as_of)
+    tab = _tab_rules(plan, frozenset(cells))
+    return _finish(plan, given, values, findings, tab, region, fiscal_year, as_of)
 
 
 _NONES = repeat(None)
@@ -402,8 +402,7 @@ def check_rows(
         _column_entries(plan, plan.columns.get(header), header, raws, options)
         for header, raws in zip(headers, zip(*padded, strict=False), strict=False)
     ]
-    present = frozenset(headers)
-    required = [r for r in plan.required if r[0] in present]
+    tab = _tab_rules(plan, frozenset(headers))
     results: list[RowResult] = []
     append = results.append
     skip, unticked = _SKIP, _UNTICKED
@@ -426,9 +425,7 @@ def check_rows(
         if not given:
             append(BLANK_ROW)
             continue
-        append(
-            _finish(plan, given, values, findings, required, present, region, fiscal_year, as_of)
-        )
+        append(_finish(plan, given, values, findings, tab, region, fiscal_year, as_of))
     return results
 
 
@@ -564,13 +561,52 @@ def _cell_entry(plan: _Plan, column: _Column, raw: object) -> _Entry:
     return column.entry(raw)
 
 
+class _TabRules:
+    """
+    What the cross-field rules need of a tab's columns, worked out once per tab rather than
+    for each of its rows: its required columns, the before/after pairs and satisfaction items
+    it has all columns of (a missing column costs only the checks that need it, §3.0), and
+    the sections whose organisation name it has.
+    """
+
+    __slots__ = (
+        "columns",
+        "item_set",
+        "items",
+        "named_sections",
+        "pair_headers",
+        "pairs",
+        "required",
+        "required_headers",
+    )
+
+    def __init__(self, plan: _Plan, columns: frozenset[str]) -> None:
+        self.columns = columns
+        self.required = tuple(r for r in plan.required if r[0] in columns)
+        self.required_headers = frozenset(r[0] for r in self.required)
+        """A row holding all of these (most rows) needs no look at each."""
+        self.pairs = tuple(
+            p for p in numbers.BEFORE_AFTER_PAIRS if p[0] in columns and p[1] in columns
+        )
+        self.pair_headers = frozenset(x for pair in self.pairs for x in pair)
+        """A row with all of these or none (most rows) has no pair half missing."""
+        self.items = tuple(x for x in h.SATISFACTION_ITEMS if x in columns)
+        self.item_set = frozenset(self.items)
+        self.named_sections = tuple(s for s in TAX_ID_COLUMNS if s[1] in columns)
+
+
+@lru_cache(maxsize=64)
+def _tab_rules(plan: _Plan, columns: frozenset[str]) -> _TabRules:
+    """The `_TabRules` of a tab with `columns` (a tab's rows come in chunks: once a tab)."""
+    return _TabRules(plan, columns)
+
+
 def _finish(
     plan: _Plan,
     given: dict[str, object],
     values: dict[str, object],
     findings: list[Finding],
-    required: Iterable[tuple[str, Finding, frozenset[str]]],
-    columns: Collection[str],
+    tab: _TabRules,
     region: str,
     fiscal_year: int,
     as_of: date | None,
@@ -578,19 +614,20 @@ def _finish(
     """
     Complete a non-blank row whose cells are checked: the cross-field rules, then the result.
 
-    `findings` holds the cells' own findings in column order; `required` the required columns
-    the tab has (`columns`). Shared by `check_row` and `check_rows`, so both judge a row alike.
+    `findings` holds the cells' own findings in column order; `tab` what the rules need of the
+    tab's columns. Shared by `check_row` and `check_rows`, so both judge a row alike.
     """
     period = values.get(h.START_END_DATES)
     if isinstance(period, tuple):
         # The form's one-cell period stands for the two date columns (a column of its own wins).
         values.setdefault(h.START_DATE, period[0])
         values.setdefault(h.END_DATE, period[1])
-    for header, blank, instead in required:
-        if header not in given and (not instead or given.keys().isdisjoint(instead)):
-            findings.append(blank)
+    if not given.keys() >= tab.required_headers:
+        for header, blank, instead in tab.required:
+            if header not in given and (not instead or given.keys().isdisjoint(instead)):
+                findings.append(blank)
     changes = result_checks.changes_of(given, values)
-    context = _Context(given, values, columns, region, fiscal_year, as_of, changes)
+    context = _Context(given, values, tab, region, fiscal_year, as_of, changes)
     for rule in CROSS_FIELD_RULES:
         findings.extend(rule(context))
     if len(findings) > 1:
@@ -626,25 +663,25 @@ class _Context:
     What a cross-field rule sees of the row (a plain class: it is built for every row).
     """
 
-    __slots__ = ("as_of", "changes", "columns", "fiscal_year", "given", "region", "values")
+    __slots__ = ("as_of", "changes", "fiscal_year", "given", "region", "tab", "values")
 
     def __init__(
         self,
         given: Mapping[str, object],
         values: Mapping[str, object],
-        columns: Collection[str],
+        tab: _TabRules,
         region: str,
         fiscal_year: int,
         as_of: date | None,
         changes: RowChanges | None,
     ) -> None:
         """
-        Keep the row's cells, values and the tab's facts; `columns` is every column the tab
-        has (a rule needing a column the tab lacks is skipped).
+        Keep the row's cells, values and the tab's facts (`tab`: a rule needing a column the
+        tab lacks is skipped).
         """
         self.given = given
         self.values = values
-        self.columns = columns
+        self.tab = tab
         self.region = region
         self.fiscal_year = fiscal_year
         self.as_of = as_of
@@ -666,15 +703,31 @@ def _activity_dates(ctx: _Context) -> list[Finding]:
     start = _date(ctx, h.START_DATE)
     if start is None:  # every one of these rules needs the start date
         return []
-    in_range = h.START_END_DATES in ctx.given
-    return dates.check_activity_dates(
-        start,
-        _date(ctx, h.END_DATE),
-        ctx.fiscal_year,
-        start_column=h.START_END_DATES
-        if in_range and h.START_DATE not in ctx.given
-        else h.START_DATE,
-        end_column=h.START_END_DATES if in_range and h.END_DATE not in ctx.given else h.END_DATE,
+    given = ctx.given
+    in_range = h.START_END_DATES in given
+    return list(
+        _activity_findings(
+            start,
+            _date(ctx, h.END_DATE),
+            ctx.fiscal_year,
+            h.START_END_DATES if in_range and h.START_DATE not in given else h.START_DATE,
+            h.START_END_DATES if in_range and h.END_DATE not in given else h.END_DATE,
+        )
+    )
+
+
+@lru_cache(maxsize=4096)
+def _activity_findings(
+    start: date, end: date | None, fiscal_year: int, start_column: str, end_column: str
+) -> tuple[Finding, ...]:
+    """
+    `dates.check_activity_dates`, kept: the participants of one activity share its dates,
+    so a tab holds a few hundred distinct ones among thousands of rows.
+    """
+    return tuple(
+        dates.check_activity_dates(
+            start, end, fiscal_year, start_column=start_column, end_column=end_column
+        )
     )
 
 
@@ -724,25 +777,19 @@ def _address(given: Mapping[str, object], group: geography.AddressColumns) -> Se
     )
 
 
-@lru_cache(maxsize=64)
-def _tab_numbers(columns: frozenset[str]) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...]]:
-    """
-    The before/after pairs and the satisfaction items a tab has both or all columns of (a
-    missing column costs only the checks that need it, §3.0): once per tab, not per row.
-    """
-    pairs = tuple(p for p in numbers.BEFORE_AFTER_PAIRS if p[0] in columns and p[1] in columns)
-    return pairs, tuple(x for x in h.SATISFACTION_ITEMS if x in columns)
-
-
 def _numbers(ctx: _Context) -> list[Finding]:
     """
     Check before/after pairs, waste ≤ production and the satisfaction group.
     """
-    given = ctx.given
-    columns = ctx.columns
-    pairs, items = _tab_numbers(columns if isinstance(columns, frozenset) else frozenset(columns))
-    found = numbers.check_pairs(given, ctx.values, pairs)
-    found.extend(numbers.check_satisfaction([x for x in items if x in given], items))
+    given, tab = ctx.given, ctx.tab
+    typed = given.keys()
+    # A row with every half of the pairs, or none (nearly every row), has none missing; the
+    # same for the satisfaction items: the look at each is only for the others.
+    whole = typed >= tab.pair_headers or typed.isdisjoint(tab.pair_headers)
+    found = numbers.check_pairs(given, ctx.values, () if whole else tab.pairs)
+    items = tab.items
+    if not (typed >= tab.item_set or typed.isdisjoint(tab.item_set)):
+        found.extend(numbers.check_satisfaction([x for x in items if x in given], items))
     found.extend(result_checks.check_results(ctx.changes, ctx.values))
     return found
 
@@ -753,9 +800,8 @@ def _people_and_enterprise(ctx: _Context) -> list[Finding]:
     """
     given = ctx.given
     found = text.check_agency(given.get(h.AGENCY), ctx.region)
-    for tax_id, name in TAX_ID_COLUMNS:
-        if name in ctx.columns:
-            found.extend(text.check_enterprise_name(tax_id in given, name in given, column=name))
+    for tax_id, name in ctx.tab.named_sections:
+        found.extend(text.check_enterprise_name(tax_id in given, name in given, column=name))
     return found
 
 
