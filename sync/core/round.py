@@ -29,6 +29,7 @@ from rules import headers as h
 from sync.core import setup as setup_mod
 from sync.core.cells import (
     CellValue,
+    as_read,
     cell_at,
     cells_as_read,
     column_letter,
@@ -77,7 +78,7 @@ from sync.core.sheet import (
     Digests,
     OnDemand,
     ReadRows,
-    expected_digest,
+    bytes_digest,
     row_cells,
     row_digests,
     written_digest,
@@ -1009,10 +1010,33 @@ def _expect_lines(cache: RowCache, fingerprint: bytes, keys: Sequence[bytes]) ->
     last = cache.lines
     known = last[1:] if last is not None and last[0] == LINES_CONTEXT else (b"", b"")
     reads, shown = bytearray(known[0]), bytearray(known[1])
+    # Each key sliced out of the keys joined, not through two sequences' look-ups a line.
+    joined = keys.keys().data if isinstance(keys, LineKeys) else b"".join(keys)
     for index, line in built[1].built():  # (a run after edits: the few lines it wrote)
-        reads += expected_digest(row_as_read(line[:width]))
-        shown += keys[index - 1]
+        reads += _line_digest(line[:width])
+        at = (index - 1) * DIGEST_SIZE
+        shown += joined[at : at + DIGEST_SIZE]
     cache.lines = (LINES_CONTEXT, bytes(reads), bytes(shown))
+
+
+def _line_digest(line: Sequence[CellValue]) -> bytes:
+    """
+    `expected_digest(row_as_read(line))` in one pass, not two lists a line: what a read sends
+    of each cell (a blank as '', text as it is: most of a line) taken from the value at once.
+    """
+    sent = [
+        ""
+        if value is None
+        else value
+        if value.__class__ is str
+        else ""
+        if (seen := as_read(value)) is None
+        else seen
+        for value in line
+    ]
+    while sent and sent[-1] == "":
+        sent.pop()
+    return bytes_digest(msgspec.json.encode(sent))
 
 
 def _shows(lines: ListedLines | None) -> dict[bytes, bytes]:
