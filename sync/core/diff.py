@@ -256,10 +256,12 @@ def diff_grid(
     """
     skip_rows = {r for r, _ in skip}
     changes = CellChanges()
-    changed: list[tuple[int, Container[int]]] = []
+    changed: list[tuple[int, tuple[int, ...]]] = []
     """Each changed row with its changed columns, in row order: what padding fills around (a
     tuple of a row's ~10: a set of them took ~730 bytes a row, ~9 MB for a first run's list)."""
     top = 0
+    everything: dict[int, tuple[int, ...]] = {}
+    """The columns of a row of each width, every one changed (one tuple for all such rows)."""
     have, want_rows = len(current), len(wanted)
     for r in range(1, max(have, want_rows) + 1):
         if r in alike:
@@ -277,6 +279,18 @@ def diff_grid(
             shown = tuple(row_as_read(values[:size]))
             if shows(cells_as_read(line, range(size)), shown + (None,) * (size - len(shown))):
                 continue
+        if not line and r not in skip_rows and None not in values and "" not in values:
+            # Nothing read here and every cell wanted (a first run's list: nearly every
+            # line): every cell is a change, no map of the row made; rows of one width
+            # share the tuple of their columns.
+            if values:
+                top = max(top, len(values) - 1)
+                cols = everything.get(len(values))
+                if cols is None:
+                    cols = everything[len(values)] = tuple(range(len(values)))
+                changes.add_row(tab, r, cols, values)
+                changed.append((r, cols))
+            continue
         want = {c: v for c, v in enumerate(values) if v is not None and v != ""}
         if r in skip_rows:
             want = {c: v for c, v in want.items() if (r, c) not in skip}
@@ -303,6 +317,7 @@ def diff_grid(
     padding = [
         CellChange(tab, r, c, _wanted_at(wanted, r, c))
         for r, taken in changed
+        if len(taken) <= top  # (every column up to `top` changed: nothing to fill)
         for c in range(top + 1)
         if c not in taken and (r, c) not in skip
     ]
