@@ -257,7 +257,10 @@ class KeptCells(Mapping[str, object]):
 
     def get(self, header: str, default: object = None) -> object:
         place = self._places.get(header)
-        return default if place is None else self._taken()[place]
+        if place is None:
+            return default
+        cells = self._cells  # (taken already, nearly always: no call a cell)
+        return (self._taken() if cells.__class__ is Untaken else cells)[place]
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._places)

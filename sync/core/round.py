@@ -87,10 +87,9 @@ from sync.core.summary import (
     COMPILED_HEADERS,
     SYNC_NOW_CELL,
     TIMESTAMP_CELL,
-    CompiledRow,
     SummaryInputs,
     build_summary,
-    compiled_line,
+    compiled_line_of,
 )
 from sync.core.tabs import MappedTabs, Snapshot, main_run, map_tabs
 
@@ -731,15 +730,9 @@ class _Lines(OnDemand[list[CellValue]]):
 
 
 def _line(row: RowEvaluation) -> list[CellValue]:
-    return compiled_line(
-        CompiledRow(
-            region=row.region,
-            row=row.row,
-            cells=row.cells,
-            national_id=row.check.national_id,
-            tax_id=row.check.tax_id,
-            status=row.status,
-        )
+    check = row.check
+    return compiled_line_of(
+        row.region, row.row, row.cells, check.national_id, check.tax_id, row.status
     )
 
 
