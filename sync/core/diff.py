@@ -112,9 +112,14 @@ class CellChanges(OnDemand[CellChange]):
         tab_id = self._tab_id(tab)
         if cols:
             self._run_of(tab_id)
-        self._tab_ids.extend(repeat(tab_id, len(cols)))
-        self._rows.extend(repeat(row, len(cols)))
-        self._cols.extend(cols)
+        # From lists (`fromlist`: about half of `extend`'s time, which takes any iterable).
+        size = len(cols)
+        self._tab_ids.fromlist([tab_id] * size)
+        self._rows.fromlist([row] * size)
+        if isinstance(cols, list):
+            self._cols.fromlist(cols)
+        else:
+            self._cols.extend(cols)
         self._values.extend(values)
 
     def append(self, change: CellChange) -> None:

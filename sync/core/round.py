@@ -149,6 +149,8 @@ class _BlockRows:
         """How a read would show the cells the last `changes` wanted (`as_read` of each)."""
         self.last_written: list[int] = []
         """Of those, the ones it wrote (indexes into `columns`)."""
+        self.last_columns: list[int] = []
+        """The columns of those (`columns` at `last_written`)."""
 
     def changes(self, row: RowEvaluation, into: CellChanges) -> bool:
         """
@@ -188,7 +190,8 @@ class _BlockRows:
             ]
         if not at:
             return False
-        into.add_row(tab.title, row.row, [columns[i] for i in at], [wanted[i] for i in at])
+        written = self.last_columns = [columns[i] for i in at]
+        into.add_row(tab.title, row.row, written, [wanted[i] for i in at])
         self.last_written = at
         return True
 
@@ -201,13 +204,12 @@ class _BlockRows:
         grid = self.tab.grid
         if not isinstance(grid, ReadRows) or (raw := grid.raw(number - 1)) is None:
             return None
-        shown, columns, at = self.last_shown, self.columns, self.last_written
+        shown, at = self.last_shown, self.last_written
         values = [shown[i] for i in at]
         values.append(also[1])
         if not _PREDICTABLE.issuperset(map(type, values)):
             return None
-        written = [columns[i] for i in at]
-        written.append(also[0])
+        written = [*self.last_columns, also[0]]
         return written_digest(raw, written, values, grid.width(number - 1))
 
 

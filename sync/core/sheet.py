@@ -166,10 +166,12 @@ def written_digest(
     run's worker block) are then added after its bytes, which are not split into cells.
     """
     if width is not None and min(columns) >= width:
-        past: list[object] = [None] * (max(columns) + 1 - width)
+        # The cells past the row's end as a compact answer sends them (`_as_sent`), made so.
+        added: list[object] = [""] * (max(columns) + 1 - width)
         for col, value in zip(columns, values, strict=True):
-            past[col - width] = value
-        added = _as_sent(past)
+            added[col - width] = "" if value is None else value
+        while added and added[-1] == "":
+            added.pop()
         hashed = hashlib.sha256(memoryview(raw)[:-1])  # (the row without its closing `]`)
         if added:
             if width:
