@@ -17,7 +17,7 @@ from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from decimal import Decimal
 from difflib import SequenceMatcher
-from itertools import accumulate, chain, compress, repeat, starmap
+from itertools import accumulate, chain, compress, pairwise, repeat, starmap
 from typing import Any, TypeVar, cast
 
 import msgspec
@@ -365,25 +365,18 @@ MAX_BLOCK_ROWS = 500
 _place = operator.itemgetter(0, 1)
 """A cell's (row, column): the order cells are grouped and written in."""
 
+Run = tuple[int, int, Sequence[CellValue]]
+"""Cells of one row in adjacent columns: its row, first column and values."""
+
+_COL_BITS = 17
+"""A cell's place as one int, `row << _COL_BITS | col`: a column (below 2**16 in a
+`CellChanges`) plus one never reaches the row's bits, so adjacent cells differ by 1."""
+
 
 def group_blocks(changes: Iterable[CellChange], *, max_rows: int = MAX_BLOCK_ROWS) -> list[Block]:
     """Runs of adjacent columns per row, then identical runs on consecutive rows, merged."""
-    by_tab: dict[str, list[tuple[int, int, CellValue]]] = {}
-    for tab, at_row, at_col, value in cells_of(changes):
-        by_tab.setdefault(tab, []).append((at_row, at_col, value))
     blocks: list[Block] = []
-    for tab, items in by_tab.items():
-        items.sort(key=_place)
-        runs: list[tuple[int, int, list[CellValue]]] = []  # (row, start col, values)
-        row = after = -1  # the last run's row, and the column right after it
-        values: list[CellValue] = []
-        for at_row, at_col, value in items:
-            if at_row == row and at_col == after:
-                values.append(value)
-            else:
-                row, values = at_row, [value]
-                runs.append((row, at_col, values))
-            after = at_col + 1
+    for tab, runs in _runs(changes):
         top = start = width = -1  # the current block's first row, first column and width
         lines: list[tuple[CellValue, ...]] = []  # its rows' values
         for row, col, values in runs:
@@ -401,6 +394,72 @@ def group_blocks(changes: Iterable[CellChange], *, max_rows: int = MAX_BLOCK_ROW
         if lines:
             blocks.append(Block(tab, top, start, tuple(lines)))
     return blocks
+
+
+def _runs(changes: Iterable[CellChange]) -> Iterator[tuple[str, list[Run]]]:
+    """
+    Each tab's cells (tabs in the order first changed) as runs of adjacent columns per row,
+    in (row, column) order, cells of one place in the order given.
+
+    Of `CellChanges`, told from its columns in C, without a tuple a cell: each cell's place
+    as one int (`_COL_BITS`), sorted only when out of order (a list's padding after its
+    changes), a run ending where the next place is not the next column.
+    """
+    if not isinstance(changes, CellChanges):
+        yield from _runs_of_items(changes)
+        return
+    spans: dict[int, list[tuple[int, int]]] = {}
+    starts = list(changes._runs)
+    for begin, end in zip(starts, [*starts[1:], len(changes._values)], strict=False):
+        spans.setdefault(changes._tab_ids[begin], []).append((begin, end))
+    for tab_id, tab_spans in spans.items():
+        rows, cols, values = array("I"), array("H"), list[CellValue]()
+        for begin, end in tab_spans:
+            rows += changes._rows[begin:end]
+            cols += changes._cols[begin:end]
+            values += changes._values[begin:end]
+        places: Sequence[int] = list(
+            map(operator.or_, map(operator.lshift, rows, repeat(_COL_BITS)), cols)
+        )
+        del rows, cols
+        ordered: Sequence[CellValue] = values
+        if any(map(operator.gt, places, places[1:])):
+            pick = operator.itemgetter(*sorted(range(len(places)), key=places.__getitem__))
+            places, ordered = pick(places), pick(values)  # (two or more: tuples)
+        size = len(places)
+        heads = [
+            0,
+            *compress(range(1, size), map((1).__ne__, map(operator.sub, places[1:], places))),
+            size,
+        ]
+        mask = (1 << _COL_BITS) - 1
+        yield (
+            changes._tabs[tab_id],
+            [
+                (places[at] >> _COL_BITS, places[at] & mask, ordered[at:after])
+                for at, after in pairwise(heads)
+            ],
+        )
+
+
+def _runs_of_items(changes: Iterable[CellChange]) -> Iterator[tuple[str, list[Run]]]:
+    """`_runs` of any changes: a tuple a cell, sorted by place."""
+    by_tab: dict[str, list[tuple[int, int, CellValue]]] = {}
+    for tab, at_row, at_col, value in cells_of(changes):
+        by_tab.setdefault(tab, []).append((at_row, at_col, value))
+    for tab, items in by_tab.items():
+        items.sort(key=_place)
+        runs: list[Run] = []
+        row = after = -1  # the last run's row, and the column right after it
+        values: list[CellValue] = []
+        for at_row, at_col, value in items:
+            if at_row == row and at_col == after:
+                values.append(value)
+            else:
+                row, values = at_row, [value]
+                runs.append((row, at_col, values))
+            after = at_col + 1
+        yield tab, runs
 
 
 def padding_for(
