@@ -543,6 +543,40 @@ def batches(
     return out
 
 
+class _Text(msgspec.Struct, gc=False, rename={"text": "stringValue"}):
+    """A text's ExtendedValue, `{"stringValue": text}` as `to_extended` makes it."""
+
+    text: str
+
+
+class _TextCell(msgspec.Struct, gc=False, rename={"value": "userEnteredValue"}):
+    """A text's CellData, `{"userEnteredValue": {"stringValue": text}}`."""
+
+    value: _Text
+
+
+class _Number(msgspec.Struct, gc=False, rename={"number": "numberValue"}):
+    """A number's ExtendedValue, `{"numberValue": number}`."""
+
+    number: float
+
+
+class _NumberCell(msgspec.Struct, gc=False, rename={"value": "userEnteredValue"}):
+    """A number's CellData, `{"userEnteredValue": {"numberValue": number}}`."""
+
+    value: _Number
+
+
+_EXACT = 2**53
+"""An int below this in magnitude is a double exactly (`to_extended` sends it as one)."""
+
+
+class _RowData(msgspec.Struct, gc=False):
+    """A row's cells, `{"values": [...]}`."""
+
+    values: list[Any]
+
+
 def update_requests(blocks: Sequence[Block], sheet_ids: Mapping[str, int]) -> list[msgspec.Raw]:
     """
     One `updateCells` per block, values typed so text is never run as a formula.
@@ -550,12 +584,17 @@ def update_requests(blocks: Sequence[Block], sheet_ids: Mapping[str, int]) -> li
     Each is JSON already (`msgspec.Raw`, sent as it is): a first run's compiled list as two
     dicts a cell (~370 bytes each) took ~18 MB until its call was made, beside the bodies;
     encoded a block at a time, each block's dicts go at once. A number, tick or blank that
-    fills many cells of a block shares one CellData while it is encoded.
+    fills many cells of a block shares one CellData while it is encoded. A text's CellData
+    and a row are Structs that encode to the very JSON of those dicts: made and encoded in
+    under half the dicts' time (~24 bytes each, not ~200), never tracked by the collector.
     """
     shared: dict[tuple[type, object], dict[str, Any]] = {}
 
-    def cell(value: CellValue) -> dict[str, Any]:
+    def cell(value: CellValue) -> object:
         kind = type(value)
+        if kind is int and -_EXACT < value < _EXACT:  # type: ignore[operator]
+            # (a list's row numbers: each its own, none shared)
+            return _NumberCell(_Number(float(value)))  # type: ignore[arg-type]
         if kind is not str and kind is not int and kind is not bool and value is not None:
             return to_extended(value)  # a Decimal: equal ones may print differently as text
         key = (kind, value)
@@ -576,14 +615,7 @@ def update_requests(blocks: Sequence[Block], sheet_ids: Mapping[str, int]) -> li
                 "rows": [
                     # (text, most cells, made inline as `to_extended` makes it: cheaper than
                     # a call and a look-up a cell)
-                    {
-                        "values": [
-                            {"userEnteredValue": {"stringValue": v}}
-                            if v.__class__ is str
-                            else cell(v)
-                            for v in row
-                        ]
-                    }
+                    _RowData([_TextCell(_Text(v)) if v.__class__ is str else cell(v) for v in row])
                     for row in block.values
                 ],
                 "fields": "userEnteredValue",
