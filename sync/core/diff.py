@@ -12,6 +12,7 @@ import math
 import operator
 from array import array
 from bisect import bisect_right
+from collections import deque
 from collections.abc import Collection, Container, Iterable, Iterator, Mapping, Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
@@ -648,39 +649,73 @@ def _json_size(value: CellValue) -> int:
     return 25
 
 
-_SKIP = object()
-"""A cell of an anchored column that is not written (sent as `null`)."""
-
-
-def _sides(column: Sequence[object]) -> tuple[list[Any], list[Any]]:
+def _sides(
+    rows: Sequence[int], values: Sequence[CellValue], kinds: AbstractSet[type]
+) -> tuple[list[Any], list[Any]]:
     """
-    A column's two sides: plain values (formulas and skipped cells null) and formulas (every
-    other cell null), each without its trailing nulls. Text, the bulk of a column, and finite
-    Decimals are converted inline (as `to_raw` would), the rest by `_plain`.
+    The two sides of a column from row 1 holding `values` at `rows` (ascending; `kinds` the
+    values' types), null (leave it alone) at every other row: plain values (formulas null)
+    and formulas (every other cell null), each without its trailing nulls. A column of one
+    kind (a regional column: text, or Decimal figures) is converted at once, in C; others
+    a cell at a time, text and finite Decimals inline (as `to_raw` would), the rest by
+    `_plain`.
     """
-    skip, decimal, finite = _SKIP, Decimal, math.isfinite
-    plain: list[Any] = [
-        value
-        if value.__class__ is str
-        else None
-        if value is skip
-        else number
-        if value.__class__ is decimal and finite(number := float(value))
-        else _plain(value)
-        for value in column
-    ]
-    formula = any(issubclass(kind, Formula) for kind in set(map(type, column)))
-    texts = [v.text if isinstance(v, Formula) else None for v in column] if formula else []
-    for side in (plain, texts):
+    decimal, finite = Decimal, math.isfinite
+    plain: list[Any] | None = None
+    if kinds == {str}:
+        plain = list(values)
+    elif kinds == {decimal}:
+        plain = list(map(float, cast(Sequence[Decimal], values)))
+        if not all(map(finite, plain)):
+            plain = None
+    if plain is None:
+        plain = [
+            value
+            if value.__class__ is str
+            else number
+            if value.__class__ is decimal and finite(number := float(value))
+            else _plain(value)
+            for value in values
+        ]
+    formula = any(issubclass(kind, Formula) for kind in kinds)
+    texts = [v.text if isinstance(v, Formula) else None for v in values] if formula else []
+    sides = (_column_from(rows, plain), _column_from(rows, texts) if formula else texts)
+    for side in sides:
         while side and side[-1] is None:
             side.pop()
-    return plain, texts
+    return sides
+
+
+def _column_from(rows: Sequence[int], values: list[Any]) -> list[Any]:
+    """A column from row 1 holding `values` at `rows` (ascending), null everywhere else."""
+    first = rows[0]
+    if rows[-1] - first + 1 == len(rows):  # consecutive rows (every row of a list)
+        if first == 1:
+            return values
+        return [*repeat(None, first - 1), *values]
+    column: list[Any] = [None] * (rows[-1] + 1)  # (from row 0: set in C, not a cell a time)
+    deque(map(column.__setitem__, rows, values), maxlen=0)
+    del column[0]
+    return column
 
 
 def _plain(value: object) -> Any:
-    """A cell's plain side other than text, a skipped cell or a finite Decimal (`to_raw`; a
-    formula's plain side is null)."""
+    """A cell's plain side other than text or a finite Decimal (`to_raw`; a formula's plain
+    side is null)."""
     return None if isinstance(value, Formula) else to_raw(cast(CellValue, value))
+
+
+def _size_bound(values: Sequence[CellValue], kinds: AbstractSet[type]) -> int | None:
+    """
+    Not less than the JSON a piece of `values` takes by `_json_size` (each + 1, its comma),
+    told from the values' kinds without a size a value: of text, 6 bytes a character (every
+    one escaped) and 4; of values neither text nor formula, 26 each. None for other mixes.
+    """
+    if all(issubclass(kind, str) for kind in kinds):
+        return 6 * sum(map(len, cast(Sequence[str], values))) + 4 * len(values)
+    if not any(issubclass(kind, str | Formula) for kind in kinds):
+        return 26 * len(values)
+    return None
 
 
 def value_writes(
@@ -701,27 +736,45 @@ def value_writes(
     for name, cells in _by_anchor(changes, anchors).items():
         rows = sorted(cells)
         values = list(map(cells.__getitem__, rows))
-        # Each piece ends at the first row after which its JSON passes `chunk_bytes`.
-        ends = list(
-            accumulate(
-                [  # `_json_size(value) + 1` (its comma), the text branch inline
-                    (len(value) + 4 if value.isascii() else 6 * len(value) + 4)
-                    if value.__class__ is str
-                    else _json_size(value) + 1
-                    for value in values
-                ]
-            )
-        )
-        start, before = 0, 0
-        while start < len(rows):
-            end = bisect_right(ends, before + chunk_bytes, lo=start) + 1
-            column = _column_from(rows[start:end], values[start:end])
-            for side, out in zip(_sides(column), (raw, formulas), strict=True):
+        kinds = set(map(type, values))
+        bound = _size_bound(values, kinds)
+        if bound is not None and bound <= chunk_bytes:
+            pieces = [(rows, values)]  # (a regional column: one piece, no size a value)
+        else:
+            pieces = _pieces(rows, values, chunk_bytes)
+        for piece_rows, piece_values in pieces:
+            piece_kinds = kinds if len(pieces) == 1 else set(map(type, piece_values))
+            for side, out in zip(
+                _sides(piece_rows, piece_values, piece_kinds), (raw, formulas), strict=True
+            ):
                 if side:
                     out.append({"range": name, "majorDimension": "COLUMNS", "values": [side]})
-            before = ends[min(end, len(rows)) - 1]
-            start = end
     return ValueWrites(raw=raw, formulas=formulas)
+
+
+def _pieces(
+    rows: list[int], values: list[CellValue], chunk_bytes: int
+) -> list[tuple[list[int], list[CellValue]]]:
+    """A column's rows and values in pieces, each ending at the first row after which its
+    JSON passes `chunk_bytes`."""
+    ends = list(
+        accumulate(
+            [  # `_json_size(value) + 1` (its comma), the text branch inline
+                (len(value) + 4 if value.isascii() else 6 * len(value) + 4)
+                if value.__class__ is str
+                else _json_size(value) + 1
+                for value in values
+            ]
+        )
+    )
+    pieces = []
+    start, before = 0, 0
+    while start < len(rows):
+        end = bisect_right(ends, before + chunk_bytes, lo=start) + 1
+        pieces.append((rows[start:end], values[start:end]))
+        before = ends[min(end, len(rows)) - 1]
+        start = end
+    return pieces
 
 
 def _by_anchor(
@@ -736,12 +789,29 @@ def _by_anchor(
     if not isinstance(changes, Sequence):  # walked twice below when names are shared
         changes = list(changes)
     by_column: dict[tuple[str, int], dict[int, CellValue]] = {}
-    for tab, row, col, value in cells_of(changes):
-        key = (tab, col)
-        cells = by_column.get(key)
-        if cells is None:
-            cells = by_column[key] = {}
-        cells[row] = value
+    if isinstance(changes, CellChanges):
+        # A run of one tab's cells at a time: each cell set in its column's map in C.
+        starts = list(changes._runs)
+        for begin, end in zip(starts, [*starts[1:], len(changes._values)], strict=False):
+            tab = changes._tabs[changes._tab_ids[begin]]
+            cols = changes._cols[begin:end]
+            into: dict[int, dict[int, CellValue]] = {}
+            for col in dict.fromkeys(cols):  # (in the order first changed)
+                into[col] = by_column.setdefault((tab, col), {})
+            setting = map(
+                operator.setitem,
+                map(into.__getitem__, cols),
+                changes._rows[begin:end],
+                changes._values[begin:end],
+            )
+            deque(setting, maxlen=0)
+    else:
+        for tab, row, col, value in cells_of(changes):
+            key = (tab, col)
+            cells = by_column.get(key)
+            if cells is None:
+                cells = by_column[key] = {}
+            cells[row] = value
     names = [anchors[key] for key in by_column]
     if len(set(names)) == len(names):
         return dict(zip(names, by_column.values(), strict=True))
@@ -749,17 +819,6 @@ def _by_anchor(
     for tab, row, col, value in cells_of(changes):
         by_anchor.setdefault(anchors[(tab, col)], {})[row] = value
     return by_anchor
-
-
-def _column_from(rows: Sequence[int], values: list[CellValue]) -> list[object]:
-    """A column from row 1 holding `values` at `rows` (ascending), `_SKIP` everywhere else."""
-    first = rows[0]
-    if rows[-1] - first + 1 == len(rows):  # consecutive rows (every row of a first run)
-        return [*repeat(_SKIP, first - 1), *values]
-    column: list[object] = [_SKIP] * rows[-1]
-    for row, value in zip(rows, values, strict=True):
-        column[row - 1] = value
-    return column
 
 
 MIN_MOVED_ROWS = 20
