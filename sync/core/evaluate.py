@@ -1109,23 +1109,29 @@ class WorkerBlock:
     KPI columns the tab has is found once per tab, not once per row and KPI.
     """
 
-    __slots__ = ("_kpis", "_places", "headers")
+    __slots__ = ("_kpis", "_pick", "_places", "headers")
 
     def __init__(self, columns: Container[str]) -> None:
         self._kpis = tuple(header for header in h.KPI_HEADERS if header in columns)
         self._places = [h.KPI_HEADERS.index(header) for header in self._kpis]
         """Where the tab's KPI columns are in a `kpi.KpiCells`' tuple."""
+        self._pick = operator.itemgetter(*self._places) if len(self._places) > 1 else None
+        """Those cells taken out of the tuple in C (of two or more: a tuple)."""
         self.headers: tuple[str, ...] = (*self._kpis, *_STATUS_BLOCK)
 
     def values(self, row: RowEvaluation) -> tuple[CellValue, ...]:
         """One row's worker cells, in `headers` order."""
         kpis = row.kpis
         findings = row.findings
+        computed: Sequence[CellValue]
         if kpis.__class__ is KpiCells:
             cells = cast(KpiCells, kpis).cells
-            computed = [cells[place] for place in self._places]
+            pick = self._pick
+            computed = pick(cells) if pick is not None else [cells[p] for p in self._places]
         else:
             computed = [kpis.get(header) for header in self._kpis]
+        if not findings:  # (most rows: no texts to join)
+            return (*computed, row.status, None, None, row.pointer or None)
         return (
             *computed,
             row.status,
