@@ -135,7 +135,12 @@ class CellChanges(OnDemand[CellChange]):
             for start in changes._runs:
                 if start or not at or self._tab_ids[-1] != ids[changes._tab_ids[0]]:
                     self._runs.append(at + start)
-            self._tab_ids.extend(map(ids.__getitem__, changes._tab_ids))
+            if ids == list(range(len(ids))):  # (the same ids: copied as they are)
+                self._tab_ids.extend(changes._tab_ids)
+            elif len(ids) == 1:  # (one tab's cells, a tab's diff: its one id repeated)
+                self._tab_ids.extend(array("H", ids) * len(changes._tab_ids))
+            else:
+                self._tab_ids.extend(map(ids.__getitem__, changes._tab_ids))
             self._rows.extend(changes._rows)
             self._cols.extend(changes._cols)
             self._values.extend(changes._values)
