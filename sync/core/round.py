@@ -89,7 +89,7 @@ from sync.core.summary import (
     TIMESTAMP_CELL,
     SummaryInputs,
     build_summary,
-    compiled_line_of,
+    compiled_line,
 )
 from sync.core.tabs import MappedTabs, Snapshot, main_run, map_tabs
 
@@ -733,7 +733,7 @@ class _Lines(OnDemand[list[CellValue]]):
 
 def _line(row: RowEvaluation) -> list[CellValue]:
     check = row.check
-    return compiled_line_of(
+    return compiled_line(
         row.region, row.row, row.cells, check.national_id, check.tax_id, row.status
     )
 

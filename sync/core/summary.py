@@ -412,18 +412,6 @@ COMPILED_HEADERS: tuple[str, ...] = (
 )
 
 
-@dataclass(frozen=True)
-class CompiledRow:
-    """One counted participant as HQ forwards it."""
-
-    region: str
-    row: int
-    cells: Mapping[str, object]
-    national_id: str | None
-    tax_id: str | None
-    status: str
-
-
 def _text(value: object) -> CellValue:
     """People's values go out as text: copied, never interpreted, never run as a formula."""
     if value.__class__ is str:  # (most of them: as they are, a blank as None)
@@ -437,12 +425,7 @@ def _text(value: object) -> CellValue:
     return str(value)
 
 
-def compiled_line(r: CompiledRow) -> list[CellValue]:
-    """One counted row's line of the compiled list."""
-    return compiled_line_of(r.region, r.row, r.cells, r.national_id, r.tax_id, r.status)
-
-
-def compiled_line_of(
+def compiled_line(
     region: str,
     row: int,
     cells: Mapping[str, object],
@@ -450,8 +433,8 @@ def compiled_line_of(
     tax_id: str | None,
     status: str,
 ) -> list[CellValue]:
-    """`compiled_line` of a row's parts, no `CompiledRow` made for it (a first run's list
-    builds ~12,000 lines)."""
+    """One counted participant's line of the compiled list, as HQ forwards it (made of the
+    row's parts, no object for the row: a first run's list builds ~12,000 lines)."""
     get = cells.get
     return [
         region,
