@@ -79,6 +79,21 @@ UNAUTHENTICATED_BODY: dict[str, Any] = {
 }
 
 
+UNREGISTERED_BODY: dict[str, Any] = {
+    "error": {
+        "code": 403,
+        "message": (
+            "Method doesn't allow unregistered callers (callers without established identity)."
+            " Please use API Key or other form of API consumer identity to call this API."
+        ),
+        "status": "PERMISSION_DENIED",
+    }
+}
+"""What Google answers a request that carries no credential at all (no Authorization
+header, no API key): a 403, not the 401 of a credential it cannot accept, so a client does
+not try to refresh a token it never sent."""
+
+
 @dataclass(frozen=True)
 class AuthConfig:
     """
@@ -286,6 +301,8 @@ class TokenAuthority:
         """
         if not self.enabled:
             return AuthResult()
+        if authorization is None or not authorization.strip():
+            return AuthResult(status=403, body=UNREGISTERED_BODY)
         token = _bearer(authorization)
         with self._lock:
             record = self._tokens.get(token) if token else None

@@ -20,6 +20,7 @@ from google.oauth2 import service_account
 from sheets_emulator.http.auth import (
     GOOGLE_TOKEN_URI,
     UNAUTHENTICATED_BODY,
+    UNREGISTERED_BODY,
     AuthConfig,
     TokenAuthority,
     load_service_accounts,
@@ -159,18 +160,27 @@ def test_spreadsheet_not_shared_raises_permission_error(
         client.http_client.session.close()
 
 
-def test_missing_bearer_is_a_401_with_google_body(secured: EmulatorHandle) -> None:
+def test_a_credential_that_is_not_a_token_is_a_401_and_none_at_all_a_403(
+    secured: EmulatorHandle,
+) -> None:
     """
-    In auth mode a request without a valid bearer answers Google's UNAUTHENTICATED body.
+    In auth mode a bearer that is no token (or another scheme) answers Google's
+    UNAUTHENTICATED 401; a request with no Authorization header at all is, as Google
+    answers it, a 403 for an unregistered caller (nothing a client could refresh).
     """
+    url = f"{secured.base_url}/v4/spreadsheets/sec1"
     with requests.Session() as session:
-        response = session.get(f"{secured.base_url}/v4/spreadsheets/sec1")
-        forged = session.get(
-            f"{secured.base_url}/v4/spreadsheets/sec1",
-            headers={"Authorization": "Bearer not-a-token"},
-        )
-    assert (response.status_code, response.json()) == (401, UNAUTHENTICATED_BODY)
-    assert forged.status_code == 401
+        forged = session.get(url, headers={"Authorization": "Bearer not-a-token"})
+        basic = session.get(url, headers={"Authorization": "Basic Zm9vOmJhcg=="})
+        missing = session.get(url)
+        drive = session.get(f"{secured.base_url}/drive/v3/files/sec1")
+    assert (forged.status_code, forged.json()) == (401, UNAUTHENTICATED_BODY)
+    assert (basic.status_code, basic.json()) == (401, UNAUTHENTICATED_BODY)
+    assert forged.headers["WWW-Authenticate"].startswith("Bearer")
+    assert (missing.status_code, missing.json()) == (403, UNREGISTERED_BODY)
+    assert missing.json()["error"]["status"] == "PERMISSION_DENIED"
+    assert "unregistered callers" in missing.json()["error"]["message"]
+    assert (drive.status_code, drive.json()) == (403, UNREGISTERED_BODY)
 
 
 @pytest.mark.parametrize("authorization", [None, "Bearer anything", "Basic Zm9vOmJhcg=="])

@@ -256,7 +256,7 @@ def test_serve_forever_stops_on_sigterm_and_saves(tmp_path: Path) -> None:
         signal.raise_signal(signal.SIGTERM)
 
     serve_forever("127.0.0.1", 0, state, auth_keys=keys, import_xlsx=[workbook], on_ready=ready)
-    assert seen == {"health": {"ok": True, "spreadsheets": 1}, "anonymous": 401}
+    assert seen == {"health": {"ok": True, "spreadsheets": 1}, "anonymous": 403}
     saved = load_store(state)
     assert saved is not None
     assert saved.get("imp1").title == "นำเข้า"
