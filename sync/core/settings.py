@@ -336,13 +336,14 @@ def load_config(path: Path | None = None, *, environ: Mapping[str, str] | None =
         if name not in kpi.PROFILES and name not in config.profiles:
             problems.append(f"{source}: spreadsheets[{sheet.id}].profile: unknown profile {name!r}")
     rows = [("defaults", config.defaults.header_row, config.defaults.first_data_row)]
-    rows += [
+    rows += [  # (one that sets neither has the defaults' rows: said once, for the defaults)
         (
             f"spreadsheets[{sheet.id}]",
             sheet.header_row or config.defaults.header_row,
             sheet.first_data_row or config.defaults.first_data_row,
         )
         for sheet in config.spreadsheets
+        if sheet.header_row is not None or sheet.first_data_row is not None
     ]
     for where, header_row, first_data_row in rows:
         if first_data_row <= header_row:

@@ -120,6 +120,26 @@ def test_each_problem_is_one_line(tmp_path: Path, text: str, expected: str) -> N
     assert all(line.startswith(str(path)) for line in lines)
 
 
+def test_rows_wrong_in_the_defaults_are_said_once_not_again_for_each_spreadsheet(
+    tmp_path: Path,
+) -> None:
+    """A spreadsheet that sets neither row has the defaults' rows: one line says it, for the
+    defaults; one that sets a row of its own is named with what it then has."""
+    path = tmp_path / "c.toml"
+    path.write_text(
+        "[defaults]\nheader_row = 5\nfirst_data_row = 4\n"
+        "[[spreadsheets]]\nid = 'a'\n[[spreadsheets]]\nid = 'b'\n"
+        "[[spreadsheets]]\nid = 'c'\nheader_row = 2\n"
+        "[[spreadsheets]]\nid = 'd'\nheader_row = 7\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_config(path, environ={})
+    lines = str(caught.value).splitlines()
+    assert [line.split(": ")[1] for line in lines] == ["defaults", "spreadsheets[d]"]
+    assert "first_data_row 4 is not below header_row 7" in lines[1]
+
+
 def test_missing_file_says_so(tmp_path: Path) -> None:
     """A missing file is named."""
     with pytest.raises(ConfigError, match="file not found"):
