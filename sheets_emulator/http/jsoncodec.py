@@ -10,7 +10,8 @@ is accepted and what is produced never changes, only how fast.
 from __future__ import annotations
 
 import json
-from typing import Any
+import re
+from typing import Any, NoReturn
 
 import msgspec
 
@@ -18,14 +19,42 @@ _encoder = msgspec.json.Encoder()
 _decoder = msgspec.json.Decoder()
 
 
+class PayloadError(ValueError):
+    """A body Google's JSON parser refuses, with the whole message Google gives for it."""
+
+
+_CONSTANT = re.compile(r"(?<=[\[,:\s])-?(?:NaN|Infinity)")
+"""A bare `NaN` or `Infinity` where a value starts (not one inside a text)."""
+_CONTEXT = 20
+"""Characters of the body Google shows on each side of where its parser stopped."""
+
+
 def loads(body: bytes) -> Any:
     """
-    Parse a request body, with the standard library's result and errors when msgspec refuses.
+    Parse a request body, with the standard library's result and errors when msgspec refuses;
+    but `NaN` and `Infinity`, which the standard library takes and JSON has not (a client
+    that sends a float NaN as Python writes it), are refused as Google refuses them.
     """
     try:
         return _decoder.decode(body)
     except msgspec.DecodeError:
-        return json.loads(body)
+        return json.loads(body, parse_constant=lambda _: _refuse_constant(body))
+
+
+def _refuse_constant(body: bytes) -> NoReturn:
+    """
+    Raise Google's error for a `NaN` or `Infinity` token (gspread issue #680 quotes it):
+    "Unexpected token.", then the body around it, `_CONTEXT` characters each side, and a
+    caret under the token, on the lines after.
+    """
+    text = body.decode("utf-8", errors="replace")
+    found = _CONSTANT.search(text)
+    at = found.start() if found is not None else 0
+    before = text[max(0, at - _CONTEXT) : at].rsplit("\n", 1)[-1]
+    after = text[at : at + _CONTEXT].split("\n", 1)[0]
+    raise PayloadError(
+        f"Invalid JSON payload received. Unexpected token.\n{before}{after}\n{' ' * len(before)}^"
+    )
 
 
 def dumps(value: Any) -> bytes:

@@ -435,7 +435,11 @@ class EmulatorServer(ThreadingHTTPServer):
                 payload = jsoncodec.loads(body) if body.strip() else None
         except ValueError as exc:
             error = google_error(400)
-            error["error"]["message"] = f"Invalid JSON payload received. {exc}."
+            error["error"]["message"] = (
+                str(exc)
+                if isinstance(exc, jsoncodec.PayloadError)
+                else f"Invalid JSON payload received. {exc}."
+            )
             return _Reply(400, error)
         response: ApiResponse = self.api.handle(
             ApiRequest(

@@ -55,6 +55,43 @@ def test_invalid_json_raises_the_standard_library_error() -> None:
         jsoncodec.loads(b'{"a": ')
 
 
+GSPREAD_680 = (
+    "Invalid JSON payload received. Unexpected token.\n"
+    'ae", 43344, "None", NaN], ["180901_millb\n'
+    "                    ^"
+)
+"""What Google answered a values update holding a float NaN (gspread issue #680)."""
+
+
+def test_nan_and_infinity_are_refused_with_google_s_message() -> None:
+    """
+    Python writes a float NaN as `NaN`, which the standard library reads back but JSON and
+    Google do not: refused with Google's message, the body around the token and a caret.
+    """
+    body = json.dumps({"values": [["180901_millbrae", 43344, "None", math.nan], ["180901_millb"]]})
+    with pytest.raises(jsoncodec.PayloadError) as caught:
+        jsoncodec.loads(body.encode())
+    assert str(caught.value) == GSPREAD_680
+    for token in ("Infinity", "-Infinity"):
+        with pytest.raises(jsoncodec.PayloadError, match="Unexpected token") as caught:
+            jsoncodec.loads(f'{{"a": "NaN", "b": [1,{token}]}}'.encode())
+        shown = f'"a": "NaN", "b": [1,{token}]}}'  # (20 characters before the token)
+        assert str(caught.value) == f"{GSPREAD_680.split(chr(10))[0]}\n{shown}\n{' ' * 20}^"
+    assert {"a": "NaN"} == jsoncodec.loads(b'{"a": "NaN"}')  # (a text is a text)
+
+
+def test_a_nan_over_http_is_google_s_400(raw: requests.Session, spreadsheet_id: str) -> None:
+    """The answer to a body holding NaN is Google's INVALID_ARGUMENT, nothing written."""
+    url = f"{SHEETS}/{spreadsheet_id}/values/A1?valueInputOption=RAW"
+    body = '{"values": [["180901_millbrae", 43344, "None", NaN], ["180901_millb"]]}'
+    reply = raw.put(url, data=body, headers={"Content-Type": "application/json"})
+    assert (reply.status_code, reply.json()) == (
+        400,
+        {"error": {"code": 400, "message": GSPREAD_680, "status": "INVALID_ARGUMENT"}},
+    )
+    assert raw.get(url.split("?")[0]).json().get("values") != [["180901_millbrae"]]
+
+
 def test_answer_that_msgspec_cannot_encode_still_encodes() -> None:
     """
     Tuples and non-string keys are JSON to the standard library; the codec agrees.
