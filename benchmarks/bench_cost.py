@@ -793,8 +793,10 @@ def print_floors(
             f"its values new to the tab {now.get('domain.first_sight_us', 0):.0f} µs and its "
             f"addresses {now.get('domain.address_first_sight_us', 0):.0f} µs to check once, so "
             f"this engine tops out near {floor:,.0f} rows/s, the one-time set-up (the address "
-            "index) and the caches' own book-keeping aside. Beyond that needs checks over whole "
-            "columns that cost less than a Python call per cell: not built."
+            "index) and the caches' own book-keeping aside. Beyond that needs the cached row's "
+            "own work done over columns (the formulas and cross-field rules on columns of "
+            "figures, no dict a row): checking only the values new to a tab column by column "
+            "(measured: +5 % rows/s) leaves the cached row's cost whole. Not built."
         )
     if lines:
         print("\nWhat stops the goals not met (this tree's figures above):")
