@@ -64,28 +64,27 @@ class MemoryBackend:
 
     def read_ranges(self, spreadsheet_id: str, ranges: Sequence[str]) -> list[Grid]:
         """One values:batchGet, in request order."""
-        body = self._call(
-            "read",
-            "values.batchGet",
-            "GET",
-            f"/v4/spreadsheets/{quote(spreadsheet_id, safe='')}/values:batchGet",
-            {
-                "ranges": list(ranges),
-                "valueRenderOption": ["UNFORMATTED_VALUE"],
-                "dateTimeRenderOption": ["SERIAL_NUMBER"],
-                "majorDimension": ["ROWS"],
-            },
-        )
-        return [list(vr.get("values", [])) for vr in body.get("valueRanges", [])]
+        options = {
+            "valueRenderOption": ["UNFORMATTED_VALUE"],
+            "dateTimeRenderOption": ["SERIAL_NUMBER"],
+            "majorDimension": ["ROWS"],
+        }
+        return self._batch_get(spreadsheet_id, ranges, options)
 
     def read_formatted(self, spreadsheet_id: str, ranges: Sequence[str]) -> list[Grid]:
         """One values:batchGet of the cells as people see them (`FORMATTED_VALUE`)."""
+        return self._batch_get(spreadsheet_id, ranges, {"valueRenderOption": ["FORMATTED_VALUE"]})
+
+    def _batch_get(
+        self, spreadsheet_id: str, ranges: Sequence[str], options: dict[str, list[str]]
+    ) -> list[Grid]:
+        """The grids of one values:batchGet of `ranges` with the render `options`."""
         body = self._call(
             "read",
             "values.batchGet",
             "GET",
             f"/v4/spreadsheets/{quote(spreadsheet_id, safe='')}/values:batchGet",
-            {"ranges": list(ranges), "valueRenderOption": ["FORMATTED_VALUE"]},
+            {"ranges": list(ranges), **options},
         )
         return [list(vr.get("values", [])) for vr in body.get("valueRanges", [])]
 
