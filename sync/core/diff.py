@@ -158,6 +158,14 @@ class CellChanges(OnDemand[CellChange]):
             strict=True,
         )
 
+    def spans(self) -> list[tuple[int, int, int]]:
+        """Each run of one tab's cells as (its tab's id, its first cell, the cell after it)."""
+        starts = list(self._runs)  # (none without cells: then the end alone, unpaired)
+        ends = [*starts[1:], len(self._values)]
+        return [
+            (self._tab_ids[start], start, end) for start, end in zip(starts, ends, strict=False)
+        ]
+
     def where(self, keep: Collection[tuple[str, int]], *, outside: bool = False) -> CellChanges:
         """
         The cells whose (tab, column) is in `keep` (or, `outside`, is not), in order. A run
@@ -168,9 +176,7 @@ class CellChanges(OnDemand[CellChange]):
         columns = [frozenset(col for tab, col in keep if tab == title) for title in self._tabs]
         kept = CellChanges()
         kept._tabs, kept._ids = list(self._tabs), dict(self._ids)
-        starts = list(self._runs)  # (none without cells: then the end alone, unpaired)
-        for start, end in zip(starts, [*starts[1:], len(self._values)], strict=False):
-            tab_id = self._tab_ids[start]
+        for tab_id, start, end in self.spans():
             wanted = columns[tab_id]
             cols = self._cols[start:end]
             present = set(cols) if wanted else set()
@@ -415,9 +421,8 @@ def _runs(changes: Iterable[CellChange]) -> Iterator[tuple[str, list[Run]]]:
         yield from _runs_of_items(changes)
         return
     spans: dict[int, list[tuple[int, int]]] = {}
-    starts = list(changes._runs)
-    for begin, end in zip(starts, [*starts[1:], len(changes._values)], strict=False):
-        spans.setdefault(changes._tab_ids[begin], []).append((begin, end))
+    for tab_id, begin, end in changes.spans():
+        spans.setdefault(tab_id, []).append((begin, end))
     for tab_id, tab_spans in spans.items():
         rows, cols, values = array("I"), array("H"), list[CellValue]()
         for begin, end in tab_spans:
@@ -796,9 +801,8 @@ def _by_anchor(
     by_column: dict[tuple[str, int], dict[int, CellValue]] = {}
     if isinstance(changes, CellChanges):
         # A run of one tab's cells at a time: each cell set in its column's map in C.
-        starts = list(changes._runs)
-        for begin, end in zip(starts, [*starts[1:], len(changes._values)], strict=False):
-            tab = changes._tabs[changes._tab_ids[begin]]
+        for tab_id, begin, end in changes.spans():
+            tab = changes._tabs[tab_id]
             cols = changes._cols[begin:end]
             into: dict[int, dict[int, CellValue]] = {}
             for col in dict.fromkeys(cols):  # (in the order first changed)
