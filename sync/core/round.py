@@ -78,9 +78,9 @@ from sync.core.sheet import (
     Digests,
     OnDemand,
     ReadRows,
-    bytes_digest,
     row_cells,
     row_digests,
+    sent_digest,
     written_digest,
 )
 from sync.core.summary import (
@@ -1029,9 +1029,7 @@ def _line_digest(line: Sequence[CellValue]) -> bytes:
         else seen
         for value in line
     ]
-    while sent and sent[-1] == "":
-        sent.pop()
-    return bytes_digest(msgspec.json.encode(sent))
+    return sent_digest(sent)
 
 
 def _shows(lines: ListedLines | None) -> dict[bytes, bytes]:

@@ -138,12 +138,20 @@ def expected_digest(cells: Sequence[object]) -> bytes:
     text and whole numbers). A row read with that digest decodes to those cells; a row that
     reads the same in other bytes (another encoding of a number, say) only misses it.
     """
-    return bytes_digest(msgspec.json.encode(_as_sent(cells)))
+    return sent_digest(["" if cell is None else cell for cell in cells])
 
 
-def _as_sent(cells: Sequence[object]) -> list[object]:
-    """A row's cells as a compact answer sends them: a blank as '', trailing blanks left out."""
-    sent = ["" if cell is None else cell for cell in cells]
+def sent_digest(sent: list[object]) -> bytes:
+    """
+    `expected_digest` of a row's cells given as a compact answer sends them (a blank as ''),
+    for a caller that makes that list straight from what it writes; its trailing blanks are
+    taken off in place.
+    """
+    return bytes_digest(msgspec.json.encode(_trimmed(sent)))
+
+
+def _trimmed(sent: list[object]) -> list[object]:
+    """A row's cells as sent without their trailing blanks (a compact answer leaves them out)."""
     while sent and sent[-1] == "":
         sent.pop()
     return sent
@@ -166,12 +174,11 @@ def written_digest(
     run's worker block) are then added after its bytes, which are not split into cells.
     """
     if width is not None and min(columns) >= width:
-        # The cells past the row's end as a compact answer sends them (`_as_sent`), made so.
+        # The cells past the row's end as a compact answer sends them, made so.
         added: list[object] = [""] * (max(columns) + 1 - width)
         for col, value in zip(columns, values, strict=True):
             added[col - width] = "" if value is None else value
-        while added and added[-1] == "":
-            added.pop()
+        _trimmed(added)
         hashed = hashlib.sha256(memoryview(raw)[:-1])  # (the row without its closing `]`)
         if added:
             if width:
