@@ -28,6 +28,11 @@ CellValue: TypeAlias = str | int | Decimal | bool | Formula | None
 """A value the worker may write; None means the cell must be empty."""
 
 
+EXACT_INTS = 2**53
+"""Whole numbers below this in magnitude are doubles exactly: a write sends such an int as a
+double (`to_extended`), and a read shows such a whole double as a whole number (`as_read`)."""
+
+
 def hyperlink(gid: int, a1: str, label: str) -> Formula:
     """A link to a cell of another tab of the same spreadsheet."""
     safe = label.replace('"', '""')
@@ -112,7 +117,7 @@ def as_read(value: CellValue) -> object:
         if not math.isfinite(number):
             return _UNSURE
         # The API writes a whole double without a fraction (`120840`, not `120840.0`).
-        return int(number) if number.is_integer() and abs(number) < 2**53 else number
+        return int(number) if number.is_integer() and abs(number) < EXACT_INTS else number
     return None if value == "" else _UNSURE
 
 
@@ -128,7 +133,7 @@ def row_as_read(values: Iterable[CellValue]) -> list[object]:
         else None
         if v is None
         else (
-            (int(number) if number.is_integer() and -_EXACT < number < _EXACT else number)
+            (int(number) if number.is_integer() and -EXACT_INTS < number < EXACT_INTS else number)
             if finite(number := float(v))  # type: ignore[arg-type]  # (a Decimal: no error)
             else _UNSURE
         )
@@ -136,10 +141,6 @@ def row_as_read(values: Iterable[CellValue]) -> list[object]:
         else as_read(v)
         for v in values
     ]
-
-
-_EXACT = 2.0**53
-"""A whole double below this in magnitude reads back as a whole number (`as_read`)."""
 
 
 def read_back(value: object) -> object:

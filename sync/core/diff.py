@@ -24,6 +24,7 @@ from typing import Any, TypeVar, cast
 import msgspec
 
 from sync.core.cells import (
+    EXACT_INTS,
     CellValue,
     Formula,
     cell_at,
@@ -578,10 +579,6 @@ class _NumberCell(msgspec.Struct, gc=False, rename={"value": "userEnteredValue"}
     value: _Number
 
 
-_EXACT = 2**53
-"""An int below this in magnitude is a double exactly (`to_extended` sends it as one)."""
-
-
 class _RowData(msgspec.Struct, gc=False):
     """A row's cells, `{"values": [...]}`."""
 
@@ -603,7 +600,7 @@ def update_requests(blocks: Sequence[Block], sheet_ids: Mapping[str, int]) -> li
 
     def cell(value: CellValue) -> object:
         kind = type(value)
-        if kind is int and -_EXACT < value < _EXACT:  # type: ignore[operator]
+        if kind is int and -EXACT_INTS < value < EXACT_INTS:  # type: ignore[operator]
             # (a list's row numbers: each its own, none shared)
             return _NumberCell(_Number(float(value)))  # type: ignore[arg-type]
         if kind is not str and kind is not int and kind is not bool and value is not None:
