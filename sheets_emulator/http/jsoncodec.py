@@ -23,8 +23,8 @@ class PayloadError(ValueError):
     """A body Google's JSON parser refuses, with the whole message Google gives for it."""
 
 
-_CONSTANT = re.compile(r"(?<=[\[,:\s])-?(?:NaN|Infinity)")
-"""A bare `NaN` or `Infinity` where a value starts (not one inside a text)."""
+_CONSTANT = re.compile(r'"(?:[^"\\]|\\.)*"|(?<=[\[,:\s])(-?(?:NaN|Infinity))')
+"""A text (passed over), or a bare `NaN` or `Infinity` where a value starts (group 1)."""
 _CONTEXT = 20
 """Characters of the body Google shows on each side of where its parser stopped."""
 
@@ -48,8 +48,8 @@ def _refuse_constant(body: bytes) -> NoReturn:
     caret under the token, on the lines after.
     """
     text = body.decode("utf-8", errors="replace")
-    found = _CONSTANT.search(text)
-    at = found.start() if found is not None else 0
+    found = next((m for m in _CONSTANT.finditer(text) if m.group(1)), None)
+    at = found.start(1) if found is not None else 0
     before = text[max(0, at - _CONTEXT) : at].rsplit("\n", 1)[-1]
     after = text[at : at + _CONTEXT].split("\n", 1)[0]
     raise PayloadError(

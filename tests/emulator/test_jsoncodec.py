@@ -78,6 +78,9 @@ def test_nan_and_infinity_are_refused_with_google_s_message() -> None:
         shown = f'"a": "NaN", "b": [1,{token}]}}'  # (20 characters before the token)
         assert str(caught.value) == f"{GSPREAD_680.split(chr(10))[0]}\n{shown}\n{' ' * 20}^"
     assert {"a": "NaN"} == jsoncodec.loads(b'{"a": "NaN"}')  # (a text is a text)
+    with pytest.raises(jsoncodec.PayloadError) as caught:  # the caret under the token, not the text
+        jsoncodec.loads(b'{"a": "x, NaN \\" NaN", "b": [1, NaN]}')
+    assert str(caught.value).endswith('" NaN", "b": [1, NaN]}\n' + " " * 20 + "^")
 
 
 def test_a_nan_over_http_is_google_s_400(raw: requests.Session, spreadsheet_id: str) -> None:
