@@ -14,13 +14,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from sheets_emulator.api.methods import READ_KINDS, classify, is_read
+from sheets_emulator.api.methods import classify, is_read
 
 if TYPE_CHECKING:
     from sheets_emulator.model.store import Store
 
 __all__ = [
-    "READ_KINDS",
     "Counters",
     "DropMode",
     "FaultPlan",
