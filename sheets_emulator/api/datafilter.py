@@ -15,7 +15,7 @@ from sheets_emulator.api.public import public
 from sheets_emulator.api.values import (
     WritePlan,
     batch_update_response,
-    clear_grid,
+    clear_grids,
     datetime_option,
     input_option,
     major_dimension,
@@ -389,14 +389,7 @@ def batch_clear(store: Store, call: Call) -> dict[str, Any]:
             grids.extend(filter_grids(call.spreadsheet, data_filter, index))
         except ApiError as exc:
             raise invalid_argument(f"Invalid dataFilters[{i}]: {exc.message}") from exc
-    for grid in grids:
-        clear_grid(grid)
-    if grids:
-        call.spreadsheet.touch()
-    out: dict[str, Any] = {"spreadsheetId": call.spreadsheet.spreadsheet_id}
-    if grids:  # (proto3 JSON leaves an empty list out)
-        out["clearedRanges"] = [g.a1() for g in grids]
-    return out
+    return clear_grids(call.spreadsheet, grids)
 
 
 def search_metadata(store: Store, call: Call) -> dict[str, Any]:

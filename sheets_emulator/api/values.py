@@ -11,6 +11,7 @@ failing entry of a batch) leaves the spreadsheet untouched.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -579,10 +580,18 @@ def batch_clear(store: Store, call: Call) -> dict[str, Any]:
     Serve values:batchClear; all ranges are resolved before any is cleared.
     """
     grids = [clamp(parse_range(call.spreadsheet, str(t))) for t in call.body.get("ranges") or []]
+    return clear_grids(call.spreadsheet, grids)
+
+
+def clear_grids(spreadsheet: Spreadsheet, grids: Sequence[Grid]) -> dict[str, Any]:
+    """
+    Clear `grids` (resolved already) and answer as a batch clear does: the ranges cleared,
+    left out when none was (proto3 JSON leaves an empty list out).
+    """
     for grid in grids:
         clear_grid(grid)
-    out: dict[str, Any] = {"spreadsheetId": call.spreadsheet.spreadsheet_id}
-    if grids:  # (proto3 JSON leaves an empty list out)
-        call.spreadsheet.touch()
+    out: dict[str, Any] = {"spreadsheetId": spreadsheet.spreadsheet_id}
+    if grids:
+        spreadsheet.touch()
         out["clearedRanges"] = [g.a1() for g in grids]
     return out
