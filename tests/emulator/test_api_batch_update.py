@@ -1209,15 +1209,17 @@ def test_a_sheet_duplicated_twice_without_a_name_gets_a_new_name_each_time(
 def test_a_request_range_starting_past_the_grid_is_refused(api: SheetsApi) -> None:
     """
     As Google answers a repeatCell on rows 1001- of a 1000-row sheet: "Invalid
-    requests[0].repeatCell: Range (…) exceeds grid limits. Max rows: 1000, max columns: 26"
-    (the same cells as an A1 range are refused too); an end past the grid is clamped.
+    requests[0].repeatCell: Range (…) exceeds grid limits. Max rows: 1000, max columns: 26",
+    naming the cells asked for; an end past the grid is clamped.
     """
     past = {"sheetId": 0, "startRowIndex": 1000, "endRowIndex": 1001, "endColumnIndex": 2}
     cell = {"userEnteredFormat": {"textFormat": {"bold": True}}}
     fields = "userEnteredFormat.textFormat.bold"
     message = failing(api, {"repeatCell": {"range": past, "cell": cell, "fields": fields}})
-    assert message.startswith("Invalid requests[0].repeatCell: Range (")
-    assert "exceeds grid limits. Max rows: 1000, max columns: 26" in message
+    assert message == (
+        "Invalid requests[0].repeatCell: Range (Sheet1!A1001:B1001) exceeds grid limits. "
+        "Max rows: 1000, max columns: 26"
+    )
     inside = {**past, "startRowIndex": 999, "endRowIndex": 5000}
     assert batch(api, {"repeatCell": {"range": inside, "cell": cell, "fields": fields}}) == [{}]
 

@@ -354,7 +354,10 @@ def test_a_grid_range_filter_starting_past_the_grid_is_refused_as_its_a1_range_i
         (f"{BASE}/values:batchGetByDataFilter", {"dataFilters": [{"gridRange": grid}]}),
         (f"{BASE}/values:batchClearByDataFilter", {"dataFilters": [{"gridRange": grid}]}),
     ):
-        assert "exceeds grid limits" in error(api, "POST", url, body)["message"]
+        assert error(api, "POST", url, body)["message"] == (
+            "Invalid dataFilters[0]: Range (Sheet1!A5001:B5002) exceeds grid limits. "
+            "Max rows: 1000, max columns: 26"
+        )
 
 
 def test_formula_rendering_takes_the_date_option(api: SheetsApi) -> None:
