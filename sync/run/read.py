@@ -168,7 +168,9 @@ def look_at_typed_percents(
     """
     Make the snapshot read each percentage typed with a `%` as typed (`92%`, where the read
     gave 0.92: `sync.core.percent`), by one more read, of the percent columns' numbers as
-    people see them, when any row the round checks (again) holds one; whether it read.
+    people see them, when any row the round checks (again) holds one; whether a cell then
+    reads otherwise than the values read (only then does the loop read the values again
+    before it settles: a snapshot of the values alone is as consistent as its one read).
     """
     from sync.core.evaluate import rows_to_check
     from sync.core.percent import apply_overlay, overlay_of, suspects
@@ -191,7 +193,10 @@ def look_at_typed_percents(
     shown = backend.read_formatted(settings.spreadsheet_id, [each.a1 for each in found])
     if shown is None:  # a backend that cannot show cells as people see them
         return False
-    apply_overlay(snapshot, overlay_of(found, shown))
+    overlay = overlay_of(found, shown)
+    if not overlay:  # (no `%` shown: the snapshot stays the values read, nothing mixed in)
+        return False
+    apply_overlay(snapshot, overlay)
     return True
 
 

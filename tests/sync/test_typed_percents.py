@@ -80,3 +80,49 @@ def test_an_edit_while_the_percentages_are_read_is_seen_by_the_same_run() -> Non
     assert typing.typed and report.outcome == "ok"
     check = run_sync(MemoryBackend(store), replace(settings, dry_run=True), clock=later)
     assert check.planned == []
+
+
+def test_a_look_that_finds_no_sign_costs_its_one_read_and_no_read_of_the_values_again() -> None:
+    """
+    A satisfaction typed as plain 9.45 may be a fraction kept for a `%`: the cells are read as
+    people see them, once; none shows a `%`, so the snapshot is the values read and a round
+    that plans nothing settles on it: the values read, the percentages read, nothing more.
+    """
+    from datetime import datetime
+
+    from rules import headers as h
+    from rules.header_map import header_key
+    from sheets_emulator.model.store import Store
+    from sync.backends.memory import MemoryBackend
+    from sync.core.cells import column_letter
+    from sync.core.settings import BANGKOK, SyncSettings
+    from sync.demo.data import generate_spreadsheet
+    from sync.demo.seed import load_demo
+    from sync.run.loop import run_sync
+
+    store = Store()
+    demo = generate_spreadsheet(rows_per_region=6, seed=3, form="appendix-results")
+    sid = load_demo(store, demo)
+    headers = [header_key(v) for v in store.get_values(sid, "ศก.1")[demo.header_row - 1]]
+    satisfaction = headers.index(header_key(h.RESULT_SATISFACTION_PCT))
+    cell = f"{column_letter(satisfaction)}{demo.first_data_row}"
+    store.set_values(sid, "ศก.1", cell, [[9.45]])
+    settings = SyncSettings(
+        spreadsheet_id=sid, header_row=demo.header_row, first_data_row=demo.first_data_row
+    )
+    run_sync(MemoryBackend(store), settings, clock=lambda: datetime(2024, 10, 2, tzinfo=BANGKOK))
+
+    kinds: list[str] = []
+
+    class Reads(MemoryBackend):
+        def read_ranges(self, spreadsheet_id: str, ranges: object) -> object:
+            kinds.append("values")
+            return super().read_ranges(spreadsheet_id, ranges)  # type: ignore[arg-type]
+
+        def read_formatted(self, spreadsheet_id: str, ranges: list[str]) -> object:
+            kinds.append("formatted")
+            return super().read_formatted(spreadsheet_id, ranges)
+
+    reads = Reads(store)  # a new day: every row is checked again, so looked at again
+    report = run_sync(reads, settings, clock=lambda: datetime(2024, 10, 3, tzinfo=BANGKOK))
+    assert report.outcome == "ok" and kinds == ["values", "formatted"]
