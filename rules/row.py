@@ -570,7 +570,6 @@ class _TabRules:
     """
 
     __slots__ = (
-        "columns",
         "item_set",
         "items",
         "named_sections",
@@ -581,7 +580,6 @@ class _TabRules:
     )
 
     def __init__(self, plan: _Plan, columns: frozenset[str]) -> None:
-        self.columns = columns
         self.required = tuple(r for r in plan.required if r[0] in columns)
         self.required_headers = frozenset(r[0] for r in self.required)
         """A row holding all of these (most rows) needs no look at each."""

@@ -16,7 +16,7 @@ from typing import NamedTuple, cast
 
 import geothai
 
-from rules.clean import pre_clean
+from rules.clean import cell_text, pre_clean
 from rules.findings import Finding, error, warning
 
 PROVINCE_UNKNOWN = "ไม่พบชื่อจังหวัดนี้"
@@ -255,11 +255,11 @@ def check_address(
     if not isinstance(province, str):
         if province is None:
             return ()
-        province = _as_text(province)
+        province = cell_text(province)
     if district is not None and not isinstance(district, str):
-        district = _as_text(district)
+        district = cell_text(district)
     if subdistrict is not None and not isinstance(subdistrict, str):
-        subdistrict = _as_text(subdistrict)
+        subdistrict = cell_text(subdistrict)
     try:
         return _check_address_cells(columns, province, district, subdistrict, postcode)
     except TypeError:  # an unhashable odd value: check it uncached
@@ -287,15 +287,6 @@ def _check_address_cells(
         _clean_part(subdistrict) if isinstance(subdistrict, str) else "",
         "" if postcode is None else postcode_text(postcode),
     )
-
-
-def _as_text(raw: object) -> str:
-    """A cell the API sent as a number or a boolean, as the text a person sees in it."""
-    if isinstance(raw, bool):
-        return "TRUE" if raw else "FALSE"
-    if isinstance(raw, float) and raw.is_integer():
-        return str(int(raw))
-    return str(raw)
 
 
 _clean_part = lru_cache(maxsize=16384)(pre_clean)
