@@ -29,7 +29,6 @@ from rules import headers as h
 from sync.core import setup as setup_mod
 from sync.core.cells import (
     CellValue,
-    as_read,
     cell_at,
     cells_as_read,
     column_letter,
@@ -78,9 +77,9 @@ from sync.core.sheet import (
     Digests,
     OnDemand,
     ReadRows,
+    expected_digest,
     row_cells,
     row_digests,
-    sent_digest,
     written_digest,
 )
 from sync.core.summary import (
@@ -1008,28 +1007,10 @@ def _expect_lines(cache: RowCache, fingerprint: bytes, keys: Sequence[bytes]) ->
     # Each key sliced out of the keys joined, not through two sequences' look-ups a line.
     joined = keys.keys().data if isinstance(keys, LineKeys) else b"".join(keys)
     for index, line in built[1].built():  # (a run after edits: the few lines it wrote)
-        reads += _line_digest(line[:width])
+        reads += expected_digest(line[:width])
         at = (index - 1) * DIGEST_SIZE
         shown += joined[at : at + DIGEST_SIZE]
     cache.lines = (LINES_CONTEXT, bytes(reads), bytes(shown))
-
-
-def _line_digest(line: Sequence[CellValue]) -> bytes:
-    """
-    `expected_digest(row_as_read(line))` in one pass, not two lists a line: what a read sends
-    of each cell (a blank as '', text as it is: most of a line) taken from the value at once.
-    """
-    sent = [
-        ""
-        if value is None
-        else value
-        if value.__class__ is str
-        else ""
-        if (seen := as_read(value)) is None
-        else seen
-        for value in line
-    ]
-    return sent_digest(sent)
 
 
 def _shows(lines: ListedLines | None) -> dict[bytes, bytes]:

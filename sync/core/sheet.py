@@ -17,6 +17,8 @@ from typing import Any, TypeVar, cast, overload
 
 import msgspec
 
+from sync.core.cells import CellValue, as_read
+
 Grid = list[list[Any]]
 """Values of one range as the API returns them: ragged rows, trailing empties trimmed."""
 
@@ -130,23 +132,25 @@ def bytes_digest(data: msgspec.Raw | bytes) -> bytes:
     return hashlib.sha256(data).digest()[:DIGEST_SIZE]
 
 
-def expected_digest(cells: Sequence[object]) -> bytes:
+def expected_digest(values: Sequence[CellValue]) -> bytes:
     """
-    The digest `ReadRows.digests` has for a row that reads as `cells` (each as a read shows
-    it: blank as None), in a compact answer: the row's JSON as the API sends it, a blank within
-    as '' and trailing blanks left out, encoded as the emulator encodes it (and Google, for
-    text and whole numbers). A row read with that digest decodes to those cells; a row that
-    reads the same in other bytes (another encoding of a number, say) only misses it.
+    The digest `ReadRows.digests` has for a row written with `values` (each read back as a
+    read shows it: `cells.as_read`), in a compact answer: the row's JSON as the API sends it,
+    a blank within as '' and trailing blanks left out, encoded as the emulator encodes it
+    (and Google, for text and whole numbers). A row read with that digest decodes to those
+    cells; a row that reads the same in other bytes (another encoding of a number) only
+    misses it. Text and blanks (most of a row) are taken as they are, in one pass.
     """
-    return sent_digest(["" if cell is None else cell for cell in cells])
-
-
-def sent_digest(sent: list[object]) -> bytes:
-    """
-    `expected_digest` of a row's cells given as a compact answer sends them (a blank as ''),
-    for a caller that makes that list straight from what it writes; its trailing blanks are
-    taken off in place.
-    """
+    sent = [
+        ""
+        if value is None
+        else value
+        if value.__class__ is str
+        else ""
+        if (seen := as_read(value)) is None
+        else seen
+        for value in values
+    ]
     return bytes_digest(msgspec.json.encode(_trimmed(sent)))
 
 
@@ -167,7 +171,7 @@ def written_digest(
     The digest `ReadRows.digests` has for a row read as `raw` once its cells at `columns`
     read as `values` (each as a read shows it: blank as None; text or a number), in a
     compact answer: the row's other cells' bytes as they were, the cells written encoded as
-    `expected_digest` encodes them, a blank between as '' and trailing blanks left out. A
+    `expected_digest` encodes its cells, a blank between as '' and trailing blanks left out. A
     row read with that digest holds those bytes: its other cells as they were.
 
     `width`, the row's number of cells when known: cells written all past its end (a first
