@@ -28,7 +28,7 @@ from sheets_emulator.http.auth import (
 )
 from sheets_emulator.http.client import make_gspread_client, sheets_session
 from sheets_emulator.http.server import EmulatorHandle, run_emulator
-from sheets_emulator.model.errors import UnusableFile
+from sheets_emulator.model.errors import UnusableFile, permission_denied
 
 WORKER = "worker@sheetsync-test.iam.gserviceaccount.com"
 STRANGER = "stranger@sheetsync-test.iam.gserviceaccount.com"
@@ -378,6 +378,7 @@ def _reads_but_cannot_write(client: gspread.Client, spreadsheet_id: str) -> None
     with pytest.raises(gspread.exceptions.APIError) as refused:
         seen.sheet1.update([["x"]], "A1")
     assert refused.value.response.status_code == 403
+    assert refused.value.response.json() == permission_denied().body()
 
 
 def test_sharing_keeps_its_role_and_a_reader_cannot_write(
@@ -453,4 +454,5 @@ def test_copy_to_needs_reading_the_source_and_editing_the_destination(
     with pytest.raises(gspread.exceptions.APIError) as refused:
         stranger.open_by_key("src1").sheet1.copy_to("dst2")
     assert refused.value.response.status_code == 403
+    assert refused.value.response.json() == permission_denied().body()
     assert [s.title for s in store.get("dst2").sheets] == ["Sheet1"]
