@@ -77,6 +77,13 @@ def rows_range(start: int, end: int, sheet_id: int = 0) -> dict[str, Any]:
     return {"sheetId": sheet_id, "dimension": "ROWS", "startIndex": start, "endIndex": end}
 
 
+def columns_range(start: int, end: int, sheet_id: int = 0) -> dict[str, Any]:
+    """
+    A COLUMNS DimensionRange.
+    """
+    return {"sheetId": sheet_id, "dimension": "COLUMNS", "startIndex": start, "endIndex": end}
+
+
 def test_add_sheet_reply_matches_the_recording(api: SheetsApi) -> None:
     """
     Recording test_add_del_worksheet: addSheet reply carries sheetId, title, index, sheetType, grid.
@@ -356,7 +363,7 @@ def test_delete_and_move_rows(api: SheetsApi) -> None:
         api,
         {
             "moveDimension": {
-                "source": {"sheetId": 0, "dimension": "COLUMNS", "startIndex": 2, "endIndex": 3},
+                "source": columns_range(2, 3),
                 "destinationIndex": 0,
             }
         },
@@ -367,11 +374,7 @@ def test_delete_and_move_rows(api: SheetsApi) -> None:
     )
     batch(
         api,
-        {
-            "deleteDimension": {
-                "range": {"sheetId": 0, "dimension": "COLUMNS", "startIndex": 0, "endIndex": 1}
-            }
-        },
+        {"deleteDimension": {"range": columns_range(0, 1)}},
     )
     assert values(api, "Sheet1!A1:B1") == [["h1", "h2"]]
     assert metadata(api)["sheets"][0]["properties"]["gridProperties"] == {
@@ -711,11 +714,7 @@ def test_named_ranges_and_groups_reply_shapes(api: SheetsApi) -> None:
                 }
             }
         },
-        {
-            "addDimensionGroup": {
-                "range": {"sheetId": 0, "dimension": "COLUMNS", "startIndex": 0, "endIndex": 2}
-            }
-        },
+        {"addDimensionGroup": {"range": columns_range(0, 2)}},
     )
     nr = named["addNamedRange"]["namedRange"]
     assert isinstance(nr["namedRangeId"], str)
@@ -738,11 +737,7 @@ def test_named_ranges_and_groups_reply_shapes(api: SheetsApi) -> None:
     assert top["sheets"][0]["columnGroups"] == group["addDimensionGroup"]["dimensionGroups"]
     assert batch(
         api,
-        {
-            "deleteDimensionGroup": {
-                "range": {"sheetId": 0, "dimension": "COLUMNS", "startIndex": 0, "endIndex": 2}
-            }
-        },
+        {"deleteDimensionGroup": {"range": columns_range(0, 2)}},
     ) == [{"deleteDimensionGroup": {}}]
     batch(api, {"deleteNamedRange": {"namedRangeId": nr["namedRangeId"]}})
     assert "namedRanges" not in metadata(api)
@@ -996,11 +991,7 @@ def test_dimension_properties_borders_basic_filter(api: SheetsApi) -> None:
                 }
             }
         },
-        {
-            "autoResizeDimensions": {
-                "dimensions": {"sheetId": 0, "dimension": "COLUMNS", "startIndex": 0, "endIndex": 3}
-            }
-        },
+        {"autoResizeDimensions": {"dimensions": columns_range(0, 3)}},
     )
     body = metadata(api, "ranges=Sheet1!A1:A2&includeGridData=true")
     data = body["sheets"][0]["data"][0]
@@ -1114,7 +1105,7 @@ def test_a_named_range_whose_cells_are_deleted_keeps_its_name_unlisted(api: Shee
     the state file keeps what is taken.
     """
     batch(api, add_named("Totals"), add_named("Kept"))
-    columns = {"sheetId": 0, "dimension": "COLUMNS", "startIndex": 0, "endIndex": 2}
+    columns = columns_range(0, 2)
     batch(api, {"deleteDimension": {"range": columns}}, add_named("Kept2"))
     assert sorted(n["name"] for n in metadata(api).get("namedRanges", [])) == ["Kept2"]
     assert failing(api, add_named("totals")) == (
@@ -1259,11 +1250,7 @@ def test_a_chart_on_sheet_0_written_without_its_sheet_id_follows_inserted_rows(
     batch(api, {"addChart": {"chart": chart}})
     batch(
         api,
-        {
-            "insertDimension": {
-                "range": {"sheetId": 0, "dimension": "ROWS", "startIndex": 0, "endIndex": 2}
-            }
-        },
+        {"insertDimension": {"range": rows_range(0, 2)}},
     )
     (stored,) = metadata(api)["sheets"][0]["charts"]
     domain = stored["spec"]["basicChart"]["domains"][0]["domain"]["sourceRange"]["sources"][0]
@@ -1350,11 +1337,7 @@ def test_a_charts_filter_column_is_no_cell_and_stays_when_columns_move(api: Shee
     batch(api, {"addChart": {"chart": {"spec": spec}}})
     batch(
         api,
-        {
-            "insertDimension": {
-                "range": {"sheetId": 0, "dimension": "COLUMNS", "startIndex": 0, "endIndex": 1}
-            }
-        },
+        {"insertDimension": {"range": columns_range(0, 1)}},
     )
     (stored,) = metadata(api)["sheets"][0]["charts"]
     domain = stored["spec"]["basicChart"]["domains"][0]["domain"]["sourceRange"]["sources"][0]
