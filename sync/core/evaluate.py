@@ -316,6 +316,17 @@ def _headers_digest(columns: Mapping[str, int]) -> bytes:
     return hashlib.blake2b(marshal.dumps(tuple(columns), 2), digest_size=16).digest()
 
 
+def _tab_layout(tab: RegionTab, fiscal_year: int, as_of: date) -> tuple[tuple[object, ...], object]:
+    """
+    A tab's rows' context (its region, the year, the day, its headers' digest: what a row's
+    results depend on besides its cells) and its layout (that context, where its columns
+    stand, its first data row): what `evaluate` keys a tab's rows and its reads by.
+    """
+    columns = tab.headers.columns
+    context = (tab.region, fiscal_year, as_of, _headers_digest(columns))
+    return context, (context, tuple(columns.values()), tab.first_data_row)
+
+
 def row_digest(values: tuple[object, ...]) -> bytes:
     """
     A digest of a row's values that tells 1, 1.0 and True apart, so the cache keeps 16 bytes
@@ -420,6 +431,15 @@ class RowCache:
         value = build()
         self.built[name] = (key, value)
         return value
+
+    def known_read(
+        self, region: str, digest: str, layout: object
+    ) -> tuple[object, list[TabEntry], tuple[int, ...]] | None:
+        """`region`'s tab as last evaluated, when that was from this very read (`digest`, the
+        snapshot's) with this layout on this day: its rows then are its rows now."""
+        if self.reads.get(region) != (digest, layout):
+            return None
+        return self.tabs.get(region)
 
     def __len__(self) -> int:
         return len(self.current) + len(self.previous) + (self.packed.rows if self.packed else 0)
@@ -813,9 +833,8 @@ def rows_to_check(
     if cache is None:
         return everything
     columns = tab.headers.columns
-    context = (tab.region, fiscal_year, as_of, _headers_digest(columns))
-    layout = (context, tuple(columns.values()), tab.first_data_row)
-    if digest and tab.region in cache.tabs and cache.reads.get(tab.region) == (digest, layout):
+    context, layout = _tab_layout(tab, fiscal_year, as_of)
+    if digest and cache.known_read(tab.region, digest, layout) is not None:
         return ()
     if not isinstance(grid, ReadRows):
         values_of = _values_of(columns)
@@ -921,16 +940,19 @@ def evaluate(
         # A row's cache key: the digest of its values in column order (1, 1.0 and True are
         # equal in Python but are different cells), with the headers they sit under (one tuple
         # per tab) in case columns moved between the two rounds.
-        columns = tab.headers.columns
-        context = (tab.region, fiscal_year, as_of, _headers_digest(columns))
+        context, layout = _tab_layout(tab, fiscal_year, as_of)
         known = rows_cache.tabs.get(tab.region) if rows_cache is not None else None
         reads = rows_cache.reads if rows_cache is not None else {}
-        layout = (context, tuple(columns.values()), tab.first_data_row)
         digest = (digests or {}).get(tab.title)
         read = (digest, layout) if digest else None
         walked = False
-        if known is not None and read is not None and reads.get(tab.region) == read:
-            tab_key, entries, blanks = known  # the very read of last time: same inputs
+        again = (
+            rows_cache.known_read(tab.region, digest, layout)
+            if rows_cache is not None and digest
+            else None
+        )
+        if again is not None:
+            tab_key, entries, blanks = again  # the very read of last time: same inputs
         else:
             fresh: dict[int, tuple[object, ...]] = {}
             line_of = _line_reader(tab, fresh)
