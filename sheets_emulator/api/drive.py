@@ -152,6 +152,8 @@ def _one(store: Store, request: ApiRequest, parts: list[str], fields: str | None
             200, _masked(file_json(spreadsheet), fields, default=_short(spreadsheet))
         )
     if len(parts) == 1 and method == "DELETE":
+        if not spreadsheet.can_edit(request.principal):
+            raise permission_denied()  # a reader or commenter cannot delete it
         store.delete(spreadsheet.spreadsheet_id)
         return ApiResponse(204, None)
     if len(parts) >= 2 and parts[1] == "permissions":
@@ -355,6 +357,8 @@ def upload(store: Store, request: ApiRequest) -> ApiResponse:
     spreadsheet = store.find(file_id)
     if spreadsheet is None or not spreadsheet.can_access(request.principal):
         raise _file_not_found(file_id)
+    if not spreadsheet.can_edit(request.principal):
+        raise permission_denied()  # a reader or commenter cannot replace it
     if (request.query.get("uploadType") or ["media"])[-1] != "media":
         raise invalid_argument("Only uploadType=media is emulated.")
     raw = request.body if isinstance(request.body, bytes) else b""

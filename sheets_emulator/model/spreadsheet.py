@@ -317,23 +317,34 @@ class Spreadsheet:
     def can_access(self, principal: str | None) -> bool:
         """
         Apply the sharing rule: no principal (auth off) or no ACL means everyone may access;
-        else the principal or its domain must be shared with.
+        else the principal must be given a role (its own or its domain's).
         """
-        return (
-            principal is None
-            or self.shared_with is None
-            or principal in self.shared_with
-            or self._domain_role(principal) is not None
-        )
+        return principal is None or bool(self._roles_of(principal))
 
     def can_edit(self, principal: str | None) -> bool:
-        """Whether the principal may change it: a reader or commenter may not (auth on)."""
+        """
+        Whether the principal may change it (auth on): Drive adds up the permissions that
+        apply (its own, its domain's, anyone's), so one role that edits is enough; a reader
+        or commenter by all of them may not.
+        """
         if principal is None:
             return True
-        role = self.roles.get(principal) or self._domain_role(principal)
-        if role is None and self.shared_with is None:
-            role = self.roles.get(ANYONE_ROLE_KEY)
-        return role not in ("reader", "commenter")
+        return any(role not in ("reader", "commenter") for role in self._roles_of(principal))
+
+    def _roles_of(self, principal: str) -> list[str]:
+        """Every role that applies to the principal (empty: no access)."""
+        roles = []
+        own = self.roles.get(principal)
+        if own is None and self.shared_with is not None and principal in self.shared_with:
+            own = "writer"  # (a grantee with none given is a writer)
+        if own is not None:
+            roles.append(own)
+        domain = self._domain_role(principal)
+        if domain is not None:
+            roles.append(domain)
+        if self.shared_with is None:
+            roles.append(self.roles.get(ANYONE_ROLE_KEY, "writer"))
+        return roles
 
     def _domain_role(self, principal: str) -> str | None:
         """The role the principal's e-mail domain was given (`domain:example.com`), if any."""
