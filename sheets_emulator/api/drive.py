@@ -108,14 +108,11 @@ def handle(store: Store, request: ApiRequest) -> ApiResponse:
         mime = body.get("mimeType") or SPREADSHEET_MIME
         if mime != SPREADSHEET_MIME:
             raise invalid_argument(f"Only {SPREADSHEET_MIME} files can be created here")
-        shared = None if request.principal is None else {request.principal}
         spreadsheet = store.create_spreadsheet(
             body.get("name") or "Untitled spreadsheet",
             time_zone=store.api_time_zone,
-            shared_with=shared,
+            owner=request.principal,
         )
-        if request.principal is not None:
-            spreadsheet.roles[request.principal] = "owner"  # (the account that made it)
         spreadsheet.parents = [str(p) for p in body.get("parents") or []]
         return ApiResponse(200, _masked(_short(spreadsheet), fields))
     if not parts and method == "GET":
@@ -172,8 +169,7 @@ def _one(store: Store, request: ApiRequest, parts: list[str], fields: str | None
         twin.spreadsheet_id = store.new_spreadsheet_id()
         twin.title = body.get("name") or f"Copy of {spreadsheet.title}"
         twin.revision = 0
-        twin.shared_with = None if request.principal is None else {request.principal}
-        twin.roles = {} if request.principal is None else {request.principal: "owner"}
+        twin.made_by(request.principal)
         store.replace(twin)
         return ApiResponse(200, _masked(_short(twin), fields))
     raise ApiError(404, "Not Found", "NOT_FOUND")

@@ -153,12 +153,11 @@ def _create(store: Store, request: ApiRequest) -> dict[str, Any]:
         (s.get("properties") or {}).get("title") or f"Sheet{i + 1}"
         for i, s in enumerate(body.get("sheets") or [])
     ] or ["Sheet1"]
-    shared = None if request.principal is None else {request.principal}
     spreadsheet = store.create_spreadsheet(
         props.get("title") or "Untitled spreadsheet",
         sheets=tuple(titles),
         time_zone=props.get("timeZone") or store.api_time_zone,
-        shared_with=shared,
+        owner=request.principal,
     )
     if props.get("locale"):
         spreadsheet.locale = props["locale"]

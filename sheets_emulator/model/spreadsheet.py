@@ -314,6 +314,14 @@ class Spreadsheet:
     """SHA-256 of the .xlsx file it was imported from (empty if it was not): a restart with
     the same `--import-xlsx` and `--state` keeps it rather than import the file again."""
 
+    def made_by(self, principal: str | None) -> None:
+        """
+        Share a new file as Google does with the account that made it (a Sheets create, a
+        Drive create or copy): its owner and only grantee; with auth off, everyone's.
+        """
+        self.shared_with = None if principal is None else {principal}
+        self.roles = {} if principal is None else {principal: "owner"}
+
     def can_access(self, principal: str | None) -> bool:
         """
         Apply the sharing rule: no principal (auth off) or no ACL means everyone may access;

@@ -110,9 +110,11 @@ class Store:
         sheets: Sequence[str] = ("Sheet1",),
         time_zone: str | None = None,
         shared_with: Iterable[str] | None = None,
+        owner: str | None = None,
     ) -> Spreadsheet:
         """
         Create a spreadsheet with default-sized tabs; the first tab gets sheetId 0 as on Google.
+        `owner`: the account that made it through the API (`Spreadsheet.made_by`).
         """
         with self.lock:
             sid = spreadsheet_id or self.new_spreadsheet_id()
@@ -129,6 +131,8 @@ class Store:
                 time_zone=time_zone or self.seed_time_zone,
                 shared_with=set(shared_with) if shared_with is not None else None,
             )
+            if owner is not None:
+                spreadsheet.made_by(owner)
             self._spreadsheets[sid] = spreadsheet
             return spreadsheet
 

@@ -16,6 +16,7 @@ import requests
 from google.auth import crypt, jwt
 from google.auth.exceptions import RefreshError
 from google.oauth2 import service_account
+from gspread.urls import SPREADSHEETS_API_V4_BASE_URL
 
 from sheets_emulator.http.auth import (
     GOOGLE_TOKEN_URI,
@@ -454,6 +455,18 @@ def test_a_reader_can_neither_delete_the_file_nor_import_a_csv_over_it(
         assert refused.value.response.status_code == 403
         assert refused.value.response.json() == permission_denied().body()
     assert worker.open_by_key(book.id).sheet1.get_all_values() == [["mine"]]
+
+
+def test_a_spreadsheet_made_through_sheets_is_owned_by_its_maker(
+    secured: EmulatorHandle, keys: dict[str, tuple[dict[str, str], str]]
+) -> None:
+    """spreadsheets.create, as Drive's create and copy: the account that made it owns it."""
+    worker = _drive_client(secured, keys[WORKER][0])
+    made = worker.http_client.request(
+        "post", SPREADSHEETS_API_V4_BASE_URL, json={"properties": {"title": "via Sheets"}}
+    ).json()
+    permissions = worker.list_permissions(made["spreadsheetId"])
+    assert [(p.get("emailAddress"), p["role"]) for p in permissions] == [(WORKER, "owner")]
 
 
 def test_roles_that_apply_add_up_and_taking_anyone_away_leaves_the_named_theirs(
