@@ -261,7 +261,10 @@ def _fresh_values(values: list[Any]) -> list[CellValue] | None:
             append(text or None)
             continue
         number = new.get("numberValue")
-        if type(number) is float or type(number) is int:
+        if type(number) is float:  # (a double already: `as_double` would return it as it is)
+            append(number)
+            continue
+        if type(number) is int:
             append(as_double(number))
             continue
         return None
@@ -357,7 +360,9 @@ def _write_values(
                         if len(value) > MAX_CELL_CHARS:
                             raise RequestInvalid(CELL_TOO_LONG)
                         converted = value or None
-                    elif kind == "numberValue" and (type(value) is int or type(value) is float):
+                    elif kind == "numberValue" and type(value) is float:
+                        converted = value  # (a double already, as in `_fresh_values`)
+                    elif kind == "numberValue" and type(value) is int:
                         converted = as_double(value)
                     else:
                         converted = extended_to_value(new)
