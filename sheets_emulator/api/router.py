@@ -93,13 +93,12 @@ class SheetsApi:
         if match is None:
             raise not_found(f"Requested path {path} was not found.")
         spreadsheet = self._open(unquote(match["id"]), request.principal)
-        kind = classify(request.method, request.raw_path)
         # A reader or commenter changes nothing; copyTo only reads this one (it writes the
-        # destination, checked there).
-        if not (is_read(kind) or kind == "sheets.copyTo") and not spreadsheet.can_edit(
-            request.principal
-        ):
-            raise permission_denied()
+        # destination, checked there). With auth off (no principal) anyone edits.
+        if not spreadsheet.can_edit(request.principal):
+            kind = classify(request.method, request.raw_path)
+            if not (is_read(kind) or kind == "sheets.copyTo"):
+                raise permission_denied()
         rest = match["rest"]
         handler, call = _dispatch(request, spreadsheet, rest)
         result = handler(self.store, call)
