@@ -381,6 +381,13 @@ def test_delete_and_move_rows(api: SheetsApi) -> None:
         "rowCount": 999,
         "columnCount": 25,
     }
+    # A range open at its end runs to the sheet's end (only insertDimension needs both ends).
+    open_end = {"sheetId": 0, "dimension": "ROWS", "startIndex": 989}
+    batch(api, {"deleteDimension": {"range": open_end}})
+    assert metadata(api)["sheets"][0]["properties"]["gridProperties"] == {
+        "rowCount": 989,
+        "columnCount": 25,
+    }
 
 
 def test_sort_range_orders_numbers_text_booleans_and_blanks_last(api: SheetsApi) -> None:
@@ -1318,6 +1325,32 @@ def test_a_paste_of_everything_carries_the_merges_and_a_cut_moves_them(api: Shee
     assert sorted(merges, key=lambda m: m.get("startRowIndex", 0)) == [
         {"startRowIndex": 0, "endRowIndex": 1, **width},
         {"startRowIndex": 7, "endRowIndex": 8, **width},
+    ]
+
+
+def test_a_cut_with_no_merges_clears_the_destinations_merges(api: SheetsApi) -> None:
+    """
+    A cutPaste of PASTE_NORMAL pastes the source's merges, none here: the destination's own
+    merge there goes, as in a copyPaste; a values-only cut leaves it.
+    """
+    for row in (4, 6):
+        area = {"sheetId": 0, "startRowIndex": row, "endRowIndex": row + 1}
+        merged = {**area, "startColumnIndex": 0, "endColumnIndex": 2}
+        batch(api, {"mergeCells": {"range": merged, "mergeType": "MERGE_ALL"}})
+    source = {"sheetId": 0, "startRowIndex": 1, "endRowIndex": 2, "endColumnIndex": 2}
+    batch(api, {"cutPaste": {"source": source, "destination": {"sheetId": 0, "rowIndex": 4}}})
+    batch(
+        api,
+        {
+            "cutPaste": {
+                "source": {**source, "startRowIndex": 2, "endRowIndex": 3},
+                "destination": {"sheetId": 0, "rowIndex": 6},
+                "pasteType": "PASTE_VALUES",
+            }
+        },
+    )
+    assert metadata(api)["sheets"][0]["merges"] == [
+        {"startRowIndex": 6, "endRowIndex": 7, "startColumnIndex": 0, "endColumnIndex": 2}
     ]
 
 

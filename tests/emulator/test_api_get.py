@@ -256,3 +256,4 @@ def test_emulator_fidelity_snake_case_masks_empty_filters_and_server_header() ->
         assert answer.headers["Server"] == "ESF"
         assert answer.headers["X-Content-Type-Options"] == "nosniff"
         assert answer.headers["X-Frame-Options"] == "SAMEORIGIN"
+        assert answer.headers["X-XSS-Protection"] == "0"
