@@ -35,7 +35,7 @@ from sheets_emulator.http.auth import GOOGLE_TOKEN_URI as _TOKEN_URI
 from sheets_emulator.http.auth import AuthConfig as _AuthConfig
 from sheets_emulator.http.auth import make_service_account_key as _make_key
 from sheets_emulator.http.client import make_gspread_client as _make_client
-from sheets_emulator.http.faults import classify as _classify
+from sheets_emulator.api.methods import classify as _classify
 from sheets_emulator.api.schema import SCHEMA as _SCHEMA
 from sheets_emulator.api.schema import method_id as _method_id
 

@@ -14,7 +14,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from sheets_emulator.api.methods import classify, is_read
+from sheets_emulator.api.methods import is_read
 
 if TYPE_CHECKING:
     from sheets_emulator.model.store import Store
@@ -25,10 +25,8 @@ __all__ = [
     "FaultPlan",
     "Faults",
     "RequestRecord",
-    "classify",
     "google_error",
     "handle_admin",
-    "is_read",
 ]
 
 DropMode = Literal["mid_body", "before_response"]

@@ -25,20 +25,13 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from sheets_emulator.api.gcpause import gc_paused
+from sheets_emulator.api.methods import classify, is_read
 from sheets_emulator.api.router import ApiRequest, ApiResponse, SheetsApi
 from sheets_emulator.files import xlsx
 from sheets_emulator.files.state import StatePersister, load_store
 from sheets_emulator.http import jsoncodec
 from sheets_emulator.http.auth import AuthConfig, TokenAuthority, load_service_accounts
-from sheets_emulator.http.faults import (
-    Counters,
-    DropMode,
-    Faults,
-    classify,
-    google_error,
-    handle_admin,
-    is_read,
-)
+from sheets_emulator.http.faults import Counters, DropMode, Faults, google_error, handle_admin
 from sheets_emulator.model.errors import reason_of
 from sheets_emulator.model.store import Store
 

@@ -10,9 +10,9 @@ import gspread
 import pytest
 import requests
 
+from sheets_emulator.api.methods import classify
 from sheets_emulator.api.router import ApiRequest, ApiResponse, SheetsApi
 from sheets_emulator.api.schema import SCHEMA, method_id
-from sheets_emulator.http.faults import classify
 from sheets_emulator.http.server import EmulatorHandle
 
 SPREADSHEET_ID = "1emulatorTestSpreadsheet000000000000000000"

@@ -11,8 +11,9 @@ import pytest
 import requests
 
 from sheets_emulator import people
+from sheets_emulator.api.methods import classify
 from sheets_emulator.http.client import make_gspread_client
-from sheets_emulator.http.faults import Faults, classify, google_error
+from sheets_emulator.http.faults import Faults, google_error
 from sheets_emulator.http.server import EmulatorHandle
 from sheets_emulator.model.store import Store
 

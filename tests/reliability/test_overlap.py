@@ -27,7 +27,7 @@ import pytest
 
 from rules import headers as h
 from sheets_emulator import people
-from sheets_emulator.http.faults import classify, is_read
+from sheets_emulator.api.methods import classify, is_read
 from sheets_emulator.http.server import EmulatorHandle, run_emulator
 from sync.backends.memory import MemoryBackend
 from sync.demo.seed import people_view
