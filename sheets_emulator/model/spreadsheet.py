@@ -333,7 +333,7 @@ class Spreadsheet:
         """
         Whether the principal may change it (auth on): Drive adds up the permissions that
         apply (its own, its domain's, anyone's), so one role that edits is enough; a reader
-        or commenter by all of them may not.
+        or commenter by all of them may not, nor one with no access at all.
         """
         if principal is None:
             return True
