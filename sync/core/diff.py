@@ -375,9 +375,6 @@ MAX_BLOCK_ROWS = 500
 """Rows per rectangle at most, so one data entry never outgrows a write call on its own."""
 
 
-_place = operator.itemgetter(0, 1)
-"""A cell's (row, column): the order cells are grouped and written in."""
-
 Run = tuple[int, int, Sequence[CellValue]]
 """Cells of one row in adjacent columns: its row, first column and values."""
 
@@ -418,9 +415,8 @@ def _runs(changes: Iterable[CellChange]) -> Iterator[tuple[str, list[Run]]]:
     as one int (`_COL_BITS`), sorted only when out of order (a list's padding after its
     changes), a run ending where the next place is not the next column.
     """
-    if not isinstance(changes, CellChanges):
-        yield from _runs_of_items(changes)
-        return
+    if not isinstance(changes, CellChanges):  # (any other changes: gathered so first)
+        changes = CellChanges(changes)
     spans: dict[int, list[tuple[int, int]]] = {}
     for tab_id, begin, end in changes.spans():
         spans.setdefault(tab_id, []).append((begin, end))
@@ -452,26 +448,6 @@ def _runs(changes: Iterable[CellChange]) -> Iterator[tuple[str, list[Run]]]:
                 for at, after in pairwise(heads)
             ],
         )
-
-
-def _runs_of_items(changes: Iterable[CellChange]) -> Iterator[tuple[str, list[Run]]]:
-    """`_runs` of any changes: a tuple a cell, sorted by place."""
-    by_tab: dict[str, list[tuple[int, int, CellValue]]] = {}
-    for tab, at_row, at_col, value in cells_of(changes):
-        by_tab.setdefault(tab, []).append((at_row, at_col, value))
-    for tab, items in by_tab.items():
-        items.sort(key=_place)
-        runs: list[Run] = []
-        row = after = -1  # the last run's row, and the column right after it
-        values: list[CellValue] = []
-        for at_row, at_col, value in items:
-            if at_row == row and at_col == after:
-                values.append(value)
-            else:
-                row, values = at_row, [value]
-                runs.append((row, at_col, values))
-            after = at_col + 1
-        yield tab, runs
 
 
 def padding_for(
@@ -793,31 +769,23 @@ def _by_anchor(
     the anchor's name looked up for each (two tabs' columns through one name are merged in
     the changes' order, as one walk over them would).
     """
-    if not isinstance(changes, Sequence):  # walked twice below when names are shared
-        changes = list(changes)
+    if not isinstance(changes, CellChanges):  # (any other changes: gathered so first)
+        changes = CellChanges(changes)
     by_column: dict[tuple[str, int], dict[int, CellValue]] = {}
-    if isinstance(changes, CellChanges):
-        # A run of one tab's cells at a time: each cell set in its column's map in C.
-        for tab_id, begin, end in changes.spans():
-            tab = changes._tabs[tab_id]
-            cols = changes._cols[begin:end]
-            into: dict[int, dict[int, CellValue]] = {}
-            for col in dict.fromkeys(cols):  # (in the order first changed)
-                into[col] = by_column.setdefault((tab, col), {})
-            setting = map(
-                operator.setitem,
-                map(into.__getitem__, cols),
-                changes._rows[begin:end],
-                changes._values[begin:end],
-            )
-            deque(setting, maxlen=0)
-    else:
-        for tab, row, col, value in cells_of(changes):
-            key = (tab, col)
-            cells = by_column.get(key)
-            if cells is None:
-                cells = by_column[key] = {}
-            cells[row] = value
+    # A run of one tab's cells at a time: each cell set in its column's map in C.
+    for tab_id, begin, end in changes.spans():
+        tab = changes._tabs[tab_id]
+        cols = changes._cols[begin:end]
+        into: dict[int, dict[int, CellValue]] = {}
+        for col in dict.fromkeys(cols):  # (in the order first changed)
+            into[col] = by_column.setdefault((tab, col), {})
+        setting = map(
+            operator.setitem,
+            map(into.__getitem__, cols),
+            changes._rows[begin:end],
+            changes._values[begin:end],
+        )
+        deque(setting, maxlen=0)
     names = [anchors[key] for key in by_column]
     if len(set(names)) == len(names):
         return dict(zip(names, by_column.values(), strict=True))
