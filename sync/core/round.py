@@ -983,7 +983,7 @@ def _compiled_moves(
     return moves
 
 
-def _expect_lines(cache: RowCache, fingerprint: bytes, keys: Sequence[bytes]) -> None:
+def _expect_lines(cache: RowCache, fingerprint: bytes, keys: LineKeys) -> None:
     """
     Step 5c: the rows of the compiled list known, before they are read, to show the lines
     this round built (`RowCache.lines`): a row read with the bytes of a line as the API sends
@@ -1005,7 +1005,7 @@ def _expect_lines(cache: RowCache, fingerprint: bytes, keys: Sequence[bytes]) ->
     known = last[1:] if last is not None and last[0] == LINES_CONTEXT else (b"", b"")
     reads, shown = bytearray(known[0]), bytearray(known[1])
     # Each key sliced out of the keys joined, not through two sequences' look-ups a line.
-    joined = keys.keys().data if isinstance(keys, LineKeys) else b"".join(keys)
+    joined = keys.keys().data
     for index, line in built[1].built():  # (a run after edits: the few lines it wrote)
         reads += expected_digest(line[:width])
         at = (index - 1) * DIGEST_SIZE
