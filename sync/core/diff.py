@@ -118,10 +118,7 @@ class CellChanges(OnDemand[CellChange]):
         size = len(cols)
         self._tab_ids.fromlist([tab_id] * size)
         self._rows.fromlist([row] * size)
-        if isinstance(cols, list):
-            self._cols.fromlist(cols)
-        else:
-            self._cols.extend(cols)
+        self._cols.fromlist(cols if isinstance(cols, list) else list(cols))
         self._values.extend(values)
 
     def append(self, change: CellChange) -> None:
